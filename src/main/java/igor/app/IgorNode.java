@@ -1,0 +1,191 @@
+package igor.app;
+
+import com.typesafe.config.Config;
+import igor.config.IgorSettings;
+import igor.domain.JobDecider;
+import igor.entity.JobEntity;
+import igor.http.ApiServer;
+import igor.queue.redis.RedisConnections;
+import igor.queue.redis.RedisKeys;
+import igor.queue.redis.RedisReportInbox;
+import igor.queue.redis.RedisTaskQueue;
+import igor.queue.redis.RedisWorkerChannel;
+import igor.service.JobService;
+import igor.storage.jdbc.JdbcStorage;
+import igor.worker.TaskHandler;
+import igor.worker.Worker;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.CoordinatedShutdown;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.redisson.api.RedissonClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Igor node: the one place where the parts are made and wired. It opens PostgreSQL and Redis,
+ * migrates the schema, joins the cluster, starts the job entities' sharding, the report router, the
+ * HTTP API and, when asked, a worker in the same process. Everything stops in order through Pekko's
+ * coordinated shutdown.
+ */
+public final class IgorNode implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(IgorNode.class);
+
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+  private final JobService jobs;
+
+  private IgorNode(ActorSystem<Void> system, ServerBinding binding, JobService jobs) {
+    this.system = system;
+    this.binding = binding;
+    this.jobs = jobs;
+  }
+
+  /** Starts a node; with handlers, it also runs a worker for them. */
+  public static IgorNode start(Config config, List<TaskHandler> workerHandlers) {
+    IgorSettings settings = IgorSettings.from(config);
+    JdbcStorage storage = JdbcStorage.open(settings.database());
+    if (settings.database().migrateOnStart()) {
+      storage.migrate();
+    }
+    RedissonClient redis = RedisConnections.open(settings.redis());
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "igor", config);
+    try {
+      return wire(system, settings, storage, redis, workerHandlers);
+    } catch (RuntimeException e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  private static IgorNode wire(
+      ActorSystem<Void> system,
+      IgorSettings settings,
+      JdbcStorage storage,
+      RedissonClient redis,
+      List<TaskHandler> workerHandlers) {
+    Cluster cluster = Cluster.get(system);
+    if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+    RedisKeys keys = new RedisKeys(settings.redis().keyPrefix());
+    JobEntity.init(
+        system,
+        new JobEntity.Dependencies(
+            new RedisTaskQueue(redis, keys),
+            new JobDecider(settings.jobs().retryPolicy()),
+            settings.jobs().entitySettings(),
+            System::currentTimeMillis));
+
+    String nodeName = "node-" + cluster.selfMember().address().hostPort();
+    ReportRouter router =
+        new ReportRouter(
+                new RedisReportInbox(redis, keys, nodeName, settings.reports().reclaimAfter()),
+                org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(system),
+                settings.reports().batchSize(),
+                settings.reports().pollWait(),
+                settings.http().askTimeout(),
+                system.executionContext())
+            .start();
+
+    Worker worker =
+        workerHandlers.isEmpty()
+            ? null
+            : new Worker(
+                    new RedisWorkerChannel(redis, keys),
+                    workerHandlers,
+                    WorkerProcess.workerSettings(settings.worker()))
+                .start();
+
+    JobService jobs = new JobService(system, storage.layerDirectory(), settings.http().askTimeout());
+    ApiServer api =
+        new ApiServer(
+            jobs, settings, () -> cluster.selfMember().status().equals(MemberStatus.up()));
+    ServerBinding binding;
+    try {
+      binding =
+          api.bind(system, settings.http().host(), settings.http().port())
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "HTTP API could not listen on "
+              + settings.http().host()
+              + ":"
+              + settings.http().port()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseServiceUnbind(),
+        "igor-http-unbind",
+        () -> binding.unbind().thenApply(x -> Done.getInstance()));
+    shutdown.addTask(
+        CoordinatedShutdown.PhaseServiceStop(),
+        "igor-worker-and-reports",
+        () ->
+            CompletableFuture.supplyAsync(
+                () -> {
+                  if (worker != null) {
+                    worker.stop(Duration.ofSeconds(5));
+                  }
+                  router.stop().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
+                  return Done.getInstance();
+                }));
+    system
+        .getWhenTerminated()
+        .thenRun(
+            () -> {
+              redis.shutdown();
+              storage.close();
+            });
+    log.info(
+        "igor node started http=http://{}:{} cluster={}",
+        settings.http().host(),
+        binding.localAddress().getPort(),
+        cluster.selfMember().address());
+    return new IgorNode(system, binding, jobs);
+  }
+
+  public int httpPort() {
+    return binding.localAddress().getPort();
+  }
+
+  public JobService jobs() {
+    return jobs;
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** Blocks until the node has stopped (by {@link #close()} or a signal). */
+  public void awaitTermination() throws InterruptedException {
+    try {
+      system.getWhenTerminated().toCompletableFuture().get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("node did not stop in time problem={}", e.toString());
+    }
+  }
+}

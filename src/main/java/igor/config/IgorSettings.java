@@ -1,0 +1,78 @@
+package igor.config;
+
+import com.typesafe.config.Config;
+import igor.domain.RetryPolicy;
+import igor.entity.EntitySettings;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** Every setting under {@code igor { }}, read once at start (igor.conf documents each). */
+public record IgorSettings(
+    Http http,
+    Database database,
+    Redis redis,
+    Jobs jobs,
+    Reports reports,
+    Worker worker,
+    Limits limits,
+    Path devDataDir) {
+
+  public record Http(String host, int port, Duration askTimeout) {}
+
+  public record Database(
+      String url, String user, String password, int maxPoolSize, boolean migrateOnStart) {}
+
+  public record Redis(String url, String password, String keyPrefix, int connectionPoolSize) {}
+
+  public record Jobs(
+      int defaultRetries,
+      RetryPolicy retryPolicy,
+      int snapshotEveryEvents,
+      Duration idleAfterFinish,
+      Duration redeliveryDelay) {
+
+    public EntitySettings entitySettings() {
+      return new EntitySettings(snapshotEveryEvents, idleAfterFinish, redeliveryDelay);
+    }
+  }
+
+  public record Reports(int batchSize, Duration pollWait, Duration reclaimAfter) {}
+
+  public record Worker(int concurrency, Duration pollWait, Duration claimTtl) {}
+
+  public static IgorSettings from(Config root) {
+    Config c = root.getConfig("igor");
+    return new IgorSettings(
+        new Http(
+            c.getString("http.host"), c.getInt("http.port"), c.getDuration("http.ask-timeout")),
+        new Database(
+            c.getString("database.url"),
+            c.getString("database.user"),
+            c.getString("database.password"),
+            c.getInt("database.max-pool-size"),
+            c.getBoolean("database.migrate-on-start")),
+        new Redis(
+            c.getString("redis.url"),
+            c.getString("redis.password"),
+            c.getString("redis.key-prefix"),
+            c.getInt("redis.connection-pool-size")),
+        new Jobs(
+            c.getInt("jobs.default-retries"),
+            new RetryPolicy(
+                c.getDuration("jobs.retry-initial-delay").toMillis(),
+                c.getDuration("jobs.retry-max-delay").toMillis()),
+            c.getInt("jobs.snapshot-every-events"),
+            c.getDuration("jobs.idle-after-finish"),
+            c.getDuration("jobs.redelivery-delay")),
+        new Reports(
+            c.getInt("reports.batch-size"),
+            c.getDuration("reports.poll-wait"),
+            c.getDuration("reports.reclaim-after")),
+        new Worker(
+            c.getInt("worker.concurrency"),
+            c.getDuration("worker.poll-wait"),
+            c.getDuration("worker.claim-ttl")),
+        Limits.from(c.getConfig("limits")),
+        Path.of(c.getString("dev.data-dir")));
+  }
+}

@@ -1,0 +1,177 @@
+package igor.domain;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * The state of one job: its header, layers and tasks. It changes only through {@link
+ * #apply(JobEvent)}; decisions about it are made by {@link JobDecider}, which never changes it.
+ *
+ * <p>It is mutable on purpose: a job may hold 100,000 tasks, and copying them on every event would
+ * cost more than the journal write. Decisions work on a {@link JobDraft} that copies only what they
+ * touch, and snapshots are taken with {@link #snapshot()}.
+ */
+public final class Job extends JobState {
+  private final JobHeader header = new JobHeader();
+  private final Map<String, Layer> layers = new LinkedHashMap<>();
+  private final Map<String, Task> tasks = new HashMap<>();
+  private final List<String> taskOrder = new ArrayList<>();
+  private final NavigableMap<Integer, List<String>> groups = new TreeMap<>();
+
+  public static Job empty() {
+    return new Job();
+  }
+
+  public Job apply(JobEvent event) {
+    JobEvolution.apply(this, event);
+    return this;
+  }
+
+  public boolean exists() {
+    return header.created;
+  }
+
+  public String id() {
+    return header.id;
+  }
+
+  public Status status() {
+    return header.status;
+  }
+
+  public Collection<Layer> layers() {
+    return Collections.unmodifiableCollection(layers.values());
+  }
+
+  public Task findTask(String taskId) {
+    return tasks.get(taskId);
+  }
+
+  public Layer findLayer(String layerId) {
+    return layers.get(layerId);
+  }
+
+  public int taskCount() {
+    return tasks.size();
+  }
+
+  /** Tasks in the hands of the queue or a worker: QUEUED or RUNNING. */
+  public List<Task> tasksInFlight() {
+    List<Task> inFlight = new ArrayList<>();
+    for (Task t : tasks.values()) {
+      if (t.status == Status.QUEUED || t.status == Status.RUNNING) {
+        inFlight.add(t);
+      }
+    }
+    return inFlight;
+  }
+
+  /** The earliest time a failed task waits for before its next attempt, or 0 when none waits. */
+  public long nextRetryAt() {
+    long next = 0;
+    for (Task t : tasks.values()) {
+      if (t.status == Status.PENDING && t.retryAt > 0 && (next == 0 || t.retryAt < next)) {
+        next = t.retryAt;
+      }
+    }
+    return next;
+  }
+
+  public JobSnapshot snapshot() {
+    List<LayerSnapshot> layerCopies = new ArrayList<>(layers.size());
+    for (Layer l : layers.values()) {
+      layerCopies.add(l.snapshot());
+    }
+    List<TaskSnapshot> taskCopies = new ArrayList<>(taskOrder.size());
+    for (String id : taskOrder) {
+      taskCopies.add(tasks.get(id).snapshot());
+    }
+    return new JobSnapshot(
+        header.id,
+        header.name,
+        header.status,
+        header.pausedAt,
+        header.createdAt,
+        header.updatedAt,
+        header.revision,
+        layerCopies,
+        taskCopies);
+  }
+
+  public static Job restore(JobSnapshot snapshot) {
+    Job job = new Job();
+    job.header.id = snapshot.id();
+    job.header.name = snapshot.name();
+    job.header.status = snapshot.status();
+    job.header.pausedAt = snapshot.pausedAt();
+    job.header.createdAt = snapshot.createdAt();
+    job.header.updatedAt = snapshot.updatedAt();
+    job.header.revision = snapshot.revision();
+    job.header.created = true;
+    for (LayerSnapshot ls : snapshot.layers()) {
+      job.addLayer(Layer.restore(ls));
+    }
+    for (TaskSnapshot ts : snapshot.tasks()) {
+      Task t = Task.restore(ts);
+      job.tasks.put(t.id, t);
+      job.taskOrder.add(t.id);
+      job.layers.get(t.layerId).counts[t.status.ordinal()]++;
+    }
+    return job;
+  }
+
+  @Override
+  JobHeader header() {
+    return header;
+  }
+
+  @Override
+  JobHeader headerForUpdate() {
+    return header;
+  }
+
+  @Override
+  Layer layer(String id) {
+    return layers.get(id);
+  }
+
+  @Override
+  Layer layerForUpdate(String id) {
+    return layers.get(id);
+  }
+
+  @Override
+  Task task(String id) {
+    return tasks.get(id);
+  }
+
+  @Override
+  Task taskForUpdate(String id) {
+    return tasks.get(id);
+  }
+
+  @Override
+  void addLayer(Layer layer) {
+    layers.put(layer.id, layer);
+    groups.computeIfAbsent(layer.priority, p -> new ArrayList<>()).add(layer.id);
+  }
+
+  @Override
+  void addTask(Task task) {
+    tasks.put(task.id, task);
+    taskOrder.add(task.id);
+    layers.get(task.layerId).addTask(task.id);
+  }
+
+  @Override
+  NavigableMap<Integer, List<String>> groups() {
+    return groups;
+  }
+}

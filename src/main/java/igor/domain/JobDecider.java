@@ -1,0 +1,279 @@
+package igor.domain;
+
+import igor.domain.JobEvent.JobCreated;
+import igor.domain.JobEvent.JobStatusChanged;
+import igor.domain.JobEvent.LayerFinished;
+import igor.domain.JobEvent.LayersStarted;
+import igor.domain.JobEvent.TaskCompleted;
+import igor.domain.JobEvent.TaskFailed;
+import igor.domain.JobEvent.TaskSkipped;
+import igor.domain.JobEvent.TaskStarted;
+import igor.domain.JobEvent.TasksAdded;
+import igor.domain.JobEvent.TasksQueued;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides what happens to a job: given its state and a command, the events that follow, or why the
+ * command is refused. Pure: it reads the job and returns events; the job changes only when those
+ * events are applied.
+ *
+ * <p>Every decision ends by letting the job {@linkplain #settle settle}: layers whose tasks are all
+ * final finish, the next priority group starts when the current one is done, and the job's status
+ * follows (SEMANTICS.md section 2).
+ */
+public final class JobDecider {
+  /** Events that carry task lists hold at most this many tasks each, to keep journal rows small. */
+  static final int TASKS_PER_EVENT = 1000;
+
+  private final RetryPolicy retryPolicy;
+
+  public JobDecider(RetryPolicy retryPolicy) {
+    this.retryPolicy = retryPolicy;
+  }
+
+  /** Creates the job of the plan, and starts its first group. */
+  public Decision create(Job job, JobPlan plan, long now) {
+    if (job.exists()) {
+      return Decision.reject(Rejection.conflict("job " + plan.jobId() + " exists already"));
+    }
+    Set<String> layerIds = new HashSet<>();
+    for (LayerPlan layer : plan.layers()) {
+      if (!layerIds.add(layer.layerId())) {
+        return Decision.reject(Rejection.invalid("layer id " + layer.layerId() + " is repeated"));
+      }
+    }
+    JobDraft draft = new JobDraft(job, now);
+    draft.emit(new JobCreated(plan.jobId(), plan.name(), plan.pausedAt(), plan.layers(), now));
+    Rejection invalid = addTasks(draft, plan.tasks());
+    if (invalid != null) {
+      return Decision.reject(invalid);
+    }
+    settle(draft);
+    return Decision.accept(draft.events());
+  }
+
+  /**
+   * Adds tasks to layers that have not started, or that run but are paused (SEMANTICS.md section
+   * 1). All or nothing: one task that may not be added refuses the whole command.
+   */
+  public Decision addTasks(Job job, List<TaskPlan> tasks, long now) {
+    if (!job.exists()) {
+      return Decision.reject(Rejection.notFound("job not found"));
+    }
+    JobDraft draft = new JobDraft(job, now);
+    for (TaskPlan task : tasks) {
+      Layer layer = draft.layer(task.layerId());
+      if (layer == null) {
+        return Decision.reject(
+            Rejection.notFound("layer " + task.layerId() + " is not part of job " + job.id()));
+      }
+      if (!acceptsTasks(layer)) {
+        return Decision.reject(
+            Rejection.conflict(
+                "layer "
+                    + layer.id
+                    + " is "
+                    + layer.status
+                    + (layer.status == Status.RUNNING ? " and not paused" : "")
+                    + ": tasks can be added to a layer until it starts, or while it is paused"));
+      }
+    }
+    Rejection invalid = addTasks(draft, tasks);
+    if (invalid != null) {
+      return Decision.reject(invalid);
+    }
+    settle(draft);
+    return Decision.accept(draft.events());
+  }
+
+  /**
+   * Applies what workers reported. A report for an attempt that is not current (superseded,
+   * killed, skipped, or already finished) changes nothing: the first final word on an attempt wins.
+   */
+  public Decision applyReports(Job job, List<WorkerReport> reports, long now) {
+    if (!job.exists()) {
+      return Decision.accept(List.of());
+    }
+    JobDraft draft = new JobDraft(job, now);
+    for (WorkerReport report : reports) {
+      Task task = draft.task(report.taskId());
+      if (task == null || !task.isAttemptActive(report.attempt())) {
+        continue;
+      }
+      String jobId = draft.jobId();
+      switch (report.kind()) {
+        case STARTED -> {
+          if (task.status == Status.QUEUED) {
+            draft.emit(
+                new TaskStarted(jobId, task.id, report.attempt(), report.worker(), report.at()));
+          }
+        }
+        case COMPLETED ->
+            draft.emit(
+                new TaskCompleted(
+                    jobId,
+                    task.id,
+                    report.attempt(),
+                    report.result(),
+                    report.message(),
+                    report.at()));
+        case FAILED -> {
+          boolean retriesLeft = report.retryable() && task.attempts <= task.retries;
+          long retryAt =
+              retriesLeft ? now + retryPolicy.delayAfter(task.id, report.attempt()) : 0;
+          draft.emit(
+              new TaskFailed(
+                  jobId, task.id, report.attempt(), report.message(), retryAt, report.at()));
+        }
+        case SKIPPED ->
+            draft.emit(
+                new TaskSkipped(
+                    jobId, task.id, report.attempt(), report.message(), report.at()));
+      }
+    }
+    settle(draft);
+    return Decision.accept(draft.events());
+  }
+
+  /** Queues the failed tasks whose back-off has run out. */
+  public Decision queueDueRetries(Job job, long now) {
+    if (!job.exists()) {
+      return Decision.accept(List.of());
+    }
+    JobDraft draft = new JobDraft(job, now);
+    for (Layer layer : job.layers()) {
+      if (layer.status == Status.RUNNING) {
+        queueEligible(draft, layer);
+      }
+    }
+    settle(draft);
+    return Decision.accept(draft.events());
+  }
+
+  private static boolean acceptsTasks(Layer layer) {
+    return layer.status == Status.PENDING || (layer.status == Status.RUNNING && layer.isPaused());
+  }
+
+  private static Rejection addTasks(JobDraft draft, List<TaskPlan> tasks) {
+    Set<String> seen = new HashSet<>();
+    for (TaskPlan task : tasks) {
+      if (draft.layer(task.layerId()) == null) {
+        return Rejection.invalid("task " + task.taskId() + " names unknown layer " + task.layerId());
+      }
+      if (task.type() == null || task.type().isBlank()) {
+        return Rejection.invalid("task " + task.taskId() + " has no type");
+      }
+      if (task.retries() < 0) {
+        return Rejection.invalid("task " + task.taskId() + " has negative retries");
+      }
+      if (!seen.add(task.taskId()) || draft.task(task.taskId()) != null) {
+        return Rejection.invalid("task id " + task.taskId() + " is repeated");
+      }
+    }
+    for (int from = 0; from < tasks.size(); from += TASKS_PER_EVENT) {
+      List<TaskPlan> chunk = tasks.subList(from, Math.min(tasks.size(), from + TASKS_PER_EVENT));
+      draft.emit(new TasksAdded(draft.jobId(), new ArrayList<>(chunk), draft.now()));
+    }
+    return null;
+  }
+
+  /**
+   * Moves the job forward as far as its state allows: finishes layers whose tasks are all final,
+   * starts the next group once every layer of the current one is done, and sets the job's status.
+   */
+  static void settle(JobDraft draft) {
+    Status jobStatus = draft.header().status;
+    if (jobStatus == Status.SKIPPED) {
+      return;
+    }
+    while (true) {
+      Map.Entry<Integer, List<String>> group = currentGroup(draft);
+      if (group == null) {
+        changeJobStatus(draft, Status.COMPLETED);
+        return;
+      }
+      if (finishLayers(draft, group.getValue())) {
+        continue;
+      }
+      List<String> pending = new ArrayList<>();
+      boolean anyRunning = false;
+      boolean anyErrored = false;
+      for (String layerId : group.getValue()) {
+        Status status = draft.layer(layerId).status;
+        if (status == Status.PENDING) {
+          pending.add(layerId);
+        }
+        anyRunning |= status == Status.RUNNING;
+        anyErrored |= status == Status.ERRORED;
+      }
+      if (!pending.isEmpty()) {
+        draft.emit(new LayersStarted(draft.jobId(), pending, draft.now()));
+        for (String layerId : pending) {
+          queueEligible(draft, draft.layer(layerId));
+        }
+        continue;
+      }
+      changeJobStatus(draft, anyErrored && !anyRunning ? Status.ERRORED : Status.RUNNING);
+      return;
+    }
+  }
+
+  /** The lowest group with a layer that is neither COMPLETED nor SKIPPED, or null when none. */
+  private static Map.Entry<Integer, List<String>> currentGroup(JobDraft draft) {
+    for (Map.Entry<Integer, List<String>> group : draft.groups().entrySet()) {
+      for (String layerId : group.getValue()) {
+        if (!draft.layer(layerId).status.isDone()) {
+          return group;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean finishLayers(JobDraft draft, List<String> layerIds) {
+    boolean finished = false;
+    for (String layerId : layerIds) {
+      Layer layer = draft.layer(layerId);
+      if (layer.status == Status.RUNNING && layer.unfinishedTasks() == 0) {
+        Status status = layer.count(Status.ERRORED) > 0 ? Status.ERRORED : Status.COMPLETED;
+        draft.emit(new LayerFinished(draft.jobId(), layerId, status, draft.now()));
+        finished = true;
+      }
+    }
+    return finished;
+  }
+
+  private static void changeJobStatus(JobDraft draft, Status status) {
+    if (draft.header().status != status) {
+      draft.emit(new JobStatusChanged(draft.jobId(), status, draft.now()));
+    }
+  }
+
+  /**
+   * Queues the layer's tasks that may run now: PENDING, not paused (nor their layer or job), and
+   * past any retry back-off.
+   */
+  private static void queueEligible(JobDraft draft, Layer layer) {
+    if (layer.isPaused() || draft.header().pausedAt != 0 || layer.count(Status.PENDING) == 0) {
+      return;
+    }
+    List<String> due = new ArrayList<>();
+    for (String taskId : layer.taskIds()) {
+      Task task = draft.task(taskId);
+      if (task.status == Status.PENDING && task.pausedAt == 0 && task.retryAt <= draft.now()) {
+        due.add(taskId);
+        if (due.size() == TASKS_PER_EVENT) {
+          draft.emit(new TasksQueued(draft.jobId(), due, draft.now()));
+          due = new ArrayList<>();
+        }
+      }
+    }
+    if (!due.isEmpty()) {
+      draft.emit(new TasksQueued(draft.jobId(), due, draft.now()));
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package igor.domain;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * A scratch copy of a job for one decision: it reads through to the job and copies an object the
+ * first time an event changes it, so the job itself stays untouched. {@link #emit} applies an event
+ * here and records it; the recorded events are the decision.
+ */
+final class JobDraft extends JobState {
+  private final JobState base;
+  private final long now;
+  private JobHeader header;
+  private final Map<String, Layer> layers = new HashMap<>();
+  private final Map<String, Task> tasks = new HashMap<>();
+  private NavigableMap<Integer, List<String>> groups;
+  private final List<JobEvent> events = new ArrayList<>();
+
+  JobDraft(JobState base, long now) {
+    this.base = base;
+    this.now = now;
+  }
+
+  long now() {
+    return now;
+  }
+
+  void emit(JobEvent event) {
+    JobEvolution.apply(this, event);
+    events.add(event);
+  }
+
+  List<JobEvent> events() {
+    return events;
+  }
+
+  String jobId() {
+    return header().id;
+  }
+
+  @Override
+  JobHeader header() {
+    return header != null ? header : base.header();
+  }
+
+  @Override
+  JobHeader headerForUpdate() {
+    if (header == null) {
+      header = base.header().copy();
+    }
+    return header;
+  }
+
+  @Override
+  Layer layer(String id) {
+    Layer own = layers.get(id);
+    return own != null ? own : base.layer(id);
+  }
+
+  @Override
+  Layer layerForUpdate(String id) {
+    Layer own = layers.get(id);
+    if (own == null) {
+      Layer original = base.layer(id);
+      if (original == null) {
+        return null;
+      }
+      own = original.copy();
+      layers.put(id, own);
+    }
+    return own;
+  }
+
+  @Override
+  Task task(String id) {
+    Task own = tasks.get(id);
+    return own != null ? own : base.task(id);
+  }
+
+  @Override
+  Task taskForUpdate(String id) {
+    Task own = tasks.get(id);
+    if (own == null) {
+      Task original = base.task(id);
+      if (original == null) {
+        return null;
+      }
+      own = original.copy();
+      tasks.put(id, own);
+    }
+    return own;
+  }
+
+  @Override
+  void addLayer(Layer layer) {
+    layers.put(layer.id, layer);
+    if (groups == null) {
+      groups = new TreeMap<>();
+      base.groups().forEach((p, ids) -> groups.put(p, new ArrayList<>(ids)));
+    }
+    groups.computeIfAbsent(layer.priority, p -> new ArrayList<>()).add(layer.id);
+  }
+
+  @Override
+  void addTask(Task task) {
+    tasks.put(task.id, task);
+    layerForUpdate(task.layerId).addTask(task.id);
+  }
+
+  @Override
+  NavigableMap<Integer, List<String>> groups() {
+    return groups != null ? groups : base.groups();
+  }
+}

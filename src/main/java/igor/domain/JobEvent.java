@@ -1,0 +1,72 @@
+package igor.domain;
+
+import java.util.List;
+
+/**
+ * Everything that ever happened to a job, as persisted in the journal. These records are forever:
+ * their class names are their manifests in the journal (docs/adr/0002-persisted-names.md), fields are
+ * only ever added with a default, and every one is covered by a golden-file serialization test.
+ *
+ * <p>Times ({@code at}) are unix milliseconds.
+ */
+public sealed interface JobEvent {
+
+  String jobId();
+
+  long at();
+
+  /** The job and all its layers were declared. Tasks follow in {@link TasksAdded} events. */
+  record JobCreated(String jobId, String name, long pausedAt, List<LayerPlan> layers, long at)
+      implements JobEvent {
+    public JobCreated {
+      layers = List.copyOf(layers);
+    }
+  }
+
+  /** Tasks joined layers that had not started (at creation, or later by a client). */
+  record TasksAdded(String jobId, List<TaskPlan> tasks, long at) implements JobEvent {
+    public TasksAdded {
+      tasks = List.copyOf(tasks);
+    }
+  }
+
+  /** The group of these layers started: they are RUNNING from now on. */
+  record LayersStarted(String jobId, List<String> layerIds, long at) implements JobEvent {
+    public LayersStarted {
+      layerIds = List.copyOf(layerIds);
+    }
+  }
+
+  /** These tasks begin a new attempt each and are handed to the queue. */
+  record TasksQueued(String jobId, List<String> taskIds, long at) implements JobEvent {
+    public TasksQueued {
+      taskIds = List.copyOf(taskIds);
+    }
+  }
+
+  /** A worker began running this attempt. */
+  record TaskStarted(String jobId, String taskId, int attempt, String worker, long at)
+      implements JobEvent {}
+
+  /** The attempt succeeded. */
+  record TaskCompleted(
+      String jobId, String taskId, int attempt, byte[] result, String message, long at)
+      implements JobEvent {}
+
+  /**
+   * The attempt failed. With {@code retryAt > 0} the task waits (PENDING) and is queued again at
+   * that time; with 0 it is ERRORED.
+   */
+  record TaskFailed(String jobId, String taskId, int attempt, String message, long retryAt, long at)
+      implements JobEvent {}
+
+  /** The task was skipped (by its handler for {@code attempt > 0}); it counts as done. */
+  record TaskSkipped(String jobId, String taskId, int attempt, String message, long at)
+      implements JobEvent {}
+
+  /** Every task of this running layer is final: it is COMPLETED or ERRORED. */
+  record LayerFinished(String jobId, String layerId, Status status, long at) implements JobEvent {}
+
+  /** The job as a whole moved to this status. */
+  record JobStatusChanged(String jobId, Status status, long at) implements JobEvent {}
+}

@@ -1,0 +1,97 @@
+package igor.domain;
+
+import igor.domain.JobEvent.JobCreated;
+import igor.domain.JobEvent.JobStatusChanged;
+import igor.domain.JobEvent.LayerFinished;
+import igor.domain.JobEvent.LayersStarted;
+import igor.domain.JobEvent.TaskCompleted;
+import igor.domain.JobEvent.TaskFailed;
+import igor.domain.JobEvent.TaskSkipped;
+import igor.domain.JobEvent.TaskStarted;
+import igor.domain.JobEvent.TasksAdded;
+import igor.domain.JobEvent.TasksQueued;
+
+/**
+ * Applies an event to a job's state. Deterministic: the same events in the same order always give
+ * the same state, which is what replaying the journal relies on. It never decides anything: every
+ * choice was made by {@link JobDecider} and written into the event.
+ */
+final class JobEvolution {
+  private JobEvolution() {}
+
+  static void apply(JobState state, JobEvent event) {
+    if (event instanceof JobCreated e) {
+      created(state, e);
+    } else if (event instanceof TasksAdded e) {
+      for (TaskPlan plan : e.tasks()) {
+        state.addTask(new Task(plan, e.jobId(), e.at()));
+      }
+    } else if (event instanceof LayersStarted e) {
+      for (String layerId : e.layerIds()) {
+        touch(state.layerForUpdate(layerId), Status.RUNNING, e.at());
+      }
+    } else if (event instanceof TasksQueued e) {
+      for (String taskId : e.taskIds()) {
+        Task t = changeTask(state, taskId, Status.QUEUED, e.at());
+        t.attempts++;
+        t.retryAt = 0;
+        t.worker = "";
+      }
+    } else if (event instanceof TaskStarted e) {
+      changeTask(state, e.taskId(), Status.RUNNING, e.at()).worker = e.worker();
+    } else if (event instanceof TaskCompleted e) {
+      Task t = changeTask(state, e.taskId(), Status.COMPLETED, e.at());
+      t.result = e.result();
+      t.message = e.message();
+    } else if (event instanceof TaskFailed e) {
+      Status to = e.retryAt() > 0 ? Status.PENDING : Status.ERRORED;
+      Task t = changeTask(state, e.taskId(), to, e.at());
+      t.message = e.message();
+      t.retryAt = e.retryAt();
+    } else if (event instanceof TaskSkipped e) {
+      Task t = changeTask(state, e.taskId(), Status.SKIPPED, e.at());
+      t.message = e.message();
+      t.retryAt = 0;
+    } else if (event instanceof LayerFinished e) {
+      touch(state.layerForUpdate(e.layerId()), e.status(), e.at());
+    } else if (event instanceof JobStatusChanged e) {
+      JobHeader h = state.headerForUpdate();
+      h.status = e.status();
+      h.updatedAt = e.at();
+      h.revision++;
+    } else {
+      throw new IllegalArgumentException("unknown event " + event.getClass().getName());
+    }
+  }
+
+  private static void created(JobState state, JobCreated e) {
+    JobHeader h = state.headerForUpdate();
+    h.id = e.jobId();
+    h.name = e.name();
+    h.pausedAt = e.pausedAt();
+    h.status = Status.RUNNING;
+    h.createdAt = e.at();
+    h.updatedAt = e.at();
+    h.created = true;
+    for (LayerPlan plan : e.layers()) {
+      state.addLayer(new Layer(plan, e.jobId(), e.at()));
+    }
+  }
+
+  private static Task changeTask(JobState state, String taskId, Status to, long at) {
+    Task t = state.taskForUpdate(taskId);
+    if (t.status != to) {
+      state.layerForUpdate(t.layerId).countChange(t.status, to);
+      t.status = to;
+    }
+    t.updatedAt = at;
+    t.revision++;
+    return t;
+  }
+
+  private static void touch(Layer l, Status to, long at) {
+    l.status = to;
+    l.updatedAt = at;
+    l.revision++;
+  }
+}

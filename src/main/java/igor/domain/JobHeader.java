@@ -1,0 +1,26 @@
+package igor.domain;
+
+/** The job's own fields, apart from its layers and tasks. Only {@link JobEvolution} changes it. */
+final class JobHeader {
+  String id = "";
+  String name = "";
+  Status status = Status.PENDING;
+  long pausedAt;
+  long createdAt;
+  long updatedAt;
+  long revision;
+  boolean created;
+
+  JobHeader copy() {
+    JobHeader h = new JobHeader();
+    h.id = id;
+    h.name = name;
+    h.status = status;
+    h.pausedAt = pausedAt;
+    h.createdAt = createdAt;
+    h.updatedAt = updatedAt;
+    h.revision = revision;
+    h.created = created;
+    return h;
+  }
+}

@@ -1,0 +1,134 @@
+package igor.domain;
+
+/**
+ * A task inside a job's state. Mutable, but only ever changed by {@link JobEvolution} applying an
+ * event; everything else reads it.
+ */
+public final class Task {
+  final String id;
+  final String jobId;
+  final String layerId;
+  final String type;
+  final String name;
+  final byte[] args;
+  final long createdAt;
+  Status status = Status.PENDING;
+  long pausedAt;
+  int retries;
+  int attempts;
+  String message = "";
+  byte[] result;
+  String worker = "";
+  long updatedAt;
+  long retryAt;
+  long revision;
+
+  Task(TaskPlan plan, String jobId, long at) {
+    this(plan.taskId(), jobId, plan.layerId(), plan.type(), plan.name(), plan.args(), at);
+    this.pausedAt = plan.pausedAt();
+    this.retries = plan.retries();
+    this.updatedAt = at;
+  }
+
+  private Task(
+      String id, String jobId, String layerId, String type, String name, byte[] args, long at) {
+    this.id = id;
+    this.jobId = jobId;
+    this.layerId = layerId;
+    this.type = type;
+    this.name = name;
+    this.args = args;
+    this.createdAt = at;
+  }
+
+  Task copy() {
+    Task t = new Task(id, jobId, layerId, type, name, args, createdAt);
+    t.status = status;
+    t.pausedAt = pausedAt;
+    t.retries = retries;
+    t.attempts = attempts;
+    t.message = message;
+    t.result = result;
+    t.worker = worker;
+    t.updatedAt = updatedAt;
+    t.retryAt = retryAt;
+    t.revision = revision;
+    return t;
+  }
+
+  /** The attempt currently in the hands of the queue or a worker, if any. */
+  boolean isAttemptActive(int attempt) {
+    return attempt == attempts && (status == Status.QUEUED || status == Status.RUNNING);
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String layerId() {
+    return layerId;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public byte[] args() {
+    return args;
+  }
+
+  public Status status() {
+    return status;
+  }
+
+  public int attempts() {
+    return attempts;
+  }
+
+  public long retryAt() {
+    return retryAt;
+  }
+
+  /** The id of the current delivery on the queue, or "" when the task is not queued or running. */
+  public String queueTaskId() {
+    return status == Status.QUEUED || status == Status.RUNNING
+        ? Identifiers.deliveryId(id, attempts)
+        : "";
+  }
+
+  public TaskSnapshot snapshot() {
+    return new TaskSnapshot(
+        id,
+        jobId,
+        layerId,
+        type,
+        name,
+        args,
+        status,
+        pausedAt,
+        retries,
+        attempts,
+        message,
+        result,
+        worker,
+        createdAt,
+        updatedAt,
+        retryAt,
+        revision);
+  }
+
+  static Task restore(TaskSnapshot s) {
+    Task t = new Task(s.id(), s.jobId(), s.layerId(), s.type(), s.name(), s.args(), s.createdAt());
+    t.status = s.status();
+    t.pausedAt = s.pausedAt();
+    t.retries = s.retries();
+    t.attempts = s.attempts();
+    t.message = s.message();
+    t.result = s.result();
+    t.worker = s.worker();
+    t.updatedAt = s.updatedAt();
+    t.retryAt = s.retryAt();
+    t.revision = s.revision();
+    return t;
+  }
+}

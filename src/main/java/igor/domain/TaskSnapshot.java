@@ -1,0 +1,32 @@
+package igor.domain;
+
+/** An immutable copy of a task: read by the API and stored in snapshots. Times in unix millis. */
+public record TaskSnapshot(
+    String id,
+    String jobId,
+    String layerId,
+    String type,
+    String name,
+    byte[] args,
+    Status status,
+    long pausedAt,
+    int retries,
+    int attempts,
+    String message,
+    byte[] result,
+    String worker,
+    long createdAt,
+    long updatedAt,
+    long retryAt,
+    long revision) {
+
+  public String etag() {
+    return Identifiers.etag(id, revision);
+  }
+
+  public String queueTaskId() {
+    return status == Status.QUEUED || status == Status.RUNNING
+        ? Identifiers.deliveryId(id, attempts)
+        : "";
+  }
+}

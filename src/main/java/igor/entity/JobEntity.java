@@ -1,0 +1,431 @@
+package igor.entity;
+
+import igor.domain.Decision;
+import igor.domain.Job;
+import igor.domain.JobDecider;
+import igor.domain.JobEvent;
+import igor.domain.JobPlan;
+import igor.domain.JobSnapshot;
+import igor.domain.Rejection;
+import igor.domain.Status;
+import igor.domain.Task;
+import igor.domain.TaskPlan;
+import igor.domain.TaskSnapshot;
+import igor.domain.WorkerReport;
+import igor.queue.TaskDelivery;
+import igor.queue.TaskQueue;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotAdapter;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * One job as a sharded, event-sourced entity. It owns the job's layers and tasks: every change is
+ * decided by {@link JobDecider}, journaled, and then acted on (tasks handed to the queue, retry
+ * timers set). It holds no logic of its own beyond that.
+ *
+ * <p>Persisted names (docs/adr/0002-persisted-names.md): entity type {@value #TYPE_NAME},
+ * persistence id {@code Job|<job id>}.
+ */
+public final class JobEntity
+    extends EventSourcedBehaviorWithEnforcedReplies<JobEntity.Command, JobEvent, Job> {
+
+  public static final String TYPE_NAME = "Job";
+  public static final EntityTypeKey<Command> ENTITY_KEY =
+      EntityTypeKey.create(Command.class, TYPE_NAME);
+
+  /** What a job entity understands. */
+  public sealed interface Command extends JobMessage {}
+
+  /** Create the job of the plan. Answers the whole job, or why not. */
+  public record Create(JobPlan plan, ActorRef<JobResult> replyTo) implements Command {}
+
+  /** Add tasks to layers of this job. Answers the added tasks, or why not (nothing is added). */
+  public record AddTasks(List<TaskPlan> tasks, ActorRef<TasksResult> replyTo) implements Command {
+    public AddTasks {
+      tasks = List.copyOf(tasks);
+    }
+  }
+
+  /** Read the whole job. */
+  public record Get(ActorRef<JobResult> replyTo) implements Command {}
+
+  /** Apply what workers reported about this job's tasks. */
+  public record ApplyReports(List<WorkerReport> reports, ActorRef<Done> replyTo)
+      implements Command {
+    public ApplyReports {
+      reports = List.copyOf(reports);
+    }
+  }
+
+  /** Timer: failed tasks may be due for their next attempt. */
+  record RetriesDue() implements Command {}
+
+  /** Hand these tasks to the queue again, if they still wait there. */
+  record Redeliver(List<String> taskIds) implements Command {
+    Redeliver {
+      taskIds = List.copyOf(taskIds);
+    }
+  }
+
+  /** The queue did not take these tasks: try again after the redelivery delay. */
+  record DeliveryFailed(List<String> taskIds, String problem) implements Command {
+    DeliveryFailed {
+      taskIds = List.copyOf(taskIds);
+    }
+  }
+
+  /** The queue took the tasks. */
+  enum Delivered implements Command {
+    INSTANCE
+  }
+
+  /** Timer: the job finished a while ago; leave memory if nothing changed since. */
+  record Idle() implements Command {}
+
+  /** The answer to {@link Create} and {@link Get}: the job, or a rejection. */
+  public record JobResult(JobSnapshot job, Rejection rejection) implements JobMessage {
+    static JobResult of(JobSnapshot job) {
+      return new JobResult(job, null);
+    }
+
+    static JobResult rejected(Rejection rejection) {
+      return new JobResult(null, rejection);
+    }
+  }
+
+  /** The answer to {@link AddTasks}: the tasks as added, or a rejection. */
+  public record TasksResult(List<TaskSnapshot> tasks, Rejection rejection) implements JobMessage {}
+
+  /** What a job entity needs from its node. */
+  public record Dependencies(
+      TaskQueue queue, JobDecider decider, EntitySettings settings, LongSupplier clock) {}
+
+  private static final String RETRY_TIMER = "retry";
+  private static final String REDELIVERY_TIMER = "redelivery";
+  private static final String IDLE_TIMER = "idle";
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final Dependencies deps;
+  private final Runnable passivate;
+
+  private JobEntity(
+      String jobId,
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      Dependencies deps,
+      Runnable passivate) {
+    super(PersistenceId.of(TYPE_NAME, jobId));
+    this.context = context;
+    this.timers = timers;
+    this.deps = deps;
+    this.passivate = passivate;
+  }
+
+  /** Registers the entity type with cluster sharding on this node. */
+  public static void init(ActorSystem<?> system, Dependencies deps) {
+    ClusterSharding.get(system)
+        .init(
+            Entity.of(
+                ENTITY_KEY,
+                entityContext ->
+                    create(
+                        entityContext.getEntityId(),
+                        deps,
+                        self ->
+                            entityContext
+                                .getShard()
+                                .tell(new ClusterSharding.Passivate<>(self)))));
+  }
+
+  /**
+   * The entity's behavior. {@code passivate} asks its shard to stop it; outside sharding (tests) it
+   * may simply do nothing.
+   */
+  public static Behavior<Command> create(
+      String jobId, Dependencies deps, java.util.function.Consumer<ActorRef<Command>> passivate) {
+    return Behaviors.withMdc(
+        Command.class,
+        Map.of("jobId", jobId),
+        Behaviors.setup(
+            context ->
+                Behaviors.withTimers(
+                    timers ->
+                        new JobEntity(
+                            jobId,
+                            context,
+                            timers,
+                            deps,
+                            () -> passivate.accept(context.getSelf())))));
+  }
+
+  @Override
+  public Job emptyState() {
+    return Job.empty();
+  }
+
+  @Override
+  public CommandHandlerWithReply<Command, JobEvent, Job> commandHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Create.class, this::onCreate)
+        .onCommand(AddTasks.class, this::onAddTasks)
+        .onCommand(Get.class, this::onGet)
+        .onCommand(ApplyReports.class, this::onApplyReports)
+        .onCommand(RetriesDue.class, this::onRetriesDue)
+        .onCommand(Redeliver.class, this::onRedeliver)
+        .onCommand(DeliveryFailed.class, this::onDeliveryFailed)
+        .onCommand(Delivered.class, (job, command) -> Effect().noReply())
+        .onCommand(Idle.class, this::onIdle)
+        .build();
+  }
+
+  private ReplyEffect<JobEvent, Job> onCreate(Job job, Create command) {
+    Decision decision = deps.decider().create(job, command.plan(), now());
+    return persist(
+        decision,
+        command.replyTo(),
+        created -> JobResult.of(created.snapshot()),
+        JobResult::rejected);
+  }
+
+  private ReplyEffect<JobEvent, Job> onAddTasks(Job job, AddTasks command) {
+    Decision decision = deps.decider().addTasks(job, command.tasks(), now());
+    return persist(
+        decision,
+        command.replyTo(),
+        updated -> new TasksResult(snapshotsOf(updated, command.tasks()), null),
+        rejection -> new TasksResult(null, rejection));
+  }
+
+  private ReplyEffect<JobEvent, Job> onGet(Job job, Get command) {
+    if (!job.exists()) {
+      passivate.run();
+      return Effect().reply(command.replyTo(), JobResult.rejected(Rejection.notFound("job not found")));
+    }
+    return Effect().reply(command.replyTo(), JobResult.of(job.snapshot()));
+  }
+
+  private ReplyEffect<JobEvent, Job> onApplyReports(Job job, ApplyReports command) {
+    if (!job.exists()) {
+      context.getLog().warn("reports for an unknown job ignored count={}", command.reports().size());
+      passivate.run();
+      return Effect().reply(command.replyTo(), Done.getInstance());
+    }
+    Decision decision = deps.decider().applyReports(job, command.reports(), now());
+    return persist(decision, command.replyTo(), updated -> Done.getInstance(), r -> Done.getInstance());
+  }
+
+  private ReplyEffect<JobEvent, Job> onRetriesDue(Job job, RetriesDue command) {
+    Decision decision = deps.decider().queueDueRetries(job, now());
+    if (decision instanceof Decision.Accepted accepted && !accepted.events().isEmpty()) {
+      return Effect()
+          .persist(accepted.events())
+          .thenRun(updated -> afterPersist(updated, accepted.events()))
+          .thenNoReply();
+    }
+    scheduleRetries(job);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<JobEvent, Job> onRedeliver(Job job, Redeliver command) {
+    deliver(job, command.taskIds());
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<JobEvent, Job> onDeliveryFailed(Job job, DeliveryFailed command) {
+    context
+        .getLog()
+        .warn(
+            "queue did not take tasks, trying again count={} problem={}",
+            command.taskIds().size(),
+            command.problem());
+    timers.startSingleTimer(
+        REDELIVERY_TIMER + command.taskIds().get(0),
+        new Redeliver(command.taskIds()),
+        deps.settings().redeliveryDelay());
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<JobEvent, Job> onIdle(Job job, Idle command) {
+    if (isAtRest(job)) {
+      context.getLog().debug("job at rest, leaving memory");
+      passivate.run();
+    }
+    return Effect().noReply();
+  }
+
+  /** Persists an accepted decision and replies after; replies at once with a rejection. */
+  private <R> ReplyEffect<JobEvent, Job> persist(
+      Decision decision,
+      ActorRef<R> replyTo,
+      Function<Job, R> accepted,
+      Function<Rejection, R> rejected) {
+    if (decision instanceof Decision.Rejected r) {
+      return Effect().reply(replyTo, rejected.apply(r.rejection()));
+    }
+    List<JobEvent> events = ((Decision.Accepted) decision).events();
+    if (events.isEmpty()) {
+      return Effect().none().thenReply(replyTo, accepted::apply);
+    }
+    return Effect()
+        .persist(events)
+        .thenRun(job -> afterPersist(job, events))
+        .thenReply(replyTo, accepted::apply);
+  }
+
+  /** The side effects of journaled events: hand queued tasks out, keep timers right. */
+  private void afterPersist(Job job, List<JobEvent> events) {
+    List<String> queued = new ArrayList<>();
+    for (JobEvent event : events) {
+      if (event instanceof JobEvent.TasksQueued q) {
+        queued.addAll(q.taskIds());
+      }
+      if (event instanceof JobEvent.JobStatusChanged s) {
+        context.getLog().info("job status={}", s.status());
+      }
+    }
+    deliver(job, queued);
+    scheduleRetries(job);
+    if (isAtRest(job)) {
+      timers.startSingleTimer(IDLE_TIMER, new Idle(), deps.settings().idleAfterFinish());
+    } else {
+      timers.cancel(IDLE_TIMER);
+    }
+  }
+
+  /**
+   * Hands the tasks that still wait in QUEUED to the queue. If the queue does not take them, they
+   * are tried again after the redelivery delay: journaled QUEUED tasks are never stranded.
+   */
+  private void deliver(Job job, Collection<String> taskIds) {
+    List<TaskDelivery> deliveries = new ArrayList<>(taskIds.size());
+    for (String taskId : taskIds) {
+      Task task = job.findTask(taskId);
+      if (task != null && task.status() == Status.QUEUED) {
+        deliveries.add(
+            new TaskDelivery(
+                job.id(),
+                task.layerId(),
+                task.id(),
+                task.attempts(),
+                task.queueTaskId(),
+                task.type(),
+                task.args()));
+      }
+    }
+    if (deliveries.isEmpty()) {
+      return;
+    }
+    List<String> ids = deliveries.stream().map(TaskDelivery::taskId).toList();
+    context.pipeToSelf(
+        deps.queue().enqueue(deliveries),
+        (ok, failure) ->
+            failure == null ? Delivered.INSTANCE : new DeliveryFailed(ids, failure.toString()));
+  }
+
+  private void scheduleRetries(Job job) {
+    long next = job.nextRetryAt();
+    if (next == 0) {
+      timers.cancel(RETRY_TIMER);
+      return;
+    }
+    long delay = Math.max(0, next - now());
+    timers.startSingleTimer(RETRY_TIMER, new RetriesDue(), Duration.ofMillis(delay));
+  }
+
+  /** Nothing will happen to the job unless someone asks: it may leave memory. */
+  private static boolean isAtRest(Job job) {
+    return job.exists() && job.status().isFinal() && job.tasksInFlight().isEmpty()
+        && job.nextRetryAt() == 0;
+  }
+
+  private static List<TaskSnapshot> snapshotsOf(Job job, List<TaskPlan> plans) {
+    List<TaskSnapshot> added = new ArrayList<>(plans.size());
+    for (TaskPlan plan : plans) {
+      added.add(job.findTask(plan.taskId()).snapshot());
+    }
+    return added;
+  }
+
+  private long now() {
+    return deps.clock().getAsLong();
+  }
+
+  @Override
+  public EventHandler<Job, JobEvent> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(Job::apply);
+  }
+
+  @Override
+  public SignalHandler<Job> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(
+            RecoveryCompleted.instance(),
+            job -> {
+              if (job.exists()) {
+                List<String> queued =
+                    job.tasksInFlight().stream()
+                        .filter(t -> t.status() == Status.QUEUED)
+                        .map(Task::id)
+                        .toList();
+                context
+                    .getLog()
+                    .info(
+                        "job recovered status={} tasks={} requeued={}",
+                        job.status(),
+                        job.taskCount(),
+                        queued.size());
+                deliver(job, queued);
+                scheduleRetries(job);
+                if (isAtRest(job)) {
+                  timers.startSingleTimer(IDLE_TIMER, new Idle(), deps.settings().idleAfterFinish());
+                }
+              }
+            })
+        .build();
+  }
+
+  @Override
+  public RetentionCriteria retentionCriteria() {
+    return RetentionCriteria.snapshotEvery(deps.settings().snapshotEveryEvents(), 2);
+  }
+
+  @Override
+  public SnapshotAdapter<Job> snapshotAdapter() {
+    return new SnapshotAdapter<>() {
+      @Override
+      public Object toJournal(Job job) {
+        return job.snapshot();
+      }
+
+      @Override
+      public Job fromJournal(Object stored) {
+        return Job.restore((JobSnapshot) stored);
+      }
+    };
+  }
+}

@@ -1,0 +1,7 @@
+package igor.entity;
+
+/**
+ * Marker of every message to and from a job entity: they may cross nodes, so they are serialized
+ * (Jackson JSON, bound in serialization.conf).
+ */
+public interface JobMessage {}

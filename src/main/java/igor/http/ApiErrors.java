@@ -1,0 +1,88 @@
+package igor.http;
+
+import igor.domain.Rejection;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.pekko.http.javadsl.model.HttpEntity;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.Directives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that turns what went wrong into an HTTP answer: a JSON {@code {"error": ...}} with
+ * 400, 404, 409, 413 or 503, and never a stack trace.
+ */
+final class ApiErrors {
+  private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+
+  private ApiErrors() {}
+
+  static HttpResponse of(Rejection rejection) {
+    int status =
+        switch (rejection.kind()) {
+          case INVALID -> 400;
+          case NOT_FOUND -> 404;
+          case CONFLICT -> 409;
+        };
+    return ApiJson.error(status, rejection.reason());
+  }
+
+  static HttpResponse of(Throwable failure) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof ApiException e) {
+      return ApiJson.error(e.status(), e.getMessage());
+    }
+    if (cause instanceof EntityStreamSizeException e) {
+      return ApiJson.error(
+          413,
+          "request body is over the limit of "
+              + e.limit()
+              + " bytes (igor.limits.max-body-bytes)");
+    }
+    if (cause instanceof TimeoutException) {
+      return ApiJson.error(503, "the job did not answer in time; try again");
+    }
+    if (cause instanceof java.sql.SQLException) {
+      log.warn("database call failed problem={}", cause.toString());
+      return ApiJson.error(503, "the database is not reachable; try again");
+    }
+    log.error("request failed", cause);
+    return ApiJson.error(500, "internal error: " + cause.getClass().getSimpleName());
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable cause = t;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause.getCause() instanceof EntityStreamSizeException size) {
+      return size;
+    }
+    return cause;
+  }
+
+  static ExceptionHandler exceptionHandler() {
+    return ExceptionHandler.newBuilder()
+        .match(Throwable.class, e -> Directives.complete(of(e)))
+        .build();
+  }
+
+  /** Pekko's own rejections (unknown path, wrong method, ...) keep their status, in JSON. */
+  static RejectionHandler rejectionHandler() {
+    return RejectionHandler.defaultHandler()
+        .mapRejectionResponse(
+            response -> {
+              if (response.entity() instanceof HttpEntity.Strict strict
+                  && !strict.getContentType().mediaType().isApplication()) {
+                return ApiJson.error(response.status().intValue(), strict.getData().utf8String());
+              }
+              return response;
+            });
+  }
+}

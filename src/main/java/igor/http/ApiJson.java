@@ -1,0 +1,126 @@
+package igor.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+
+/**
+ * The JSON of the HTTP API: snake_case fields, unknown fields refused, and errors that say which
+ * field is wrong.
+ */
+public final class ApiJson {
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .serializationInclusion(JsonInclude.Include.NON_NULL)
+          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .build();
+
+  private ApiJson() {}
+
+  /** Reads a request body; a body that does not fit gets a 400 naming the field. */
+  static <T> T read(String body, Class<T> type) {
+    try {
+      return MAPPER.readValue(body, type);
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest(describe(e));
+    }
+  }
+
+  static <T> List<T> readList(String body, Class<T> elementType) {
+    try {
+      return MAPPER.readValue(
+          body, TypeFactory.defaultInstance().constructCollectionType(List.class, elementType));
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest(describe(e));
+    }
+  }
+
+  static String describe(JsonProcessingException e) {
+    if (e instanceof UnrecognizedPropertyException u) {
+      return "unknown field '" + location(u.getPath()) + "'";
+    }
+    if (e instanceof InvalidFormatException f) {
+      return "field '"
+          + location(f.getPath())
+          + "' must be "
+          + expected(f.getTargetType())
+          + ", got "
+          + f.getValue();
+    }
+    if (e instanceof MismatchedInputException m) {
+      if (m.getPath().isEmpty()) {
+        return "body must be " + expected(m.getTargetType());
+      }
+      return "field '" + location(m.getPath()) + "' must be " + expected(m.getTargetType());
+    }
+    if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
+      return "field '" + location(m.getPath()) + "' is not valid: " + m.getOriginalMessage();
+    }
+    return "body is not valid JSON: " + e.getOriginalMessage();
+  }
+
+  private static String location(List<JsonMappingException.Reference> path) {
+    StringBuilder b = new StringBuilder();
+    for (JsonMappingException.Reference r : path) {
+      if (r.getFieldName() != null) {
+        if (b.length() > 0) {
+          b.append('.');
+        }
+        b.append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        b.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return b.toString();
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == null) {
+      return "of another type";
+    }
+    if (type == Integer.class || type == int.class) {
+      return "a 32-bit integer";
+    }
+    if (type == Long.class || type == long.class) {
+      return "a 64-bit integer";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (List.class.isAssignableFrom(type)) {
+      return "a JSON array";
+    }
+    return "a JSON object";
+  }
+
+  static HttpResponse response(int status, Object body) {
+    try {
+      return HttpResponse.create()
+          .withStatus(status)
+          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, MAPPER.writeValueAsBytes(body)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("response could not be written as JSON", e);
+    }
+  }
+
+  static HttpResponse error(int status, String message) {
+    return response(status, Map.of("error", message));
+  }
+}

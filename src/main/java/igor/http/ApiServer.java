@@ -1,0 +1,55 @@
+package igor.http;
+
+import igor.config.IgorSettings;
+import igor.service.JobService;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** The HTTP API v1 of a node: its routes, their error handling, and the server binding. */
+public final class ApiServer extends AllDirectives {
+  private final JobRoutes jobRoutes;
+  private final TaskRoutes taskRoutes;
+  private final BooleanSupplier ready;
+
+  public ApiServer(JobService jobs, IgorSettings settings, BooleanSupplier ready) {
+    JobRequests requests = new JobRequests(settings.limits(), settings.jobs().defaultRetries());
+    RequestBodies bodies = new RequestBodies(settings.limits().maxBodyBytes());
+    this.jobRoutes = new JobRoutes(jobs, requests, bodies);
+    this.taskRoutes = new TaskRoutes(jobs, requests, bodies);
+    this.ready = ready;
+  }
+
+  public Route route() {
+    return handleExceptions(
+        ApiErrors.exceptionHandler(),
+        () ->
+            handleRejections(
+                ApiErrors.rejectionHandler(),
+                () ->
+                    concat(
+                        path("healthz", () -> get(this::health)),
+                        pathPrefix(
+                            "api",
+                            () ->
+                                pathPrefix(
+                                    "v1",
+                                    () -> concat(jobRoutes.route(), taskRoutes.route()))))));
+  }
+
+  private Route health() {
+    if (ready.getAsBoolean()) {
+      return complete(ApiJson.response(200, Map.of("ok", true)));
+    }
+    return complete(ApiJson.response(503, Map.of("ok", false)));
+  }
+
+  public CompletionStage<ServerBinding> bind(ActorSystem<?> system, String host, int port) {
+    return Http.get(system).newServerAt(host, port).bind(route());
+  }
+}

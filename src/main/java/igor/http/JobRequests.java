@@ -1,0 +1,199 @@
+package igor.http;
+
+import igor.config.Limits;
+import igor.domain.Identifiers;
+import igor.domain.JobPlan;
+import igor.domain.LayerPlan;
+import igor.domain.TaskPlan;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The request bodies of API v1 (SEMANTICS.md section 5) and their checks against the {@link
+ * Limits}. A request is checked whole before anything changes; the first problem is the answer,
+ * naming the field and, for a limit, its setting.
+ */
+final class JobRequests {
+
+  record CreateJob(String name, Long pausedAt, List<CreateLayer> layers) {}
+
+  record CreateLayer(String name, Integer priority, Long pausedAt, List<CreateTask> tasks) {}
+
+  record CreateTask(String type, String args, String name, Long pausedAt, Integer retries) {}
+
+  record AddTask(
+      String layerId, String type, String args, String name, Long pausedAt, Integer retries) {}
+
+  private final Limits limits;
+  private final int defaultRetries;
+
+  JobRequests(Limits limits, int defaultRetries) {
+    this.limits = limits;
+    this.defaultRetries = defaultRetries;
+  }
+
+  /** The plan of a new job, with fresh ids for it, its layers and tasks. */
+  JobPlan toPlan(CreateJob request) {
+    checkName("name", request.name());
+    long jobPausedAt = pausedAt("paused_at", request.pausedAt());
+    List<CreateLayer> layers = request.layers() == null ? List.of() : request.layers();
+    if (layers.size() > limits.maxLayersPerJob()) {
+      throw tooMany("layers", layers.size(), limits.maxLayersPerJob(), "max-layers-per-job");
+    }
+    String jobId = Identifiers.newId();
+    List<LayerPlan> layerPlans = new ArrayList<>(layers.size());
+    List<TaskPlan> taskPlans = new ArrayList<>();
+    for (int i = 0; i < layers.size(); i++) {
+      CreateLayer layer = layers.get(i);
+      String at = "layers[" + i + "]";
+      if (layer == null) {
+        throw ApiException.badRequest("field '" + at + "' must be a JSON object");
+      }
+      checkName(at + ".name", layer.name());
+      String layerId = Identifiers.newId();
+      layerPlans.add(
+          new LayerPlan(
+              layerId,
+              layer.name(),
+              layer.priority() == null ? 0 : layer.priority(),
+              pausedAt(at + ".paused_at", layer.pausedAt())));
+      List<CreateTask> tasks = layer.tasks() == null ? List.of() : layer.tasks();
+      if (taskPlans.size() + tasks.size() > limits.maxTasksPerJob()) {
+        throw tooMany(
+            "tasks in the job",
+            taskPlans.size() + tasks.size(),
+            limits.maxTasksPerJob(),
+            "max-tasks-per-job");
+      }
+      for (int j = 0; j < tasks.size(); j++) {
+        CreateTask t = tasks.get(j);
+        String tat = at + ".tasks[" + j + "]";
+        if (t == null) {
+          throw ApiException.badRequest("field '" + tat + "' must be a JSON object");
+        }
+        taskPlans.add(task(tat, layerId, t.type(), t.args(), t.name(), t.pausedAt(), t.retries()));
+      }
+    }
+    return new JobPlan(jobId, request.name(), jobPausedAt, layerPlans, taskPlans);
+  }
+
+  /** The plans of tasks to add to existing layers, with fresh ids. */
+  List<TaskPlan> toPlans(List<AddTask> request) {
+    if (request.size() > limits.maxTasksPerRequest()) {
+      throw tooMany(
+          "tasks in one request", request.size(), limits.maxTasksPerRequest(), "max-tasks-per-request");
+    }
+    List<TaskPlan> plans = new ArrayList<>(request.size());
+    for (int i = 0; i < request.size(); i++) {
+      AddTask t = request.get(i);
+      String at = "[" + i + "]";
+      if (t == null) {
+        throw ApiException.badRequest("field '" + at + "' must be a JSON object");
+      }
+      if (t.layerId() == null || t.layerId().isEmpty()) {
+        throw ApiException.badRequest(
+            "field '" + at + ".layer_id' is required: tasks are added to an existing layer");
+      }
+      if (!Identifiers.isId(t.layerId())) {
+        throw ApiException.badRequest(
+            "field '" + at + ".layer_id' must be a lowercase UUID, got '" + t.layerId() + "'");
+      }
+      plans.add(task(at, t.layerId(), t.type(), t.args(), t.name(), t.pausedAt(), t.retries()));
+    }
+    return plans;
+  }
+
+  private TaskPlan task(
+      String at,
+      String layerId,
+      String type,
+      String args,
+      String name,
+      Long pausedAt,
+      Integer retries) {
+    if (type == null || type.isBlank()) {
+      throw ApiException.badRequest("field '" + at + ".type' is required: it names the handler");
+    }
+    if (type.length() > limits.maxTypeLength()) {
+      throw ApiException.badRequest(
+          "field '"
+              + at
+              + ".type' is "
+              + type.length()
+              + " characters, over the limit of "
+              + limits.maxTypeLength()
+              + " (igor.limits.max-type-length)");
+    }
+    if (type.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
+      throw ApiException.badRequest(
+          "field '" + at + ".type' may not hold spaces or control characters");
+    }
+    checkName(at + ".name", name);
+    if (retries != null && retries < 0) {
+      throw ApiException.badRequest("field '" + at + ".retries' must be 0 or more, got " + retries);
+    }
+    return new TaskPlan(
+        Identifiers.newId(),
+        layerId,
+        type,
+        name,
+        decodeArgs(at + ".args", args),
+        pausedAt(at + ".paused_at", pausedAt),
+        retries == null ? defaultRetries : retries);
+  }
+
+  private byte[] decodeArgs(String field, String args) {
+    if (args == null || args.isEmpty()) {
+      return new byte[0];
+    }
+    byte[] decoded;
+    try {
+      decoded = Base64.getDecoder().decode(args);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("field '" + field + "' must be base64: " + e.getMessage());
+    }
+    if (decoded.length > limits.maxArgsBytes()) {
+      throw new ApiException(
+          413,
+          "field '"
+              + field
+              + "' is "
+              + decoded.length
+              + " bytes, over the limit of "
+              + limits.maxArgsBytes()
+              + " (igor.limits.max-args-bytes)");
+    }
+    return decoded;
+  }
+
+  private void checkName(String field, String name) {
+    if (name != null && name.length() > limits.maxNameLength()) {
+      throw ApiException.badRequest(
+          "field '"
+              + field
+              + "' is "
+              + name.length()
+              + " characters, over the limit of "
+              + limits.maxNameLength()
+              + " (igor.limits.max-name-length)");
+    }
+  }
+
+  private static long pausedAt(String field, Long value) {
+    if (value == null) {
+      return 0;
+    }
+    if (value < 0) {
+      throw ApiException.badRequest(
+          "field '" + field + "' must be 0 (not paused) or unix seconds, got " + value);
+    }
+    return value;
+  }
+
+  private static ApiException tooMany(String what, int count, int limit, String setting) {
+    return new ApiException(
+        413,
+        count + " " + what + " is over the limit of " + limit + " (igor.limits." + setting + ")");
+  }
+}

@@ -1,0 +1,59 @@
+package igor.http;
+
+import igor.domain.Identifiers;
+import igor.domain.JobPlan;
+import igor.entity.JobEntity.JobResult;
+import igor.service.JobService;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** POST /api/v1/jobs and GET /api/v1/jobs/{id}. */
+final class JobRoutes extends AllDirectives {
+  private final JobService jobs;
+  private final JobRequests requests;
+  private final RequestBodies bodies;
+
+  JobRoutes(JobService jobs, JobRequests requests, RequestBodies bodies) {
+    this.jobs = jobs;
+    this.requests = requests;
+    this.bodies = bodies;
+  }
+
+  Route route() {
+    return pathPrefix(
+        "jobs",
+        () ->
+            concat(
+                pathEnd(() -> post(() -> bodies.json(this::create))),
+                path(PathMatchers.segment(), id -> get(() -> read(id)))));
+  }
+
+  private Route create(String body) {
+    JobPlan plan = requests.toPlan(ApiJson.read(body, JobRequests.CreateJob.class));
+    return answer(jobs.create(plan));
+  }
+
+  private Route read(String id) {
+    if (!Identifiers.isId(id)) {
+      throw ApiException.badRequest("job id must be a lowercase UUID, got '" + id + "'");
+    }
+    return answer(jobs.get(id));
+  }
+
+  private Route answer(CompletionStage<JobResult> result) {
+    return onComplete(
+        result,
+        done -> {
+          if (done.isFailure()) {
+            return complete(ApiErrors.of(done.failed().get()));
+          }
+          JobResult r = done.get();
+          if (r.rejection() != null) {
+            return complete(ApiErrors.of(r.rejection()));
+          }
+          return complete(ApiJson.response(200, JobViews.job(r.job())));
+        });
+  }
+}

@@ -1,0 +1,18 @@
+package igor.queue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The node side of the report channel. A report stays in the inbox until acknowledged; one that a
+ * node read but never acknowledged (the node died) is handed out again after a while.
+ */
+public interface ReportInbox {
+
+  /** Up to {@code max} reports, waiting at most {@code wait} for the first. */
+  CompletionStage<List<ReceivedReport>> next(int max, Duration wait);
+
+  /** Removes the reports for good: their effects are journaled. */
+  CompletionStage<Void> acknowledge(List<String> receipts);
+}

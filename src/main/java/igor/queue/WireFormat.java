@@ -1,0 +1,131 @@
+package igor.queue;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import igor.domain.WorkerReport;
+import java.util.Base64;
+import java.util.Locale;
+
+/**
+ * The JSON of the worker protocol (docs/worker-protocol.md): what a delivery and a report look like
+ * on Redis, so that a worker in any language can speak it. Version 1.
+ */
+public final class WireFormat {
+  public static final int VERSION = 1;
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private WireFormat() {}
+
+  public static String delivery(TaskDelivery d) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("v", VERSION);
+    n.put("job_id", d.jobId());
+    n.put("layer_id", d.layerId());
+    n.put("task_id", d.taskId());
+    n.put("attempt", d.attempt());
+    n.put("delivery_id", d.deliveryId());
+    n.put("type", d.type());
+    n.put("args", Base64.getEncoder().encodeToString(d.args()));
+    return n.toString();
+  }
+
+  public static TaskDelivery parseDelivery(String text) throws MalformedMessageException {
+    JsonNode n = read(text);
+    return new TaskDelivery(
+        text(n, "job_id"),
+        text(n, "layer_id"),
+        text(n, "task_id"),
+        n.path("attempt").asInt(0),
+        text(n, "delivery_id"),
+        text(n, "type"),
+        base64(n, "args"));
+  }
+
+  public static String report(WorkerReport r) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("v", VERSION);
+    n.put("kind", r.kind().name().toLowerCase(Locale.ROOT));
+    n.put("job_id", r.jobId());
+    n.put("task_id", r.taskId());
+    n.put("attempt", r.attempt());
+    n.put("worker", r.worker());
+    n.put("message", r.message());
+    if (r.result() != null) {
+      n.put("result", Base64.getEncoder().encodeToString(r.result()));
+    }
+    n.put("retryable", r.retryable());
+    n.put("at", r.at());
+    return n.toString();
+  }
+
+  public static WorkerReport parseReport(String text) throws MalformedMessageException {
+    JsonNode n = read(text);
+    WorkerReport.Kind kind;
+    try {
+      kind = WorkerReport.Kind.valueOf(text(n, "kind").toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException("unknown report kind '" + text(n, "kind") + "'");
+    }
+    int attempt = n.path("attempt").asInt(0);
+    if (attempt < 1) {
+      throw new MalformedMessageException("attempt must be a number from 1");
+    }
+    byte[] result = n.hasNonNull("result") ? base64(n, "result") : null;
+    return new WorkerReport(
+        kind,
+        text(n, "job_id"),
+        text(n, "task_id"),
+        attempt,
+        n.path("worker").asText(""),
+        n.path("message").asText(""),
+        result,
+        n.path("retryable").asBoolean(true),
+        n.path("at").asLong(System.currentTimeMillis()));
+  }
+
+  private static JsonNode read(String text) throws MalformedMessageException {
+    try {
+      JsonNode n = JSON.readTree(text);
+      if (n == null || !n.isObject()) {
+        throw new MalformedMessageException("not a JSON object");
+      }
+      return n;
+    } catch (JsonProcessingException e) {
+      throw new MalformedMessageException("not JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  private static String text(JsonNode n, String field) throws MalformedMessageException {
+    JsonNode v = n.get(field);
+    if (v == null || !v.isTextual() || v.asText().isEmpty()) {
+      throw new MalformedMessageException("field '" + field + "' must be a non-empty string");
+    }
+    return v.asText();
+  }
+
+  private static byte[] base64(JsonNode n, String field) throws MalformedMessageException {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return new byte[0];
+    }
+    try {
+      return Base64.getDecoder().decode(v.asText());
+    } catch (IllegalArgumentException e) {
+      throw new MalformedMessageException("field '" + field + "' must be base64");
+    }
+  }
+
+  /** A message on the queue or report channel that does not follow the protocol. */
+  public static final class MalformedMessageException extends Exception {
+    public MalformedMessageException(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package igor.queue.redis;
+
+/** The names of Igor's keys in Redis, all under one prefix (docs/worker-protocol.md). */
+public record RedisKeys(String prefix) {
+  /** The consumer group of Igor nodes on the report stream. */
+  public static final String REPORT_GROUP = "igor";
+
+  public String queue(String taskType) {
+    return prefix + ":queue:" + taskType;
+  }
+
+  public String reports() {
+    return prefix + ":reports";
+  }
+
+  public String claim(String deliveryId) {
+    return prefix + ":claim:" + deliveryId;
+  }
+}

@@ -1,0 +1,153 @@
+package igor.queue.redis;
+
+import igor.queue.ReceivedReport;
+import igor.queue.ReportInbox;
+import igor.queue.WireFormat;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
+import org.redisson.api.RStream;
+import org.redisson.api.RStreamAsync;
+import org.redisson.api.RedissonClient;
+import org.redisson.api.stream.StreamCreateGroupArgs;
+import org.redisson.api.stream.StreamMessageId;
+import org.redisson.api.stream.StreamReadGroupArgs;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * The report channel as one Redis stream read by the consumer group of all Igor nodes: every report
+ * goes to one node, stays pending until that node acknowledges it (XACK and XDEL once its effects are
+ * journaled), and a report left pending by a node that died is claimed by another (XAUTOCLAIM) after
+ * {@code reclaimAfter}.
+ */
+public final class RedisReportInbox implements ReportInbox {
+  static final String FIELD = "report";
+  private final RedissonClient redis;
+  private final RStream<String, String> stream;
+  private final String consumer;
+  private final Duration reclaimAfter;
+  private volatile long lastReclaim;
+  private volatile StreamMessageId reclaimCursor = new StreamMessageId(0, 0);
+
+  public RedisReportInbox(
+      RedissonClient redis, RedisKeys keys, String consumer, Duration reclaimAfter) {
+    this.redis = redis;
+    this.stream = redis.getStream(keys.reports(), StringCodec.INSTANCE);
+    this.consumer = consumer;
+    this.reclaimAfter = reclaimAfter;
+    ensureGroup();
+  }
+
+  private void ensureGroup() {
+    try {
+      stream.createGroup(
+          StreamCreateGroupArgs.name(RedisKeys.REPORT_GROUP).id(new StreamMessageId(0, 0)).makeStream());
+    } catch (RuntimeException e) {
+      if (e.getMessage() == null || !e.getMessage().contains("BUSYGROUP")) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public CompletionStage<List<ReceivedReport>> next(int max, Duration wait) {
+    long now = System.currentTimeMillis();
+    if (now - lastReclaim >= reclaimAfter.toMillis()) {
+      lastReclaim = now;
+      return stream
+          .autoClaimAsync(
+              RedisKeys.REPORT_GROUP,
+              consumer,
+              reclaimAfter.toMillis(),
+              TimeUnit.MILLISECONDS,
+              reclaimCursor,
+              max)
+          .thenCompose(
+              claimed -> {
+                StreamMessageId nextId = claimed.getNextId();
+                reclaimCursor = nextId == null ? new StreamMessageId(0, 0) : nextId;
+                if (!claimed.getMessages().isEmpty()) {
+                  return CompletableFuture.completedFuture(decode(claimed.getMessages()));
+                }
+                return readNew(max, wait);
+              })
+          .exceptionallyCompose(
+              e -> {
+                if (isMissingGroup(e)) {
+                  ensureGroup();
+                }
+                return CompletableFuture.failedFuture(e);
+              });
+    }
+    return readNew(max, wait)
+        .exceptionallyCompose(
+            e -> {
+              if (isMissingGroup(e)) {
+                ensureGroup();
+              }
+              return CompletableFuture.failedFuture(e);
+            });
+  }
+
+  private CompletionStage<List<ReceivedReport>> readNew(int max, Duration wait) {
+    return stream
+        .readGroupAsync(
+            RedisKeys.REPORT_GROUP,
+            consumer,
+            StreamReadGroupArgs.neverDelivered().count(max).timeout(wait))
+        .thenApply(this::decode);
+  }
+
+  /** After Redis lost its data, the stream and its group are gone: create them again. */
+  private static boolean isMissingGroup(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    return m.contains("NOGROUP");
+  }
+
+  private List<ReceivedReport> decode(Map<StreamMessageId, Map<String, String>> messages) {
+    List<ReceivedReport> reports = new ArrayList<>(messages == null ? 0 : messages.size());
+    if (messages == null) {
+      return reports;
+    }
+    messages.forEach(
+        (id, fields) -> {
+          String receipt = id.toString();
+          String text = fields.get(FIELD);
+          if (text == null) {
+            reports.add(ReceivedReport.unreadable(receipt, "no field '" + FIELD + "'"));
+            return;
+          }
+          try {
+            reports.add(ReceivedReport.of(receipt, WireFormat.parseReport(text)));
+          } catch (WireFormat.MalformedMessageException e) {
+            reports.add(ReceivedReport.unreadable(receipt, e.getMessage()));
+          }
+        });
+    return reports;
+  }
+
+  @Override
+  public CompletionStage<Void> acknowledge(List<String> receipts) {
+    if (receipts.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    StreamMessageId[] ids = receipts.stream().map(RedisReportInbox::parseId).toArray(StreamMessageId[]::new);
+    RBatch batch = redis.createBatch(BatchOptions.defaults());
+    RStreamAsync<String, String> s = batch.getStream(stream.getName(), StringCodec.INSTANCE);
+    s.ackAsync(RedisKeys.REPORT_GROUP, ids);
+    s.removeAsync(ids);
+    return batch.executeAsync().thenApply(r -> null);
+  }
+
+  private static StreamMessageId parseId(String receipt) {
+    int dash = receipt.indexOf('-');
+    return new StreamMessageId(
+        Long.parseLong(receipt.substring(0, dash)), Long.parseLong(receipt.substring(dash + 1)));
+  }
+}

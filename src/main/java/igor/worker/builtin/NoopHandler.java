@@ -1,0 +1,17 @@
+package igor.worker.builtin;
+
+import igor.worker.TaskContext;
+import igor.worker.TaskHandler;
+
+/** {@code noop}: completes at once with no result. */
+public final class NoopHandler implements TaskHandler {
+  @Override
+  public String type() {
+    return "noop";
+  }
+
+  @Override
+  public byte[] handle(TaskContext context) {
+    return null;
+  }
+}
