@@ -1,0 +1,42 @@
+package igor.testing;
+
+import igor.app.IgorNode;
+import igor.config.IgorConfig;
+import igor.worker.TaskHandler;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Starts real Igor nodes on a test's own database and Redis prefix, on free ports. */
+public final class TestNode {
+  private TestNode() {}
+
+  public static Map<String, Object> overrides(TestDatabase db, TestRedis redis) {
+    Map<String, Object> o = new HashMap<>();
+    o.put("igor.database.url", db.url());
+    o.put("igor.database.user", db.user());
+    o.put("igor.database.password", "");
+    o.put("igor.redis.url", redis.url());
+    o.put("igor.redis.key-prefix", redis.prefix());
+    o.put("igor.http.port", 0);
+    o.put("igor.reports.reclaim-after", "2s");
+    o.put("igor.reports.poll-wait", "200ms");
+    o.put("igor.worker.poll-wait", "200ms");
+    o.put("igor.jobs.retry-initial-delay", "100ms");
+    o.put("igor.jobs.retry-max-delay", "500ms");
+    o.put("pekko.remote.artery.canonical.port", 0);
+    o.put("pekko.loglevel", "WARNING");
+    return o;
+  }
+
+  public static IgorNode start(
+      TestDatabase db, TestRedis redis, List<TaskHandler> handlers, Map<String, Object> extra) {
+    Map<String, Object> o = overrides(db, redis);
+    o.putAll(extra);
+    return IgorNode.start(IgorConfig.load(o), handlers);
+  }
+
+  public static IgorNode start(TestDatabase db, TestRedis redis, List<TaskHandler> handlers) {
+    return start(db, redis, handlers, Map.of());
+  }
+}
