@@ -8,6 +8,7 @@ import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
 import org.slf4j.Logger;
@@ -75,6 +76,20 @@ final class ApiErrors {
 
   /** Pekko's own rejections (unknown path, wrong method, ...) keep their status, in JSON. */
   static RejectionHandler rejectionHandler() {
+    RejectionHandler ours =
+        RejectionHandler.newBuilder()
+            .handle(
+                MalformedRequestContentRejection.class,
+                r ->
+                    Directives.complete(
+                        r.getCause() instanceof EntityStreamSizeException
+                            ? of(r.getCause())
+                            : ApiJson.error(400, "request body could not be read: " + r.message())))
+            .build();
+    return ours.withFallback(defaultAsJson());
+  }
+
+  private static RejectionHandler defaultAsJson() {
     return RejectionHandler.defaultHandler()
         .mapRejectionResponse(
             response -> {

@@ -1,7 +1,10 @@
 package igor.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -53,6 +56,21 @@ public final class ApiJson {
   }
 
   static String describe(JsonProcessingException e) {
+    StreamReadException r = syntaxError(e);
+    if (r != null) {
+      String message = String.valueOf(r.getOriginalMessage());
+      int cut = message.indexOf(" (");
+      message = cut > 0 ? message.substring(0, cut) : message;
+      JsonLocation at = r.getLocation();
+      return at == null
+          ? "body is not valid JSON: " + message
+          : "body is not valid JSON at line "
+              + at.getLineNr()
+              + ", column "
+              + at.getColumnNr()
+              + ": "
+              + message;
+    }
     if (e instanceof UnrecognizedPropertyException u) {
       return "unknown field '" + location(u.getPath()) + "'";
     }
@@ -74,6 +92,21 @@ public final class ApiJson {
       return "field '" + location(m.getPath()) + "' is not valid: " + m.getOriginalMessage();
     }
     return "body is not valid JSON: " + e.getOriginalMessage();
+  }
+
+  /** The JSON syntax error behind e, if that is what it is (not a number out of range). */
+  private static StreamReadException syntaxError(JsonProcessingException e) {
+    Throwable t = e;
+    while (t != null) {
+      if (t instanceof InputCoercionException) {
+        return null;
+      }
+      if (t instanceof StreamReadException r) {
+        return r;
+      }
+      t = t.getCause();
+    }
+    return null;
   }
 
   private static String location(List<JsonMappingException.Reference> path) {
