@@ -1,0 +1,121 @@
+package igor.entity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import igor.domain.JobEvent;
+import igor.domain.JobSnapshot;
+import igor.domain.LayerPlan;
+import igor.domain.LayerSnapshot;
+import igor.domain.Status;
+import igor.domain.TaskPlan;
+import igor.domain.TaskSnapshot;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Events and snapshots are forever (docs/adr/0002-persisted-names.md): each released form is kept
+ * as a golden file, and must still be written the same and read back to the same value. Run with
+ * {@code -Digor.golden.update=true} only to add the golden file of a new event.
+ */
+class PersistedFormatTest {
+  private static final Path GOLDEN = Path.of("src/test/resources/golden");
+  private static ActorTestKit testKit;
+  private static Serialization serialization;
+
+  @BeforeAll
+  static void start() {
+    testKit = ActorTestKit.create(ConfigFactory.parseResources("pekko-serialization.conf"));
+    serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
+  }
+
+  @AfterAll
+  static void stop() {
+    testKit.shutdownTestKit();
+  }
+
+  static final String JOB = "6f1c1f5e-4a43-4b8e-9d55-0c2f1c0ad001";
+  static final String LAYER = "6f1c1f5e-4a43-4b8e-9d55-0c2f1c0ad002";
+  static final String TASK = "6f1c1f5e-4a43-4b8e-9d55-0c2f1c0ad003";
+  static final long AT = 1_790_000_000_123L;
+
+  /** One example of every persisted type, with every field set. */
+  static Map<String, Object> examples() {
+    Map<String, Object> e = new LinkedHashMap<>();
+    e.put(
+        "JobCreated",
+        new JobEvent.JobCreated(JOB, "nightly", 0, List.of(new LayerPlan(LAYER, "build", -1, 7)), AT));
+    e.put(
+        "TasksAdded",
+        new JobEvent.TasksAdded(
+            JOB, List.of(new TaskPlan(TASK, LAYER, "echo", "say", new byte[] {104, 105}, 0, 2)), AT));
+    e.put("LayersStarted", new JobEvent.LayersStarted(JOB, List.of(LAYER), AT));
+    e.put("TasksQueued", new JobEvent.TasksQueued(JOB, List.of(TASK), AT));
+    e.put("TaskStarted", new JobEvent.TaskStarted(JOB, TASK, 1, "worker-1", AT));
+    e.put("TaskCompleted", new JobEvent.TaskCompleted(JOB, TASK, 1, new byte[] {1, 2, 3}, "ok", AT));
+    e.put("TaskFailed", new JobEvent.TaskFailed(JOB, TASK, 1, "boom", AT + 1000, AT));
+    e.put("TaskSkipped", new JobEvent.TaskSkipped(JOB, TASK, 1, "not needed", AT));
+    e.put("LayerFinished", new JobEvent.LayerFinished(JOB, LAYER, Status.COMPLETED, AT));
+    e.put("JobStatusChanged", new JobEvent.JobStatusChanged(JOB, Status.ERRORED, AT));
+    e.put(
+        "JobSnapshot",
+        new JobSnapshot(
+            JOB,
+            "nightly",
+            Status.RUNNING,
+            0,
+            AT,
+            AT,
+            3,
+            List.of(
+                new LayerSnapshot(
+                    LAYER, JOB, "build", -1, Status.RUNNING, 0, AT, AT, 2, List.of(TASK))),
+            List.of(
+                new TaskSnapshot(
+                    TASK, JOB, LAYER, "echo", "say", new byte[] {104, 105}, Status.RUNNING, 0, 2, 1,
+                    "", null, "worker-1", AT, AT, 0, 4))));
+    return e;
+  }
+
+  static Stream<String> names() {
+    return examples().keySet().stream();
+  }
+
+  @ParameterizedTest
+  @MethodSource("names")
+  void isWrittenAsItsGoldenFileAndReadBackTheSame(String name) throws IOException {
+    Object example = examples().get(name);
+    Serializer serializer = serialization.findSerializerFor(example);
+    String manifest = Serializers.manifestFor(serializer, example);
+    byte[] bytes = serializer.toBinary(example);
+    Path golden = GOLDEN.resolve(name + ".json");
+    if (Boolean.getBoolean("igor.golden.update") && !Files.exists(golden)) {
+      Files.createDirectories(GOLDEN);
+      Files.writeString(golden, new String(bytes, StandardCharsets.UTF_8));
+    }
+
+    assertThat(manifest).isEqualTo(example.getClass().getName());
+    assertThat(golden).as("golden file of " + name).exists();
+    byte[] stored = Files.readAllBytes(golden);
+    assertThat(new String(bytes, StandardCharsets.UTF_8))
+        .isEqualTo(new String(stored, StandardCharsets.UTF_8));
+    Object read = serialization.deserialize(stored, serializer.identifier(), manifest).get();
+    assertThat(read).usingRecursiveComparison().isEqualTo(example);
+  }
+}
