@@ -5,11 +5,7 @@ import igor.config.IgorSettings;
 import igor.domain.JobDecider;
 import igor.entity.JobEntity;
 import igor.http.ApiServer;
-import igor.queue.redis.RedisConnections;
-import igor.queue.redis.RedisKeys;
-import igor.queue.redis.RedisReportInbox;
-import igor.queue.redis.RedisTaskQueue;
-import igor.queue.redis.RedisWorkerChannel;
+import igor.queue.redis.RedisQueues;
 import igor.service.JobService;
 import igor.storage.jdbc.JdbcStorage;
 import igor.worker.TaskHandler;
@@ -26,7 +22,6 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
-import org.redisson.api.RedissonClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +51,7 @@ public final class IgorNode implements AutoCloseable {
     if (settings.database().migrateOnStart()) {
       storage.migrate();
     }
-    RedissonClient redis = RedisConnections.open(settings.redis());
+    RedisQueues redis = RedisQueues.open(settings.redis());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "igor", config);
     try {
       return wire(system, settings, storage, redis, workerHandlers);
@@ -70,25 +65,24 @@ public final class IgorNode implements AutoCloseable {
       ActorSystem<Void> system,
       IgorSettings settings,
       JdbcStorage storage,
-      RedissonClient redis,
+      RedisQueues redis,
       List<TaskHandler> workerHandlers) {
     Cluster cluster = Cluster.get(system);
     if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
-    RedisKeys keys = new RedisKeys(settings.redis().keyPrefix());
     JobEntity.init(
         system,
         new JobEntity.Dependencies(
-            new RedisTaskQueue(redis, keys),
-            new JobDecider(settings.jobs().retryPolicy()),
+            redis.taskQueue(),
+            new JobDecider(settings.jobs().retryPolicy(), settings.limits().maxTasksPerJob()),
             settings.jobs().entitySettings(),
             System::currentTimeMillis));
 
     String nodeName = "node-" + cluster.selfMember().address().hostPort();
     ReportRouter router =
         new ReportRouter(
-                new RedisReportInbox(redis, keys, nodeName, settings.reports().reclaimAfter()),
+                redis.reportInbox(nodeName, settings.reports().reclaimAfter()),
                 org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(system),
                 settings.reports().batchSize(),
                 settings.reports().pollWait(),
@@ -100,7 +94,7 @@ public final class IgorNode implements AutoCloseable {
         workerHandlers.isEmpty()
             ? null
             : new Worker(
-                    new RedisWorkerChannel(redis, keys),
+                    redis.workerChannel(),
                     workerHandlers,
                     WorkerProcess.workerSettings(settings.worker()))
                 .start();
@@ -147,7 +141,7 @@ public final class IgorNode implements AutoCloseable {
         .getWhenTerminated()
         .thenRun(
             () -> {
-              redis.shutdown();
+              redis.close();
               storage.close();
             });
     log.info(

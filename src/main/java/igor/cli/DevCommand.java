@@ -28,7 +28,9 @@ final class DevCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, String> env = System.getenv();
     Map<String, Object> overrides = new HashMap<>(ConfigOverrides.fromEnvironment(env));
-    overrides.putIfAbsent("pekko.remote.artery.canonical.port", 0);
+    if (!env.containsKey("IGOR_CLUSTER_PORT")) {
+      overrides.put("pekko.remote.artery.canonical.port", 0);
+    }
     Path dataDir = IgorSettings.from(IgorConfig.load()).devDataDir();
     List<AutoCloseable> embedded = new ArrayList<>();
     if (!env.containsKey("IGOR_DATABASE_URL")) {

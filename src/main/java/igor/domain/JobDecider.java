@@ -30,9 +30,16 @@ public final class JobDecider {
   static final int TASKS_PER_EVENT = 1000;
 
   private final RetryPolicy retryPolicy;
+  private final int maxTasksPerJob;
+
+  /** A decider whose jobs may hold at most {@code maxTasksPerJob} tasks. */
+  public JobDecider(RetryPolicy retryPolicy, int maxTasksPerJob) {
+    this.retryPolicy = retryPolicy;
+    this.maxTasksPerJob = maxTasksPerJob;
+  }
 
   public JobDecider(RetryPolicy retryPolicy) {
-    this.retryPolicy = retryPolicy;
+    this(retryPolicy, Integer.MAX_VALUE);
   }
 
   /** Creates the job of the plan, and starts its first group. */
@@ -81,6 +88,17 @@ public final class JobDecider {
                     + (layer.status == Status.RUNNING ? " and not paused" : "")
                     + ": tasks can be added to a layer until it starts, or while it is paused"));
       }
+    }
+    if ((long) job.taskCount() + tasks.size() > maxTasksPerJob) {
+      return Decision.reject(
+          Rejection.tooLarge(
+              "job "
+                  + job.id()
+                  + " would hold "
+                  + ((long) job.taskCount() + tasks.size())
+                  + " tasks, over the limit of "
+                  + maxTasksPerJob
+                  + " (igor.limits.max-tasks-per-job)"));
     }
     Rejection invalid = addTasks(draft, tasks);
     if (invalid != null) {

@@ -9,7 +9,9 @@ public record Rejection(Kind kind, String reason) {
     /** It names something that does not exist. */
     NOT_FOUND,
     /** The current state forbids it (e.g. adding tasks to a running layer). */
-    CONFLICT
+    CONFLICT,
+    /** It would take the job over a configured limit. */
+    TOO_LARGE
   }
 
   public static Rejection invalid(String reason) {
@@ -22,5 +24,9 @@ public record Rejection(Kind kind, String reason) {
 
   public static Rejection conflict(String reason) {
     return new Rejection(Kind.CONFLICT, reason);
+  }
+
+  public static Rejection tooLarge(String reason) {
+    return new Rejection(Kind.TOO_LARGE, reason);
   }
 }

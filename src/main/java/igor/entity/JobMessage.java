@@ -2,6 +2,6 @@ package igor.entity;
 
 /**
  * Marker of every message to and from a job entity: they may cross nodes, so they are serialized
- * (Jackson JSON, bound in serialization.conf).
+ * (Jackson JSON, bound in pekko-serialization.conf).
  */
 public interface JobMessage {}

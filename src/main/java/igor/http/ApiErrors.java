@@ -1,6 +1,7 @@
 package igor.http;
 
 import igor.domain.Rejection;
+import igor.storage.StorageUnavailableException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -29,6 +30,7 @@ final class ApiErrors {
           case INVALID -> 400;
           case NOT_FOUND -> 404;
           case CONFLICT -> 409;
+          case TOO_LARGE -> 413;
         };
     return ApiJson.error(status, rejection.reason());
   }
@@ -48,7 +50,7 @@ final class ApiErrors {
     if (cause instanceof TimeoutException) {
       return ApiJson.error(503, "the job did not answer in time; try again");
     }
-    if (cause instanceof java.sql.SQLException) {
+    if (cause instanceof StorageUnavailableException) {
       log.warn("database call failed problem={}", cause.toString());
       return ApiJson.error(503, "the database is not reachable; try again");
     }

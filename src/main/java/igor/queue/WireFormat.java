@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import igor.domain.Identifiers;
 import igor.domain.WorkerReport;
 import java.util.Base64;
 import java.util.Locale;
@@ -80,8 +81,8 @@ public final class WireFormat {
     byte[] result = n.hasNonNull("result") ? base64(n, "result") : null;
     return new WorkerReport(
         kind,
-        text(n, "job_id"),
-        text(n, "task_id"),
+        id(n, "job_id"),
+        id(n, "task_id"),
         attempt,
         n.path("worker").asText(""),
         n.path("message").asText(""),
@@ -96,6 +97,11 @@ public final class WireFormat {
       if (n == null || !n.isObject()) {
         throw new MalformedMessageException("not a JSON object");
       }
+      int version = n.path("v").asInt(VERSION);
+      if (version != VERSION) {
+        throw new MalformedMessageException(
+            "protocol version " + version + " is not understood (this node speaks " + VERSION + ")");
+      }
       return n;
     } catch (JsonProcessingException e) {
       throw new MalformedMessageException("not JSON: " + e.getOriginalMessage());
@@ -108,6 +114,14 @@ public final class WireFormat {
       throw new MalformedMessageException("field '" + field + "' must be a non-empty string");
     }
     return v.asText();
+  }
+
+  private static String id(JsonNode n, String field) throws MalformedMessageException {
+    String value = text(n, field);
+    if (!Identifiers.isId(value)) {
+      throw new MalformedMessageException("field '" + field + "' must be a lowercase UUID");
+    }
+    return value;
   }
 
   private static byte[] base64(JsonNode n, String field) throws MalformedMessageException {

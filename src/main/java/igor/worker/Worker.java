@@ -75,11 +75,13 @@ public final class Worker implements AutoCloseable {
   private void pollLoop() {
     List<String> types = new ArrayList<>(handlers.keySet());
     while (running) {
+      int free = 0;
       try {
         slots.acquire();
-        int free = 1 + slots.drainPermits();
+        free = 1 + slots.drainPermits();
         List<TaskDelivery> taken = channel.take(types, free, settings.pollWait());
         slots.release(free - taken.size());
+        free = 0;
         for (TaskDelivery delivery : taken) {
           pool.execute(() -> runAttempt(delivery));
         }
@@ -87,11 +89,11 @@ public final class Worker implements AutoCloseable {
         Thread.currentThread().interrupt();
         return;
       } catch (RuntimeException e) {
+        slots.release(free);
         if (!running) {
           return;
         }
         log.warn("taking tasks failed, trying again problem={}", e.toString());
-        slots.release(settings.concurrency() - slots.availablePermits());
         sleepQuietly(Duration.ofSeconds(1));
       }
     }

@@ -38,7 +38,8 @@ class BadInputTest {
                 "igor.limits.max-body-bytes", 4096,
                 "igor.limits.max-args-bytes", 16,
                 "igor.limits.max-layers-per-job", 3,
-                "igor.limits.max-tasks-per-request", 4));
+                "igor.limits.max-tasks-per-request", 4,
+                "igor.limits.max-tasks-per-job", 6));
     api = new HttpApi(node.httpPort());
   }
 
@@ -127,6 +128,23 @@ class BadInputTest {
 
     assertThat(a.status()).isEqualTo(413);
     assertThat(a.error()).contains("5 tasks").contains("igor.limits.max-tasks-per-request");
+  }
+
+  @Test
+  void tasksThatWouldTakeAJobOverItsLimitAreTooLarge() {
+    JsonNode job =
+        create("{\"layers\": [{\"tasks\": [{\"type\": \"noop\"}, {\"type\": \"noop\"}, {\"type\": \"noop\"}]}, {\"priority\": 1}]}");
+    String pending = job.path("layers").get(1).path("id").asText();
+    String four = tasks(task(pending, "noop"), task(pending, "noop"), task(pending, "noop"), task(pending, "noop"));
+    HttpApi.Answer seven = api.post("/api/v1/jobs", "{\"layers\": [{\"tasks\": ["
+        + String.join(",", Collections.nCopies(7, "{\"type\": \"noop\"}")) + "]}]}");
+
+    HttpApi.Answer added = api.post("/api/v1/tasks", four);
+
+    assertThat(added.status()).isEqualTo(413);
+    assertThat(added.error()).contains("7 tasks").contains("igor.limits.max-tasks-per-job");
+    assertThat(seven.status()).isEqualTo(413);
+    assertThat(seven.error()).contains("7 tasks in the job").contains("igor.limits.max-tasks-per-job");
   }
 
   @Test

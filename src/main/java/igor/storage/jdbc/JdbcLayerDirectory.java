@@ -1,6 +1,7 @@
 package igor.storage.jdbc;
 
 import igor.storage.LayerDirectory;
+import igor.storage.StorageUnavailableException;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import javax.sql.DataSource;
@@ -43,7 +43,7 @@ public final class JdbcLayerDirectory implements LayerDirectory {
             s.setObject(2, UUID.fromString(jobId));
             s.executeUpdate();
           } catch (SQLException e) {
-            throw new CompletionException(e);
+            throw new StorageUnavailableException("layers could not be recorded", e);
           }
         },
         executor);
@@ -66,7 +66,7 @@ public final class JdbcLayerDirectory implements LayerDirectory {
             }
             return jobs;
           } catch (SQLException e) {
-            throw new CompletionException(e);
+            throw new StorageUnavailableException("layers could not be looked up", e);
           }
         },
         executor);

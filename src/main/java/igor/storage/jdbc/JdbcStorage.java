@@ -59,8 +59,12 @@ public final class JdbcStorage implements AutoCloseable {
         .migrate();
   }
 
-  public MigrateResult migrate() {
-    return migrate(dataSource);
+  /** Migrates and says where the schema stands now, e.g. "version 2 (2 migrations applied now)". */
+  public String migrate() {
+    MigrateResult result = migrate(dataSource);
+    String version =
+        result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+    return "version " + version + " (" + result.migrationsExecuted + " migrations applied now)";
   }
 
   /** True when a connection can be had and answers. */

@@ -1,0 +1,43 @@
+package igor.queue.redis;
+
+import igor.config.IgorSettings;
+import igor.queue.ReportInbox;
+import igor.queue.TaskQueue;
+import igor.queue.WorkerChannel;
+import java.time.Duration;
+import org.redisson.api.RedissonClient;
+
+/**
+ * Igor's queues on one Redis connection pool: the task queues, the report inbox of a node, and the
+ * channel of a worker. The only owner of the Redisson client.
+ */
+public final class RedisQueues implements AutoCloseable {
+  private final RedissonClient redis;
+  private final RedisKeys keys;
+
+  private RedisQueues(RedissonClient redis, RedisKeys keys) {
+    this.redis = redis;
+    this.keys = keys;
+  }
+
+  public static RedisQueues open(IgorSettings.Redis settings) {
+    return new RedisQueues(RedisConnections.open(settings), new RedisKeys(settings.keyPrefix()));
+  }
+
+  public TaskQueue taskQueue() {
+    return new RedisTaskQueue(redis, keys);
+  }
+
+  public ReportInbox reportInbox(String consumer, Duration reclaimAfter) {
+    return new RedisReportInbox(redis, keys, consumer, reclaimAfter);
+  }
+
+  public WorkerChannel workerChannel() {
+    return new RedisWorkerChannel(redis, keys);
+  }
+
+  @Override
+  public void close() {
+    redis.shutdown();
+  }
+}

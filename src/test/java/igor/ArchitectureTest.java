@@ -1,0 +1,77 @@
+package igor;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The layering of docs/architecture.md, kept by the build. */
+class ArchitectureTest {
+  private static JavaClasses igor;
+
+  @BeforeAll
+  static void importClasses() {
+    igor =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("igor");
+  }
+
+  @Test
+  void domainIsFreeOfFrameworksAndInfrastructure() {
+    noClasses()
+        .that()
+        .resideInAPackage("igor.domain..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.apache.pekko..",
+            "org.redisson..",
+            "java.sql..",
+            "javax.sql..",
+            "com.fasterxml..",
+            "igor.entity..",
+            "igor.queue..",
+            "igor.http..",
+            "igor.storage..",
+            "igor.app..")
+        .check(igor);
+  }
+
+  @Test
+  void onlyTheRedisAdapterTalksToRedis() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("igor.queue.redis..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("org.redisson..")
+        .check(igor);
+  }
+
+  @Test
+  void onlyTheJdbcAdapterTalksToTheDatabase() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("igor.storage.jdbc..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("java.sql..", "javax.sql..", "com.zaxxer..", "org.flywaydb..")
+        .check(igor);
+  }
+
+  @Test
+  void workerSdkDoesNotDependOnTheServer() {
+    noClasses()
+        .that()
+        .resideInAPackage("igor.worker..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.apache.pekko..", "igor.entity..", "igor.http..", "igor.storage..", "igor.app..")
+        .check(igor);
+  }
+}
