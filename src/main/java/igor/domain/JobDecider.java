@@ -119,7 +119,9 @@ public final class JobDecider {
     JobDraft draft = new JobDraft(job, now);
     for (WorkerReport report : reports) {
       Task task = draft.task(report.taskId());
-      if (task == null || !task.isAttemptActive(report.attempt())) {
+      if (task == null
+          || !task.isAttemptActive(report.attempt())
+          || !draft.jobId().equals(report.jobId())) {
         continue;
       }
       String jobId = draft.jobId();
@@ -142,7 +144,7 @@ public final class JobDecider {
         case FAILED -> {
           boolean retriesLeft = report.retryable() && task.attempts <= task.retries;
           long retryAt =
-              retriesLeft ? now + retryPolicy.delayAfter(task.id, report.attempt()) : 0;
+              retriesLeft ? Math.max(1, now + retryPolicy.delayAfter(task.id, report.attempt())) : 0;
           draft.emit(
               new TaskFailed(
                   jobId, task.id, report.attempt(), report.message(), retryAt, report.at()));

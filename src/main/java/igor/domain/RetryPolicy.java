@@ -21,10 +21,10 @@ public record RetryPolicy(long initialDelayMillis, long maxDelayMillis) {
   /** The delay after the given failed attempt (1 for the first). */
   public long delayAfter(String taskId, int failedAttempt) {
     int doublings = Math.min(Math.max(failedAttempt - 1, 0), 30);
-    long full = Math.min(maxDelayMillis, initialDelayMillis << doublings);
-    if (full < 0) {
-      full = maxDelayMillis;
-    }
+    long full =
+        initialDelayMillis > (maxDelayMillis >> doublings)
+            ? maxDelayMillis
+            : initialDelayMillis << doublings;
     double spread = (((taskId + "/" + failedAttempt).hashCode() & 0x7fffffff) % 1000) / 1000.0;
     return full / 2 + (long) (full / 2.0 * spread);
   }
