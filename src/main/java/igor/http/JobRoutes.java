@@ -43,17 +43,6 @@ final class JobRoutes extends AllDirectives {
   }
 
   private Route answer(CompletionStage<JobResult> result) {
-    return onComplete(
-        result,
-        done -> {
-          if (done.isFailure()) {
-            return complete(ApiErrors.of(done.failed().get()));
-          }
-          JobResult r = done.get();
-          if (r.rejection() != null) {
-            return complete(ApiErrors.of(r.rejection()));
-          }
-          return complete(ApiJson.response(200, JobViews.job(r.job())));
-        });
+    return Answers.of(result, JobResult::rejection, r -> JobViews.job(r.job()));
   }
 }

@@ -26,17 +26,6 @@ final class TaskRoutes extends AllDirectives {
   private Route add(String body) {
     List<TaskPlan> plans =
         requests.toPlans(ApiJson.readList(body, JobRequests.AddTask.class));
-    return onComplete(
-        jobs.addTasks(plans),
-        done -> {
-          if (done.isFailure()) {
-            return complete(ApiErrors.of(done.failed().get()));
-          }
-          TasksResult r = done.get();
-          if (r.rejection() != null) {
-            return complete(ApiErrors.of(r.rejection()));
-          }
-          return complete(ApiJson.response(200, JobViews.tasks(r.tasks())));
-        });
+    return Answers.of(jobs.addTasks(plans), TasksResult::rejection, r -> JobViews.tasks(r.tasks()));
   }
 }
