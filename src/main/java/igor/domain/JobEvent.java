@@ -69,4 +69,32 @@ public sealed interface JobEvent {
 
   /** The job as a whole moved to this status. */
   record JobStatusChanged(String jobId, Status status, long at) implements JobEvent {}
+
+  /**
+   * A person (or client) asked for an action on an object of this job, and it applied: the audit
+   * trail. Its effects follow as their own events. {@code by} names who asked ("" when unknown).
+   */
+  record ActionTaken(
+      String jobId, Action action, ObjectKind targetKind, String targetId, String by, long at)
+      implements JobEvent {}
+
+  /** The job, a layer or a task was paused ({@code pausedAt} in unix seconds). */
+  record Paused(String jobId, ObjectKind targetKind, String targetId, long pausedAt, long at)
+      implements JobEvent {}
+
+  /** The job, a layer or a task was unpaused. */
+  record Unpaused(String jobId, ObjectKind targetKind, String targetId, long at)
+      implements JobEvent {}
+
+  /** The layer was skipped: SKIPPED for good; its unfinished tasks got {@link TaskSkipped}. */
+  record LayerSkipped(String jobId, String layerId, long at) implements JobEvent {}
+
+  /** The attempt was stopped by Igor: the task is ERRORED with message "killed". */
+  record TaskKilled(String jobId, String taskId, int attempt, long at) implements JobEvent {}
+
+  /** The task goes back to PENDING with a fresh allowance of retries (a retry by a person). */
+  record TaskReset(String jobId, String taskId, long at) implements JobEvent {}
+
+  /** The finished layer runs again, because tasks of it were retried. */
+  record LayerReopened(String jobId, String layerId, long at) implements JobEvent {}
 }
