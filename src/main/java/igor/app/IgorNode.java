@@ -99,7 +99,7 @@ public final class IgorNode implements AutoCloseable {
                     WorkerProcess.workerSettings(settings.worker()))
                 .start();
 
-    JobService jobs = new JobService(system, storage.layerDirectory(), settings.http().askTimeout());
+    JobService jobs = new JobService(system, storage.directory(), settings.http().askTimeout());
     ApiServer api =
         new ApiServer(
             jobs, settings, () -> cluster.selfMember().status().equals(MemberStatus.up()));

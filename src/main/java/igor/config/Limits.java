@@ -11,6 +11,7 @@ public record Limits(
     int maxLayersPerJob,
     int maxTasksPerJob,
     int maxTasksPerRequest,
+    int maxRefsPerRequest,
     int maxArgsBytes,
     int maxNameLength,
     int maxTypeLength) {
@@ -21,6 +22,7 @@ public record Limits(
         c.getInt("max-layers-per-job"),
         c.getInt("max-tasks-per-job"),
         c.getInt("max-tasks-per-request"),
+        c.getInt("max-refs-per-request"),
         c.getInt("max-args-bytes"),
         c.getInt("max-name-length"),
         c.getInt("max-type-length"));

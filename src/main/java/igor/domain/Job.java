@@ -24,6 +24,7 @@ public final class Job extends JobState {
   private final Map<String, Task> tasks = new HashMap<>();
   private final List<String> taskOrder = new ArrayList<>();
   private final NavigableMap<Integer, List<String>> groups = new TreeMap<>();
+  private final List<AuditEntry> audit = new ArrayList<>();
 
   public static Job empty() {
     return new Job();
@@ -73,11 +74,21 @@ public final class Job extends JobState {
     return inFlight;
   }
 
-  /** The earliest time a failed task waits for before its next attempt, or 0 when none waits. */
+  /**
+   * The earliest time a failed task waits for before its next attempt, or 0 when none waits. Tasks
+   * held by a pause (of the task, its layer or the job) do not count: unpausing queues them.
+   */
   public long nextRetryAt() {
+    if (header.pausedAt != 0) {
+      return 0;
+    }
     long next = 0;
     for (Task t : tasks.values()) {
-      if (t.status == Status.PENDING && t.retryAt > 0 && (next == 0 || t.retryAt < next)) {
+      if (t.status == Status.PENDING
+          && t.retryAt > 0
+          && t.pausedAt == 0
+          && !layers.get(t.layerId).isPaused()
+          && (next == 0 || t.retryAt < next)) {
         next = t.retryAt;
       }
     }
@@ -102,7 +113,8 @@ public final class Job extends JobState {
         header.updatedAt,
         header.revision,
         layerCopies,
-        taskCopies);
+        taskCopies,
+        audit);
   }
 
   public static Job restore(JobSnapshot snapshot) {
@@ -124,6 +136,7 @@ public final class Job extends JobState {
       job.taskOrder.add(t.id);
       job.layers.get(t.layerId).counts[t.status.ordinal()]++;
     }
+    job.audit.addAll(snapshot.audit());
     return job;
   }
 
@@ -168,6 +181,11 @@ public final class Job extends JobState {
     tasks.put(task.id, task);
     taskOrder.add(task.id);
     layers.get(task.layerId).addTask(task.id);
+  }
+
+  @Override
+  void addAudit(AuditEntry entry) {
+    audit.add(entry);
   }
 
   @Override

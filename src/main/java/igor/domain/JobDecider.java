@@ -142,7 +142,7 @@ public final class JobDecider {
                     report.message(),
                     report.at()));
         case FAILED -> {
-          boolean retriesLeft = report.retryable() && task.attempts <= task.retries;
+          boolean retriesLeft = report.retryable() && task.hasRetriesLeft();
           long retryAt =
               retriesLeft ? Math.max(1, now + retryPolicy.delayAfter(task.id, report.attempt())) : 0;
           draft.emit(
@@ -157,6 +157,38 @@ public final class JobDecider {
     }
     settle(draft);
     return Decision.accept(draft.events());
+  }
+
+  /**
+   * Takes a person's action on objects of this job. Each object the action applies to counts once;
+   * the others (stale etag, state that does not allow it, unknown id) are passed over. The number
+   * applied is the number of {@link JobEvent.ActionTaken} events.
+   */
+  public Decision act(Job job, Action action, List<ObjectRef> refs, String by, long now) {
+    if (!job.exists()) {
+      return Decision.accept(List.of());
+    }
+    JobDraft draft = new JobDraft(job, now);
+    JobActions actions = new JobActions(draft, by == null ? "" : by);
+    for (ObjectRef ref : refs) {
+      actions.apply(action, ref);
+    }
+    if (draft.events().isEmpty()) {
+      return Decision.accept(List.of());
+    }
+    settle(draft);
+    return Decision.accept(draft.events());
+  }
+
+  /** How many objects the events of an {@link #act} decision changed. */
+  public static int applied(List<JobEvent> events) {
+    int n = 0;
+    for (JobEvent event : events) {
+      if (event instanceof JobEvent.ActionTaken) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Queues the failed tasks whose back-off has run out. */
@@ -277,7 +309,7 @@ public final class JobDecider {
    * Queues the layer's tasks that may run now: PENDING, not paused (nor their layer or job), and
    * past any retry back-off.
    */
-  private static void queueEligible(JobDraft draft, Layer layer) {
+  static void queueEligible(JobDraft draft, Layer layer) {
     if (layer.isPaused() || draft.header().pausedAt != 0 || layer.count(Status.PENDING) == 0) {
       return;
     }

@@ -113,6 +113,11 @@ final class JobDraft extends JobState {
   }
 
   @Override
+  void addAudit(AuditEntry entry) {
+    // Decisions do not read the audit trail.
+  }
+
+  @Override
   NavigableMap<Integer, List<String>> groups() {
     return groups != null ? groups : base.groups();
   }

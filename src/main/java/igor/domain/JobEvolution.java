@@ -1,6 +1,13 @@
 package igor.domain;
 
+import igor.domain.JobEvent.ActionTaken;
 import igor.domain.JobEvent.JobCreated;
+import igor.domain.JobEvent.LayerReopened;
+import igor.domain.JobEvent.LayerSkipped;
+import igor.domain.JobEvent.Paused;
+import igor.domain.JobEvent.TaskKilled;
+import igor.domain.JobEvent.TaskReset;
+import igor.domain.JobEvent.Unpaused;
 import igor.domain.JobEvent.JobStatusChanged;
 import igor.domain.JobEvent.LayerFinished;
 import igor.domain.JobEvent.LayersStarted;
@@ -59,6 +66,27 @@ final class JobEvolution {
       h.status = e.status();
       h.updatedAt = e.at();
       h.revision++;
+    } else if (event instanceof ActionTaken e) {
+      state.addAudit(new AuditEntry(e.action(), e.targetKind(), e.targetId(), e.by(), e.at()));
+    } else if (event instanceof Paused e) {
+      setPausedAt(state, e.targetKind(), e.targetId(), e.pausedAt(), e.at());
+    } else if (event instanceof Unpaused e) {
+      setPausedAt(state, e.targetKind(), e.targetId(), 0, e.at());
+    } else if (event instanceof LayerSkipped e) {
+      touch(state.layerForUpdate(e.layerId()), Status.SKIPPED, e.at());
+    } else if (event instanceof TaskKilled e) {
+      Task t = changeTask(state, e.taskId(), Status.ERRORED, e.at());
+      t.message = "killed";
+      t.retryAt = 0;
+    } else if (event instanceof TaskReset e) {
+      Task t = changeTask(state, e.taskId(), Status.PENDING, e.at());
+      t.allowanceBase = t.attempts;
+      t.retryAt = 0;
+      t.message = "";
+      t.result = null;
+      t.worker = "";
+    } else if (event instanceof LayerReopened e) {
+      touch(state.layerForUpdate(e.layerId()), Status.RUNNING, e.at());
     } else {
       throw new IllegalArgumentException("unknown event " + event.getClass().getName());
     }
@@ -87,6 +115,30 @@ final class JobEvolution {
     t.updatedAt = at;
     t.revision++;
     return t;
+  }
+
+  private static void setPausedAt(
+      JobState state, ObjectKind kind, String id, long pausedAt, long at) {
+    switch (kind) {
+      case JOB -> {
+        JobHeader h = state.headerForUpdate();
+        h.pausedAt = pausedAt;
+        h.updatedAt = at;
+        h.revision++;
+      }
+      case LAYER -> {
+        Layer l = state.layerForUpdate(id);
+        l.pausedAt = pausedAt;
+        l.updatedAt = at;
+        l.revision++;
+      }
+      case TASK -> {
+        Task t = state.taskForUpdate(id);
+        t.pausedAt = pausedAt;
+        t.updatedAt = at;
+        t.revision++;
+      }
+    }
   }
 
   private static void touch(Layer l, Status to, long at) {

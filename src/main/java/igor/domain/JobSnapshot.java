@@ -15,11 +15,13 @@ public record JobSnapshot(
     long updatedAt,
     long revision,
     List<LayerSnapshot> layers,
-    List<TaskSnapshot> tasks) {
+    List<TaskSnapshot> tasks,
+    List<AuditEntry> audit) {
 
   public JobSnapshot {
     layers = List.copyOf(layers);
     tasks = List.copyOf(tasks);
+    audit = audit == null ? List.of() : List.copyOf(audit);
   }
 
   public String etag() {

@@ -27,6 +27,8 @@ abstract class JobState {
 
   abstract void addTask(Task task);
 
+  abstract void addAudit(AuditEntry entry);
+
   /** Layer ids by priority, ascending; layers of one priority in declaration order. */
   abstract NavigableMap<Integer, List<String>> groups();
 

@@ -22,6 +22,8 @@ public final class Task {
   long updatedAt;
   long retryAt;
   long revision;
+  /** Attempts that came before the last retry by a person: the allowance counts from here. */
+  int allowanceBase;
 
   Task(TaskPlan plan, String jobId, long at) {
     this(plan.taskId(), jobId, plan.layerId(), plan.type(), plan.name(), plan.args(), at);
@@ -53,7 +55,17 @@ public final class Task {
     t.updatedAt = updatedAt;
     t.retryAt = retryAt;
     t.revision = revision;
+    t.allowanceBase = allowanceBase;
     return t;
+  }
+
+  /** Whether a failed attempt may be followed by another one. */
+  boolean hasRetriesLeft() {
+    return attempts - allowanceBase <= retries;
+  }
+
+  public long pausedAt() {
+    return pausedAt;
   }
 
   /** The attempt currently in the hands of the queue or a worker, if any. */
@@ -114,7 +126,8 @@ public final class Task {
         createdAt,
         updatedAt,
         retryAt,
-        revision);
+        revision,
+        allowanceBase);
   }
 
   static Task restore(TaskSnapshot s) {
@@ -129,6 +142,7 @@ public final class Task {
     t.updatedAt = s.updatedAt();
     t.retryAt = s.retryAt();
     t.revision = s.revision();
+    t.allowanceBase = s.allowanceBase();
     return t;
   }
 }

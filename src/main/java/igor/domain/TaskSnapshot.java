@@ -18,7 +18,8 @@ public record TaskSnapshot(
     long createdAt,
     long updatedAt,
     long retryAt,
-    long revision) {
+    long revision,
+    int allowanceBase) {
 
   public String etag() {
     return Identifiers.etag(id, revision);

@@ -1,11 +1,13 @@
 package igor.entity;
 
+import igor.domain.Action;
 import igor.domain.Decision;
 import igor.domain.Job;
 import igor.domain.JobDecider;
 import igor.domain.JobEvent;
 import igor.domain.JobPlan;
 import igor.domain.JobSnapshot;
+import igor.domain.ObjectRef;
 import igor.domain.Rejection;
 import igor.domain.Status;
 import igor.domain.Task;
@@ -71,6 +73,20 @@ public final class JobEntity
 
   /** Read the whole job. */
   public record Get(ActorRef<JobResult> replyTo) implements Command {}
+
+  /**
+   * A person's action on objects of this job (SEMANTICS.md section 3). Answers how many objects it
+   * changed; {@code by} names who asked, for the audit trail.
+   */
+  public record Act(Action action, List<ObjectRef> refs, String by, ActorRef<ActResult> replyTo)
+      implements Command {
+    public Act {
+      refs = List.copyOf(refs);
+    }
+  }
+
+  /** The answer to {@link Act}. */
+  public record ActResult(int updated) implements JobMessage {}
 
   /** Apply what workers reported about this job's tasks. */
   public record ApplyReports(List<WorkerReport> reports, ActorRef<Done> replyTo)
@@ -195,6 +211,7 @@ public final class JobEntity
         .onCommand(AddTasks.class, this::onAddTasks)
         .onCommand(Get.class, this::onGet)
         .onCommand(ApplyReports.class, this::onApplyReports)
+        .onCommand(Act.class, this::onAct)
         .onCommand(RetriesDue.class, this::onRetriesDue)
         .onCommand(Redeliver.class, this::onRedeliver)
         .onCommand(DeliveryFailed.class, this::onDeliveryFailed)
@@ -237,6 +254,21 @@ public final class JobEntity
     }
     Decision decision = deps.decider().applyReports(job, command.reports(), now());
     return persist(decision, command.replyTo(), updated -> Done.getInstance(), r -> Done.getInstance());
+  }
+
+  private ReplyEffect<JobEvent, Job> onAct(Job job, Act command) {
+    if (!job.exists()) {
+      passivate.run();
+      return Effect().reply(command.replyTo(), new ActResult(0));
+    }
+    Decision decision =
+        deps.decider().act(job, command.action(), command.refs(), command.by(), now());
+    List<JobEvent> events = ((Decision.Accepted) decision).events();
+    int updated = JobDecider.applied(events);
+    if (updated > 0) {
+      context.getLog().info("action={} by={} updated={}", command.action(), command.by(), updated);
+    }
+    return persist(decision, command.replyTo(), changed -> new ActResult(updated), r -> null);
   }
 
   private ReplyEffect<JobEvent, Job> onRetriesDue(Job job, RetriesDue command) {

@@ -15,6 +15,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class ApiServer extends AllDirectives {
   private final JobRoutes jobRoutes;
   private final TaskRoutes taskRoutes;
+  private final ActionRoutes actionRoutes;
   private final BooleanSupplier ready;
 
   public ApiServer(JobService jobs, IgorSettings settings, BooleanSupplier ready) {
@@ -22,6 +23,7 @@ public final class ApiServer extends AllDirectives {
     RequestBodies bodies = new RequestBodies(settings.limits().maxBodyBytes());
     this.jobRoutes = new JobRoutes(jobs, requests, bodies);
     this.taskRoutes = new TaskRoutes(jobs, requests, bodies);
+    this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits());
     this.ready = ready;
   }
 
@@ -39,7 +41,11 @@ public final class ApiServer extends AllDirectives {
                             () ->
                                 pathPrefix(
                                     "v1",
-                                    () -> concat(jobRoutes.route(), taskRoutes.route()))))));
+                                    () ->
+                                        concat(
+                                            jobRoutes.route(),
+                                            taskRoutes.route(),
+                                            actionRoutes.route()))))));
   }
 
   private Route health() {

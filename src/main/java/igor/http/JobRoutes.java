@@ -27,7 +27,10 @@ final class JobRoutes extends AllDirectives {
         () ->
             concat(
                 pathEnd(() -> post(() -> bodies.json(this::create))),
-                path(PathMatchers.segment(), id -> get(() -> read(id)))));
+                path(PathMatchers.segment(), id -> get(() -> read(id))),
+                path(
+                    PathMatchers.segment().slash("audit"),
+                    id -> get(() -> audit(id)))));
   }
 
   private Route create(String body) {
@@ -36,10 +39,20 @@ final class JobRoutes extends AllDirectives {
   }
 
   private Route read(String id) {
+    return answer(jobs.get(jobId(id)));
+  }
+
+  /** The actions people took on the job, oldest first. */
+  private Route audit(String id) {
+    return Answers.of(
+        jobs.get(jobId(id)), JobResult::rejection, r -> JobViews.audit(r.job().audit()));
+  }
+
+  private static String jobId(String id) {
     if (!Identifiers.isId(id)) {
       throw ApiException.badRequest("job id must be a lowercase UUID, got '" + id + "'");
     }
-    return answer(jobs.get(id));
+    return id;
   }
 
   private Route answer(CompletionStage<JobResult> result) {

@@ -1,6 +1,8 @@
 package igor.http;
 
+import igor.domain.AuditEntry;
 import igor.domain.JobSnapshot;
+import igor.domain.ObjectKind;
 import igor.domain.LayerSnapshot;
 import igor.domain.Status;
 import igor.domain.TaskSnapshot;
@@ -55,6 +57,26 @@ final class JobViews {
       String queueTaskId,
       long createdAt,
       long updatedAt) {}
+
+  record AuditView(String action, String kind, String id, String by, long at) {}
+
+  static List<AuditView> audit(List<AuditEntry> entries) {
+    return entries.stream()
+        .map(
+            e ->
+                new AuditView(
+                    e.action().name().toLowerCase(java.util.Locale.ROOT),
+                    kindName(e.targetKind()),
+                    e.targetId(),
+                    e.by(),
+                    seconds(e.at())))
+        .toList();
+  }
+
+  private static String kindName(ObjectKind kind) {
+    String name = kind.name();
+    return name.charAt(0) + name.substring(1).toLowerCase(java.util.Locale.ROOT);
+  }
 
   static JobView job(JobSnapshot job) {
     Map<String, List<TaskView>> tasksByLayer = new HashMap<>();

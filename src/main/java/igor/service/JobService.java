@@ -1,16 +1,23 @@
 package igor.service;
 
+import igor.domain.Action;
 import igor.domain.JobPlan;
 import igor.domain.LayerPlan;
+import igor.domain.ObjectKind;
+import igor.domain.ObjectRef;
 import igor.domain.Rejection;
 import igor.domain.TaskPlan;
 import igor.entity.JobEntity;
+import igor.entity.JobEntity.ActResult;
 import igor.entity.JobEntity.JobResult;
 import igor.entity.JobEntity.TasksResult;
-import igor.storage.LayerDirectory;
+import igor.storage.ObjectDirectory;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -25,23 +32,23 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
  */
 public final class JobService {
   private final ClusterSharding sharding;
-  private final LayerDirectory layers;
+  private final ObjectDirectory directory;
   private final Duration askTimeout;
   private final Executor executor;
 
-  public JobService(
-      ActorSystem<?> system, LayerDirectory layers, Duration askTimeout) {
+  public JobService(ActorSystem<?> system, ObjectDirectory directory, Duration askTimeout) {
     this.sharding = ClusterSharding.get(system);
-    this.layers = layers;
+    this.directory = directory;
     this.askTimeout = askTimeout;
     this.executor = system.executionContext();
   }
 
-  /** Creates the job: its layers are recorded in the directory first, then the job is created. */
+  /** Creates the job: its layers and tasks are recorded in the directory first. */
   public CompletionStage<JobResult> create(JobPlan plan) {
     List<String> layerIds = plan.layers().stream().map(LayerPlan::layerId).toList();
-    return layers
-        .register(plan.jobId(), layerIds)
+    List<String> taskIds = plan.tasks().stream().map(TaskPlan::taskId).toList();
+    return directory
+        .register(plan.jobId(), layerIds, taskIds)
         .thenComposeAsync(
             registered ->
                 job(plan.jobId())
@@ -56,8 +63,8 @@ public final class JobService {
     }
     Set<String> layerIds = new LinkedHashSet<>();
     tasks.forEach(t -> layerIds.add(t.layerId()));
-    return layers
-        .jobsOf(layerIds)
+    return directory
+        .jobsOfLayers(layerIds)
         .thenComposeAsync(
             jobsByLayer -> {
               for (String layerId : layerIds) {
@@ -74,14 +81,77 @@ public final class JobService {
                             + jobIds.size()
                             + " jobs"));
               }
-              return job(jobIds.iterator().next())
-                  .<TasksResult>ask(replyTo -> new JobEntity.AddTasks(tasks, replyTo), askTimeout);
+              String jobId = jobIds.iterator().next();
+              List<String> taskIds = tasks.stream().map(TaskPlan::taskId).toList();
+              return directory
+                  .register(jobId, List.of(), taskIds)
+                  .thenComposeAsync(
+                      registered ->
+                          job(jobId)
+                              .<TasksResult>ask(
+                                  replyTo -> new JobEntity.AddTasks(tasks, replyTo), askTimeout),
+                      executor);
             },
             executor);
   }
 
   public CompletionStage<JobResult> get(String jobId) {
     return job(jobId).ask(JobEntity.Get::new, askTimeout);
+  }
+
+  /**
+   * Applies an action to objects of any number of jobs: each job's part is decided by its own
+   * entity, all at once. Objects that are not known count as not changed. Answers how many
+   * objects changed.
+   */
+  public CompletionStage<Integer> act(Action action, List<ObjectRef> refs, String by) {
+    Set<String> layers = new LinkedHashSet<>();
+    Set<String> tasks = new LinkedHashSet<>();
+    for (ObjectRef ref : refs) {
+      if (ref.kind() == ObjectKind.LAYER) {
+        layers.add(ref.id());
+      } else if (ref.kind() == ObjectKind.TASK) {
+        tasks.add(ref.id());
+      }
+    }
+    CompletableFuture<Map<String, String>> layerJobs =
+        directory.jobsOfLayers(layers).toCompletableFuture();
+    CompletableFuture<Map<String, String>> taskJobs =
+        directory.jobsOfTasks(tasks).toCompletableFuture();
+    return layerJobs.thenCombineAsync(
+            taskJobs,
+            (jobsOfLayers, jobsOfTasks) -> {
+              Map<String, List<ObjectRef>> byJob = new LinkedHashMap<>();
+              for (ObjectRef ref : refs) {
+                String jobId =
+                    switch (ref.kind()) {
+                      case JOB -> ref.id();
+                      case LAYER -> jobsOfLayers.get(ref.id());
+                      case TASK -> jobsOfTasks.get(ref.id());
+                    };
+                if (jobId != null) {
+                  byJob.computeIfAbsent(jobId, id -> new ArrayList<>()).add(ref);
+                }
+              }
+              return byJob;
+            },
+            executor)
+        .thenComposeAsync(
+            byJob -> {
+              List<CompletableFuture<ActResult>> answers = new ArrayList<>();
+              byJob.forEach(
+                  (jobId, jobRefs) ->
+                      answers.add(
+                          job(jobId)
+                              .<ActResult>ask(
+                                  replyTo -> new JobEntity.Act(action, jobRefs, by, replyTo),
+                                  askTimeout)
+                              .toCompletableFuture()));
+              return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                  .thenApply(
+                      all -> answers.stream().mapToInt(a -> a.join().updated()).sum());
+            },
+            executor);
   }
 
   private EntityRef<JobEntity.Command> job(String jobId) {

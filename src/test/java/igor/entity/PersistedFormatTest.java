@@ -3,7 +3,10 @@ package igor.entity;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
+import igor.domain.Action;
+import igor.domain.AuditEntry;
 import igor.domain.JobEvent;
+import igor.domain.ObjectKind;
 import igor.domain.JobSnapshot;
 import igor.domain.LayerPlan;
 import igor.domain.LayerSnapshot;
@@ -89,7 +92,17 @@ class PersistedFormatTest {
             List.of(
                 new TaskSnapshot(
                     TASK, JOB, LAYER, "echo", "say", new byte[] {104, 105}, Status.RUNNING, 0, 2, 1,
-                    "", null, "worker-1", AT, AT, 0, 4))));
+                    "", null, "worker-1", AT, AT, 0, 4, 0)),
+            List.of(new AuditEntry(Action.PAUSE, ObjectKind.LAYER, LAYER, "ops", AT))));
+    e.put(
+        "ActionTaken",
+        new JobEvent.ActionTaken(JOB, Action.RETRY, ObjectKind.TASK, TASK, "ops", AT));
+    e.put("Paused", new JobEvent.Paused(JOB, ObjectKind.LAYER, LAYER, 1_790_000_000L, AT));
+    e.put("Unpaused", new JobEvent.Unpaused(JOB, ObjectKind.JOB, JOB, AT));
+    e.put("LayerSkipped", new JobEvent.LayerSkipped(JOB, LAYER, AT));
+    e.put("TaskKilled", new JobEvent.TaskKilled(JOB, TASK, 2, AT));
+    e.put("TaskReset", new JobEvent.TaskReset(JOB, TASK, AT));
+    e.put("LayerReopened", new JobEvent.LayerReopened(JOB, LAYER, AT));
     return e;
   }
 

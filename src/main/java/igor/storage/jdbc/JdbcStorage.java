@@ -76,8 +76,8 @@ public final class JdbcStorage implements AutoCloseable {
     }
   }
 
-  public JdbcLayerDirectory layerDirectory() {
-    return new JdbcLayerDirectory(dataSource, executor);
+  public JdbcObjectDirectory directory() {
+    return new JdbcObjectDirectory(dataSource, executor);
   }
 
   @Override

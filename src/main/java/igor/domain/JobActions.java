@@ -1,0 +1,244 @@
+package igor.domain;
+
+import igor.domain.JobEvent.ActionTaken;
+import igor.domain.JobEvent.JobStatusChanged;
+import igor.domain.JobEvent.LayerReopened;
+import igor.domain.JobEvent.LayerSkipped;
+import igor.domain.JobEvent.Paused;
+import igor.domain.JobEvent.TaskKilled;
+import igor.domain.JobEvent.TaskReset;
+import igor.domain.JobEvent.TaskSkipped;
+import igor.domain.JobEvent.Unpaused;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The actions a person takes on a job, a layer or a task: pause, unpause, skip, kill, retry
+ * (SEMANTICS.md section 3). Each applies only where the object's state allows it and its etag, if
+ * given, is current; an action that applies is recorded ({@link ActionTaken}) before its effects,
+ * and every effect is an event of its own.
+ */
+final class JobActions {
+  static final String KILLED = "killed";
+  static final String SKIPPED = "skipped";
+
+  private final JobDraft draft;
+  private final String by;
+
+  JobActions(JobDraft draft, String by) {
+    this.draft = draft;
+    this.by = by;
+  }
+
+  /** Applies the action to the object; false when it does not apply (and nothing changed). */
+  boolean apply(Action action, ObjectRef ref) {
+    if (!exists(ref) || !etagMatches(ref)) {
+      return false;
+    }
+    return switch (action) {
+      case PAUSE -> pause(ref);
+      case UNPAUSE -> unpause(ref);
+      case SKIP -> skip(ref);
+      case KILL -> kill(ref);
+      case RETRY -> retry(ref);
+    };
+  }
+
+  private boolean exists(ObjectRef ref) {
+    return switch (ref.kind()) {
+      case JOB -> draft.jobId().equals(ref.id());
+      case LAYER -> draft.layer(ref.id()) != null;
+      case TASK -> draft.task(ref.id()) != null;
+    };
+  }
+
+  private boolean etagMatches(ObjectRef ref) {
+    if (ref.etag().isEmpty()) {
+      return true;
+    }
+    long revision =
+        switch (ref.kind()) {
+          case JOB -> draft.header().revision;
+          case LAYER -> draft.layer(ref.id()).revision;
+          case TASK -> draft.task(ref.id()).revision;
+        };
+    return Identifiers.etag(ref.id(), revision).equals(ref.etag());
+  }
+
+  private boolean pause(ObjectRef ref) {
+    boolean applies =
+        switch (ref.kind()) {
+          case JOB -> draft.header().pausedAt == 0 && !draft.header().status.isDone();
+          case LAYER -> draft.layer(ref.id()).pausedAt == 0 && !draft.layer(ref.id()).status.isFinal();
+          case TASK -> draft.task(ref.id()).pausedAt == 0 && !draft.task(ref.id()).status.isFinal();
+        };
+    if (applies) {
+      record(Action.PAUSE, ref);
+      long seconds = Math.max(1, draft.now() / 1000);
+      draft.emit(new Paused(draft.jobId(), ref.kind(), ref.id(), seconds, draft.now()));
+    }
+    return applies;
+  }
+
+  private boolean unpause(ObjectRef ref) {
+    long pausedAt =
+        switch (ref.kind()) {
+          case JOB -> draft.header().pausedAt;
+          case LAYER -> draft.layer(ref.id()).pausedAt;
+          case TASK -> draft.task(ref.id()).pausedAt;
+        };
+    if (pausedAt == 0) {
+      return false;
+    }
+    record(Action.UNPAUSE, ref);
+    draft.emit(new Unpaused(draft.jobId(), ref.kind(), ref.id(), draft.now()));
+    for (Layer layer : affectedLayers(ref)) {
+      if (layer.status == Status.RUNNING) {
+        JobDecider.queueEligible(draft, layer);
+      }
+    }
+    return true;
+  }
+
+  private boolean skip(ObjectRef ref) {
+    switch (ref.kind()) {
+      case TASK -> {
+        Task task = draft.task(ref.id());
+        if (task.status.isDone()) {
+          return false;
+        }
+        record(Action.SKIP, ref);
+        skipTask(task);
+      }
+      case LAYER -> {
+        Layer layer = draft.layer(ref.id());
+        if (layer.status.isDone()) {
+          return false;
+        }
+        record(Action.SKIP, ref);
+        skipLayer(layer);
+      }
+      case JOB -> {
+        if (draft.header().status.isDone()) {
+          return false;
+        }
+        record(Action.SKIP, ref);
+        for (Layer layer : allLayers()) {
+          if (!layer.status.isDone()) {
+            skipLayer(layer);
+          }
+        }
+        draft.emit(new JobStatusChanged(draft.jobId(), Status.SKIPPED, draft.now()));
+      }
+    }
+    return true;
+  }
+
+  private void skipLayer(Layer layer) {
+    for (String taskId : layer.taskIds()) {
+      Task task = draft.task(taskId);
+      if (!task.status.isFinal()) {
+        skipTask(task);
+      }
+    }
+    draft.emit(new LayerSkipped(draft.jobId(), layer.id, draft.now()));
+  }
+
+  private void skipTask(Task task) {
+    draft.emit(new TaskSkipped(draft.jobId(), task.id, 0, SKIPPED, draft.now()));
+  }
+
+  private boolean kill(ObjectRef ref) {
+    List<Task> inFlight = new ArrayList<>();
+    for (Task task : affectedTasks(ref)) {
+      if (task.status == Status.QUEUED || task.status == Status.RUNNING) {
+        inFlight.add(task);
+      }
+    }
+    if (inFlight.isEmpty()) {
+      return false;
+    }
+    record(Action.KILL, ref);
+    for (Task task : inFlight) {
+      draft.emit(new TaskKilled(draft.jobId(), task.id, task.attempts, draft.now()));
+    }
+    return true;
+  }
+
+  /**
+   * Retry: a task that is ERRORED (or still in flight: it is killed first) goes back to PENDING with
+   * a fresh allowance; for a layer or job, every ERRORED task of it. Only in layers that have
+   * started and are not skipped; the layer runs again and its tasks are queued.
+   */
+  private boolean retry(ObjectRef ref) {
+    List<Task> retried = new ArrayList<>();
+    for (Task task : affectedTasks(ref)) {
+      Layer layer = draft.layer(task.layerId);
+      boolean layerStarted = layer.status != Status.PENDING && layer.status != Status.SKIPPED;
+      boolean retriable =
+          task.status == Status.ERRORED
+              || (ref.kind() == ObjectKind.TASK
+                  && (task.status == Status.QUEUED || task.status == Status.RUNNING));
+      if (layerStarted && retriable) {
+        retried.add(task);
+      }
+    }
+    if (retried.isEmpty()) {
+      return false;
+    }
+    record(Action.RETRY, ref);
+    List<String> layers = new ArrayList<>();
+    for (Task task : retried) {
+      if (task.status == Status.QUEUED || task.status == Status.RUNNING) {
+        draft.emit(new TaskKilled(draft.jobId(), task.id, task.attempts, draft.now()));
+      }
+      draft.emit(new TaskReset(draft.jobId(), task.id, draft.now()));
+      if (!layers.contains(task.layerId)) {
+        layers.add(task.layerId);
+      }
+    }
+    for (String layerId : layers) {
+      Layer layer = draft.layer(layerId);
+      if (layer.status != Status.RUNNING) {
+        draft.emit(new LayerReopened(draft.jobId(), layerId, draft.now()));
+      }
+      JobDecider.queueEligible(draft, draft.layer(layerId));
+    }
+    return true;
+  }
+
+  private void record(Action action, ObjectRef ref) {
+    draft.emit(new ActionTaken(draft.jobId(), action, ref.kind(), ref.id(), by, draft.now()));
+  }
+
+  private List<Layer> affectedLayers(ObjectRef ref) {
+    return switch (ref.kind()) {
+      case JOB -> allLayers();
+      case LAYER -> List.of(draft.layer(ref.id()));
+      case TASK -> List.of(draft.layer(draft.task(ref.id()).layerId));
+    };
+  }
+
+  private List<Task> affectedTasks(ObjectRef ref) {
+    if (ref.kind() == ObjectKind.TASK) {
+      return List.of(draft.task(ref.id()));
+    }
+    List<Task> tasks = new ArrayList<>();
+    for (Layer layer : affectedLayers(ref)) {
+      for (String taskId : layer.taskIds()) {
+        tasks.add(draft.task(taskId));
+      }
+    }
+    return tasks;
+  }
+
+  private List<Layer> allLayers() {
+    List<Layer> layers = new ArrayList<>();
+    for (List<String> group : draft.groups().values()) {
+      for (String layerId : group) {
+        layers.add(draft.layer(layerId));
+      }
+    }
+    return layers;
+  }
+}
