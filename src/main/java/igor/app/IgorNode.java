@@ -51,7 +51,7 @@ public final class IgorNode implements AutoCloseable {
     if (settings.database().migrateOnStart()) {
       storage.migrate();
     }
-    RedisQueues redis = RedisQueues.open(settings.redis());
+    RedisQueues redis = RedisQueues.open(settings.redis(), settings.worker().claimTtl());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "igor", config);
     try {
       return wire(system, settings, storage, redis, workerHandlers);

@@ -22,7 +22,7 @@ public final class WorkerProcess implements AutoCloseable {
 
   public static WorkerProcess start(Config config, List<TaskHandler> handlers) {
     IgorSettings settings = IgorSettings.from(config);
-    RedisQueues redis = RedisQueues.open(settings.redis());
+    RedisQueues redis = RedisQueues.open(settings.redis(), settings.worker().claimTtl());
     Worker worker =
         new Worker(
                 redis.workerChannel(),

@@ -144,8 +144,10 @@ final class JobActions {
     draft.emit(new LayerSkipped(draft.jobId(), layer.id, draft.now()));
   }
 
+  /** The attempt in flight, if any, is named so that its worker can be told to stop. */
   private void skipTask(Task task) {
-    draft.emit(new TaskSkipped(draft.jobId(), task.id, 0, SKIPPED, draft.now()));
+    int inFlight = task.status == Status.QUEUED || task.status == Status.RUNNING ? task.attempts : 0;
+    draft.emit(new TaskSkipped(draft.jobId(), task.id, inFlight, SKIPPED, draft.now()));
   }
 
   private boolean kill(ObjectRef ref) {

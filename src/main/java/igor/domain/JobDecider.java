@@ -290,10 +290,14 @@ public final class JobDecider {
     boolean finished = false;
     for (String layerId : layerIds) {
       Layer layer = draft.layer(layerId);
-      if (layer.status == Status.RUNNING && layer.unfinishedTasks() == 0) {
+      boolean started = layer.status == Status.RUNNING || layer.status == Status.ERRORED;
+      if (started && layer.unfinishedTasks() == 0) {
+        // An ERRORED layer whose failed tasks were all skipped is COMPLETED after all.
         Status status = layer.count(Status.ERRORED) > 0 ? Status.ERRORED : Status.COMPLETED;
-        draft.emit(new LayerFinished(draft.jobId(), layerId, status, draft.now()));
-        finished = true;
+        if (status != layer.status) {
+          draft.emit(new LayerFinished(draft.jobId(), layerId, status, draft.now()));
+          finished = true;
+        }
       }
     }
     return finished;

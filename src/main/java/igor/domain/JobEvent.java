@@ -60,7 +60,10 @@ public sealed interface JobEvent {
   record TaskFailed(String jobId, String taskId, int attempt, String message, long retryAt, long at)
       implements JobEvent {}
 
-  /** The task was skipped (by its handler for {@code attempt > 0}); it counts as done. */
+  /**
+   * The task was skipped, by its handler or a person; it counts as done. {@code attempt} is the
+   * attempt that was in flight (and is stopped), 0 when none was.
+   */
   record TaskSkipped(String jobId, String taskId, int attempt, String message, long at)
       implements JobEvent {}
 

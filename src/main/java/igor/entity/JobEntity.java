@@ -2,6 +2,7 @@ package igor.entity;
 
 import igor.domain.Action;
 import igor.domain.Decision;
+import igor.domain.Identifiers;
 import igor.domain.Job;
 import igor.domain.JobDecider;
 import igor.domain.JobEvent;
@@ -332,15 +333,23 @@ public final class JobEntity
   /** The side effects of journaled events: hand queued tasks out, keep timers right. */
   private void afterPersist(Job job, List<JobEvent> events) {
     List<String> queued = new ArrayList<>();
+    List<String> withdrawn = new ArrayList<>();
     for (JobEvent event : events) {
       if (event instanceof JobEvent.TasksQueued q) {
         queued.addAll(q.taskIds());
+      }
+      if (event instanceof JobEvent.TaskKilled k) {
+        withdrawn.add(Identifiers.deliveryId(k.taskId(), k.attempt()));
+      }
+      if (event instanceof JobEvent.TaskSkipped s && s.attempt() > 0) {
+        withdrawn.add(Identifiers.deliveryId(s.taskId(), s.attempt()));
       }
       if (event instanceof JobEvent.JobStatusChanged s) {
         context.getLog().info("job status={}", s.status());
       }
     }
     deliver(job, queued);
+    withdraw(withdrawn);
     scheduleRetries(job);
     if (isAtRest(job)) {
       timers.startSingleTimer(IDLE_TIMER, new Idle(), deps.settings().idleAfterFinish());
@@ -377,6 +386,30 @@ public final class JobEntity
         deps.queue().enqueue(deliveries),
         (ok, failure) ->
             failure == null ? Delivered.INSTANCE : new DeliveryFailed(ids, failure.toString()));
+  }
+
+  /**
+   * Tells workers to stop attempts Igor no longer wants. Best effort: a worker that misses it runs
+   * on, and its late report is ignored.
+   */
+  private void withdraw(List<String> deliveryIds) {
+    if (deliveryIds.isEmpty()) {
+      return;
+    }
+    deps.queue()
+        .cancel(deliveryIds)
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null) {
+                context
+                    .getSystem()
+                    .log()
+                    .warn(
+                        "workers could not be told to stop attempts count={} problem={}",
+                        deliveryIds.size(),
+                        failure.toString());
+              }
+            });
   }
 
   private void scheduleRetries(Job job) {

@@ -8,4 +8,10 @@ public interface TaskQueue {
 
   /** Appends the deliveries to their types' queues, in one round trip where the queue allows. */
   CompletionStage<Void> enqueue(List<TaskDelivery> deliveries);
+
+  /**
+   * Withdraws these attempts (by delivery id): a worker running one is told to stop it, and one
+   * still waiting in a queue is dropped by the worker that takes it.
+   */
+  CompletionStage<Void> cancel(List<String> deliveryIds);
 }

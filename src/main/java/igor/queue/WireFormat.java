@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import igor.domain.Identifiers;
 import igor.domain.WorkerReport;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -47,6 +49,24 @@ public final class WireFormat {
         text(n, "delivery_id"),
         text(n, "type"),
         base64(n, "args"));
+  }
+
+  /** The message on the cancel channel: the delivery ids of withdrawn attempts. */
+  public static String cancellation(List<String> deliveryIds) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("v", VERSION);
+    deliveryIds.forEach(n.putArray("delivery_ids")::add);
+    return n.toString();
+  }
+
+  public static List<String> parseCancellation(String text) throws MalformedMessageException {
+    JsonNode ids = read(text).get("delivery_ids");
+    if (ids == null || !ids.isArray()) {
+      throw new MalformedMessageException("field 'delivery_ids' must be an array of strings");
+    }
+    List<String> result = new ArrayList<>(ids.size());
+    ids.forEach(id -> result.add(id.asText()));
+    return result;
   }
 
   public static String report(WorkerReport r) {

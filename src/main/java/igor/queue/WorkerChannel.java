@@ -4,6 +4,7 @@ import igor.domain.WorkerReport;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** The worker side of the queue: take task attempts, claim them, and report on them. */
 public interface WorkerChannel {
@@ -22,4 +23,7 @@ public interface WorkerChannel {
   boolean claim(TaskDelivery delivery, String worker, Duration ttl);
 
   void report(WorkerReport report);
+
+  /** Calls {@code cancelled} with the delivery id of every attempt Igor withdraws from now on. */
+  void onCancel(Consumer<String> cancelled);
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -35,6 +36,10 @@ public final class Worker implements AutoCloseable {
   private final ExecutorService pool;
   private final Thread poller;
   private volatile boolean running = true;
+  private final Map<String, RunningAttempt> inFlight = new ConcurrentHashMap<>();
+
+  /** An attempt being handled: its context and the thread running it, to stop it. */
+  private record RunningAttempt(TaskContext context, Thread thread) {}
 
   public Worker(WorkerChannel channel, List<TaskHandler> handlers, Settings settings) {
     if (handlers.isEmpty()) {
@@ -59,6 +64,7 @@ public final class Worker implements AutoCloseable {
   }
 
   public Worker start() {
+    channel.onCancel(this::cancel);
     poller.start();
     log.info(
         "worker started name={} types={} concurrency={}",
@@ -109,6 +115,7 @@ public final class Worker implements AutoCloseable {
       channel.report(report(WorkerReport.Kind.STARTED, d, "", null, true));
       TaskContext context =
           new TaskContext(d.jobId(), d.layerId(), d.taskId(), d.attempt(), d.type(), d.args());
+      inFlight.put(d.deliveryId(), new RunningAttempt(context, Thread.currentThread()));
       WorkerReport outcome;
       try {
         byte[] result = handler.handle(context);
@@ -123,6 +130,11 @@ public final class Worker implements AutoCloseable {
       } catch (Exception | LinkageError e) {
         outcome = report(WorkerReport.Kind.FAILED, d, message(e), null, true);
       }
+      inFlight.remove(d.deliveryId());
+      Thread.interrupted();
+      if (context.isCancelled()) {
+        log.info("attempt stopped as Igor asked taskId={} attempt={}", d.taskId(), d.attempt());
+      }
       channel.report(outcome);
       log.debug(
           "attempt done taskId={} attempt={} outcome={}", d.taskId(), d.attempt(), outcome.kind());
@@ -133,7 +145,17 @@ public final class Worker implements AutoCloseable {
           d.attempt(),
           e.toString());
     } finally {
+      inFlight.remove(d.deliveryId());
       slots.release();
+    }
+  }
+
+  /** Igor withdrew this attempt: tell its handler (flag and interrupt) if it runs here. */
+  private void cancel(String deliveryId) {
+    RunningAttempt attempt = inFlight.get(deliveryId);
+    if (attempt != null) {
+      attempt.context().cancel();
+      attempt.thread().interrupt();
     }
   }
 

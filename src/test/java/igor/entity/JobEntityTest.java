@@ -63,7 +63,7 @@ class JobEntityTest {
       EntitySettings settings) {
     JobEntity.Dependencies deps =
         new JobEntity.Dependencies(
-            new RedisTaskQueue(redis.client(), new RedisKeys(redis.prefix())),
+            new RedisTaskQueue(redis.client(), new RedisKeys(redis.prefix()), Duration.ofMinutes(5)),
             new igor.domain.JobDecider(new RetryPolicy(100, 1000)),
             settings,
             System::currentTimeMillis);

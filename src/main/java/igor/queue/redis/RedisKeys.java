@@ -13,6 +13,11 @@ public record RedisKeys(String prefix) {
     return prefix + ":reports";
   }
 
+  /** The pub/sub channel on which withdrawn attempts are announced to workers. */
+  public String cancellations() {
+    return prefix + ":cancel";
+  }
+
   public String claim(String deliveryId) {
     return prefix + ":claim:" + deliveryId;
   }

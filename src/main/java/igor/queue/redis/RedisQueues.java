@@ -14,18 +14,22 @@ import org.redisson.api.RedissonClient;
 public final class RedisQueues implements AutoCloseable {
   private final RedissonClient redis;
   private final RedisKeys keys;
+  private final Duration claimTtl;
 
-  private RedisQueues(RedissonClient redis, RedisKeys keys) {
+  private RedisQueues(RedissonClient redis, RedisKeys keys, Duration claimTtl) {
     this.redis = redis;
     this.keys = keys;
+    this.claimTtl = claimTtl;
   }
 
-  public static RedisQueues open(IgorSettings.Redis settings) {
-    return new RedisQueues(RedisConnections.open(settings), new RedisKeys(settings.keyPrefix()));
+  /** {@code claimTtl}: how long the claim of an attempt, or its withdrawal, is remembered. */
+  public static RedisQueues open(IgorSettings.Redis settings, Duration claimTtl) {
+    return new RedisQueues(
+        RedisConnections.open(settings), new RedisKeys(settings.keyPrefix()), claimTtl);
   }
 
   public TaskQueue taskQueue() {
-    return new RedisTaskQueue(redis, keys);
+    return new RedisTaskQueue(redis, keys, claimTtl);
   }
 
   public ReportInbox reportInbox(String consumer, Duration reclaimAfter) {

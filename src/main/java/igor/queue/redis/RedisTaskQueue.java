@@ -3,6 +3,7 @@ package igor.queue.redis;
 import igor.queue.TaskDelivery;
 import igor.queue.TaskQueue;
 import igor.queue.WireFormat;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,12 +17,34 @@ import org.redisson.client.codec.StringCodec;
 
 /** Task queues as Redis lists, one per type: RPUSH here, LPOP by workers. One round trip a call. */
 public final class RedisTaskQueue implements TaskQueue {
+  /** What a claim key of a withdrawn attempt holds. */
+  static final String CANCELLED = "cancelled";
+
   private final RedissonClient redis;
   private final RedisKeys keys;
+  private final Duration claimTtl;
 
-  public RedisTaskQueue(RedissonClient redis, RedisKeys keys) {
+  public RedisTaskQueue(RedissonClient redis, RedisKeys keys, Duration claimTtl) {
     this.redis = redis;
     this.keys = keys;
+    this.claimTtl = claimTtl;
+  }
+
+  /**
+   * Takes the attempts' claims for "cancelled" (a worker that takes one later finds it claimed and
+   * drops it) and announces them on the cancel channel (a worker running one stops its handler).
+   */
+  @Override
+  public CompletionStage<Void> cancel(List<String> deliveryIds) {
+    if (deliveryIds.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    RBatch batch = redis.createBatch(BatchOptions.defaults());
+    for (String id : deliveryIds) {
+      batch.<String>getBucket(keys.claim(id), StringCodec.INSTANCE).setIfAbsentAsync(CANCELLED, claimTtl);
+    }
+    batch.getTopic(keys.cancellations(), StringCodec.INSTANCE).publishAsync(WireFormat.cancellation(deliveryIds));
+    return batch.executeAsync().thenApply(result -> null);
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Consumer;
 import org.redisson.api.RBlockingQueue;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.stream.StreamAddArgs;
@@ -57,6 +58,21 @@ public final class RedisWorkerChannel implements WorkerChannel {
     return redis
         .<String>getBucket(keys.claim(delivery.deliveryId()), StringCodec.INSTANCE)
         .setIfAbsent(worker, ttl);
+  }
+
+  @Override
+  public void onCancel(Consumer<String> cancelled) {
+    redis
+        .getTopic(keys.cancellations(), StringCodec.INSTANCE)
+        .addListener(
+            String.class,
+            (channel, message) -> {
+              try {
+                WireFormat.parseCancellation(message).forEach(cancelled);
+              } catch (WireFormat.MalformedMessageException e) {
+                log.warn("dropped malformed cancellation problem={}", e.getMessage());
+              }
+            });
   }
 
   @Override
