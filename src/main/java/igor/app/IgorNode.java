@@ -8,8 +8,8 @@ import igor.http.ApiServer;
 import igor.queue.redis.RedisQueues;
 import igor.service.JobService;
 import igor.storage.jdbc.JdbcStorage;
-import igor.worker.TaskHandler;
-import igor.worker.Worker;
+import igor.worker.api.TaskHandler;
+import igor.worker.api.Worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -76,9 +76,12 @@ public final class IgorNode implements AutoCloseable {
         new JobEntity.Dependencies(
             redis.taskQueue(),
             new JobDecider(settings.jobs().retryPolicy(), settings.limits().maxTasksPerJob()),
-            settings.jobs().entitySettings(),
+            settings.entitySettings(),
             System::currentTimeMillis));
 
+    QueueKeeper keeper =
+        new QueueKeeper(system, redis.keeping())
+            .start(settings.worker().leaseCheckInterval(), settings.worker().queueCheckInterval());
     String nodeName = "node-" + cluster.selfMember().address().hostPort();
     ReportRouter router =
         new ReportRouter(
@@ -89,15 +92,6 @@ public final class IgorNode implements AutoCloseable {
                 settings.http().askTimeout(),
                 system.executionContext())
             .start();
-
-    Worker worker =
-        workerHandlers.isEmpty()
-            ? null
-            : new Worker(
-                    redis.workerChannel(),
-                    workerHandlers,
-                    WorkerProcess.workerSettings(settings.worker()))
-                .start();
 
     JobService jobs = new JobService(system, storage.directory(), settings.http().askTimeout());
     ApiServer api =
@@ -120,6 +114,20 @@ public final class IgorNode implements AutoCloseable {
           e);
     }
 
+    String host = settings.http().host();
+    String apiHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    Worker worker =
+        workerHandlers.isEmpty()
+            ? null
+            : new Worker(
+                    redis.workerChannel(),
+                    workerHandlers,
+                    List.of(),
+                    WorkerProcess.workerSettings(
+                        settings.worker(),
+                        "http://" + apiHost + ":" + binding.localAddress().getPort()))
+                .start();
+
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceUnbind(),
@@ -131,8 +139,9 @@ public final class IgorNode implements AutoCloseable {
         () ->
             CompletableFuture.supplyAsync(
                 () -> {
+                  keeper.stop();
                   if (worker != null) {
-                    worker.stop(Duration.ofSeconds(5));
+                    worker.stop(settings.worker().shutdownGrace());
                   }
                   router.stop().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
                   return Done.getInstance();

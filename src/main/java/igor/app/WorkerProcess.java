@@ -3,12 +3,10 @@ package igor.app;
 import com.typesafe.config.Config;
 import igor.config.IgorSettings;
 import igor.queue.redis.RedisQueues;
-import igor.worker.TaskHandler;
-import igor.worker.Worker;
-import java.lang.management.ManagementFactory;
+import igor.worker.api.TaskHandler;
+import igor.worker.api.Worker;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 
 /** A worker on its own (`igor worker`): Redis and handlers, no cluster node. */
 public final class WorkerProcess implements AutoCloseable {
@@ -27,18 +25,29 @@ public final class WorkerProcess implements AutoCloseable {
         new Worker(
                 redis.workerChannel(),
                 handlers,
-                workerSettings(settings.worker()))
+                List.of(),
+                workerSettings(settings.worker(), apiUrl(settings)))
             .start();
     return new WorkerProcess(redis, worker);
   }
 
-  static Worker.Settings workerSettings(IgorSettings.Worker settings) {
-    String name =
-        ManagementFactory.getRuntimeMXBean().getName()
-            + "/"
-            + UUID.randomUUID().toString().substring(0, 8);
+  static Worker.Settings workerSettings(IgorSettings.Worker settings, String apiUrl) {
     return new Worker.Settings(
-        name, settings.concurrency(), settings.pollWait(), settings.claimTtl());
+        Worker.defaultName(),
+        settings.concurrency(),
+        settings.pollWait(),
+        settings.claimTtl(),
+        settings.lease(),
+        settings.shutdownGrace(),
+        apiUrl);
+  }
+
+  /** Where the worker's handlers add tasks: IGOR_API_URL, else this machine's node. */
+  private static String apiUrl(IgorSettings settings) {
+    String url = System.getenv("IGOR_API_URL");
+    return url != null && !url.isBlank()
+        ? url
+        : "http://127.0.0.1:" + settings.http().port();
   }
 
   public String name() {

@@ -2,7 +2,7 @@ package igor.cli;
 
 import igor.app.WorkerProcess;
 import igor.config.IgorConfig;
-import igor.worker.TaskHandler;
+import igor.worker.api.TaskHandler;
 import igor.worker.builtin.BuiltinHandlers;
 import java.util.List;
 import java.util.concurrent.Callable;

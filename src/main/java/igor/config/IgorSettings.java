@@ -26,19 +26,28 @@ public record IgorSettings(
 
   public record Jobs(
       int defaultRetries,
+      int defaultTimeoutSeconds,
       RetryPolicy retryPolicy,
       int snapshotEveryEvents,
       Duration idleAfterFinish,
-      Duration redeliveryDelay) {
+      Duration redeliveryDelay) {}
 
-    public EntitySettings entitySettings() {
-      return new EntitySettings(snapshotEveryEvents, idleAfterFinish, redeliveryDelay);
-    }
+  /** What job entities need, from the jobs and worker settings. */
+  public EntitySettings entitySettings() {
+    return new EntitySettings(
+        jobs.snapshotEveryEvents(), jobs.idleAfterFinish(), jobs.redeliveryDelay(), worker.lease());
   }
 
   public record Reports(int batchSize, Duration pollWait, Duration reclaimAfter) {}
 
-  public record Worker(int concurrency, Duration pollWait, Duration claimTtl) {}
+  public record Worker(
+      int concurrency,
+      Duration pollWait,
+      Duration claimTtl,
+      Duration lease,
+      Duration leaseCheckInterval,
+      Duration queueCheckInterval,
+      Duration shutdownGrace) {}
 
   public static IgorSettings from(Config root) {
     Config c = root.getConfig("igor");
@@ -58,6 +67,7 @@ public record IgorSettings(
             c.getInt("redis.connection-pool-size")),
         new Jobs(
             c.getInt("jobs.default-retries"),
+            (int) c.getDuration("jobs.default-timeout").toSeconds(),
             new RetryPolicy(
                 c.getDuration("jobs.retry-initial-delay").toMillis(),
                 c.getDuration("jobs.retry-max-delay").toMillis()),
@@ -71,7 +81,11 @@ public record IgorSettings(
         new Worker(
             c.getInt("worker.concurrency"),
             c.getDuration("worker.poll-wait"),
-            c.getDuration("worker.claim-ttl")),
+            c.getDuration("worker.claim-ttl"),
+            c.getDuration("worker.lease"),
+            c.getDuration("worker.lease-check-interval"),
+            c.getDuration("worker.queue-check-interval"),
+            c.getDuration("worker.shutdown-grace")),
         Limits.from(c.getConfig("limits")),
         Path.of(c.getString("dev.data-dir")));
   }

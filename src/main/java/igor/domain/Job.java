@@ -95,6 +95,28 @@ public final class Job extends JobState {
     return next;
   }
 
+  /** The earliest deadline of a running attempt with a time-out, or 0 when none has one. */
+  public long nextDeadline() {
+    long next = 0;
+    for (Task t : tasks.values()) {
+      long deadline = t.deadline();
+      if (deadline > 0 && (next == 0 || deadline < next)) {
+        next = deadline;
+      }
+    }
+    return next;
+  }
+
+  /** When time alone will change the job next (a retry due, a time-out), or 0 for never. */
+  public long nextWakeAt() {
+    long retry = nextRetryAt();
+    long deadline = nextDeadline();
+    if (retry == 0 || deadline == 0) {
+      return Math.max(retry, deadline);
+    }
+    return Math.min(retry, deadline);
+  }
+
   public JobSnapshot snapshot() {
     List<LayerSnapshot> layerCopies = new ArrayList<>(layers.size());
     for (Layer l : layers.values()) {

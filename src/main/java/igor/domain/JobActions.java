@@ -8,6 +8,7 @@ import igor.domain.JobEvent.Paused;
 import igor.domain.JobEvent.TaskKilled;
 import igor.domain.JobEvent.TaskReset;
 import igor.domain.JobEvent.TaskSkipped;
+import igor.domain.JobEvent.TaskWithdrawn;
 import igor.domain.JobEvent.Unpaused;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.List;
 final class JobActions {
   static final String KILLED = "killed";
   static final String SKIPPED = "skipped";
+  static final String PAUSED = "paused while queued";
 
   private final JobDraft draft;
   private final String by;
@@ -76,6 +78,12 @@ final class JobActions {
       record(Action.PAUSE, ref);
       long seconds = Math.max(1, draft.now() / 1000);
       draft.emit(new Paused(draft.jobId(), ref.kind(), ref.id(), seconds, draft.now()));
+      for (Task task : affectedTasks(ref)) {
+        if (task.status == Status.QUEUED) {
+          draft.emit(
+              new TaskWithdrawn(draft.jobId(), task.id, task.attempts, PAUSED, draft.now()));
+        }
+      }
     }
     return applies;
   }

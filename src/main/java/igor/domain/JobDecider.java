@@ -153,6 +153,38 @@ public final class JobDecider {
             draft.emit(
                 new TaskSkipped(
                     jobId, task.id, report.attempt(), report.message(), report.at()));
+        case RELEASED -> {
+          draft.emit(
+              new JobEvent.TaskWithdrawn(
+                  jobId, task.id, report.attempt(), "given back by " + report.worker(), now));
+          queueEligible(draft, draft.layer(task.layerId));
+        }
+      }
+    }
+    settle(draft);
+    return Decision.accept(draft.events());
+  }
+
+  /**
+   * What time brings: attempts that outlived their task's time-out fail (and are retried while
+   * retries are left), and failed tasks whose back-off has run out are queued again.
+   */
+  public Decision tick(Job job, long now) {
+    if (!job.exists()) {
+      return Decision.accept(List.of());
+    }
+    JobDraft draft = new JobDraft(job, now);
+    for (Task task : job.tasksInFlight()) {
+      long deadline = task.deadline();
+      if (deadline > 0 && deadline <= now) {
+        long retryAt =
+            task.hasRetriesLeft() ? Math.max(1, now + retryPolicy.delayAfter(task.id, task.attempts)) : 0;
+        draft.emit(new JobEvent.TaskTimedOut(job.id(), task.id, task.attempts, retryAt, now));
+      }
+    }
+    for (Layer layer : job.layers()) {
+      if (layer.status == Status.RUNNING) {
+        queueEligible(draft, draft.layer(layer.id));
       }
     }
     settle(draft);

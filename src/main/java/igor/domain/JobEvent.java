@@ -98,6 +98,21 @@ public sealed interface JobEvent {
   /** The task goes back to PENDING with a fresh allowance of retries (a retry by a person). */
   record TaskReset(String jobId, String taskId, long at) implements JobEvent {}
 
+  /**
+   * The attempt outlived its task's time-out: it fails (retried while retries are left, as {@link
+   * TaskFailed}) and its handler is told to stop.
+   */
+  record TaskTimedOut(String jobId, String taskId, int attempt, long retryAt, long at)
+      implements JobEvent {}
+
+  /**
+   * The attempt was taken back before it ran to the end (the task was paused while it waited in a
+   * queue, or its worker gave it back): the task is PENDING again, to be queued anew, and the
+   * attempt does not use up a retry.
+   */
+  record TaskWithdrawn(String jobId, String taskId, int attempt, String reason, long at)
+      implements JobEvent {}
+
   /** The finished layer runs again, because tasks of it were retried. */
   record LayerReopened(String jobId, String layerId, long at) implements JobEvent {}
 }

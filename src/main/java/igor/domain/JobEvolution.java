@@ -7,6 +7,8 @@ import igor.domain.JobEvent.LayerSkipped;
 import igor.domain.JobEvent.Paused;
 import igor.domain.JobEvent.TaskKilled;
 import igor.domain.JobEvent.TaskReset;
+import igor.domain.JobEvent.TaskTimedOut;
+import igor.domain.JobEvent.TaskWithdrawn;
 import igor.domain.JobEvent.Unpaused;
 import igor.domain.JobEvent.JobStatusChanged;
 import igor.domain.JobEvent.LayerFinished;
@@ -24,6 +26,9 @@ import igor.domain.JobEvent.TasksQueued;
  * choice was made by {@link JobDecider} and written into the event.
  */
 final class JobEvolution {
+  /** The message of an attempt that outlived its time-out. */
+  static final String TIMED_OUT = "timed out";
+
   private JobEvolution() {}
 
   static void apply(JobState state, JobEvent event) {
@@ -43,9 +48,12 @@ final class JobEvolution {
         t.attempts++;
         t.retryAt = 0;
         t.worker = "";
+        t.startedAt = 0;
       }
     } else if (event instanceof TaskStarted e) {
-      changeTask(state, e.taskId(), Status.RUNNING, e.at()).worker = e.worker();
+      Task t = changeTask(state, e.taskId(), Status.RUNNING, e.at());
+      t.worker = e.worker();
+      t.startedAt = e.at();
     } else if (event instanceof TaskCompleted e) {
       Task t = changeTask(state, e.taskId(), Status.COMPLETED, e.at());
       t.result = e.result();
@@ -84,6 +92,17 @@ final class JobEvolution {
       t.retryAt = 0;
       t.message = "";
       t.result = null;
+      t.worker = "";
+    } else if (event instanceof TaskTimedOut e) {
+      Status to = e.retryAt() > 0 ? Status.PENDING : Status.ERRORED;
+      Task t = changeTask(state, e.taskId(), to, e.at());
+      t.message = TIMED_OUT;
+      t.retryAt = e.retryAt();
+    } else if (event instanceof TaskWithdrawn e) {
+      Task t = changeTask(state, e.taskId(), Status.PENDING, e.at());
+      t.allowanceBase++;
+      t.message = e.reason();
+      t.retryAt = 0;
       t.worker = "";
     } else if (event instanceof LayerReopened e) {
       touch(state.layerForUpdate(e.layerId()), Status.RUNNING, e.at());

@@ -24,11 +24,15 @@ public final class Task {
   long revision;
   /** Attempts that came before the last retry by a person: the allowance counts from here. */
   int allowanceBase;
+  int timeoutSeconds;
+  /** When the current attempt reported its start (unix millis), 0 when it has not. */
+  long startedAt;
 
   Task(TaskPlan plan, String jobId, long at) {
     this(plan.taskId(), jobId, plan.layerId(), plan.type(), plan.name(), plan.args(), at);
     this.pausedAt = plan.pausedAt();
     this.retries = plan.retries();
+    this.timeoutSeconds = plan.timeoutSeconds();
     this.updatedAt = at;
   }
 
@@ -56,12 +60,21 @@ public final class Task {
     t.retryAt = retryAt;
     t.revision = revision;
     t.allowanceBase = allowanceBase;
+    t.timeoutSeconds = timeoutSeconds;
+    t.startedAt = startedAt;
     return t;
   }
 
   /** Whether a failed attempt may be followed by another one. */
   boolean hasRetriesLeft() {
     return attempts - allowanceBase <= retries;
+  }
+
+  /** When the running attempt must end by (unix millis), or 0 when it has no time-out. */
+  long deadline() {
+    return status == Status.RUNNING && timeoutSeconds > 0 && startedAt > 0
+        ? startedAt + timeoutSeconds * 1000L
+        : 0;
   }
 
   public long pausedAt() {
@@ -127,7 +140,9 @@ public final class Task {
         updatedAt,
         retryAt,
         revision,
-        allowanceBase);
+        allowanceBase,
+        timeoutSeconds,
+        startedAt);
   }
 
   static Task restore(TaskSnapshot s) {
@@ -143,6 +158,8 @@ public final class Task {
     t.retryAt = s.retryAt();
     t.revision = s.revision();
     t.allowanceBase = s.allowanceBase();
+    t.timeoutSeconds = s.timeoutSeconds();
+    t.startedAt = s.startedAt();
     return t;
   }
 }

@@ -19,7 +19,9 @@ public record WorkerReport(
     STARTED,
     COMPLETED,
     FAILED,
-    SKIPPED
+    SKIPPED,
+    /** The worker gives the attempt back unfinished (it is stopping): run it elsewhere. */
+    RELEASED
   }
 
   public WorkerReport {

@@ -7,9 +7,10 @@ import java.time.Duration;
  * how soon a failed hand-over to the queue is tried again.
  */
 public record EntitySettings(
-    int snapshotEveryEvents, Duration idleAfterFinish, Duration redeliveryDelay) {
+    int snapshotEveryEvents, Duration idleAfterFinish, Duration redeliveryDelay, Duration lease) {
 
   public static EntitySettings defaults() {
-    return new EntitySettings(200, Duration.ofSeconds(60), Duration.ofSeconds(1));
+    return new EntitySettings(
+        200, Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(30));
   }
 }

@@ -15,6 +15,8 @@ import igor.domain.Task;
 import igor.domain.TaskPlan;
 import igor.domain.TaskSnapshot;
 import igor.domain.WorkerReport;
+import igor.queue.AttemptLease;
+import igor.queue.QueueDataLost;
 import igor.queue.TaskDelivery;
 import igor.queue.TaskQueue;
 import java.time.Duration;
@@ -28,6 +30,7 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
@@ -97,8 +100,11 @@ public final class JobEntity
     }
   }
 
-  /** Timer: failed tasks may be due for their next attempt. */
-  record RetriesDue() implements Command {}
+  /** Timer: a failed task may be due for its next attempt, or an attempt for its time-out. */
+  record Tick() implements Command {}
+
+  /** The queue lost its data: hand QUEUED attempts out again, put RUNNING ones under lease. */
+  record QueueLost() implements Command {}
 
   /** Hand these tasks to the queue again, if they still wait there. */
   record Redeliver(List<String> taskIds) implements Command {
@@ -140,7 +146,7 @@ public final class JobEntity
   public record Dependencies(
       TaskQueue queue, JobDecider decider, EntitySettings settings, LongSupplier clock) {}
 
-  private static final String RETRY_TIMER = "retry";
+  private static final String WAKE_TIMER = "wake";
   private static final String REDELIVERY_TIMER = "redelivery";
   private static final String IDLE_TIMER = "idle";
 
@@ -160,6 +166,13 @@ public final class JobEntity
     this.timers = timers;
     this.deps = deps;
     this.passivate = passivate;
+    context
+        .getSystem()
+        .eventStream()
+        .tell(
+            new EventStream.Subscribe<>(
+                QueueDataLost.class,
+                context.messageAdapter(QueueDataLost.class, notice -> new QueueLost())));
   }
 
   /** Registers the entity type with cluster sharding on this node. */
@@ -213,7 +226,8 @@ public final class JobEntity
         .onCommand(Get.class, this::onGet)
         .onCommand(ApplyReports.class, this::onApplyReports)
         .onCommand(Act.class, this::onAct)
-        .onCommand(RetriesDue.class, this::onRetriesDue)
+        .onCommand(Tick.class, this::onTick)
+        .onCommand(QueueLost.class, this::onQueueLost)
         .onCommand(Redeliver.class, this::onRedeliver)
         .onCommand(DeliveryFailed.class, this::onDeliveryFailed)
         .onCommand(Delivered.class, (job, command) -> Effect().noReply())
@@ -272,15 +286,36 @@ public final class JobEntity
     return persist(decision, command.replyTo(), changed -> new ActResult(updated), r -> null);
   }
 
-  private ReplyEffect<JobEvent, Job> onRetriesDue(Job job, RetriesDue command) {
-    Decision decision = deps.decider().queueDueRetries(job, now());
+  private ReplyEffect<JobEvent, Job> onTick(Job job, Tick command) {
+    Decision decision = deps.decider().tick(job, now());
     if (decision instanceof Decision.Accepted accepted && !accepted.events().isEmpty()) {
       return Effect()
           .persist(accepted.events())
           .thenRun(updated -> afterPersist(updated, accepted.events()))
           .thenNoReply();
     }
-    scheduleRetries(job);
+    scheduleWake(job);
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<JobEvent, Job> onQueueLost(Job job, QueueLost command) {
+    if (!job.exists()) {
+      return Effect().noReply();
+    }
+    List<String> queued = new ArrayList<>();
+    List<AttemptLease> running = new ArrayList<>();
+    for (Task task : job.tasksInFlight()) {
+      if (task.status() == Status.QUEUED) {
+        queued.add(task.id());
+      } else {
+        running.add(new AttemptLease(job.id(), task.id(), task.attempts()));
+      }
+    }
+    context
+        .getLog()
+        .warn("queue lost its data: queuing again={} leasing running={}", queued.size(), running.size());
+    deliver(job, queued);
+    deps.queue().ensureLeases(running, deps.settings().lease());
     return Effect().noReply();
   }
 
@@ -344,13 +379,19 @@ public final class JobEntity
       if (event instanceof JobEvent.TaskSkipped s && s.attempt() > 0) {
         withdrawn.add(Identifiers.deliveryId(s.taskId(), s.attempt()));
       }
+      if (event instanceof JobEvent.TaskWithdrawn w) {
+        withdrawn.add(Identifiers.deliveryId(w.taskId(), w.attempt()));
+      }
+      if (event instanceof JobEvent.TaskTimedOut t) {
+        withdrawn.add(Identifiers.deliveryId(t.taskId(), t.attempt()));
+      }
       if (event instanceof JobEvent.JobStatusChanged s) {
         context.getLog().info("job status={}", s.status());
       }
     }
     deliver(job, queued);
     withdraw(withdrawn);
-    scheduleRetries(job);
+    scheduleWake(job);
     if (isAtRest(job)) {
       timers.startSingleTimer(IDLE_TIMER, new Idle(), deps.settings().idleAfterFinish());
     } else {
@@ -412,20 +453,21 @@ public final class JobEntity
             });
   }
 
-  private void scheduleRetries(Job job) {
-    long next = job.nextRetryAt();
+  /** Keeps one timer at the next moment time alone changes the job (a retry, a time-out). */
+  private void scheduleWake(Job job) {
+    long next = job.nextWakeAt();
     if (next == 0) {
-      timers.cancel(RETRY_TIMER);
+      timers.cancel(WAKE_TIMER);
       return;
     }
     long delay = Math.max(0, next - now());
-    timers.startSingleTimer(RETRY_TIMER, new RetriesDue(), Duration.ofMillis(delay));
+    timers.startSingleTimer(WAKE_TIMER, new Tick(), Duration.ofMillis(delay));
   }
 
   /** Nothing will happen to the job unless someone asks: it may leave memory. */
   private static boolean isAtRest(Job job) {
     return job.exists() && job.status().isFinal() && job.tasksInFlight().isEmpty()
-        && job.nextRetryAt() == 0;
+        && job.nextWakeAt() == 0;
   }
 
   private static List<TaskSnapshot> snapshotsOf(Job job, List<TaskPlan> plans) {
@@ -465,7 +507,7 @@ public final class JobEntity
                         job.taskCount(),
                         queued.size());
                 deliver(job, queued);
-                scheduleRetries(job);
+                scheduleWake(job);
                 if (isAtRest(job)) {
                   timers.startSingleTimer(IDLE_TIMER, new Idle(), deps.settings().idleAfterFinish());
                 }

@@ -19,7 +19,10 @@ public final class ApiServer extends AllDirectives {
   private final BooleanSupplier ready;
 
   public ApiServer(JobService jobs, IgorSettings settings, BooleanSupplier ready) {
-    JobRequests requests = new JobRequests(settings.limits(), settings.jobs().defaultRetries());
+    JobRequests requests = new JobRequests(
+            settings.limits(),
+            settings.jobs().defaultRetries(),
+            settings.jobs().defaultTimeoutSeconds());
     RequestBodies bodies = new RequestBodies(settings.limits().maxBodyBytes());
     this.jobRoutes = new JobRoutes(jobs, requests, bodies);
     this.taskRoutes = new TaskRoutes(jobs, requests, bodies);

@@ -20,17 +20,26 @@ final class JobRequests {
 
   record CreateLayer(String name, Integer priority, Long pausedAt, List<CreateTask> tasks) {}
 
-  record CreateTask(String type, String args, String name, Long pausedAt, Integer retries) {}
+  record CreateTask(
+      String type, String args, String name, Long pausedAt, Integer retries, Integer timeout) {}
 
   record AddTask(
-      String layerId, String type, String args, String name, Long pausedAt, Integer retries) {}
+      String layerId,
+      String type,
+      String args,
+      String name,
+      Long pausedAt,
+      Integer retries,
+      Integer timeout) {}
 
   private final Limits limits;
   private final int defaultRetries;
+  private final int defaultTimeoutSeconds;
 
-  JobRequests(Limits limits, int defaultRetries) {
+  JobRequests(Limits limits, int defaultRetries, int defaultTimeoutSeconds) {
     this.limits = limits;
     this.defaultRetries = defaultRetries;
+    this.defaultTimeoutSeconds = defaultTimeoutSeconds;
   }
 
   /** The plan of a new job, with fresh ids for it, its layers and tasks. */
@@ -72,7 +81,8 @@ final class JobRequests {
         if (t == null) {
           throw ApiException.badRequest("field '" + tat + "' must be a JSON object");
         }
-        taskPlans.add(task(tat, layerId, t.type(), t.args(), t.name(), t.pausedAt(), t.retries()));
+        taskPlans.add(
+            task(tat, layerId, t.type(), t.args(), t.name(), t.pausedAt(), t.retries(), t.timeout()));
       }
     }
     return new JobPlan(jobId, request.name(), jobPausedAt, layerPlans, taskPlans);
@@ -99,7 +109,9 @@ final class JobRequests {
         throw ApiException.badRequest(
             "field '" + at + ".layer_id' must be a lowercase UUID, got '" + t.layerId() + "'");
       }
-      plans.add(task(at, t.layerId(), t.type(), t.args(), t.name(), t.pausedAt(), t.retries()));
+      plans.add(
+          task(
+              at, t.layerId(), t.type(), t.args(), t.name(), t.pausedAt(), t.retries(), t.timeout()));
     }
     return plans;
   }
@@ -111,7 +123,8 @@ final class JobRequests {
       String args,
       String name,
       Long pausedAt,
-      Integer retries) {
+      Integer retries,
+      Integer timeout) {
     if (type == null || type.isBlank()) {
       throw ApiException.badRequest("field '" + at + ".type' is required: it names the handler");
     }
@@ -133,6 +146,10 @@ final class JobRequests {
     if (retries != null && retries < 0) {
       throw ApiException.badRequest("field '" + at + ".retries' must be 0 or more, got " + retries);
     }
+    if (timeout != null && timeout < 0) {
+      throw ApiException.badRequest(
+          "field '" + at + ".timeout' must be 0 (the default) or more seconds, got " + timeout);
+    }
     return new TaskPlan(
         Identifiers.newId(),
         layerId,
@@ -140,7 +157,8 @@ final class JobRequests {
         name,
         decodeArgs(at + ".args", args),
         pausedAt(at + ".paused_at", pausedAt),
-        retries == null ? defaultRetries : retries);
+        retries == null ? defaultRetries : retries,
+        timeout == null || timeout == 0 ? defaultTimeoutSeconds : timeout);
   }
 
   private byte[] decodeArgs(String field, String args) {

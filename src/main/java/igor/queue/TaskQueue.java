@@ -14,4 +14,10 @@ public interface TaskQueue {
    * still waiting in a queue is dropped by the worker that takes it.
    */
   CompletionStage<Void> cancel(List<String> deliveryIds);
+
+  /**
+   * Gives these attempts a lease that runs out after {@code lease} unless their worker renews it;
+   * an attempt that already has one keeps it. Used when the queue lost its data.
+   */
+  CompletionStage<Void> ensureLeases(List<AttemptLease> leases, java.time.Duration lease);
 }

@@ -24,6 +24,12 @@ public interface WorkerChannel {
 
   void report(WorkerReport report);
 
+  /** Takes or renews the leases of these attempts until {@code lease} from now. */
+  void holdLeases(Collection<AttemptLease> leases, Duration lease);
+
+  /** Drops the lease of a finished attempt. */
+  void dropLease(AttemptLease lease);
+
   /** Calls {@code cancelled} with the delivery id of every attempt Igor withdraws from now on. */
   void onCancel(Consumer<String> cancelled);
 }

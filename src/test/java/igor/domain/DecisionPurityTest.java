@@ -108,6 +108,48 @@ class DecisionPurityTest {
   }
 
   @Test
+  void decidingOnActionsLeavesTheJobAsItWas() {
+    JobScenario scenario = JobScenario.created(aJob().with(first, second, pausedLayer));
+    scenario.fail(b.id(), "broken");
+    Job job = scenario.job();
+    JobSnapshot before = job.snapshot();
+    List<ObjectRef> everything =
+        List.of(
+            new ObjectRef(ObjectKind.TASK, a.id(), ""),
+            new ObjectRef(ObjectKind.TASK, b.id(), ""),
+            new ObjectRef(ObjectKind.LAYER, first.id(), ""),
+            new ObjectRef(ObjectKind.LAYER, pausedLayer.id(), ""),
+            new ObjectRef(ObjectKind.LAYER, second.id(), ""),
+            new ObjectRef(ObjectKind.JOB, job.id(), ""));
+
+    for (Action action : Action.values()) {
+      Decision decision = decider.act(job, action, everything, "someone", NOW);
+
+      assertThat(JobDecider.applied(((Decision.Accepted) decision).events()))
+          .as("objects %s would change", action)
+          .isPositive();
+      assertThat(job.snapshot()).usingRecursiveComparison().isEqualTo(before);
+    }
+    assertThat(job.snapshot().audit()).isEmpty();
+    assertThat(job.findTask(b.id()).status()).isEqualTo(Status.ERRORED);
+    assertThat(job.findTask(a.id()).status()).isEqualTo(Status.QUEUED);
+  }
+
+  @Test
+  void sameStateAndActionGiveTheSameEvents() {
+    Job job = aRunningJob();
+    List<ObjectRef> refs =
+        List.of(
+            new ObjectRef(ObjectKind.LAYER, first.id(), ""),
+            new ObjectRef(ObjectKind.JOB, job.id(), ""));
+
+    Decision once = decider.act(job, Action.SKIP, refs, "someone", NOW);
+    Decision twice = decider.act(job, Action.SKIP, refs, "someone", NOW);
+
+    assertThat(twice).usingRecursiveComparison().isEqualTo(once);
+  }
+
+  @Test
   void rejectedDecisionsLeaveTheJobAsItWas() {
     Job job = aRunningJob();
     JobSnapshot before = job.snapshot();

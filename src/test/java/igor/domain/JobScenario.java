@@ -20,10 +20,14 @@ final class JobScenario {
 
   static final String WORKER = "worker-1";
 
+  /** Who takes the actions of a scenario unless a test names someone else. */
+  static final String BY = "operator";
+
   private final JobDecider decider = new JobDecider(RETRY_POLICY);
   private Job job = Job.empty();
   private long now = START;
   private final List<JobEvent> history = new ArrayList<>();
+  private List<JobEvent> lastEvents = List.of();
 
   /** A scenario whose job does not exist yet. */
   static JobScenario noJob() {
@@ -92,6 +96,40 @@ final class JobScenario {
     return now;
   }
 
+  /** The events of the last decision applied through this scenario. */
+  List<JobEvent> lastEvents() {
+    return lastEvents;
+  }
+
+  /** The job's etag as a client reads it: from the snapshot, {@code etag(id, revision)}. */
+  String etagOfJob() {
+    JobSnapshot snapshot = job.snapshot();
+    return Identifiers.etag(snapshot.id(), snapshot.revision());
+  }
+
+  String etagOfLayer(String layerId) {
+    LayerSnapshot layer =
+        job.snapshot().layers().stream()
+            .filter(l -> l.id().equals(layerId))
+            .findFirst()
+            .orElseThrow();
+    return Identifiers.etag(layer.id(), layer.revision());
+  }
+
+  String etagOfTask(String taskId) {
+    TaskSnapshot task =
+        job.snapshot().tasks().stream()
+            .filter(t -> t.id().equals(taskId))
+            .findFirst()
+            .orElseThrow();
+    return Identifiers.etag(task.id(), task.revision());
+  }
+
+  /** The audit trail of the job, as a snapshot shows it. */
+  List<AuditEntry> audit() {
+    return job.snapshot().audit();
+  }
+
   // ---- the clock ----
 
   JobScenario at(long time) {
@@ -122,6 +160,10 @@ final class JobScenario {
     return decide(j -> decider.queueDueRetries(j, now));
   }
 
+  Decision decideAct(Action action, List<ObjectRef> refs, String by) {
+    return decide(j -> decider.act(j, action, refs, by, now));
+  }
+
   // ---- decisions that must be accepted: their events are applied and returned ----
 
   List<JobEvent> create(JobPlan plan) {
@@ -142,6 +184,18 @@ final class JobScenario {
 
   List<JobEvent> queueDueRetries() {
     return applied(decideQueueDueRetries());
+  }
+
+  /**
+   * Takes the action on the objects as {@link #BY}, applies its events and answers how many objects
+   * it changed ({@link JobDecider#applied}); the events are then in {@link #lastEvents()}.
+   */
+  int act(Action action, ObjectRef... refs) {
+    return actAs(BY, action, refs);
+  }
+
+  int actAs(String by, Action action, ObjectRef... refs) {
+    return JobDecider.applied(applied(decideAct(action, Arrays.asList(refs), by)));
   }
 
   // ---- decisions that must be rejected, and change nothing ----
@@ -210,6 +264,32 @@ final class JobScenario {
     return report(failed(taskId, message));
   }
 
+  /** A failure that is not retried, whatever retries the task has left. */
+  List<JobEvent> failForGood(String taskId, String message) {
+    return report(failedForGood(taskId, message));
+  }
+
+  /** Fails the task's current attempt and every retry of it until it is ERRORED. */
+  void failUntilErrored(String taskId, String message) {
+    fail(taskId, message);
+    while (statusOfTask(taskId) == Status.PENDING && task(taskId).retryAt() > 0) {
+      at(Math.max(now, task(taskId).retryAt())).queueDueRetries();
+      fail(taskId, message);
+    }
+    assertThat(statusOfTask(taskId)).as("task %s after failing", taskId).isEqualTo(Status.ERRORED);
+  }
+
+  /** Starts, in one batch of reports, every task of the layer that is queued. */
+  List<JobEvent> startLayer(String layerId) {
+    List<WorkerReport> reports = new ArrayList<>();
+    for (String taskId : layer(layerId).taskIds()) {
+      if (statusOfTask(taskId) == Status.QUEUED) {
+        reports.add(started(taskId));
+      }
+    }
+    return report(reports.toArray(WorkerReport[]::new));
+  }
+
   /** Completes, in one batch of reports, every task of the layer that is queued or running. */
   List<JobEvent> completeLayer(String layerId) {
     List<WorkerReport> reports = new ArrayList<>();
@@ -226,6 +306,16 @@ final class JobScenario {
   List<JobEvent> completeAllInFlight() {
     return report(
         job.tasksInFlight().stream().map(t -> completed(t.id())).toArray(WorkerReport[]::new));
+  }
+
+  /** Completes whatever is in flight, again and again, until nothing is; answers the rounds. */
+  int completeEverything() {
+    int rounds = 0;
+    while (!job.tasksInFlight().isEmpty()) {
+      completeAllInFlight();
+      rounds++;
+    }
+    return rounds;
   }
 
   int currentAttempt(String taskId) {
@@ -253,6 +343,7 @@ final class JobScenario {
       job.apply(event);
       history.add(event);
     }
+    lastEvents = events;
     return events;
   }
 

@@ -20,7 +20,8 @@ final class Snapshots {
         job.updatedAt(),
         job.revision(),
         job.layers(),
-        job.tasks().stream().map(Snapshots::contentOf).toList());
+        job.tasks().stream().map(Snapshots::contentOf).toList(),
+        job.audit());
   }
 
   static List<Object> contentOf(TaskSnapshot task) {
@@ -41,7 +42,8 @@ final class Snapshots {
         task.createdAt(),
         task.updatedAt(),
         task.retryAt(),
-        task.revision());
+        task.revision(),
+        task.allowanceBase());
   }
 
   private static String bytes(byte[] bytes) {

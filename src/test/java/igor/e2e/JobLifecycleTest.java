@@ -12,7 +12,7 @@ import igor.testing.Journal;
 import igor.testing.TestDatabase;
 import igor.testing.TestNode;
 import igor.testing.TestRedis;
-import igor.worker.TaskHandler;
+import igor.worker.api.TaskHandler;
 import igor.worker.builtin.BuiltinHandlers;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -11,7 +11,7 @@ import igor.testing.Journal;
 import igor.testing.TestDatabase;
 import igor.testing.TestNode;
 import igor.testing.TestRedis;
-import igor.worker.TaskHandler;
+import igor.worker.api.TaskHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

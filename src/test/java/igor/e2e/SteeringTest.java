@@ -11,7 +11,7 @@ import igor.testing.StoppableHandler;
 import igor.testing.TestDatabase;
 import igor.testing.TestNode;
 import igor.testing.TestRedis;
-import igor.worker.TaskHandler;
+import igor.worker.api.TaskHandler;
 import igor.worker.builtin.BuiltinHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -285,8 +285,9 @@ class SteeringTest {
     @Test
     void pauseHoldsTheNextGroupAndUnpauseReleasesIt() {
       JsonNode job =
-          create("{\"layers\": [{\"tasks\": [{\"type\": \"sleep\", \"args\": \"MC4z\"}]},"
+          create("{\"layers\": [{\"tasks\": [{\"type\": \"sleep\", \"args\": \"MQ==\"}]},"
               + " {\"priority\": 1, \"tasks\": [{\"type\": \"noop\"}]}]}");
+      await(job, taskIs(0, 0, "RUNNING"));
       assertThat(act("pause", ref("Job", job))).isEqualTo(1);
 
       JsonNode held = await(job, layerIs(1, "RUNNING"));
@@ -341,6 +342,25 @@ class SteeringTest {
         assertThat(entry.path("kind").asText()).isEqualTo("Job");
       });
     }
+  }
+
+  @Test
+  void pausingATaskThatWaitsInTheQueueKeepsItFromRunning() {
+    JsonNode job =
+        create("{\"layers\": [{\"tasks\": [{\"type\": \"wait\"}]}, {\"priority\": 1, \"tasks\": [{\"type\": \"echo\"}]}]}");
+    started(job, 0, 0);
+    act("pause", ref("Layer", layer(job, 1)));
+    act("unpause", ref("Layer", layer(job, 1)));
+    // the echo task is still PENDING (its layer has not started); pause it, then let it start
+    assertThat(act("pause", ref("Task", task(job, 1, 0)))).isEqualTo(1);
+    assertThat(act("skip", ref("Task", task(job, 0, 0)))).isEqualTo(1);
+
+    JsonNode held = await(job, layerIs(1, "RUNNING"));
+    assertThat(task(held, 1, 0).path("status").asText()).isEqualTo("PENDING");
+    assertThat(task(held, 1, 0).path("attempts").asInt()).isZero();
+
+    assertThat(act("unpause", ref("Task", task(job, 1, 0)))).isEqualTo(1);
+    await(job, status("COMPLETED"));
   }
 
   // --- the original scenarios, etags and bad refs ---------------------------------------------

@@ -56,7 +56,7 @@ class JobEntityTest {
   @BeforeEach
   void newEntity() {
     jobId = Identifiers.newId();
-    kit = entity(new EntitySettings(100, Duration.ofMinutes(1), Duration.ofMillis(200)));
+    kit = entity(new EntitySettings(100, Duration.ofMinutes(1), Duration.ofMillis(200), Duration.ofSeconds(30)));
   }
 
   private EventSourcedBehaviorTestKit<JobEntity.Command, JobEvent, igor.domain.Job> entity(
@@ -154,7 +154,7 @@ class JobEntityTest {
 
   @Test
   void recoversTheSameStateFromASnapshotAndTheEventsAfterIt() {
-    kit = entity(new EntitySettings(2, Duration.ofMinutes(1), Duration.ofMillis(200)));
+    kit = entity(new EntitySettings(2, Duration.ofMinutes(1), Duration.ofMillis(200), Duration.ofSeconds(30)));
     String taskId = Identifiers.newId();
     create(twoLayers(taskId));
     report(WorkerReport.Kind.STARTED, taskId, 1);

@@ -34,8 +34,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Events and snapshots are forever (docs/adr/0002-persisted-names.md): each released form is kept
- * as a golden file, and must still be written the same and read back to the same value. Run with
- * {@code -Digor.golden.update=true} only to add the golden file of a new event.
+ * as a golden file, and must still be written the same and read back to the same value. When a
+ * field is added, the file of the earlier form moves to legacy/ (it must still be read) and the new
+ * form gets the golden file: run with {@code -Digor.golden.update=true}, which only writes missing
+ * files.
  */
 class PersistedFormatTest {
   private static final Path GOLDEN = Path.of("src/test/resources/golden");
@@ -103,11 +105,38 @@ class PersistedFormatTest {
     e.put("TaskKilled", new JobEvent.TaskKilled(JOB, TASK, 2, AT));
     e.put("TaskReset", new JobEvent.TaskReset(JOB, TASK, AT));
     e.put("LayerReopened", new JobEvent.LayerReopened(JOB, LAYER, AT));
+    e.put("TaskTimedOut", new JobEvent.TaskTimedOut(JOB, TASK, 2, AT + 5000, AT));
+    e.put("TaskWithdrawn", new JobEvent.TaskWithdrawn(JOB, TASK, 1, "paused while queued", AT));
     return e;
   }
 
   static Stream<String> names() {
     return examples().keySet().stream();
+  }
+
+  /** Earlier forms of a type, from before fields were added: "Type.n.json" under legacy/. */
+  static Stream<String> legacyFiles() throws IOException {
+    try (Stream<Path> files = Files.list(GOLDEN.resolve("legacy"))) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList().stream();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("legacyFiles")
+  void anEarlierFormIsStillReadWithTheNewFieldsAtTheirDefaults(String file) throws IOException {
+    String name = file.substring(0, file.indexOf('.'));
+    Object example = examples().get(name);
+    Serializer serializer = serialization.findSerializerFor(example);
+
+    Object read =
+        serialization
+            .deserialize(
+                Files.readAllBytes(GOLDEN.resolve("legacy").resolve(file)),
+                serializer.identifier(),
+                Serializers.manifestFor(serializer, example))
+            .get();
+
+    assertThat(read).usingRecursiveComparison().isEqualTo(example);
   }
 
   @ParameterizedTest

@@ -1,7 +1,7 @@
 package igor.testing;
 
-import igor.worker.TaskContext;
-import igor.worker.TaskHandler;
+import igor.worker.api.TaskContext;
+import igor.worker.api.TaskHandler;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,8 +1,8 @@
 package igor.testing;
 
-import igor.worker.TaskContext;
-import igor.worker.TaskFailedException;
-import igor.worker.TaskHandler;
+import igor.worker.api.TaskContext;
+import igor.worker.api.TaskFailedException;
+import igor.worker.api.TaskHandler;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -2,7 +2,7 @@ package igor.testing;
 
 import igor.app.IgorNode;
 import igor.config.IgorConfig;
-import igor.worker.TaskHandler;
+import igor.worker.api.TaskHandler;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

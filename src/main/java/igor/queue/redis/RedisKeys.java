@@ -18,6 +18,20 @@ public record RedisKeys(String prefix) {
     return prefix + ":cancel";
   }
 
+  /** Sorted set of attempt leases: member "jobId|taskId|attempt", score = expiry (unix ms). */
+  public String leases() {
+    return prefix + ":leases";
+  }
+
+  /** A random id written once per Redis data set: when it vanishes, the data was lost. */
+  public String epoch() {
+    return prefix + ":epoch";
+  }
+
+  public static String leaseMember(igor.queue.AttemptLease lease) {
+    return lease.jobId() + "|" + lease.taskId() + "|" + lease.attempt();
+  }
+
   public String claim(String deliveryId) {
     return prefix + ":claim:" + deliveryId;
   }

@@ -1,6 +1,7 @@
 package igor.queue.redis;
 
 import igor.config.IgorSettings;
+import igor.queue.QueueKeeping;
 import igor.queue.ReportInbox;
 import igor.queue.TaskQueue;
 import igor.queue.WorkerChannel;
@@ -34,6 +35,10 @@ public final class RedisQueues implements AutoCloseable {
 
   public ReportInbox reportInbox(String consumer, Duration reclaimAfter) {
     return new RedisReportInbox(redis, keys, consumer, reclaimAfter);
+  }
+
+  public QueueKeeping keeping() {
+    return new RedisQueueKeeping(redis, keys);
   }
 
   public WorkerChannel workerChannel() {

@@ -1,5 +1,6 @@
 package igor.queue.redis;
 
+import igor.queue.AttemptLease;
 import igor.queue.TaskDelivery;
 import igor.queue.TaskQueue;
 import igor.queue.WireFormat;
@@ -28,6 +29,20 @@ public final class RedisTaskQueue implements TaskQueue {
     this.redis = redis;
     this.keys = keys;
     this.claimTtl = claimTtl;
+  }
+
+  @Override
+  public CompletionStage<Void> ensureLeases(List<AttemptLease> leases, Duration lease) {
+    if (leases.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    double expiry = System.currentTimeMillis() + lease.toMillis();
+    RBatch batch = redis.createBatch(BatchOptions.defaults());
+    var set = batch.<String>getScoredSortedSet(keys.leases(), StringCodec.INSTANCE);
+    for (AttemptLease l : leases) {
+      set.addIfAbsentAsync(expiry, RedisKeys.leaseMember(l));
+    }
+    return batch.executeAsync().thenApply(result -> null);
   }
 
   /**

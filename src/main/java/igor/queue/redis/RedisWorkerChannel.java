@@ -1,13 +1,16 @@
 package igor.queue.redis;
 
 import igor.domain.WorkerReport;
+import igor.queue.AttemptLease;
 import igor.queue.TaskDelivery;
 import igor.queue.WireFormat;
 import igor.queue.WorkerChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.redisson.api.RBlockingQueue;
 import org.redisson.api.RedissonClient;
@@ -73,6 +76,23 @@ public final class RedisWorkerChannel implements WorkerChannel {
                 log.warn("dropped malformed cancellation problem={}", e.getMessage());
               }
             });
+  }
+
+  @Override
+  public void holdLeases(Collection<AttemptLease> leases, Duration lease) {
+    if (leases.isEmpty()) {
+      return;
+    }
+    double expiry = System.currentTimeMillis() + lease.toMillis();
+    Map<String, Double> members = new HashMap<>();
+    leases.forEach(l -> members.put(RedisKeys.leaseMember(l), expiry));
+    redis.<String>getScoredSortedSet(keys.leases(), StringCodec.INSTANCE).addAll(members);
+  }
+
+  @Override
+  public void dropLease(AttemptLease lease) {
+    redis.<String>getScoredSortedSet(keys.leases(), StringCodec.INSTANCE)
+        .remove(RedisKeys.leaseMember(lease));
   }
 
   @Override

@@ -1,6 +1,6 @@
 package igor.worker.builtin;
 
-import igor.worker.TaskHandler;
+import igor.worker.api.TaskHandler;
 import java.util.List;
 
 /** The task types every `igor worker` and `igor dev` runs: noop, sleep, fail and echo. */

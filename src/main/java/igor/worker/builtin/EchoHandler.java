@@ -1,7 +1,7 @@
 package igor.worker.builtin;
 
-import igor.worker.TaskContext;
-import igor.worker.TaskHandler;
+import igor.worker.api.TaskContext;
+import igor.worker.api.TaskHandler;
 
 /** {@code echo}: completes with its args as the result. */
 public final class EchoHandler implements TaskHandler {

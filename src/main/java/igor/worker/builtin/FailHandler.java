@@ -1,8 +1,8 @@
 package igor.worker.builtin;
 
-import igor.worker.TaskContext;
-import igor.worker.TaskFailedException;
-import igor.worker.TaskHandler;
+import igor.worker.api.TaskContext;
+import igor.worker.api.TaskFailedException;
+import igor.worker.api.TaskHandler;
 
 /** {@code fail}: always fails, with its args (as text) as the message. Retryable. */
 public final class FailHandler implements TaskHandler {

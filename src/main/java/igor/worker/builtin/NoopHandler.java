@@ -1,7 +1,7 @@
 package igor.worker.builtin;
 
-import igor.worker.TaskContext;
-import igor.worker.TaskHandler;
+import igor.worker.api.TaskContext;
+import igor.worker.api.TaskHandler;
 
 /** {@code noop}: completes at once with no result. */
 public final class NoopHandler implements TaskHandler {

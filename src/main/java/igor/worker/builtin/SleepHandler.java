@@ -3,9 +3,9 @@ package igor.worker.builtin;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import igor.worker.TaskContext;
-import igor.worker.TaskFailedException;
-import igor.worker.TaskHandler;
+import igor.worker.api.TaskContext;
+import igor.worker.api.TaskFailedException;
+import igor.worker.api.TaskHandler;
 
 /**
  * {@code sleep}: waits, then completes. Args give the seconds as text or JSON: {@code 1.5}, {@code

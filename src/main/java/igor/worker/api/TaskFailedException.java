@@ -1,4 +1,4 @@
-package igor.worker;
+package igor.worker.api;
 
 /** Fails an attempt with a message; {@code retryable = false} ends the task at once (ERRORED). */
 public class TaskFailedException extends Exception {

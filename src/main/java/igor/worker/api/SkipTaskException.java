@@ -1,4 +1,4 @@
-package igor.worker;
+package igor.worker.api;
 
 /** Thrown by a handler to skip its task: it becomes SKIPPED, which counts as done. */
 public class SkipTaskException extends Exception {

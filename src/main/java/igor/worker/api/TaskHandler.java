@@ -1,4 +1,4 @@
-package igor.worker;
+package igor.worker.api;
 
 /**
  * Runs tasks of one type. Implement it to give Igor's workers a new kind of work.

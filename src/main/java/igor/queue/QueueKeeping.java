@@ -1,0 +1,20 @@
+package igor.queue;
+
+import java.util.concurrent.CompletionStage;
+
+/** What the nodes do to keep the queue honest: fail lost attempts, notice lost data. */
+public interface QueueKeeping {
+
+  /**
+   * Fails, with message "lost worker", at most {@code max} attempts whose lease ran out before
+   * {@code now} (unix millis): each becomes a failure report on the report channel, at most once.
+   * Answers how many.
+   */
+  CompletionStage<Integer> failExpiredLeases(long now, int max);
+
+  /**
+   * True when the queue's data is the data this node saw before; false when it was lost since
+   * (the first call only records what it sees).
+   */
+  CompletionStage<Boolean> isIntact();
+}

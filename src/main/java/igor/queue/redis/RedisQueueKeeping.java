@@ -1,0 +1,68 @@
+package igor.queue.redis;
+
+import igor.queue.QueueKeeping;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * Lease expiry and data-loss detection on Redis. Expired leases are taken and turned into failure
+ * reports by one Lua script, so that of several nodes exactly one reports each lost attempt.
+ */
+public final class RedisQueueKeeping implements QueueKeeping {
+  private static final String FAIL_EXPIRED =
+      "local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0,"
+          + " tonumber(ARGV[2]))\n"
+          + "for _, member in ipairs(expired) do\n"
+          + "  redis.call('ZREM', KEYS[1], member)\n"
+          + "  local job, task, attempt = string.match(member, '([^|]+)|([^|]+)|([^|]+)')\n"
+          + "  local report = cjson.encode({v = 1, kind = 'failed', job_id = job, task_id = task,"
+          + " attempt = tonumber(attempt), worker = '', message = 'lost worker',"
+          + " retryable = true, at = tonumber(ARGV[1])})\n"
+          + "  redis.call('XADD', KEYS[2], '*', ARGV[3], report)\n"
+          + "end\n"
+          + "return #expired";
+
+  private final RedissonClient redis;
+  private final RedisKeys keys;
+  private volatile String knownEpoch;
+
+  RedisQueueKeeping(RedissonClient redis, RedisKeys keys) {
+    this.redis = redis;
+    this.keys = keys;
+  }
+
+  @Override
+  public CompletionStage<Integer> failExpiredLeases(long now, int max) {
+    return redis
+        .getScript(StringCodec.INSTANCE)
+        .<Long>evalAsync(
+            RScript.Mode.READ_WRITE,
+            FAIL_EXPIRED,
+            RScript.ReturnType.LONG,
+            List.of(keys.leases(), keys.reports()),
+            String.valueOf(now),
+            String.valueOf(max),
+            RedisReportInbox.FIELD)
+        .thenApply(Long::intValue);
+  }
+
+  @Override
+  public CompletionStage<Boolean> isIntact() {
+    var epoch = redis.<String>getBucket(keys.epoch(), StringCodec.INSTANCE);
+    String fresh = UUID.randomUUID().toString();
+    return epoch
+        .setIfAbsentAsync(fresh)
+        .thenCompose(set -> set ? CompletableFuture.completedFuture(fresh) : epoch.getAsync())
+        .thenApply(
+            current -> {
+              boolean intact = knownEpoch == null || knownEpoch.equals(current);
+              knownEpoch = current;
+              return intact;
+            });
+  }
+}

@@ -1,0 +1,502 @@
+package igor.worker.api;
+
+import igor.config.IgorSettings;
+import igor.domain.WorkerReport;
+import igor.queue.AttemptLease;
+import igor.queue.TaskDelivery;
+import igor.queue.WorkerChannel;
+import igor.queue.redis.RedisQueues;
+import igor.worker.HttpTaskAdder;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs task handlers in any JVM: takes attempts of its types from Igor's queues (at most {@code
+ * concurrency} at once), claims each (a duplicate or withdrawn delivery is dropped), holds a lease on
+ * it renewed by heartbeat, and reports start and outcome back. Igor can stop a running attempt
+ * (kill, skip, time-out): the handler's context is cancelled and its thread interrupted.
+ *
+ * <pre>{@code
+ * Worker worker = Worker.connect("redis://127.0.0.1:6379")
+ *     .register(new ResizeImages())
+ *     .concurrency(4)
+ *     .start();
+ * // ... on shutdown:
+ * worker.close(); // finishes running attempts, or gives them back after the grace time
+ * }</pre>
+ */
+public final class Worker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+  /** How a worker runs. */
+  public record Settings(
+      String name,
+      int concurrency,
+      Duration pollWait,
+      Duration claimTtl,
+      Duration lease,
+      Duration shutdownGrace,
+      String apiUrl) {}
+
+  /** An attempt being handled: its context, lease and the thread running it. */
+  private record Running(TaskContext context, AttemptLease lease, Thread thread) {}
+
+  private final WorkerChannel channel;
+  private final Map<String, TaskHandler> handlers;
+  private final Map<String, BatchTaskHandler> batchHandlers;
+  private final Settings settings;
+  private final AutoCloseable owned;
+  private final Semaphore slots;
+  private final ExecutorService pool;
+  private final List<Thread> pollers = new ArrayList<>();
+  private final ScheduledExecutorService heartbeats;
+  private final Map<String, Running> inFlight = new ConcurrentHashMap<>();
+  private final HttpTaskAdder adder;
+  private final TaskContext.Services services;
+  private volatile boolean running = true;
+  private volatile boolean releasing;
+
+  /** A worker on a queue channel the caller owns (nodes use this). */
+  public Worker(
+      WorkerChannel channel,
+      List<TaskHandler> handlers,
+      List<BatchTaskHandler> batchHandlers,
+      Settings settings) {
+    this(channel, handlers, batchHandlers, settings, null);
+  }
+
+  private Worker(
+      WorkerChannel channel,
+      List<TaskHandler> handlers,
+      List<BatchTaskHandler> batchHandlers,
+      Settings settings,
+      AutoCloseable owned) {
+    if (handlers.isEmpty() && batchHandlers.isEmpty()) {
+      throw new IllegalArgumentException("a worker needs at least one handler");
+    }
+    this.channel = channel;
+    this.handlers = new LinkedHashMap<>();
+    handlers.forEach(h -> this.handlers.put(h.type(), h));
+    this.batchHandlers = new LinkedHashMap<>();
+    batchHandlers.forEach(h -> this.batchHandlers.put(h.type(), h));
+    this.settings = settings;
+    this.owned = owned;
+    this.slots = new Semaphore(settings.concurrency());
+    this.pool = Executors.newFixedThreadPool(settings.concurrency(), threads("igor-handler"));
+    this.heartbeats = Executors.newSingleThreadScheduledExecutor(threads("igor-heartbeat"));
+    this.adder = new HttpTaskAdder(settings.apiUrl());
+    this.services =
+        new TaskContext.Services() {
+          @Override
+          public void heartbeat(TaskContext context) {
+            Running r = inFlight.get(context.deliveryId());
+            if (r != null) {
+              channel.holdLeases(List.of(r.lease()), settings.lease());
+            }
+          }
+
+          @Override
+          public List<String> addTasks(TaskContext context, String layerId, List<TaskSpec> tasks)
+              throws TaskFailedException {
+            return adder.add(layerId, tasks);
+          }
+        };
+  }
+
+  /** Starts building a worker that reaches Igor's queues at this Redis URL. */
+  public static Builder connect(String redisUrl) {
+    return new Builder(redisUrl);
+  }
+
+  public Worker start() {
+    channel.onCancel(this::cancel);
+    if (!handlers.isEmpty()) {
+      pollers.add(thread("igor-poller", this::pollSingles));
+    }
+    for (BatchTaskHandler batch : batchHandlers.values()) {
+      pollers.add(thread("igor-poller-" + batch.type(), () -> pollBatches(batch)));
+    }
+    pollers.forEach(Thread::start);
+    long every = Math.max(100, settings.lease().toMillis() / 3);
+    heartbeats.scheduleAtFixedRate(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
+    List<String> types = new ArrayList<>(handlers.keySet());
+    types.addAll(batchHandlers.keySet());
+    log.info(
+        "worker started name={} types={} concurrency={}",
+        settings.name(),
+        types,
+        settings.concurrency());
+    return this;
+  }
+
+  public String name() {
+    return settings.name();
+  }
+
+  private void pollSingles() {
+    List<String> types = new ArrayList<>(handlers.keySet());
+    while (running) {
+      int free = 0;
+      try {
+        slots.acquire();
+        free = 1 + slots.drainPermits();
+        List<TaskDelivery> taken = channel.take(types, free, settings.pollWait());
+        slots.release(free - taken.size());
+        free = 0;
+        for (TaskDelivery delivery : taken) {
+          pool.execute(() -> runSingle(delivery));
+        }
+      } catch (InterruptedException e) {
+        slots.release(free);
+        return;
+      } catch (RuntimeException e) {
+        slots.release(free);
+        pauseAfterFailure(e);
+      }
+    }
+  }
+
+  /** Fills a batch up to its size or until its wait runs out, then hands it to the handler. */
+  private void pollBatches(BatchTaskHandler handler) {
+    List<String> type = List.of(handler.type());
+    while (running) {
+      boolean slotTaken = false;
+      try {
+        slots.acquire();
+        slotTaken = true;
+        List<TaskDelivery> batch =
+            new ArrayList<>(channel.take(type, handler.maxBatchSize(), settings.pollWait()));
+        long until = System.nanoTime() + handler.maxWait().toNanos();
+        while (!batch.isEmpty() && batch.size() < handler.maxBatchSize() && running) {
+          long left = until - System.nanoTime();
+          if (left <= 0) {
+            break;
+          }
+          batch.addAll(
+              channel.take(
+                  type,
+                  handler.maxBatchSize() - batch.size(),
+                  Duration.ofNanos(Math.max(left, 1_000_000))));
+        }
+        if (batch.isEmpty()) {
+          slots.release();
+          continue;
+        }
+        pool.execute(() -> runBatch(handler, batch));
+      } catch (InterruptedException e) {
+        if (slotTaken) {
+          slots.release();
+        }
+        return;
+      } catch (RuntimeException e) {
+        if (slotTaken) {
+          slots.release();
+        }
+        pauseAfterFailure(e);
+      }
+    }
+  }
+
+  private void pauseAfterFailure(RuntimeException e) {
+    if (!running) {
+      return;
+    }
+    log.warn("taking tasks failed, trying again problem={}", e.toString());
+    try {
+      Thread.sleep(1000);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void runSingle(TaskDelivery d) {
+    try {
+      TaskContext context = begin(d);
+      if (context == null) {
+        return;
+      }
+      WorkerReport outcome;
+      try {
+        byte[] result = handlers.get(d.type()).handle(context);
+        outcome = report(WorkerReport.Kind.COMPLETED, d, context.message(),
+            result != null ? result : context.result(), true);
+      } catch (Exception | LinkageError e) {
+        outcome = failure(d, context, e);
+      }
+      finish(d, context, outcome);
+    } catch (RuntimeException e) {
+      log.warn("attempt could not be reported taskId={} attempt={} problem={}",
+          d.taskId(), d.attempt(), e.toString());
+    } finally {
+      inFlight.remove(d.deliveryId());
+      slots.release();
+    }
+  }
+
+  private void runBatch(BatchTaskHandler handler, List<TaskDelivery> deliveries) {
+    Map<TaskDelivery, TaskContext> contexts = new LinkedHashMap<>();
+    try {
+      for (TaskDelivery d : deliveries) {
+        TaskContext context = begin(d);
+        if (context != null) {
+          contexts.put(d, context);
+        }
+      }
+      if (contexts.isEmpty()) {
+        return;
+      }
+      Exception failure = null;
+      try {
+        handler.handle(List.copyOf(contexts.values()));
+      } catch (Exception e) {
+        failure = e;
+      }
+      for (Map.Entry<TaskDelivery, TaskContext> entry : contexts.entrySet()) {
+        TaskDelivery d = entry.getKey();
+        TaskContext c = entry.getValue();
+        WorkerReport outcome =
+            switch (c.outcome()) {
+              case COMPLETED -> report(WorkerReport.Kind.COMPLETED, d, c.message(), c.result(), true);
+              case FAILED -> report(WorkerReport.Kind.FAILED, d, c.message(), null, true);
+              case FAILED_FOR_GOOD -> report(WorkerReport.Kind.FAILED, d, c.message(), null, false);
+              case SKIPPED -> report(WorkerReport.Kind.SKIPPED, d, c.message(), null, true);
+              case NONE ->
+                  failure == null
+                      ? report(WorkerReport.Kind.COMPLETED, d, c.message(), c.result(), true)
+                      : failure(d, c, failure);
+            };
+        finish(d, c, outcome);
+      }
+    } catch (RuntimeException e) {
+      log.warn("batch could not be reported type={} size={} problem={}",
+          handler.type(), deliveries.size(), e.toString());
+    } finally {
+      deliveries.forEach(d -> inFlight.remove(d.deliveryId()));
+      slots.release();
+    }
+  }
+
+  /**
+   * Claims the attempt, takes its lease and reports its start; null when it is not ours to run (a
+   * duplicate delivery, or one Igor withdrew).
+   */
+  private TaskContext begin(TaskDelivery d) {
+    if (!channel.claim(d, settings.name(), settings.claimTtl())) {
+      log.debug("delivery dropped: claimed or withdrawn taskId={} attempt={}", d.taskId(), d.attempt());
+      return null;
+    }
+    AttemptLease lease = new AttemptLease(d.jobId(), d.taskId(), d.attempt());
+    channel.holdLeases(List.of(lease), settings.lease());
+    TaskContext context =
+        new TaskContext(d.jobId(), d.layerId(), d.taskId(), d.attempt(), d.type(), d.args(),
+            d.deliveryId(), services);
+    inFlight.put(d.deliveryId(), new Running(context, lease, Thread.currentThread()));
+    channel.report(report(WorkerReport.Kind.STARTED, d, "", null, true));
+    return context;
+  }
+
+  private WorkerReport failure(TaskDelivery d, TaskContext context, Throwable e) {
+    if (releasing && context.isCancelled()) {
+      return report(WorkerReport.Kind.RELEASED, d, "worker stopped", null, true);
+    }
+    if (e instanceof SkipTaskException) {
+      return report(WorkerReport.Kind.SKIPPED, d, message(e), null, true);
+    }
+    if (e instanceof TaskFailedException f) {
+      return report(WorkerReport.Kind.FAILED, d, message(e), null, f.isRetryable());
+    }
+    return report(WorkerReport.Kind.FAILED, d, message(e), null, true);
+  }
+
+  private void finish(TaskDelivery d, TaskContext context, WorkerReport outcome) {
+    Thread.interrupted();
+    if (context.isCancelled() && !releasing) {
+      log.info("attempt stopped as Igor asked taskId={} attempt={}", d.taskId(), d.attempt());
+    }
+    channel.report(outcome);
+    channel.dropLease(new AttemptLease(d.jobId(), d.taskId(), d.attempt()));
+    log.debug("attempt done taskId={} attempt={} outcome={}", d.taskId(), d.attempt(), outcome.kind());
+  }
+
+  private void renewLeases() {
+    try {
+      List<AttemptLease> leases = inFlight.values().stream().map(Running::lease).toList();
+      channel.holdLeases(leases, settings.lease());
+    } catch (RuntimeException e) {
+      log.warn("leases could not be renewed problem={}", e.toString());
+    }
+  }
+
+  /** Igor withdrew this attempt: tell its handler (flag and interrupt) if it runs here. */
+  private void cancel(String deliveryId) {
+    Running attempt = inFlight.get(deliveryId);
+    if (attempt != null) {
+      attempt.context().cancel();
+      attempt.thread().interrupt();
+    }
+  }
+
+  private WorkerReport report(
+      WorkerReport.Kind kind, TaskDelivery d, String message, byte[] result, boolean retryable) {
+    return new WorkerReport(kind, d.jobId(), d.taskId(), d.attempt(), settings.name(), message,
+        result, retryable, System.currentTimeMillis());
+  }
+
+  private static String message(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+  }
+
+  /**
+   * Stops taking work and lets running handlers finish for up to {@code grace}; attempts still
+   * running then are stopped and given back to Igor (RELEASED), to run elsewhere.
+   */
+  public void stop(Duration grace) {
+    if (!running) {
+      return;
+    }
+    running = false;
+    pollers.forEach(Thread::interrupt);
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        releasing = true;
+        inFlight.keySet().forEach(this::cancel);
+        if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+          pool.shutdownNow();
+        }
+      }
+      for (Thread poller : pollers) {
+        poller.join(grace.toMillis());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      heartbeats.shutdownNow();
+      closeOwned();
+    }
+  }
+
+  private void closeOwned() {
+    if (owned != null) {
+      try {
+        owned.close();
+      } catch (Exception e) {
+        log.warn("worker connection did not close problem={}", e.toString());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    stop(settings.shutdownGrace());
+  }
+
+  private static Thread thread(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private static java.util.concurrent.ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> thread(prefix + "-" + n.incrementAndGet(), r);
+  }
+
+  /** A default name: process id, host and a random suffix. */
+  public static String defaultName() {
+    return ManagementFactory.getRuntimeMXBean().getName()
+        + "/" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Builds a worker that connects to Redis itself. */
+  public static final class Builder {
+    private final String redisUrl;
+    private String password = "";
+    private String keyPrefix = "igor";
+    private String apiUrl = "http://127.0.0.1:8100";
+    private String name = defaultName();
+    private int concurrency = 8;
+    private Duration lease = Duration.ofSeconds(30);
+    private Duration shutdownGrace = Duration.ofSeconds(10);
+    private Duration claimTtl = Duration.ofHours(1);
+    private final List<TaskHandler> handlers = new ArrayList<>();
+    private final List<BatchTaskHandler> batchHandlers = new ArrayList<>();
+
+    private Builder(String redisUrl) {
+      this.redisUrl = redisUrl;
+    }
+
+    public Builder password(String password) {
+      this.password = password;
+      return this;
+    }
+
+    /** The key prefix of the Igor installation (default "igor"). */
+    public Builder keyPrefix(String keyPrefix) {
+      this.keyPrefix = keyPrefix;
+      return this;
+    }
+
+    /** Where handlers add tasks ({@link TaskContext#addTasks}); default http://127.0.0.1:8100. */
+    public Builder apiUrl(String apiUrl) {
+      this.apiUrl = apiUrl;
+      return this;
+    }
+
+    public Builder name(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public Builder register(TaskHandler handler) {
+      handlers.add(handler);
+      return this;
+    }
+
+    public Builder register(BatchTaskHandler handler) {
+      batchHandlers.add(handler);
+      return this;
+    }
+
+    public Builder concurrency(int concurrency) {
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    /** Must match the installation's igor.worker.lease (default 30 s). */
+    public Builder lease(Duration lease) {
+      this.lease = lease;
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration shutdownGrace) {
+      this.shutdownGrace = shutdownGrace;
+      return this;
+    }
+
+    public Worker start() {
+      RedisQueues queues =
+          RedisQueues.open(
+              new IgorSettings.Redis(redisUrl, password, keyPrefix, Math.max(4, concurrency)),
+              claimTtl);
+      Settings settings =
+          new Settings(name, concurrency, Duration.ofSeconds(1), claimTtl, lease, shutdownGrace, apiUrl);
+      return new Worker(queues.workerChannel(), handlers, batchHandlers, settings, queues).start();
+    }
+  }
+}
