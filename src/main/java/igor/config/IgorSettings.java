@@ -15,6 +15,7 @@ public record IgorSettings(
     Reports reports,
     Worker worker,
     Limits limits,
+    Projection projection,
     Path devDataDir) {
 
   public record Http(String host, int port, Duration askTimeout) {}
@@ -39,6 +40,9 @@ public record IgorSettings(
   public record Reports(int batchSize, Duration pollWait, Duration reclaimAfter) {}
 
   public record Worker(int concurrency, Duration pollWait, Duration claimTtl) {}
+
+  /** The read model's projection: events are written in groups of at most groupSize. */
+  public record Projection(boolean enabled, int groupSize, Duration groupWithin) {}
 
   public static IgorSettings from(Config root) {
     Config c = root.getConfig("igor");
@@ -73,6 +77,10 @@ public record IgorSettings(
             c.getDuration("worker.poll-wait"),
             c.getDuration("worker.claim-ttl")),
         Limits.from(c.getConfig("limits")),
+        new Projection(
+            c.getBoolean("projection.enabled"),
+            c.getInt("projection.group-size"),
+            c.getDuration("projection.group-within")),
         Path.of(c.getString("dev.data-dir")));
   }
 }

@@ -13,7 +13,9 @@ public record Limits(
     int maxTasksPerRequest,
     int maxArgsBytes,
     int maxNameLength,
-    int maxTypeLength) {
+    int maxTypeLength,
+    int defaultListLimit,
+    int maxListLimit) {
 
   public static Limits from(Config c) {
     return new Limits(
@@ -23,6 +25,8 @@ public record Limits(
         c.getInt("max-tasks-per-request"),
         c.getInt("max-args-bytes"),
         c.getInt("max-name-length"),
-        c.getInt("max-type-length"));
+        c.getInt("max-type-length"),
+        c.getInt("default-list-limit"),
+        c.getInt("max-list-limit"));
   }
 }
