@@ -2,6 +2,7 @@ package igor.http;
 
 import igor.config.IgorSettings;
 import igor.service.JobService;
+import igor.storage.ReadModel;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
@@ -15,13 +16,16 @@ import org.apache.pekko.http.javadsl.server.Route;
 public final class ApiServer extends AllDirectives {
   private final JobRoutes jobRoutes;
   private final TaskRoutes taskRoutes;
+  private final ListRoutes listRoutes;
   private final BooleanSupplier ready;
 
-  public ApiServer(JobService jobs, IgorSettings settings, BooleanSupplier ready) {
+  public ApiServer(
+      JobService jobs, ReadModel readModel, IgorSettings settings, BooleanSupplier ready) {
     JobRequests requests = new JobRequests(settings.limits(), settings.jobs().defaultRetries());
     RequestBodies bodies = new RequestBodies(settings.limits().maxBodyBytes());
     this.jobRoutes = new JobRoutes(jobs, requests, bodies);
     this.taskRoutes = new TaskRoutes(jobs, requests, bodies);
+    this.listRoutes = new ListRoutes(readModel, new ListQueries(settings.limits()));
     this.ready = ready;
   }
 
@@ -39,7 +43,11 @@ public final class ApiServer extends AllDirectives {
                             () ->
                                 pathPrefix(
                                     "v1",
-                                    () -> concat(jobRoutes.route(), taskRoutes.route()))))));
+                                    () ->
+                                        concat(
+                                            listRoutes.route(),
+                                            jobRoutes.route(),
+                                            taskRoutes.route()))))));
   }
 
   private Route health() {
