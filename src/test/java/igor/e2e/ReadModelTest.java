@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import igor.app.IgorNode;
 import igor.testing.HttpApi;
-import igor.testing.TestDatabase;
 import igor.testing.TestNode;
-import igor.testing.TestRedis;
 import igor.worker.builtin.BuiltinHandlers;
 import java.time.Duration;
 import java.util.HashMap;
@@ -25,30 +22,18 @@ import org.junit.jupiter.api.Test;
  */
 class ReadModelTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
-  private static TestDatabase db;
-  private static TestRedis redis;
-  private static IgorNode node;
+  private static TestNode.Running running;
   private static HttpApi api;
 
   @BeforeAll
   static void startNode() {
-    db = TestDatabase.create();
-    redis = TestRedis.create();
-    node = TestNode.start(db, redis, BuiltinHandlers.all());
-    api = new HttpApi(node.httpPort());
+    running = TestNode.running(BuiltinHandlers.all());
+    api = running.api();
   }
 
   @AfterAll
   static void stopNode() {
-    if (node != null) {
-      node.close();
-    }
-    if (redis != null) {
-      redis.close();
-    }
-    if (db != null) {
-      db.close();
-    }
+    running.close();
   }
 
   @Test

@@ -3,12 +3,9 @@ package igor.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import igor.app.IgorNode;
 import igor.domain.Identifiers;
 import igor.testing.HttpApi;
-import igor.testing.TestDatabase;
 import igor.testing.TestNode;
-import igor.testing.TestRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,9 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class ListApiTest {
   private static final Duration WAIT = Duration.ofSeconds(20);
-  private static TestDatabase db;
-  private static TestRedis redis;
-  private static IgorNode node;
+  private static TestNode.Running running;
   private static HttpApi api;
   private static String alpha;
   private static String a;
@@ -40,10 +35,8 @@ class ListApiTest {
 
   @BeforeAll
   static void startNodeWithThreeJobs() {
-    db = TestDatabase.create();
-    redis = TestRedis.create();
-    node = TestNode.start(db, redis, List.of());
-    api = new HttpApi(node.httpPort());
+    running = TestNode.running(List.of());
+    api = running.api();
     alpha = "alpha-" + Identifiers.newId();
     JsonNode jobA =
         create(
@@ -68,15 +61,7 @@ class ListApiTest {
 
   @AfterAll
   static void stopNode() {
-    if (node != null) {
-      node.close();
-    }
-    if (redis != null) {
-      redis.close();
-    }
-    if (db != null) {
-      db.close();
-    }
+    running.close();
   }
 
   @Test
