@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import igor.config.IgorSettings;
 import igor.domain.JobDecider;
 import igor.entity.JobEntity;
+import igor.entity.JobTags;
 import igor.http.ApiServer;
 import igor.queue.redis.RedisQueues;
 import igor.service.JobService;
@@ -82,6 +83,16 @@ public final class IgorNode implements AutoCloseable {
     QueueKeeper keeper =
         new QueueKeeper(system, redis.keeping())
             .start(settings.worker().leaseCheckInterval(), settings.worker().queueCheckInterval());
+    if (settings.projection().enabled()) {
+      storage
+          .readModelProjection()
+          .start(
+              system,
+              JobTags.all(),
+              settings.projection().groupSize(),
+              settings.projection().groupWithin());
+    }
+
     String nodeName = "node-" + cluster.selfMember().address().hostPort();
     ReportRouter router =
         new ReportRouter(
@@ -96,7 +107,7 @@ public final class IgorNode implements AutoCloseable {
     JobService jobs = new JobService(system, storage.directory(), settings.http().askTimeout());
     ApiServer api =
         new ApiServer(
-            jobs, settings, () -> cluster.selfMember().status().equals(MemberStatus.up()));
+            jobs, storage.readModel(), settings, () -> cluster.selfMember().status().equals(MemberStatus.up()));
     ServerBinding binding;
     try {
       binding =

@@ -15,6 +15,7 @@ public record IgorSettings(
     Reports reports,
     Worker worker,
     Limits limits,
+    Projection projection,
     Path devDataDir) {
 
   public record Http(String host, int port, Duration askTimeout) {}
@@ -48,6 +49,9 @@ public record IgorSettings(
       Duration leaseCheckInterval,
       Duration queueCheckInterval,
       Duration shutdownGrace) {}
+
+  /** The read model's projection: events are written in groups of at most groupSize. */
+  public record Projection(boolean enabled, int groupSize, Duration groupWithin) {}
 
   public static IgorSettings from(Config root) {
     Config c = root.getConfig("igor");
@@ -87,6 +91,10 @@ public record IgorSettings(
             c.getDuration("worker.queue-check-interval"),
             c.getDuration("worker.shutdown-grace")),
         Limits.from(c.getConfig("limits")),
+        new Projection(
+            c.getBoolean("projection.enabled"),
+            c.getInt("projection.group-size"),
+            c.getDuration("projection.group-within")),
         Path.of(c.getString("dev.data-dir")));
   }
 }

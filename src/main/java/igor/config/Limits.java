@@ -14,7 +14,9 @@ public record Limits(
     int maxRefsPerRequest,
     int maxArgsBytes,
     int maxNameLength,
-    int maxTypeLength) {
+    int maxTypeLength,
+    int defaultListLimit,
+    int maxListLimit) {
 
   public static Limits from(Config c) {
     return new Limits(
@@ -25,6 +27,8 @@ public record Limits(
         c.getInt("max-refs-per-request"),
         c.getInt("max-args-bytes"),
         c.getInt("max-name-length"),
-        c.getInt("max-type-length"));
+        c.getInt("max-type-length"),
+        c.getInt("default-list-limit"),
+        c.getInt("max-list-limit"));
   }
 }

@@ -516,6 +516,12 @@ public final class JobEntity
         .build();
   }
 
+  /** Tags for the read model's projection (JobTags). */
+  @Override
+  public java.util.Set<String> tagsFor(JobEvent event) {
+    return java.util.Set.of(JobTags.of(event.jobId()));
+  }
+
   @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(deps.settings().snapshotEveryEvents(), 2);

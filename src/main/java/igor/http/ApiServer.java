@@ -2,6 +2,7 @@ package igor.http;
 
 import igor.config.IgorSettings;
 import igor.service.JobService;
+import igor.storage.ReadModel;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
@@ -16,10 +17,13 @@ public final class ApiServer extends AllDirectives {
   private final JobRoutes jobRoutes;
   private final TaskRoutes taskRoutes;
   private final ActionRoutes actionRoutes;
+  private final ListRoutes listRoutes;
   private final BooleanSupplier ready;
 
-  public ApiServer(JobService jobs, IgorSettings settings, BooleanSupplier ready) {
-    JobRequests requests = new JobRequests(
+  public ApiServer(
+      JobService jobs, ReadModel readModel, IgorSettings settings, BooleanSupplier ready) {
+    JobRequests requests =
+        new JobRequests(
             settings.limits(),
             settings.jobs().defaultRetries(),
             settings.jobs().defaultTimeoutSeconds());
@@ -27,6 +31,7 @@ public final class ApiServer extends AllDirectives {
     this.jobRoutes = new JobRoutes(jobs, requests, bodies);
     this.taskRoutes = new TaskRoutes(jobs, requests, bodies);
     this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits());
+    this.listRoutes = new ListRoutes(readModel, new ListQueries(settings.limits()));
     this.ready = ready;
   }
 
@@ -46,6 +51,7 @@ public final class ApiServer extends AllDirectives {
                                     "v1",
                                     () ->
                                         concat(
+                                            listRoutes.route(),
                                             jobRoutes.route(),
                                             taskRoutes.route(),
                                             actionRoutes.route()))))));

@@ -1,12 +1,15 @@
 package igor.http;
 
 import igor.domain.AuditEntry;
+import igor.domain.Identifiers;
 import igor.domain.JobSnapshot;
 import igor.domain.ObjectKind;
 import igor.domain.LayerSnapshot;
 import igor.domain.Status;
 import igor.domain.TaskSnapshot;
+import igor.storage.ReadModel;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +29,7 @@ final class JobViews {
       long pausedAt,
       long createdAt,
       long updatedAt,
+      Map<Status, Integer> counts,
       List<LayerView> layers) {}
 
   record LayerView(
@@ -38,6 +42,7 @@ final class JobViews {
       String jobId,
       long createdAt,
       long updatedAt,
+      Map<Status, Integer> counts,
       List<TaskView> tasks) {}
 
   record TaskView(
@@ -96,6 +101,7 @@ final class JobViews {
         job.pausedAt(),
         seconds(job.createdAt()),
         seconds(job.updatedAt()),
+        countOf(job.tasks().stream().map(TaskSnapshot::status).toList()),
         layers);
   }
 
@@ -110,7 +116,96 @@ final class JobViews {
         l.jobId(),
         seconds(l.createdAt()),
         seconds(l.updatedAt()),
+        countOf(tasks.stream().map(TaskView::status).toList()),
         tasks);
+  }
+
+  /** A job of the read model, without its layers (lists). */
+  static JobView job(ReadModel.JobRow j) {
+    return new JobView(
+        j.id(),
+        Identifiers.etag(j.id(), j.revision()),
+        j.status(),
+        j.name(),
+        j.pausedAt(),
+        j.createdAt(),
+        j.updatedAt(),
+        ordered(j.counts()),
+        null);
+  }
+
+  /** A layer of the read model, without its tasks. */
+  static LayerView layer(ReadModel.LayerRow l) {
+    return new LayerView(
+        l.id(),
+        Identifiers.etag(l.id(), l.revision()),
+        l.status(),
+        l.name(),
+        l.priority(),
+        l.pausedAt(),
+        l.jobId(),
+        l.createdAt(),
+        l.updatedAt(),
+        ordered(l.counts()),
+        null);
+  }
+
+  static TaskView task(ReadModel.TaskRow t) {
+    return new TaskView(
+        t.id(),
+        Identifiers.etag(t.id(), t.revision()),
+        t.status(),
+        t.name(),
+        t.pausedAt(),
+        t.jobId(),
+        t.layerId(),
+        t.type(),
+        t.args(),
+        t.retries(),
+        t.timeoutSeconds(),
+        t.attempts(),
+        t.message(),
+        t.result(),
+        t.queueTaskId(),
+        t.createdAt(),
+        t.updatedAt());
+  }
+
+  /** Counts of a job and its layers, for GET /api/v1/counts. */
+  record JobCountsView(String jobId, Map<Status, Integer> counts, List<LayerCountsView> layers) {}
+
+  record LayerCountsView(String layerId, Map<Status, Integer> counts) {}
+
+  static JobCountsView counts(ReadModel.JobCounts c) {
+    return new JobCountsView(
+        c.jobId(),
+        ordered(c.counts()),
+        c.layers().stream()
+            .map(l -> new LayerCountsView(l.layerId(), ordered(l.counts())))
+            .toList());
+  }
+
+  /** Tasks in each status, every status present, in the order of {@link Status}. */
+  private static Map<Status, Integer> countOf(List<Status> statuses) {
+    Map<Status, Integer> counts = zeroCounts();
+    for (Status s : statuses) {
+      counts.merge(s, 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  private static Map<Status, Integer> ordered(ReadModel.Counts counts) {
+    Map<Status, Integer> ordered = zeroCounts();
+    ordered.putAll(counts.byStatus());
+    return ordered;
+  }
+
+  private static Map<Status, Integer> zeroCounts() {
+    Map<Status, Integer> counts = new EnumMap<>(Status.class);
+    for (Status s : Status.values()) {
+      counts.put(s, 0);
+    }
+    return counts;
   }
 
   static TaskView task(TaskSnapshot t) {

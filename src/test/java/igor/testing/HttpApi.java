@@ -81,6 +81,26 @@ public final class HttpApi {
         "job " + jobId + " did not reach the expected state within " + timeout + "; last: " + last);
   }
 
+  /** GETs the path until the answer satisfies the condition (the read model trails the journal). */
+  public Answer awaitGet(String path, Predicate<Answer> condition, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Answer last = null;
+    while (System.nanoTime() < deadline) {
+      last = get(path);
+      if (condition.test(last)) {
+        return last;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new AssertionError(
+        "GET " + path + " did not answer as expected within " + timeout + "; last: " + last);
+  }
+
   public static Predicate<JsonNode> status(String status) {
     return job -> status.equals(job.path("status").asText());
   }

@@ -39,4 +39,22 @@ public final class TestNode {
   public static IgorNode start(TestDatabase db, TestRedis redis, List<TaskHandler> handlers) {
     return start(db, redis, handlers, Map.of());
   }
+
+  /** A node on a database and Redis prefix of its own, with its API; closing removes all three. */
+  public record Running(TestDatabase db, TestRedis redis, IgorNode node, HttpApi api)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      node.close();
+      redis.close();
+      db.close();
+    }
+  }
+
+  public static Running running(List<TaskHandler> handlers) {
+    TestDatabase db = TestDatabase.create();
+    TestRedis redis = TestRedis.create();
+    IgorNode node = start(db, redis, handlers);
+    return new Running(db, redis, node, new HttpApi(node.httpPort()));
+  }
 }

@@ -80,6 +80,14 @@ public final class JdbcStorage implements AutoCloseable {
     return new JdbcObjectDirectory(dataSource, executor);
   }
 
+  public JdbcReadModel readModel() {
+    return new JdbcReadModel(dataSource, executor);
+  }
+
+  public ReadModelProjection readModelProjection() {
+    return new ReadModelProjection(dataSource);
+  }
+
   @Override
   public void close() {
     executor.shutdownNow();

@@ -1,0 +1,182 @@
+package igor.http;
+
+import igor.config.Limits;
+import igor.domain.Identifiers;
+import igor.domain.Status;
+import igor.storage.ReadModel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The query parameters of the list endpoints, checked: a parameter that is unknown, or a value that
+ * does not parse, gets a 400 naming the parameter. Repeatable parameters also take comma-separated
+ * values; statuses are case-insensitive; times are unix seconds.
+ */
+final class ListQueries {
+  /** What each list accepts. */
+  enum Kind {
+    JOBS(Set.of()),
+    LAYERS(Set.of("layer_ids")),
+    TASKS(Set.of("layer_ids", "task_ids", "types"));
+
+    private final Set<String> params;
+
+    Kind(Set<String> extra) {
+      Set<String> all =
+          new TreeSet<>(
+              Set.of(
+                  "job_ids",
+                  "statuses",
+                  "name",
+                  "created_after",
+                  "created_before",
+                  "updated_after",
+                  "updated_before",
+                  "limit",
+                  "offset"));
+      all.addAll(extra);
+      this.params = all;
+    }
+  }
+
+  private final Limits limits;
+
+  ListQueries(Limits limits) {
+    this.limits = limits;
+  }
+
+  ReadModel.Filter filter(Kind kind, Map<String, List<String>> query) {
+    for (String name : query.keySet()) {
+      if (!kind.params.contains(name)) {
+        throw ApiException.badRequest(
+            "unknown query parameter '" + name + "'; this list takes " + String.join(", ", kind.params));
+      }
+    }
+    return new ReadModel.Filter(
+        ids(query, "job_ids"),
+        ids(query, "layer_ids"),
+        ids(query, "task_ids"),
+        statuses(query),
+        values(query, "types"),
+        single(query, "name"),
+        seconds(query, "created_after"),
+        seconds(query, "created_before"),
+        seconds(query, "updated_after"),
+        seconds(query, "updated_before"),
+        limit(query),
+        offset(query));
+  }
+
+  /** The job ids of GET /api/v1/counts: at least one, at most the list limit. */
+  List<String> jobIds(Map<String, List<String>> query) {
+    for (String name : query.keySet()) {
+      if (!name.equals("job_ids")) {
+        throw ApiException.badRequest("unknown query parameter '" + name + "'; counts take job_ids");
+      }
+    }
+    List<String> ids = ids(query, "job_ids");
+    if (ids.isEmpty()) {
+      throw ApiException.badRequest("query parameter 'job_ids' is required");
+    }
+    if (ids.size() > limits.maxListLimit()) {
+      throw ApiException.badRequest(
+          "query parameter 'job_ids' names "
+              + ids.size()
+              + " jobs; at most "
+              + limits.maxListLimit()
+              + " (igor.limits.max-list-limit)");
+    }
+    return ids;
+  }
+
+  private static List<String> values(Map<String, List<String>> query, String name) {
+    List<String> values = new ArrayList<>();
+    for (String raw : query.getOrDefault(name, List.of())) {
+      Arrays.stream(raw.split(",")).map(String::trim).filter(v -> !v.isEmpty()).forEach(values::add);
+    }
+    return values;
+  }
+
+  private static List<String> ids(Map<String, List<String>> query, String name) {
+    List<String> ids = values(query, name);
+    for (String id : ids) {
+      if (!Identifiers.isId(id)) {
+        throw ApiException.badRequest(
+            "query parameter '" + name + "' must hold lowercase UUIDs, got '" + id + "'");
+      }
+    }
+    return ids;
+  }
+
+  private static List<Status> statuses(Map<String, List<String>> query) {
+    List<Status> statuses = new ArrayList<>();
+    for (String value : values(query, "statuses")) {
+      statuses.add(
+          Status.parse(value)
+              .orElseThrow(
+                  () ->
+                      ApiException.badRequest(
+                          "query parameter 'statuses' must hold statuses ("
+                              + Arrays.toString(Status.values())
+                              + "), got '"
+                              + value
+                              + "'")));
+    }
+    return statuses;
+  }
+
+  private static String single(Map<String, List<String>> query, String name) {
+    List<String> values = query.getOrDefault(name, List.of());
+    if (values.size() > 1) {
+      throw ApiException.badRequest("query parameter '" + name + "' may be given once");
+    }
+    return values.isEmpty() ? null : values.get(0);
+  }
+
+  private static Long number(Map<String, List<String>> query, String name, String what) {
+    String value = single(query, name);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(
+          "query parameter '" + name + "' must be " + what + ", got '" + value + "'");
+    }
+  }
+
+  private static Long seconds(Map<String, List<String>> query, String name) {
+    return number(query, name, "an integer (unix seconds)");
+  }
+
+  private int limit(Map<String, List<String>> query) {
+    Long limit = number(query, "limit", "an integer");
+    if (limit == null) {
+      return limits.defaultListLimit();
+    }
+    if (limit < 1 || limit > limits.maxListLimit()) {
+      throw ApiException.badRequest(
+          "query parameter 'limit' must be from 1 to "
+              + limits.maxListLimit()
+              + " (igor.limits.max-list-limit), got "
+              + limit);
+    }
+    return limit.intValue();
+  }
+
+  private static int offset(Map<String, List<String>> query) {
+    Long offset = number(query, "offset", "an integer");
+    if (offset == null) {
+      return 0;
+    }
+    if (offset < 0 || offset > Integer.MAX_VALUE) {
+      throw ApiException.badRequest("query parameter 'offset' must be 0 or more, got " + offset);
+    }
+    return offset.intValue();
+  }
+}

@@ -1,0 +1,90 @@
+package igor.http;
+
+import igor.domain.Identifiers;
+import igor.http.ListQueries.Kind;
+import igor.storage.ReadModel;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * The read side of API v1, answered from the read model: GET /api/v1/jobs, /layers and /tasks
+ * (lists, newest first), GET /api/v1/layers/{id} and /tasks/{id}, and GET /api/v1/counts.
+ */
+final class ListRoutes extends AllDirectives {
+  private final ReadModel readModel;
+  private final ListQueries queries;
+
+  ListRoutes(ReadModel readModel, ListQueries queries) {
+    this.readModel = readModel;
+    this.queries = queries;
+  }
+
+  Route route() {
+    return get(
+        () ->
+            concat(
+                path("jobs", () -> list(Kind.JOBS, f -> readModel.jobs(f), JobViews::job)),
+                path(
+                    "layers",
+                    () -> list(Kind.LAYERS, f -> readModel.layers(f), JobViews::layer)),
+                path("tasks", () -> list(Kind.TASKS, f -> readModel.tasks(f), JobViews::task)),
+                path(
+                    PathMatchers.segment("layers").slash(PathMatchers.segment()),
+                    id -> one("layer", id, readModel::layer, JobViews::layer)),
+                path(
+                    PathMatchers.segment("tasks").slash(PathMatchers.segment()),
+                    id -> one("task", id, readModel::task, JobViews::task)),
+                path(
+                    "counts",
+                    () ->
+                        parameterMultiMap(
+                            query ->
+                                ok(
+                                    readModel.counts(queries.jobIds(query)),
+                                    counts -> counts.stream().map(JobViews::counts).toList())))));
+  }
+
+  private <R> Route list(
+      Kind kind,
+      Function<ReadModel.Filter, CompletionStage<List<R>>> read,
+      Function<R, Object> view) {
+    return parameterMultiMap(
+        (Map<String, List<String>> query) ->
+            ok(read.apply(queries.filter(kind, query)), rows -> rows.stream().map(view).toList()));
+  }
+
+  private <R> Route one(
+      String kind,
+      String id,
+      Function<String, CompletionStage<Optional<R>>> read,
+      Function<R, Object> view) {
+    if (!Identifiers.isId(id)) {
+      throw ApiException.badRequest(kind + " id must be a lowercase UUID, got '" + id + "'");
+    }
+    return onComplete(
+        read.apply(id),
+        done -> {
+          if (done.isFailure()) {
+            return complete(ApiErrors.of(done.failed().get()));
+          }
+          return done.get()
+              .map(row -> complete(ApiJson.response(200, view.apply(row))))
+              .orElseGet(() -> complete(ApiJson.error(404, kind + " not found")));
+        });
+  }
+
+  private <T> Route ok(CompletionStage<T> answer, Function<T, Object> view) {
+    return onComplete(
+        answer,
+        done ->
+            done.isFailure()
+                ? complete(ApiErrors.of(done.failed().get()))
+                : complete(ApiJson.response(200, view.apply(done.get()))));
+  }
+}

@@ -1,0 +1,265 @@
+package igor.storage.jdbc;
+
+import igor.domain.Status;
+import igor.storage.ReadModel;
+import igor.storage.StorageUnavailableException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import javax.sql.DataSource;
+
+/** The read model's queries: one statement per request, on Igor's pool and JDBC executor. */
+public final class JdbcReadModel implements ReadModel {
+  private static final String COUNTS = String.join(", ", ReadModelWriter.countColumns());
+  private static final String JOB_COLUMNS =
+      "id, revision, status, name, paused_at, created_at, updated_at, " + COUNTS;
+  private static final String LAYER_COLUMNS =
+      "id, job_id, revision, status, name, priority, paused_at, created_at, updated_at, " + COUNTS;
+  private static final String TASK_COLUMNS =
+      "id, job_id, layer_id, revision, status, name, type, args, paused_at, retries,"
+          + " timeout_seconds, attempts,"
+          + " message, result, queue_task_id, created_at, updated_at";
+  private static final String NEWEST_FIRST = " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+
+  private final DataSource dataSource;
+  private final Executor executor;
+
+  JdbcReadModel(DataSource dataSource, Executor executor) {
+    this.dataSource = dataSource;
+    this.executor = executor;
+  }
+
+  @Override
+  public CompletionStage<List<JobRow>> jobs(Filter filter) {
+    return list("igor_jobs", JOB_COLUMNS, filter, JdbcReadModel::job);
+  }
+
+  @Override
+  public CompletionStage<List<LayerRow>> layers(Filter filter) {
+    return list("igor_layers", LAYER_COLUMNS, filter, JdbcReadModel::layer);
+  }
+
+  @Override
+  public CompletionStage<List<TaskRow>> tasks(Filter filter) {
+    return list("igor_tasks", TASK_COLUMNS, filter, JdbcReadModel::task);
+  }
+
+  @Override
+  public CompletionStage<Optional<LayerRow>> layer(String layerId) {
+    return one("igor_layers", LAYER_COLUMNS, layerId, JdbcReadModel::layer);
+  }
+
+  @Override
+  public CompletionStage<Optional<TaskRow>> task(String taskId) {
+    return one("igor_tasks", TASK_COLUMNS, taskId, JdbcReadModel::task);
+  }
+
+  @Override
+  public CompletionStage<List<JobCounts>> counts(List<String> jobIds) {
+    return call(
+        "counts could not be read",
+        c -> {
+          Map<String, List<LayerCounts>> layers = new LinkedHashMap<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT job_id, id, "
+                      + COUNTS
+                      + " FROM igor_layers WHERE job_id = ANY (?) ORDER BY priority, id")) {
+            s.setArray(1, uuids(c, jobIds));
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                layers
+                    .computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                    .add(new LayerCounts(rs.getString(2), counts(rs, 3)));
+              }
+            }
+          }
+          List<JobCounts> answer = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT id, " + COUNTS + " FROM igor_jobs WHERE id = ANY (?) ORDER BY id")) {
+            s.setArray(1, uuids(c, jobIds));
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                String id = rs.getString(1);
+                answer.add(new JobCounts(id, counts(rs, 2), layers.getOrDefault(id, List.of())));
+              }
+            }
+          }
+          return answer;
+        });
+  }
+
+  private interface RowReader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  private interface Call<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> CompletionStage<List<T>> list(
+      String table, String columns, Filter f, RowReader<T> reader) {
+    return call(
+        "the list could not be read",
+        c -> {
+          List<Object> params = new ArrayList<>();
+          StringBuilder where = new StringBuilder(" WHERE TRUE");
+          idFilter(c, where, params, table.equals("igor_jobs") ? "id" : "job_id", f.jobIds());
+          if (!table.equals("igor_jobs")) {
+            idFilter(c, where, params, table.equals("igor_layers") ? "id" : "layer_id", f.layerIds());
+          }
+          if (table.equals("igor_tasks")) {
+            idFilter(c, where, params, "id", f.taskIds());
+            textFilter(c, where, params, "type", f.types());
+          }
+          textFilter(c, where, params, "status", f.statuses().stream().map(Status::name).toList());
+          if (f.name() != null) {
+            where.append(" AND name = ?");
+            params.add(f.name());
+          }
+          bound(where, params, "created_at > ?", f.createdAfter());
+          bound(where, params, "created_at < ?", f.createdBefore());
+          bound(where, params, "updated_at > ?", f.updatedAfter());
+          bound(where, params, "updated_at < ?", f.updatedBefore());
+          params.add(f.limit());
+          params.add(f.offset());
+          String sql = "SELECT " + columns + " FROM " + table + where + NEWEST_FIRST;
+          try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.size(); i++) {
+              s.setObject(i + 1, params.get(i));
+            }
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                rows.add(reader.read(rs));
+              }
+            }
+            return rows;
+          }
+        });
+  }
+
+  private <T> CompletionStage<Optional<T>> one(
+      String table, String columns, String id, RowReader<T> reader) {
+    return call(
+        "the object could not be read",
+        c -> {
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT " + columns + " FROM " + table + " WHERE id = ?")) {
+            s.setObject(1, UUID.fromString(id));
+            try (ResultSet rs = s.executeQuery()) {
+              return rs.next() ? Optional.of(reader.read(rs)) : Optional.<T>empty();
+            }
+          }
+        });
+  }
+
+  private <T> CompletionStage<T> call(String problem, Call<T> call) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (Connection c = dataSource.getConnection()) {
+            return call.run(c);
+          } catch (SQLException e) {
+            throw new StorageUnavailableException(problem, e);
+          }
+        },
+        executor);
+  }
+
+  private static void idFilter(
+      Connection c, StringBuilder where, List<Object> params, String column, List<String> ids)
+      throws SQLException {
+    if (!ids.isEmpty()) {
+      where.append(" AND ").append(column).append(" = ANY (?)");
+      params.add(uuids(c, ids));
+    }
+  }
+
+  private static void textFilter(
+      Connection c, StringBuilder where, List<Object> params, String column, List<String> values)
+      throws SQLException {
+    if (!values.isEmpty()) {
+      where.append(" AND ").append(column).append(" = ANY (?)");
+      params.add(c.createArrayOf("varchar", values.toArray()));
+    }
+  }
+
+  private static void bound(StringBuilder where, List<Object> params, String clause, Long value) {
+    if (value != null) {
+      where.append(" AND ").append(clause);
+      params.add(value);
+    }
+  }
+
+  private static java.sql.Array uuids(Connection c, List<String> ids) throws SQLException {
+    return c.createArrayOf("uuid", ids.stream().map(UUID::fromString).toArray());
+  }
+
+  private static JobRow job(ResultSet rs) throws SQLException {
+    return new JobRow(
+        rs.getString("id"),
+        rs.getLong("revision"),
+        Status.valueOf(rs.getString("status")),
+        rs.getString("name"),
+        rs.getLong("paused_at"),
+        rs.getLong("created_at"),
+        rs.getLong("updated_at"),
+        counts(rs, 8));
+  }
+
+  private static LayerRow layer(ResultSet rs) throws SQLException {
+    return new LayerRow(
+        rs.getString("id"),
+        rs.getString("job_id"),
+        rs.getLong("revision"),
+        Status.valueOf(rs.getString("status")),
+        rs.getString("name"),
+        rs.getInt("priority"),
+        rs.getLong("paused_at"),
+        rs.getLong("created_at"),
+        rs.getLong("updated_at"),
+        counts(rs, 10));
+  }
+
+  private static TaskRow task(ResultSet rs) throws SQLException {
+    return new TaskRow(
+        rs.getString("id"),
+        rs.getString("job_id"),
+        rs.getString("layer_id"),
+        rs.getLong("revision"),
+        Status.valueOf(rs.getString("status")),
+        rs.getString("name"),
+        rs.getString("type"),
+        rs.getBytes("args"),
+        rs.getLong("paused_at"),
+        rs.getInt("retries"),
+        rs.getInt("timeout_seconds"),
+        rs.getInt("attempts"),
+        rs.getString("message"),
+        rs.getBytes("result"),
+        rs.getString("queue_task_id"),
+        rs.getLong("created_at"),
+        rs.getLong("updated_at"));
+  }
+
+  /** The count columns starting at this column index, in the order of {@link Status}. */
+  private static Counts counts(ResultSet rs, int first) throws SQLException {
+    Map<Status, Integer> byStatus = new EnumMap<>(Status.class);
+    for (Status s : Status.values()) {
+      byStatus.put(s, rs.getInt(first + s.ordinal()));
+    }
+    return new Counts(byStatus);
+  }
+}

@@ -1,0 +1,122 @@
+package igor.storage.jdbc;
+
+import igor.domain.JobEvent;
+import igor.storage.StorageUnavailableException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.projection.ProjectionBehavior;
+import org.apache.pekko.projection.ProjectionId;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
+import org.apache.pekko.projection.javadsl.GroupedProjection;
+import org.apache.pekko.projection.javadsl.SourceProvider;
+import org.apache.pekko.projection.jdbc.JdbcSession;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+
+/**
+ * The projection of the journal into the read model: one projection per event tag, each run once
+ * in the cluster (a sharded daemon process). A group of events and the offset after it are written
+ * in one transaction, so each event is applied exactly once.
+ *
+ * <p>Persisted names (docs/adr/0005-read-model.md): projection name {@value #NAME}, one key per tag.
+ */
+public final class ReadModelProjection {
+  public static final String NAME = "igor-read-model";
+
+  private final DataSource dataSource;
+
+  ReadModelProjection(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Runs one projection per tag somewhere in the cluster; groups are written at once. */
+  public void start(ActorSystem<?> system, List<String> tags, int groupSize, Duration groupWithin) {
+    ShardedDaemonProcess.get(system)
+        .init(
+            ProjectionBehavior.Command.class,
+            NAME,
+            tags.size(),
+            i -> ProjectionBehavior.create(projection(system, tags.get(i), groupSize, groupWithin)),
+            ShardedDaemonProcessSettings.create(system),
+            Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  private GroupedProjection<Offset, EventEnvelope<JobEvent>> projection(
+      ActorSystem<?> system, String tag, int groupSize, Duration groupWithin) {
+    SourceProvider<Offset, EventEnvelope<JobEvent>> source =
+        EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
+    return JdbcProjection.groupedWithin(
+            ProjectionId.of(NAME, tag),
+            source,
+            () -> new Session(dataSource),
+            () -> JdbcHandler.<List<EventEnvelope<JobEvent>>, Session>fromFunction(
+                ReadModelProjection::write),
+            system)
+        .withGroup(groupSize, groupWithin);
+  }
+
+  private static void write(Session session, List<EventEnvelope<JobEvent>> envelopes) {
+    try {
+      session.withConnection(
+          connection -> {
+            ReadModelWriter writer = new ReadModelWriter(connection);
+            for (EventEnvelope<JobEvent> envelope : envelopes) {
+              writer.apply(envelope.event());
+            }
+            writer.finish();
+            return null;
+          });
+    } catch (SQLException e) {
+      throw new StorageUnavailableException("read model could not be written", e);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** One transaction on a connection of Igor's pool. */
+  static final class Session implements JdbcSession {
+    private final Connection connection;
+
+    Session(DataSource dataSource) {
+      try {
+        this.connection = dataSource.getConnection();
+        connection.setAutoCommit(false);
+      } catch (SQLException e) {
+        throw new StorageUnavailableException("no connection for the read model", e);
+      }
+    }
+
+    @Override
+    public <R> R withConnection(org.apache.pekko.japi.function.Function<Connection, R> f)
+        throws Exception {
+      return f.apply(connection);
+    }
+
+    @Override
+    public void commit() throws SQLException {
+      connection.commit();
+    }
+
+    @Override
+    public void rollback() throws SQLException {
+      connection.rollback();
+    }
+
+    @Override
+    public void close() throws SQLException {
+      connection.close();
+    }
+  }
+}

@@ -1,0 +1,334 @@
+package igor.storage.jdbc;
+
+import igor.domain.Identifiers;
+import igor.domain.JobEvent;
+import igor.domain.JobEvent.ActionTaken;
+import igor.domain.JobEvent.JobCreated;
+import igor.domain.JobEvent.JobStatusChanged;
+import igor.domain.JobEvent.LayerFinished;
+import igor.domain.JobEvent.LayerReopened;
+import igor.domain.JobEvent.LayerSkipped;
+import igor.domain.JobEvent.LayersStarted;
+import igor.domain.JobEvent.Paused;
+import igor.domain.JobEvent.TaskCompleted;
+import igor.domain.JobEvent.TaskFailed;
+import igor.domain.JobEvent.TaskKilled;
+import igor.domain.JobEvent.TaskReset;
+import igor.domain.JobEvent.TaskTimedOut;
+import igor.domain.JobEvent.TaskWithdrawn;
+import igor.domain.JobEvent.TaskSkipped;
+import igor.domain.JobEvent.TaskStarted;
+import igor.domain.JobEvent.TasksAdded;
+import igor.domain.JobEvent.TasksQueued;
+import igor.domain.JobEvent.Unpaused;
+import igor.domain.LayerPlan;
+import igor.domain.ObjectKind;
+import igor.domain.Status;
+import igor.domain.TaskPlan;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Writes events into the read model's tables, on the projection's connection and transaction. It
+ * re-derives no rule: every status is the one the event names, and revisions grow as in the job
+ * entity (igor.domain.JobEvolution), so the etags here are the entity's.
+ */
+final class ReadModelWriter {
+  private static final String[] COUNT_COLUMNS = countColumns();
+
+  private final Connection c;
+  /** Per object id (layer or job), how its task counts change in this transaction. */
+  private final Map<String, int[]> layerDeltas = new HashMap<>();
+
+  private final Map<String, int[]> jobDeltas = new HashMap<>();
+
+  ReadModelWriter(Connection connection) {
+    this.c = connection;
+  }
+
+  /** Applies the events in order; {@link #finish()} then writes the changed counts. */
+  void apply(JobEvent event) throws SQLException {
+    if (event instanceof JobCreated e) {
+      created(e);
+    } else if (event instanceof TasksAdded e) {
+      added(e);
+    } else if (event instanceof LayersStarted e) {
+      for (String layerId : e.layerIds()) {
+        layerStatus(layerId, Status.RUNNING, e.at());
+      }
+    } else if (event instanceof TasksQueued e) {
+      changeTasks(e.taskIds(), Status.QUEUED, e.at(), true, null, false, null);
+    } else if (event instanceof TaskStarted e) {
+      changeTask(e.taskId(), Status.RUNNING, e.at(), null, false, null);
+    } else if (event instanceof TaskCompleted e) {
+      changeTask(e.taskId(), Status.COMPLETED, e.at(), e.message(), true, e.result());
+    } else if (event instanceof TaskFailed e) {
+      Status to = e.retryAt() > 0 ? Status.PENDING : Status.ERRORED;
+      changeTask(e.taskId(), to, e.at(), e.message(), false, null);
+    } else if (event instanceof TaskSkipped e) {
+      changeTask(e.taskId(), Status.SKIPPED, e.at(), e.message(), false, null);
+    } else if (event instanceof TaskKilled e) {
+      changeTask(e.taskId(), Status.ERRORED, e.at(), "killed", false, null);
+    } else if (event instanceof TaskReset e) {
+      changeTask(e.taskId(), Status.PENDING, e.at(), "", true, null);
+    } else if (event instanceof TaskTimedOut e) {
+      Status to = e.retryAt() > 0 ? Status.PENDING : Status.ERRORED;
+      changeTask(e.taskId(), to, e.at(), "timed out", false, null);
+    } else if (event instanceof TaskWithdrawn e) {
+      changeTask(e.taskId(), Status.PENDING, e.at(), e.reason(), false, null);
+    } else if (event instanceof LayerFinished e) {
+      layerStatus(e.layerId(), e.status(), e.at());
+    } else if (event instanceof LayerSkipped e) {
+      layerStatus(e.layerId(), Status.SKIPPED, e.at());
+    } else if (event instanceof LayerReopened e) {
+      layerStatus(e.layerId(), Status.RUNNING, e.at());
+    } else if (event instanceof JobStatusChanged e) {
+      update(
+          "UPDATE igor_jobs SET status = ?, updated_at = ?, revision = revision + 1 WHERE id = ?",
+          e.status().name(),
+          seconds(e.at()),
+          uuid(e.jobId()));
+    } else if (event instanceof Paused e) {
+      paused(e.targetKind(), e.targetId(), e.pausedAt(), e.at());
+    } else if (event instanceof Unpaused e) {
+      paused(e.targetKind(), e.targetId(), 0, e.at());
+    } else if (event instanceof ActionTaken) {
+      // The audit trail only: its effects come as their own events.
+    } else {
+      throw new IllegalArgumentException("unknown event " + event.getClass().getName());
+    }
+  }
+
+  /** Writes the task counts changed by the events applied. */
+  void finish() throws SQLException {
+    flushCounts("igor_layers", layerDeltas);
+    flushCounts("igor_jobs", jobDeltas);
+    layerDeltas.clear();
+    jobDeltas.clear();
+  }
+
+  private void created(JobCreated e) throws SQLException {
+    long at = seconds(e.at());
+    update(
+        "INSERT INTO igor_jobs (id, revision, status, name, paused_at, created_at, updated_at) "
+            + "VALUES (?, 0, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+        uuid(e.jobId()),
+        Status.RUNNING.name(),
+        e.name(),
+        e.pausedAt(),
+        at,
+        at);
+    String sql =
+        "INSERT INTO igor_layers (id, job_id, revision, status, name, priority, paused_at,"
+            + " created_at, updated_at) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (id) DO NOTHING";
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      for (LayerPlan l : e.layers()) {
+        s.setObject(1, uuid(l.layerId()));
+        s.setObject(2, uuid(e.jobId()));
+        s.setString(3, Status.PENDING.name());
+        s.setString(4, l.name());
+        s.setInt(5, l.priority());
+        s.setLong(6, l.pausedAt());
+        s.setLong(7, at);
+        s.setLong(8, at);
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
+  }
+
+  private void added(TasksAdded e) throws SQLException {
+    long at = seconds(e.at());
+    String sql =
+        "INSERT INTO igor_tasks (id, job_id, layer_id, revision, status, name, type, args,"
+            + " paused_at, retries, timeout_seconds, attempts, message, result, queue_task_id,"
+            + " created_at, updated_at)"
+            + " VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, 0, '', NULL, '', ?, ?)"
+            + " ON CONFLICT (id) DO NOTHING";
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      for (TaskPlan t : e.tasks()) {
+        s.setObject(1, uuid(t.taskId()));
+        s.setObject(2, uuid(e.jobId()));
+        s.setObject(3, uuid(t.layerId()));
+        s.setString(4, Status.PENDING.name());
+        s.setString(5, t.name());
+        s.setString(6, t.type());
+        s.setBytes(7, t.args());
+        s.setLong(8, t.pausedAt());
+        s.setInt(9, t.retries());
+        s.setInt(10, t.timeoutSeconds());
+        s.setLong(11, at);
+        s.setLong(12, at);
+        s.addBatch();
+      }
+      int[] inserted = s.executeBatch();
+      for (int i = 0; i < inserted.length; i++) {
+        if (inserted[i] != 0) {
+          count(e.jobId(), e.tasks().get(i).layerId(), null, Status.PENDING);
+        }
+      }
+    }
+  }
+
+  private void changeTask(
+      String taskId, Status to, long at, String message, boolean setResult, byte[] result)
+      throws SQLException {
+    changeTasks(List.of(taskId), to, at, false, message, setResult, result);
+  }
+
+  /**
+   * Moves tasks to a status: one more revision each, a new attempt when queued, and the message or
+   * result when the event carries one (null message: unchanged).
+   */
+  private void changeTasks(
+      List<String> taskIds,
+      Status to,
+      long at,
+      boolean newAttempt,
+      String message,
+      boolean setResult,
+      byte[] result)
+      throws SQLException {
+    record Current(String id, String jobId, String layerId, Status status, int attempts) {}
+    List<Current> current = new ArrayList<>(taskIds.size());
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT id, job_id, layer_id, status, attempts FROM igor_tasks"
+                + " WHERE id = ANY (?) FOR UPDATE")) {
+      s.setArray(1, c.createArrayOf("uuid", taskIds.stream().map(UUID::fromString).toArray()));
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          current.add(
+              new Current(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getString(3),
+                  Status.valueOf(rs.getString(4)),
+                  rs.getInt(5)));
+        }
+      }
+    }
+    String sql =
+        "UPDATE igor_tasks SET status = ?, attempts = ?, queue_task_id = ?, updated_at = ?,"
+            + " revision = revision + 1,"
+            + " message = CASE WHEN ? THEN ? ELSE message END,"
+            + " result = CASE WHEN ? THEN ? ELSE result END"
+            + " WHERE id = ?";
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      for (Current t : current) {
+        int attempts = newAttempt ? t.attempts() + 1 : t.attempts();
+        boolean inFlight = to == Status.QUEUED || to == Status.RUNNING;
+        s.setString(1, to.name());
+        s.setInt(2, attempts);
+        s.setString(3, inFlight ? Identifiers.deliveryId(t.id(), attempts) : "");
+        s.setLong(4, seconds(at));
+        s.setBoolean(5, message != null);
+        s.setString(6, message == null ? "" : message);
+        s.setBoolean(7, setResult);
+        s.setBytes(8, result);
+        s.setObject(9, uuid(t.id()));
+        s.addBatch();
+        count(t.jobId(), t.layerId(), t.status(), to);
+      }
+      s.executeBatch();
+    }
+  }
+
+  private void layerStatus(String layerId, Status to, long at) throws SQLException {
+    update(
+        "UPDATE igor_layers SET status = ?, updated_at = ?, revision = revision + 1 WHERE id = ?",
+        to.name(),
+        seconds(at),
+        uuid(layerId));
+  }
+
+  private void paused(ObjectKind kind, String id, long pausedAt, long at) throws SQLException {
+    String table =
+        switch (kind) {
+          case JOB -> "igor_jobs";
+          case LAYER -> "igor_layers";
+          case TASK -> "igor_tasks";
+        };
+    update(
+        "UPDATE "
+            + table
+            + " SET paused_at = ?, updated_at = ?, revision = revision + 1 WHERE id = ?",
+        pausedAt,
+        seconds(at),
+        uuid(id));
+  }
+
+  private void count(String jobId, String layerId, Status from, Status to) {
+    if (from == to) {
+      return;
+    }
+    int[] layer = layerDeltas.computeIfAbsent(layerId, k -> new int[COUNT_COLUMNS.length]);
+    int[] job = jobDeltas.computeIfAbsent(jobId, k -> new int[COUNT_COLUMNS.length]);
+    if (from != null) {
+      layer[from.ordinal()]--;
+      job[from.ordinal()]--;
+    }
+    layer[to.ordinal()]++;
+    job[to.ordinal()]++;
+  }
+
+  private void flushCounts(String table, Map<String, int[]> deltas) throws SQLException {
+    if (deltas.isEmpty()) {
+      return;
+    }
+    StringBuilder sql = new StringBuilder("UPDATE ").append(table).append(" SET ");
+    for (int i = 0; i < COUNT_COLUMNS.length; i++) {
+      sql.append(i == 0 ? "" : ", ")
+          .append(COUNT_COLUMNS[i])
+          .append(" = ")
+          .append(COUNT_COLUMNS[i])
+          .append(" + ?");
+    }
+    sql.append(" WHERE id = ?");
+    try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+      for (Map.Entry<String, int[]> d : deltas.entrySet()) {
+        for (int i = 0; i < COUNT_COLUMNS.length; i++) {
+          s.setInt(i + 1, d.getValue()[i]);
+        }
+        s.setObject(COUNT_COLUMNS.length + 1, uuid(d.getKey()));
+        s.addBatch();
+      }
+      s.executeBatch();
+    }
+  }
+
+  private void update(String sql, Object... params) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        s.setObject(i + 1, params[i]);
+      }
+      s.executeUpdate();
+    }
+  }
+
+  /** The count column of each status, in the order of {@link Status}. */
+  static String[] countColumns() {
+    Status[] all = Status.values();
+    String[] columns = new String[all.length];
+    for (Status s : all) {
+      columns[s.ordinal()] = "count_" + s.name().toLowerCase(java.util.Locale.ROOT);
+    }
+    return columns;
+  }
+
+  private static UUID uuid(String id) {
+    return UUID.fromString(id);
+  }
+
+  private static long seconds(long millis) {
+    return millis / 1000;
+  }
+}
