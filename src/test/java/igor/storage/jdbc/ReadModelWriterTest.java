@@ -149,6 +149,55 @@ class ReadModelWriterTest {
     assertThat(jobRow().counts()).isEqualTo(reopened.counts());
   }
 
+  @Test
+  void steeringAndWorkerEventsGiveTheEntitysEtagsStatusesAndMessages() throws Exception {
+    List<JobEvent> events =
+        List.of(
+            created(),
+            added(),
+            new JobEvent.LayersStarted(job, List.of(layer), 3_000),
+            new JobEvent.TasksQueued(job, List.of(task, other), 3_000),
+            new JobEvent.TaskStarted(job, task, 1, "w", 3_500),
+            new JobEvent.ActionTaken(job, Action.RETRY, ObjectKind.TASK, task, "ops", 4_000),
+            new JobEvent.TaskKilled(job, task, 1, 4_000),
+            new JobEvent.TaskReset(job, task, 4_000),
+            new JobEvent.TasksQueued(job, List.of(task), 4_000),
+            new JobEvent.Paused(job, ObjectKind.TASK, other, 5, 5_000),
+            new JobEvent.TaskWithdrawn(job, other, 1, "paused while queued", 5_000),
+            new JobEvent.Unpaused(job, ObjectKind.TASK, other, 6_000),
+            new JobEvent.TasksQueued(job, List.of(other), 6_000),
+            new JobEvent.TaskStarted(job, other, 2, "w", 6_500),
+            new JobEvent.TaskTimedOut(job, other, 2, 0, 7_000),
+            new JobEvent.TaskStarted(job, task, 2, "w", 7_000),
+            new JobEvent.TaskCompleted(job, task, 2, null, "", 8_000),
+            new JobEvent.LayerFinished(job, layer, Status.ERRORED, 8_000),
+            new JobEvent.JobStatusChanged(job, Status.ERRORED, 8_000),
+            new JobEvent.Paused(job, ObjectKind.LAYER, next, 9, 9_000),
+            new JobEvent.Paused(job, ObjectKind.JOB, job, 9, 9_000));
+    write(events);
+    Job entity = Job.empty();
+    events.forEach(entity::apply);
+
+    for (String id : List.of(task, other)) {
+      var expected = entity.findTask(id).snapshot();
+      ReadModel.TaskRow row = task(id);
+      assertThat(Identifiers.etag(id, row.revision())).as("etag of " + id).isEqualTo(expected.etag());
+      assertThat(row.status()).isEqualTo(expected.status());
+      assertThat(row.message()).isEqualTo(expected.message());
+      assertThat(row.attempts()).isEqualTo(expected.attempts());
+      assertThat(row.queueTaskId()).isEqualTo(expected.queueTaskId());
+    }
+    assertThat(task(other).message()).isEqualTo("timed out");
+    for (String id : List.of(layer, next)) {
+      var expected = entity.findLayer(id).snapshot();
+      assertThat(Identifiers.etag(id, layer(id).revision())).isEqualTo(expected.etag());
+      assertThat(layer(id).status()).isEqualTo(expected.status());
+      assertThat(layer(id).pausedAt()).isEqualTo(expected.pausedAt());
+    }
+    assertThat(Identifiers.etag(job, jobRow().revision())).isEqualTo(entity.snapshot().etag());
+    assertThat(jobRow().pausedAt()).isEqualTo(9);
+  }
+
   private JobEvent created() {
     return new JobEvent.JobCreated(
         job,
