@@ -20,6 +20,16 @@ public final class Journal {
   /** One journaled event: its type (simple name) and its JSON. */
   public record Entry(String type, JsonNode json) {}
 
+  /** Payloads over 32 KiB are gzip-compressed by Pekko's Jackson serializer. */
+  private static String text(byte[] payload) throws IOException {
+    if (payload.length > 2 && (payload[0] & 0xff) == 0x1f && (payload[1] & 0xff) == 0x8b) {
+      try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(payload))) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    }
+    return new String(payload, StandardCharsets.UTF_8);
+  }
+
   public static List<Entry> events(TestDatabase db, String jobId) {
     String sql =
         "SELECT event_ser_manifest, event_payload FROM event_journal "
@@ -32,9 +42,7 @@ public final class Journal {
         while (rs.next()) {
           String manifest = rs.getString(1);
           String type = manifest.substring(manifest.lastIndexOf('$') + 1);
-          entries.add(
-              new Entry(
-                  type, JSON.readTree(new String(rs.getBytes(2), StandardCharsets.UTF_8))));
+          entries.add(new Entry(type, JSON.readTree(text(rs.getBytes(2)))));
         }
       }
       return entries;
