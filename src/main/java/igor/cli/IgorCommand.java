@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
       ServerCommand.class,
       WorkerCommand.class,
       DevCommand.class,
-      MigrateCommand.class
+      MigrateCommand.class,
+      BenchCommand.class
     })
 public final class IgorCommand implements Runnable {
 

@@ -25,6 +25,8 @@ public final class Job extends JobState {
   private final List<String> taskOrder = new ArrayList<>();
   private final NavigableMap<Integer, List<String>> groups = new TreeMap<>();
   private final List<AuditEntry> audit = new ArrayList<>();
+  /** Whether any task has a time-out: when none has, no deadline needs looking for. */
+  private boolean anyTimeout;
 
   public static Job empty() {
     return new Job();
@@ -63,8 +65,20 @@ public final class Job extends JobState {
     return tasks.size();
   }
 
+  /** How many tasks are in this status (from the layers' counts: no scan of the tasks). */
+  public int count(Status status) {
+    int n = 0;
+    for (Layer l : layers.values()) {
+      n += l.counts[status.ordinal()];
+    }
+    return n;
+  }
+
   /** Tasks in the hands of the queue or a worker: QUEUED or RUNNING. */
   public List<Task> tasksInFlight() {
+    if (count(Status.QUEUED) + count(Status.RUNNING) == 0) {
+      return List.of();
+    }
     List<Task> inFlight = new ArrayList<>();
     for (Task t : tasks.values()) {
       if (t.status == Status.QUEUED || t.status == Status.RUNNING) {
@@ -79,7 +93,7 @@ public final class Job extends JobState {
    * held by a pause (of the task, its layer or the job) do not count: unpausing queues them.
    */
   public long nextRetryAt() {
-    if (header.pausedAt != 0) {
+    if (header.pausedAt != 0 || count(Status.PENDING) == 0) {
       return 0;
     }
     long next = 0;
@@ -97,6 +111,9 @@ public final class Job extends JobState {
 
   /** The earliest deadline of a running attempt with a time-out, or 0 when none has one. */
   public long nextDeadline() {
+    if (count(Status.RUNNING) == 0 || !anyTimeout) {
+      return 0;
+    }
     long next = 0;
     for (Task t : tasks.values()) {
       long deadline = t.deadline();
@@ -115,6 +132,21 @@ public final class Job extends JobState {
       return Math.max(retry, deadline);
     }
     return Math.min(retry, deadline);
+  }
+
+  /** The job's status and its tasks counted by status: cheap to read for any size of job. */
+  public JobSummary summary() {
+    int[] counts = new int[Status.values().length];
+    for (Layer l : layers.values()) {
+      for (int i = 0; i < counts.length; i++) {
+        counts[i] += l.counts[i];
+      }
+    }
+    java.util.Map<Status, Integer> byStatus = new java.util.EnumMap<>(Status.class);
+    for (Status s : Status.values()) {
+      byStatus.put(s, counts[s.ordinal()]);
+    }
+    return new JobSummary(header.id, header.status, header.pausedAt, header.updatedAt, header.revision, byStatus);
   }
 
   public JobSnapshot snapshot() {
@@ -154,6 +186,7 @@ public final class Job extends JobState {
     }
     for (TaskSnapshot ts : snapshot.tasks()) {
       Task t = Task.restore(ts);
+      job.anyTimeout |= t.timeoutSeconds > 0;
       job.tasks.put(t.id, t);
       job.taskOrder.add(t.id);
       job.layers.get(t.layerId).counts[t.status.ordinal()]++;
@@ -200,6 +233,7 @@ public final class Job extends JobState {
 
   @Override
   void addTask(Task task) {
+    anyTimeout |= task.timeoutSeconds > 0;
     tasks.put(task.id, task);
     taskOrder.add(task.id);
     layers.get(task.layerId).addTask(task.id);

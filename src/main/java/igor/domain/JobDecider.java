@@ -111,6 +111,8 @@ public final class JobDecider {
   /**
    * Applies what workers reported. A report for an attempt that is not current (superseded,
    * killed, skipped, or already finished) changes nothing: the first final word on an attempt wins.
+   * Events carry Igor's time ({@code now}), not the worker's: durations and time-outs never depend
+   * on a worker's clock.
    */
   public Decision applyReports(Job job, List<WorkerReport> reports, long now) {
     if (!job.exists()) {
@@ -129,7 +131,7 @@ public final class JobDecider {
         case STARTED -> {
           if (task.status == Status.QUEUED) {
             draft.emit(
-                new TaskStarted(jobId, task.id, report.attempt(), report.worker(), report.at()));
+                new TaskStarted(jobId, task.id, report.attempt(), report.worker(), now));
           }
         }
         case COMPLETED ->
@@ -140,19 +142,19 @@ public final class JobDecider {
                     report.attempt(),
                     report.result(),
                     report.message(),
-                    report.at()));
+                    now));
         case FAILED -> {
           boolean retriesLeft = report.retryable() && task.hasRetriesLeft();
           long retryAt =
               retriesLeft ? Math.max(1, now + retryPolicy.delayAfter(task.id, report.attempt())) : 0;
           draft.emit(
               new TaskFailed(
-                  jobId, task.id, report.attempt(), report.message(), retryAt, report.at()));
+                  jobId, task.id, report.attempt(), report.message(), retryAt, now));
         }
         case SKIPPED ->
             draft.emit(
                 new TaskSkipped(
-                    jobId, task.id, report.attempt(), report.message(), report.at()));
+                    jobId, task.id, report.attempt(), report.message(), now));
         case RELEASED -> {
           draft.emit(
               new JobEvent.TaskWithdrawn(

@@ -8,6 +8,7 @@ import igor.domain.JobDecider;
 import igor.domain.JobEvent;
 import igor.domain.JobPlan;
 import igor.domain.JobSnapshot;
+import igor.domain.JobSummary;
 import igor.domain.ObjectRef;
 import igor.domain.Rejection;
 import igor.domain.Status;
@@ -77,6 +78,12 @@ public final class JobEntity
 
   /** Read the whole job. */
   public record Get(ActorRef<JobResult> replyTo) implements Command {}
+
+  /** Read the job's status and task counts only (cheap for big jobs). */
+  public record GetSummary(ActorRef<SummaryResult> replyTo) implements Command {}
+
+  /** The answer to {@link GetSummary}: the summary, or a rejection (unknown job). */
+  public record SummaryResult(JobSummary summary, Rejection rejection) implements JobMessage {}
 
   /**
    * A person's action on objects of this job (SEMANTICS.md section 3). Answers how many objects it
@@ -224,6 +231,18 @@ public final class JobEntity
         .onCommand(Create.class, this::onCreate)
         .onCommand(AddTasks.class, this::onAddTasks)
         .onCommand(Get.class, this::onGet)
+        .onCommand(
+            GetSummary.class,
+            (job, command) -> {
+              if (!job.exists()) {
+                passivate.run();
+                return Effect()
+                    .reply(
+                        command.replyTo(),
+                        new SummaryResult(null, Rejection.notFound("job not found")));
+              }
+              return Effect().reply(command.replyTo(), new SummaryResult(job.summary(), null));
+            })
         .onCommand(ApplyReports.class, this::onApplyReports)
         .onCommand(Act.class, this::onAct)
         .onCommand(Tick.class, this::onTick)

@@ -2,6 +2,7 @@ package igor.http;
 
 import igor.domain.Identifiers;
 import igor.domain.JobPlan;
+import igor.entity.JobEntity;
 import igor.entity.JobEntity.JobResult;
 import igor.service.JobService;
 import java.util.concurrent.CompletionStage;
@@ -30,7 +31,10 @@ final class JobRoutes extends AllDirectives {
                 path(PathMatchers.segment(), id -> get(() -> read(id))),
                 path(
                     PathMatchers.segment().slash("audit"),
-                    id -> get(() -> audit(id)))));
+                    id -> get(() -> audit(id))),
+                path(
+                    PathMatchers.segment().slash("status"),
+                    id -> get(() -> status(id)))));
   }
 
   private Route create(String body) {
@@ -46,6 +50,14 @@ final class JobRoutes extends AllDirectives {
   private Route audit(String id) {
     return Answers.of(
         jobs.get(jobId(id)), JobResult::rejection, r -> JobViews.audit(r.job().audit()));
+  }
+
+  /** The job's status, etag and task counts, exact and cheap whatever the job's size. */
+  private Route status(String id) {
+    return Answers.of(
+        jobs.summary(jobId(id)),
+        JobEntity.SummaryResult::rejection,
+        r -> JobViews.summary(r.summary()));
   }
 
   private static String jobId(String id) {

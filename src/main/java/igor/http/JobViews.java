@@ -84,6 +84,15 @@ final class JobViews {
     return name.charAt(0) + name.substring(1).toLowerCase(java.util.Locale.ROOT);
   }
 
+  record SummaryView(
+      String id, String etag, Status status, long pausedAt, long updatedAt, Map<Status, Integer> counts) {}
+
+  static SummaryView summary(igor.domain.JobSummary s) {
+    Map<Status, Integer> counts = zeroCounts();
+    counts.putAll(s.counts());
+    return new SummaryView(s.id(), s.etag(), s.status(), s.pausedAt(), seconds(s.updatedAt()), counts);
+  }
+
   static JobView job(JobSnapshot job) {
     Map<String, List<TaskView>> tasksByLayer = new HashMap<>();
     for (TaskSnapshot t : job.tasks()) {

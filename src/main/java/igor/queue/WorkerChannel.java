@@ -17,18 +17,22 @@ public interface WorkerChannel {
       throws InterruptedException;
 
   /**
-   * Claims the attempt for this worker. False when another delivery of the same attempt was claimed
-   * already: the caller must then drop it.
+   * Begins an attempt, all at once: claims it for this worker (for {@code claimTtl}), takes its
+   * lease (until {@code lease} from now) and sends the {@code started} report. False, with nothing
+   * done, when the attempt was claimed already or withdrawn: the caller must then drop it.
    */
-  boolean claim(TaskDelivery delivery, String worker, Duration ttl);
+  boolean begin(TaskDelivery delivery, String worker, Duration claimTtl, Duration lease, WorkerReport started);
 
   void report(WorkerReport report);
 
-  /** Takes or renews the leases of these attempts until {@code lease} from now. */
-  void holdLeases(Collection<AttemptLease> leases, Duration lease);
+  /** Renews the leases of these attempts until {@code lease} from now (only those still held). */
+  void renewLeases(Collection<AttemptLease> leases, Duration lease);
 
   /** Drops the lease of a finished attempt. */
   void dropLease(AttemptLease lease);
+
+  /** Sends an attempt's final report and drops its lease, in one round trip. */
+  void finish(WorkerReport outcome);
 
   /** Calls {@code cancelled} with the delivery id of every attempt Igor withdraws from now on. */
   void onCancel(Consumer<String> cancelled);

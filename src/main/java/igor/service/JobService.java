@@ -99,6 +99,11 @@ public final class JobService {
     return job(jobId).ask(JobEntity.Get::new, askTimeout);
   }
 
+  /** The job's status and task counts, from its entity (exact), without its tasks. */
+  public CompletionStage<JobEntity.SummaryResult> summary(String jobId) {
+    return job(jobId).ask(JobEntity.GetSummary::new, askTimeout);
+  }
+
   /**
    * Applies an action to objects of any number of jobs: each job's part is decided by its own
    * entity, all at once. Objects that are not known count as not changed. Answers how many

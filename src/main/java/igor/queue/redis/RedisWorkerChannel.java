@@ -8,11 +8,12 @@ import igor.queue.WorkerChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
 import org.redisson.api.RBlockingQueue;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.stream.StreamAddArgs;
 import org.redisson.client.codec.StringCodec;
@@ -56,11 +57,36 @@ public final class RedisWorkerChannel implements WorkerChannel {
     return deliveries;
   }
 
+  /** Claim, lease and started report in one script: a worker never holds a lease it did not claim. */
+  private static final String BEGIN =
+      "if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end\n"
+          + "redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])\n"
+          + "redis.call('XADD', KEYS[3], '*', ARGV[5], ARGV[6])\n"
+          + "return 1";
+
   @Override
-  public boolean claim(TaskDelivery delivery, String worker, Duration ttl) {
-    return redis
-        .<String>getBucket(keys.claim(delivery.deliveryId()), StringCodec.INSTANCE)
-        .setIfAbsent(worker, ttl);
+  public boolean begin(
+      TaskDelivery delivery,
+      String worker,
+      Duration claimTtl,
+      Duration lease,
+      WorkerReport started) {
+    Long begun =
+        redis
+            .getScript(StringCodec.INSTANCE)
+            .eval(
+                RScript.Mode.READ_WRITE,
+                BEGIN,
+                RScript.ReturnType.LONG,
+                List.of(keys.claim(delivery.deliveryId()), keys.leases(), keys.reports()),
+                worker,
+                String.valueOf(claimTtl.toMillis()),
+                String.valueOf(System.currentTimeMillis() + lease.toMillis()),
+                RedisKeys.leaseMember(
+                    new AttemptLease(delivery.jobId(), delivery.taskId(), delivery.attempt())),
+                RedisReportInbox.FIELD,
+                WireFormat.report(started));
+    return begun != null && begun == 1L;
   }
 
   @Override
@@ -79,20 +105,37 @@ public final class RedisWorkerChannel implements WorkerChannel {
   }
 
   @Override
-  public void holdLeases(Collection<AttemptLease> leases, Duration lease) {
+  public void renewLeases(Collection<AttemptLease> leases, Duration lease) {
     if (leases.isEmpty()) {
       return;
     }
     double expiry = System.currentTimeMillis() + lease.toMillis();
-    Map<String, Double> members = new HashMap<>();
-    leases.forEach(l -> members.put(RedisKeys.leaseMember(l), expiry));
-    redis.<String>getScoredSortedSet(keys.leases(), StringCodec.INSTANCE).addAll(members);
+    RBatch batch = redis.createBatch(BatchOptions.defaults());
+    var set = batch.<String>getScoredSortedSet(keys.leases(), StringCodec.INSTANCE);
+    for (AttemptLease l : leases) {
+      set.addIfExistsAsync(expiry, RedisKeys.leaseMember(l));
+    }
+    batch.execute();
   }
 
   @Override
   public void dropLease(AttemptLease lease) {
     redis.<String>getScoredSortedSet(keys.leases(), StringCodec.INSTANCE)
         .remove(RedisKeys.leaseMember(lease));
+  }
+
+  @Override
+  public void finish(WorkerReport outcome) {
+    RBatch batch = redis.createBatch(BatchOptions.defaults());
+    batch
+        .<String, String>getStream(keys.reports(), StringCodec.INSTANCE)
+        .addAsync(StreamAddArgs.entry(RedisReportInbox.FIELD, WireFormat.report(outcome)));
+    batch
+        .<String>getScoredSortedSet(keys.leases(), StringCodec.INSTANCE)
+        .removeAsync(
+            RedisKeys.leaseMember(
+                new AttemptLease(outcome.jobId(), outcome.taskId(), outcome.attempt())));
+    batch.execute();
   }
 
   @Override

@@ -3,6 +3,7 @@ package igor.storage.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import igor.config.IgorSettings;
+import igor.storage.StorageUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ExecutorService;
@@ -73,6 +74,35 @@ public final class JdbcStorage implements AutoCloseable {
       return c.isValid(2);
     } catch (SQLException e) {
       return false;
+    }
+  }
+
+  public JobJournal journal() {
+    return new JobJournal(dataSource);
+  }
+
+  /** Creates a database on the server of {@code url} (for the benchmark); answers its URL. */
+  public static String createDatabase(String url, String user, String password, String name) {
+    return adminStatement(url, user, password, "CREATE DATABASE " + name, name);
+  }
+
+  /** Drops a database made by {@link #createDatabase}. */
+  public static void dropDatabase(String url, String user, String password, String name) {
+    adminStatement(url, user, password, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)", name);
+  }
+
+  private static String adminStatement(
+      String url, String user, String password, String sql, String name) {
+    if (!name.matches("[a-z0-9_]+")) {
+      throw new IllegalArgumentException("database name must be [a-z0-9_]+: " + name);
+    }
+    String base = url.substring(0, url.lastIndexOf('/') + 1);
+    try (Connection c = java.sql.DriverManager.getConnection(base + "postgres", user, password);
+        java.sql.Statement s = c.createStatement()) {
+      s.execute(sql);
+      return base + name;
+    } catch (SQLException e) {
+      throw new StorageUnavailableException(sql + " failed: " + e.getMessage(), e);
     }
   }
 

@@ -105,7 +105,7 @@ public final class Worker implements AutoCloseable {
           public void heartbeat(TaskContext context) {
             Running r = inFlight.get(context.deliveryId());
             if (r != null) {
-              channel.holdLeases(List.of(r.lease()), settings.lease());
+              channel.renewLeases(List.of(r.lease()), settings.lease());
             }
           }
 
@@ -295,17 +295,16 @@ public final class Worker implements AutoCloseable {
    * duplicate delivery, or one Igor withdrew).
    */
   private TaskContext begin(TaskDelivery d) {
-    if (!channel.claim(d, settings.name(), settings.claimTtl())) {
+    WorkerReport started = report(WorkerReport.Kind.STARTED, d, "", null, true);
+    if (!channel.begin(d, settings.name(), settings.claimTtl(), settings.lease(), started)) {
       log.debug("delivery dropped: claimed or withdrawn taskId={} attempt={}", d.taskId(), d.attempt());
       return null;
     }
     AttemptLease lease = new AttemptLease(d.jobId(), d.taskId(), d.attempt());
-    channel.holdLeases(List.of(lease), settings.lease());
     TaskContext context =
         new TaskContext(d.jobId(), d.layerId(), d.taskId(), d.attempt(), d.type(), d.args(),
             d.deliveryId(), services);
     inFlight.put(d.deliveryId(), new Running(context, lease, Thread.currentThread()));
-    channel.report(report(WorkerReport.Kind.STARTED, d, "", null, true));
     return context;
   }
 
@@ -324,18 +323,18 @@ public final class Worker implements AutoCloseable {
 
   private void finish(TaskDelivery d, TaskContext context, WorkerReport outcome) {
     Thread.interrupted();
+    inFlight.remove(d.deliveryId());
     if (context.isCancelled() && !releasing) {
       log.info("attempt stopped as Igor asked taskId={} attempt={}", d.taskId(), d.attempt());
     }
-    channel.report(outcome);
-    channel.dropLease(new AttemptLease(d.jobId(), d.taskId(), d.attempt()));
+    channel.finish(outcome);
     log.debug("attempt done taskId={} attempt={} outcome={}", d.taskId(), d.attempt(), outcome.kind());
   }
 
   private void renewLeases() {
     try {
       List<AttemptLease> leases = inFlight.values().stream().map(Running::lease).toList();
-      channel.holdLeases(leases, settings.lease());
+      channel.renewLeases(leases, settings.lease());
     } catch (RuntimeException e) {
       log.warn("leases could not be renewed problem={}", e.toString());
     }
@@ -378,6 +377,7 @@ public final class Worker implements AutoCloseable {
         inFlight.keySet().forEach(this::cancel);
         if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
           pool.shutdownNow();
+          releaseStuck();
         }
       }
       for (Thread poller : pollers) {
@@ -389,6 +389,22 @@ public final class Worker implements AutoCloseable {
       heartbeats.shutdownNow();
       closeOwned();
     }
+  }
+
+  /** Handlers that ignored cancel and interrupt: their attempts are given back all the same. */
+  private void releaseStuck() {
+    for (Running r : inFlight.values()) {
+      AttemptLease l = r.lease();
+      try {
+        channel.report(
+            new WorkerReport(WorkerReport.Kind.RELEASED, l.jobId(), l.taskId(), l.attempt(),
+                settings.name(), "worker stopped", null, true, System.currentTimeMillis()));
+        channel.dropLease(l);
+      } catch (RuntimeException e) {
+        log.warn("attempt could not be given back taskId={} problem={}", l.taskId(), e.toString());
+      }
+    }
+    inFlight.clear();
   }
 
   private void closeOwned() {

@@ -1,0 +1,68 @@
+package igor.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/** The few HTTP calls the benchmark makes, timed by the caller. */
+final class BenchClient {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String base;
+
+  BenchClient(String base) {
+    this.base = base.replaceAll("/+$", "");
+  }
+
+  JsonNode post(String path, String body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  JsonNode patch(String path, String body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  JsonNode get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  }
+
+  /** Waits for the job to reach a final status; answers it. */
+  String awaitFinal(String jobId, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      String status = get("/api/v1/jobs/" + jobId + "/status").path("status").asText("");
+      if (status.equals("COMPLETED") || status.equals("ERRORED") || status.equals("SKIPPED")) {
+        return status;
+      }
+      Thread.sleep(20);
+    }
+    throw new IllegalStateException("job " + jobId + " did not finish within " + timeout);
+  }
+
+  private JsonNode send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> r =
+          http.send(request.timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException(
+            request.build().uri() + " answered " + r.statusCode() + ": " + r.body());
+      }
+      return JSON.readTree(r.body());
+    } catch (IOException e) {
+      throw new IllegalStateException("Igor at " + base + " did not answer: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package igor.cli;
+
+import igor.bench.Benchmark;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measure Igor (docs/BENCHMARKS.md): starts a node with a noop worker on a database and Redis",
+      "key prefix of its own, on the PostgreSQL and Redis configured (IGOR_DATABASE_URL,",
+      "IGOR_REDIS_URL), runs every scenario and prints the medians. Drops its database after."
+    })
+final class BenchCommand implements Callable<Integer> {
+
+  @Option(names = "--runs", defaultValue = "3", description = "Runs per scenario (default 3).")
+  int runs;
+
+  @Option(
+      names = "--no-memory",
+      description = "Leave out the 100,000-task memory and recovery scenario.")
+  boolean noMemory;
+
+  @Override
+  public Integer call() throws Exception {
+    new Benchmark(System.out, runs).run(!noMemory);
+    return 0;
+  }
+}

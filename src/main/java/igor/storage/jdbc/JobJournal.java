@@ -1,0 +1,63 @@
+package igor.storage.jdbc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import igor.storage.StorageUnavailableException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import javax.sql.DataSource;
+
+/**
+ * Reads a job's events straight from the journal table as JSON, in order: for the benchmark's
+ * timings and for people debugging a job. Not on any request path.
+ */
+public final class JobJournal {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final DataSource dataSource;
+
+  JobJournal(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** One journaled event: its type (the simple name of its class) and its JSON. */
+  public record Entry(String type, JsonNode json) {}
+
+  public List<Entry> events(String jobId) {
+    String sql =
+        "SELECT event_ser_manifest, event_payload FROM event_journal"
+            + " WHERE persistence_id = ? ORDER BY sequence_number";
+    List<Entry> entries = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, "Job|" + jobId);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          String manifest = rs.getString(1);
+          entries.add(
+              new Entry(manifest.substring(manifest.lastIndexOf('$') + 1), JSON.readTree(text(rs.getBytes(2)))));
+        }
+      }
+      return entries;
+    } catch (SQLException | IOException e) {
+      throw new StorageUnavailableException("the journal could not be read", e);
+    }
+  }
+
+  /** Payloads over 32 KiB are gzip-compressed by Pekko's Jackson serializer. */
+  private static String text(byte[] payload) throws IOException {
+    if (payload.length > 2 && (payload[0] & 0xff) == 0x1f && (payload[1] & 0xff) == 0x8b) {
+      try (var in = new GZIPInputStream(new ByteArrayInputStream(payload))) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
+    }
+    return new String(payload, StandardCharsets.UTF_8);
+  }
+}
