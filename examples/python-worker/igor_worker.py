@@ -1,0 +1,549 @@
+#!/usr/bin/env python3
+"""An Igor worker in Python, written only against docs/worker-protocol.md (wire format 1).
+
+Library:
+
+    from igor_worker import Worker, TaskFailed
+
+    worker = Worker("redis://127.0.0.1:6379", key_prefix="igor", concurrency=4)
+
+    @worker.handler("resize")
+    def resize(task):
+        if task.cancelled:          # Igor withdrew the attempt (kill, skip, time-out) or we stop
+            return None
+        return b"thumb-640.png"     # bytes or str: the task's result
+
+    worker.run()                    # until SIGTERM/SIGINT or worker.stop()
+
+Command line (built-in example types py_upper, py_fail, py_sleep):
+
+    IGOR_REDIS_URL=redis://127.0.0.1:6379 IGOR_REDIS_KEY_PREFIX=igor \\
+        /usr/bin/python3 igor_worker.py --types py_upper,py_fail
+
+Needs Python 3.8+ and the `redis` package (Debian: python3-redis).
+"""
+
+import argparse
+import base64
+import json
+import logging
+import os
+import random
+import re
+import signal
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+
+import redis
+
+WIRE_VERSION = 1
+log = logging.getLogger("igor.worker")
+
+
+class TaskFailed(Exception):
+    """Raise from a handler to fail the attempt; retryable=False ends the task ERRORED at once."""
+
+    def __init__(self, message, retryable=True):
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class SkipTask(Exception):
+    """Raise from a handler to end the task SKIPPED (it counts as done for its layer)."""
+
+
+class Task:
+    """One attempt of a task, as a handler sees it."""
+
+    def __init__(self, delivery, worker):
+        self.job_id = delivery["job_id"]
+        self.layer_id = delivery["layer_id"]
+        self.task_id = delivery["task_id"]
+        self.attempt = delivery["attempt"]
+        self.delivery_id = delivery["delivery_id"]
+        self.type = delivery["type"]
+        self.args = base64.b64decode(delivery.get("args") or "")
+        self._cancelled = threading.Event()
+        self._withdrawn = False  # cancelled by Igor, not by a stopping worker
+        self._worker = worker
+
+    @property
+    def text(self):
+        """The args as UTF-8 text."""
+        return self.args.decode("utf-8")
+
+    @property
+    def cancelled(self):
+        """True once Igor withdrew this attempt (kill, skip, time-out) or the worker is stopping."""
+        return self._cancelled.is_set()
+
+    def wait(self, seconds):
+        """Sleeps up to `seconds`; returns True (early) when the attempt is cancelled."""
+        return self._cancelled.wait(seconds)
+
+    def add_tasks(self, layer_id, tasks):
+        """Adds tasks to a layer of this job that has not started (or runs paused) through the HTTP
+        API (POST /api/v1/tasks). Each task is a dict: type, and optionally args (bytes or str),
+        name, retries, timeout. Returns the new task ids; raises TaskFailed when Igor refuses."""
+        return self._worker.add_tasks(layer_id, tasks)
+
+    @property
+    def lease_member(self):
+        return "%s|%s|%d" % (self.job_id, self.task_id, self.attempt)
+
+
+class Worker:
+    """Takes attempts of its types from Igor's Redis queues and runs their handlers in threads."""
+
+    def __init__(
+        self,
+        redis_url="redis://127.0.0.1:6379",
+        key_prefix="igor",
+        password=None,
+        name=None,
+        concurrency=4,
+        lease_seconds=30.0,
+        claim_ttl_seconds=3600,
+        poll_wait_seconds=1.0,
+        shutdown_grace_seconds=10.0,
+        api_url="http://127.0.0.1:8100",
+    ):
+        self.redis = redis.Redis.from_url(
+            redis_url,
+            password=password or None,
+            decode_responses=True,
+            socket_keepalive=True,
+            health_check_interval=30,
+        )
+        self.prefix = key_prefix
+        self.name = name or "%s/%d/%04x" % (socket.gethostname(), os.getpid(), random.getrandbits(16))
+        self.concurrency = max(1, int(concurrency))
+        self.lease_ms = int(lease_seconds * 1000)
+        self.claim_ttl_ms = int(claim_ttl_seconds * 1000)
+        self.poll_wait = poll_wait_seconds
+        self.shutdown_grace = shutdown_grace_seconds
+        self.api_url = api_url.rstrip("/")
+        self.handlers = {}
+        self._slots = threading.Semaphore(self.concurrency)
+        self._in_flight = {}  # delivery_id -> Task, until its final report is sent
+        self._lock = threading.Lock()
+        self._running = threading.Event()
+        self._releasing = False
+        self._subscribed = threading.Event()
+        self._threads = []
+
+    # --- keys (docs/worker-protocol.md, "Keys") ---------------------------------------------------
+
+    def _key(self, *parts):
+        return ":".join((self.prefix,) + parts)
+
+    # --- registration ----------------------------------------------------------------------------
+
+    def register(self, task_type, fn):
+        """Runs fn(task) for attempts of this type. fn returns the result (bytes, str or None)."""
+        self.handlers[task_type] = fn
+        return fn
+
+    def handler(self, task_type):
+        """Decorator form of register."""
+        return lambda fn: self.register(task_type, fn)
+
+    # --- running ---------------------------------------------------------------------------------
+
+    def run(self):
+        """Takes and runs work until stop() (or SIGTERM/SIGINT when run from the main thread)."""
+        if not self.handlers:
+            raise ValueError("a worker needs at least one handler")
+        self._running.set()
+        self._start_thread("igor-cancel", self._listen_for_cancellations)
+        self._start_thread("igor-heartbeat", self._renew_leases)
+        if not self._subscribed.wait(10):
+            log.warning("not subscribed to the cancel channel yet; taking work anyway")
+        log.info(
+            "worker started name=%s types=%s concurrency=%d prefix=%s",
+            self.name, ",".join(self.handlers), self.concurrency, self.prefix,
+        )
+        try:
+            self._take_work()
+        finally:
+            self._shut_down()
+
+    def stop(self):
+        """Stops taking work; run() then waits for running handlers (or releases them) and returns."""
+        self._running.clear()
+
+    def _start_thread(self, name, target, *args):
+        t = threading.Thread(target=target, args=args, name=name, daemon=True)
+        t.start()
+        self._threads.append(t)
+        return t
+
+    def _take_work(self):
+        queues = [self._key("queue", t) for t in self.handlers]
+        while self._running.is_set():
+            if not self._slots.acquire(timeout=self.poll_wait):
+                continue
+            free = 1
+            while free < self.concurrency and self._slots.acquire(blocking=False):
+                free += 1
+            try:
+                messages = self._pop(queues, free)
+            except redis.RedisError as e:
+                log.warning("taking work failed, trying again: %s", e)
+                self._release_slots(free)
+                time.sleep(1)
+                continue
+            tasks = self._claim(messages)
+            self._release_slots(free - len(tasks))
+            for task in tasks:
+                self._start_thread("igor-task-" + task.task_id[:8], self._run_task, task)
+
+    def _release_slots(self, n):
+        for _ in range(n):
+            self._slots.release()
+
+    def _pop(self, queues, count):
+        """BLPOP one delivery over all our queues, then LPOP up to count-1 more from that queue."""
+        answer = self.redis.blpop(queues, timeout=self.poll_wait)
+        if answer is None:
+            return []
+        queue, first = answer
+        messages = [first]
+        if count > 1:
+            messages.extend(self.redis.lpop(queue, count - 1) or [])
+        return messages
+
+    def _claim(self, messages):
+        """Claims each delivery (dropping the ones claimed already or withdrawn), then takes the
+        lease and reports `started` for each claimed one, before any handler runs."""
+        deliveries = []
+        for message in messages:
+            delivery = parse_delivery(message)
+            if delivery is None:
+                log.warning("dropped malformed delivery: %.200s", message)
+            else:
+                deliveries.append(delivery)
+        if not deliveries:
+            return []
+        try:
+            with self.redis.pipeline(transaction=False) as p:
+                for d in deliveries:
+                    p.set(self._key("claim", d["delivery_id"]), self.name, nx=True, px=self.claim_ttl_ms)
+                claimed = p.execute()
+        except redis.RedisError as e:
+            # We hold these deliveries and nobody else can see them: their tasks stay QUEUED.
+            log.error("claiming failed; %d deliveries dropped: %s", len(deliveries), e)
+            return []
+        tasks = []
+        for d, ok in zip(deliveries, claimed):
+            if ok:
+                tasks.append(Task(d, self))
+            else:
+                log.debug("delivery dropped: claimed already or withdrawn task=%s attempt=%d",
+                          d["task_id"], d["attempt"])
+        if not tasks:
+            return []
+        expiry = now_ms() + self.lease_ms
+        with self._lock:
+            for t in tasks:
+                self._in_flight[t.delivery_id] = t
+
+        def lease_and_start(p):
+            for t in tasks:
+                p.zadd(self._key("leases"), {t.lease_member: expiry})
+                p.xadd(self._key("reports"), {"report": self._report("started", t)})
+
+        self._send("lease and start", lease_and_start)
+        return tasks
+
+    def _run_task(self, task):
+        try:
+            self._finish(task, *self._outcome(task))
+        finally:
+            self._slots.release()
+
+    def _outcome(self, task):
+        """Runs the handler: (kind, message, result, retryable) of its final report."""
+        try:
+            fn = self.handlers.get(task.type)
+            if fn is None:
+                raise TaskFailed("no handler for type %r" % task.type, retryable=False)
+            result = fn(task)
+            if isinstance(result, str):
+                result = result.encode("utf-8")
+            return "completed", "", result, True
+        except Exception as e:
+            if self._releasing and task.cancelled and not task._withdrawn:
+                return "released", "worker stopped", None, True  # it stopped because we stop
+            if isinstance(e, SkipTask):
+                return "skipped", str(e), None, True
+            if isinstance(e, TaskFailed):
+                return "failed", message_of(e), None, e.retryable
+            # a handler's bug fails its attempt, not the worker
+            log.exception("handler failed task=%s attempt=%d", task.task_id, task.attempt)
+            return "failed", message_of(e), None, True
+
+    def _finish(self, task, kind, message="", result=None, retryable=True):
+        """Sends the one final report of an attempt and drops its lease, in one transaction."""
+        with self._lock:
+            if self._in_flight.pop(task.delivery_id, None) is None:
+                return  # released already by a stopping worker
+        report = self._report(kind, task, message, result, retryable)
+        self._send(
+            kind,
+            lambda p: (p.xadd(self._key("reports"), {"report": report}),
+                       p.zrem(self._key("leases"), task.lease_member)),
+            transaction=True,
+        )
+        log.info("attempt done task=%s attempt=%d kind=%s%s", task.task_id, task.attempt, kind,
+                 " (withdrawn: Igor ignores it)" if task._withdrawn else "")
+
+    def _report(self, kind, task, message="", result=None, retryable=True):
+        report = {
+            "v": WIRE_VERSION,
+            "kind": kind,
+            "job_id": task.job_id,
+            "task_id": task.task_id,
+            "attempt": task.attempt,
+            "worker": self.name,
+            "message": message,
+            "retryable": retryable,
+            "at": now_ms(),
+        }
+        if result is not None:
+            report["result"] = base64.b64encode(result).decode("ascii")
+        return json.dumps(report, separators=(",", ":"))
+
+    def _send(self, what, commands, transaction=False, tries=5):
+        """Runs commands in a pipeline, trying again a few times while Redis does not answer. When
+        it never answers, the attempt's lease runs out and Igor fails it with "lost worker"."""
+        for n in range(1, tries + 1):
+            try:
+                with self.redis.pipeline(transaction=transaction) as p:
+                    commands(p)
+                    p.execute()
+                return True
+            except redis.RedisError as e:
+                log.warning("%s: Redis did not answer (try %d of %d): %s", what, n, tries, e)
+                time.sleep(min(2 ** n, 10) * 0.25)
+        log.error("%s: given up", what)
+        return False
+
+    # --- leases ----------------------------------------------------------------------------------
+
+    def _renew_leases(self):
+        """Every third of the lease, pushes every in-flight lease's expiry forward. XX: a lease that
+        is gone (finished, or failed by Igor as lost) is not brought back."""
+        every = max(0.1, self.lease_ms / 3000.0)
+        while True:
+            time.sleep(every)
+            with self._lock:
+                members = [t.lease_member for t in self._in_flight.values()]
+            if not members:
+                continue
+            expiry = now_ms() + self.lease_ms
+            try:
+                self.redis.zadd(self._key("leases"), {m: expiry for m in members}, xx=True)
+            except redis.RedisError as e:
+                log.warning("leases could not be renewed: %s", e)
+
+    # --- cancellation ----------------------------------------------------------------------------
+
+    def _listen_for_cancellations(self):
+        channel = self._key("cancel")
+        while True:
+            pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+            try:
+                pubsub.subscribe(channel)
+                while True:
+                    message = pubsub.get_message(timeout=1.0)
+                    if pubsub.subscribed:
+                        self._subscribed.set()
+                    if message and message.get("type") == "message":
+                        self._cancel(message["data"])
+            except redis.RedisError as e:
+                log.warning("cancel channel lost, subscribing again: %s", e)
+                time.sleep(1)
+            finally:
+                try:
+                    pubsub.close()
+                except redis.RedisError:
+                    pass
+
+    def _cancel(self, data):
+        try:
+            ids = json.loads(data)["delivery_ids"]
+        except (ValueError, KeyError, TypeError):
+            log.warning("dropped malformed cancellation: %.200s", data)
+            return
+        with self._lock:
+            tasks = [self._in_flight[i] for i in ids if i in self._in_flight]
+        for t in tasks:
+            log.info("Igor withdrew the attempt task=%s attempt=%d", t.task_id, t.attempt)
+            t._withdrawn = True
+            t._cancelled.set()
+
+    # --- stopping --------------------------------------------------------------------------------
+
+    def _shut_down(self):
+        """Lets running handlers finish for the grace time, then tells them to stop and gives the
+        attempts still running back to Igor (`released`): they run again elsewhere, at once."""
+        self._wait_for_handlers(self.shutdown_grace)
+        with self._lock:
+            self._releasing = True
+            left = list(self._in_flight.values())
+        for t in left:
+            t._cancelled.set()
+        self._wait_for_handlers(5.0)  # a handler that polls `cancelled` releases its attempt now
+        with self._lock:
+            left = list(self._in_flight.values())
+            self._in_flight.clear()
+        for t in left:
+            report = self._report("released", t, "worker stopped")
+            self._send(
+                "release",
+                lambda p, t=t, report=report: (
+                    p.xadd(self._key("reports"), {"report": report}),
+                    p.zrem(self._key("leases"), t.lease_member)),
+                transaction=True,
+            )
+            log.info("attempt given back task=%s attempt=%d", t.task_id, t.attempt)
+        log.info("worker stopped name=%s", self.name)
+
+    def _wait_for_handlers(self, seconds):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            with self._lock:
+                if not self._in_flight:
+                    return
+            time.sleep(0.05)
+
+    # --- adding tasks (HTTP API, not Redis) ------------------------------------------------------
+
+    def add_tasks(self, layer_id, tasks):
+        body = []
+        for spec in tasks:
+            t = {"layer_id": layer_id, "type": spec["type"]}
+            args = spec.get("args", b"")
+            if isinstance(args, str):
+                args = args.encode("utf-8")
+            t["args"] = base64.b64encode(args).decode("ascii")
+            for field in ("name", "retries", "timeout"):
+                if field in spec:
+                    t[field] = spec[field]
+            body.append(t)
+        request = urllib.request.Request(
+            self.api_url + "/api/v1/tasks",
+            data=json.dumps(body).encode("utf-8"),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return [t["id"] for t in json.load(answer)]
+        except urllib.error.HTTPError as e:
+            error = e.read().decode("utf-8", "replace")
+            raise TaskFailed("adding tasks failed (%d): %s" % (e.code, error), retryable=e.code >= 500)
+        except OSError as e:
+            raise TaskFailed("adding tasks failed: Igor at %s did not answer: %s" % (self.api_url, e))
+
+
+def parse_delivery(message):
+    """The delivery as a dict, or None when it is not a version-1 delivery."""
+    try:
+        d = json.loads(message)
+        if not isinstance(d, dict) or d.get("v", WIRE_VERSION) != WIRE_VERSION:
+            return None
+        for field in ("job_id", "layer_id", "task_id", "delivery_id", "type"):
+            if not isinstance(d.get(field), str) or not d[field]:
+                return None
+        if not isinstance(d.get("attempt"), int) or d["attempt"] < 1:
+            return None
+        base64.b64decode(d.get("args") or "", validate=True)
+        return d
+    except (ValueError, TypeError):
+        return None
+
+
+def message_of(e):
+    return str(e) or type(e).__name__
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+def seconds(text):
+    """A duration as Igor's settings write it ("30s", "500ms", "2m") or plain seconds ("30")."""
+    m = re.fullmatch(r"\s*([0-9.]+)\s*(ms|s|m|h)?\s*", str(text))
+    if not m:
+        raise argparse.ArgumentTypeError("not a duration: %r" % text)
+    return float(m.group(1)) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600, None: 1}[m.group(2)]
+
+
+# --- built-in example handlers ---------------------------------------------------------------------
+
+
+def py_upper(task):
+    """Completes with its args upper-cased."""
+    return task.args.upper()
+
+
+def py_fail(task):
+    """Fails for good (not retried), with its args as the message."""
+    raise TaskFailed(task.text or "py_fail always fails", retryable=False)
+
+
+def py_sleep(task):
+    """Sleeps for its args in seconds (default 1), stopping early when cancelled."""
+    if task.wait(float(task.text or "1")):
+        raise TaskFailed("stopped: cancelled")
+    return b"slept"
+
+
+BUILTIN = {"py_upper": py_upper, "py_fail": py_fail, "py_sleep": py_sleep}
+
+
+def main(argv=None):
+    env = os.environ.get
+    parser = argparse.ArgumentParser(description="An Igor worker in Python (built-in types: %s)"
+                                     % ", ".join(BUILTIN))
+    parser.add_argument("--types", default=env("IGOR_WORKER_TYPES", ",".join(BUILTIN)),
+                        help="comma-separated task types to take (env IGOR_WORKER_TYPES)")
+    parser.add_argument("--redis-url", default=env("IGOR_REDIS_URL", "redis://127.0.0.1:6379"))
+    parser.add_argument("--key-prefix", default=env("IGOR_REDIS_KEY_PREFIX", "igor"))
+    parser.add_argument("--api-url", default=env("IGOR_API_URL", "http://127.0.0.1:8100"))
+    parser.add_argument("--name", default=env("IGOR_WORKER_NAME"))
+    parser.add_argument("--concurrency", type=int, default=int(env("IGOR_WORKER_CONCURRENCY", "4")))
+    parser.add_argument("--lease", type=seconds, default=seconds(env("IGOR_WORKER_LEASE", "30s")),
+                        help="lease time, e.g. 30s (env IGOR_WORKER_LEASE)")
+    parser.add_argument("--shutdown-grace", type=seconds, default=seconds("10s"))
+    parser.add_argument("--log-level", default=env("IGOR_LOG_LEVEL", "INFO"))
+    a = parser.parse_args(argv)
+
+    logging.basicConfig(level=a.log_level.upper(),
+                        format="%(asctime)s %(levelname)s %(threadName)s %(message)s")
+    worker = Worker(
+        redis_url=a.redis_url,
+        key_prefix=a.key_prefix,
+        password=env("IGOR_REDIS_PASSWORD"),
+        name=a.name,
+        concurrency=a.concurrency,
+        lease_seconds=a.lease,
+        shutdown_grace_seconds=a.shutdown_grace,
+        api_url=a.api_url,
+    )
+    for t in filter(None, (s.strip() for s in a.types.split(","))):
+        if t not in BUILTIN:
+            parser.error("unknown type %r (built in: %s)" % (t, ", ".join(BUILTIN)))
+        worker.register(t, BUILTIN[t])
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: worker.stop())
+    worker.run()
+
+
+if __name__ == "__main__":
+    main()
