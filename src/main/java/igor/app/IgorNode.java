@@ -107,7 +107,11 @@ public final class IgorNode implements AutoCloseable {
     JobService jobs = new JobService(system, storage.directory(), settings.http().askTimeout());
     ApiServer api =
         new ApiServer(
-            jobs, storage.readModel(), settings, () -> cluster.selfMember().status().equals(MemberStatus.up()));
+            jobs,
+            storage.readModel(),
+            storage.changeFeed(system, settings.events().reorderWindow()),
+            settings,
+            () -> cluster.selfMember().status().equals(MemberStatus.up()));
     ServerBinding binding;
     try {
       binding =
