@@ -38,11 +38,14 @@ public final class IgorNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
   private final JobService jobs;
+  private final RetentionKeeper retention;
 
-  private IgorNode(ActorSystem<Void> system, ServerBinding binding, JobService jobs) {
+  private IgorNode(
+      ActorSystem<Void> system, ServerBinding binding, JobService jobs, RetentionKeeper retention) {
     this.system = system;
     this.binding = binding;
     this.jobs = jobs;
+    this.retention = retention;
   }
 
   /** Starts a node; with handlers, it also runs a worker for them. */
@@ -91,6 +94,13 @@ public final class IgorNode implements AutoCloseable {
               JobTags.all(),
               settings.projection().groupSize(),
               settings.projection().groupWithin());
+    }
+
+    RetentionKeeper retention =
+        new RetentionKeeper(
+            system, storage.retention(), settings.retention(), settings.http().askTimeout());
+    if (settings.retention().enabled()) {
+      retention.start();
     }
 
     String nodeName = "node-" + cluster.selfMember().address().hostPort();
@@ -155,6 +165,7 @@ public final class IgorNode implements AutoCloseable {
             CompletableFuture.supplyAsync(
                 () -> {
                   keeper.stop();
+                  retention.stop();
                   if (worker != null) {
                     worker.stop(settings.worker().shutdownGrace());
                   }
@@ -173,7 +184,7 @@ public final class IgorNode implements AutoCloseable {
         settings.http().host(),
         binding.localAddress().getPort(),
         cluster.selfMember().address());
-    return new IgorNode(system, binding, jobs);
+    return new IgorNode(system, binding, jobs, retention);
   }
 
   public int httpPort() {
@@ -182,6 +193,11 @@ public final class IgorNode implements AutoCloseable {
 
   public JobService jobs() {
     return jobs;
+  }
+
+  /** Retention of finished jobs (it runs on its own only when igor.retention is on). */
+  public RetentionKeeper retention() {
+    return retention;
   }
 
   public ActorSystem<Void> system() {

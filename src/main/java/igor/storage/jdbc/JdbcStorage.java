@@ -90,6 +90,10 @@ public final class JdbcStorage implements AutoCloseable {
     return new JournalChangeFeed(system, dataSource, executor, reorderWindow);
   }
 
+  public JdbcRetention retention() {
+    return new JdbcRetention(dataSource, executor);
+  }
+
   public ReadModelProjection readModelProjection() {
     return new ReadModelProjection(dataSource);
   }
