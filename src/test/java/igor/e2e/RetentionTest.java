@@ -7,7 +7,6 @@ import igor.testing.HttpApi;
 import igor.testing.Journal;
 import igor.testing.TestDatabase;
 import igor.testing.TestNode;
-import igor.testing.TestRedis;
 import igor.worker.builtin.BuiltinHandlers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,32 +25,28 @@ import org.junit.jupiter.api.Test;
  */
 class RetentionTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
+  private static TestNode.Running running;
   private static TestDatabase db;
-  private static TestRedis redis;
   private static IgorNode node;
   private static HttpApi api;
 
   @BeforeAll
   static void startNode() {
-    db = TestDatabase.create();
-    redis = TestRedis.create();
-    node =
-        TestNode.start(
-            db,
-            redis,
+    running =
+        TestNode.running(
             BuiltinHandlers.all(),
             Map.of(
                 "igor.retention.finished-after", "1m",
                 "igor.retention.batch-size", 2,
                 "igor.retention.interval", "1h"));
-    api = new HttpApi(node.httpPort());
+    db = running.db();
+    node = running.node();
+    api = running.api();
   }
 
   @AfterAll
   static void stopNode() {
-    node.close();
-    redis.close();
-    db.close();
+    running.close();
   }
 
   @Test

@@ -8,7 +8,6 @@ import igor.testing.HttpApi;
 import igor.testing.Journal;
 import igor.testing.TestDatabase;
 import igor.testing.TestNode;
-import igor.testing.TestRedis;
 import igor.worker.builtin.BuiltinHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,29 +23,25 @@ import org.junit.jupiter.api.Test;
 class EventStreamTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
   private static final int MAX_STREAMS = 4;
+  private static TestNode.Running running;
   private static TestDatabase db;
-  private static TestRedis redis;
   private static IgorNode node;
   private static HttpApi api;
 
   @BeforeAll
   static void startNode() {
-    db = TestDatabase.create();
-    redis = TestRedis.create();
-    node =
-        TestNode.start(
-            db,
-            redis,
+    running =
+        TestNode.running(
             BuiltinHandlers.all(),
             Map.of("igor.events.max-streams", MAX_STREAMS, "igor.events.heartbeat", "1s"));
-    api = new HttpApi(node.httpPort());
+    db = running.db();
+    node = running.node();
+    api = running.api();
   }
 
   @AfterAll
   static void stopNode() {
-    node.close();
-    redis.close();
-    db.close();
+    running.close();
   }
 
   @Test
