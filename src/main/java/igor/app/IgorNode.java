@@ -38,11 +38,14 @@ public final class IgorNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
   private final JobService jobs;
+  private final RetentionKeeper retention;
 
-  private IgorNode(ActorSystem<Void> system, ServerBinding binding, JobService jobs) {
+  private IgorNode(
+      ActorSystem<Void> system, ServerBinding binding, JobService jobs, RetentionKeeper retention) {
     this.system = system;
     this.binding = binding;
     this.jobs = jobs;
+    this.retention = retention;
   }
 
   /** Starts a node; with handlers, it also runs a worker for them. */
@@ -93,6 +96,13 @@ public final class IgorNode implements AutoCloseable {
               settings.projection().groupWithin());
     }
 
+    RetentionKeeper retention =
+        new RetentionKeeper(
+            system, storage.retention(), settings.retention(), settings.http().askTimeout());
+    if (settings.retention().enabled()) {
+      retention.start();
+    }
+
     String nodeName = "node-" + cluster.selfMember().address().hostPort();
     ReportRouter router =
         new ReportRouter(
@@ -107,7 +117,11 @@ public final class IgorNode implements AutoCloseable {
     JobService jobs = new JobService(system, storage.directory(), settings.http().askTimeout());
     ApiServer api =
         new ApiServer(
-            jobs, storage.readModel(), settings, () -> cluster.selfMember().status().equals(MemberStatus.up()));
+            jobs,
+            storage.readModel(),
+            storage.changeFeed(system, settings.events().reorderWindow()),
+            settings,
+            () -> cluster.selfMember().status().equals(MemberStatus.up()));
     ServerBinding binding;
     try {
       binding =
@@ -151,6 +165,7 @@ public final class IgorNode implements AutoCloseable {
             CompletableFuture.supplyAsync(
                 () -> {
                   keeper.stop();
+                  retention.stop();
                   if (worker != null) {
                     worker.stop(settings.worker().shutdownGrace());
                   }
@@ -169,7 +184,7 @@ public final class IgorNode implements AutoCloseable {
         settings.http().host(),
         binding.localAddress().getPort(),
         cluster.selfMember().address());
-    return new IgorNode(system, binding, jobs);
+    return new IgorNode(system, binding, jobs, retention);
   }
 
   public int httpPort() {
@@ -178,6 +193,11 @@ public final class IgorNode implements AutoCloseable {
 
   public JobService jobs() {
     return jobs;
+  }
+
+  /** Retention of finished jobs (it runs on its own only when igor.retention is on). */
+  public RetentionKeeper retention() {
+    return retention;
   }
 
   public ActorSystem<Void> system() {

@@ -16,6 +16,8 @@ public record IgorSettings(
     Worker worker,
     Limits limits,
     Projection projection,
+    Events events,
+    Retention retention,
     Path devDataDir) {
 
   public record Http(String host, int port, Duration askTimeout) {}
@@ -52,6 +54,27 @@ public record IgorSettings(
 
   /** The read model's projection: events are written in groups of at most groupSize. */
   public record Projection(boolean enabled, int groupSize, Duration groupWithin) {}
+
+  /**
+   * GET /api/v1/events: at most maxStreams open per node, a heartbeat comment after heartbeat of
+   * silence, changes held for reorderWindow to hand them on in journal order.
+   */
+  public record Events(int maxStreams, Duration heartbeat, Duration reorderWindow) {}
+
+  /**
+   * Removal of finished jobs: those in one of statuses whose last change is older than
+   * finishedAfter (null: never), batchSize jobs per run, a run every interval.
+   */
+  public record Retention(
+      Duration finishedAfter, java.util.Set<igor.domain.Status> statuses, int batchSize, Duration interval) {
+    public Retention {
+      statuses = java.util.Set.copyOf(statuses);
+    }
+
+    public boolean enabled() {
+      return finishedAfter != null;
+    }
+  }
 
   public static IgorSettings from(Config root) {
     Config c = root.getConfig("igor");
@@ -95,6 +118,27 @@ public record IgorSettings(
             c.getBoolean("projection.enabled"),
             c.getInt("projection.group-size"),
             c.getDuration("projection.group-within")),
+        new Events(
+            c.getInt("events.max-streams"),
+            c.getDuration("events.heartbeat"),
+            c.getDuration("events.reorder-window")),
+        retention(c.getConfig("retention")),
         Path.of(c.getString("dev.data-dir")));
+  }
+
+  private static Retention retention(Config r) {
+    String after = r.getString("finished-after").trim();
+    Duration finishedAfter =
+        after.isEmpty() || after.equalsIgnoreCase("off") ? null : r.getDuration("finished-after");
+    java.util.Set<igor.domain.Status> statuses =
+        java.util.EnumSet.of(igor.domain.Status.COMPLETED, igor.domain.Status.SKIPPED);
+    if (r.getBoolean("include-errored")) {
+      statuses.add(igor.domain.Status.ERRORED);
+    }
+    if (finishedAfter != null && finishedAfter.compareTo(Duration.ofMinutes(1)) < 0) {
+      throw new IllegalArgumentException(
+          "igor.retention.finished-after must be at least 1m (or off), got " + after);
+    }
+    return new Retention(finishedAfter, statuses, r.getInt("batch-size"), r.getDuration("interval"));
   }
 }

@@ -107,6 +107,22 @@ public final class JobEntity
     }
   }
 
+  /**
+   * Retention is about to remove this job for good. When the job is at rest and in one of these
+   * statuses, the answer is its last sequence number and the entity retires: from then on it answers as for an unknown job (404, nothing
+   * updated, reports ignored) and leaves memory. Otherwise the answer is -1 and nothing changes.
+   */
+  public record Retire(
+      java.util.Set<Status> statuses, ActorRef<Retired> replyTo)
+      implements Command {
+    public Retire {
+      statuses = java.util.Set.copyOf(statuses);
+    }
+  }
+
+  /** The answer to {@link Retire}: the journal's last sequence number, or -1 (not removable). */
+  public record Retired(long sequenceNr) implements JobMessage {}
+
   /** Timer: a failed task may be due for its next attempt, or an attempt for its time-out. */
   record Tick() implements Command {}
 
@@ -161,6 +177,8 @@ public final class JobEntity
   private final TimerScheduler<Command> timers;
   private final Dependencies deps;
   private final Runnable passivate;
+  /** Set by {@link Retire}: the job is being removed and must not change any more. */
+  private boolean retired;
 
   private JobEntity(
       String jobId,
@@ -226,7 +244,22 @@ public final class JobEntity
 
   @Override
   public CommandHandlerWithReply<Command, JobEvent, Job> commandHandler() {
-    return newCommandHandlerWithReplyBuilder()
+    var builder = newCommandHandlerWithReplyBuilder();
+    builder
+        .forState(job -> retired)
+        .onCommand(Get.class, (job, c) -> Effect().reply(c.replyTo(), notFound()))
+        .onCommand(
+            AddTasks.class,
+            (job, c) ->
+                Effect()
+                    .reply(c.replyTo(), new TasksResult(null, Rejection.notFound("job not found"))))
+        .onCommand(Act.class, (job, c) -> Effect().reply(c.replyTo(), new ActResult(0)))
+        .onCommand(ApplyReports.class, (job, c) -> Effect().reply(c.replyTo(), Done.getInstance()))
+        .onCommand(Retire.class, (job, c) -> Effect().reply(c.replyTo(), new Retired(-1)))
+        .onCommand(Create.class, (job, c) -> Effect().reply(c.replyTo(), JobResult.rejected(
+            Rejection.conflict("job " + job.id() + " is being removed"))))
+        .onAnyCommand(c -> Effect().noReply());
+    return builder
         .forAnyState()
         .onCommand(Create.class, this::onCreate)
         .onCommand(AddTasks.class, this::onAddTasks)
@@ -251,7 +284,26 @@ public final class JobEntity
         .onCommand(DeliveryFailed.class, this::onDeliveryFailed)
         .onCommand(Delivered.class, (job, command) -> Effect().noReply())
         .onCommand(Idle.class, this::onIdle)
+        .onCommand(Retire.class, this::onRetire)
         .build();
+  }
+
+  private static JobResult notFound() {
+    return JobResult.rejected(Rejection.notFound("job not found"));
+  }
+
+  private ReplyEffect<JobEvent, Job> onRetire(Job job, Retire command) {
+    if (!job.exists()) {
+      passivate.run();
+      return Effect().reply(command.replyTo(), new Retired(lastSequenceNumber(context)));
+    }
+    if (!isAtRest(job) || !command.statuses().contains(job.status())) {
+      return Effect().reply(command.replyTo(), new Retired(-1));
+    }
+    retired = true;
+    context.getLog().info("job retired for removal status={}", job.status());
+    passivate.run();
+    return Effect().reply(command.replyTo(), new Retired(lastSequenceNumber(context)));
   }
 
   private ReplyEffect<JobEvent, Job> onCreate(Job job, Create command) {

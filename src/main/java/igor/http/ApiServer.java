@@ -2,6 +2,7 @@ package igor.http;
 
 import igor.config.IgorSettings;
 import igor.service.JobService;
+import igor.storage.ChangeFeed;
 import igor.storage.ReadModel;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -18,10 +19,15 @@ public final class ApiServer extends AllDirectives {
   private final TaskRoutes taskRoutes;
   private final ActionRoutes actionRoutes;
   private final ListRoutes listRoutes;
+  private final EventRoutes eventRoutes;
   private final BooleanSupplier ready;
 
   public ApiServer(
-      JobService jobs, ReadModel readModel, IgorSettings settings, BooleanSupplier ready) {
+      JobService jobs,
+      ReadModel readModel,
+      ChangeFeed changes,
+      IgorSettings settings,
+      BooleanSupplier ready) {
     JobRequests requests =
         new JobRequests(
             settings.limits(),
@@ -31,7 +37,11 @@ public final class ApiServer extends AllDirectives {
     this.jobRoutes = new JobRoutes(jobs, requests, bodies);
     this.taskRoutes = new TaskRoutes(jobs, requests, bodies);
     this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits());
-    this.listRoutes = new ListRoutes(readModel, new ListQueries(settings.limits()));
+    ListQueries queries = new ListQueries(settings.limits());
+    this.listRoutes = new ListRoutes(readModel, queries);
+    this.eventRoutes =
+        new EventRoutes(
+            changes, queries, settings.events().maxStreams(), settings.events().heartbeat());
     this.ready = ready;
   }
 
@@ -51,6 +61,7 @@ public final class ApiServer extends AllDirectives {
                                     "v1",
                                     () ->
                                         concat(
+                                            eventRoutes.route(),
                                             listRoutes.route(),
                                             jobRoutes.route(),
                                             taskRoutes.route(),

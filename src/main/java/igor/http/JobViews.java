@@ -79,7 +79,7 @@ final class JobViews {
         .toList();
   }
 
-  private static String kindName(ObjectKind kind) {
+  static String kindName(ObjectKind kind) {
     String name = kind.name();
     return name.charAt(0) + name.substring(1).toLowerCase(java.util.Locale.ROOT);
   }
@@ -243,7 +243,7 @@ final class JobViews {
   }
 
   /** Times are kept in unix millis and shown in seconds; paused_at is kept in seconds already. */
-  private static long seconds(long millis) {
+  static long seconds(long millis) {
     return millis / 1000;
   }
 }

@@ -78,10 +78,15 @@ final class ListQueries {
         throw ApiException.badRequest("unknown query parameter '" + name + "'; counts take job_ids");
       }
     }
-    List<String> ids = ids(query, "job_ids");
+    List<String> ids = boundedJobIds(query);
     if (ids.isEmpty()) {
       throw ApiException.badRequest("query parameter 'job_ids' is required");
     }
+    return ids;
+  }
+
+  private List<String> boundedJobIds(Map<String, List<String>> query) {
+    List<String> ids = ids(query, "job_ids");
     if (ids.size() > limits.maxListLimit()) {
       throw ApiException.badRequest(
           "query parameter 'job_ids' names "
@@ -91,6 +96,38 @@ final class ListQueries {
               + " (igor.limits.max-list-limit)");
     }
     return ids;
+  }
+
+  /** What GET /api/v1/events follows: these jobs (none: all), after this ordering (null: now). */
+  record EventsQuery(List<String> jobIds, Long since) {}
+
+  EventsQuery events(Map<String, List<String>> query) {
+    for (String name : query.keySet()) {
+      if (!name.equals("job_ids") && !name.equals("since")) {
+        throw ApiException.badRequest(
+            "unknown query parameter '" + name + "'; the event stream takes job_ids, since");
+      }
+    }
+    List<String> ids = boundedJobIds(query);
+    Long since = number(query, "since", "an event id (an integer, 0 or more)");
+    if (since != null && since < 0) {
+      throw ApiException.badRequest("query parameter 'since' must be 0 or more, got " + since);
+    }
+    return new EventsQuery(ids, since);
+  }
+
+  /** The Last-Event-ID header of a reconnecting event stream: the id of the last event seen. */
+  static long lastEventId(String value) {
+    try {
+      long id = Long.parseLong(value.trim());
+      if (id >= 0) {
+        return id;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw ApiException.badRequest(
+        "header 'Last-Event-ID' must be an event id (an integer, 0 or more), got '" + value + "'");
   }
 
   private static List<String> values(Map<String, List<String>> query, String name) {

@@ -50,4 +50,42 @@ public final class Journal {
       throw new IllegalStateException("journal could not be read: " + e.getMessage(), e);
     }
   }
+
+  /** A journaled event's global ordering and type (simple name). */
+  public record Ordered(long ordering, String type) {}
+
+  /** A job's events by ordering. */
+  public static List<Ordered> ordered(TestDatabase db, String jobId) {
+    return query(
+        db,
+        "SELECT ordering, event_ser_manifest FROM event_journal WHERE persistence_id = ?"
+            + " ORDER BY ordering",
+        "Job|" + jobId);
+  }
+
+  /** Every tagged event (every job's) after this ordering, by ordering. */
+  public static List<Ordered> taggedAfter(TestDatabase db, long ordering) {
+    return query(
+        db,
+        "SELECT j.ordering, j.event_ser_manifest FROM event_journal j"
+            + " JOIN event_tag t ON t.event_id = j.ordering WHERE j.ordering > ? ORDER BY j.ordering",
+        ordering);
+  }
+
+  private static List<Ordered> query(TestDatabase db, String sql, Object param) {
+    List<Ordered> rows = new ArrayList<>();
+    try (Connection c = db.connect();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setObject(1, param);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          String manifest = rs.getString(2);
+          rows.add(new Ordered(rs.getLong(1), manifest.substring(manifest.lastIndexOf('$') + 1)));
+        }
+      }
+      return rows;
+    } catch (SQLException e) {
+      throw new IllegalStateException("journal could not be read: " + e.getMessage(), e);
+    }
+  }
 }

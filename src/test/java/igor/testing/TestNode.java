@@ -52,9 +52,14 @@ public final class TestNode {
   }
 
   public static Running running(List<TaskHandler> handlers) {
+    return running(handlers, Map.of());
+  }
+
+  /** The same, with settings of the test's own. */
+  public static Running running(List<TaskHandler> handlers, Map<String, Object> extra) {
     TestDatabase db = TestDatabase.create();
     TestRedis redis = TestRedis.create();
-    IgorNode node = start(db, redis, handlers);
+    IgorNode node = start(db, redis, handlers, extra);
     return new Running(db, redis, node, new HttpApi(node.httpPort()));
   }
 }

@@ -114,6 +114,16 @@ public final class JdbcStorage implements AutoCloseable {
     return new JdbcReadModel(dataSource, executor);
   }
 
+  /** Changes read from the journal, merged in order within {@code reorderWindow}. */
+  public JournalChangeFeed changeFeed(
+      org.apache.pekko.actor.typed.ActorSystem<?> system, java.time.Duration reorderWindow) {
+    return new JournalChangeFeed(system, dataSource, executor, reorderWindow);
+  }
+
+  public JdbcRetention retention() {
+    return new JdbcRetention(dataSource, executor);
+  }
+
   public ReadModelProjection readModelProjection() {
     return new ReadModelProjection(dataSource);
   }

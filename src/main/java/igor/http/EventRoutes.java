@@ -1,0 +1,112 @@
+package igor.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import igor.storage.ChangeFeed;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
+
+/**
+ * GET /api/v1/events: every change as Server-Sent Events, live, from the journal. The id of an event
+ * is its journal ordering; a client that reconnects with {@code Last-Event-ID} (or first connects
+ * with {@code since}) gets every change after it. Open streams per node are bounded.
+ */
+final class EventRoutes extends AllDirectives {
+  private final ChangeFeed feed;
+  private final ListQueries queries;
+  private final int maxStreams;
+  private final Duration heartbeat;
+  private static final ByteString HEARTBEAT = ByteString.fromString(":\n\n");
+  private final AtomicInteger open = new AtomicInteger();
+
+  EventRoutes(ChangeFeed feed, ListQueries queries, int maxStreams, Duration heartbeat) {
+    this.feed = feed;
+    this.queries = queries;
+    this.maxStreams = maxStreams;
+    this.heartbeat = heartbeat;
+  }
+
+  Route route() {
+    return path(
+        "events",
+        () ->
+            get(
+                () ->
+                    parameterMultiMap(
+                        query ->
+                            optionalHeaderValueByName(
+                                "Last-Event-ID", lastId -> stream(query, lastId)))));
+  }
+
+  private Route stream(Map<String, List<String>> query, Optional<String> lastEventId) {
+    ListQueries.EventsQuery q = queries.events(query);
+    Long after = lastEventId.map(ListQueries::lastEventId).orElse(q.since());
+    if (open.incrementAndGet() > maxStreams) {
+      open.decrementAndGet();
+      return complete(
+          ApiJson.error(
+              503,
+              "this node serves at most "
+                  + maxStreams
+                  + " event streams at once (igor.events.max-streams); try again later"));
+    }
+    CompletionStage<Long> from =
+        after != null ? CompletableFuture.completedFuture(after) : feed.latest();
+    return onComplete(
+        from,
+        done -> {
+          if (done.isFailure()) {
+            open.decrementAndGet();
+            return complete(ApiErrors.of(done.failed().get()));
+          }
+          return complete(
+              HttpResponse.create()
+                  .withEntity(
+                      HttpEntities.createChunked(
+                          MediaTypes.TEXT_EVENT_STREAM.toContentType(),
+                          events(done.get(), q.jobIds()))));
+        });
+  }
+
+  /**
+   * The stream's bytes: each change as an SSE event, and a comment line after each heartbeat of
+   * silence. (EventStreamMarshalling's heartbeat is an event with empty data, which a browser's
+   * EventSource dispatches as a message; a comment it ignores, as proxies do not.)
+   */
+  private Source<ByteString, NotUsed> events(long after, List<String> jobIds) {
+    return feed.after(after, new HashSet<>(jobIds))
+        .map(change -> encode(sse(change)))
+        .keepAlive(heartbeat, () -> HEARTBEAT)
+        .watchTermination(
+            (notUsed, done) -> {
+              done.whenComplete((ok, failure) -> open.decrementAndGet());
+              return notUsed;
+            });
+  }
+
+  static ServerSentEvent sse(ChangeFeed.Change change) throws JsonProcessingException {
+    EventViews.View view = EventViews.of(change.event());
+    return ServerSentEvent.create(
+        ApiJson.MAPPER.writeValueAsString(view.data()),
+        view.name(),
+        Long.toString(change.ordering()));
+  }
+
+  private static ByteString encode(ServerSentEvent event) {
+    return ((org.apache.pekko.http.scaladsl.model.sse.ServerSentEvent) event).encode();
+  }
+}
