@@ -68,6 +68,11 @@ public final class JdbcStorage implements AutoCloseable {
     return "version " + version + " (" + result.migrationsExecuted + " migrations applied now)";
   }
 
+  /** Creates or updates the read-write and read-only roles (docs/operations.md, "Roles"). */
+  public void createRoles(DatabaseRoles.Role readWrite, DatabaseRoles.Role readOnly) {
+    DatabaseRoles.apply(dataSource, readWrite, readOnly);
+  }
+
   /** True when a connection can be had and answers. */
   public boolean isReachable() {
     try (Connection c = dataSource.getConnection()) {
