@@ -70,6 +70,7 @@ public final class ReadModelProjection {
       session.withConnection(
           connection -> {
             ReadModelWriter writer = new ReadModelWriter(connection);
+            writer.prefetch(envelopes.stream().map(EventEnvelope::event).toList());
             for (EventEnvelope<JobEvent> envelope : envelopes) {
               writer.apply(envelope.event());
             }

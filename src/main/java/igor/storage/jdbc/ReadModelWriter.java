@@ -49,6 +49,9 @@ final class ReadModelWriter {
 
   private final Map<String, int[]> jobDeltas = new HashMap<>();
 
+  /** The tasks this group of events touches, read once and written once. */
+  private final Map<String, TaskChange> tasks = new java.util.LinkedHashMap<>();
+
   ReadModelWriter(Connection connection) {
     this.c = connection;
   }
@@ -106,8 +109,9 @@ final class ReadModelWriter {
     }
   }
 
-  /** Writes the task counts changed by the events applied. */
+  /** Writes the tasks and the task counts changed by the events applied. */
   void finish() throws SQLException {
+    flushTasks();
     flushCounts("igor_layers", layerDeltas);
     flushCounts("igor_jobs", jobDeltas);
     layerDeltas.clear();
@@ -172,7 +176,9 @@ final class ReadModelWriter {
       int[] inserted = s.executeBatch();
       for (int i = 0; i < inserted.length; i++) {
         if (inserted[i] != 0) {
-          count(e.jobId(), e.tasks().get(i).layerId(), null, Status.PENDING);
+          TaskPlan t = e.tasks().get(i);
+          count(e.jobId(), t.layerId(), null, Status.PENDING);
+          tasks.put(t.taskId(), new TaskChange(t.taskId(), e.jobId(), t.layerId(), Status.PENDING, 0));
         }
       }
     }
@@ -186,7 +192,8 @@ final class ReadModelWriter {
 
   /**
    * Moves tasks to a status: one more revision each, a new attempt when queued, and the message or
-   * result when the event carries one (null message: unchanged).
+   * result when the event carries one (null message: unchanged). Kept in memory until {@link
+   * #finish()}, which writes each changed task once.
    */
   private void changeTasks(
       List<String> taskIds,
@@ -197,49 +204,143 @@ final class ReadModelWriter {
       boolean setResult,
       byte[] result)
       throws SQLException {
-    record Current(String id, String jobId, String layerId, Status status, int attempts) {}
-    List<Current> current = new ArrayList<>(taskIds.size());
+    load(taskIds);
+    for (String id : taskIds) {
+      TaskChange t = tasks.get(id);
+      if (t == null) {
+        continue;
+      }
+      count(t.jobId, t.layerId, t.status, to);
+      t.status = to;
+      if (newAttempt) {
+        t.attempts++;
+      }
+      t.updatedAt = seconds(at);
+      t.revisions++;
+      if (message != null) {
+        t.message = message;
+      }
+      if (setResult) {
+        t.setResult = true;
+        t.result = result;
+      }
+    }
+  }
+
+  /** What the events of this group did to one task, written by {@link #finish()}. */
+  private static final class TaskChange {
+    final String id;
+    final String jobId;
+    final String layerId;
+    Status status;
+    int attempts;
+    long updatedAt;
+    int revisions;
+    String message;
+    boolean setResult;
+    byte[] result;
+    /** The task's new paused_at when an event of the group set it, else null. */
+    Long pausedAt;
+
+    TaskChange(String id, String jobId, String layerId, Status status, int attempts) {
+      this.id = id;
+      this.jobId = jobId;
+      this.layerId = layerId;
+      this.status = status;
+      this.attempts = attempts;
+    }
+  }
+
+  /** Reads (and locks) the tasks of the group not read yet, in one statement. */
+  private void load(java.util.Collection<String> taskIds) throws SQLException {
+    List<String> missing = new ArrayList<>();
+    for (String id : taskIds) {
+      if (!tasks.containsKey(id)) {
+        missing.add(id);
+      }
+    }
+    if (missing.isEmpty()) {
+      return;
+    }
     try (PreparedStatement s =
         c.prepareStatement(
             "SELECT id, job_id, layer_id, status, attempts FROM igor_tasks"
                 + " WHERE id = ANY (?) FOR UPDATE")) {
-      s.setArray(1, c.createArrayOf("uuid", taskIds.stream().map(UUID::fromString).toArray()));
+      s.setArray(1, c.createArrayOf("uuid", missing.stream().map(UUID::fromString).toArray()));
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          current.add(
-              new Current(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getString(3),
-                  Status.valueOf(rs.getString(4)),
-                  rs.getInt(5)));
+          String id = rs.getString(1);
+          tasks.put(
+              id,
+              new TaskChange(
+                  id, rs.getString(2), rs.getString(3), Status.valueOf(rs.getString(4)), rs.getInt(5)));
         }
       }
     }
+  }
+
+  /** Reads every task the events will change, in one statement, before they are applied. */
+  void prefetch(List<JobEvent> events) throws SQLException {
+    java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+    for (JobEvent event : events) {
+      if (event instanceof TasksQueued e) {
+        ids.addAll(e.taskIds());
+      } else if (event instanceof TaskStarted e) {
+        ids.add(e.taskId());
+      } else if (event instanceof TaskCompleted e) {
+        ids.add(e.taskId());
+      } else if (event instanceof TaskFailed e) {
+        ids.add(e.taskId());
+      } else if (event instanceof TaskSkipped e) {
+        ids.add(e.taskId());
+      } else if (event instanceof TaskKilled e) {
+        ids.add(e.taskId());
+      } else if (event instanceof TaskReset e) {
+        ids.add(e.taskId());
+      } else if (event instanceof TaskTimedOut e) {
+        ids.add(e.taskId());
+      } else if (event instanceof TaskWithdrawn e) {
+        ids.add(e.taskId());
+      }
+    }
+    load(ids);
+  }
+
+  private void flushTasks() throws SQLException {
     String sql =
         "UPDATE igor_tasks SET status = ?, attempts = ?, queue_task_id = ?, updated_at = ?,"
-            + " revision = revision + 1,"
+            + " revision = revision + ?,"
             + " message = CASE WHEN ? THEN ? ELSE message END,"
-            + " result = CASE WHEN ? THEN ? ELSE result END"
+            + " result = CASE WHEN ? THEN ? ELSE result END,"
+            + " paused_at = CASE WHEN ? THEN ? ELSE paused_at END"
             + " WHERE id = ?";
     try (PreparedStatement s = c.prepareStatement(sql)) {
-      for (Current t : current) {
-        int attempts = newAttempt ? t.attempts() + 1 : t.attempts();
-        boolean inFlight = to == Status.QUEUED || to == Status.RUNNING;
-        s.setString(1, to.name());
-        s.setInt(2, attempts);
-        s.setString(3, inFlight ? Identifiers.deliveryId(t.id(), attempts) : "");
-        s.setLong(4, seconds(at));
-        s.setBoolean(5, message != null);
-        s.setString(6, message == null ? "" : message);
-        s.setBoolean(7, setResult);
-        s.setBytes(8, result);
-        s.setObject(9, uuid(t.id()));
+      int batched = 0;
+      for (TaskChange t : tasks.values()) {
+        if (t.revisions == 0) {
+          continue;
+        }
+        boolean inFlight = t.status == Status.QUEUED || t.status == Status.RUNNING;
+        s.setString(1, t.status.name());
+        s.setInt(2, t.attempts);
+        s.setString(3, inFlight ? Identifiers.deliveryId(t.id, t.attempts) : "");
+        s.setLong(4, t.updatedAt);
+        s.setInt(5, t.revisions);
+        s.setBoolean(6, t.message != null);
+        s.setString(7, t.message == null ? "" : t.message);
+        s.setBoolean(8, t.setResult);
+        s.setBytes(9, t.result);
+        s.setBoolean(10, t.pausedAt != null);
+        s.setLong(11, t.pausedAt == null ? 0 : t.pausedAt);
+        s.setObject(12, uuid(t.id));
         s.addBatch();
-        count(t.jobId(), t.layerId(), t.status(), to);
+        batched++;
       }
-      s.executeBatch();
+      if (batched > 0) {
+        s.executeBatch();
+      }
     }
+    tasks.clear();
   }
 
   private void layerStatus(String layerId, Status to, long at) throws SQLException {
@@ -251,6 +352,16 @@ final class ReadModelWriter {
   }
 
   private void paused(ObjectKind kind, String id, long pausedAt, long at) throws SQLException {
+    if (kind == ObjectKind.TASK) {
+      load(List.of(id));
+      TaskChange t = tasks.get(id);
+      if (t != null) {
+        t.pausedAt = pausedAt;
+        t.updatedAt = seconds(at);
+        t.revisions++;
+      }
+      return;
+    }
     String table =
         switch (kind) {
           case JOB -> "igor_jobs";
