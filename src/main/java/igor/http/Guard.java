@@ -1,0 +1,89 @@
+package igor.http;
+
+import java.util.Optional;
+import igor.http.auth.Principal;
+import igor.http.auth.RateLimiter;
+import igor.http.auth.Role;
+import igor.http.auth.Tokens;
+import java.util.function.Function;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * Who may call the API: a bearer token ({@code Authorization: Bearer <token>}, or {@code
+ * access_token} in the query for clients that cannot set headers, such as a browser's
+ * EventSource) whose role allows the method (GET needs read, everything else write), within the
+ * rate per subject. With no tokens configured the API is open and every caller is {@link
+ * Principal#ANONYMOUS}. The caller's subject reaches the routes as the header {@value #SUBJECT}
+ * (a client's own header of that name is replaced).
+ */
+public final class Guard extends AllDirectives {
+  public static final String SUBJECT = "X-Igor-Subject";
+  private final Tokens tokens;
+  private final RateLimiter limiter;
+
+  public Guard(Tokens tokens, RateLimiter limiter) {
+    this.tokens = tokens;
+    this.limiter = limiter;
+  }
+
+  public boolean isOpen() {
+    return tokens.isEmpty();
+  }
+
+  /** Lets the request through to {@code inner} when its caller may make it. */
+  public Route protect(java.util.function.Supplier<Route> inner) {
+    return extractRequest(
+        request -> {
+          Role needed = request.method().equals(HttpMethods.GET) ? Role.READ : Role.WRITE;
+          Optional<String> token = bearer(request.getHeader("Authorization").map(HttpHeader::value))
+              .or(() -> request.getUri().query().get("access_token"));
+          return check(needed, token, principal -> withSubject(principal, inner));
+        });
+  }
+
+  private Route check(Role needed, Optional<String> token, Function<Principal, Route> inner) {
+    if (isOpen()) {
+      return inner.apply(Principal.ANONYMOUS);
+    }
+    Optional<Principal> principal = token.flatMap(tokens::authenticate);
+    if (principal.isEmpty()) {
+      return complete(
+          ApiJson.error(401, token.isEmpty() ? "a bearer token is required" : "the token is not valid")
+              .addHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"igor\"")));
+    }
+    Principal p = principal.get();
+    if (!p.role().allows(needed)) {
+      return complete(
+          ApiJson.error(403, "the token of " + p.subject() + " has role " + name(p.role())
+              + "; this request needs " + name(needed)));
+    }
+    long wait = limiter.secondsToWait(p.subject(), System.nanoTime());
+    if (wait > 0) {
+      return complete(
+          ApiJson.error(429, "too many requests from " + p.subject()
+                  + " (igor.auth.requests-per-second); retry after " + wait + " s")
+              .addHeader(RawHeader.create("Retry-After", String.valueOf(wait))));
+    }
+    return inner.apply(p);
+  }
+
+  private Route withSubject(Principal principal, java.util.function.Supplier<Route> inner) {
+    return mapRequest(
+        r -> r.removeHeader(SUBJECT).addHeader(RawHeader.create(SUBJECT, principal.subject())),
+        inner);
+  }
+
+  private static Optional<String> bearer(Optional<String> header) {
+    return header
+        .filter(h -> h.regionMatches(true, 0, "Bearer ", 0, 7))
+        .map(h -> h.substring(7).trim());
+  }
+
+  private static String name(Role role) {
+    return role.name().toLowerCase(java.util.Locale.ROOT);
+  }
+}
