@@ -39,7 +39,8 @@ public final class WorkerProcess implements AutoCloseable {
         settings.claimTtl(),
         settings.lease(),
         settings.shutdownGrace(),
-        apiUrl);
+        apiUrl,
+        System.getenv().getOrDefault("IGOR_API_TOKEN", ""));
   }
 
   /** Where the worker's handlers add tasks: IGOR_API_URL, else this machine's node. */

@@ -5,6 +5,7 @@ import igor.config.IgorConfig;
 import igor.config.IgorSettings;
 import igor.devmode.EmbeddedPostgresServer;
 import igor.devmode.EmbeddedRedisServer;
+import igor.http.auth.TokenSources;
 import igor.worker.builtin.BuiltinHandlers;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,12 +61,13 @@ final class DevCommand implements Callable<Integer> {
                   }
                 },
                 "igor-dev-shutdown"));
-    printBanner(node.httpPort(), embedded.isEmpty() ? null : dataDir);
+    boolean open = TokenSources.load(IgorSettings.from(IgorConfig.load(overrides)).auth()).isEmpty();
+    printBanner(node.httpPort(), embedded.isEmpty() ? null : dataDir, open);
     node.awaitTermination();
     return 0;
   }
 
-  private static void printBanner(int port, Path dataDir) {
+  private static void printBanner(int port, Path dataDir, boolean open) {
     String url = "http://127.0.0.1:" + port;
     System.out.println();
     System.out.println("Igor is running (dev mode: node + API + worker for noop, sleep, fail, echo)");
@@ -75,6 +77,10 @@ final class DevCommand implements Callable<Integer> {
     }
     System.out.println("  try:  curl -s -X POST " + url + "/api/v1/jobs -d '{\"name\":\"hello\","
         + "\"layers\":[{\"tasks\":[{\"type\":\"echo\",\"args\":\"aGVsbG8=\"}]}]}'");
+    System.out.println(
+        open
+            ? "  auth: OPEN, no API token configured (set IGOR_AUTH_TOKENS to require tokens)"
+            : "  auth: tokens required (Authorization: Bearer <token>)");
     System.out.println("  Ctrl-C stops it.");
     System.out.println();
   }

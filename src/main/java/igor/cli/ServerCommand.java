@@ -2,6 +2,8 @@ package igor.cli;
 
 import igor.app.IgorNode;
 import igor.config.IgorConfig;
+import igor.config.IgorSettings;
+import igor.http.auth.TokenSources;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,8 +16,16 @@ final class ServerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    IgorNode node =
-        IgorNode.start(IgorConfig.load(ConfigOverrides.fromEnvironment(System.getenv())), List.of());
+    var config = IgorConfig.load(ConfigOverrides.fromEnvironment(System.getenv()));
+    IgorSettings settings = IgorSettings.from(config);
+    if (TokenSources.load(settings.auth()).isEmpty() && !settings.auth().allowOpen()) {
+      System.err.println(
+          "igor server: no API token is configured, and a server does not run open by default."
+              + " Set IGOR_AUTH_TOKENS (subject:token:role,...) or IGOR_AUTH_TOKENS_FILE, or"
+              + " IGOR_AUTH_ALLOW_OPEN=true to run without authentication.");
+      return 2;
+    }
+    IgorNode node = IgorNode.start(config, List.of());
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "igor-shutdown"));
     node.awaitTermination();
     return 0;

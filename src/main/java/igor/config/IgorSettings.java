@@ -15,6 +15,7 @@ public record IgorSettings(
     Reports reports,
     Worker worker,
     Limits limits,
+    Auth auth,
     Projection projection,
     Events events,
     Retention retention,
@@ -42,6 +43,9 @@ public record IgorSettings(
   }
 
   public record Reports(int batchSize, Duration pollWait, Duration reclaimAfter) {}
+
+  /** API tokens (comma-separated subject:token:role, and/or a file of them) and their rate. */
+  public record Auth(String tokens, String tokensFile, boolean allowOpen, double requestsPerSecond) {}
 
   public record Worker(
       int concurrency,
@@ -114,6 +118,11 @@ public record IgorSettings(
             c.getDuration("worker.queue-check-interval"),
             c.getDuration("worker.shutdown-grace")),
         Limits.from(c.getConfig("limits")),
+        new Auth(
+            c.getString("auth.tokens"),
+            c.getString("auth.tokens-file"),
+            c.getBoolean("auth.allow-open"),
+            c.getDouble("auth.requests-per-second")),
         new Projection(
             c.getBoolean("projection.enabled"),
             c.getInt("projection.group-size"),

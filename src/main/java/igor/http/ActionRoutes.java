@@ -43,8 +43,13 @@ final class ActionRoutes extends AllDirectives {
 
   private Route act(Action action, String body) {
     List<ObjectRef> refs = refs(ApiJson.readList(body, Ref.class));
+    return optionalHeaderValueByName(
+        Guard.SUBJECT, subject -> answer(action, refs, subject.orElse("")));
+  }
+
+  private Route answer(Action action, List<ObjectRef> refs, String by) {
     return onComplete(
-        jobs.act(action, refs, ""),
+        jobs.act(action, refs, by),
         done ->
             done.isFailure()
                 ? complete(ApiErrors.of(done.failed().get()))

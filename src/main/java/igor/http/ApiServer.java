@@ -1,6 +1,8 @@
 package igor.http;
 
 import igor.config.IgorSettings;
+import igor.http.auth.RateLimiter;
+import igor.http.auth.TokenSources;
 import igor.service.JobService;
 import igor.storage.ChangeFeed;
 import igor.storage.ReadModel;
@@ -21,6 +23,7 @@ public final class ApiServer extends AllDirectives {
   private final ListRoutes listRoutes;
   private final EventRoutes eventRoutes;
   private final BooleanSupplier ready;
+  private final Guard guard;
 
   public ApiServer(
       JobService jobs,
@@ -43,6 +46,10 @@ public final class ApiServer extends AllDirectives {
         new EventRoutes(
             changes, queries, settings.events().maxStreams(), settings.events().heartbeat());
     this.ready = ready;
+    this.guard =
+        new Guard(
+            TokenSources.load(settings.auth()),
+            new RateLimiter(settings.auth().requestsPerSecond()));
   }
 
   public Route route() {
@@ -54,18 +61,24 @@ public final class ApiServer extends AllDirectives {
                 () ->
                     concat(
                         path("healthz", () -> get(this::health)),
-                        pathPrefix(
-                            "api",
-                            () ->
-                                pathPrefix(
-                                    "v1",
-                                    () ->
-                                        concat(
-                                            eventRoutes.route(),
-                                            listRoutes.route(),
-                                            jobRoutes.route(),
-                                            taskRoutes.route(),
-                                            actionRoutes.route()))))));
+                        pathPrefix("api", () -> guard.protect(this::apiV1)))));
+  }
+
+  private Route apiV1() {
+    return pathPrefix(
+        "v1",
+        () ->
+            concat(
+                eventRoutes.route(),
+                listRoutes.route(),
+                jobRoutes.route(),
+                taskRoutes.route(),
+                actionRoutes.route()));
+  }
+
+  /** False when no token is configured: anyone who reaches the port may use the API. */
+  public boolean requiresTokens() {
+    return !guard.isOpen();
   }
 
   private Route health() {

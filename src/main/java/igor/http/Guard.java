@@ -71,9 +71,22 @@ public final class Guard extends AllDirectives {
     return inner.apply(p);
   }
 
+  /** Passes the caller's subject on, and takes the token out of the query (routes never see it). */
   private Route withSubject(Principal principal, java.util.function.Supplier<Route> inner) {
     return mapRequest(
-        r -> r.removeHeader(SUBJECT).addHeader(RawHeader.create(SUBJECT, principal.subject())),
+        r -> {
+          var uri = r.getUri();
+          if (uri.query().get("access_token").isPresent()) {
+            var kept =
+                uri.query().toList().stream()
+                    .filter(p -> !p.first().equals("access_token"))
+                    .toList();
+            uri = uri.query(org.apache.pekko.http.javadsl.model.Query.create(kept));
+          }
+          return r.withUri(uri)
+              .removeHeader(SUBJECT)
+              .addHeader(RawHeader.create(SUBJECT, principal.subject()));
+        },
         inner);
   }
 

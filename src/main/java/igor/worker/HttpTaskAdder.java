@@ -22,9 +22,12 @@ public final class HttpTaskAdder {
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final URI endpoint;
+  private final String token;
 
-  public HttpTaskAdder(String apiUrl) {
+  /** {@code token}: the bearer token for the API, or "" when it runs open. */
+  public HttpTaskAdder(String apiUrl, String token) {
     this.endpoint = URI.create(apiUrl.replaceAll("/+$", "") + "/api/v1/tasks");
+    this.token = token == null ? "" : token;
   }
 
   public List<String> add(String layerId, List<TaskSpec> tasks) throws TaskFailedException {
@@ -46,14 +49,15 @@ public final class HttpTaskAdder {
       }
     }
     try {
-      HttpResponse<String> response =
-          client.send(
-              HttpRequest.newBuilder(endpoint)
-                  .timeout(Duration.ofSeconds(30))
-                  .header("Content-Type", "application/json")
-                  .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(endpoint)
+              .timeout(Duration.ofSeconds(30))
+              .header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+      if (!token.isEmpty()) {
+        request.header("Authorization", "Bearer " + token);
+      }
+      HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
       JsonNode answer = JSON.readTree(response.body());
       if (response.statusCode() != 200) {
         boolean retryable = response.statusCode() >= 500;

@@ -50,7 +50,8 @@ public final class Worker implements AutoCloseable {
       Duration claimTtl,
       Duration lease,
       Duration shutdownGrace,
-      String apiUrl) {}
+      String apiUrl,
+      String apiToken) {}
 
   /** An attempt being handled: its context, lease and the thread running it. */
   private record Running(TaskContext context, AttemptLease lease, Thread thread) {}
@@ -98,7 +99,7 @@ public final class Worker implements AutoCloseable {
     this.slots = new Semaphore(settings.concurrency());
     this.pool = Executors.newFixedThreadPool(settings.concurrency(), threads("igor-handler"));
     this.heartbeats = Executors.newSingleThreadScheduledExecutor(threads("igor-heartbeat"));
-    this.adder = new HttpTaskAdder(settings.apiUrl());
+    this.adder = new HttpTaskAdder(settings.apiUrl(), settings.apiToken());
     this.services =
         new TaskContext.Services() {
           @Override
@@ -445,6 +446,7 @@ public final class Worker implements AutoCloseable {
     private String password = "";
     private String keyPrefix = "igor";
     private String apiUrl = "http://127.0.0.1:8100";
+    private String apiToken = "";
     private String name = defaultName();
     private int concurrency = 8;
     private Duration lease = Duration.ofSeconds(30);
@@ -471,6 +473,12 @@ public final class Worker implements AutoCloseable {
     /** Where handlers add tasks ({@link TaskContext#addTasks}); default http://127.0.0.1:8100. */
     public Builder apiUrl(String apiUrl) {
       this.apiUrl = apiUrl;
+      return this;
+    }
+
+    /** The bearer token handlers add tasks with, when the API requires one. */
+    public Builder apiToken(String apiToken) {
+      this.apiToken = apiToken;
       return this;
     }
 
@@ -511,7 +519,8 @@ public final class Worker implements AutoCloseable {
               new IgorSettings.Redis(redisUrl, password, keyPrefix, Math.max(4, concurrency)),
               claimTtl);
       Settings settings =
-          new Settings(name, concurrency, Duration.ofSeconds(1), claimTtl, lease, shutdownGrace, apiUrl);
+          new Settings(
+              name, concurrency, Duration.ofSeconds(1), claimTtl, lease, shutdownGrace, apiUrl, apiToken);
       return new Worker(queues.workerChannel(), handlers, batchHandlers, settings, queues).start();
     }
   }

@@ -1,0 +1,157 @@
+package igor.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import igor.app.IgorNode;
+import igor.domain.Identifiers;
+import igor.testing.HttpApi;
+import igor.testing.TestDatabase;
+import igor.testing.TestNode;
+import igor.testing.TestRedis;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every route of API v1 asks for a token of the right role once tokens are configured. */
+class AuthTest {
+  private static final String READER = "reader-0123456789abcdef";
+  private static final String WRITER = "writer-0123456789abcdef";
+  private static final String ADMIN = "admin-0123456789abcdef0";
+  private static TestDatabase db;
+  private static TestRedis redis;
+  private static IgorNode node;
+  private static HttpApi api;
+
+  @BeforeAll
+  static void startNode() {
+    db = TestDatabase.create();
+    redis = TestRedis.create();
+    node =
+        TestNode.start(
+            db,
+            redis,
+            List.of(),
+            Map.of(
+                "igor.auth.tokens",
+                "dashboards:" + READER + ":read,ci:" + WRITER + ":write,ops:" + ADMIN + ":admin"));
+    api = new HttpApi(node.httpPort());
+  }
+
+  @AfterAll
+  static void stopNode() {
+    node.close();
+    redis.close();
+    db.close();
+  }
+
+  private static HttpApi.Answer call(String method, String path, String body, String token) {
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      r.header("Authorization", "Bearer " + token);
+    }
+    return api.send(r);
+  }
+
+  private static String someJob() {
+    return call("POST", "/api/v1/jobs", "{\"layers\": [{\"tasks\": [{\"type\": \"held\"}]}]}", WRITER)
+        .body()
+        .path("id")
+        .asText();
+  }
+
+  @Test
+  void everyRouteRefusesACallerWithoutAValidToken() {
+    String job = someJob();
+    String unknown = Identifiers.newId();
+    List<String[]> routes =
+        List.of(
+            new String[] {"GET", "/api/v1/jobs"},
+            new String[] {"GET", "/api/v1/layers"},
+            new String[] {"GET", "/api/v1/tasks"},
+            new String[] {"GET", "/api/v1/jobs/" + job},
+            new String[] {"GET", "/api/v1/jobs/" + job + "/status"},
+            new String[] {"GET", "/api/v1/jobs/" + job + "/audit"},
+            new String[] {"GET", "/api/v1/layers/" + unknown},
+            new String[] {"GET", "/api/v1/tasks/" + unknown},
+            new String[] {"GET", "/api/v1/counts?job_ids=" + job},
+            new String[] {"GET", "/api/v1/events"},
+            new String[] {"POST", "/api/v1/jobs"},
+            new String[] {"POST", "/api/v1/tasks"},
+            new String[] {"PATCH", "/api/v1/pause"},
+            new String[] {"PATCH", "/api/v1/unpause"},
+            new String[] {"PATCH", "/api/v1/skip"},
+            new String[] {"PATCH", "/api/v1/kill"},
+            new String[] {"PATCH", "/api/v1/retry"});
+    for (String[] route : routes) {
+      String body = route[0].equals("GET") ? null : "[]";
+      HttpApi.Answer none = call(route[0], route[1], body, null);
+      HttpApi.Answer wrong = call(route[0], route[1], body, "not-a-token-of-ours-at-all");
+
+      assertThat(none.status()).as(route[0] + " " + route[1]).isEqualTo(401);
+      assertThat(none.error()).isEqualTo("a bearer token is required");
+      assertThat(wrong.status()).as(route[0] + " " + route[1]).isEqualTo(401);
+      assertThat(wrong.error()).isEqualTo("the token is not valid");
+    }
+    assertThat(api.get("/healthz").status()).isEqualTo(200);
+  }
+
+  @Test
+  void aReadTokenReadsButCannotChangeAnything() {
+    String job = someJob();
+
+    HttpApi.Answer read = call("GET", "/api/v1/jobs/" + job, null, READER);
+    HttpApi.Answer create = call("POST", "/api/v1/jobs", "{}", READER);
+    HttpApi.Answer pause =
+        call("PATCH", "/api/v1/pause", "[{\"kind\": \"Job\", \"id\": \"" + job + "\"}]", READER);
+
+    assertThat(read.status()).isEqualTo(200);
+    assertThat(create.status()).isEqualTo(403);
+    assertThat(create.error()).contains("dashboards").contains("role read").contains("needs write");
+    assertThat(pause.status()).isEqualTo(403);
+  }
+
+  @Test
+  void theAuditTrailNamesTheSubjectOfTheTokenThatActed() {
+    String job = someJob();
+
+    HttpApi.Answer paused =
+        call("PATCH", "/api/v1/pause", "[{\"kind\": \"Job\", \"id\": \"" + job + "\"}]", ADMIN);
+    JsonNode audit = call("GET", "/api/v1/jobs/" + job + "/audit", null, READER).body();
+
+    assertThat(paused.body().path("updated").asInt()).isEqualTo(1);
+    assertThat(audit).singleElement().satisfies(e -> assertThat(e.path("by").asText()).isEqualTo("ops"));
+  }
+
+  @Test
+  void aSubjectHeaderFromTheClientIsNotBelieved() {
+    String job = someJob();
+    HttpRequest.Builder r =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/api/v1/skip"))
+            .header("Authorization", "Bearer " + WRITER)
+            .header("X-Igor-Subject", "somebody-else")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString("[{\"kind\": \"Job\", \"id\": \"" + job + "\"}]"));
+
+    api.send(r);
+
+    JsonNode audit = call("GET", "/api/v1/jobs/" + job + "/audit", null, READER).body();
+    assertThat(audit.get(0).path("by").asText()).isEqualTo("ci");
+  }
+
+  @Test
+  void aTokenInTheQueryServesClientsThatCannotSetHeaders() {
+    HttpApi.Answer a = call("GET", "/api/v1/jobs?limit=1&access_token=" + READER, null, null);
+
+    assertThat(a.status()).isEqualTo(200);
+  }
+}
