@@ -1,6 +1,7 @@
 package igor.app;
 
 import com.typesafe.config.Config;
+import igor.client.ClusterIgor;
 import igor.config.IgorSettings;
 import igor.domain.JobDecider;
 import igor.entity.JobEntity;
@@ -38,11 +39,14 @@ public final class IgorNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
   private final JobService jobs;
+  private final ClusterIgor igor;
 
-  private IgorNode(ActorSystem<Void> system, ServerBinding binding, JobService jobs) {
+  private IgorNode(
+      ActorSystem<Void> system, ServerBinding binding, JobService jobs, ClusterIgor igor) {
     this.system = system;
     this.binding = binding;
     this.jobs = jobs;
+    this.igor = igor;
   }
 
   /** Starts a node; with handlers, it also runs a worker for them. */
@@ -169,7 +173,13 @@ public final class IgorNode implements AutoCloseable {
         settings.http().host(),
         binding.localAddress().getPort(),
         cluster.selfMember().address());
-    return new IgorNode(system, binding, jobs);
+    ClusterIgor igor =
+        new ClusterIgor(
+            jobs,
+            settings.jobs().defaultRetries(),
+            settings.jobs().defaultTimeoutSeconds(),
+            settings.http().askTimeout().plusSeconds(1));
+    return new IgorNode(system, binding, jobs, igor);
   }
 
   public int httpPort() {
@@ -178,6 +188,11 @@ public final class IgorNode implements AutoCloseable {
 
   public JobService jobs() {
     return jobs;
+  }
+
+  /** The in-cluster API of this node, for JVM services running in it (no HTTP). */
+  public ClusterIgor igor() {
+    return igor;
   }
 
   public ActorSystem<Void> system() {
