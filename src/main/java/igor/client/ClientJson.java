@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,7 +23,6 @@ final class ClientJson {
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .serializationInclusion(JsonInclude.Include.NON_NULL)
           .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
           .build();
 
   private ClientJson() {}
@@ -112,17 +110,6 @@ final class ClientJson {
       return MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
       return null;
-    }
-  }
-
-  /** Writes a result (records of this package) as the API would. */
-  static String write(Object value, boolean pretty) {
-    try {
-      return pretty
-          ? MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value)
-          : MAPPER.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("could not write JSON", e);
     }
   }
 }
