@@ -74,4 +74,24 @@ class ArchitectureTest {
             "org.apache.pekko..", "igor.entity..", "igor.http..", "igor.storage..", "igor.app..")
         .check(igor);
   }
+
+  @Test
+  void theHttpClientDoesNotDependOnTheServer() {
+    noClasses()
+        .that()
+        .resideInAPackage("igor.client..")
+        .and()
+        .haveNameNotMatching("igor\\.client\\.ClusterIgor.*")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "org.apache.pekko..",
+            "igor.domain..",
+            "igor.entity..",
+            "igor.service..",
+            "igor.http..",
+            "igor.storage..",
+            "igor.app..")
+        .check(igor);
+  }
 }

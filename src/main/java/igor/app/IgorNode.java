@@ -1,6 +1,7 @@
 package igor.app;
 
 import com.typesafe.config.Config;
+import igor.client.ClusterIgor;
 import igor.config.IgorSettings;
 import igor.domain.JobDecider;
 import igor.entity.JobEntity;
@@ -39,13 +40,19 @@ public final class IgorNode implements AutoCloseable {
   private final ServerBinding binding;
   private final JobService jobs;
   private final RetentionKeeper retention;
+  private final ClusterIgor igor;
 
   private IgorNode(
-      ActorSystem<Void> system, ServerBinding binding, JobService jobs, RetentionKeeper retention) {
+      ActorSystem<Void> system,
+      ServerBinding binding,
+      JobService jobs,
+      RetentionKeeper retention,
+      ClusterIgor igor) {
     this.system = system;
     this.binding = binding;
     this.jobs = jobs;
     this.retention = retention;
+    this.igor = igor;
   }
 
   /** Starts a node; with handlers, it also runs a worker for them. */
@@ -184,7 +191,13 @@ public final class IgorNode implements AutoCloseable {
         settings.http().host(),
         binding.localAddress().getPort(),
         cluster.selfMember().address());
-    return new IgorNode(system, binding, jobs, retention);
+    ClusterIgor igor =
+        new ClusterIgor(
+            jobs,
+            settings.jobs().defaultRetries(),
+            settings.jobs().defaultTimeoutSeconds(),
+            settings.http().askTimeout().plusSeconds(1));
+    return new IgorNode(system, binding, jobs, retention, igor);
   }
 
   public int httpPort() {
@@ -198,6 +211,11 @@ public final class IgorNode implements AutoCloseable {
   /** Retention of finished jobs (it runs on its own only when igor.retention is on). */
   public RetentionKeeper retention() {
     return retention;
+  }
+
+  /** The in-cluster API of this node, for JVM services running in it (no HTTP). */
+  public ClusterIgor igor() {
+    return igor;
   }
 
   public ActorSystem<Void> system() {

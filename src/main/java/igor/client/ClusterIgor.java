@@ -1,0 +1,208 @@
+package igor.client;
+
+import igor.domain.Identifiers;
+import igor.domain.JobPlan;
+import igor.domain.JobSnapshot;
+import igor.domain.LayerPlan;
+import igor.domain.LayerSnapshot;
+import igor.domain.ObjectKind;
+import igor.domain.ObjectRef;
+import igor.domain.Rejection;
+import igor.domain.TaskPlan;
+import igor.domain.TaskSnapshot;
+import igor.entity.JobEntity.JobResult;
+import igor.entity.JobEntity.TasksResult;
+import igor.service.JobService;
+import igor.worker.api.TaskSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@link Igor} for a JVM service that is itself a member of the Igor cluster: it asks the job
+ * entities through {@link JobService} and cluster sharding, with no HTTP in between. Get one from
+ * the node the service runs ({@code IgorNode.igor()}).
+ *
+ * <p>Results and refusals are the same as over HTTP: the same records and the same {@link
+ * IgorException} subclasses (with the HTTP status the API would have answered). Differences: the
+ * request limits of the HTTP edge (body size, tasks per request, args size, name length) are not
+ * applied (a job's own limit on its tasks is); actions are recorded in the audit trail as done by
+ * the name given to {@link #as}. Lists, single layers and tasks, and counts come from the read
+ * model: use {@link IgorClient} for them.
+ */
+public final class ClusterIgor implements Igor {
+  private final JobService jobs;
+  private final int defaultRetries;
+  private final int defaultTimeoutSeconds;
+  private final Duration timeout;
+  private final String by;
+
+  /**
+   * An in-cluster API over this node's job service.
+   *
+   * @param jobs the node's job service
+   * @param defaultRetries retries of a task that names none ({@code igor.jobs.default-retries})
+   * @param defaultTimeoutSeconds time-out of a task that names none ({@code
+   *     igor.jobs.default-timeout}, 0: none)
+   * @param timeout how long to wait for a job's answer before {@link IgorException.Unavailable}
+   */
+  public ClusterIgor(
+      JobService jobs, int defaultRetries, int defaultTimeoutSeconds, Duration timeout) {
+    this(jobs, defaultRetries, defaultTimeoutSeconds, timeout, "");
+  }
+
+  private ClusterIgor(
+      JobService jobs, int defaultRetries, int defaultTimeoutSeconds, Duration timeout, String by) {
+    this.jobs = Objects.requireNonNull(jobs, "jobs");
+    this.defaultRetries = defaultRetries;
+    this.defaultTimeoutSeconds = defaultTimeoutSeconds;
+    this.timeout = timeout;
+    this.by = by == null ? "" : by;
+  }
+
+  /** The same API, with its actions recorded in audit trails as done by this name. */
+  public ClusterIgor as(String by) {
+    return new ClusterIgor(jobs, defaultRetries, defaultTimeoutSeconds, timeout, by);
+  }
+
+  @Override
+  public Job create(JobSpec spec) {
+    String jobId = Identifiers.newId();
+    List<LayerPlan> layers = new ArrayList<>();
+    List<TaskPlan> tasks = new ArrayList<>();
+    for (LayerSpec layer : spec.layers()) {
+      String layerId = Identifiers.newId();
+      layers.add(new LayerPlan(layerId, layer.name(), layer.priority(), layer.pausedAt()));
+      layer.tasks().forEach(t -> tasks.add(plan(layerId, t)));
+    }
+    JobResult result =
+        await(jobs.create(new JobPlan(jobId, spec.name(), spec.pausedAt(), layers, tasks)));
+    return job(checked(result.rejection(), result).job());
+  }
+
+  @Override
+  public List<Task> addTasks(String layerId, List<TaskSpec> specs) {
+    List<TaskPlan> plans = specs.stream().map(t -> plan(layerId, t)).toList();
+    TasksResult result = await(jobs.addTasks(plans));
+    return checked(result.rejection(), result).tasks().stream().map(ClusterIgor::task).toList();
+  }
+
+  @Override
+  public Job job(String jobId) {
+    JobResult result = await(jobs.get(jobId));
+    return job(checked(result.rejection(), result).job());
+  }
+
+  @Override
+  public List<AuditEntry> audit(String jobId) {
+    JobResult result = await(jobs.get(jobId));
+    return checked(result.rejection(), result).job().audit().stream()
+        .map(
+            e ->
+                new AuditEntry(
+                    Action.valueOf(e.action().name()).path(),
+                    Ref.Kind.valueOf(e.targetKind().name()).wireName(),
+                    e.targetId(),
+                    e.by(),
+                    e.at() / 1000))
+        .toList();
+  }
+
+  @Override
+  public int act(Action action, Collection<Ref> refs) {
+    List<ObjectRef> objects =
+        refs.stream()
+            .map(r -> new ObjectRef(ObjectKind.valueOf(r.kind().name()), r.id(), r.etag()))
+            .toList();
+    return await(jobs.act(igor.domain.Action.valueOf(action.name()), objects, by));
+  }
+
+  private TaskPlan plan(String layerId, TaskSpec t) {
+    return new TaskPlan(
+        Identifiers.newId(),
+        layerId,
+        t.type(),
+        t.name(),
+        t.args(),
+        t.paused() ? JobSpec.now() : 0,
+        t.retries() < 0 ? defaultRetries : t.retries(),
+        t.timeoutSeconds() > 0 ? t.timeoutSeconds() : defaultTimeoutSeconds);
+  }
+
+  private <T> T await(CompletionStage<T> answer) {
+    try {
+      return answer.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new IgorException.Unavailable(503, "the job did not answer in time; try again", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof TimeoutException) {
+        throw new IgorException.Unavailable(503, "the job did not answer in time; try again", cause);
+      }
+      throw new IgorException.Unavailable(503, "Igor could not serve it: " + cause, cause);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IgorException(0, "interrupted while waiting for Igor", e);
+    }
+  }
+
+  private static <T> T checked(Rejection rejection, T result) {
+    if (rejection == null) {
+      return result;
+    }
+    int status =
+        switch (rejection.kind()) {
+          case INVALID -> 400;
+          case NOT_FOUND -> 404;
+          case CONFLICT -> 409;
+          case TOO_LARGE -> 413;
+        };
+    throw IgorException.of(status, rejection.reason());
+  }
+
+  /** The job as the API shows it (times in seconds, counts by status). */
+  static Job job(JobSnapshot job) {
+    Map<String, List<Task>> tasksByLayer = new HashMap<>();
+    for (TaskSnapshot t : job.tasks()) {
+      tasksByLayer.computeIfAbsent(t.layerId(), id -> new ArrayList<>()).add(task(t));
+    }
+    List<Layer> layers = new ArrayList<>();
+    for (LayerSnapshot l : job.layers()) {
+      List<Task> tasks = tasksByLayer.getOrDefault(l.id(), List.of());
+      layers.add(
+          new Layer(
+              l.id(), l.etag(), status(l.status()), l.name(), l.priority(), l.pausedAt(),
+              l.jobId(), l.createdAt() / 1000, l.updatedAt() / 1000, counts(tasks), tasks));
+    }
+    return new Job(
+        job.id(), job.etag(), status(job.status()), job.name(), job.pausedAt(),
+        job.createdAt() / 1000, job.updatedAt() / 1000,
+        counts(layers.stream().flatMap(l -> l.tasks().stream()).toList()), layers);
+  }
+
+  static Task task(TaskSnapshot t) {
+    return new Task(
+        t.id(), t.etag(), status(t.status()), t.name(), t.pausedAt(), t.jobId(), t.layerId(),
+        t.type(), t.args(), t.retries(), t.timeoutSeconds(), t.attempts(), t.message(),
+        t.result(), t.queueTaskId(), t.createdAt() / 1000, t.updatedAt() / 1000);
+  }
+
+  private static Counts counts(List<Task> tasks) {
+    Map<Status, Integer> counts = new EnumMap<>(Status.class);
+    tasks.forEach(t -> counts.merge(t.status(), 1, Integer::sum));
+    return new Counts(counts);
+  }
+
+  private static Status status(igor.domain.Status status) {
+    return Status.valueOf(status.name());
+  }
+}

@@ -1,0 +1,293 @@
+package igor.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpServer;
+import igor.app.IgorNode;
+import igor.testing.TestDatabase;
+import igor.testing.TestNode;
+import igor.testing.TestRedis;
+import igor.worker.api.TaskSpec;
+import igor.worker.builtin.BuiltinHandlers;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The Java client against a real node with the built-in task types: every operation. */
+class IgorClientTest {
+  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static TestDatabase db;
+  private static TestRedis redis;
+  private static IgorNode node;
+  private static IgorClient client;
+
+  @BeforeAll
+  static void startNode() {
+    db = TestDatabase.create();
+    redis = TestRedis.create();
+    node = TestNode.start(db, redis, BuiltinHandlers.all(), Map.of("igor.limits.max-args-bytes", 64));
+    client = IgorClient.connect("http://127.0.0.1:" + node.httpPort());
+  }
+
+  @AfterAll
+  static void stopNode() {
+    node.close();
+    redis.close();
+    db.close();
+  }
+
+  private static byte[] text(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void aJobBuiltFluentlyIsCreatedWithItsLayersTasksAndSettings() {
+    Job job =
+        client.create(
+            JobSpec.named("built")
+                .layer(
+                    LayerSpec.priority(0)
+                        .named("first")
+                        .task(
+                            TaskSpec.of("echo", text("hi")).withName("greet").withRetries(2),
+                            TaskSpec.of("noop", null).withTimeout(Duration.ofSeconds(30))))
+                .layer(LayerSpec.priority(5).named("held").paused().task(TaskSpec.of("noop", null))));
+
+    assertThat(job.id()).isNotBlank();
+    assertThat(job.name()).isEqualTo("built");
+    assertThat(job.layers()).extracting(Layer::name).containsExactly("first", "held");
+    assertThat(job.layer("held").orElseThrow().isPaused()).isTrue();
+    Task greet = job.layers().get(0).tasks().get(0);
+    assertThat(greet.name()).isEqualTo("greet");
+    assertThat(greet.retries()).isEqualTo(2);
+    assertThat(greet.args()).isEqualTo(text("hi"));
+    assertThat(job.layers().get(0).tasks().get(1).timeout()).isEqualTo(30);
+    assertThat(job.counts().total()).isEqualTo(3);
+  }
+
+  @Test
+  void awaitJobReturnsTheJobOnceItSatisfiesTheCondition() {
+    Job job =
+        client.create(
+            JobSpec.named("echo").layer(LayerSpec.priority(0).task(TaskSpec.of("echo", text("back")))));
+
+    Job done = client.awaitFinished(job.id(), WAIT);
+
+    assertThat(done.status()).isEqualTo(Status.COMPLETED);
+    assertThat(done.tasks().get(0).resultAsText()).isEqualTo("back");
+    assertThat(done.counts().done()).isEqualTo(1);
+  }
+
+  @Test
+  void awaitJobTimesOutWithTheLastJobSeen() {
+    Job job = client.create(JobSpec.named("held").paused().layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null))));
+
+    assertThatThrownBy(() -> client.awaitFinished(job.id(), Duration.ofMillis(300)))
+        .isInstanceOfSatisfying(
+            IgorException.TimedOut.class, e -> assertThat(e.last().id()).isEqualTo(job.id()));
+  }
+
+  @Test
+  void tasksAreAddedToALayerThatHasNotStartedAndRefusedWithConflictOnceItEnded() {
+    Job job =
+        client.create(
+            JobSpec.named("grow")
+                .paused()
+                .layer(LayerSpec.priority(0).task(TaskSpec.of("echo", text("x"))))
+                .layer(LayerSpec.priority(1).named("later")));
+    String later = job.layer("later").orElseThrow().id();
+    String first = job.layers().get(0).id();
+
+    List<Task> added = client.addTasks(later, List.of(TaskSpec.of("noop", null), TaskSpec.of("noop", null)));
+
+    assertThat(added).hasSize(2).allSatisfy(t -> assertThat(t.layerId()).isEqualTo(later));
+    client.unpause(Ref.job(job.id()));
+    client.awaitJob(job.id(), j -> j.layers().get(0).status() == Status.COMPLETED, WAIT);
+    assertThatThrownBy(() -> client.addTasks(first, List.of(TaskSpec.of("noop", null))))
+        .isInstanceOfSatisfying(
+            IgorException.Conflict.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(409);
+              assertThat(e.error()).contains("COMPLETED");
+            });
+  }
+
+  @Test
+  void oneLayerOneTaskListsWithFiltersAndPagingAndCountsComeFromTheReadModel() {
+    String name = "listed-" + System.nanoTime();
+    Job a = client.create(JobSpec.named(name).paused().layer(LayerSpec.priority(0).named("l").task(TaskSpec.of("noop", null), TaskSpec.of("echo", null))));
+    Job b = client.create(JobSpec.named(name).paused().layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null))));
+    String layerId = a.layers().get(0).id();
+    String taskId = a.layers().get(0).tasks().get(1).id();
+
+    Layer layer = eventually(() -> client.layer(layerId));
+    Task task = eventually(() -> client.task(taskId));
+    assertThat(layer.counts().total()).isEqualTo(2);
+    assertThat(task.type()).isEqualTo("echo");
+
+    List<Job> both = eventually(() -> {
+      List<Job> jobs = client.jobs(ListFilter.all().name(name));
+      if (jobs.size() < 2) throw new IgorException.NotFound("not yet");
+      return jobs;
+    });
+    // newest first; jobs created in the same second are ordered by id
+    assertThat(both).extracting(Job::id).containsExactlyInAnyOrder(a.id(), b.id());
+    assertThat(both.stream().filter(j -> j.id().equals(a.id())).findFirst().orElseThrow().counts().of(Status.PENDING))
+        .isEqualTo(2);
+
+    ListFilter page = ListFilter.all().name(name).limit(1);
+    assertThat(client.jobs(page)).extracting(Job::id).containsExactly(both.get(0).id());
+    assertThat(client.jobs(page.next())).extracting(Job::id).containsExactly(both.get(1).id());
+
+    assertThat(client.layers(ListFilter.all().job(a.id()))).extracting(Layer::id).containsExactly(layerId);
+    assertThat(client.tasks(ListFilter.all().job(a.id(), b.id()).types("noop").statuses(Status.PENDING)))
+        .hasSize(2)
+        .allSatisfy(t -> assertThat(t.type()).isEqualTo("noop"));
+    assertThat(client.tasks(ListFilter.all().layer(layerId).createdAfter(a.createdAt() - 1).createdBefore(a.createdAt() + 60)))
+        .hasSize(2);
+    assertThat(client.jobs(ListFilter.all().name(name).updatedBefore(a.createdAt() - 1))).isEmpty();
+
+    List<JobCounts> counts = client.counts(List.of(a.id(), b.id()));
+    assertThat(counts).extracting(JobCounts::jobId).containsExactlyInAnyOrder(a.id(), b.id());
+    JobCounts ofA = counts.stream().filter(c -> c.jobId().equals(a.id())).findFirst().orElseThrow();
+    assertThat(ofA.counts().total()).isEqualTo(2);
+    assertThat(ofA.layers()).singleElement().satisfies(l -> assertThat(l.layerId()).isEqualTo(layerId));
+  }
+
+  @Test
+  void everyActionAnswersHowManyChangedAndAStaleEtagChangesNothing() {
+    Job job =
+        client.create(
+            JobSpec.named("steer")
+                .layer(LayerSpec.priority(0).task(TaskSpec.of("sleep", text("60")), TaskSpec.of("fail", text("disk full"))))
+                .layer(LayerSpec.priority(1).named("later").task(TaskSpec.of("noop", null))));
+    Layer later = job.layer("later").orElseThrow();
+    String sleep = job.layers().get(0).tasks().get(0).id();
+    String fail = job.layers().get(0).tasks().get(1).id();
+
+    assertThat(client.pause(Ref.of(later))).isEqualTo(1);
+    assertThat(client.pause(Ref.of(later))).isZero();
+    client.awaitJob(job.id(), j -> j.tasks().get(0).status() == Status.RUNNING, WAIT);
+    assertThat(client.kill(Ref.task(sleep))).isEqualTo(1);
+    client.awaitJob(job.id(), j -> j.status() == Status.ERRORED, WAIT);
+    assertThat(client.retry(Ref.task(sleep))).isEqualTo(1);
+    assertThat(client.skip(Ref.task(sleep), Ref.task(fail))).isEqualTo(2);
+    assertThat(client.unpause(Ref.layer(later.id()))).isEqualTo(1);
+
+    assertThat(client.awaitFinished(job.id(), WAIT).status()).isEqualTo(Status.COMPLETED);
+    assertThat(client.audit(job.id()))
+        .extracting(AuditEntry::action)
+        .containsExactly("pause", "kill", "retry", "skip", "skip", "unpause");
+    assertThat(client.audit(job.id()).get(0).kind()).isEqualTo("Layer");
+  }
+
+  @Test
+  void refusalsAreTypedWithTheirStatusAndMessage() {
+    assertThatThrownBy(() -> client.create("{\"layers\": [{\"tasks\": [{\"name\": \"x\"}]}]}"))
+        .isInstanceOfSatisfying(
+            IgorException.BadRequest.class,
+            e -> {
+              assertThat(e.status()).isEqualTo(400);
+              assertThat(e.error()).contains("layers[0].tasks[0].type");
+            });
+    assertThatThrownBy(() -> client.job("00000000-0000-4000-8000-000000000000"))
+        .isInstanceOfSatisfying(IgorException.NotFound.class, e -> assertThat(e.status()).isEqualTo(404));
+    assertThatThrownBy(() -> client.task("00000000-0000-4000-8000-000000000000"))
+        .isInstanceOf(IgorException.NotFound.class);
+    assertThatThrownBy(
+            () -> client.create(JobSpec.named("big").layer(LayerSpec.priority(0).task(TaskSpec.of("echo", new byte[100])))))
+        .isInstanceOfSatisfying(
+            IgorException.TooLarge.class, e -> assertThat(e.error()).contains("max-args-bytes"));
+    assertThatThrownBy(() -> client.pause(new Ref(Ref.Kind.JOB, "not-an-id", "")))
+        .isInstanceOf(IgorException.BadRequest.class);
+  }
+
+  @Test
+  void readsAreRetriedWithBackOffAndSendTheBearerToken() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    List<String> auth = new CopyOnWriteArrayList<>();
+    HttpServer stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    stub.createContext(
+        "/",
+        exchange -> {
+          auth.add(exchange.getRequestHeaders().getFirst("Authorization"));
+          boolean fail = calls.incrementAndGet() < 3 || exchange.getRequestMethod().equals("POST");
+          byte[] body = (fail ? "{\"error\": \"not ready\"}" : "{\"id\": \"j\", \"status\": \"RUNNING\"}").getBytes(StandardCharsets.UTF_8);
+          exchange.sendResponseHeaders(fail ? 503 : 200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    stub.start();
+    try {
+      IgorClient stubbed =
+          IgorClient.builder("http://127.0.0.1:" + stub.getAddress().getPort())
+              .token("s3cret")
+              .backoff(Duration.ofMillis(10))
+              .build();
+
+      assertThat(stubbed.job("j").status()).isEqualTo(Status.RUNNING);
+      assertThat(calls.get()).isEqualTo(3);
+      assertThat(auth).containsOnly("Bearer s3cret");
+
+      calls.set(0);
+      assertThatThrownBy(() -> stubbed.create(JobSpec.named("once")))
+          .isInstanceOfSatisfying(
+              IgorException.Unavailable.class, e -> assertThat(e.status()).isEqualTo(503));
+      assertThat(calls.get()).as("writes are not retried").isEqualTo(1);
+    } finally {
+      stub.stop(0);
+    }
+  }
+
+  @Test
+  void anIgorThatIsNotThereIsUnavailableAfterTheRetries() throws Exception {
+    int port;
+    try (var socket = new java.net.ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    IgorClient absent =
+        IgorClient.builder("http://127.0.0.1:" + port).retries(2).backoff(Duration.ofMillis(10)).build();
+
+    assertThatThrownBy(() -> absent.job("x"))
+        .isInstanceOfSatisfying(
+            IgorException.Unavailable.class, e -> assertThat(e.status()).isZero());
+    assertThat(absent.healthy()).isFalse();
+    assertThat(client.healthy()).isTrue();
+  }
+
+  @Test
+  void theClientStatusesAreTheServers() {
+    assertThat(java.util.Arrays.stream(Status.values()).map(Enum::name))
+        .containsExactlyElementsOf(
+            java.util.Arrays.stream(igor.domain.Status.values()).map(Enum::name).toList());
+  }
+
+  /** The read model trails the journal: ask until it knows. */
+  static <T> T eventually(Supplier<T> read) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      try {
+        return read.get();
+      } catch (IgorException.NotFound e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}
