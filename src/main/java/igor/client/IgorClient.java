@@ -32,8 +32,8 @@ import java.util.stream.Collectors;
  * creating a job twice makes two jobs. Refusals are {@link IgorException} subclasses carrying the
  * HTTP status and Igor's message.
  *
- * <p>Not here yet: the live stream of changes (GET /api/v1/events, Server-Sent Events) is being
- * built on another branch; until it lands, follow a job by polling ({@link #awaitJob}).
+ * <p>{@link #subscribe} follows the live stream of changes (GET /api/v1/events, Server-Sent
+ * Events), reconnecting by itself after the last change it handed on, so nothing is missed.
  */
 public final class IgorClient implements Igor {
   private final HttpClient http;
@@ -208,6 +208,117 @@ public final class IgorClient implements Igor {
       return true;
     } catch (IgorException e) {
       return false;
+    }
+  }
+
+  /**
+   * Follows the changes of these jobs (none: of every job) from after change {@code since} (0: from
+   * now on, -1: from the first change kept), on a thread of its own. The listener gets the changes
+   * in order, one at a time. When the connection drops, the subscription reconnects with
+   * {@code Last-Event-ID} after a second, so no change is missed or repeated.
+   */
+  public Subscription subscribe(
+      Collection<String> jobIds, long since, java.util.function.Consumer<Change> listener) {
+    StringBuilder path = new StringBuilder("/api/v1/events?");
+    jobIds.forEach(id -> path.append("job_ids=").append(query(id)).append('&'));
+    java.util.concurrent.atomic.AtomicLong last =
+        new java.util.concurrent.atomic.AtomicLong(Math.max(since, 0));
+    java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<?>> call =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread reader =
+        new Thread(
+            () -> {
+              while (open.get()) {
+                // after the last change seen; before any: from the start (since -1) or from now
+                String url = base + path;
+                url = last.get() == 0 && since < 0 ? url + "since=0" : url.substring(0, url.length() - 1);
+                HttpRequest.Builder request =
+                    HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
+                if (last.get() > 0) {
+                  request.header("Last-Event-ID", String.valueOf(last.get()));
+                }
+                if (token != null) {
+                  request.header("Authorization", "Bearer " + token);
+                }
+                try {
+                  var future =
+                      http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
+                  call.set(future);
+                  HttpResponse<java.util.stream.Stream<String>> response = future.get();
+                  if (response.statusCode() != 200) {
+                    response.body().close();
+                  } else {
+                    readEvents(response.body(), last, listener, open);
+                  }
+                } catch (Exception dropped) {
+                  // reconnect below
+                }
+                if (open.get()) {
+                  try {
+                    Thread.sleep(1000);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              }
+            },
+            "igor-client-events");
+    reader.setDaemon(true);
+    reader.start();
+    return new Subscription() {
+      @Override
+      public long lastId() {
+        return last.get();
+      }
+
+      @Override
+      public void close() {
+        open.set(false);
+        var future = call.get();
+        if (future != null) {
+          future.cancel(true);
+        }
+        reader.interrupt();
+      }
+    };
+  }
+
+  /** Reads Server-Sent Events line by line: "id:", "event:", "data:", a blank line ends one. */
+  private static void readEvents(
+      java.util.stream.Stream<String> lines,
+      java.util.concurrent.atomic.AtomicLong last,
+      java.util.function.Consumer<Change> listener,
+      java.util.concurrent.atomic.AtomicBoolean open) {
+    String[] id = {null};
+    String[] event = {"message"};
+    StringBuilder data = new StringBuilder();
+    try (lines) {
+      java.util.Iterator<String> it = lines.iterator();
+      while (open.get() && it.hasNext()) {
+        String line = it.next();
+        if (line.isEmpty()) {
+          if (data.length() > 0 && id[0] != null) {
+            long changeId = Long.parseLong(id[0]);
+            if (changeId > last.get()) {
+              listener.accept(new Change(changeId, event[0], ClientJson.tree(data.toString())));
+              last.set(changeId);
+            }
+          }
+          id[0] = null;
+          event[0] = "message";
+          data.setLength(0);
+        } else if (line.startsWith("id:")) {
+          id[0] = line.substring(3).trim();
+        } else if (line.startsWith("event:")) {
+          event[0] = line.substring(6).trim();
+        } else if (line.startsWith("data:")) {
+          if (data.length() > 0) {
+            data.append('\n');
+          }
+          data.append(line.substring(5).stripLeading());
+        }
+      }
     }
   }
 

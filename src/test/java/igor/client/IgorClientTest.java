@@ -265,6 +265,31 @@ class IgorClientTest {
   }
 
   @Test
+  void aSubscriptionGetsEveryChangeOfAJobInOrderUntilItCompletes() throws Exception {
+    java.util.List<Change> changes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Job job =
+        client.create(
+            JobSpec.named("followed")
+                .layer(LayerSpec.priority(0).task(TaskSpec.of("noop", new byte[0])))
+                .layer(LayerSpec.priority(1).task(TaskSpec.of("echo", text("x")))));
+
+    try (Subscription subscription = client.subscribe(java.util.List.of(job.id()), -1, changes::add)) {
+      long deadline = System.currentTimeMillis() + WAIT.toMillis();
+      while (changes.stream().noneMatch(c -> c.event().equals("job_status_changed"))
+          && System.currentTimeMillis() < deadline) {
+        Thread.sleep(50);
+      }
+
+      assertThat(changes.get(0).event()).isEqualTo("job_created");
+      assertThat(changes).extracting(Change::jobId).containsOnly(job.id());
+      assertThat(changes).extracting(Change::id).isSorted().doesNotHaveDuplicates();
+      assertThat(changes).extracting(Change::event).contains("task_completed", "layer_finished");
+      assertThat(changes.get(changes.size() - 1).data().path("status").asText()).isEqualTo("COMPLETED");
+      assertThat(subscription.lastId()).isEqualTo(changes.get(changes.size() - 1).id());
+    }
+  }
+
+  @Test
   void theClientStatusesAreTheServers() {
     assertThat(java.util.Arrays.stream(Status.values()).map(Enum::name))
         .containsExactlyElementsOf(
