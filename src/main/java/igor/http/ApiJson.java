@@ -40,7 +40,11 @@ public final class ApiJson {
   /** Reads a request body; a body that does not fit gets a 400 naming the field. */
   static <T> T read(String body, Class<T> type) {
     try {
-      return MAPPER.readValue(body, type);
+      T value = MAPPER.readValue(body, type);
+      if (value == null) {
+        throw ApiException.badRequest("body must be a JSON object");
+      }
+      return value;
     } catch (JsonProcessingException e) {
       throw ApiException.badRequest(describe(e));
     }
@@ -48,8 +52,13 @@ public final class ApiJson {
 
   static <T> List<T> readList(String body, Class<T> elementType) {
     try {
-      return MAPPER.readValue(
-          body, TypeFactory.defaultInstance().constructCollectionType(List.class, elementType));
+      List<T> value =
+          MAPPER.readValue(
+              body, TypeFactory.defaultInstance().constructCollectionType(List.class, elementType));
+      if (value == null) {
+        throw ApiException.badRequest("body must be a JSON array");
+      }
+      return value;
     } catch (JsonProcessingException e) {
       throw ApiException.badRequest(describe(e));
     }
