@@ -1,11 +1,11 @@
 package igor.http;
 
 import igor.config.IgorSettings;
+import igor.metrics.IgorMetrics;
+import igor.service.ClusterService;
 import igor.service.JobService;
 import igor.storage.ReadModel;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -18,10 +18,15 @@ public final class ApiServer extends AllDirectives {
   private final TaskRoutes taskRoutes;
   private final ActionRoutes actionRoutes;
   private final ListRoutes listRoutes;
-  private final BooleanSupplier ready;
+  private final ClusterRoutes clusterRoutes;
+  private final IgorMetrics metrics;
 
   public ApiServer(
-      JobService jobs, ReadModel readModel, IgorSettings settings, BooleanSupplier ready) {
+      JobService jobs,
+      ReadModel readModel,
+      ClusterService cluster,
+      IgorMetrics metrics,
+      IgorSettings settings) {
     JobRequests requests =
         new JobRequests(
             settings.limits(),
@@ -32,10 +37,32 @@ public final class ApiServer extends AllDirectives {
     this.taskRoutes = new TaskRoutes(jobs, requests, bodies);
     this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits());
     this.listRoutes = new ListRoutes(readModel, new ListQueries(settings.limits()));
-    this.ready = ready;
+    this.clusterRoutes = new ClusterRoutes(cluster, metrics);
+    this.metrics = metrics;
   }
 
   public Route route() {
+    return timed(this::routes);
+  }
+
+  /** Every request's time until its response is made, by route (ids replaced: bounded labels). */
+  private Route timed(java.util.function.Supplier<Route> inner) {
+    return extractRequest(
+        request -> {
+          long start = System.nanoTime();
+          String route = RouteNames.of(request.getUri().path());
+          String method = request.method().value();
+          return mapResponse(
+              response -> {
+                metrics.httpRequest(
+                    method, route, response.status().intValue(), System.nanoTime() - start);
+                return response;
+              },
+              inner);
+        });
+  }
+
+  private Route routes() {
     return handleExceptions(
         ApiErrors.exceptionHandler(),
         () ->
@@ -43,7 +70,7 @@ public final class ApiServer extends AllDirectives {
                 ApiErrors.rejectionHandler(),
                 () ->
                     concat(
-                        path("healthz", () -> get(this::health)),
+                        clusterRoutes.root(),
                         pathPrefix(
                             "api",
                             () ->
@@ -51,17 +78,11 @@ public final class ApiServer extends AllDirectives {
                                     "v1",
                                     () ->
                                         concat(
+                                            clusterRoutes.api(),
                                             listRoutes.route(),
                                             jobRoutes.route(),
                                             taskRoutes.route(),
                                             actionRoutes.route()))))));
-  }
-
-  private Route health() {
-    if (ready.getAsBoolean()) {
-      return complete(ApiJson.response(200, Map.of("ok", true)));
-    }
-    return complete(ApiJson.response(503, Map.of("ok", false)));
   }
 
   public CompletionStage<ServerBinding> bind(ActorSystem<?> system, String host, int port) {
