@@ -139,9 +139,13 @@ class ClusterFailoverTest {
               .collect(Collectors.groupingBy(e -> e.json().path("taskId").asText(), Collectors.counting()));
       assertThat(completions).as("tasks completed in job " + jobId).hasSize(2 * TASKS_PER_LAYER);
       assertThat(completions.values()).as("TaskCompleted per task").containsOnly(1L);
-      assertThat(events.stream().filter(e -> e.type().equals("TaskStarted")).count())
-          .as("TaskStarted in job " + jobId)
-          .isEqualTo(2 * TASKS_PER_LAYER);
+      // At most one start per task: a started report reclaimed from the dead node after its
+      // task's completed report was applied is stale and ignored, so a start may be missing.
+      Map<String, Long> starts =
+          events.stream()
+              .filter(e -> e.type().equals("TaskStarted"))
+              .collect(Collectors.groupingBy(e -> e.json().path("taskId").asText(), Collectors.counting()));
+      assertThat(starts.values()).as("TaskStarted per task").containsOnly(1L);
     }
     assertThat(counting.runs()).hasSize(JOBS * 2 * TASKS_PER_LAYER);
     assertThat(counting.runs().values()).extracting(AtomicInteger::get).containsOnly(1);
