@@ -7,20 +7,25 @@ import igor.domain.JobDecider;
 import igor.entity.JobEntity;
 import igor.entity.JobTags;
 import igor.http.ApiServer;
+import igor.metrics.IgorMetrics;
+import igor.queue.QueueKeeping;
 import igor.queue.redis.RedisQueues;
+import igor.service.ClusterService;
 import igor.service.JobService;
 import igor.storage.jdbc.JdbcStorage;
 import igor.worker.api.TaskHandler;
 import igor.worker.api.Worker;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -29,16 +34,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Igor node: the one place where the parts are made and wired. It opens PostgreSQL and Redis,
- * migrates the schema, joins the cluster, starts the job entities' sharding, the report router, the
- * HTTP API and, when asked, a worker in the same process. Everything stops in order through Pekko's
- * coordinated shutdown.
+ * migrates the schema, joins the cluster, and starts what its roles ask (igor.node.roles): "jobs"
+ * hosts the job entities' shards, the report router, the queue keeper and the read model's
+ * projection; "api" serves HTTP; "worker" runs the given handlers in the process. Every node has
+ * the metrics and a sharding proxy. Everything stops in order through Pekko's coordinated
+ * shutdown.
  */
 public final class IgorNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IgorNode.class);
 
+  /** How long /readyz waits for PostgreSQL and Redis to answer. */
+  private static final Duration READY_CHECK_TIMEOUT = Duration.ofSeconds(2);
+
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
   private final JobService jobs;
+
   private final RetentionKeeper retention;
   private final ClusterIgor igor;
 
@@ -78,105 +89,127 @@ public final class IgorNode implements AutoCloseable {
       JdbcStorage storage,
       RedisQueues redis,
       List<TaskHandler> workerHandlers) {
+    IgorSettings.Node node = settings.node();
     Cluster cluster = Cluster.get(system);
     if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
+    IgorMetrics metrics = new IgorMetrics();
+    // On every node: where the role "jobs" is missing this is a proxy to the members that have it.
     JobEntity.init(
         system,
         new JobEntity.Dependencies(
             redis.taskQueue(),
             new JobDecider(settings.jobs().retryPolicy(), settings.limits().maxTasksPerJob()),
             settings.entitySettings(),
-            System::currentTimeMillis));
+            System::currentTimeMillis,
+            metrics),
+        IgorSettings.Node.JOBS);
 
-    QueueKeeper keeper =
-        new QueueKeeper(system, redis.keeping())
-            .start(settings.worker().leaseCheckInterval(), settings.worker().queueCheckInterval());
-    if (settings.projection().enabled()) {
-      storage
-          .readModelProjection()
-          .start(
-              system,
-              JobTags.all(),
-              settings.projection().groupSize(),
-              settings.projection().groupWithin());
+    List<Runnable> stops = new ArrayList<>();
+    if (node.has(IgorSettings.Node.JOBS)) {
+      QueueKeeper keeper =
+          new QueueKeeper(system, redis.keeping())
+              .start(settings.worker().leaseCheckInterval(), settings.worker().queueCheckInterval());
+      stops.add(keeper::stop);
+      if (settings.projection().enabled()) {
+        storage
+            .readModelProjection()
+            .start(
+                system,
+                IgorSettings.Node.JOBS,
+                JobTags.all(),
+                settings.projection().groupSize(),
+                settings.projection().groupWithin());
+      }
+      ReportRouter router =
+          new ReportRouter(
+                  redis.reportInbox(
+                      "node-" + cluster.selfMember().address().hostPort(),
+                      settings.reports().reclaimAfter()),
+                  ClusterSharding.get(system),
+                  settings.reports().batchSize(),
+                  settings.reports().pollWait(),
+                  settings.http().askTimeout(),
+                  system.executionContext())
+              .start();
+      stops.add(() -> router.stop().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join());
     }
-
     RetentionKeeper retention =
         new RetentionKeeper(
             system, storage.retention(), settings.retention(), settings.http().askTimeout());
-    if (settings.retention().enabled()) {
+    if (settings.retention().enabled() && node.has(IgorSettings.Node.JOBS)) {
       retention.start();
+      stops.add(retention::stop);
     }
-
-    String nodeName = "node-" + cluster.selfMember().address().hostPort();
-    ReportRouter router =
-        new ReportRouter(
-                redis.reportInbox(nodeName, settings.reports().reclaimAfter()),
-                org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(system),
-                settings.reports().batchSize(),
-                settings.reports().pollWait(),
-                settings.http().askTimeout(),
-                system.executionContext())
-            .start();
+    MetricsPoller poller =
+        new MetricsPoller(
+                metrics,
+                redis.keeping(),
+                settings.projection().enabled()
+                    ? now -> storage.projectionLagMillis(JobTags.all(), now)
+                    : null)
+            .start(system);
+    stops.add(0, poller::stop);
 
     JobService jobs = new JobService(system, storage.directory(), settings.http().askTimeout());
-    ApiServer api =
-        new ApiServer(
-            jobs,
-            storage.readModel(),
-            storage.changeFeed(system, settings.events().reorderWindow()),
-            settings,
-            () -> cluster.selfMember().status().equals(MemberStatus.up()));
-    ServerBinding binding;
-    try {
+    ServerBinding binding = null;
+    if (node.has(IgorSettings.Node.API)) {
+      QueueKeeping queue = redis.keeping();
+      ClusterService clusterService =
+          new ClusterService(
+              system,
+              List.of(
+                  new ClusterService.Check("database", storage::answers),
+                  new ClusterService.Check("redis", queue::answers)),
+              READY_CHECK_TIMEOUT);
       binding =
-          api.bind(system, settings.http().host(), settings.http().port())
-              .toCompletableFuture()
-              .get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new IllegalStateException(
-          "HTTP API could not listen on "
-              + settings.http().host()
-              + ":"
-              + settings.http().port()
-              + ": "
-              + e.getMessage(),
-          e);
+          bind(
+              system,
+              settings,
+              new ApiServer(
+                  jobs,
+                  storage.readModel(),
+                  storage.changeFeed(system, settings.events().reorderWindow()),
+                  clusterService,
+                  metrics,
+                  settings));
     }
 
-    String host = settings.http().host();
-    String apiHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-    Worker worker =
-        workerHandlers.isEmpty()
-            ? null
-            : new Worker(
-                    redis.workerChannel(),
-                    workerHandlers,
-                    List.of(),
-                    WorkerProcess.workerSettings(
-                        settings.worker(),
-                        "http://" + apiHost + ":" + binding.localAddress().getPort()))
-                .start();
+    Worker worker = null;
+    if (node.has(IgorSettings.Node.WORKER) && !workerHandlers.isEmpty()) {
+      String apiUrl = WorkerProcess.apiUrl(settings);
+      if (binding != null) {
+        String host = settings.http().host();
+        String apiHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+        apiUrl = "http://" + apiHost + ":" + binding.localAddress().getPort();
+      }
+      worker =
+          new Worker(
+                  redis.workerChannel(),
+                  workerHandlers,
+                  List.of(),
+                  WorkerProcess.workerSettings(settings.worker(), apiUrl))
+              .start();
+      Worker running = worker;
+      stops.add(1, () -> running.stop(settings.worker().shutdownGrace()));
+    }
 
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-    shutdown.addTask(
-        CoordinatedShutdown.PhaseServiceUnbind(),
-        "igor-http-unbind",
-        () -> binding.unbind().thenApply(x -> Done.getInstance()));
+    if (binding != null) {
+      ServerBinding bound = binding;
+      shutdown.addTask(
+          CoordinatedShutdown.PhaseServiceUnbind(),
+          "igor-http-unbind",
+          () -> bound.unbind().thenApply(x -> Done.getInstance()));
+    }
     shutdown.addTask(
         CoordinatedShutdown.PhaseServiceStop(),
         "igor-worker-and-reports",
         () ->
             CompletableFuture.supplyAsync(
                 () -> {
-                  keeper.stop();
-                  retention.stop();
-                  if (worker != null) {
-                    worker.stop(settings.worker().shutdownGrace());
-                  }
-                  router.stop().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
+                  stops.forEach(Runnable::run);
                   return Done.getInstance();
                 }));
     system
@@ -187,9 +220,11 @@ public final class IgorNode implements AutoCloseable {
               storage.close();
             });
     log.info(
-        "igor node started http=http://{}:{} cluster={}",
-        settings.http().host(),
-        binding.localAddress().getPort(),
+        "igor node started roles={} http={} cluster={}",
+        String.join(",", new TreeSet<>(node.roles())),
+        binding == null
+            ? "none"
+            : "http://" + settings.http().host() + ":" + binding.localAddress().getPort(),
         cluster.selfMember().address());
     ClusterIgor igor =
         new ClusterIgor(
@@ -200,8 +235,26 @@ public final class IgorNode implements AutoCloseable {
     return new IgorNode(system, binding, jobs, retention, igor);
   }
 
+  private static ServerBinding bind(ActorSystem<?> system, IgorSettings settings, ApiServer api) {
+    try {
+      return api.bind(system, settings.http().host(), settings.http().port())
+          .toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "HTTP API could not listen on "
+              + settings.http().host()
+              + ":"
+              + settings.http().port()
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** The HTTP port, or -1 when the node has no "api" role. */
   public int httpPort() {
-    return binding.localAddress().getPort();
+    return binding == null ? -1 : binding.localAddress().getPort();
   }
 
   public JobService jobs() {

@@ -44,7 +44,7 @@ public final class WorkerProcess implements AutoCloseable {
   }
 
   /** Where the worker's handlers add tasks: IGOR_API_URL, else this machine's node. */
-  private static String apiUrl(IgorSettings settings) {
+  static String apiUrl(IgorSettings settings) {
     String url = System.getenv("IGOR_API_URL");
     return url != null && !url.isBlank()
         ? url

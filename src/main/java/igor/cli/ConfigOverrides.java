@@ -9,20 +9,34 @@ import java.util.Map;
 final class ConfigOverrides {
   private ConfigOverrides() {}
 
-  /** IGOR_SEED_NODES=host:port,host:port becomes pekko.cluster.seed-nodes. */
+  /**
+   * IGOR_SEED_NODES=host:port,host:port becomes pekko.cluster.seed-nodes; IGOR_NODE_ROLES=api,jobs
+   * becomes igor.node.roles (and so the cluster roles).
+   */
   static Map<String, Object> fromEnvironment(Map<String, String> env) {
     Map<String, Object> overrides = new HashMap<>();
-    String seeds = env.getOrDefault("IGOR_SEED_NODES", "").trim();
+    List<String> seeds = commaList(env.get("IGOR_SEED_NODES"));
     if (!seeds.isEmpty()) {
-      List<String> addresses = new ArrayList<>();
-      for (String seed : seeds.split(",")) {
-        String s = seed.trim();
-        if (!s.isEmpty()) {
-          addresses.add(s.startsWith("pekko://") ? s : "pekko://igor@" + s);
-        }
-      }
-      overrides.put("pekko.cluster.seed-nodes", addresses);
+      overrides.put(
+          "pekko.cluster.seed-nodes",
+          seeds.stream().map(s -> s.startsWith("pekko://") ? s : "pekko://igor@" + s).toList());
+    }
+    List<String> roles = commaList(env.get("IGOR_NODE_ROLES"));
+    if (!roles.isEmpty()) {
+      overrides.put("igor.node.roles", roles);
     }
     return overrides;
+  }
+
+  private static List<String> commaList(String value) {
+    List<String> items = new ArrayList<>();
+    if (value != null) {
+      for (String item : value.split(",")) {
+        if (!item.isBlank()) {
+          items.add(item.trim());
+        }
+      }
+    }
+    return items;
   }
 }

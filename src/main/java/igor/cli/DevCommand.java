@@ -29,6 +29,9 @@ final class DevCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Map<String, String> env = System.getenv();
     Map<String, Object> overrides = new HashMap<>(ConfigOverrides.fromEnvironment(env));
+    if (!env.containsKey("IGOR_NODE_ROLES")) {
+      overrides.put("igor.node.roles", List.of("api", "jobs", "worker"));
+    }
     if (!env.containsKey("IGOR_CLUSTER_PORT")) {
       overrides.put("pekko.remote.artery.canonical.port", 0);
     }

@@ -4,14 +4,17 @@ import igor.app.IgorNode;
 import igor.config.IgorConfig;
 import igor.config.IgorSettings;
 import igor.http.auth.TokenSources;
-import java.util.List;
+import igor.worker.builtin.BuiltinHandlers;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 
 @Command(
     name = "server",
     mixinStandardHelpOptions = true,
-    description = "Run a cluster node: job entities and the HTTP API (configured by IGOR_* variables).")
+    description = {
+      "Run a cluster node (configured by IGOR_* variables). IGOR_NODE_ROLES chooses what it runs:",
+      "api (HTTP), jobs (job entities), worker (the built-in task types); default api,jobs."
+    })
 final class ServerCommand implements Callable<Integer> {
 
   @Override
@@ -25,7 +28,7 @@ final class ServerCommand implements Callable<Integer> {
               + " IGOR_AUTH_ALLOW_OPEN=true to run without authentication.");
       return 2;
     }
-    IgorNode node = IgorNode.start(config, List.of());
+    IgorNode node = IgorNode.start(config, BuiltinHandlers.all());
     Runtime.getRuntime().addShutdownHook(new Thread(node::close, "igor-shutdown"));
     node.awaitTermination();
     return 0;

@@ -5,9 +5,11 @@ import igor.domain.RetryPolicy;
 import igor.entity.EntitySettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
 
 /** Every setting under {@code igor { }}, read once at start (igor.conf documents each). */
 public record IgorSettings(
+    Node node,
     Http http,
     Database database,
     Redis redis,
@@ -20,6 +22,31 @@ public record IgorSettings(
     Events events,
     Retention retention,
     Path devDataDir) {
+
+  /** What this node runs: a subset of {@link #ROLES}. */
+  public record Node(Set<String> roles) {
+    public static final String API = "api";
+    public static final String JOBS = "jobs";
+    public static final String WORKER = "worker";
+    public static final Set<String> ROLES = Set.of(API, JOBS, WORKER);
+
+    public Node {
+      roles = Set.copyOf(roles);
+      for (String role : roles) {
+        if (!ROLES.contains(role)) {
+          throw new IllegalArgumentException(
+              "igor.node.roles: unknown role '" + role + "'; roles are api, jobs and worker");
+        }
+      }
+      if (roles.isEmpty()) {
+        throw new IllegalArgumentException("igor.node.roles: give at least one of api, jobs, worker");
+      }
+    }
+
+    public boolean has(String role) {
+      return roles.contains(role);
+    }
+  }
 
   public record Http(String host, int port, Duration askTimeout) {}
 
@@ -83,6 +110,7 @@ public record IgorSettings(
   public static IgorSettings from(Config root) {
     Config c = root.getConfig("igor");
     return new IgorSettings(
+        new Node(new java.util.LinkedHashSet<>(c.getStringList("node.roles"))),
         new Http(
             c.getString("http.host"), c.getInt("http.port"), c.getDuration("http.ask-timeout")),
         new Database(

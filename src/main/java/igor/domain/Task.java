@@ -102,6 +102,16 @@ public final class Task {
     return args;
   }
 
+  /** When the task last changed (unix millis): for a QUEUED task, when its attempt was queued. */
+  public long updatedAt() {
+    return updatedAt;
+  }
+
+  /** When the current attempt reported its start (unix millis), 0 when it has not. */
+  public long startedAt() {
+    return startedAt;
+  }
+
   public Status status() {
     return status;
   }

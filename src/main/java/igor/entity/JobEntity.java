@@ -25,12 +25,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -42,6 +44,7 @@ import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -167,7 +170,16 @@ public final class JobEntity
 
   /** What a job entity needs from its node. */
   public record Dependencies(
-      TaskQueue queue, JobDecider decider, EntitySettings settings, LongSupplier clock) {}
+      TaskQueue queue,
+      JobDecider decider,
+      EntitySettings settings,
+      LongSupplier clock,
+      JobObserver observer) {
+    public Dependencies(
+        TaskQueue queue, JobDecider decider, EntitySettings settings, LongSupplier clock) {
+      this(queue, decider, settings, clock, JobObserver.NONE);
+    }
+  }
 
   private static final String WAKE_TIMER = "wake";
   private static final String REDELIVERY_TIMER = "redelivery";
@@ -200,20 +212,24 @@ public final class JobEntity
                 context.messageAdapter(QueueDataLost.class, notice -> new QueueLost())));
   }
 
-  /** Registers the entity type with cluster sharding on this node. */
-  public static void init(ActorSystem<?> system, Dependencies deps) {
+  /**
+   * Registers the entity type with cluster sharding. Jobs live only on members with the cluster
+   * role {@code role}; on other members this starts a proxy that forwards to them.
+   */
+  public static void init(ActorSystem<?> system, Dependencies deps, String role) {
     ClusterSharding.get(system)
         .init(
             Entity.of(
-                ENTITY_KEY,
-                entityContext ->
-                    create(
-                        entityContext.getEntityId(),
-                        deps,
-                        self ->
-                            entityContext
-                                .getShard()
-                                .tell(new ClusterSharding.Passivate<>(self)))));
+                    ENTITY_KEY,
+                    entityContext ->
+                        create(
+                            entityContext.getEntityId(),
+                            deps,
+                            self ->
+                                entityContext
+                                    .getShard()
+                                    .tell(new ClusterSharding.Passivate<>(self))))
+                .withRole(role));
   }
 
   /**
@@ -308,8 +324,7 @@ public final class JobEntity
 
   private ReplyEffect<JobEvent, Job> onCreate(Job job, Create command) {
     Decision decision = deps.decider().create(job, command.plan(), now());
-    return persist(
-        decision,
+    return persist(job, decision,
         command.replyTo(),
         created -> JobResult.of(created.snapshot()),
         JobResult::rejected);
@@ -317,8 +332,7 @@ public final class JobEntity
 
   private ReplyEffect<JobEvent, Job> onAddTasks(Job job, AddTasks command) {
     Decision decision = deps.decider().addTasks(job, command.tasks(), now());
-    return persist(
-        decision,
+    return persist(job, decision,
         command.replyTo(),
         updated -> new TasksResult(snapshotsOf(updated, command.tasks()), null),
         rejection -> new TasksResult(null, rejection));
@@ -339,7 +353,7 @@ public final class JobEntity
       return Effect().reply(command.replyTo(), Done.getInstance());
     }
     Decision decision = deps.decider().applyReports(job, command.reports(), now());
-    return persist(decision, command.replyTo(), updated -> Done.getInstance(), r -> Done.getInstance());
+    return persist(job, decision, command.replyTo(), updated -> Done.getInstance(), r -> Done.getInstance());
   }
 
   private ReplyEffect<JobEvent, Job> onAct(Job job, Act command) {
@@ -354,16 +368,13 @@ public final class JobEntity
     if (updated > 0) {
       context.getLog().info("action={} by={} updated={}", command.action(), command.by(), updated);
     }
-    return persist(decision, command.replyTo(), changed -> new ActResult(updated), r -> null);
+    return persist(job, decision, command.replyTo(), changed -> new ActResult(updated), r -> null);
   }
 
   private ReplyEffect<JobEvent, Job> onTick(Job job, Tick command) {
     Decision decision = deps.decider().tick(job, now());
     if (decision instanceof Decision.Accepted accepted && !accepted.events().isEmpty()) {
-      return Effect()
-          .persist(accepted.events())
-          .thenRun(updated -> afterPersist(updated, accepted.events()))
-          .thenNoReply();
+      return persistAndAct(job, accepted.events()).thenNoReply();
     }
     scheduleWake(job);
     return Effect().noReply();
@@ -419,6 +430,7 @@ public final class JobEntity
 
   /** Persists an accepted decision and replies after; replies at once with a rejection. */
   private <R> ReplyEffect<JobEvent, Job> persist(
+      Job job,
       Decision decision,
       ActorRef<R> replyTo,
       Function<Job, R> accepted,
@@ -430,10 +442,24 @@ public final class JobEntity
     if (events.isEmpty()) {
       return Effect().none().thenReply(replyTo, accepted::apply);
     }
+    return persistAndAct(job, events).thenReply(replyTo, accepted::apply);
+  }
+
+  /**
+   * Journals the events in one write, then acts on them and tells the observer what they meant
+   * (read from the job as it was before them) and how long the write took.
+   */
+  private EffectBuilder<JobEvent, Job> persistAndAct(Job before, List<JobEvent> events) {
+    Consumer<JobObserver> timings = TaskTimings.of(before, events);
+    long start = System.nanoTime();
     return Effect()
         .persist(events)
-        .thenRun(job -> afterPersist(job, events))
-        .thenReply(replyTo, accepted::apply);
+        .thenRun(
+            job -> {
+              deps.observer().journalWritten(System.nanoTime() - start);
+              timings.accept(deps.observer());
+              afterPersist(job, events);
+            });
   }
 
   /** The side effects of journaled events: hand queued tasks out, keep timers right. */
@@ -458,6 +484,7 @@ public final class JobEntity
       }
       if (event instanceof JobEvent.JobStatusChanged s) {
         context.getLog().info("job status={}", s.status());
+        deps.observer().jobStatus(job.id(), s.status());
       }
     }
     deliver(job, queued);
@@ -577,11 +604,19 @@ public final class JobEntity
                         job.status(),
                         job.taskCount(),
                         queued.size());
+                deps.observer().jobStatus(job.id(), job.status());
                 deliver(job, queued);
                 scheduleWake(job);
                 if (isAtRest(job)) {
                   timers.startSingleTimer(IDLE_TIMER, new Idle(), deps.settings().idleAfterFinish());
                 }
+              }
+            })
+        .onSignal(
+            PostStop.instance(),
+            job -> {
+              if (job.exists()) {
+                deps.observer().jobStatus(job.id(), null);
               }
             })
         .build();

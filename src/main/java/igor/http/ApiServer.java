@@ -3,34 +3,40 @@ package igor.http;
 import igor.config.IgorSettings;
 import igor.http.auth.RateLimiter;
 import igor.http.auth.TokenSources;
+import igor.metrics.IgorMetrics;
+import igor.service.ClusterService;
 import igor.service.JobService;
 import igor.storage.ChangeFeed;
 import igor.storage.ReadModel;
-import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BooleanSupplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** The HTTP API v1 of a node: its routes, their error handling, and the server binding. */
+/**
+ * The HTTP API v1 of a node: its routes, their error handling, who may call them, and the server
+ * binding. /healthz, /readyz and /metrics stay open for probes and scrapers (they reveal no job
+ * data); everything under /api needs a token once tokens are configured.
+ */
 public final class ApiServer extends AllDirectives {
   private final JobRoutes jobRoutes;
   private final TaskRoutes taskRoutes;
   private final ActionRoutes actionRoutes;
   private final ListRoutes listRoutes;
   private final EventRoutes eventRoutes;
-  private final BooleanSupplier ready;
+  private final ClusterRoutes clusterRoutes;
+  private final IgorMetrics metrics;
   private final Guard guard;
 
   public ApiServer(
       JobService jobs,
       ReadModel readModel,
       ChangeFeed changes,
-      IgorSettings settings,
-      BooleanSupplier ready) {
+      ClusterService cluster,
+      IgorMetrics metrics,
+      IgorSettings settings) {
     JobRequests requests =
         new JobRequests(
             settings.limits(),
@@ -45,7 +51,8 @@ public final class ApiServer extends AllDirectives {
     this.eventRoutes =
         new EventRoutes(
             changes, queries, settings.events().maxStreams(), settings.events().heartbeat());
-    this.ready = ready;
+    this.clusterRoutes = new ClusterRoutes(cluster, metrics);
+    this.metrics = metrics;
     this.guard =
         new Guard(
             TokenSources.load(settings.auth()),
@@ -53,6 +60,27 @@ public final class ApiServer extends AllDirectives {
   }
 
   public Route route() {
+    return timed(this::routes);
+  }
+
+  /** Every request's time until its response is made, by route (ids replaced: bounded labels). */
+  private Route timed(java.util.function.Supplier<Route> inner) {
+    return extractRequest(
+        request -> {
+          long start = System.nanoTime();
+          String route = RouteNames.of(request.getUri().path());
+          String method = request.method().value();
+          return mapResponse(
+              response -> {
+                metrics.httpRequest(
+                    method, route, response.status().intValue(), System.nanoTime() - start);
+                return response;
+              },
+              inner);
+        });
+  }
+
+  private Route routes() {
     return handleExceptions(
         ApiErrors.exceptionHandler(),
         () ->
@@ -60,7 +88,7 @@ public final class ApiServer extends AllDirectives {
                 ApiErrors.rejectionHandler(),
                 () ->
                     concat(
-                        path("healthz", () -> get(this::health)),
+                        clusterRoutes.root(),
                         pathPrefix("api", () -> guard.protect(this::apiV1)))));
   }
 
@@ -69,6 +97,7 @@ public final class ApiServer extends AllDirectives {
         "v1",
         () ->
             concat(
+                clusterRoutes.api(),
                 eventRoutes.route(),
                 listRoutes.route(),
                 jobRoutes.route(),
@@ -79,13 +108,6 @@ public final class ApiServer extends AllDirectives {
   /** False when no token is configured: anyone who reaches the port may use the API. */
   public boolean requiresTokens() {
     return !guard.isOpen();
-  }
-
-  private Route health() {
-    if (ready.getAsBoolean()) {
-      return complete(ApiJson.response(200, Map.of("ok", true)));
-    }
-    return complete(ApiJson.response(503, Map.of("ok", false)));
   }
 
   public CompletionStage<ServerBinding> bind(ActorSystem<?> system, String host, int port) {

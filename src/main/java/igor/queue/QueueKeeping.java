@@ -1,5 +1,7 @@
 package igor.queue;
 
+import java.util.Collection;
+import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /** What the nodes do to keep the queue honest: fail lost attempts, notice lost data. */
@@ -17,4 +19,10 @@ public interface QueueKeeping {
    * (the first call only records what it sees).
    */
   CompletionStage<Boolean> isIntact();
+
+  /** True when the queue answers a round trip. */
+  CompletionStage<Boolean> answers();
+
+  /** How many deliveries wait in the queue of each of these task types. */
+  CompletionStage<Map<String, Long>> depths(Collection<String> types);
 }

@@ -19,6 +19,7 @@ public final class TestNode {
     o.put("igor.redis.url", redis.url());
     o.put("igor.redis.key-prefix", redis.prefix());
     o.put("igor.http.port", 0);
+    o.put("igor.node.roles", List.of("api", "jobs", "worker"));
     o.put("igor.reports.reclaim-after", "2s");
     o.put("igor.reports.poll-wait", "200ms");
     o.put("igor.worker.poll-wait", "200ms");

@@ -1,10 +1,15 @@
 package igor.queue.redis;
 
 import igor.queue.QueueKeeping;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
@@ -63,6 +68,34 @@ public final class RedisQueueKeeping implements QueueKeeping {
               boolean intact = knownEpoch == null || knownEpoch.equals(current);
               knownEpoch = current;
               return intact;
+            });
+  }
+
+  @Override
+  public CompletionStage<Boolean> answers() {
+    return redis
+        .getBucket(keys.epoch(), StringCodec.INSTANCE)
+        .isExistsAsync()
+        .thenApply(exists -> true);
+  }
+
+  @Override
+  public CompletionStage<Map<String, Long>> depths(Collection<String> types) {
+    if (types.isEmpty()) {
+      return CompletableFuture.completedFuture(Map.of());
+    }
+    RBatch batch = redis.createBatch();
+    Map<String, RFuture<Integer>> sizes = new LinkedHashMap<>();
+    for (String type : types) {
+      sizes.put(type, batch.getList(keys.queue(type), StringCodec.INSTANCE).sizeAsync());
+    }
+    return batch
+        .executeAsync()
+        .thenApply(
+            done -> {
+              Map<String, Long> depths = new LinkedHashMap<>();
+              sizes.forEach((type, size) -> depths.put(type, size.toCompletableFuture().join().longValue()));
+              return depths;
             });
   }
 }

@@ -6,6 +6,9 @@ import igor.config.IgorSettings;
 import igor.storage.StorageUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -138,6 +141,16 @@ public final class JdbcStorage implements AutoCloseable {
     } catch (SQLException e) {
       throw new StorageUnavailableException(sql + " failed: " + e.getMessage(), e);
     }
+  }
+
+  /** {@link #isReachable()}, off the caller's thread. */
+  public CompletionStage<Boolean> answers() {
+    return CompletableFuture.supplyAsync(this::isReachable, executor);
+  }
+
+  /** The read model's lag behind the journal, in milliseconds (see ReadModelProjection). */
+  public CompletionStage<Long> projectionLagMillis(List<String> tags, long now) {
+    return CompletableFuture.supplyAsync(() -> readModelProjection().lagMillis(tags, now), executor);
   }
 
   public JdbcObjectDirectory directory() {

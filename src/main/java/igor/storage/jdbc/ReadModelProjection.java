@@ -3,6 +3,8 @@ package igor.storage.jdbc;
 import igor.domain.JobEvent;
 import igor.storage.StorageUnavailableException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -39,16 +41,50 @@ public final class ReadModelProjection {
     this.dataSource = dataSource;
   }
 
-  /** Runs one projection per tag somewhere in the cluster; groups are written at once. */
-  public void start(ActorSystem<?> system, List<String> tags, int groupSize, Duration groupWithin) {
+  /**
+   * Runs one projection per tag somewhere in the cluster, on members with the cluster role {@code
+   * role}; groups are written at once.
+   */
+  public void start(
+      ActorSystem<?> system, String role, List<String> tags, int groupSize, Duration groupWithin) {
     ShardedDaemonProcess.get(system)
         .init(
             ProjectionBehavior.Command.class,
             NAME,
             tags.size(),
             i -> ProjectionBehavior.create(projection(system, tags.get(i), groupSize, groupWithin)),
-            ShardedDaemonProcessSettings.create(system),
+            ShardedDaemonProcessSettings.create(system).withRole(role),
             Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  private static final String OLDEST_UNAPPLIED =
+      "SELECT j.write_timestamp FROM event_journal j JOIN event_tag t ON t.event_id = j.ordering"
+          + " WHERE t.tag = ? AND j.ordering > COALESCE((SELECT CAST(o.current_offset AS BIGINT)"
+          + " FROM pekko_projection_offset_store o WHERE o.projection_name = ?"
+          + " AND o.projection_key = ?), 0) ORDER BY j.ordering LIMIT 1";
+
+  /**
+   * How far the read model trails the journal: the age of the oldest tagged event it has not
+   * applied yet (0 when it has applied them all). One indexed query per tag.
+   */
+  long lagMillis(List<String> tags, long now) {
+    long oldest = now;
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement(OLDEST_UNAPPLIED)) {
+      for (String tag : tags) {
+        s.setString(1, tag);
+        s.setString(2, NAME);
+        s.setString(3, tag);
+        try (ResultSet rs = s.executeQuery()) {
+          if (rs.next() && rs.getLong(1) > 0) {
+            oldest = Math.min(oldest, rs.getLong(1));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new StorageUnavailableException("projection lag could not be read", e);
+    }
+    return now - oldest;
   }
 
   private GroupedProjection<Offset, EventEnvelope<JobEvent>> projection(

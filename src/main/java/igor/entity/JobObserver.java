@@ -1,0 +1,54 @@
+package igor.entity;
+
+import igor.domain.Status;
+
+/**
+ * What a job entity tells its node once events are journaled, for metrics. Calls come from entity
+ * threads, so implementations must be thread-safe and quick. Times are unix milliseconds; a
+ * duration that cannot be known (the job moved nodes meanwhile) is -1.
+ */
+public interface JobObserver {
+
+  /** Attempts of tasks of this type were handed to the queue. */
+  void tasksQueued(String type, int count);
+
+  /** An attempt began, {@code waitedMillis} after it was queued. */
+  void taskStarted(String type, long waitedMillis);
+
+  /** An attempt ended with {@code outcome}, {@code ranMillis} after it started. */
+  void taskEnded(String type, Outcome outcome, long ranMillis);
+
+  /** One journal write of a job (one {@code persist} of a list of events) took this long. */
+  void journalWritten(long nanos);
+
+  /** The job lives on this node with this status; {@code null}: it left this node's memory. */
+  void jobStatus(String jobId, Status status);
+
+  /** How an attempt ended. */
+  enum Outcome {
+    COMPLETED,
+    FAILED,
+    TIMED_OUT,
+    KILLED,
+    SKIPPED
+  }
+
+  /** An observer that does nothing (tests, tools). */
+  JobObserver NONE =
+      new JobObserver() {
+        @Override
+        public void tasksQueued(String type, int count) {}
+
+        @Override
+        public void taskStarted(String type, long waitedMillis) {}
+
+        @Override
+        public void taskEnded(String type, Outcome outcome, long ranMillis) {}
+
+        @Override
+        public void journalWritten(long nanos) {}
+
+        @Override
+        public void jobStatus(String jobId, Status status) {}
+      };
+}

@@ -1,0 +1,36 @@
+package igor.http;
+
+import java.util.Set;
+
+/**
+ * The route of a request path, for metrics: ids become {@code {id}}, and paths that are not
+ * Igor's become "other", so that the labels stay few.
+ */
+final class RouteNames {
+  private static final Set<String> ROOT = Set.of("healthz", "readyz", "metrics");
+  private static final Set<String> RESOURCES =
+      Set.of("jobs", "layers", "tasks", "counts", "cluster", "pause", "unpause", "skip", "kill", "retry");
+
+  private RouteNames() {}
+
+  static String of(String path) {
+    String[] parts = path.replaceAll("^/+|/+$", "").split("/+");
+    if (parts.length == 1 && ROOT.contains(parts[0])) {
+      return "/" + parts[0];
+    }
+    if (parts.length < 3 || !parts[0].equals("api") || !parts[1].equals("v1")
+        || !RESOURCES.contains(parts[2])) {
+      return "other";
+    }
+    StringBuilder route = new StringBuilder("/api/v1/").append(parts[2]);
+    if (parts.length >= 4) {
+      route.append("/{id}");
+    }
+    if (parts.length == 5 && parts[4].equals("audit")) {
+      route.append("/audit");
+    } else if (parts.length > 4) {
+      return "other";
+    }
+    return route.toString();
+  }
+}

@@ -1,0 +1,178 @@
+package igor.metrics;
+
+import igor.domain.Status;
+import igor.entity.JobObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A node's metrics, served at {@code /metrics} in the Prometheus text format. docs/operations.md
+ * lists every one. Counters and histograms count what happened on this node; a cluster's figure
+ * is the sum over its nodes (queue depth and projection lag are the same on every node).
+ */
+public final class IgorMetrics implements JobObserver {
+  private static final double[] SLO_SECONDS = {
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600
+  };
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, Status> jobs = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> queueDepths = new ConcurrentHashMap<>();
+  private final Set<String> knownTypes = ConcurrentHashMap.newKeySet();
+  private final AtomicLong projectionLagMillis = new AtomicLong();
+  private final Timer journalWrites;
+
+  public IgorMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    journalWrites =
+        Timer.builder("igor.journal.write")
+            .description("One journal write of a job (a persist of its events), until confirmed")
+            .publishPercentileHistogram()
+            .register(registry);
+    for (Status status : Status.values()) {
+      Gauge.builder("igor.jobs", () -> countJobs(status))
+          .description("Jobs in memory on this node, by status")
+          .tag("status", status.name())
+          .register(registry);
+    }
+    Gauge.builder("igor.projection.lag", projectionLagMillis, l -> l.get() / 1000.0)
+        .description("Age of the oldest journaled event the read model has not applied yet")
+        .baseUnit("seconds")
+        .register(registry);
+  }
+
+  private double countJobs(Status status) {
+    return jobs.values().stream().filter(s -> s == status).count();
+  }
+
+  @Override
+  public void tasksQueued(String type, int count) {
+    knownTypes.add(type);
+    Counter.builder("igor.tasks.queued")
+        .description("Task attempts handed to the queue, by type")
+        .tag("type", type)
+        .register(registry)
+        .increment(count);
+  }
+
+  @Override
+  public void taskStarted(String type, long waitedMillis) {
+    knownTypes.add(type);
+    Counter.builder("igor.tasks.started")
+        .description("Task attempts that began, by type")
+        .tag("type", type)
+        .register(registry)
+        .increment();
+    if (waitedMillis >= 0) {
+      seconds("igor.task.queued.to.started", "From an attempt's queueing to its start", type)
+          .record(waitedMillis / 1000.0);
+    }
+  }
+
+  @Override
+  public void taskEnded(String type, Outcome outcome, long ranMillis) {
+    String name = outcome == Outcome.COMPLETED ? "igor.tasks.completed" : "igor.tasks.failed";
+    Counter.Builder counter =
+        Counter.builder(name)
+            .description(
+                outcome == Outcome.COMPLETED
+                    ? "Task attempts that succeeded, by type"
+                    : "Task attempts that did not succeed, by type and how they ended")
+            .tag("type", type);
+    if (outcome != Outcome.COMPLETED) {
+      counter.tag("outcome", outcome.name().toLowerCase(Locale.ROOT));
+    }
+    counter.register(registry).increment();
+    if (ranMillis >= 0) {
+      DistributionSummary.builder("igor.task.started.to.finished")
+          .description("From an attempt's start to its end, by type and outcome")
+          .baseUnit("seconds")
+          .tag("type", type)
+          .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+          .serviceLevelObjectives(SLO_SECONDS)
+          .register(registry)
+          .record(ranMillis / 1000.0);
+    }
+  }
+
+  private DistributionSummary seconds(String name, String description, String type) {
+    return DistributionSummary.builder(name)
+        .description(description)
+        .baseUnit("seconds")
+        .tag("type", type)
+        .serviceLevelObjectives(SLO_SECONDS)
+        .register(registry);
+  }
+
+  @Override
+  public void journalWritten(long nanos) {
+    journalWrites.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void jobStatus(String jobId, Status status) {
+    if (status == null) {
+      jobs.remove(jobId);
+    } else {
+      jobs.put(jobId, status);
+    }
+  }
+
+  /** One HTTP request answered: {@code route} is its path with ids replaced (bounded labels). */
+  public void httpRequest(String method, String route, int status, long nanos) {
+    Timer.builder("igor.http.requests")
+        .description("HTTP requests, by method, route and status, until the response is made")
+        .tag("method", method)
+        .tag("route", route)
+        .tag("status", String.valueOf(status))
+        .publishPercentileHistogram()
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Task types seen on this node since it started: the queues whose depth is watched. */
+  public Set<String> knownTaskTypes() {
+    return Set.copyOf(knownTypes);
+  }
+
+  /** The length of a type's queue in Redis, as last measured. */
+  public void queueDepth(String type, long depth) {
+    queueDepths
+        .computeIfAbsent(
+            type,
+            t -> {
+              AtomicLong value = new AtomicLong();
+              Gauge.builder("igor.queue.depth", value, AtomicLong::get)
+                  .description("Deliveries waiting in a type's queue in Redis (LLEN)")
+                  .tag("type", t)
+                  .register(registry);
+              return value;
+            })
+        .set(depth);
+  }
+
+  public void projectionLag(long millis) {
+    projectionLagMillis.set(Math.max(0, millis));
+  }
+
+  /** Everything, in the Prometheus text format (version 0.0.4). */
+  public String scrape() {
+    return registry.scrape();
+  }
+}
