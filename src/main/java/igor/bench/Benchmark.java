@@ -54,6 +54,7 @@ public final class Benchmark {
     overrides.put("igor.database.url", url);
     overrides.put("igor.redis.key-prefix", prefix);
     overrides.put("igor.http.port", 0);
+    overrides.put("igor.node.roles", List.of("api", "jobs", "worker"));
     overrides.put("igor.limits.max-tasks-per-job", 200_000);
     overrides.put("pekko.remote.artery.canonical.port", 0);
     overrides.put("pekko.loglevel", "WARNING");

@@ -142,12 +142,26 @@ final class JobActions {
     return true;
   }
 
+  /**
+   * Skips the layer's unfinished tasks (in flight: one event each, naming the attempt to stop;
+   * waiting: in bulk) and then the layer.
+   */
   private void skipLayer(Layer layer) {
+    List<String> waiting = new ArrayList<>();
     for (String taskId : layer.taskIds()) {
       Task task = draft.task(taskId);
-      if (!task.status.isFinal()) {
+      if (task.status == Status.QUEUED || task.status == Status.RUNNING) {
         skipTask(task);
+      } else if (!task.status.isFinal()) {
+        waiting.add(taskId);
+        if (waiting.size() == JobDecider.TASKS_PER_EVENT) {
+          draft.emit(new JobEvent.TasksSkipped(draft.jobId(), waiting, draft.now()));
+          waiting = new ArrayList<>();
+        }
       }
+    }
+    if (!waiting.isEmpty()) {
+      draft.emit(new JobEvent.TasksSkipped(draft.jobId(), waiting, draft.now()));
     }
     draft.emit(new LayerSkipped(draft.jobId(), layer.id, draft.now()));
   }

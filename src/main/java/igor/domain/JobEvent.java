@@ -89,7 +89,17 @@ public sealed interface JobEvent {
   record Unpaused(String jobId, ObjectKind targetKind, String targetId, long at)
       implements JobEvent {}
 
-  /** The layer was skipped: SKIPPED for good; its unfinished tasks got {@link TaskSkipped}. */
+  /**
+   * Tasks that were not in flight were skipped by a person, all at once (a layer or job skip of a
+   * big job): SKIPPED, message "skipped". At most 1,000 tasks per event.
+   */
+  record TasksSkipped(String jobId, List<String> taskIds, long at) implements JobEvent {
+    public TasksSkipped {
+      taskIds = List.copyOf(taskIds);
+    }
+  }
+
+  /** The layer was skipped: SKIPPED for good; its unfinished tasks were skipped just before. */
   record LayerSkipped(String jobId, String layerId, long at) implements JobEvent {}
 
   /** The attempt was stopped by Igor: the task is ERRORED with message "killed". */

@@ -80,6 +80,12 @@ final class JobEvolution {
       setPausedAt(state, e.targetKind(), e.targetId(), e.pausedAt(), e.at());
     } else if (event instanceof Unpaused e) {
       setPausedAt(state, e.targetKind(), e.targetId(), 0, e.at());
+    } else if (event instanceof JobEvent.TasksSkipped e) {
+      for (String taskId : e.taskIds()) {
+        Task t = changeTask(state, taskId, Status.SKIPPED, e.at());
+        t.message = JobActions.SKIPPED;
+        t.retryAt = 0;
+      }
     } else if (event instanceof LayerSkipped e) {
       touch(state.layerForUpdate(e.layerId()), Status.SKIPPED, e.at());
     } else if (event instanceof TaskKilled e) {

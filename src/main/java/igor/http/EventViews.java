@@ -97,6 +97,11 @@ final class EventViews {
       name = "task_skipped";
       task(d, e.taskId(), e.attempt(), Status.SKIPPED);
       d.put("message", e.message());
+    } else if (event instanceof JobEvent.TasksSkipped e) {
+      name = "tasks_skipped";
+      d.put("task_ids", e.taskIds());
+      d.put("status", Status.SKIPPED.name());
+      d.put("message", "skipped");
     } else if (event instanceof TaskKilled e) {
       name = "task_killed";
       task(d, e.taskId(), e.attempt(), Status.ERRORED);

@@ -102,6 +102,7 @@ class PersistedFormatTest {
     e.put("Paused", new JobEvent.Paused(JOB, ObjectKind.LAYER, LAYER, 1_790_000_000L, AT));
     e.put("Unpaused", new JobEvent.Unpaused(JOB, ObjectKind.JOB, JOB, AT));
     e.put("LayerSkipped", new JobEvent.LayerSkipped(JOB, LAYER, AT));
+    e.put("TasksSkipped", new JobEvent.TasksSkipped(JOB, List.of(TASK), AT));
     e.put("TaskKilled", new JobEvent.TaskKilled(JOB, TASK, 2, AT));
     e.put("TaskReset", new JobEvent.TaskReset(JOB, TASK, AT));
     e.put("LayerReopened", new JobEvent.LayerReopened(JOB, LAYER, AT));

@@ -75,6 +75,8 @@ final class ReadModelWriter {
     } else if (event instanceof TaskFailed e) {
       Status to = e.retryAt() > 0 ? Status.PENDING : Status.ERRORED;
       changeTask(e.taskId(), to, e.at(), e.message(), false, null);
+    } else if (event instanceof JobEvent.TasksSkipped e) {
+      changeTasks(e.taskIds(), Status.SKIPPED, e.at(), false, "skipped", false, null);
     } else if (event instanceof TaskSkipped e) {
       changeTask(e.taskId(), Status.SKIPPED, e.at(), e.message(), false, null);
     } else if (event instanceof TaskKilled e) {
@@ -293,6 +295,8 @@ final class ReadModelWriter {
         ids.add(e.taskId());
       } else if (event instanceof TaskSkipped e) {
         ids.add(e.taskId());
+      } else if (event instanceof JobEvent.TasksSkipped e) {
+        ids.addAll(e.taskIds());
       } else if (event instanceof TaskKilled e) {
         ids.add(e.taskId());
       } else if (event instanceof TaskReset e) {
