@@ -13,13 +13,17 @@ import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** The HTTP API v1 of a node: its routes, their error handling, and the server binding. */
+/**
+ * The HTTP API v1 of a node: its routes, their error handling, and the server binding; the web UI
+ * ({@link UiRoutes}) comes after the API's paths.
+ */
 public final class ApiServer extends AllDirectives {
   private final JobRoutes jobRoutes;
   private final TaskRoutes taskRoutes;
   private final ActionRoutes actionRoutes;
   private final ListRoutes listRoutes;
   private final EventRoutes eventRoutes;
+  private final UiRoutes uiRoutes = new UiRoutes();
   private final BooleanSupplier ready;
 
   public ApiServer(
@@ -65,7 +69,8 @@ public final class ApiServer extends AllDirectives {
                                             listRoutes.route(),
                                             jobRoutes.route(),
                                             taskRoutes.route(),
-                                            actionRoutes.route()))))));
+                                            actionRoutes.route()))),
+                        uiRoutes.route())));
   }
 
   private Route health() {
