@@ -77,7 +77,7 @@ try {
       name: MAIN,
       layers: [
         {name: 'work', priority: 0, tasks: [
-          {type: 'sleep', name: 'nap', args: b64('3')},
+          {type: 'sleep', name: 'nap', args: b64('60')},
           {type: 'echo', name: 'greet', args: b64('hello from the UI')}]},
         {name: 'report', priority: 10, tasks: [{type: 'noop'}, {type: 'echo', args: b64('done')}]},
       ],
@@ -88,12 +88,19 @@ try {
     await expectText(page.locator('li.group').first(), /running now/);
   });
 
-  await run('pause a layer: the job waits on it', async () => {
+  await run('pause a layer; skip the running sleep: the job waits on the paused layer', async () => {
     await layer('report').getByRole('button', {name: 'Pause layer report', exact: true}).click();
     await expectText(toast, /Pause: 1 updated/);
     await layer('report').locator('.s-paused').waitFor();
+    await expectText(page.locator('.task-table tbody tr', {hasText: 'nap (sleep)'}), /RUNNING/);
+    await page.getByRole('link', {name: 'nap (sleep)'}).click();
+    await page.locator('#detail').getByRole('button', {name: 'Skip this task', exact: true}).click();
+    await page.locator('dialog#confirm').getByRole('button', {name: 'Skip', exact: true}).click();
+    await expectText(toast, /Skip: 1 updated/);
     await expectText(layer('work'), /COMPLETED/);
     await expectText(page.locator('li.group').nth(1), /paused: nothing new is queued/);
+    await page.getByRole('link', {name: 'Close'}).click();
+    await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
     if (!(await jobStatus.textContent()).includes('RUNNING')) throw new Error('job should still run');
   });
 
@@ -163,7 +170,8 @@ try {
     await page.getByRole('navigation', {name: 'Main'}).getByRole('link', {name: 'Jobs', exact: true}).click();
     await expectText(page.locator('table.jobs'), KILL);
     await expectText(page.locator('table.jobs'), MAIN);
-    await page.locator('table.jobs .progress').first().waitFor();
+    await expectText(page.locator('table.jobs tr', {hasText: KILL}), /SKIPPED/);
+    await page.evaluate(() => { document.getElementById('toast').textContent = ''; });
     await page.screenshot({path: join(shots, 'jobs.png'), fullPage: false});
     await page.getByRole('checkbox', {name: 'completed', exact: true}).check();
     await page.getByRole('button', {name: 'Apply filters', exact: true}).click();

@@ -256,11 +256,24 @@ export function jobPage(main, jobId, firstTaskId, params) {
     } catch (e) { if (e.status !== 404) fail('the audit trail')(e); }
   }
 
+  /**
+   * Whether the read model (layers, tasks) has caught up with the job's exact counts; until it has,
+   * the page looks again every second, since no further event may come to make it.
+   */
+  function caughtUp() {
+    if (!state.meta || !state.summary || state.layers.length === 0) return false;
+    return STATUSES.every((s) => (state.summary.counts[s] || 0) ===
+        state.layers.reduce((sum, l) => sum + ((l.counts && l.counts[s]) || 0), 0));
+  }
+
+  let behind = null;
   async function loadAll() {
     await loadSummary();
     if (state.notFound) return;
     await Promise.all([loadLayers(), loadTasks(), loadDetail(), loadAudit()]);
     drawBar();
+    clearTimeout(behind);
+    if (!caughtUp()) behind = setTimeout(loadAll, 1000);
   }
 
   function setScope(layerId) {
@@ -315,6 +328,7 @@ export function jobPage(main, jobId, firstTaskId, params) {
     cleanup() {
       soon.cancel();
       clearTimeout(settle);
+      clearTimeout(behind);
       clearInterval(auditAfter);
       stop();
     },

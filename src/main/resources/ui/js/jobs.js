@@ -123,7 +123,15 @@ export function jobsPage(main, params) {
       h('div', {class: 'page-head'}, h('h1', {}, 'Jobs'), h('a', {href: '/submit', class: 'button primary'}, 'New job')),
       form, error, bar, table, pager);
   load();
-  const refresh = throttle(load, 1000);
-  const stop = follow(null, refresh);
-  return () => { refresh.cancel(); stop(); };
+  // every change refreshes (at most once a second), and once more when the read model, which
+  // trails the journal by under a second, has settled
+  const soon = throttle(load, 1000);
+  // (and so once more after the first load: a change just before it may not be in the lists yet)
+  let settle = setTimeout(load, 1500);
+  const stop = follow(null, () => {
+    soon();
+    clearTimeout(settle);
+    settle = setTimeout(load, 1500);
+  });
+  return () => { soon.cancel(); clearTimeout(settle); stop(); };
 }

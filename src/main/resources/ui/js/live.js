@@ -24,7 +24,7 @@ function show(state) {
 
 /**
  * Follows the changes of some jobs (or of all, when jobIds is null) until close(). onChange gets
- * each event as {type, data}, and {type: 'open'} whenever the stream (re)opens, when the page
+ * each event as {type, data}, and {type: 'open'} whenever the stream opens again, when the page
  * should reload what it shows, since changes may have been missed while it was down.
  * The browser's EventSource reconnects by itself with Last-Event-ID; when it gives up (the node
  * answered with an error, such as 503 when it serves too many streams), this tries again later
@@ -35,6 +35,7 @@ export function follow(jobIds, onChange) {
   let lastId = null;
   let retry = null;
   let closed = false;
+  let opened = false;
 
   const open = () => {
     const params = new URLSearchParams();
@@ -45,7 +46,8 @@ export function follow(jobIds, onChange) {
     source = new EventSource(`/api/v1/events${qs ? `?${qs}` : ''}`);
     source.onopen = () => {
       show('live');
-      onChange({type: 'open'});
+      if (opened) onChange({type: 'open'});
+      opened = true;
     };
     source.onerror = () => {
       if (closed) return;
