@@ -18,7 +18,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * The HTTP API v1 of a node: its routes, their error handling, who may call them, and the server
  * binding. /healthz, /readyz and /metrics stay open for probes and scrapers (they reveal no job
- * data); everything under /api needs a token once tokens are configured.
+ * data), and so do the web UI's static files ({@link UiRoutes}, after the API's paths); everything
+ * under /api needs a token once tokens are configured.
  */
 public final class ApiServer extends AllDirectives {
   private final JobRoutes jobRoutes;
@@ -29,6 +30,7 @@ public final class ApiServer extends AllDirectives {
   private final ClusterRoutes clusterRoutes;
   private final IgorMetrics metrics;
   private final Guard guard;
+  private final UiRoutes uiRoutes = new UiRoutes();
 
   public ApiServer(
       JobService jobs,
@@ -89,7 +91,8 @@ public final class ApiServer extends AllDirectives {
                 () ->
                     concat(
                         clusterRoutes.root(),
-                        pathPrefix("api", () -> guard.protect(this::apiV1)))));
+                        pathPrefix("api", () -> guard.protect(this::apiV1)),
+                        uiRoutes.route())));
   }
 
   private Route apiV1() {

@@ -1,0 +1,51 @@
+// API v1, and nothing else: every call of the UI goes through here.
+
+export class ApiError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function call(method, path, body) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : {'Content-Type': 'application/json'},
+      body,
+    });
+  } catch (e) {
+    throw new ApiError(`Igor is not reachable (${e.message})`, 0);
+  }
+  const text = await response.text();
+  let json = null;
+  try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
+  if (!response.ok) {
+    throw new ApiError((json && json.error) || `${response.status} ${response.statusText}`, response.status);
+  }
+  return json;
+}
+
+/** A query string of the set values; arrays become comma-separated. */
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    q.set(k, Array.isArray(v) ? v.join(',') : String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+export const api = {
+  jobs: (params) => call('GET', `/api/v1/jobs${query(params)}`),
+  jobStatus: (id) => call('GET', `/api/v1/jobs/${encodeURIComponent(id)}/status`),
+  audit: (id) => call('GET', `/api/v1/jobs/${encodeURIComponent(id)}/audit`),
+  layers: (params) => call('GET', `/api/v1/layers${query(params)}`),
+  tasks: (params) => call('GET', `/api/v1/tasks${query(params)}`),
+  task: (id) => call('GET', `/api/v1/tasks/${encodeURIComponent(id)}`),
+  createJob: (json) => call('POST', '/api/v1/jobs', json),
+  /** PATCH /api/v1/{action} with [{kind, id, etag?}]; answers the number updated. */
+  act: async (action, refs) => (await call('PATCH', `/api/v1/${action}`, JSON.stringify(refs))).updated,
+};

@@ -1,0 +1,198 @@
+// Browser test of Igor's web UI: headless Debian Chromium (/usr/bin/chromium) driven by
+// playwright-core. Usage: node e2e.mjs <base url> <screenshot dir>
+// Prints "ok <step>" per step and "PASS ..." at the end (exit 0), or "FAIL <step>: ..." (exit 1).
+import {chromium} from 'playwright-core';
+import {mkdirSync, mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+
+const [base, shots] = process.argv.slice(2);
+if (!base || !shots) {
+  console.error('usage: node e2e.mjs <base url> <screenshot dir>');
+  process.exit(2);
+}
+mkdirSync(shots, {recursive: true});
+const WAIT = 30000;
+const b64 = (text) => Buffer.from(text).toString('base64');
+const started = Date.now();
+const run_ = Math.random().toString(36).slice(2, 7);
+const MAIN = `ui-e2e ${run_}`;
+const KILL = `ui-kill ${run_}`;
+let step = 'launch';
+
+async function run(name, f) {
+  step = name;
+  const t = Date.now();
+  await f();
+  console.log(`ok ${name} (${Date.now() - t} ms)`);
+}
+
+const profile = mkdtempSync(join(tmpdir(), 'igor-ui-chromium-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+  viewport: {width: 1440, height: 900},
+  timeout: WAIT,
+});
+context.setDefaultTimeout(WAIT);
+const page = context.pages()[0] || await context.newPage();
+const problems = [];
+page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console error: ${m.text()}`); });
+
+const layer = (name) => page.locator('li.layer', {has: page.locator('.layer-name', {hasText: new RegExp(`^${name}$`)})});
+const toast = page.locator('#toast');
+const jobStatus = page.locator('.job-status');
+
+async function submit(job) {
+  await page.getByRole('link', {name: 'New job'}).first().click();
+  await page.getByLabel('Job as JSON').fill(typeof job === 'string' ? job : JSON.stringify(job, null, 2));
+  await page.getByRole('button', {name: 'Create job', exact: true}).click();
+}
+
+async function expectText(locator, pattern) {
+  await locator.filter({hasText: pattern}).first().waitFor();
+}
+
+try {
+  await run('open the jobs list', async () => {
+    await page.goto(base + '/');
+    await page.getByRole('heading', {name: 'Jobs'}).waitFor();
+    await expectText(page.locator('#live'), /^live$/);
+  });
+
+  await run('invalid JSON is refused next to the input', async () => {
+    await submit('{"name": "broken", "layers": [');
+    await expectText(page.locator('#json-error'), /Not valid JSON/);
+    if (await page.getByLabel('Job as JSON').getAttribute('aria-invalid') !== 'true') throw new Error('textarea not marked invalid');
+    await submit('{"layers": [{"tasks": [{"name": "x"}]}]}');
+    await expectText(page.locator('#json-error'), /refused the job \(400\).*layers\[0\]\.tasks\[0\]\.type/);
+  });
+
+  let jobUrl;
+  await run('submit a job from pasted JSON', async () => {
+    await submit({
+      name: MAIN,
+      layers: [
+        {name: 'work', priority: 0, tasks: [
+          {type: 'sleep', name: 'nap', args: b64('60')},
+          {type: 'echo', name: 'greet', args: b64('hello from the UI')}]},
+        {name: 'report', priority: 10, tasks: [{type: 'noop'}, {type: 'echo', args: b64('done')}]},
+      ],
+    });
+    await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
+    jobUrl = page.url();
+    await layer('report').waitFor();
+    await expectText(page.locator('li.group').first(), /running now/);
+  });
+
+  await run('pause a layer; skip the running sleep: the job waits on the paused layer', async () => {
+    await layer('report').getByRole('button', {name: 'Pause layer report', exact: true}).click();
+    await expectText(toast, /Pause: 1 updated/);
+    await layer('report').locator('.s-paused').waitFor();
+    await expectText(page.locator('.task-table tbody tr', {hasText: 'nap (sleep)'}), /RUNNING/);
+    await page.getByRole('link', {name: 'nap (sleep)'}).click();
+    await page.locator('#detail').getByRole('button', {name: 'Skip this task', exact: true}).click();
+    await page.locator('dialog#confirm').getByRole('button', {name: 'Skip', exact: true}).click();
+    await expectText(toast, /Skip: 1 updated/);
+    await expectText(layer('work'), /COMPLETED/);
+    await expectText(page.locator('li.group').nth(1), /paused: nothing new is queued/);
+    await page.getByRole('link', {name: 'Close'}).click();
+    await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
+    if (!(await jobStatus.textContent()).includes('RUNNING')) throw new Error('job should still run');
+  });
+
+  await run('unpause it: the job runs live to COMPLETED', async () => {
+    await layer('report').getByRole('button', {name: 'Unpause layer report', exact: true}).click();
+    await expectText(toast, /Unpause: 1 updated/);
+    await expectText(jobStatus, /COMPLETED/);
+    await expectText(layer('report'), /2 \/ 2/);
+    await expectText(page.locator('li.group').nth(1), /done/);
+    if (page.url() !== jobUrl) throw new Error(`the page moved to ${page.url()}`);
+    await expectText(page.locator('.audit'), /unpause/);
+    await page.evaluate(() => { document.getElementById('toast').textContent = ''; window.scrollTo(0, 0); });
+    await page.screenshot({path: join(shots, 'job.png'), fullPage: true});
+  });
+
+  await run('task details show args and result as text', async () => {
+    await page.getByRole('link', {name: 'greet (echo)'}).click();
+    await page.waitForURL(/\/tasks\/[0-9a-f-]{36}/);
+    const detail = page.locator('#detail');
+    await expectText(detail, /Task greet \(echo\)/);
+    await expectText(detail.locator('pre.bytes').first(), /^hello from the UI$/);
+    await expectText(detail.locator('pre.bytes').nth(1), /^hello from the UI$/);
+    await page.evaluate(() => { document.getElementById('toast').textContent = ''; });
+    await page.screenshot({path: join(shots, 'task.png'), fullPage: false});
+  });
+
+  await run('kill a running sleep task (selected, confirmed)', async () => {
+    await submit({name: KILL, layers: [{name: 'slow', tasks: [{type: 'sleep', name: 'long', args: b64('60')}]}]});
+    await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
+    const row = page.locator('.task-table tbody tr', {hasText: 'long (sleep)'});
+    await expectText(row, /RUNNING/);
+    await row.getByRole('checkbox').check();
+    await page.locator('.selection-bar').getByRole('button', {name: 'Kill selection', exact: true}).click();
+    const dialog = page.locator('dialog#confirm');
+    await expectText(dialog, /Kill 1 task\?/);
+    await dialog.getByRole('button', {name: 'Kill', exact: true}).click();
+    await expectText(toast, /Kill: 1 updated/);
+    await expectText(row, /ERRORED/);
+    await expectText(row.locator('td.message'), /killed/);
+    await expectText(jobStatus, /ERRORED/);
+  });
+
+  await run('retry it: it runs again', async () => {
+    await page.getByRole('link', {name: 'long (sleep)'}).click();
+    await page.locator('#detail').getByRole('button', {name: 'Retry this task', exact: true}).click();
+    await expectText(toast, /Retry: 1 updated/);
+    const row = page.locator('.task-table tbody tr', {hasText: 'long (sleep)'});
+    await expectText(row, /RUNNING/);
+    await expectText(row.locator('td.num'), /^2/);
+    await expectText(jobStatus, /RUNNING/);
+  });
+
+  await run('skip the job (cancel first), and an action the state refuses says 0 updated', async () => {
+    await page.locator('.job-head').getByRole('button', {name: 'Skip job', exact: true}).click();
+    await page.locator('dialog#confirm').getByRole('button', {name: 'Cancel', exact: true}).click();
+    await page.waitForTimeout(300);
+    if ((await toast.textContent()).includes('Skip')) throw new Error('cancel still acted');
+    await page.locator('.job-head').getByRole('button', {name: 'Skip job', exact: true}).click();
+    await page.locator('dialog#confirm').getByRole('button', {name: 'Skip', exact: true}).click();
+    await expectText(toast, /Skip: 1 updated/);
+    await expectText(jobStatus, /SKIPPED/);
+    await page.locator('.job-head').getByRole('button', {name: 'Unpause job', exact: true}).click();
+    await expectText(toast, /Unpause: 0 updated: the state did not allow it or the etag was stale/);
+  });
+
+  await run('the jobs list shows both, filters by status', async () => {
+    await page.getByRole('navigation', {name: 'Main'}).getByRole('link', {name: 'Jobs', exact: true}).click();
+    await expectText(page.locator('table.jobs'), KILL);
+    await expectText(page.locator('table.jobs'), MAIN);
+    await expectText(page.locator('table.jobs tr', {hasText: KILL}), /SKIPPED/);
+    await page.evaluate(() => { document.getElementById('toast').textContent = ''; });
+    await page.screenshot({path: join(shots, 'jobs.png'), fullPage: false});
+    await page.getByRole('checkbox', {name: 'completed', exact: true}).check();
+    await page.getByRole('button', {name: 'Apply filters', exact: true}).click();
+    await page.waitForURL(/statuses=COMPLETED/);
+    await expectText(page.locator('table.jobs'), MAIN);
+    await page.locator('table.jobs', {hasText: KILL}).waitFor({state: 'detached'});
+  });
+
+  if (problems.length) {
+    step = 'browser console';
+    throw new Error(problems.join('\n'));
+  }
+  console.log(`PASS ${base} in ${Date.now() - started} ms`);
+  await context.close();
+  rmSync(profile, {recursive: true, force: true});
+  process.exit(0);
+} catch (e) {
+  console.log(`FAIL ${step}: ${e.message.split('\n').slice(0, 6).join('\n')}`);
+  if (problems.length) console.log(problems.join('\n'));
+  try { await page.screenshot({path: join(shots, 'failure.png'), fullPage: true}); } catch (ignored) { /* closed */ }
+  await context.close().catch(() => {});
+  rmSync(profile, {recursive: true, force: true});
+  process.exit(1);
+}
