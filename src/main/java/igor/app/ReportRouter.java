@@ -34,6 +34,9 @@ public final class ReportRouter {
   private final Executor executor;
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile boolean running = true;
+  private static final int MAX_BATCHES_IN_FLIGHT = 4;
+  private final java.util.concurrent.atomic.AtomicInteger inFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   public ReportRouter(
       ReportInbox inbox,
@@ -55,6 +58,11 @@ public final class ReportRouter {
     return this;
   }
 
+  /**
+   * Reads the next batch as soon as the previous one's commands are sent, with at most {@value
+   * #MAX_BATCHES_IN_FLIGHT} batches waiting for their jobs: the commands of one job still reach it
+   * in the order the reports were read.
+   */
   private void next() {
     if (!running) {
       stopped.complete(null);
@@ -62,17 +70,36 @@ public final class ReportRouter {
     }
     inbox
         .next(batchSize, pollWait)
-        .thenComposeAsync(this::route, executor)
         .whenCompleteAsync(
-            (ok, failure) -> {
-              if (failure == null) {
+            (batch, failure) -> {
+              if (failure != null) {
+                if (running) {
+                  log.warn(
+                      "reading worker reports failed, trying again problem={}", failure.toString());
+                }
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, executor).execute(this::next);
+                return;
+              }
+              if (batch.isEmpty()) {
                 next();
                 return;
               }
-              if (running) {
-                log.warn("reading worker reports failed, trying again problem={}", failure.toString());
+              CompletionStage<Void> done = route(batch);
+              int now = inFlight.incrementAndGet();
+              done.whenCompleteAsync(
+                  (ok, routeFailure) -> {
+                    inFlight.decrementAndGet();
+                    if (routeFailure != null) {
+                      log.warn("worker reports were not acknowledged problem={}", routeFailure.toString());
+                    }
+                    if (now >= MAX_BATCHES_IN_FLIGHT) {
+                      next();
+                    }
+                  },
+                  executor);
+              if (now < MAX_BATCHES_IN_FLIGHT) {
+                next();
               }
-              CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, executor).execute(this::next);
             },
             executor);
   }

@@ -86,11 +86,20 @@ class WorkerReportsTest {
   }
 
   @Test
-  void startAndCompletionInOneBatchAreBothApplied() {
+  void startAndCompletionInOneBatchAreJournaledAsTheCompletionAlone() {
     List<JobEvent> events = job.report(job.started(a.id()), job.completed(a.id()));
 
-    assertThat(types(events)).containsExactly(TaskStarted.class, TaskCompleted.class);
+    assertThat(types(events)).containsExactly(TaskCompleted.class);
     assertThat(job.statusOfTask(a.id())).isEqualTo(Status.COMPLETED);
+  }
+
+  @Test
+  void startInOneBatchAndCompletionInTheNextAreBothJournaled() {
+    List<JobEvent> started = job.report(job.started(a.id()));
+    List<JobEvent> completed = job.report(job.completed(a.id()));
+
+    assertThat(types(started)).containsExactly(TaskStarted.class);
+    assertThat(types(completed)).containsExactly(TaskCompleted.class);
   }
 
   @Test
