@@ -119,14 +119,6 @@ public final class JobDecider {
       return Decision.accept(List.of());
     }
     JobDraft draft = new JobDraft(job, now);
-    // An attempt that starts and ends within one batch is journaled by its end alone (it goes from
-    // QUEUED to its final status): one event instead of two for short tasks.
-    Set<String> ending = new HashSet<>();
-    for (WorkerReport report : reports) {
-      if (report.kind() != WorkerReport.Kind.STARTED) {
-        ending.add(report.taskId() + "/" + report.attempt());
-      }
-    }
     for (WorkerReport report : reports) {
       Task task = draft.task(report.taskId());
       if (task == null
@@ -137,8 +129,7 @@ public final class JobDecider {
       String jobId = draft.jobId();
       switch (report.kind()) {
         case STARTED -> {
-          if (task.status == Status.QUEUED
-              && !ending.contains(report.taskId() + "/" + report.attempt())) {
+          if (task.status == Status.QUEUED) {
             draft.emit(
                 new TaskStarted(jobId, task.id, report.attempt(), report.worker(), now));
           }

@@ -86,10 +86,10 @@ class WorkerReportsTest {
   }
 
   @Test
-  void startAndCompletionInOneBatchAreJournaledAsTheCompletionAlone() {
+  void startAndCompletionInOneBatchAreBothApplied() {
     List<JobEvent> events = job.report(job.started(a.id()), job.completed(a.id()));
 
-    assertThat(types(events)).containsExactly(TaskCompleted.class);
+    assertThat(types(events)).containsExactly(TaskStarted.class, TaskCompleted.class);
     assertThat(job.statusOfTask(a.id())).isEqualTo(Status.COMPLETED);
   }
 
