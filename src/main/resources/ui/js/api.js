@@ -7,16 +7,35 @@ export class ApiError extends Error {
   }
 }
 
-async function call(method, path, body) {
+const TOKEN_KEY = 'igor.token';
+
+/** The API token this browser keeps (asked for when Igor answers 401), or null. */
+export function token() {
+  try { return window.localStorage.getItem(TOKEN_KEY); } catch (e) { return null; }
+}
+
+/** Asks the person for a token; keeps it in this browser. Answers whether one was given. */
+function askForToken(message) {
+  const given = window.prompt(`${message}\n\nThis Igor needs an API token (read role to look, write role to steer):`);
+  if (!given || !given.trim()) return false;
+  try { window.localStorage.setItem(TOKEN_KEY, given.trim()); } catch (e) { return false; }
+  return true;
+}
+
+async function call(method, path, body, asked = false) {
   let response;
   try {
-    response = await fetch(path, {
-      method,
-      headers: body === undefined ? {} : {'Content-Type': 'application/json'},
-      body,
-    });
+    const headers = body === undefined ? {} : {'Content-Type': 'application/json'};
+    const t = token();
+    if (t) headers['Authorization'] = `Bearer ${t}`;
+    response = await fetch(path, {method, headers, body});
   } catch (e) {
     throw new ApiError(`Igor is not reachable (${e.message})`, 0);
+  }
+  if (response.status === 401 && !asked) {
+    let error = 'A token is needed.';
+    try { error = (await response.clone().json()).error || error; } catch (e) { /* not JSON */ }
+    if (askForToken(error)) return call(method, path, body, true);
   }
   const text = await response.text();
   let json = null;

@@ -1,8 +1,10 @@
 // The live stream of changes (GET /api/v1/events) and the header's indicator of its state.
 
+import {token} from './api.js';
+
 const EVENTS = [
   'job_created', 'tasks_added', 'layers_started', 'tasks_queued', 'task_started', 'task_completed',
-  'task_failed', 'task_timed_out', 'task_skipped', 'task_killed', 'task_withdrawn', 'task_reset',
+  'task_failed', 'task_timed_out', 'task_skipped', 'tasks_skipped', 'task_killed', 'task_withdrawn', 'task_reset',
   'layer_finished', 'layer_skipped', 'layer_reopened', 'job_status_changed', 'action_taken',
   'paused', 'unpaused',
 ];
@@ -41,6 +43,8 @@ export function follow(jobIds, onChange) {
     const params = new URLSearchParams();
     for (const id of jobIds || []) params.append('job_ids', id);
     if (lastId !== null) params.set('since', lastId);
+    const t = token();
+    if (t) params.set('access_token', t);
     const qs = params.toString();
     show('connecting');
     source = new EventSource(`/api/v1/events${qs ? `?${qs}` : ''}`);
