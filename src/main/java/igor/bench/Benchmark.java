@@ -88,6 +88,11 @@ public final class Benchmark {
       }
       JdbcStorage.dropDatabase(
           base.database().url(), base.database().user(), base.database().password(), dbName);
+      try (var redis =
+          igor.queue.redis.RedisQueues.open(
+              IgorSettings.from(IgorConfig.load(overrides)).redis(), Duration.ofMinutes(1))) {
+        redis.deleteEverything();
+      }
     }
     Map<String, Double> medians = new LinkedHashMap<>();
     out.println("medians over " + runs + " runs:");

@@ -45,6 +45,11 @@ public final class RedisQueues implements AutoCloseable {
     return new RedisWorkerChannel(redis, keys);
   }
 
+  /** Deletes every key under this installation's prefix (for throw-away installations only). */
+  public long deleteEverything() {
+    return redis.getKeys().deleteByPattern(keys.prefix() + ":*");
+  }
+
   @Override
   public void close() {
     redis.shutdown();
