@@ -8,6 +8,7 @@ import igor.domain.LayerSnapshot;
 import igor.domain.ObjectKind;
 import igor.domain.ObjectRef;
 import igor.domain.Rejection;
+import igor.http.ApiErrors;
 import igor.domain.TaskPlan;
 import igor.domain.TaskSnapshot;
 import igor.entity.JobEntity.JobResult;
@@ -159,14 +160,7 @@ public final class ClusterIgor implements Igor {
     if (rejection == null) {
       return result;
     }
-    int status =
-        switch (rejection.kind()) {
-          case INVALID -> 400;
-          case NOT_FOUND -> 404;
-          case CONFLICT -> 409;
-          case TOO_LARGE -> 413;
-        };
-    throw IgorException.of(status, rejection.reason());
+    throw IgorException.of(ApiErrors.status(rejection.kind()), rejection.reason());
   }
 
   /** The job as the API shows it (times in seconds, counts by status). */

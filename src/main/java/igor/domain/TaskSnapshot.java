@@ -23,31 +23,6 @@ public record TaskSnapshot(
     int timeoutSeconds,
     long startedAt) {
 
-  /** A task without a time-out that has not started. */
-  public TaskSnapshot(
-      String id,
-      String jobId,
-      String layerId,
-      String type,
-      String name,
-      byte[] args,
-      Status status,
-      long pausedAt,
-      int retries,
-      int attempts,
-      String message,
-      byte[] result,
-      String worker,
-      long createdAt,
-      long updatedAt,
-      long retryAt,
-      long revision,
-      int allowanceBase) {
-    this(
-        id, jobId, layerId, type, name, args, status, pausedAt, retries, attempts, message, result,
-        worker, createdAt, updatedAt, retryAt, revision, allowanceBase, 0, 0);
-  }
-
   public String etag() {
     return Identifiers.etag(id, revision);
   }

@@ -19,20 +19,23 @@ import org.slf4j.LoggerFactory;
  * The one place that turns what went wrong into an HTTP answer: a JSON {@code {"error": ...}} with
  * 400, 404, 409, 413 or 503, and never a stack trace.
  */
-final class ApiErrors {
+public final class ApiErrors {
   private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
 
   private ApiErrors() {}
 
+  /** The HTTP status of a kind of rejection: the API's and the in-cluster API's. */
+  public static int status(Rejection.Kind kind) {
+    return switch (kind) {
+      case INVALID -> 400;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case TOO_LARGE -> 413;
+    };
+  }
+
   static HttpResponse of(Rejection rejection) {
-    int status =
-        switch (rejection.kind()) {
-          case INVALID -> 400;
-          case NOT_FOUND -> 404;
-          case CONFLICT -> 409;
-          case TOO_LARGE -> 413;
-        };
-    return ApiJson.error(status, rejection.reason());
+    return ApiJson.error(status(rejection.kind()), rejection.reason());
   }
 
   static HttpResponse of(Throwable failure) {

@@ -94,7 +94,7 @@ class PersistedFormatTest {
             List.of(
                 new TaskSnapshot(
                     TASK, JOB, LAYER, "echo", "say", new byte[] {104, 105}, Status.RUNNING, 0, 2, 1,
-                    "", null, "worker-1", AT, AT, 0, 4, 0)),
+                    "", null, "worker-1", AT, AT, 0, 4, 0, 0, 0)),
             List.of(new AuditEntry(Action.PAUSE, ObjectKind.LAYER, LAYER, "ops", AT))));
     e.put(
         "ActionTaken",
