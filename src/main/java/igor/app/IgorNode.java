@@ -182,7 +182,7 @@ public final class IgorNode implements AutoCloseable {
       if (binding != null) {
         String host = settings.http().host();
         String apiHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-        apiUrl = "http://" + apiHost + ":" + binding.localAddress().getPort();
+        apiUrl = settings.http().scheme() + "://" + apiHost + ":" + binding.localAddress().getPort();
       }
       worker =
           new Worker(
@@ -224,7 +224,11 @@ public final class IgorNode implements AutoCloseable {
         String.join(",", new TreeSet<>(node.roles())),
         binding == null
             ? "none"
-            : "http://" + settings.http().host() + ":" + binding.localAddress().getPort(),
+            : settings.http().scheme()
+                + "://"
+                + settings.http().host()
+                + ":"
+                + binding.localAddress().getPort(),
         cluster.selfMember().address());
     ClusterIgor igor =
         new ClusterIgor(
@@ -237,7 +241,7 @@ public final class IgorNode implements AutoCloseable {
 
   private static ServerBinding bind(ActorSystem<?> system, IgorSettings settings, ApiServer api) {
     try {
-      return api.bind(system, settings.http().host(), settings.http().port())
+      return api.bind(system, settings.http())
           .toCompletableFuture()
           .get(30, TimeUnit.SECONDS);
     } catch (Exception e) {

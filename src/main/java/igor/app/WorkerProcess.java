@@ -40,7 +40,8 @@ public final class WorkerProcess implements AutoCloseable {
         settings.lease(),
         settings.shutdownGrace(),
         apiUrl,
-        System.getenv().getOrDefault("IGOR_API_TOKEN", ""));
+        System.getenv().getOrDefault("IGOR_API_TOKEN", ""),
+        System.getenv().getOrDefault("IGOR_API_CA_FILE", ""));
   }
 
   /** Where the worker's handlers add tasks: IGOR_API_URL, else this machine's node. */
@@ -48,7 +49,7 @@ public final class WorkerProcess implements AutoCloseable {
     String url = System.getenv("IGOR_API_URL");
     return url != null && !url.isBlank()
         ? url
-        : "http://127.0.0.1:" + settings.http().port();
+        : settings.http().scheme() + "://127.0.0.1:" + settings.http().port();
   }
 
   public String name() {

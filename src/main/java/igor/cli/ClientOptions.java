@@ -1,6 +1,7 @@
 package igor.cli;
 
 import igor.client.IgorClient;
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Where the client subcommands find Igor, and how they print. */
@@ -23,13 +24,25 @@ final class ClientOptions {
   String token;
 
   @Option(
+      names = "--ca-file",
+      defaultValue = "${env:IGOR_CA_FILE}",
+      description =
+          "PEM file of the CA certificates to trust for an https URL (env IGOR_CA_FILE; default:"
+              + " the JVM's).")
+  Path caFile;
+
+  @Option(
       names = {"-o", "--output"},
       defaultValue = "table",
       description = "table or json (default ${DEFAULT-VALUE}).")
   Output output;
 
   IgorClient client() {
-    return IgorClient.builder(url).token(token).build();
+    IgorClient.Builder builder = IgorClient.builder(url).token(token);
+    if (caFile != null) {
+      builder.trustCertificates(caFile);
+    }
+    return builder.build();
   }
 
   boolean json() {

@@ -1,6 +1,7 @@
 package igor.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import igor.tls.PemFiles;
 import igor.worker.api.TaskSpec;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -11,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -44,7 +46,11 @@ public final class IgorClient implements Igor {
   private final Duration backoff;
 
   private IgorClient(Builder b) {
-    this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
+    HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(b.connectTimeout);
+    if (b.trustedCertificates != null) {
+      http.sslContext(PemFiles.clientContext(b.trustedCertificates));
+    }
+    this.http = http.build();
     this.base = b.url.replaceAll("/+$", "");
     this.token = b.token == null || b.token.isBlank() ? null : b.token.trim();
     this.requestTimeout = b.requestTimeout;
@@ -70,6 +76,7 @@ public final class IgorClient implements Igor {
     private Duration requestTimeout = Duration.ofSeconds(30);
     private int retries = 3;
     private Duration backoff = Duration.ofMillis(200);
+    private Path trustedCertificates;
 
     private Builder(String url) {
       URI uri = URI.create(Objects.requireNonNull(url, "url"));
@@ -109,6 +116,15 @@ public final class IgorClient implements Igor {
     /** The wait before the first retry of a read; it doubles each time, up to 5 s. */
     public Builder backoff(Duration backoff) {
       this.backoff = backoff;
+      return this;
+    }
+
+    /**
+     * For an https URL whose certificate is not signed by a CA the JVM trusts (a private CA or a
+     * self-signed certificate): trust exactly the CA certificates of this PEM file.
+     */
+    public Builder trustCertificates(Path pemFile) {
+      this.trustedCertificates = Objects.requireNonNull(pemFile, "pemFile");
       return this;
     }
 

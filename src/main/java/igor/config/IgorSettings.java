@@ -48,12 +48,36 @@ public record IgorSettings(
     }
   }
 
-  public record Http(String host, int port, Duration askTimeout) {}
+  /** The HTTP API's address; HTTPS when both TLS files are set (empty strings: plain HTTP). */
+  public record Http(
+      String host, int port, Duration askTimeout, String tlsCertificateFile, String tlsPrivateKeyFile) {
+    public Http {
+      if (tlsCertificateFile.isBlank() != tlsPrivateKeyFile.isBlank()) {
+        throw new IllegalArgumentException(
+            "igor.http.tls: set both certificate-file and private-key-file, or neither");
+      }
+    }
+
+    public boolean tls() {
+      return !tlsCertificateFile.isBlank();
+    }
+
+    /** http or https. */
+    public String scheme() {
+      return tls() ? "https" : "http";
+    }
+  }
 
   public record Database(
       String url, String user, String password, int maxPoolSize, boolean migrateOnStart) {}
 
-  public record Redis(String url, String password, String keyPrefix, int connectionPoolSize) {}
+  /** Redis: rediss:// URLs use TLS, trusting the CAs of tlsCaFile (empty: the JVM's). */
+  public record Redis(
+      String url, String password, String keyPrefix, int connectionPoolSize, String tlsCaFile) {
+    public Redis(String url, String password, String keyPrefix, int connectionPoolSize) {
+      this(url, password, keyPrefix, connectionPoolSize, "");
+    }
+  }
 
   public record Jobs(
       int defaultRetries,
@@ -112,7 +136,11 @@ public record IgorSettings(
     return new IgorSettings(
         new Node(new java.util.LinkedHashSet<>(c.getStringList("node.roles"))),
         new Http(
-            c.getString("http.host"), c.getInt("http.port"), c.getDuration("http.ask-timeout")),
+            c.getString("http.host"),
+            c.getInt("http.port"),
+            c.getDuration("http.ask-timeout"),
+            c.getString("http.tls.certificate-file"),
+            c.getString("http.tls.private-key-file")),
         new Database(
             c.getString("database.url"),
             c.getString("database.user"),
@@ -123,7 +151,8 @@ public record IgorSettings(
             c.getString("redis.url"),
             c.getString("redis.password"),
             c.getString("redis.key-prefix"),
-            c.getInt("redis.connection-pool-size")),
+            c.getInt("redis.connection-pool-size"),
+            c.getString("redis.tls-ca-file")),
         new Jobs(
             c.getInt("jobs.default-retries"),
             (int) c.getDuration("jobs.default-timeout").toSeconds(),

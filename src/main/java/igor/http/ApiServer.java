@@ -10,7 +10,11 @@ import igor.storage.ChangeFeed;
 import igor.storage.ReadModel;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
+import igor.tls.PemFiles;
+import java.nio.file.Path;
+import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.ServerBinding;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -113,7 +117,16 @@ public final class ApiServer extends AllDirectives {
     return !guard.isOpen();
   }
 
-  public CompletionStage<ServerBinding> bind(ActorSystem<?> system, String host, int port) {
-    return Http.get(system).newServerAt(host, port).bind(route());
+  /** Listens at the configured address: HTTPS when a certificate and key are configured. */
+  public CompletionStage<ServerBinding> bind(ActorSystem<?> system, IgorSettings.Http http) {
+    ServerBuilder server = Http.get(system).newServerAt(http.host(), http.port());
+    if (http.tls()) {
+      server =
+          server.enableHttps(
+              ConnectionContext.httpsServer(
+                  PemFiles.serverContext(
+                      Path.of(http.tlsCertificateFile()), Path.of(http.tlsPrivateKeyFile()))));
+    }
+    return server.bind(route());
   }
 }

@@ -5,6 +5,7 @@ import igor.client.IgorException;
 import igor.client.Task;
 import igor.worker.api.TaskFailedException;
 import igor.worker.api.TaskSpec;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -15,9 +16,16 @@ import java.util.List;
 public final class HttpTaskAdder {
   private final IgorClient client;
 
-  /** {@code token}: the bearer token for the API, or "" when it runs open. */
-  public HttpTaskAdder(String apiUrl, String token) {
-    this.client = IgorClient.builder(apiUrl).token(token).build();
+  /**
+   * {@code token}: the bearer token for the API, or "" when it runs open; {@code caFile}: a PEM
+   * file of the CA certificates to trust for an https URL, or "" for the JVM's own.
+   */
+  public HttpTaskAdder(String apiUrl, String token, String caFile) {
+    IgorClient.Builder builder = IgorClient.builder(apiUrl).token(token);
+    if (!caFile.isBlank()) {
+      builder.trustCertificates(Path.of(caFile));
+    }
+    this.client = builder.build();
   }
 
   public List<String> add(String layerId, List<TaskSpec> tasks) throws TaskFailedException {

@@ -12,9 +12,14 @@ public final class TestNode {
   private TestNode() {}
 
   public static Map<String, Object> overrides(TestDatabase db, TestRedis redis) {
+    return overrides(db.url(), db.user(), redis);
+  }
+
+  /** The settings of a test node on this database (a JDBC URL) and Redis prefix. */
+  public static Map<String, Object> overrides(String databaseUrl, String user, TestRedis redis) {
     Map<String, Object> o = new HashMap<>();
-    o.put("igor.database.url", db.url());
-    o.put("igor.database.user", db.user());
+    o.put("igor.database.url", databaseUrl);
+    o.put("igor.database.user", user);
     o.put("igor.database.password", "");
     o.put("igor.redis.url", redis.url());
     o.put("igor.redis.key-prefix", redis.prefix());

@@ -1,6 +1,8 @@
 package igor.queue.redis;
 
 import igor.config.IgorSettings;
+import igor.tls.PemFiles;
+import java.nio.file.Path;
 import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.config.Config;
@@ -22,6 +24,9 @@ public final class RedisConnections {
             .setRetryAttempts(3);
     if (!settings.password().isEmpty()) {
       server.setPassword(settings.password());
+    }
+    if (!settings.tlsCaFile().isBlank()) {
+      server.setSslTrustManagerFactory(PemFiles.trusting(Path.of(settings.tlsCaFile())));
     }
     return Redisson.create(config);
   }

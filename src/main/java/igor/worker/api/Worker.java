@@ -8,6 +8,7 @@ import igor.queue.WorkerChannel;
 import igor.queue.redis.RedisQueues;
 import igor.worker.HttpTaskAdder;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,7 +52,8 @@ public final class Worker implements AutoCloseable {
       Duration lease,
       Duration shutdownGrace,
       String apiUrl,
-      String apiToken) {}
+      String apiToken,
+      String apiCaFile) {}
 
   /** An attempt being handled: its context, lease and the thread running it. */
   private record Running(TaskContext context, AttemptLease lease, Thread thread) {}
@@ -99,7 +101,7 @@ public final class Worker implements AutoCloseable {
     this.slots = new Semaphore(settings.concurrency());
     this.pool = Executors.newFixedThreadPool(settings.concurrency(), threads("igor-handler"));
     this.heartbeats = Executors.newSingleThreadScheduledExecutor(threads("igor-heartbeat"));
-    this.adder = new HttpTaskAdder(settings.apiUrl(), settings.apiToken());
+    this.adder = new HttpTaskAdder(settings.apiUrl(), settings.apiToken(), settings.apiCaFile());
     this.services =
         new TaskContext.Services() {
           @Override
@@ -447,6 +449,8 @@ public final class Worker implements AutoCloseable {
     private String keyPrefix = "igor";
     private String apiUrl = "http://127.0.0.1:8100";
     private String apiToken = "";
+    private String apiCaFile = "";
+    private String redisCaFile = "";
     private String name = defaultName();
     private int concurrency = 8;
     private Duration lease = Duration.ofSeconds(30);
@@ -479,6 +483,18 @@ public final class Worker implements AutoCloseable {
     /** The bearer token handlers add tasks with, when the API requires one. */
     public Builder apiToken(String apiToken) {
       this.apiToken = apiToken;
+      return this;
+    }
+
+    /** With an https API URL: trust the CA certificates of this PEM file (default: the JVM's). */
+    public Builder apiCaFile(Path caFile) {
+      this.apiCaFile = caFile.toString();
+      return this;
+    }
+
+    /** With a rediss:// URL: trust the CA certificates of this PEM file (default: the JVM's). */
+    public Builder redisCaFile(Path caFile) {
+      this.redisCaFile = caFile.toString();
       return this;
     }
 
@@ -516,11 +532,20 @@ public final class Worker implements AutoCloseable {
     public Worker start() {
       RedisQueues queues =
           RedisQueues.open(
-              new IgorSettings.Redis(redisUrl, password, keyPrefix, Math.max(4, concurrency)),
+              new IgorSettings.Redis(
+                  redisUrl, password, keyPrefix, Math.max(4, concurrency), redisCaFile),
               claimTtl);
       Settings settings =
           new Settings(
-              name, concurrency, Duration.ofSeconds(1), claimTtl, lease, shutdownGrace, apiUrl, apiToken);
+              name,
+              concurrency,
+              Duration.ofSeconds(1),
+              claimTtl,
+              lease,
+              shutdownGrace,
+              apiUrl,
+              apiToken,
+              apiCaFile);
       return new Worker(queues.workerChannel(), handlers, batchHandlers, settings, queues).start();
     }
   }
