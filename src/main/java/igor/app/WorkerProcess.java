@@ -12,10 +12,12 @@ import java.util.List;
 public final class WorkerProcess implements AutoCloseable {
   private final RedisQueues redis;
   private final Worker worker;
+  private final Duration shutdownGrace;
 
-  private WorkerProcess(RedisQueues redis, Worker worker) {
+  private WorkerProcess(RedisQueues redis, Worker worker, Duration shutdownGrace) {
     this.redis = redis;
     this.worker = worker;
+    this.shutdownGrace = shutdownGrace;
   }
 
   public static WorkerProcess start(Config config, List<TaskHandler> handlers) {
@@ -28,7 +30,7 @@ public final class WorkerProcess implements AutoCloseable {
                 List.of(),
                 workerSettings(settings.worker(), apiUrl(settings)))
             .start();
-    return new WorkerProcess(redis, worker);
+    return new WorkerProcess(redis, worker, settings.worker().shutdownGrace());
   }
 
   static Worker.Settings workerSettings(IgorSettings.Worker settings, String apiUrl) {
@@ -56,9 +58,13 @@ public final class WorkerProcess implements AutoCloseable {
     return worker.name();
   }
 
+  /**
+   * Lets running handlers finish for igor.worker.shutdown-grace, then asks them to stop and gives
+   * their attempts back; returns within the grace and 5 s more.
+   */
   @Override
   public void close() {
-    worker.stop(Duration.ofSeconds(10));
+    worker.stop(shutdownGrace);
     redis.close();
   }
 }

@@ -127,6 +127,34 @@ class WorkerGuaranteesTest {
   }
 
   @Test
+  void workerProcessStoppedBySigtermGivesItsAttemptBackAndExitsWithinItsGrace() throws Exception {
+    JsonNode job =
+        create("{\"layers\": [{\"tasks\": [{\"type\": \"sleep\", \"args\": \"" + base64("60")
+            + "\", \"retries\": 0}]}]}");
+    Process process = startWorkerProcess("sleep", "IGOR_WORKER_SHUTDOWN_GRACE", "1s");
+    long stopAsked;
+    try {
+      await(job, j -> taskStatus(j).equals("RUNNING"));
+      stopAsked = System.nanoTime();
+      process.destroy();
+      assertThat(process.waitFor(15, TimeUnit.SECONDS)).as("exited within 15 s").isTrue();
+    } finally {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    long stoppedInMillis = (System.nanoTime() - stopAsked) / 1_000_000;
+
+    try (Worker other = worker().register(handler("sleep", context -> null)).start()) {
+      JsonNode done = await(job, status("COMPLETED"));
+      assertThat(task(done, 0, 0).path("attempts").asInt())
+          .as("given back, not failed: the task has no retries and still completes")
+          .isEqualTo(2);
+    }
+    assertThat(stoppedInMillis).as("grace 1 s + at most 5 s for handlers to stop").isLessThan(6_500);
+    assertThat(Journal.events(db, job.path("id").asText()))
+        .noneSatisfy(e -> assertThat(e.json().path("message").asText()).isEqualTo("lost worker"));
+  }
+
+  @Test
   void attemptThatOutlivesItsTimeOutFailsAndItsHandlerIsStopped() {
     StoppableHandler waiting = new StoppableHandler();
     try (Worker w = worker().register(waiting).start()) {
@@ -412,7 +440,8 @@ class WorkerGuaranteesTest {
   }
 
   /** `igor worker` as a process of its own, so that it can be killed with SIGKILL. */
-  private static Process startWorkerProcess(String types) throws Exception {
+  private static Process startWorkerProcess(String types, String... environment)
+      throws Exception {
     String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     ProcessBuilder pb =
         new ProcessBuilder(
@@ -427,6 +456,9 @@ class WorkerGuaranteesTest {
     pb.environment().put("IGOR_REDIS_URL", redis.url());
     pb.environment().put("IGOR_REDIS_KEY_PREFIX", redis.prefix());
     pb.environment().put("IGOR_WORKER_LEASE", "2s");
+    for (int i = 0; i + 1 < environment.length; i += 2) {
+      pb.environment().put(environment[i], environment[i + 1]);
+    }
     pb.redirectErrorStream(true);
     pb.redirectOutput(new File("target/worker-process.log"));
     return pb.start();
