@@ -1,14 +1,11 @@
 package igor.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import igor.app.IgorNode;
-import igor.config.IgorConfig;
-import igor.config.IgorSettings;
 import igor.storage.jdbc.JdbcStorage;
 import igor.storage.jdbc.JobJournal;
-import igor.worker.builtin.BuiltinHandlers;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,11 +28,10 @@ public final class Benchmark {
   private final int runs;
   private final Map<String, List<Double>> figures = new LinkedHashMap<>();
   private final Map<String, String> units = new HashMap<>();
-  private IgorNode node;
+  private BenchInstallation installation;
   private BenchClient api;
   private JdbcStorage storage;
   private JobJournal journal;
-  private Map<String, Object> overrides;
 
   public Benchmark(PrintStream out, int runs) {
     this.out = out;
@@ -44,27 +40,22 @@ public final class Benchmark {
 
   /** Runs every scenario; answers figure name -> median. */
   public Map<String, Double> run(boolean withMemory) throws Exception {
-    IgorSettings base = IgorSettings.from(IgorConfig.load());
-    String dbName = "igor_bench_" + System.currentTimeMillis();
-    String url =
-        JdbcStorage.createDatabase(
-            base.database().url(), base.database().user(), base.database().password(), dbName);
-    String prefix = "igorbench-" + System.currentTimeMillis();
-    overrides = new HashMap<>();
-    overrides.put("igor.database.url", url);
-    overrides.put("igor.redis.key-prefix", prefix);
-    overrides.put("igor.http.port", 0);
-    overrides.put("igor.node.roles", List.of("api", "jobs", "worker"));
-    overrides.put("igor.limits.max-tasks-per-job", 200_000);
-    overrides.put("pekko.remote.artery.canonical.port", 0);
-    overrides.put("pekko.loglevel", "WARNING");
-    try {
+    return run(withMemory, null);
+  }
+
+  /**
+   * Runs every scenario; answers figure name -> median. With {@code report} (docs/BENCHMARKS.md),
+   * writes the figures there too ({@link BenchReport}).
+   */
+  public Map<String, Double> run(boolean withMemory, Path report) throws Exception {
+    try (BenchInstallation installation = new BenchInstallation("bench")) {
+      this.installation = installation;
       startNode();
-      storage = JdbcStorage.open(IgorSettings.from(IgorConfig.load(overrides)).database());
+      storage = JdbcStorage.open(installation.database());
       journal = storage.journal();
       out.printf("igor bench: %d runs per scenario, %d cores, max heap %d MiB, database %s%n",
           runs, Runtime.getRuntime().availableProcessors(),
-          Runtime.getRuntime().maxMemory() >> 20, dbName);
+          Runtime.getRuntime().maxMemory() >> 20, installation.databaseName());
       warmUp();
       for (int i = 1; i <= runs; i++) {
         out.printf("run %d of %d%n", i, runs);
@@ -79,19 +70,16 @@ public final class Benchmark {
           memoryAndRecovery();
         }
       }
-    } finally {
-      if (node != null) {
-        node.close();
+      if (report != null) {
+        BenchReport.write(
+            report,
+            BenchReport.section(
+                figures, units, runs, installation.postgresVersion(), installation.redisVersion()));
+        out.println("wrote the figures into " + report);
       }
+    } finally {
       if (storage != null) {
         storage.close();
-      }
-      JdbcStorage.dropDatabase(
-          base.database().url(), base.database().user(), base.database().password(), dbName);
-      try (var redis =
-          igor.queue.redis.RedisQueues.open(
-              IgorSettings.from(IgorConfig.load(overrides)).redis(), Duration.ofMinutes(1))) {
-        redis.deleteEverything();
       }
     }
     Map<String, Double> medians = new LinkedHashMap<>();
@@ -106,8 +94,7 @@ public final class Benchmark {
   }
 
   private void startNode() {
-    node = IgorNode.start(IgorConfig.load(overrides), BuiltinHandlers.all());
-    api = new BenchClient("http://127.0.0.1:" + node.httpPort());
+    api = new BenchClient(installation.startNode());
   }
 
   private void record(String name, double value, String unit) {
@@ -272,7 +259,7 @@ public final class Benchmark {
     String id = api.post("/api/v1/jobs", body).path("id").asText();
     long after = usedHeapAfterGc();
     record("heap per pending task", (after - before) / 100_000.0, "bytes");
-    node.close();
+    installation.stopNode();
     startNode();
     long start = System.nanoTime();
     while (true) {
@@ -287,7 +274,8 @@ public final class Benchmark {
     api.patch("/api/v1/skip", "[{\"kind\": \"Job\", \"id\": \"" + id + "\"}]");
   }
 
-  private static long usedHeapAfterGc() throws InterruptedException {
+  /** Used heap after full collections: what stays, not what waits to be collected. */
+  static long usedHeapAfterGc() throws InterruptedException {
     for (int i = 0; i < 3; i++) {
       System.gc();
       Thread.sleep(200);

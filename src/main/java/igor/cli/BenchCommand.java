@@ -1,6 +1,7 @@
 package igor.cli;
 
 import igor.bench.Benchmark;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,9 +24,17 @@ final class BenchCommand implements Callable<Integer> {
       description = "Leave out the 100,000-task memory and recovery scenario.")
   boolean noMemory;
 
+  @Option(
+      names = "--write",
+      paramLabel = "FILE",
+      description =
+          "Also write the figures, machine, settings and commit into FILE (docs/BENCHMARKS.md),"
+              + " replacing the previous run's section.")
+  Path write;
+
   @Override
   public Integer call() throws Exception {
-    new Benchmark(System.out, runs).run(!noMemory);
+    new Benchmark(System.out, runs).run(!noMemory, write);
     return 0;
   }
 }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       DevCommand.class,
       MigrateCommand.class,
       BenchCommand.class,
+      SoakCommand.class,
       ClientCommands.Submit.class,
       ClientCommands.Get.class,
       ClientCommands.Ls.class,

@@ -45,6 +45,19 @@ public final class RedisQueues implements AutoCloseable {
     return new RedisWorkerChannel(redis, keys);
   }
 
+  /** The server's version (INFO server), for reports such as the benchmark's. */
+  public String serverVersion() {
+    try {
+      return redis
+          .getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE)
+          .getInstance()
+          .info(org.redisson.api.redisnode.RedisNode.InfoSection.SERVER)
+          .getOrDefault("redis_version", "unknown");
+    } catch (RuntimeException e) {
+      return "unknown (" + e.getMessage() + ")";
+    }
+  }
+
   /** Deletes every key under this installation's prefix (for throw-away installations only). */
   public long deleteEverything() {
     return redis.getKeys().deleteByPattern(keys.prefix() + ":*");

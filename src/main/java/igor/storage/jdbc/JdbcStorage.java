@@ -114,6 +114,17 @@ public final class JdbcStorage implements AutoCloseable {
     }
   }
 
+  /** The server's version (SHOW server_version), for reports such as the benchmark's. */
+  public String serverVersion() {
+    try (Connection c = dataSource.getConnection();
+        var s = c.createStatement();
+        var r = s.executeQuery("SHOW server_version")) {
+      return r.next() ? r.getString(1) : "unknown";
+    } catch (SQLException e) {
+      return "unknown (" + e.getMessage() + ")";
+    }
+  }
+
   public JobJournal journal() {
     return new JobJournal(dataSource);
   }
