@@ -215,9 +215,9 @@ public final class Soak {
     }
   }
 
-  /** Two layers: 24 noops and a 2-second sleep (something to pause and kill), then 25 noops. */
+  /** Two layers: 24 noops and a 0.2-second sleep (something to pause and kill), then 25 noops. */
   private static String job() {
-    String sleep = Base64.getEncoder().encodeToString("2".getBytes());
+    String sleep = Base64.getEncoder().encodeToString("0.2".getBytes());
     String noops = String.join(",", Collections.nCopies(Settings.TASKS_PER_JOB / 2 - 1, "{\"type\": \"noop\"}"));
     return "{\"name\": \"soak\", \"layers\": ["
         + "{\"priority\": 0, \"tasks\": [" + noops + ", {\"type\": \"sleep\", \"args\": \"" + sleep + "\"}]},"

@@ -155,6 +155,37 @@ class WorkerGuaranteesTest {
   }
 
   @Test
+  void steadyStreamOfOneTypeDoesNotStarveAnotherTypeOfTheSameWorker() {
+    java.util.concurrent.atomic.AtomicInteger busyDone = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger busyDoneWhenRareRan = new java.util.concurrent.atomic.AtomicInteger(-1);
+    TaskHandler busy =
+        handler(
+            "busy",
+            context -> {
+              Thread.sleep(5);
+              busyDone.incrementAndGet();
+              return null;
+            });
+    TaskHandler rare =
+        handler(
+            "rare",
+            context -> {
+              busyDoneWhenRareRan.set(busyDone.get());
+              return null;
+            });
+    String busyTasks = String.join(",", java.util.Collections.nCopies(300, "{\"type\": \"busy\"}"));
+    JsonNode job = create("{\"layers\": [{\"tasks\": [" + busyTasks + ", {\"type\": \"rare\"}]}]}");
+
+    try (Worker worker = worker().concurrency(1).register(busy).register(rare).start()) {
+      await(job, status("COMPLETED"));
+    }
+
+    assertThat(busyDoneWhenRareRan.get())
+        .as("busy tasks done before the one rare task ran (of 300)")
+        .isBetween(0, 50);
+  }
+
+  @Test
   void attemptThatOutlivesItsTimeOutFailsAndItsHandlerIsStopped() {
     StoppableHandler waiting = new StoppableHandler();
     try (Worker w = worker().register(waiting).start()) {

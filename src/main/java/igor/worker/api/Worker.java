@@ -11,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,6 +159,9 @@ public final class Worker implements AutoCloseable {
         slots.acquire();
         free = 1 + slots.drainPermits();
         List<TaskDelivery> taken = channel.take(types, free, settings.pollWait());
+        // A take empties the first queue with tasks before the next (BLPOP's order): start from
+        // the next type each time, so a steady stream of one type cannot starve the others.
+        Collections.rotate(types, -1);
         slots.release(free - taken.size());
         free = 0;
         for (TaskDelivery delivery : taken) {
