@@ -28,8 +28,8 @@ import java.util.function.Supplier;
  * submitted at a fixed rate of tasks, actions (pause then unpause a job; kill then retry a running
  * task), reads (lists and single jobs) and clients following the event stream. Every window it
  * measures the heap after a full GC, request latencies, throughput and the backlog of unfinished
- * jobs, then says whether heap and latency stayed flat: the last third of the windows against the
- * first third.
+ * jobs, then says whether heap and latency stayed flat (the last third of the windows against the
+ * first third) and whether Igor kept up (the backlog at the end under one window's submissions).
  */
 public final class Soak {
   /** How a soak runs: its length, its rate, its window, the clients following the stream. */
@@ -326,10 +326,16 @@ public final class Soak {
             / 1048576.0;
     double submitRatio = median(last, Window::submitP99Millis) / median(first, Window::submitP99Millis);
     double readRatio = median(last, Window::readP99Millis) / median(first, Window::readP99Millis);
+    // Igor keeps up when what waits at the end is less than one window's submissions: jobs finish
+    // within a window of being submitted instead of piling up.
+    double backlogAtEnd = median(last, w -> (double) w.backlog());
+    double submittedPerWindow = median(windows, w -> (double) w.jobsSubmitted());
+    boolean keptUp = backlogAtEnd <= submittedPerWindow;
     boolean flat =
         heapGrowth <= HEAP_GROWTH_LIMIT_MIB
             && submitRatio <= LATENCY_GROWTH_LIMIT
-            && readRatio <= LATENCY_GROWTH_LIMIT;
+            && readRatio <= LATENCY_GROWTH_LIMIT
+            && keptUp;
     Result result =
         new Result(
             List.copyOf(windows), submitted.get(), unfinished.size(), shed.get(), errors.get(),
@@ -338,10 +344,10 @@ public final class Soak {
     out.printf(
         "soak: %d jobs (%d tasks) submitted, %d shed, %d unfinished after the drain, %d errors;"
             + " last third vs first third: heap %+.1f MiB (limit %.0f), submit p99 x%.2f, read p99"
-            + " x%.2f (limit x%.1f): %s%n",
+            + " x%.2f (limit x%.1f), backlog %.0f jobs (limit %.0f, a window's submissions): %s%n",
         result.jobsSubmitted(), result.jobsSubmitted() * Settings.TASKS_PER_JOB,
         result.shed(), result.jobsUnfinished(), result.errors(), heapGrowth, HEAP_GROWTH_LIMIT_MIB, submitRatio,
-        readRatio, LATENCY_GROWTH_LIMIT, flat ? "FLAT" : "NOT FLAT");
+        readRatio, LATENCY_GROWTH_LIMIT, backlogAtEnd, submittedPerWindow, flat ? "FLAT" : "NOT FLAT");
     return result;
   }
 
