@@ -21,7 +21,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -305,7 +304,6 @@ public final class Worker implements AutoCloseable {
         untilItGetsThrough(
             "claim",
             d,
-            () -> running,
             () -> channel.begin(d, settings.name(), settings.claimTtl(), settings.lease(), started));
     if (!ours) {
       log.debug("delivery dropped: claimed or withdrawn taskId={} attempt={}", d.taskId(), d.attempt());
@@ -338,11 +336,9 @@ public final class Worker implements AutoCloseable {
       log.info("attempt stopped as Igor asked taskId={} attempt={}", d.taskId(), d.attempt());
     }
     // The attempt stays in flight, its lease renewed, until its outcome is through.
-    long leaseRunsOut = System.nanoTime() + settings.lease().toNanos();
     untilItGetsThrough(
         "outcome",
         d,
-        () -> System.nanoTime() < leaseRunsOut,
         () -> {
           channel.finish(outcome);
           return true;
@@ -354,18 +350,17 @@ public final class Worker implements AutoCloseable {
   /**
    * Makes the call to Redis until it gets through, pausing between tries: while Redis is down or a
    * connection is being made again, the worker waits rather than lose a taken attempt or its
-   * outcome. Gives up with the last failure once {@code keepTrying} says so: a claim when the
-   * worker stops, an outcome when the attempt's lease has run out (Igor has then failed the
-   * attempt as "lost worker" and runs it again, and a late outcome would be ignored).
+   * outcome. Gives up with the last failure once the worker stops:
+   * the attempt's lease then runs out, and Igor fails it as "lost worker" and runs it again. An
+   * outcome that comes after Igor decided so is ignored.
    */
-  private <T> T untilItGetsThrough(
-      String what, TaskDelivery d, BooleanSupplier keepTrying, Supplier<T> call) {
+  private <T> T untilItGetsThrough(String what, TaskDelivery d, Supplier<T> call) {
     long pauseMillis = FIRST_PAUSE_AFTER_FAILURE.toMillis();
     while (true) {
       try {
         return call.get();
       } catch (RuntimeException e) {
-        if (!keepTrying.getAsBoolean()) {
+        if (!running) {
           throw e;
         }
         log.warn(
