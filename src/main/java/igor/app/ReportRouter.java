@@ -129,7 +129,8 @@ public final class ReportRouter {
             .exceptionally(
                 failure -> {
                   log.warn(
-                      "unreadable reports could not be set aside, they will be read again problem={}",
+                      "unreadable reports could not be set aside, they will be read again"
+                          + " problem={}",
                       failure.toString());
                   return null;
                 })

@@ -40,7 +40,8 @@ final class JobRoutes extends AllDirectives {
 
   private Route create(String body) {
     JobPlan plan = requests.toPlan(ApiJson.read(body, JobRequests.CreateJob.class));
-    return answer(jobs.create(plan).handle((result, failure) -> created(plan.jobId(), result, failure)));
+    return answer(
+        jobs.create(plan).handle((result, failure) -> created(plan.jobId(), result, failure)));
   }
 
   /**

@@ -152,7 +152,8 @@ public final class RedisReportInbox implements ReportInbox {
       return CompletableFuture.completedFuture(null);
     }
     RBatch batch =
-        redis.createBatch(BatchOptions.defaults().executionMode(BatchOptions.ExecutionMode.IN_MEMORY_ATOMIC));
+        redis.createBatch(
+            BatchOptions.defaults().executionMode(BatchOptions.ExecutionMode.IN_MEMORY_ATOMIC));
     for (ReceivedReport r : unreadable) {
       deadLetters.add(batch, stream.getName(), r.raw(), r.problem());
     }

@@ -304,7 +304,8 @@ public final class Worker implements AutoCloseable {
         untilItGetsThrough(
             "claim",
             d,
-            () -> channel.begin(d, settings.name(), settings.claimTtl(), settings.lease(), started));
+            () ->
+                channel.begin(d, settings.name(), settings.claimTtl(), settings.lease(), started));
     if (!ours) {
       log.debug("delivery dropped: claimed or withdrawn taskId={} attempt={}", d.taskId(), d.attempt());
       return null;
