@@ -109,7 +109,7 @@ public final class IgorNode implements AutoCloseable {
     List<Runnable> stops = new ArrayList<>();
     if (node.has(IgorSettings.Node.JOBS)) {
       QueueKeeper keeper =
-          new QueueKeeper(system, redis.keeping())
+          new QueueKeeper(system, redis.keeping(), settings.worker().lease())
               .start(settings.worker().leaseCheckInterval(), settings.worker().queueCheckInterval());
       stops.add(keeper::stop);
       if (settings.projection().enabled()) {

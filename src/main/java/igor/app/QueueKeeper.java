@@ -3,6 +3,8 @@ package igor.app;
 import igor.queue.QueueDataLost;
 import igor.queue.QueueKeeping;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -14,6 +16,10 @@ import org.slf4j.LoggerFactory;
  * A node's watch over the queue: fails attempts whose worker stopped renewing its lease ("lost
  * worker", at most one node reports each), and notices when Redis lost its data so that every job
  * on this node hands its QUEUED attempts out again ({@link QueueDataLost} on the event stream).
+ *
+ * <p>While Redis does not answer, no worker can renew a lease. Once it answers again, leases are
+ * judged only after one more lease has passed, so that workers that ran through the outage renew
+ * theirs and send their outcomes first: an outage does not fail their attempts as lost.
  */
 public final class QueueKeeper {
   private static final Logger log = LoggerFactory.getLogger(QueueKeeper.class);
@@ -21,14 +27,20 @@ public final class QueueKeeper {
 
   private final ActorSystem<?> system;
   private final QueueKeeping keeping;
+  private final Duration lease;
+  private volatile boolean redisUnreachable;
+  /** Unix ms before which leases are not judged: one lease after Redis answered again. */
+  private volatile long judgeLeasesFrom;
   private final AtomicBoolean leaseCheckRunning = new AtomicBoolean();
   private final AtomicBoolean dataCheckRunning = new AtomicBoolean();
   private Cancellable leases;
   private Cancellable data;
 
-  public QueueKeeper(ActorSystem<?> system, QueueKeeping keeping) {
+  /** {@code lease}: the lease workers hold on attempts (igor.worker.lease). */
+  public QueueKeeper(ActorSystem<?> system, QueueKeeping keeping, Duration lease) {
     this.system = system;
     this.keeping = keeping;
+    this.lease = lease;
   }
 
   public QueueKeeper start(Duration leaseCheckInterval, Duration dataCheckInterval) {
@@ -49,17 +61,32 @@ public final class QueueKeeper {
     if (!leaseCheckRunning.compareAndSet(false, true)) {
       return;
     }
-    keeping
-        .failExpiredLeases(System.currentTimeMillis(), MAX_LOST_PER_ROUND)
-        .whenComplete(
+    long now = System.currentTimeMillis();
+    CompletionStage<Integer> check;
+    if (redisUnreachable) {
+      check = keeping.answers().thenApply(answers -> graceAfterOutage(now));
+    } else if (now < judgeLeasesFrom) {
+      check = CompletableFuture.completedFuture(0);
+    } else {
+      check = keeping.failExpiredLeases(now, MAX_LOST_PER_ROUND);
+    }
+    check.whenComplete(
             (lost, failure) -> {
               leaseCheckRunning.set(false);
               if (failure != null) {
+                redisUnreachable = true;
                 log.warn("lease check failed problem={}", failure.toString());
               } else if (lost > 0) {
                 log.warn("attempts lost with their workers count={}", lost);
               }
             });
+  }
+
+  private int graceAfterOutage(long now) {
+    redisUnreachable = false;
+    judgeLeasesFrom = now + lease.toMillis();
+    log.info("Redis answers again: leases are judged again in {} s", lease.toSeconds());
+    return 0;
   }
 
   private void checkData() {

@@ -110,15 +110,31 @@ public final class ReportRouter {
     }
     Map<String, List<ReceivedReport>> byJob = new LinkedHashMap<>();
     List<String> done = new ArrayList<>();
+    List<ReceivedReport> unreadable = new ArrayList<>();
     for (ReceivedReport r : received) {
       if (r.report() == null) {
-        log.warn("unreadable worker report dropped receipt={} problem={}", r.receipt(), r.problem());
-        done.add(r.receipt());
+        log.warn(
+            "unreadable worker report set aside as a dead letter receipt={} problem={}",
+            r.receipt(),
+            r.problem());
+        unreadable.add(r);
       } else {
         byJob.computeIfAbsent(r.report().jobId(), id -> new ArrayList<>()).add(r);
       }
     }
-    List<CompletableFuture<Void>> applied = new ArrayList<>(byJob.size());
+    List<CompletableFuture<Void>> applied = new ArrayList<>(byJob.size() + 1);
+    applied.add(
+        inbox
+            .setAside(unreadable)
+            .exceptionally(
+                failure -> {
+                  log.warn(
+                      "unreadable reports could not be set aside, they will be read again"
+                          + " problem={}",
+                      failure.toString());
+                  return null;
+                })
+            .toCompletableFuture());
     byJob.forEach(
         (jobId, reports) -> {
           List<WorkerReport> batch = reports.stream().map(ReceivedReport::report).toList();

@@ -20,9 +20,20 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   /** Starts on a free port; {@code dataDir} null for a throw-away database. */
   public static EmbeddedPostgresServer start(Path dataDir) {
+    return start(dataDir, 0);
+  }
+
+  /**
+   * Starts on {@code port} (0: a free one). A server stopped and started again on the same data
+   * directory and port is, to its clients, the same server back from an outage.
+   */
+  public static EmbeddedPostgresServer start(Path dataDir, int port) {
     try {
       EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder().setPGStartupWait(Duration.ofSeconds(60));
+      if (port != 0) {
+        builder.setPort(port);
+      }
       if (dataDir != null) {
         Files.createDirectories(dataDir);
         builder.setDataDirectory(dataDir).setCleanDataDirectory(false);

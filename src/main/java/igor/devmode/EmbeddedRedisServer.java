@@ -23,8 +23,18 @@ public final class EmbeddedRedisServer implements AutoCloseable {
 
   /** Starts on a free port; {@code dataDir} null for a server that keeps nothing. */
   public static EmbeddedRedisServer start(Path dataDir) {
+    return start(dataDir, 0);
+  }
+
+  /**
+   * Starts on {@code port} (0: a free one). Stopping it is a shutdown that writes its append-only
+   * file, so a server started again on the same data directory holds the same data.
+   */
+  public static EmbeddedRedisServer start(Path dataDir, int port) {
     try {
-      int port = freePort();
+      if (port == 0) {
+        port = freePort();
+      }
       RedisServerBuilder builder = RedisServer.newRedisServer().bind("127.0.0.1").port(port);
       if (dataDir != null) {
         Files.createDirectories(dataDir);

@@ -33,6 +33,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -181,6 +182,17 @@ public final class JobEntity
     }
   }
 
+  /**
+   * After a failed journal write or recovery (PostgreSQL down), the entity starts again from the
+   * journal after this back-off, doubling up to {@link #MAX_RESTART_BACKOFF}: commands sent in
+   * the meantime wait for it, and it resumes by itself once the journal answers again. The
+   * supervision wraps the whole entity, not only its event-sourced part (its onPersistFailure):
+   * the state of a job is mutable, and a restart must begin from a new empty one.
+   */
+  static final Duration MIN_RESTART_BACKOFF = Duration.ofSeconds(1);
+
+  static final Duration MAX_RESTART_BACKOFF = Duration.ofSeconds(10);
+
   private static final String WAKE_TIMER = "wake";
   private static final String REDELIVERY_TIMER = "redelivery";
   private static final String IDLE_TIMER = "idle";
@@ -238,9 +250,7 @@ public final class JobEntity
    */
   public static Behavior<Command> create(
       String jobId, Dependencies deps, java.util.function.Consumer<ActorRef<Command>> passivate) {
-    return Behaviors.withMdc(
-        Command.class,
-        Map.of("jobId", jobId),
+    Behavior<Command> entity =
         Behaviors.setup(
             context ->
                 Behaviors.withTimers(
@@ -250,7 +260,14 @@ public final class JobEntity
                             context,
                             timers,
                             deps,
-                            () -> passivate.accept(context.getSelf())))));
+                            () -> passivate.accept(context.getSelf()))));
+    return Behaviors.withMdc(
+        Command.class,
+        Map.of("jobId", jobId),
+        Behaviors.supervise(entity)
+            .onFailure(
+                SupervisorStrategy.restartWithBackoff(
+                    MIN_RESTART_BACKOFF, MAX_RESTART_BACKOFF, 0.2)));
   }
 
   @Override

@@ -51,14 +51,22 @@ public final class ApiErrors {
               + " bytes (igor.limits.max-body-bytes)");
     }
     if (cause instanceof TimeoutException) {
-      return ApiJson.error(503, "the job did not answer in time; try again");
+      return ApiJson.error(
+          503,
+          "the job did not answer in time; a change asked for may still be made, so read before"
+              + " asking again");
     }
     if (cause instanceof StorageUnavailableException) {
       log.warn("database call failed problem={}", cause.toString());
-      return ApiJson.error(503, "the database is not reachable; try again");
+      return ApiJson.error(503, "the database is not reachable; nothing was changed, try again");
     }
     log.error("request failed", cause);
     return ApiJson.error(500, "internal error: " + cause.getClass().getSimpleName());
+  }
+
+  /** True when the failure is a job's answer that did not come in time. */
+  static boolean isTimeout(Throwable failure) {
+    return unwrap(failure) instanceof TimeoutException;
   }
 
   private static Throwable unwrap(Throwable t) {

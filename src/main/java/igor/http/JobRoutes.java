@@ -5,6 +5,7 @@ import igor.domain.JobPlan;
 import igor.entity.JobEntity;
 import igor.entity.JobEntity.JobResult;
 import igor.service.JobService;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
@@ -39,7 +40,28 @@ final class JobRoutes extends AllDirectives {
 
   private Route create(String body) {
     JobPlan plan = requests.toPlan(ApiJson.read(body, JobRequests.CreateJob.class));
-    return answer(jobs.create(plan));
+    return answer(
+        jobs.create(plan).handle((result, failure) -> created(plan.jobId(), result, failure)));
+  }
+
+  /**
+   * A create whose job did not answer in time may still be journaled: the client learns the new
+   * job's id, so that it can look before creating the job again.
+   */
+  private static JobResult created(String jobId, JobResult result, Throwable failure) {
+    if (failure == null) {
+      return result;
+    }
+    if (ApiErrors.isTimeout(failure)) {
+      throw new ApiException(
+          503,
+          "job "
+              + jobId
+              + " did not answer in time and may still be created: GET /api/v1/jobs/"
+              + jobId
+              + " before creating it again");
+    }
+    throw new CompletionException(failure);
   }
 
   private Route read(String id) {

@@ -15,4 +15,10 @@ public interface ReportInbox {
 
   /** Removes the reports for good: their effects are journaled. */
   CompletionStage<Void> acknowledge(List<String> receipts);
+
+  /**
+   * Moves reports that could not be read out of the inbox to the dead letters, where an operator
+   * can look at them: they are not read again.
+   */
+  CompletionStage<Void> setAside(List<ReceivedReport> unreadable);
 }

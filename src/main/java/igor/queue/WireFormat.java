@@ -156,6 +156,20 @@ public final class WireFormat {
     }
   }
 
+  /**
+   * An entry of the dead-letter list: where a message was found, the message as it was, what is
+   * wrong with it, and when (unix ms) it was set aside.
+   */
+  public static String deadLetter(String source, String raw, String problem, long at) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("v", VERSION);
+    n.put("source", source);
+    n.put("raw", raw);
+    n.put("problem", problem);
+    n.put("at", at);
+    return n.toString();
+  }
+
   /** A message on the queue or report channel that does not follow the protocol. */
   public static final class MalformedMessageException extends Exception {
     public MalformedMessageException(String message) {

@@ -34,6 +34,22 @@ public final class HttpApi {
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** Creates the job and answers its id; fails unless the API answers 200. */
+  public String createJob(String body) {
+    Answer a = post("/api/v1/jobs", body);
+    if (a.status() != 200) {
+      throw new AssertionError("job not created: " + a.status() + " " + a.text());
+    }
+    return a.body().path("id").asText();
+  }
+
+  public Answer patch(String path, String body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
+  }
+
   public Answer get(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }

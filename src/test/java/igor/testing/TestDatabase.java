@@ -10,18 +10,24 @@ import java.util.UUID;
 public final class TestDatabase implements AutoCloseable {
   private final String name;
   private final String url;
+  private final String adminUrl;
 
-  private TestDatabase(String name, String url) {
+  private TestDatabase(String name, String url, String adminUrl) {
     this.name = name;
     this.url = url;
+    this.adminUrl = adminUrl;
   }
 
   public static TestDatabase create() {
-    String admin = TestServers.postgresAdminUrl();
+    return create(TestServers.postgresAdminUrl());
+  }
+
+  /** A database on the server of this administrative database's URL (user postgres). */
+  public static TestDatabase create(String adminUrl) {
     String name = "igor_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    execute(admin, "CREATE DATABASE " + name);
-    String url = admin.substring(0, admin.lastIndexOf('/') + 1) + name;
-    return new TestDatabase(name, url);
+    execute(adminUrl, "CREATE DATABASE " + name);
+    String url = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + name;
+    return new TestDatabase(name, url, adminUrl);
   }
 
   public String url() {
@@ -38,7 +44,7 @@ public final class TestDatabase implements AutoCloseable {
 
   @Override
   public void close() {
-    execute(TestServers.postgresAdminUrl(), "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    execute(adminUrl, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
   }
 
   private static void execute(String url, String sql) {

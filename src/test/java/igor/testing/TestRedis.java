@@ -7,23 +7,29 @@ import org.redisson.api.RedissonClient;
 
 /** A key prefix of its own in the test Redis, and its keys deleted at the end. */
 public final class TestRedis implements AutoCloseable {
+  private final String url;
   private final String prefix;
   private final RedissonClient client;
 
-  private TestRedis(String prefix, RedissonClient client) {
+  private TestRedis(String url, String prefix, RedissonClient client) {
+    this.url = url;
     this.prefix = prefix;
     this.client = client;
   }
 
   public static TestRedis create() {
+    return create(TestServers.redisUrl());
+  }
+
+  /** A key prefix of its own on the Redis at this URL. */
+  public static TestRedis create(String url) {
     String prefix = "igortest-" + UUID.randomUUID().toString().substring(0, 8);
     return new TestRedis(
-        prefix,
-        RedisConnections.open(new IgorSettings.Redis(TestServers.redisUrl(), "", prefix, 4)));
+        url, prefix, RedisConnections.open(new IgorSettings.Redis(url, "", prefix, 4)));
   }
 
   public String url() {
-    return TestServers.redisUrl();
+    return url;
   }
 
   public String prefix() {

@@ -32,6 +32,11 @@ public record RedisKeys(String prefix) {
     return lease.jobId() + "|" + lease.taskId() + "|" + lease.attempt();
   }
 
+  /** List of messages no one could read, newest first, capped (docs/operations.md). */
+  public String deadLetters() {
+    return prefix + ":dead-letters";
+  }
+
   public String claim(String deliveryId) {
     return prefix + ":claim:" + deliveryId;
   }

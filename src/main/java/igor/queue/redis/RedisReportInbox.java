@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.redisson.api.BatchOptions;
@@ -32,6 +33,7 @@ public final class RedisReportInbox implements ReportInbox {
   private final RStream<String, String> stream;
   private final String consumer;
   private final Duration reclaimAfter;
+  private final DeadLetters deadLetters;
   private volatile long lastReclaim;
   private volatile StreamMessageId reclaimCursor = new StreamMessageId(0, 0);
 
@@ -41,18 +43,24 @@ public final class RedisReportInbox implements ReportInbox {
     this.stream = redis.getStream(keys.reports(), StringCodec.INSTANCE);
     this.consumer = consumer;
     this.reclaimAfter = reclaimAfter;
-    ensureGroup();
+    this.deadLetters = new DeadLetters(keys);
+    ensureGroupAsync().toCompletableFuture().join();
   }
 
-  private void ensureGroup() {
-    try {
-      stream.createGroup(
-          StreamCreateGroupArgs.name(RedisKeys.REPORT_GROUP).id(new StreamMessageId(0, 0)).makeStream());
-    } catch (RuntimeException e) {
-      if (e.getMessage() == null || !e.getMessage().contains("BUSYGROUP")) {
-        throw e;
-      }
-    }
+  /** Creates the stream and its group unless they exist (async: Redisson's threads may call it). */
+  private CompletionStage<Void> ensureGroupAsync() {
+    return stream
+        .createGroupAsync(
+            StreamCreateGroupArgs.name(RedisKeys.REPORT_GROUP)
+                .id(new StreamMessageId(0, 0))
+                .makeStream())
+        .handle(
+            (ok, e) -> {
+              if (e != null && !String.valueOf(e.getMessage()).contains("BUSYGROUP")) {
+                throw e instanceof CompletionException c ? c : new CompletionException(e);
+              }
+              return null;
+            });
   }
 
   @Override
@@ -77,22 +85,16 @@ public final class RedisReportInbox implements ReportInbox {
                 }
                 return readNew(max, wait);
               })
-          .exceptionallyCompose(
-              e -> {
-                if (isMissingGroup(e)) {
-                  ensureGroup();
-                }
-                return CompletableFuture.failedFuture(e);
-              });
+          .exceptionallyCompose(this::createGroupIfMissing);
     }
-    return readNew(max, wait)
-        .exceptionallyCompose(
-            e -> {
-              if (isMissingGroup(e)) {
-                ensureGroup();
-              }
-              return CompletableFuture.failedFuture(e);
-            });
+    return readNew(max, wait).exceptionallyCompose(this::createGroupIfMissing);
+  }
+
+  /** The read failed all the same; the next one finds the group. */
+  private CompletionStage<List<ReceivedReport>> createGroupIfMissing(Throwable failure) {
+    CompletionStage<Void> created =
+        isMissingGroup(failure) ? ensureGroupAsync() : CompletableFuture.completedFuture(null);
+    return created.thenCompose(x -> CompletableFuture.failedFuture(failure));
   }
 
   private CompletionStage<List<ReceivedReport>> readNew(int max, Duration wait) {
@@ -120,13 +122,14 @@ public final class RedisReportInbox implements ReportInbox {
           String receipt = id.toString();
           String text = fields.get(FIELD);
           if (text == null) {
-            reports.add(ReceivedReport.unreadable(receipt, "no field '" + FIELD + "'"));
+            reports.add(
+                ReceivedReport.unreadable(receipt, fields.toString(), "no field '" + FIELD + "'"));
             return;
           }
           try {
             reports.add(ReceivedReport.of(receipt, WireFormat.parseReport(text)));
           } catch (WireFormat.MalformedMessageException e) {
-            reports.add(ReceivedReport.unreadable(receipt, e.getMessage()));
+            reports.add(ReceivedReport.unreadable(receipt, text, e.getMessage()));
           }
         });
     return reports;
@@ -137,12 +140,33 @@ public final class RedisReportInbox implements ReportInbox {
     if (receipts.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    StreamMessageId[] ids = receipts.stream().map(RedisReportInbox::parseId).toArray(StreamMessageId[]::new);
     RBatch batch = redis.createBatch(BatchOptions.defaults());
+    remove(batch, receipts);
+    return batch.executeAsync().thenApply(r -> null);
+  }
+
+  /** The dead letters and the removal from the stream in one transaction: never one alone. */
+  @Override
+  public CompletionStage<Void> setAside(List<ReceivedReport> unreadable) {
+    if (unreadable.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    RBatch batch =
+        redis.createBatch(
+            BatchOptions.defaults().executionMode(BatchOptions.ExecutionMode.IN_MEMORY_ATOMIC));
+    for (ReceivedReport r : unreadable) {
+      deadLetters.add(batch, stream.getName(), r.raw(), r.problem());
+    }
+    remove(batch, unreadable.stream().map(ReceivedReport::receipt).toList());
+    return batch.executeAsync().thenApply(r -> null);
+  }
+
+  private void remove(RBatch batch, List<String> receipts) {
+    StreamMessageId[] ids =
+        receipts.stream().map(RedisReportInbox::parseId).toArray(StreamMessageId[]::new);
     RStreamAsync<String, String> s = batch.getStream(stream.getName(), StringCodec.INSTANCE);
     s.ackAsync(RedisKeys.REPORT_GROUP, ids);
     s.removeAsync(ids);
-    return batch.executeAsync().thenApply(r -> null);
   }
 
   private static StreamMessageId parseId(String receipt) {

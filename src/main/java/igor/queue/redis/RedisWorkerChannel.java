@@ -25,10 +25,12 @@ public final class RedisWorkerChannel implements WorkerChannel {
   private static final Logger log = LoggerFactory.getLogger(RedisWorkerChannel.class);
   private final RedissonClient redis;
   private final RedisKeys keys;
+  private final DeadLetters deadLetters;
 
   public RedisWorkerChannel(RedissonClient redis, RedisKeys keys) {
     this.redis = redis;
     this.keys = keys;
+    this.deadLetters = new DeadLetters(keys);
   }
 
   @Override
@@ -47,11 +49,29 @@ public final class RedisWorkerChannel implements WorkerChannel {
       messages.addAll(redis.<String>getQueue(entry.getKey(), StringCodec.INSTANCE).poll(max - 1));
     }
     List<TaskDelivery> deliveries = new ArrayList<>(messages.size());
+    RBatch deadLetterBatch = redis.createBatch(BatchOptions.defaults());
+    List<String> malformed = new ArrayList<>();
     for (String message : messages) {
       try {
         deliveries.add(WireFormat.parseDelivery(message));
       } catch (WireFormat.MalformedMessageException e) {
-        log.warn("dropped malformed delivery queue={} problem={}", entry.getKey(), e.getMessage());
+        log.warn(
+            "malformed delivery set aside as a dead letter queue={} problem={}",
+            entry.getKey(),
+            e.getMessage());
+        deadLetters.add(deadLetterBatch, entry.getKey(), message, e.getMessage());
+        malformed.add(message);
+      }
+    }
+    if (!malformed.isEmpty()) {
+      try {
+        deadLetterBatch.execute();
+      } catch (RuntimeException e) {
+        log.warn(
+            "dead letters could not be written, so here they are queue={} messages={} problem={}",
+            entry.getKey(),
+            malformed,
+            e.toString());
       }
     }
     return deliveries;

@@ -21,6 +21,12 @@ import org.flywaydb.core.api.output.MigrateResult;
  * on (never on the actor or HTTP threads).
  */
 public final class JdbcStorage implements AutoCloseable {
+  /**
+   * How long a call waits for a connection before it fails: while PostgreSQL is down the API
+   * answers 503 after this, well before the client gives up (HikariCP's default is 30 s).
+   */
+  static final java.time.Duration CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(5);
+
   private final HikariDataSource dataSource;
   private final ExecutorService executor;
 
@@ -48,6 +54,7 @@ public final class JdbcStorage implements AutoCloseable {
     config.setMinimumIdle(1);
     config.setPoolName("igor");
     config.setInitializationFailTimeout(-1);
+    config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
     return new JdbcStorage(new HikariDataSource(config), settings.maxPoolSize());
   }
 

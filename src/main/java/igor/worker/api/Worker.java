@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
+  private static final Duration FIRST_PAUSE_AFTER_FAILURE = Duration.ofMillis(200);
+  private static final Duration LONGEST_PAUSE_AFTER_FAILURE = Duration.ofSeconds(5);
 
   /** How a worker runs. */
   public record Settings(
@@ -303,7 +306,13 @@ public final class Worker implements AutoCloseable {
    */
   private TaskContext begin(TaskDelivery d) {
     WorkerReport started = report(WorkerReport.Kind.STARTED, d, "", null, true);
-    if (!channel.begin(d, settings.name(), settings.claimTtl(), settings.lease(), started)) {
+    boolean ours =
+        untilItGetsThrough(
+            "claim",
+            d,
+            () ->
+                channel.begin(d, settings.name(), settings.claimTtl(), settings.lease(), started));
+    if (!ours) {
       log.debug("delivery dropped: claimed or withdrawn taskId={} attempt={}", d.taskId(), d.attempt());
       return null;
     }
@@ -330,12 +339,62 @@ public final class Worker implements AutoCloseable {
 
   private void finish(TaskDelivery d, TaskContext context, WorkerReport outcome) {
     Thread.interrupted();
-    inFlight.remove(d.deliveryId());
     if (context.isCancelled() && !releasing) {
       log.info("attempt stopped as Igor asked taskId={} attempt={}", d.taskId(), d.attempt());
     }
-    channel.finish(outcome);
+    // The attempt stays in flight, its lease renewed, until its outcome is through.
+    untilItGetsThrough(
+        "outcome",
+        d,
+        () -> {
+          channel.finish(outcome);
+          return true;
+        });
+    inFlight.remove(d.deliveryId());
     log.debug("attempt done taskId={} attempt={} outcome={}", d.taskId(), d.attempt(), outcome.kind());
+  }
+
+  /**
+   * Makes the call to Redis until it gets through, pausing between tries: while Redis is down or a
+   * connection is being made again, the worker waits rather than lose a taken attempt or its
+   * outcome. Gives up with the last failure once the worker stops:
+   * the attempt's lease then runs out, and Igor fails it as "lost worker" and runs it again. An
+   * outcome that comes after Igor decided so is ignored.
+   */
+  private <T> T untilItGetsThrough(String what, TaskDelivery d, Supplier<T> call) {
+    long pauseMillis = FIRST_PAUSE_AFTER_FAILURE.toMillis();
+    while (true) {
+      try {
+        return call.get();
+      } catch (RuntimeException e) {
+        if (!running) {
+          throw e;
+        }
+        log.warn(
+            "{} of an attempt did not reach Redis, trying again taskId={} attempt={} problem={}",
+            what,
+            d.taskId(),
+            d.attempt(),
+            e.toString());
+        pauseUninterrupted(pauseMillis);
+        pauseMillis = Math.min(pauseMillis * 2, LONGEST_PAUSE_AFTER_FAILURE.toMillis());
+      }
+    }
+  }
+
+  /**
+   * A pause that an interrupt does not cut short, and that leaves no interrupt behind: a cancel
+   * of the attempt or a stop of the worker means nothing to a claim or an outcome on its way.
+   */
+  private static void pauseUninterrupted(long millis) {
+    long until = System.nanoTime() + millis * 1_000_000;
+    for (long left = millis; left > 0; left = (until - System.nanoTime()) / 1_000_000) {
+      try {
+        Thread.sleep(left);
+      } catch (InterruptedException e) {
+        // the pause goes on
+      }
+    }
   }
 
   private void renewLeases() {

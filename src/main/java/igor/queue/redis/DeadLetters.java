@@ -1,0 +1,27 @@
+package igor.queue.redis;
+
+import igor.queue.WireFormat;
+import org.redisson.api.RBatch;
+import org.redisson.client.codec.StringCodec;
+
+/**
+ * The list where messages that do not follow the worker protocol are set aside, newest first, at
+ * most {@value #MAX_KEPT} of them (docs/worker-protocol.md, "Dead letters"). Nothing reads it but
+ * an operator.
+ */
+final class DeadLetters {
+  static final int MAX_KEPT = 1000;
+
+  private final RedisKeys keys;
+
+  DeadLetters(RedisKeys keys) {
+    this.keys = keys;
+  }
+
+  /** Adds the message to the list, and trims the list, as part of the batch. */
+  void add(RBatch batch, String source, String raw, String problem) {
+    String entry = WireFormat.deadLetter(source, raw, problem, System.currentTimeMillis());
+    batch.<String>getDeque(keys.deadLetters(), StringCodec.INSTANCE).addFirstAsync(entry);
+    batch.<String>getList(keys.deadLetters(), StringCodec.INSTANCE).trimAsync(0, MAX_KEPT - 1);
+  }
+}
