@@ -484,9 +484,9 @@ public final class JobEntity
       }
       if (event instanceof JobEvent.JobStatusChanged s) {
         context.getLog().info("job status={}", s.status());
-        deps.observer().jobStatus(job.id(), s.status());
       }
     }
+    deps.observer().jobHeld(job.summary());
     deliver(job, queued);
     withdraw(withdrawn);
     scheduleWake(job);
@@ -604,7 +604,7 @@ public final class JobEntity
                         job.status(),
                         job.taskCount(),
                         queued.size());
-                deps.observer().jobStatus(job.id(), job.status());
+                deps.observer().jobHeld(job.summary());
                 deliver(job, queued);
                 scheduleWake(job);
                 if (isAtRest(job)) {
@@ -616,7 +616,7 @@ public final class JobEntity
             PostStop.instance(),
             job -> {
               if (job.exists()) {
-                deps.observer().jobStatus(job.id(), null);
+                deps.observer().jobReleased(job.id());
               }
             })
         .build();
