@@ -50,7 +50,7 @@ start_node() {
     return
   fi
   IGOR_HTTP_PORT=$((http_base + i)) IGOR_CLUSTER_PORT=$((cluster_base + i)) \
-    IGOR_SEED_NODES="$(seeds "$n")" IGOR_API_URL="http://127.0.0.1:$((http_base + i))" \
+    IGOR_SEED_NODES="$(seeds "$n")" \
     nohup "$root/igor" server >"$dir/node-$i.log" 2>&1 &
   echo $! >"$dir/node-$i.pid"
   echo "node $i: pid $! http=http://127.0.0.1:$((http_base + i)) cluster=127.0.0.1:$((cluster_base + i)) log=$dir/node-$i.log"
