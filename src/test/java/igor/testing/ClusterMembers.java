@@ -37,6 +37,15 @@ public final class ClusterMembers {
     return jobsHeldBy(api.get("/api/v1/cluster"), clusterPort);
   }
 
+  /** Jobs held over all members, as far as their shards answered (a lower bound). */
+  public static int jobsHeld(HttpApi.Answer answer) {
+    int jobs = 0;
+    for (JsonNode member : answer.body().path("members")) {
+      jobs += member.path("jobs").asInt();
+    }
+    return jobs;
+  }
+
   public static int jobsHeldBy(HttpApi.Answer answer, int clusterPort) {
     for (JsonNode member : answer.body().path("members")) {
       if (member.path("address").asText().endsWith(":" + clusterPort)) {
