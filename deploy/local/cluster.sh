@@ -13,7 +13,9 @@
 # and IGOR_REDIS_URL, by default the machine's own (jdbc:postgresql://127.0.0.1:5432/igor, user
 # postgres; redis://127.0.0.1:6379). Build first: mvn -q -B package -DskipTests.
 # IGOR_NODE_ROLES (default api,jobs,worker here, so that tasks of the built-in types run) applies
-# to every node.
+# to every node. The API is open (IGOR_AUTH_ALLOW_OPEN=true, as under `igor dev`: it listens on
+# 127.0.0.1 only) unless IGOR_AUTH_TOKENS or IGOR_AUTH_TOKENS_FILE is set; then give the
+# in-process workers a write token in IGOR_API_TOKEN so their handlers can add tasks.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -26,6 +28,12 @@ export IGOR_DATABASE_USER="${IGOR_DATABASE_USER:-postgres}"
 export IGOR_REDIS_URL="${IGOR_REDIS_URL:-redis://127.0.0.1:6379}"
 export IGOR_NODE_ROLES="${IGOR_NODE_ROLES:-api,jobs,worker}"
 export IGOR_JAVA_OPTS="${IGOR_JAVA_OPTS:--Xmx512m}"
+if [ -z "${IGOR_AUTH_TOKENS:-}" ] && [ -z "${IGOR_AUTH_TOKENS_FILE:-}" ]; then
+  export IGOR_AUTH_ALLOW_OPEN="${IGOR_AUTH_ALLOW_OPEN:-true}"
+fi
+
+# Whether the process runs (a killed one not yet reaped by its parent is a zombie: not running).
+alive() { ps -o stat= -p "$1" 2>/dev/null | grep -qv Z; }
 
 seeds() {
   local n=$1 list="" i
@@ -37,12 +45,12 @@ seeds() {
 
 start_node() {
   local i=$1 n=$2
-  if [ -f "$dir/node-$i.pid" ] && kill -0 "$(cat "$dir/node-$i.pid")" 2>/dev/null; then
+  if [ -f "$dir/node-$i.pid" ] && alive "$(cat "$dir/node-$i.pid")"; then
     echo "node $i already runs (pid $(cat "$dir/node-$i.pid"))"
     return
   fi
   IGOR_HTTP_PORT=$((http_base + i)) IGOR_CLUSTER_PORT=$((cluster_base + i)) \
-    IGOR_SEED_NODES="$(seeds "$n")" IGOR_API_URL="http://127.0.0.1:$((http_base + i))" \
+    IGOR_SEED_NODES="$(seeds "$n")" \
     nohup "$root/igor" server >"$dir/node-$i.log" 2>&1 &
   echo $! >"$dir/node-$i.pid"
   echo "node $i: pid $! http=http://127.0.0.1:$((http_base + i)) cluster=127.0.0.1:$((cluster_base + i)) log=$dir/node-$i.log"
@@ -55,7 +63,7 @@ await_ready() {
       echo "node $i not ready after 90 s; see $dir/node-$i.log" >&2
       return 1
     fi
-    kill -0 "$(cat "$dir/node-$i.pid")" 2>/dev/null || { echo "node $i exited; see $dir/node-$i.log" >&2; return 1; }
+    alive "$(cat "$dir/node-$i.pid")" || { echo "node $i exited; see $dir/node-$i.log" >&2; return 1; }
     sleep 1
   done
   echo "node $i ready"
@@ -81,14 +89,17 @@ case "${1:-}" in
     done
     for i in $(nodes); do
       pid="$(cat "$dir/node-$i.pid")"
-      while kill -0 "$pid" 2>/dev/null; do sleep 0.2; done
+      while alive "$pid"; do sleep 0.2; done
       rm -f "$dir/node-$i.pid"
     done
     echo "stopped"
     ;;
   kill)
     i="${2:?node number}"
-    kill -KILL "$(cat "$dir/node-$i.pid")" && echo "node $i: SIGKILL"
+    pid="$(cat "$dir/node-$i.pid")"
+    kill -KILL "$pid" && echo "node $i: SIGKILL"
+    # The signal is delivered asynchronously: wait, so that `status` right after says gone.
+    while alive "$pid"; do sleep 0.1; done
     ;;
   restart)
     i="${2:?node number}"
@@ -98,13 +109,14 @@ case "${1:-}" in
   status)
     for i in $(nodes); do
       pid="$(cat "$dir/node-$i.pid")"
-      state=$(kill -0 "$pid" 2>/dev/null && echo running || echo gone)
+      state=$(alive "$pid" && echo running || echo gone)
       ready=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$((http_base + i))/readyz" || true)
       echo "node $i: pid $pid $state readyz=$ready"
     done
     ;;
   *)
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    # The comment at the top of this file.
+    awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"
     exit 2
     ;;
 esac

@@ -501,9 +501,9 @@ public final class JobEntity
       }
       if (event instanceof JobEvent.JobStatusChanged s) {
         context.getLog().info("job status={}", s.status());
-        deps.observer().jobStatus(job.id(), s.status());
       }
     }
+    deps.observer().jobHeld(job.summary());
     deliver(job, queued);
     withdraw(withdrawn);
     scheduleWake(job);
@@ -621,7 +621,7 @@ public final class JobEntity
                         job.status(),
                         job.taskCount(),
                         queued.size());
-                deps.observer().jobStatus(job.id(), job.status());
+                deps.observer().jobHeld(job.summary());
                 deliver(job, queued);
                 scheduleWake(job);
                 if (isAtRest(job)) {
@@ -633,7 +633,7 @@ public final class JobEntity
             PostStop.instance(),
             job -> {
               if (job.exists()) {
-                deps.observer().jobStatus(job.id(), null);
+                deps.observer().jobReleased(job.id());
               }
             })
         .build();

@@ -1,6 +1,6 @@
 package igor.entity;
 
-import igor.domain.Status;
+import igor.domain.JobSummary;
 
 /**
  * What a job entity tells its node once events are journaled, for metrics. Calls come from entity
@@ -21,8 +21,14 @@ public interface JobObserver {
   /** One journal write of a job (one {@code persist} of a list of events) took this long. */
   void journalWritten(long nanos);
 
-  /** The job lives on this node with this status; {@code null}: it left this node's memory. */
-  void jobStatus(String jobId, Status status);
+  /**
+   * The job lives on this node with this status and these task counts: told once it is recovered
+   * and after each journal write (a summary is read from the layers' counts, not the tasks).
+   */
+  void jobHeld(JobSummary job);
+
+  /** The job left this node's memory. */
+  void jobReleased(String jobId);
 
   /** How an attempt ended. */
   enum Outcome {
@@ -49,6 +55,9 @@ public interface JobObserver {
         public void journalWritten(long nanos) {}
 
         @Override
-        public void jobStatus(String jobId, Status status) {}
+        public void jobHeld(JobSummary job) {}
+
+        @Override
+        public void jobReleased(String jobId) {}
       };
 }

@@ -1,5 +1,6 @@
 package igor.metrics;
 
+import igor.domain.JobSummary;
 import igor.domain.Status;
 import igor.entity.JobObserver;
 import io.micrometer.core.instrument.Counter;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A node's metrics, served at {@code /metrics} in the Prometheus text format. docs/operations.md
@@ -30,7 +32,10 @@ public final class IgorMetrics implements JobObserver {
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final Map<String, Status> jobs = new ConcurrentHashMap<>();
+  /** Each job in memory here as last told, and the totals over them by status (gauges read these). */
+  private final Map<String, JobSummary> jobs = new ConcurrentHashMap<>();
+  private final AtomicLongArray jobsByStatus = new AtomicLongArray(Status.values().length);
+  private final AtomicLongArray tasksByStatus = new AtomicLongArray(Status.values().length);
   private final Map<String, AtomicLong> queueDepths = new ConcurrentHashMap<>();
   private final Set<String> knownTypes = ConcurrentHashMap.newKeySet();
   private final AtomicLong projectionLagMillis = new AtomicLong();
@@ -45,8 +50,12 @@ public final class IgorMetrics implements JobObserver {
             .publishPercentileHistogram()
             .register(registry);
     for (Status status : Status.values()) {
-      Gauge.builder("igor.jobs", () -> countJobs(status))
+      Gauge.builder("igor.jobs", jobsByStatus, counts -> counts.get(status.ordinal()))
           .description("Jobs in memory on this node, by status")
+          .tag("status", status.name())
+          .register(registry);
+      Gauge.builder("igor.tasks", tasksByStatus, counts -> counts.get(status.ordinal()))
+          .description("Tasks of the jobs in memory on this node, by status")
           .tag("status", status.name())
           .register(registry);
     }
@@ -54,10 +63,6 @@ public final class IgorMetrics implements JobObserver {
         .description("Age of the oldest journaled event the read model has not applied yet")
         .baseUnit("seconds")
         .register(registry);
-  }
-
-  private double countJobs(Status status) {
-    return jobs.values().stream().filter(s -> s == status).count();
   }
 
   @Override
@@ -124,13 +129,36 @@ public final class IgorMetrics implements JobObserver {
     journalWrites.record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * Replaces what was counted for the job by its new summary: a few additions per call, whatever
+   * the number of jobs and tasks held.
+   */
   @Override
-  public void jobStatus(String jobId, Status status) {
-    if (status == null) {
-      jobs.remove(jobId);
-    } else {
-      jobs.put(jobId, status);
-    }
+  public void jobHeld(JobSummary job) {
+    jobs.compute(
+        job.id(),
+        (id, before) -> {
+          if (before != null) {
+            count(before, -1);
+          }
+          count(job, 1);
+          return job;
+        });
+  }
+
+  @Override
+  public void jobReleased(String jobId) {
+    jobs.computeIfPresent(
+        jobId,
+        (id, before) -> {
+          count(before, -1);
+          return null;
+        });
+  }
+
+  private void count(JobSummary job, int sign) {
+    jobsByStatus.addAndGet(job.status().ordinal(), sign);
+    job.counts().forEach((status, n) -> tasksByStatus.addAndGet(status.ordinal(), sign * (long) n));
   }
 
   /** One HTTP request answered: {@code route} is its path with ids replaced (bounded labels). */

@@ -3,8 +3,8 @@ package igor.cluster;
 import static igor.testing.HttpApi.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import igor.app.IgorNode;
+import igor.testing.ClusterMembers;
 import igor.testing.CountingHandler;
 import igor.testing.HttpApi;
 import igor.testing.Journal;
@@ -24,7 +24,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.pekko.actor.CoordinatedShutdown;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,11 +79,11 @@ class ClusterFailoverTest {
     diesAbruptly.put("pekko.coordinated-shutdown.run-by-actor-system-terminate", "off");
     cluster = startCluster(diesAbruptly);
     HttpApi survivor = cluster.api(0);
-    awaitMembersUp(survivor, 3);
+    ClusterMembers.awaitUp(survivor, 3, Duration.ofSeconds(30));
 
     List<String> jobIds = createJobs(cluster.api(2), JOBS);
     awaitCount(() -> counting.runs().size(), JOBS * TASKS_PER_LAYER / 2, Duration.ofSeconds(60));
-    int holdsBefore = jobsHeldBy(survivor, cluster.port(2));
+    int holdsBefore = ClusterMembers.jobsHeldBy(survivor, cluster.port(2));
     assertThat(holdsBefore).as("jobs on the node that dies").isPositive();
 
     // The API of a survivor is asked for every job, without pause, from the crash on.
@@ -168,10 +167,10 @@ class ClusterFailoverTest {
     cluster = startCluster(Map.of());
     HttpApi first = cluster.api(0);
     HttpApi second = cluster.api(1);
-    awaitMembersUp(first, 3);
+    ClusterMembers.awaitUp(first, 3, Duration.ofSeconds(30));
     List<String> jobIds = createJobs(cluster.api(2), 30);
     awaitCount(() -> counting.runs().size(), 100, Duration.ofSeconds(60));
-    assertThat(jobsHeldBy(first, cluster.port(2))).isPositive();
+    assertThat(ClusterMembers.jobsHeldBy(first, cluster.port(2))).isPositive();
 
     List<String> failures = Collections.synchronizedList(new ArrayList<>());
     AtomicBoolean loading = new AtomicBoolean(true);
@@ -221,14 +220,14 @@ class ClusterFailoverTest {
         leftMs, sent, createdDuringLeave.size());
 
     IgorNode back = cluster.startNode(2, new Spec(List.of("api", "jobs"), List.of(), Map.of()));
-    awaitMembersUp(first, 3);
+    ClusterMembers.awaitUp(first, 3, Duration.ofSeconds(30));
     List<String> later = createJobs(cluster.api(2), 20);
     HttpApi.Answer members =
         first.awaitGet(
             "/api/v1/cluster",
-            a -> heldBy(a, cluster.port(2)) > 0,
+            a -> ClusterMembers.jobsHeldBy(a, cluster.port(2)) > 0,
             Duration.ofSeconds(30));
-    assertThat(heldBy(members, cluster.port(2))).as("jobs on the returned node").isPositive();
+    assertThat(ClusterMembers.jobsHeldBy(members, cluster.port(2))).as("jobs on the returned node").isPositive();
     for (String jobId : later) {
       new HttpApi(back.httpPort()).awaitJob(jobId, status("COMPLETED"), Duration.ofSeconds(60));
     }
@@ -248,36 +247,6 @@ class ClusterFailoverTest {
       ids.add(created.body().path("id").asText());
     }
     return ids;
-  }
-
-  private static void awaitMembersUp(HttpApi api, int count) {
-    api.awaitGet(
-        "/api/v1/cluster",
-        a -> {
-          if (a.status() != 200 || a.body().path("members").size() != count) {
-            return false;
-          }
-          for (JsonNode m : a.body().path("members")) {
-            if (!m.path("status").asText().equals(MemberStatus.up().toString())) {
-              return false;
-            }
-          }
-          return true;
-        },
-        Duration.ofSeconds(30));
-  }
-
-  private static int jobsHeldBy(HttpApi api, int port) {
-    return heldBy(api.get("/api/v1/cluster"), port);
-  }
-
-  private static int heldBy(HttpApi.Answer answer, int port) {
-    for (JsonNode m : answer.body().path("members")) {
-      if (m.path("address").asText().endsWith(":" + port)) {
-        return m.path("jobs").asInt();
-      }
-    }
-    return 0;
   }
 
   private static void awaitCount(

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import igor.service.ClusterService;
 import igor.testing.HttpApi;
+import igor.testing.PrometheusText;
 import igor.testing.TestNode;
 import igor.worker.builtin.BuiltinHandlers;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -118,11 +121,44 @@ class NodeHealthAndMetricsTest {
         .contains("igor_task_queued_to_started_seconds_bucket{type=\"echo\",le=\"1.0\"}")
         .contains("igor_journal_write_seconds_count")
         .contains("igor_jobs{status=\"ERRORED\"}")
+        .contains("igor_tasks{status=\"COMPLETED\"}")
         .contains("igor_queue_depth{type=\"echo\"} 0.0")
         .contains("igor_projection_lag_seconds")
         .contains("igor_http_requests_seconds_count{method=\"GET\",route=\"/api/v1/jobs/{id}\",status=\"200\"}")
         .contains("igor_http_requests_seconds_count{method=\"POST\",route=\"/api/v1/jobs\",status=\"200\"}");
     assertThat(metrics.text()).doesNotContain(jobId);
+  }
+
+  @Test
+  void metricsCountTheTasksOfTheJobsInMemoryByStatusAsTheyChange() {
+    String running = PrometheusText.byStatus("igor_tasks", "RUNNING");
+    String errored = PrometheusText.byStatus("igor_tasks", "ERRORED");
+    double runningBefore = PrometheusText.value(api.get("/metrics").text(), running);
+    double erroredBefore = PrometheusText.value(api.get("/metrics").text(), errored);
+
+    String thirtySeconds = "MzA=";
+    String jobId =
+        api.post(
+                "/api/v1/jobs",
+                "{\"layers\": [{\"tasks\": [{\"type\": \"sleep\", \"args\": \"" + thirtySeconds
+                    + "\"}, {\"type\": \"sleep\", \"args\": \"" + thirtySeconds + "\"}]}]}")
+            .body()
+            .path("id")
+            .asText();
+    api.awaitJob(jobId, job -> job.path("counts").path("RUNNING").asInt() == 2, Duration.ofSeconds(20));
+    assertThat(PrometheusText.value(api.get("/metrics").text(), running))
+        .isEqualTo(runningBefore + 2);
+
+    api.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + igor.node().httpPort() + "/api/v1/kill"))
+            .method(
+                "PATCH",
+                HttpRequest.BodyPublishers.ofString("[{\"kind\": \"Job\", \"id\": \"" + jobId + "\"}]")));
+    // Kill ends the running attempts: their tasks become ERRORED "killed" (SEMANTICS.md).
+    api.awaitJob(jobId, job -> job.path("counts").path("ERRORED").asInt() == 2, Duration.ofSeconds(20));
+    String text = api.get("/metrics").text();
+    assertThat(PrometheusText.value(text, running)).isEqualTo(runningBefore);
+    assertThat(PrometheusText.value(text, errored)).isEqualTo(erroredBefore + 2);
   }
 
   @Test

@@ -9,7 +9,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Reads a job's events straight from the journal table, as an auditor would. */
 public final class Journal {
@@ -47,6 +49,35 @@ public final class Journal {
       }
       return entries;
     } catch (SQLException | IOException e) {
+      throw new IllegalStateException("journal could not be read: " + e.getMessage(), e);
+    }
+  }
+
+  /** The attempts each task has events of this type for (e.g. "TaskCompleted"), by task id. */
+  public static Map<String, List<Integer>> attemptsByTask(
+      TestDatabase db, String jobId, String eventType) {
+    Map<String, List<Integer>> attempts = new HashMap<>();
+    for (Entry e : events(db, jobId)) {
+      if (e.type().equals(eventType)) {
+        attempts
+            .computeIfAbsent(e.json().path("taskId").asText(), id -> new ArrayList<>())
+            .add(e.json().path("attempt").asInt());
+      }
+    }
+    return attempts;
+  }
+
+  /** Events of this type in the whole journal (every job's). */
+  public static int countOf(TestDatabase db, String eventType) {
+    String sql = "SELECT count(*) FROM event_journal WHERE event_ser_manifest LIKE ?";
+    try (Connection c = db.connect();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, "%$" + eventType);
+      try (ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    } catch (SQLException e) {
       throw new IllegalStateException("journal could not be read: " + e.getMessage(), e);
     }
   }

@@ -5,14 +5,16 @@ import com.zaxxer.hikari.HikariDataSource;
 import igor.config.IgorSettings;
 import igor.storage.StorageUnavailableException;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
@@ -26,6 +28,9 @@ public final class JdbcStorage implements AutoCloseable {
    * answers 503 after this, well before the client gives up (HikariCP's default is 30 s).
    */
   static final java.time.Duration CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(5);
+
+  /** The advisory lock that serializes migrations across nodes (any number; these bytes spell "igor"). */
+  private static final long MIGRATION_LOCK = 0x69676f72L;
 
   private final HikariDataSource dataSource;
   private final ExecutorService executor;
@@ -58,24 +63,44 @@ public final class JdbcStorage implements AutoCloseable {
     return new JdbcStorage(new HikariDataSource(config), settings.maxPoolSize());
   }
 
-  /** Creates or upgrades Igor's tables; safe to run again and from several nodes at once. */
-  public static MigrateResult migrate(DataSource dataSource) {
-    return Flyway.configure()
-        .dataSource(dataSource)
-        .locations("classpath:db/migration")
-        .table("igor_schema_history")
-        .baselineOnMigrate(true)
-        .baselineVersion("0")
-        .load()
-        .migrate();
-  }
-
-  /** Migrates and says where the schema stands now, e.g. "version 2 (2 migrations applied now)". */
+  /**
+   * Creates or upgrades Igor's tables, and says where the schema stands now, e.g. "version 2 (2
+   * migrations applied now)". Safe to run again, and from several nodes at once: Flyway locks while
+   * it applies migrations but not while it decides whether to create or baseline its history table,
+   * so nodes starting together on an empty database failed ("Unable to baseline schema history
+   * table ... as it already exists, and is empty"). A PostgreSQL advisory lock, held on a connection
+   * of its own outside the pool (whatever the pool's size), makes them migrate one after the other.
+   */
   public String migrate() {
-    MigrateResult result = migrate(dataSource);
+    MigrateResult result;
+    try (Connection lock = lockConnection();
+        Statement statement = lock.createStatement()) {
+      statement.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+      // A session lock: closing the connection releases it, whatever happens.
+      result =
+          Flyway.configure()
+              .dataSource(dataSource)
+              .locations("classpath:db/migration")
+              .table("igor_schema_history")
+              .baselineOnMigrate(true)
+              .baselineVersion("0")
+              .load()
+              .migrate();
+    } catch (SQLException e) {
+      throw new StorageUnavailableException("migrations could not take their lock: " + e.getMessage(), e);
+    }
     String version =
         result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
     return "version " + version + " (" + result.migrationsExecuted + " migrations applied now)";
+  }
+
+  private Connection lockConnection() throws SQLException {
+    Properties credentials = new Properties();
+    credentials.setProperty("user", dataSource.getUsername());
+    if (dataSource.getPassword() != null) {
+      credentials.setProperty("password", dataSource.getPassword());
+    }
+    return DriverManager.getConnection(dataSource.getJdbcUrl(), credentials);
   }
 
   /**
