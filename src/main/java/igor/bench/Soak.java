@@ -148,6 +148,7 @@ public final class Soak {
         Thread.sleep(200);
       }
       streams.forEach(Subscription::close);
+      unfinished.stream().limit(3).forEach(this::describe);
       return verdict();
     }
   }
@@ -174,6 +175,27 @@ public final class Soak {
                 ended(id, status.path("status").asText());
               }
             });
+  }
+
+  /** Prints where an unfinished job stands: its status and each task's status and attempts. */
+  private void describe(String jobId) {
+    JsonNode job = timed("status", () -> api.get("/api/v1/jobs/" + jobId));
+    if (job == null) {
+      out.printf("unfinished job %s: no answer%n", jobId);
+      return;
+    }
+    StringBuilder tasks = new StringBuilder();
+    for (JsonNode layer : job.path("layers")) {
+      tasks.append(" layer ").append(layer.path("priority").asInt()).append(' ')
+          .append(layer.path("status").asText()).append(layer.path("paused_at").asLong() > 0 ? " paused" : "").append(':');
+      Map<String, Integer> byStatus = new java.util.TreeMap<>();
+      for (JsonNode task : layer.path("tasks")) {
+        byStatus.merge(task.path("type").asText() + "=" + task.path("status").asText() + "/" + task.path("attempts").asInt(), 1, Integer::sum);
+      }
+      tasks.append(' ').append(byStatus);
+    }
+    out.printf("unfinished job %s: %s%s%s%n", jobId, job.path("status").asText(),
+        job.path("paused_at").asLong() > 0 ? " paused" : "", tasks);
   }
 
   private void ended(String jobId, String status) {
