@@ -73,6 +73,7 @@ public final class IgorNode implements AutoCloseable {
     if (settings.database().migrateOnStart()) {
       storage.migrate();
     }
+    storage.warnWhenAutovacuumIsOff();
     RedisQueues redis = RedisQueues.open(settings.redis(), settings.worker().claimTtl());
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "igor", config);
     try {

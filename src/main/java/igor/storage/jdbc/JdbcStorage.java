@@ -17,12 +17,15 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Igor's own PostgreSQL pool, its schema migrations, and the executor that blocking JDBC calls run
  * on (never on the actor or HTTP threads).
  */
 public final class JdbcStorage implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(JdbcStorage.class);
   /**
    * How long a call waits for a connection before it fails: while PostgreSQL is down the API
    * answers 503 after this, well before the client gives up (HikariCP's default is 30 s).
@@ -143,6 +146,26 @@ public final class JdbcStorage implements AutoCloseable {
       return c.isValid(2);
     } catch (SQLException e) {
       return false;
+    }
+  }
+
+  /**
+   * Logs a WARN when the server runs without autovacuum: the journal then keeps the statistics of
+   * when it was empty, and the read model's projection and the event streams, which read it by tag,
+   * go slower the more it grows (the soak saw them fall ten minutes behind; docs/operations.md).
+   */
+  public void warnWhenAutovacuumIsOff() {
+    try (Connection c = dataSource.getConnection();
+        var s = c.createStatement();
+        var r = s.executeQuery("SHOW autovacuum")) {
+      if (r.next() && r.getString(1).equalsIgnoreCase("off")) {
+        log.warn(
+            "PostgreSQL runs with autovacuum off: turn it on, or ANALYZE event_journal and"
+                + " event_tag regularly, else the read model and event streams fall behind as"
+                + " the journal grows (docs/operations.md, \"PostgreSQL\")");
+      }
+    } catch (SQLException e) {
+      // the server is not reachable now: the readiness check says so
     }
   }
 
