@@ -2,7 +2,6 @@ package igor.e2e;
 
 import static igor.testing.HttpApi.status;
 import static igor.testing.JobJson.attemptsOfEveryTask;
-import static igor.testing.JobJson.tasksOfLayer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -68,14 +67,7 @@ class PostgresOutageTest {
     String finished = api.createJob(QUICK_JOB);
     api.awaitJob(finished, status("COMPLETED"), WAIT);
     String waiting = api.createJob(JOB_NO_WORKER_TAKES);
-    String inFlight =
-        api.createJob(
-            """
-            {"layers": [
-              {"tasks": [{"type": "slow"}, {"type": "slow"}, {"type": "slow"}, {"type": "slow"}]},
-              {"priority": 1, "tasks": [{"type": "slow"}, {"type": "quick"}]}
-            ]}""");
-    api.awaitJob(inFlight, job -> tasksOfLayer(job, 0, "RUNNING") == 4, WAIT);
+    String inFlight = Outage.jobWithFourTasksRunning(api, WAIT);
 
     Outage outage = Outage.begins();
     postgres.stop();

@@ -87,8 +87,7 @@ class RedisOutageTest {
 
   @Test
   void jobsAcceptedWhileRedisIsDownAndTasksThatRanThroughItFinishOnceItReturnsWithItsData() {
-    String inFlight = api.createJob(slowLayerThenQuickLayer());
-    api.awaitJob(inFlight, job -> tasksOfLayer(job, 0, "RUNNING") == 4, WAIT);
+    String inFlight = Outage.jobWithFourTasksRunning(api, WAIT);
 
     Outage outage = Outage.begins();
     server.stop();
@@ -135,8 +134,7 @@ class RedisOutageTest {
 
   @Test
   void workerAndNodeCarryOnAfterRedisDropsTheirConnections() {
-    String first = api.createJob(slowLayerThenQuickLayer());
-    api.awaitJob(first, job -> tasksOfLayer(job, 0, "RUNNING") == 4, WAIT);
+    String first = Outage.jobWithFourTasksRunning(api, WAIT);
 
     assertThat(server.dropClientConnections()).isPositive();
 
@@ -150,14 +148,6 @@ class RedisOutageTest {
     awaitTrue(
         () -> waiting.stopped().contains(taskId + "/1"),
         "the worker's handler heard the kill over its new subscription");
-  }
-
-  private static String slowLayerThenQuickLayer() {
-    return """
-        {"layers": [
-          {"tasks": [{"type": "slow"}, {"type": "slow"}, {"type": "slow"}, {"type": "slow"}]},
-          {"priority": 1, "tasks": [{"type": "slow"}, {"type": "quick"}]}
-        ]}""";
   }
 
   private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {

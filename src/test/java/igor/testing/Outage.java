@@ -14,6 +14,22 @@ public final class Outage {
 
   private Outage() {}
 
+  /**
+   * Creates a job of two layers, four "slow" tasks then a "slow" and a "quick" one, and waits until
+   * the four run: work in flight for an outage to begin under. Answers the job's id.
+   */
+  public static String jobWithFourTasksRunning(HttpApi api, Duration wait) {
+    String id =
+        api.createJob(
+            """
+            {"layers": [
+              {"tasks": [{"type": "slow"}, {"type": "slow"}, {"type": "slow"}, {"type": "slow"}]},
+              {"priority": 1, "tasks": [{"type": "slow"}, {"type": "quick"}]}
+            ]}""");
+    api.awaitJob(id, job -> JobJson.tasksOfLayer(job, 0, "RUNNING") == 4, wait);
+    return id;
+  }
+
   /** Call just before stopping the server. */
   public static Outage begins() {
     return new Outage();
