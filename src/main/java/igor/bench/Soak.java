@@ -36,6 +36,19 @@ public final class Soak {
   public record Settings(Duration duration, int tasksPerSecond, Duration window, int streams) {
     static final int TASKS_PER_JOB = 50;
 
+    public Settings {
+      if (tasksPerSecond < 1) {
+        throw new IllegalArgumentException("--rate must be at least 1 task/s, got " + tasksPerSecond);
+      }
+      if (streams < 0) {
+        throw new IllegalArgumentException("--streams must be 0 or more, got " + streams);
+      }
+      if (window.toSeconds() < 1 || window.compareTo(duration) > 0) {
+        throw new IllegalArgumentException(
+            "--window must be from 1s to --duration (" + duration + "), got " + window);
+      }
+    }
+
     Duration submitEvery() {
       return Duration.ofNanos(1_000_000_000L * TASKS_PER_JOB / tasksPerSecond);
     }

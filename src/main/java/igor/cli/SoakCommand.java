@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
       "or a job did not finish."
     })
 final class SoakCommand implements Callable<Integer> {
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--duration", defaultValue = "30m", description = "How long (default ${DEFAULT-VALUE}).")
   String duration;
@@ -37,11 +38,15 @@ final class SoakCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Soak.Result result =
-        new Soak(
-                System.out,
-                new Soak.Settings(duration("--duration", duration), rate, duration("--window", window), streams))
-            .run();
+    Soak.Settings settings;
+    try {
+      settings =
+          new Soak.Settings(
+              duration("--duration", duration), rate, duration("--window", window), streams);
+    } catch (IllegalArgumentException e) {
+      throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Soak.Result result = new Soak(System.out, settings).run();
     return result.flat() && result.jobsUnfinished() == 0 && result.errors() == 0 && result.shed() == 0 ? 0 : 1;
   }
 
