@@ -150,9 +150,8 @@ public final class JdbcStorage implements AutoCloseable {
   }
 
   /**
-   * Logs a WARN when the server runs without autovacuum: the journal then keeps the statistics of
-   * when it was empty, and the read model's projection and the event streams, which read it by tag,
-   * go slower the more it grows (the soak saw them fall ten minutes behind; docs/operations.md).
+   * Logs a WARN when the server runs without autovacuum: the read model's tables, updated about
+   * three times per task, then never reclaim their dead rows (docs/operations.md).
    */
   public void warnWhenAutovacuumIsOff() {
     try (Connection c = dataSource.getConnection();
@@ -160,9 +159,9 @@ public final class JdbcStorage implements AutoCloseable {
         var r = s.executeQuery("SHOW autovacuum")) {
       if (r.next() && r.getString(1).equalsIgnoreCase("off")) {
         log.warn(
-            "PostgreSQL runs with autovacuum off: turn it on, or ANALYZE event_journal and"
-                + " event_tag regularly, else the read model and event streams fall behind as"
-                + " the journal grows (docs/operations.md, \"PostgreSQL\")");
+            "PostgreSQL runs with autovacuum off: turn it on, or run VACUUM ANALYZE regularly,"
+                + " else the read model's tables keep every dead row and grow with every task"
+                + " (docs/operations.md, \"PostgreSQL\")");
       }
     } catch (SQLException e) {
       // the server is not reachable now: the readiness check says so
