@@ -29,14 +29,18 @@ import java.util.function.Supplier;
  * task), reads (lists and single jobs) and clients following the event stream. Every window it
  * measures the heap after a full GC, request latencies, throughput and the backlog of unfinished
  * jobs, then says whether heap and latency stayed flat (the last third of the windows against the
- * first third) and whether Igor kept up (the backlog at the end under one window's submissions).
+ * first third, leaving out the warm-up's windows) and whether Igor kept up (the backlog at the end under one window's submissions).
  */
 public final class Soak {
   /** How a soak runs: its length, its rate, its window, the clients following the stream. */
-  public record Settings(Duration duration, int tasksPerSecond, Duration window, int streams) {
+  public record Settings(
+      Duration warmUp, Duration duration, int tasksPerSecond, Duration window, int streams) {
     static final int TASKS_PER_JOB = 50;
 
     public Settings {
+      if (warmUp.isNegative()) {
+        throw new IllegalArgumentException("--warm-up must be 0 or more, got " + warmUp);
+      }
       if (tasksPerSecond < 1) {
         throw new IllegalArgumentException("--rate must be at least 1 task/s, got " + tasksPerSecond);
       }
@@ -47,6 +51,11 @@ public final class Soak {
         throw new IllegalArgumentException(
             "--window must be from 1s to --duration (" + duration + "), got " + window);
       }
+    }
+
+    /** Windows of load before the measured ones: the JIT and the caches warm up in them. */
+    int warmUpWindows() {
+      return (int) Math.ceil((double) warmUp.toMillis() / window.toMillis());
     }
 
     Duration submitEvery() {
@@ -127,9 +136,9 @@ public final class Soak {
       api = new BenchClient(url);
       IgorClient client = IgorClient.connect(url);
       out.printf(
-          "igor soak: %s at %d tasks/s (jobs of %d tasks every %d ms), windows of %s, %d stream"
-              + " clients, %d cores, max heap %d MiB, database %s%n",
-          settings.duration(), settings.tasksPerSecond(), Settings.TASKS_PER_JOB,
+          "igor soak: %s after a warm-up of %s at %d tasks/s (jobs of %d tasks every %d ms),"
+              + " windows of %s, %d stream clients, %d cores, max heap %d MiB, database %s%n",
+          settings.duration(), settings.warmUp(), settings.tasksPerSecond(), Settings.TASKS_PER_JOB,
           settings.submitEvery().toMillis(), settings.window(), settings.streams(),
           Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
           installation.databaseName());
@@ -144,7 +153,8 @@ public final class Soak {
       load.scheduleAtFixedRate(this::read, 100, 250, TimeUnit.MILLISECONDS);
       load.scheduleAtFixedRate(this::act, 500, 1000, TimeUnit.MILLISECONDS);
       load.scheduleWithFixedDelay(this::checkUnfinished, 1000, 500, TimeUnit.MILLISECONDS);
-      long windows = settings.duration().toMillis() / settings.window().toMillis();
+      long windows =
+          settings.warmUpWindows() + settings.duration().toMillis() / settings.window().toMillis();
       for (int i = 1; i <= windows; i++) {
         Thread.sleep(settings.window().toMillis());
         closeWindow(i);
@@ -356,19 +366,22 @@ public final class Soak {
     windowChanges = changesNow;
     windows.add(w);
     out.printf(
-        "window %3d: heap %6.1f MiB, jobs +%d submitted +%d finished, backlog %d, submit p50 %.1f"
+        "window %3d%s: heap %6.1f MiB, jobs +%d submitted +%d finished, backlog %d, submit p50 %.1f"
             + " p99 %.1f ms, read p50 %.1f p99 %.1f ms, action p99 %.1f ms, %d changes streamed,"
             + " %d shed, %d errors%s%n",
-        w.index(), w.heapAfterGcBytes() / 1048576.0, w.jobsSubmitted(), w.jobsFinished(),
+        w.index(), w.index() <= settings.warmUpWindows() ? " (warm-up)" : "",
+        w.heapAfterGcBytes() / 1048576.0, w.jobsSubmitted(), w.jobsFinished(),
         w.backlog(), w.submitP50Millis(), w.submitP99Millis(), w.readP50Millis(),
         w.readP99Millis(), w.actionP99Millis(), w.streamChanges(), w.shed(), w.errors(),
         w.errors() > 0 ? " (last: " + lastError + ")" : "");
   }
 
   private Result verdict() {
-    int third = Math.max(1, windows.size() / 3);
-    List<Window> first = windows.subList(0, third);
-    List<Window> last = windows.subList(windows.size() - third, windows.size());
+    List<Window> measured =
+        windows.subList(Math.min(settings.warmUpWindows(), windows.size() - 1), windows.size());
+    int third = Math.max(1, measured.size() / 3);
+    List<Window> first = measured.subList(0, third);
+    List<Window> last = measured.subList(measured.size() - third, measured.size());
     double heapGrowth =
         (median(last, w -> (double) w.heapAfterGcBytes()) - median(first, w -> (double) w.heapAfterGcBytes()))
             / 1048576.0;
@@ -377,7 +390,7 @@ public final class Soak {
     // Igor keeps up when what waits at the end is less than one window's submissions: jobs finish
     // within a window of being submitted instead of piling up.
     double backlogAtEnd = median(last, w -> (double) w.backlog());
-    double submittedPerWindow = median(windows, w -> (double) w.jobsSubmitted());
+    double submittedPerWindow = median(measured, w -> (double) w.jobsSubmitted());
     boolean keptUp = backlogAtEnd <= submittedPerWindow;
     boolean flat =
         heapGrowth <= HEAP_GROWTH_LIMIT_MIB

@@ -23,7 +23,7 @@ class SoakTest {
     Soak soak =
         new Soak(
             new PrintStream(printed, true, StandardCharsets.UTF_8),
-            new Soak.Settings(Duration.ofSeconds(30), 200, Duration.ofSeconds(5), 2),
+            new Soak.Settings(Duration.ZERO, Duration.ofSeconds(30), 200, Duration.ofSeconds(5), 2),
             Map.of(
                 "igor.database.url", TestServers.postgresAdminUrl(),
                 "igor.database.user", TestServers.databaseUser(),
