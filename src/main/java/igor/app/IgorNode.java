@@ -79,7 +79,16 @@ public final class IgorNode implements AutoCloseable {
     try {
       return wire(system, settings, storage, redis, workerHandlers);
     } catch (RuntimeException e) {
+      // A node that fails to start (bad settings) leaves nothing running: its actor system would
+      // otherwise go on writing to Redis and holding connections in an embedding JVM.
       system.terminate();
+      try {
+        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      } catch (Exception stillStopping) {
+        e.addSuppressed(stillStopping);
+      }
+      redis.close();
+      storage.close();
       throw e;
     }
   }

@@ -65,7 +65,15 @@ public final class TestNode {
   public static Running running(List<TaskHandler> handlers, Map<String, Object> extra) {
     TestDatabase db = TestDatabase.create();
     TestRedis redis = TestRedis.create();
-    IgorNode node = start(db, redis, handlers, extra);
+    IgorNode node;
+    try {
+      node = start(db, redis, handlers, extra);
+    } catch (RuntimeException | Error e) {
+      // a node refused at start (the tests of bad settings) leaves no database or keys behind
+      redis.close();
+      db.close();
+      throw e;
+    }
     return new Running(db, redis, node, new HttpApi(node.httpPort()));
   }
 }
