@@ -66,28 +66,36 @@ public final class IgorNode implements AutoCloseable {
     this.igor = igor;
   }
 
-  /** Starts a node; with handlers, it also runs a worker for them. */
+  /**
+   * Starts a node; with handlers, it also runs a worker for them. A node that fails to start (bad
+   * settings, a server not answering) closes whatever it had opened before the failure: in an
+   * embedding JVM its actor system would otherwise go on writing to Redis and holding connections.
+   */
   public static IgorNode start(Config config, List<TaskHandler> workerHandlers) {
     IgorSettings settings = IgorSettings.from(config);
     JdbcStorage storage = JdbcStorage.open(settings.database());
-    if (settings.database().migrateOnStart()) {
-      storage.migrate();
-    }
-    storage.warnWhenAutovacuumIsOff();
-    RedisQueues redis = RedisQueues.open(settings.redis(), settings.worker().claimTtl());
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "igor", config);
+    RedisQueues redis = null;
+    ActorSystem<Void> system = null;
     try {
+      if (settings.database().migrateOnStart()) {
+        storage.migrate();
+      }
+      storage.warnWhenAutovacuumIsOff();
+      redis = RedisQueues.open(settings.redis(), settings.worker().claimTtl());
+      system = ActorSystem.create(Behaviors.empty(), "igor", config);
       return wire(system, settings, storage, redis, workerHandlers);
     } catch (RuntimeException e) {
-      // A node that fails to start (bad settings) leaves nothing running: its actor system would
-      // otherwise go on writing to Redis and holding connections in an embedding JVM.
-      system.terminate();
-      try {
-        system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      } catch (Exception stillStopping) {
-        e.addSuppressed(stillStopping);
+      if (system != null) {
+        system.terminate();
+        try {
+          system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception stillStopping) {
+          e.addSuppressed(stillStopping);
+        }
       }
-      redis.close();
+      if (redis != null) {
+        redis.close();
+      }
       storage.close();
       throw e;
     }
