@@ -29,10 +29,14 @@ import java.util.function.Supplier;
  * task), reads (lists and single jobs) and clients following the event stream. Every window it
  * measures the heap after a full GC, request latencies, throughput and the backlog of unfinished
  * jobs, then says whether heap and latency stayed flat (the last third of the windows against the
- * first third, leaving out the warm-up's windows) and whether Igor kept up (the backlog at the end under one window's submissions).
+ * first third, leaving out the warm-up's windows) and whether Igor kept up (the backlog at the end
+ * under one window's submissions).
  */
 public final class Soak {
-  /** How a soak runs: its length, its rate, its window, the clients following the stream. */
+  /**
+   * How a soak runs: its warm-up, its measured length, its rate, its window, the clients following
+   * the stream.
+   */
   public record Settings(
       Duration warmUp, Duration duration, int tasksPerSecond, Duration window, int streams) {
     static final int TASKS_PER_JOB = 50;
