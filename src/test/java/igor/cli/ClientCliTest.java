@@ -160,7 +160,12 @@ class ClientCliTest {
     String laterEtag = job.layers().get(1).etag();
 
     assertThat(igor("pause", "layer", later + "@" + laterEtag).out()).isEqualTo("updated 1\n");
-    assertThat(igor("pause", "layer", later + "@" + laterEtag).out()).isEqualTo("updated 0\n");
+    assertThat(igor("unpause", "layer", later).out()).isEqualTo("updated 1\n");
+    assertThat(igor("pause", "layer", later + "@" + laterEtag).out())
+        .as("the etag of the create, stale since the pause")
+        .isEqualTo("updated 0\n");
+    assertThat(client.job(job.id()).layers().get(1).isPaused()).isFalse();
+    assertThat(igor("pause", "layer", later).out()).isEqualTo("updated 1\n");
     client.awaitJob(job.id(), j -> j.tasks().get(0).status() == Status.RUNNING, WAIT);
     assertThat(igor("kill", "task", sleep).out()).isEqualTo("updated 1\n");
     client.awaitJob(job.id(), j -> j.status() == Status.ERRORED, WAIT);

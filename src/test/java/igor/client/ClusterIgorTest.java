@@ -58,22 +58,22 @@ class ClusterIgorTest {
                 .paused()
                 .layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null)))
                 .layer(LayerSpec.priority(1).named("later")));
-    String layer = job.layer("later").orElseThrow().id();
+    Layer later = job.layer("later").orElseThrow();
+    String layer = later.id();
 
     List<Task> added = inCluster.addTasks(layer, List.of(TaskSpec.of("noop", null)));
     assertThat(added).singleElement().satisfies(t -> assertThat(t.status()).isEqualTo(Status.PENDING));
+    assertThat(inCluster.pause(Ref.of(later))).isEqualTo(1);
+    assertThat(inCluster.unpause(Ref.layer(layer))).as("no etag: acts on what is current").isEqualTo(1);
+    assertThat(inCluster.pause(Ref.of(later))).as("the etag of the create, stale now").isZero();
+    assertThat(inCluster.job(job.id()).layer("later").orElseThrow().isPaused()).isFalse();
     assertThat(inCluster.unpause(Ref.of(job))).isEqualTo(1);
-    assertThat(inCluster.unpause(Ref.of(job))).as("the etag is stale now").isZero();
 
     assertThat(inCluster.awaitFinished(job.id(), WAIT).status()).isEqualTo(Status.COMPLETED);
-    assertThat(inCluster.audit(job.id()))
-        .singleElement()
-        .satisfies(
-            e -> {
-              assertThat(e.action()).isEqualTo("unpause");
-              assertThat(e.kind()).isEqualTo("Job");
-              assertThat(e.by()).isEqualTo("billing-service");
-            });
+    List<AuditEntry> audit = inCluster.audit(job.id());
+    assertThat(audit).extracting(AuditEntry::action).containsExactly("pause", "unpause", "unpause");
+    assertThat(audit).extracting(AuditEntry::kind).containsExactly("Layer", "Layer", "Job");
+    assertThat(audit).extracting(AuditEntry::by).containsOnly("billing-service");
   }
 
   @Test

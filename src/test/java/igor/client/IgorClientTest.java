@@ -175,7 +175,10 @@ class IgorClientTest {
     String fail = job.layers().get(0).tasks().get(1).id();
 
     assertThat(client.pause(Ref.of(later))).isEqualTo(1);
-    assertThat(client.pause(Ref.of(later))).isZero();
+    assertThat(client.unpause(Ref.layer(later.id()))).as("no etag: acts on what is current").isEqualTo(1);
+    assertThat(client.pause(Ref.of(later))).as("the etag of the create, stale since the pause").isZero();
+    assertThat(client.job(job.id()).layer("later").orElseThrow().isPaused()).isFalse();
+    assertThat(client.pause(Ref.layer(later.id()))).isEqualTo(1);
     client.awaitJob(job.id(), j -> j.tasks().get(0).status() == Status.RUNNING, WAIT);
     assertThat(client.kill(Ref.task(sleep))).isEqualTo(1);
     client.awaitJob(job.id(), j -> j.status() == Status.ERRORED, WAIT);
@@ -186,7 +189,7 @@ class IgorClientTest {
     assertThat(client.awaitFinished(job.id(), WAIT).status()).isEqualTo(Status.COMPLETED);
     assertThat(client.audit(job.id()))
         .extracting(AuditEntry::action)
-        .containsExactly("pause", "kill", "retry", "skip", "skip", "unpause");
+        .containsExactly("pause", "unpause", "pause", "kill", "retry", "skip", "skip", "unpause");
     assertThat(client.audit(job.id()).get(0).kind()).isEqualTo("Layer");
   }
 

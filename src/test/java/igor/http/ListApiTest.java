@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import igor.domain.Identifiers;
 import igor.testing.HttpApi;
 import igor.testing.TestNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -125,7 +127,10 @@ class ListApiTest {
         .containsExactly(sayId);
     assertThat(list("/api/v1/tasks?task_ids=" + sayId + "&job_ids=" + c)).isEmpty();
     assertThat(say.get(0).path("queue_task_id").asText())
-        .isEqualTo(Identifiers.deliveryId(sayId, 1));
+        .as("the delivery id of attempt 1: a name-based UUID of the task id and attempt")
+        .isEqualTo(
+            UUID.nameUUIDFromBytes(("delivery/" + sayId + "/1").getBytes(StandardCharsets.UTF_8))
+                .toString());
   }
 
   @Test
