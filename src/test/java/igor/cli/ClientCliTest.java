@@ -8,6 +8,7 @@ import igor.client.IgorClient;
 import igor.client.Job;
 import igor.client.Status;
 import igor.testing.TestNode;
+import igor.testing.TestTime;
 import igor.worker.builtin.BuiltinHandlers;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -26,7 +27,7 @@ import picocli.CommandLine;
 /** The client subcommands of `igor`, run in-process against a real node: output and exit code. */
 class ClientCliTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(20));
   private static TestNode.Running running;
   private static String url;
   private static IgorClient client;

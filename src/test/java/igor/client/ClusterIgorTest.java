@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import igor.testing.TestNode;
+import igor.testing.TestTime;
 import igor.worker.api.TaskSpec;
 import igor.worker.builtin.BuiltinHandlers;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** The in-cluster API inside a test node: the node's own JobService and entities, no HTTP. */
 class ClusterIgorTest {
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(20));
   private static TestNode.Running running;
   private static Igor inCluster;
 

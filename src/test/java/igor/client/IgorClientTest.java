@@ -8,6 +8,7 @@ import igor.app.IgorNode;
 import igor.testing.TestDatabase;
 import igor.testing.TestNode;
 import igor.testing.TestRedis;
+import igor.testing.TestTime;
 import igor.worker.api.TaskSpec;
 import igor.worker.builtin.BuiltinHandlers;
 import java.net.InetSocketAddress;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /** The Java client against a real node with the built-in task types: every operation. */
 class IgorClientTest {
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(20));
   private static TestDatabase db;
   private static TestRedis redis;
   private static IgorNode node;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import igor.testing.TestNode;
+import igor.testing.TestTime;
 import igor.worker.builtin.BuiltinHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import org.redisson.client.codec.StringCodec;
  * aside in the dead-letter list and logged; the node and the worker carry on.
  */
 class DeadLetterTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(30));
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Test

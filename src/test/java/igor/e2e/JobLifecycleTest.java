@@ -12,6 +12,7 @@ import igor.testing.Journal;
 import igor.testing.TestDatabase;
 import igor.testing.TestNode;
 import igor.testing.TestRedis;
+import igor.testing.TestTime;
 import igor.worker.api.TaskHandler;
 import igor.worker.builtin.BuiltinHandlers;
 import java.time.Duration;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /** Jobs submitted over real HTTP to a real node, run by its worker on real PostgreSQL and Redis. */
 class JobLifecycleTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(30));
   private static TestDatabase db;
   private static TestRedis redis;
   private static IgorNode node;
@@ -174,8 +175,8 @@ class JobLifecycleTest {
         api.post(
             "/api/v1/jobs",
             """
-            {"layers": [
-              {"tasks": [{"type": "sleep", "args": "MC41"}]},
+            {"paused_at": 1, "layers": [
+              {"tasks": [{"type": "noop"}]},
               {"name": "later", "priority": 10}
             ]}""");
     String jobId = created.body().path("id").asText();
@@ -196,6 +197,10 @@ class JobLifecycleTest {
     assertThat(added.body().get(0).path("status").asText()).isEqualTo("PENDING");
     assertThat(added.body().get(0).path("job_id").asText()).isEqualTo(jobId);
     assertThat(added.body().get(1).path("name").asText()).isEqualTo("two");
+    // The job was created paused, so "later" cannot have started before the tasks were added.
+    HttpApi.Answer unpaused =
+        api.patch("/api/v1/unpause", "[{\"kind\": \"Job\", \"id\": \"" + jobId + "\"}]");
+    assertThat(unpaused.body().path("updated").asInt()).as(unpaused.text()).isEqualTo(1);
     JsonNode job = api.awaitJob(jobId, status("COMPLETED"), WAIT);
     JsonNode tasks = byName(job.path("layers")).get("later").path("tasks");
     assertThat(tasks).hasSize(2);

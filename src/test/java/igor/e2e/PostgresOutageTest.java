@@ -13,6 +13,7 @@ import igor.testing.StoppablePostgres;
 import igor.testing.TestDatabase;
 import igor.testing.TestNode;
 import igor.testing.TestRedis;
+import igor.testing.TestTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * itself (docs/operations.md, "When PostgreSQL or Redis is down").
  */
 class PostgresOutageTest {
-  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(60));
   private static final String QUICK_JOB = "{\"layers\": [{\"tasks\": [{\"type\": \"quick\"}]}]}";
   private static final String JOB_NO_WORKER_TAKES =
       "{\"layers\": [{\"tasks\": [{\"type\": \"nobody-runs-this\"}]}]}";

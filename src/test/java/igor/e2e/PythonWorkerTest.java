@@ -10,6 +10,7 @@ import igor.testing.HttpApi;
 import igor.testing.TestDatabase;
 import igor.testing.TestNode;
 import igor.testing.TestRedis;
+import igor.testing.TestTime;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class PythonWorkerTest {
   private static final String PYTHON = "/usr/bin/python3";
   private static final Path SCRIPT = Path.of("examples/python-worker/igor_worker.py");
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(30));
   private static TestDatabase db;
   private static TestRedis redis;
   private static IgorNode node;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import igor.testing.HttpApi;
 import igor.testing.TestNode;
+import igor.testing.TestTime;
 import igor.worker.builtin.BuiltinHandlers;
 import java.time.Duration;
 import java.util.HashMap;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * same fields and etags for every layer and task, and counts equal to a recount of the tasks.
  */
 class ReadModelTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(30));
   private static TestNode.Running running;
   private static HttpApi api;
 

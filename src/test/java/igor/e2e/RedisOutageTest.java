@@ -15,6 +15,7 @@ import igor.testing.StoppableRedis;
 import igor.testing.TestDatabase;
 import igor.testing.TestNode;
 import igor.testing.TestRedis;
+import igor.testing.TestTime;
 import igor.worker.api.Worker;
 import java.time.Duration;
 import java.util.List;
@@ -37,7 +38,7 @@ class RedisOutageTest {
    */
   private static final Duration LEASE = Outage.LENGTH.multipliedBy(2).dividedBy(3);
 
-  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(60));
 
   private StoppableRedis server;
   private TestDatabase db;

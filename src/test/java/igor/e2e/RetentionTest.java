@@ -7,6 +7,7 @@ import igor.testing.HttpApi;
 import igor.testing.Journal;
 import igor.testing.TestDatabase;
 import igor.testing.TestNode;
+import igor.testing.TestTime;
 import igor.worker.builtin.BuiltinHandlers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * and nothing else: not a running job, not an errored one (unless asked), not a recent one.
  */
 class RetentionTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(30));
   private static TestNode.Running running;
   private static TestDatabase db;
   private static IgorNode node;

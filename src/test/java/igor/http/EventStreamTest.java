@@ -8,6 +8,7 @@ import igor.testing.HttpApi;
 import igor.testing.Journal;
 import igor.testing.TestDatabase;
 import igor.testing.TestNode;
+import igor.testing.TestTime;
 import igor.worker.builtin.BuiltinHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** GET /api/v1/events: every change as Server-Sent Events, in journal order, resumable. */
 class EventStreamTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(30));
   private static final int MAX_STREAMS = 4;
   private static TestNode.Running running;
   private static TestDatabase db;

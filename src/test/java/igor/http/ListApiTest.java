@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import igor.domain.Identifiers;
 import igor.testing.HttpApi;
 import igor.testing.TestNode;
+import igor.testing.TestTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * and the 400 and 404 answers. The node has no worker: tasks stay where creation put them.
  */
 class ListApiTest {
-  private static final Duration WAIT = Duration.ofSeconds(20);
+  private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(20));
   private static TestNode.Running running;
   private static HttpApi api;
   private static String alpha;

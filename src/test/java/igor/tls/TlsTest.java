@@ -14,6 +14,7 @@ import igor.testing.TestCertificates;
 import igor.testing.TestDatabase;
 import igor.testing.TestNode;
 import igor.testing.TestRedis;
+import igor.testing.TestTime;
 import igor.worker.api.TaskSpec;
 import igor.worker.builtin.BuiltinHandlers;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -43,7 +44,7 @@ import redis.embedded.RedisServer;
  * certificates made for the run by a throw-away CA (docs/security.md#tls).
  */
 class TlsTest {
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(30));
   private static TestCertificates certificates;
 
   @BeforeAll

