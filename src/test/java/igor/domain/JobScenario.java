@@ -186,6 +186,16 @@ final class JobScenario {
     return applied(decideQueueDueRetries());
   }
 
+  /** What time brings at {@link #now()}: time-outs and due retries. */
+  List<JobEvent> tick() {
+    return applied(decide(j -> decider.tick(j, now)));
+  }
+
+  /** The events of an accepted decision, applied; nothing for a rejected one. */
+  List<JobEvent> appliedIfAccepted(Decision decision) {
+    return decision instanceof Decision.Accepted ? applied(decision) : List.of();
+  }
+
   /**
    * Takes the action on the objects as {@link #BY}, applies its events and answers how many objects
    * it changed ({@link JobDecider#applied}); the events are then in {@link #lastEvents()}.
