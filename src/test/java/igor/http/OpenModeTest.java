@@ -50,14 +50,14 @@ class OpenModeTest {
   @Test
   void aRequestToAForeignHostNameIsRefused() {
     assertRefused(create("evil.example:" + port, ""), "Host 'evil.example:" + port + "'");
-    assertRefused(
-        raw.send("GET", "/api/v1/jobs", "evil.example:" + port, "", null), "Host");
+    assertRefused(raw.send("GET", "/api/v1/jobs", "evil.example:" + port, "", null), "Host");
   }
 
   @Test
   void aPageOfAnotherSiteIsRefusedWhateverItsContentType() {
     assertRefused(
-        create(raw.ownHost(), "Origin: http://evil.example\r\n" + FORM), "Origin 'http://evil.example'");
+        create(raw.ownHost(), "Origin: http://evil.example\r\n" + FORM),
+        "Origin 'http://evil.example'");
     assertRefused(
         create(raw.ownHost(), "Origin: http://evil.example\r\nContent-Type: text/plain\r\n"),
         "Origin");
@@ -104,7 +104,8 @@ class OpenModeTest {
   void configuredNamesAreTheNodesOwnToo() {
     RawHttp.Answer proxied =
         create("igor.example.com", "Origin: https://igor.example.com\r\n" + FORM);
-    RawHttp.Answer withPort = create("proxy.example:8443", "Origin: https://proxy.example:8443\r\n");
+    RawHttp.Answer withPort =
+        create("proxy.example:8443", "Origin: https://proxy.example:8443\r\n");
     RawHttp.Answer otherPort = create("proxy.example:9000", "");
 
     assertThat(proxied.status()).as(proxied.body()).isEqualTo(200);
