@@ -109,6 +109,9 @@ try {
     await expectText(toast, /Unpause: 1 updated/);
     await expectText(jobStatus, /COMPLETED/);
     await expectText(layer('report'), /2 \/ 2/);
+    // the bars are sized through the CSSOM, which the Content-Security-Policy allows (no inline style)
+    const bar = await layer('report').locator('.progress .seg').first().evaluate((e) => e.getBoundingClientRect().width);
+    if (!(bar > 0)) throw new Error(`the progress bar has no width (${bar}): its style was refused`);
     await expectText(page.locator('li.group').nth(1), /done/);
     if (page.url() !== jobUrl) throw new Error(`the page moved to ${page.url()}`);
     await expectText(page.locator('.audit'), /unpause/);

@@ -49,9 +49,19 @@ public record IgorSettings(
   }
 
   /** The HTTP API's address; HTTPS when both TLS files are set (empty strings: plain HTTP). */
+  /**
+   * allowedHosts: more names the node answers to in open mode (docs/security.md#open-mode), each
+   * "name" (any port) or "name:port"; "*" takes any Host.
+   */
   public record Http(
-      String host, int port, Duration askTimeout, String tlsCertificateFile, String tlsPrivateKeyFile) {
+      String host,
+      int port,
+      Duration askTimeout,
+      String tlsCertificateFile,
+      String tlsPrivateKeyFile,
+      java.util.List<String> allowedHosts) {
     public Http {
+      allowedHosts = java.util.List.copyOf(allowedHosts);
       if (tlsCertificateFile.isBlank() != tlsPrivateKeyFile.isBlank()) {
         throw new IllegalArgumentException(
             "igor.http.tls: set both certificate-file and private-key-file, or neither");
@@ -96,7 +106,16 @@ public record IgorSettings(
   public record Reports(int batchSize, Duration pollWait, Duration reclaimAfter) {}
 
   /** API tokens (comma-separated subject:token:role, and/or a file of them) and their rate. */
-  public record Auth(String tokens, String tokensFile, boolean allowOpen, double requestsPerSecond) {}
+  /**
+   * failuresPerMinute: wrong or missing tokens allowed per client address and minute (as a bucket
+   * of that size refilled evenly), 0 for no limit.
+   */
+  public record Auth(
+      String tokens,
+      String tokensFile,
+      boolean allowOpen,
+      double requestsPerSecond,
+      double failuresPerMinute) {}
 
   public record Worker(
       int concurrency,
@@ -140,7 +159,11 @@ public record IgorSettings(
             c.getInt("http.port"),
             c.getDuration("http.ask-timeout"),
             c.getString("http.tls.certificate-file"),
-            c.getString("http.tls.private-key-file")),
+            c.getString("http.tls.private-key-file"),
+            java.util.Arrays.stream(c.getString("http.allowed-hosts").split(","))
+                .map(String::trim)
+                .filter(h -> !h.isEmpty())
+                .toList()),
         new Database(
             c.getString("database.url"),
             c.getString("database.user"),
@@ -179,7 +202,8 @@ public record IgorSettings(
             c.getString("auth.tokens"),
             c.getString("auth.tokens-file"),
             c.getBoolean("auth.allow-open"),
-            c.getDouble("auth.requests-per-second")),
+            c.getDouble("auth.requests-per-second"),
+            c.getDouble("auth.failures-per-minute")),
         new Projection(
             c.getBoolean("projection.enabled"),
             c.getInt("projection.group-size"),

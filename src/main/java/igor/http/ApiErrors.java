@@ -87,7 +87,10 @@ public final class ApiErrors {
         .build();
   }
 
-  /** Pekko's own rejections (unknown path, wrong method, ...) keep their status, in JSON. */
+  /**
+   * Pekko's own rejections (unknown path, wrong method, ...) keep their status and headers (the
+   * Allow of a 405), in JSON.
+   */
   static RejectionHandler rejectionHandler() {
     RejectionHandler ours =
         RejectionHandler.newBuilder()
@@ -108,7 +111,8 @@ public final class ApiErrors {
             response -> {
               if (response.entity() instanceof HttpEntity.Strict strict
                   && !strict.getContentType().mediaType().isApplication()) {
-                return ApiJson.error(response.status().intValue(), strict.getData().utf8String());
+                return ApiJson.error(response.status().intValue(), strict.getData().utf8String())
+                    .addHeaders(response.getHeaders());
               }
               return response;
             });

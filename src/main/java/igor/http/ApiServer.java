@@ -1,6 +1,7 @@
 package igor.http;
 
 import igor.config.IgorSettings;
+import igor.http.auth.FailureLimiter;
 import igor.http.auth.RateLimiter;
 import igor.http.auth.TokenSources;
 import igor.metrics.IgorMetrics;
@@ -23,7 +24,10 @@ import org.apache.pekko.http.javadsl.server.Route;
  * The HTTP API v1 of a node: its routes, their error handling, who may call them, and the server
  * binding. /healthz, /readyz and /metrics stay open for probes and scrapers (they reveal no job
  * data), and so do the web UI's static files ({@link UiRoutes}, after the API's paths); everything
- * under /api needs a token once tokens are configured.
+ * under /api needs a token once tokens are configured, and without tokens it answers only
+ * requests to the node's own names from no page or its own ({@link Guard}). Every answer carries
+ * the {@link SecurityHeaders}; requests pekko-http cannot parse get the same JSON errors ({@link
+ * ParsingErrors}).
  */
 public final class ApiServer extends AllDirectives {
   private final JobRoutes jobRoutes;
@@ -62,11 +66,14 @@ public final class ApiServer extends AllDirectives {
     this.guard =
         new Guard(
             TokenSources.load(settings.auth()),
-            new RateLimiter(settings.auth().requestsPerSecond()));
+            new RateLimiter(settings.auth().requestsPerSecond()),
+            new FailureLimiter(settings.auth().failuresPerMinute()),
+            new OwnNames(
+                settings.http().host(), settings.http().tls(), settings.http().allowedHosts()));
   }
 
   public Route route() {
-    return timed(this::routes);
+    return timed(() -> mapResponse(SecurityHeaders::addTo, this::routes));
   }
 
   /** Every request's time until its response is made, by route (ids replaced: bounded labels). */
@@ -127,6 +134,12 @@ public final class ApiServer extends AllDirectives {
                   PemFiles.serverContext(
                       Path.of(http.tlsCertificateFile()), Path.of(http.tlsPrivateKeyFile()))));
     }
-    return server.bind(route());
+    return server
+        .bind(route())
+        .thenApply(
+            binding -> {
+              guard.boundTo(binding.localAddress().getPort());
+              return binding;
+            });
   }
 }

@@ -16,7 +16,8 @@ import org.apache.pekko.http.javadsl.server.Route;
  *
  * <p>The files have no hash in their names, so every answer says {@code Cache-Control: no-cache}
  * with a {@code Last-Modified} and {@code ETag}: the browser keeps its copy and revalidates it (a
- * 304), and a new version of Igor is seen at the next load.
+ * 304), and a new version of Igor is seen at the next load. The security headers (a
+ * Content-Security-Policy among them) are added to every answer by {@link SecurityHeaders}.
  */
 final class UiRoutes extends AllDirectives {
   private static final String ROOT = "ui/";
@@ -24,9 +25,7 @@ final class UiRoutes extends AllDirectives {
   private static final Pattern FILE =
       Pattern.compile("[a-z0-9_-]+(/[a-z0-9_-]+)*\\.(html|js|css|svg)");
   private static final List<HttpHeader> HEADERS =
-      List.of(
-          RawHeader.create("Cache-Control", "no-cache"),
-          RawHeader.create("X-Content-Type-Options", "nosniff"));
+      List.of(RawHeader.create("Cache-Control", "no-cache"));
 
   Route route() {
     return respondWithHeaders(

@@ -10,6 +10,8 @@ export function h(tag, attrs = {}, ...children) {
     if (value === null || value === undefined || value === false) continue;
     if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
     else if (key === 'class') el.className = value;
+    // through the CSSOM: the Content-Security-Policy refuses style attributes (no 'unsafe-inline')
+    else if (key === 'style') el.style.cssText = value;
     else if (key === 'checked' || key === 'value' || key === 'selected' || key === 'indeterminate') el[key] = value;
     else el.setAttribute(key, value === true ? '' : String(value));
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import igor.app.IgorNode;
 import igor.domain.Identifiers;
 import igor.testing.HttpApi;
+import igor.testing.RawHttp;
 import igor.testing.TestDatabase;
 import igor.testing.TestNode;
 import igor.testing.TestRedis;
@@ -38,7 +39,11 @@ class AuthTest {
             List.of(),
             Map.of(
                 "igor.auth.tokens",
-                "dashboards:" + READER + ":read,ci:" + WRITER + ":write,ops:" + ADMIN + ":admin"));
+                "dashboards:" + READER + ":read,ci:" + WRITER + ":write,ops:" + ADMIN + ":admin",
+                // this class fails on purpose more often than that limit allows (see
+                // AuthFailureLimitTest)
+                "igor.auth.failures-per-minute",
+                0));
     api = new HttpApi(node.httpPort());
   }
 
@@ -104,6 +109,20 @@ class AuthTest {
       assertThat(wrong.error()).isEqualTo("the token is not valid");
     }
     assertThat(api.get("/healthz").status()).isEqualTo(200);
+  }
+
+  @Test
+  void withTokensTheTokenNotTheOriginOrHostDecides() {
+    RawHttp raw = new RawHttp(node.httpPort());
+    String foreign = "Origin: http://elsewhere.example\r\nAuthorization: Bearer ";
+
+    RawHttp.Answer withToken =
+        raw.send("GET", "/api/v1/jobs", "igor.elsewhere.example", foreign + READER + "\r\n", null);
+    RawHttp.Answer withoutToken =
+        raw.send("GET", "/api/v1/jobs", "igor.elsewhere.example", "", null);
+
+    assertThat(withToken.status()).as(withToken.body()).isEqualTo(200);
+    assertThat(withoutToken.status()).isEqualTo(401);
   }
 
   @Test
