@@ -103,13 +103,30 @@ public final class ApiServer extends AllDirectives {
     return pathPrefix(
         "v1",
         () ->
-            concat(
+            withoutTrailingSlash(
+                () ->
+                    concat(
                 clusterRoutes.api(),
                 eventRoutes.route(),
                 listRoutes.route(),
                 jobRoutes.route(),
                 taskRoutes.route(),
-                actionRoutes.route()));
+                actionRoutes.route())));
+  }
+
+  /**
+   * A trailing slash names the same route (SEMANTICS.md section 7, "Paths"): the original's README
+   * wrote {@code POST /api/v1/jobs/}. Not a redirect, which Go's client follows with a GET.
+   */
+  private Route withoutTrailingSlash(java.util.function.Supplier<Route> inner) {
+    return mapRequestContext(
+        context ->
+            context.mapUnmatchedPath(
+                path ->
+                    path.length() > 1 && path.endsWith("/")
+                        ? path.substring(0, path.length() - 1)
+                        : path),
+        inner);
   }
 
   /** False when no token is configured: anyone who reaches the port may use the API. */
