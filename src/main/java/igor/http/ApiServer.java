@@ -6,6 +6,7 @@ import igor.http.auth.TokenSources;
 import igor.metrics.IgorMetrics;
 import igor.service.ClusterService;
 import igor.service.JobService;
+import igor.service.ReadYourWrites;
 import igor.storage.ChangeFeed;
 import igor.storage.ReadModel;
 import java.util.concurrent.CompletionStage;
@@ -39,6 +40,7 @@ public final class ApiServer extends AllDirectives {
   public ApiServer(
       JobService jobs,
       ReadModel readModel,
+      ReadYourWrites readYourWrites,
       ChangeFeed changes,
       ClusterService cluster,
       IgorMetrics metrics,
@@ -53,7 +55,7 @@ public final class ApiServer extends AllDirectives {
     this.taskRoutes = new TaskRoutes(jobs, requests, bodies);
     this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits());
     ListQueries queries = new ListQueries(settings.limits());
-    this.listRoutes = new ListRoutes(readModel, queries);
+    this.listRoutes = new ListRoutes(readModel, readYourWrites, queries);
     this.eventRoutes =
         new EventRoutes(
             changes, queries, settings.events().maxStreams(), settings.events().heartbeat());
