@@ -76,7 +76,7 @@ public final class ReadYourWrites {
         .thenCompose(targets -> await(targets, deadline));
   }
 
-  /** The jobs of these ids, as the object directory knows them; unknown layers and tasks add none. */
+  /** The jobs of these ids, as the object directory knows them; unknown ids add none. */
   private CompletionStage<Set<String>> jobsNamedBy(
       Collection<String> jobIds, Collection<String> layerIds, Collection<String> taskIds) {
     CompletableFuture<Map<String, String>> ofLayers =

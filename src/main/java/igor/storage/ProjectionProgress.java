@@ -11,12 +11,12 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ProjectionProgress {
 
-  /** The position of the last journaled event of each of these jobs; jobs without events are absent. */
+  /** The position of the last journaled event of each job; jobs without events are absent. */
   CompletionStage<Map<String, Long>> lastEventOfJobs(Collection<String> jobIds);
 
-  /** The position of the last journaled event of each of these tags; tags without events are absent. */
+  /** The position of the last journaled event of each tag; tags without events are absent. */
   CompletionStage<Map<String, Long>> lastEventOfTags(Collection<String> tags);
 
-  /** The position of the last event of each tag that the read model has applied; absent: none yet. */
+  /** The position of the last event of each tag the read model has applied; absent: none. */
   CompletionStage<Map<String, Long>> appliedOfTags(Collection<String> tags);
 }

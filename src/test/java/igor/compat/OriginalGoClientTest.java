@@ -111,7 +111,10 @@ class OriginalGoClientTest {
                     new TaskSpec("die", null, "test-task-01-01", 0, 0),
                     new TaskSpec("sleep", null, "test-task-01-02", 0, 0))),
             new LayerRequest(
-                "test-layer-02", 0, 0, List.of(new TaskSpec("die", null, "test-task-02-01", 0, 0)))));
+                "test-layer-02",
+                0,
+                0,
+                List.of(new TaskSpec("die", null, "test-task-02-01", 0, 0)))));
   }
 
   @Test
@@ -125,12 +128,15 @@ class OriginalGoClientTest {
                 + "{\"name\":\"test-layer-02\",\"paused_at\":0,\"priority\":0,\"Tasks\":"
                 + "[{\"type\":\"die\",\"args\":null,\"name\":\"test-task-02-01\",\"paused_at\":0,"
                 + "\"retries\":0}]}]}");
-    assertThat(GoClient.jobJson(testJob01Data())).contains("\"args\":\"MQ==\"").contains("\"Tasks\":[]");
+    assertThat(GoClient.jobJson(testJob01Data()))
+        .contains("\"args\":\"MQ==\"")
+        .contains("\"Tasks\":[]");
     assertThat(GoClient.queryString(Query.byJobs(100, "j"))).isEqualTo("job_ids=j&limit=100");
     assertThat(GoClient.queryString(Query.byTasks(5, "t"))).isEqualTo("limit=5&task_ids=t");
     assertThat(
             GoClient.queryString(
-                new Query(0, 0, List.of("j"), List.of("l"), List.of("t1", "t2"), List.of("RUNNING"))))
+                new Query(
+                    0, 0, List.of("j"), List.of("l"), List.of("t1", "t2"), List.of("RUNNING"))))
         .isEqualTo("job_ids=j&layer_ids=l&limit=1000&statuses=RUNNING&task_ids=t1&task_ids=t2");
   }
 

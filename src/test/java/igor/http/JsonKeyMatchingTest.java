@@ -60,7 +60,8 @@ class JsonKeyMatchingTest {
   @Test
   void matchesTheKeysOfActionsAndAddedTasksInAnyCase() {
     List<ActionRoutes.Ref> refs =
-        ApiJson.readList("[{\"Kind\": \"Task\", \"ID\": \"x\", \"ETag\": \"e\"}]", ActionRoutes.Ref.class);
+        ApiJson.readList(
+            "[{\"Kind\": \"Task\", \"ID\": \"x\", \"ETag\": \"e\"}]", ActionRoutes.Ref.class);
     List<JobRequests.AddTask> tasks =
         ApiJson.readList("[{\"Layer_ID\": \"l\", \"Type\": \"t\"}]", JobRequests.AddTask.class);
 

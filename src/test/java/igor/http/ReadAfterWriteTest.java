@@ -87,7 +87,8 @@ class ReadAfterWriteTest {
     JsonNode layer = ok(api.get("/api/v1/layers/" + later));
     HttpApi.Answer added =
         api.post(
-            "/api/v1/tasks", "[{\"layer_id\": \"" + later + "\", \"type\": \"noop\", \"name\": \"n\"}]");
+            "/api/v1/tasks",
+            "[{\"layer_id\": \"" + later + "\", \"type\": \"noop\", \"name\": \"n\"}]");
     assertThat(added.status()).as(added.text()).isEqualTo(200);
     String taskId = added.body().get(0).path("id").asText();
     JsonNode task = ok(api.get("/api/v1/tasks/" + taskId));
@@ -148,7 +149,10 @@ class ReadAfterWriteTest {
   private static Map<String, String> taskEtags(JsonNode job) {
     Map<String, String> etags = new HashMap<>();
     job.path("layers")
-        .forEach(l -> l.path("tasks").forEach(t -> etags.put(t.path("id").asText(), t.path("etag").asText())));
+        .forEach(
+            l ->
+                l.path("tasks")
+                    .forEach(t -> etags.put(t.path("id").asText(), t.path("etag").asText())));
     return etags;
   }
 

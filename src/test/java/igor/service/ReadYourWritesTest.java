@@ -53,7 +53,9 @@ class ReadYourWritesTest {
     @Override
     public CompletionStage<Map<String, Long>> lastEventOfJobs(Collection<String> jobIds) {
       Map<String, Long> answer = new HashMap<>();
-      jobIds.stream().filter(lastOfJobs::containsKey).forEach(j -> answer.put(j, lastOfJobs.get(j)));
+      jobIds.stream()
+          .filter(lastOfJobs::containsKey)
+          .forEach(j -> answer.put(j, lastOfJobs.get(j)));
       return CompletableFuture.completedFuture(answer);
     }
 
@@ -133,7 +135,10 @@ class ReadYourWritesTest {
         .awaitWrites(List.of(OTHER_JOB), List.of(OTHER_JOB), List.of(OTHER_JOB))
         .toCompletableFuture()
         .get(1, TimeUnit.SECONDS);
-    reads.awaitWrites(List.of(), List.of(), List.of()).toCompletableFuture().get(1, TimeUnit.SECONDS);
+    reads
+        .awaitWrites(List.of(), List.of(), List.of())
+        .toCompletableFuture()
+        .get(1, TimeUnit.SECONDS);
     assertThat(positions.polls.get()).isZero();
   }
 
