@@ -12,6 +12,7 @@ import igor.queue.QueueKeeping;
 import igor.queue.redis.RedisQueues;
 import igor.service.ClusterService;
 import igor.service.JobService;
+import igor.service.ReadYourWrites;
 import igor.storage.jdbc.JdbcStorage;
 import igor.worker.api.TaskHandler;
 import igor.worker.api.Worker;
@@ -188,6 +189,13 @@ public final class IgorNode implements AutoCloseable {
               new ApiServer(
                   jobs,
                   storage.readModel(),
+                  new ReadYourWrites(
+                      system,
+                      storage.directory(),
+                      storage.projectionProgress(),
+                      settings.projection().enabled()
+                          ? settings.reads()
+                          : settings.reads().withoutWaiting()),
                   storage.changeFeed(system, settings.events().reorderWindow()),
                   clusterService,
                   metrics,

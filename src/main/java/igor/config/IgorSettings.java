@@ -21,6 +21,7 @@ public record IgorSettings(
     Projection projection,
     Events events,
     Retention retention,
+    Reads reads,
     Path devDataDir) {
 
   /** What this node runs: a subset of {@link #ROLES}. */
@@ -136,6 +137,34 @@ public record IgorSettings(
   public record Events(int maxStreams, Duration heartbeat, Duration reorderWindow) {}
 
   /**
+   * Reads filtered by ids wait at most waitForWrites (zero: not at all) for the read model to
+   * apply the writes answered before them, looking every pollInterval; up to maxJobsPerWait jobs
+   * each job's own last event is awaited, above that the last event of their tag slices.
+   */
+  public record Reads(Duration waitForWrites, Duration pollInterval, int maxJobsPerWait) {
+    public Reads {
+      if (waitForWrites.isNegative()) {
+        throw new IllegalArgumentException("igor.reads.wait-for-writes must be 0s or more");
+      }
+      if (pollInterval.isZero() || pollInterval.isNegative()) {
+        throw new IllegalArgumentException("igor.reads.poll-interval must be more than 0s");
+      }
+      if (maxJobsPerWait < 1) {
+        throw new IllegalArgumentException("igor.reads.max-jobs-per-wait must be 1 or more");
+      }
+    }
+
+    public boolean waits() {
+      return !waitForWrites.isZero();
+    }
+
+    /** The same settings without any wait (a read model that does not follow the journal). */
+    public Reads withoutWaiting() {
+      return new Reads(Duration.ZERO, pollInterval, maxJobsPerWait);
+    }
+  }
+
+  /**
    * Removal of finished jobs: those in one of statuses whose last change is older than
    * finishedAfter (null: never), batchSize jobs per run, a run every interval.
    */
@@ -213,6 +242,10 @@ public record IgorSettings(
             c.getDuration("events.heartbeat"),
             c.getDuration("events.reorder-window")),
         retention(c.getConfig("retention")),
+        new Reads(
+            c.getDuration("reads.wait-for-writes"),
+            c.getDuration("reads.poll-interval"),
+            c.getInt("reads.max-jobs-per-wait")),
         Path.of(c.getString("dev.data-dir")));
   }
 

@@ -42,7 +42,7 @@ final class ActionRoutes extends AllDirectives {
   }
 
   private Route act(Action action, String body) {
-    List<ObjectRef> refs = refs(ApiJson.readList(body, Ref.class));
+    List<ObjectRef> refs = refs(isNull(body) ? List.of() : ApiJson.readList(body, Ref.class));
     return optionalHeaderValueByName(
         Guard.SUBJECT, subject -> answer(action, refs, subject.orElse("")));
   }
@@ -54,6 +54,14 @@ final class ActionRoutes extends AllDirectives {
             done.isFailure()
                 ? complete(ApiErrors.of(done.failed().get()))
                 : complete(ApiJson.response(200, Map.of("updated", done.get()))));
+  }
+
+  /**
+   * A body of JSON null names no object, as in the original: its Go client sends a nil slice of
+   * refs as null (docs/compatibility.md).
+   */
+  private static boolean isNull(String body) {
+    return body.replaceAll("^[ \\t\\r\\n]+|[ \\t\\r\\n]+$", "").equals("null");
   }
 
   private List<ObjectRef> refs(List<Ref> request) {

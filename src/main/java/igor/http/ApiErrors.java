@@ -1,6 +1,7 @@
 package igor.http;
 
 import igor.domain.Rejection;
+import igor.service.ReadModelBehindException;
 import igor.storage.StorageUnavailableException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -55,6 +56,9 @@ public final class ApiErrors {
           503,
           "the job did not answer in time; a change asked for may still be made, so read before"
               + " asking again");
+    }
+    if (cause instanceof ReadModelBehindException) {
+      return ApiJson.error(503, cause.getMessage());
     }
     if (cause instanceof StorageUnavailableException) {
       log.warn("database call failed problem={}", cause.toString());

@@ -24,6 +24,11 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 /**
  * The JSON of the HTTP API: snake_case fields, unknown fields refused, and errors that say which
  * field is wrong.
+ *
+ * <p>Keys are matched as Go's encoding/json matches them (the original Igor's clients send {@code
+ * "Tasks"}): an exact match first, else one that differs only in case. Jackson compares keys in
+ * lower case, which is the same thing as long as no two fields of a request differ only in case
+ * (JsonKeyMatchingTest keeps it so).
  */
 public final class ApiJson {
   static final ObjectMapper MAPPER =
@@ -31,6 +36,7 @@ public final class ApiJson {
           .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
           .serializationInclusion(JsonInclude.Include.NON_NULL)
           .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
           .build();

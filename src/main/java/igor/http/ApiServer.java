@@ -7,6 +7,7 @@ import igor.http.auth.TokenSources;
 import igor.metrics.IgorMetrics;
 import igor.service.ClusterService;
 import igor.service.JobService;
+import igor.service.ReadYourWrites;
 import igor.storage.ChangeFeed;
 import igor.storage.ReadModel;
 import java.util.concurrent.CompletionStage;
@@ -43,6 +44,7 @@ public final class ApiServer extends AllDirectives {
   public ApiServer(
       JobService jobs,
       ReadModel readModel,
+      ReadYourWrites readYourWrites,
       ChangeFeed changes,
       ClusterService cluster,
       IgorMetrics metrics,
@@ -57,7 +59,7 @@ public final class ApiServer extends AllDirectives {
     this.taskRoutes = new TaskRoutes(jobs, requests, bodies);
     this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits());
     ListQueries queries = new ListQueries(settings.limits());
-    this.listRoutes = new ListRoutes(readModel, queries);
+    this.listRoutes = new ListRoutes(readModel, readYourWrites, queries);
     this.eventRoutes =
         new EventRoutes(
             changes, queries, settings.events().maxStreams(), settings.events().heartbeat());
@@ -110,13 +112,30 @@ public final class ApiServer extends AllDirectives {
     return pathPrefix(
         "v1",
         () ->
-            concat(
+            withoutTrailingSlash(
+                () ->
+                    concat(
                 clusterRoutes.api(),
                 eventRoutes.route(),
                 listRoutes.route(),
                 jobRoutes.route(),
                 taskRoutes.route(),
-                actionRoutes.route()));
+                actionRoutes.route())));
+  }
+
+  /**
+   * A trailing slash names the same route (SEMANTICS.md section 7, "Paths"): the original's README
+   * wrote {@code POST /api/v1/jobs/}. Not a redirect, which Go's client follows with a GET.
+   */
+  private Route withoutTrailingSlash(java.util.function.Supplier<Route> inner) {
+    return mapRequestContext(
+        context ->
+            context.mapUnmatchedPath(
+                path ->
+                    path.length() > 1 && path.endsWith("/")
+                        ? path.substring(0, path.length() - 1)
+                        : path),
+        inner);
   }
 
   /** False when no token is configured: anyone who reaches the port may use the API. */

@@ -19,8 +19,8 @@ import java.util.TreeSet;
 final class ListQueries {
   /** What each list accepts. */
   enum Kind {
-    JOBS(Set.of()),
-    LAYERS(Set.of("layer_ids")),
+    JOBS(Set.of("layer_ids", "task_ids")),
+    LAYERS(Set.of("layer_ids", "task_ids")),
     TASKS(Set.of("layer_ids", "task_ids", "types"));
 
     private final Set<String> params;

@@ -2,6 +2,7 @@ package igor.http;
 
 import igor.domain.Identifiers;
 import igor.http.ListQueries.Kind;
+import igor.service.ReadYourWrites;
 import igor.storage.ReadModel;
 import java.util.List;
 import java.util.Map;
@@ -14,14 +15,17 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * The read side of API v1, answered from the read model: GET /api/v1/jobs, /layers and /tasks
- * (lists, newest first), GET /api/v1/layers/{id} and /tasks/{id}, and GET /api/v1/counts.
+ * (lists, newest first), GET /api/v1/layers/{id} and /tasks/{id}, and GET /api/v1/counts. A read
+ * that names ids waits first for the writes answered before it ({@link ReadYourWrites}).
  */
 final class ListRoutes extends AllDirectives {
   private final ReadModel readModel;
+  private final ReadYourWrites readYourWrites;
   private final ListQueries queries;
 
-  ListRoutes(ReadModel readModel, ListQueries queries) {
+  ListRoutes(ReadModel readModel, ReadYourWrites readYourWrites, ListQueries queries) {
     this.readModel = readModel;
+    this.readYourWrites = readYourWrites;
     this.queries = queries;
   }
 
@@ -36,18 +40,35 @@ final class ListRoutes extends AllDirectives {
                 path("tasks", () -> list(Kind.TASKS, f -> readModel.tasks(f), JobViews::task)),
                 path(
                     PathMatchers.segment("layers").slash(PathMatchers.segment()),
-                    id -> one("layer", id, readModel::layer, JobViews::layer)),
+                    id ->
+                        one(
+                            "layer",
+                            id,
+                            layerId ->
+                                afterWritesTo(List.of(), List.of(layerId), List.of())
+                                    .thenCompose(fresh -> readModel.layer(layerId)),
+                            JobViews::layer)),
                 path(
                     PathMatchers.segment("tasks").slash(PathMatchers.segment()),
-                    id -> one("task", id, readModel::task, JobViews::task)),
+                    id ->
+                        one(
+                            "task",
+                            id,
+                            taskId ->
+                                afterWritesTo(List.of(), List.of(), List.of(taskId))
+                                    .thenCompose(fresh -> readModel.task(taskId)),
+                            JobViews::task)),
                 path(
                     "counts",
                     () ->
                         parameterMultiMap(
-                            query ->
-                                ok(
-                                    readModel.counts(queries.jobIds(query)),
-                                    counts -> counts.stream().map(JobViews::counts).toList())))));
+                            query -> {
+                              List<String> jobIds = queries.jobIds(query);
+                              return ok(
+                                  afterWritesTo(jobIds, List.of(), List.of())
+                                      .thenCompose(fresh -> readModel.counts(jobIds)),
+                                  counts -> counts.stream().map(JobViews::counts).toList());
+                            }))));
   }
 
   private <R> Route list(
@@ -55,8 +76,19 @@ final class ListRoutes extends AllDirectives {
       Function<ReadModel.Filter, CompletionStage<List<R>>> read,
       Function<R, Object> view) {
     return parameterMultiMap(
-        (Map<String, List<String>> query) ->
-            ok(read.apply(queries.filter(kind, query)), rows -> rows.stream().map(view).toList()));
+        (Map<String, List<String>> query) -> {
+          ReadModel.Filter filter = queries.filter(kind, query);
+          return ok(
+              afterWritesTo(filter.jobIds(), filter.layerIds(), filter.taskIds())
+                  .thenCompose(fresh -> read.apply(filter)),
+              rows -> rows.stream().map(view).toList());
+        });
+  }
+
+  /** Completes when the read model shows every write to these objects' jobs answered so far. */
+  private CompletionStage<Void> afterWritesTo(
+      List<String> jobIds, List<String> layerIds, List<String> taskIds) {
+    return readYourWrites.awaitWrites(jobIds, layerIds, taskIds);
   }
 
   private <R> Route one(

@@ -135,6 +135,48 @@ class ListApiTest {
   }
 
   @Test
+  void jobsAreFilteredByTheLayersAndTasksTheyHold() {
+    String aTask = list("/api/v1/tasks?layer_ids=" + aLater).get(0).path("id").asText();
+    String cTask = list("/api/v1/tasks?job_ids=" + c).get(0).path("id").asText();
+
+    assertThat(ids(list("/api/v1/jobs?layer_ids=" + aFirst))).containsExactly(a);
+    assertThat(ids(list("/api/v1/jobs?task_ids=" + aTask + "," + cTask)))
+        .containsExactlyInAnyOrder(a, c);
+    assertThat(ids(list("/api/v1/jobs?job_ids=" + a + "&task_ids=" + aTask + "," + cTask)))
+        .containsExactly(a);
+    assertThat(list("/api/v1/jobs?layer_ids=" + aFirst + "&task_ids=" + cTask)).isEmpty();
+    assertThat(list("/api/v1/jobs?layer_ids=" + Identifiers.newId())).isEmpty();
+  }
+
+  @Test
+  void layersAreFilteredByTheTasksTheyHold() {
+    String aTask = list("/api/v1/tasks?layer_ids=" + aLater).get(0).path("id").asText();
+    String cTask = list("/api/v1/tasks?job_ids=" + c).get(0).path("id").asText();
+
+    assertThat(ids(list("/api/v1/layers?task_ids=" + aTask))).containsExactly(aLater);
+    assertThat(list("/api/v1/layers?task_ids=" + aTask + "," + cTask)).hasSize(2);
+    assertThat(list("/api/v1/layers?task_ids=" + aTask + "&layer_ids=" + aFirst)).isEmpty();
+  }
+
+  @Test
+  void aTrailingSlashNamesTheSameRoute() {
+    assertThat(ids(list("/api/v1/jobs/?job_ids=" + a))).containsExactly(a);
+    assertThat(ids(list("/api/v1/layers/?layer_ids=" + aFirst))).containsExactly(aFirst);
+    assertThat(list("/api/v1/tasks/?job_ids=" + a)).hasSize(4);
+    assertThat(api.get("/api/v1/jobs/" + a + "/").body().path("id").asText()).isEqualTo(a);
+    assertThat(api.get("/api/v1/layers/" + aFirst + "/").body().path("id").asText())
+        .isEqualTo(aFirst);
+    HttpApi.Answer created = api.post("/api/v1/jobs/", "{\"name\": \"slash\"}");
+    assertThat(created.status()).as(created.text()).isEqualTo(200);
+    HttpApi.Answer paused =
+        api.patch(
+            "/api/v1/pause/",
+            "[{\"kind\": \"Job\", \"id\": \"" + created.body().path("id").asText() + "\"}]");
+    assertThat(paused.status()).as(paused.text()).isEqualTo(200);
+    assertThat(api.get("/api/v1/jobs//").status()).isEqualTo(404);
+  }
+
+  @Test
   void limitAndOffsetPageThroughTheSameOrder() {
     JsonNode all = list("/api/v1/tasks?job_ids=" + a);
     JsonNode first = list("/api/v1/tasks?job_ids=" + a + "&limit=3");
@@ -246,7 +288,8 @@ class ListApiTest {
     expected.put("/api/v1/jobs?created_after=yesterday", "'created_after'");
     expected.put("/api/v1/tasks?updated_before=1.5", "'updated_before'");
     expected.put("/api/v1/jobs?status=RUNNING", "'status'");
-    expected.put("/api/v1/jobs?layer_ids=" + aFirst, "'layer_ids'");
+    expected.put("/api/v1/jobs?layer_ids=NOPE", "'layer_ids'");
+    expected.put("/api/v1/layers?task_ids=NOPE", "'task_ids'");
     expected.put("/api/v1/layers?types=noop", "'types'");
     expected.put("/api/v1/jobs?name=x&name=y", "'name'");
     expected.put("/api/v1/counts", "'job_ids'");

@@ -117,8 +117,14 @@ public final class JdbcReadModel implements ReadModel {
           List<Object> params = new ArrayList<>();
           StringBuilder where = new StringBuilder(" WHERE TRUE");
           idFilter(c, where, params, table.equals("igor_jobs") ? "id" : "job_id", f.jobIds());
-          if (!table.equals("igor_jobs")) {
+          if (table.equals("igor_jobs")) {
+            holdingFilter(c, where, params, "id", "job_id", "igor_layers", f.layerIds());
+            holdingFilter(c, where, params, "id", "job_id", "igor_tasks", f.taskIds());
+          } else {
             idFilter(c, where, params, table.equals("igor_layers") ? "id" : "layer_id", f.layerIds());
+          }
+          if (table.equals("igor_layers")) {
+            holdingFilter(c, where, params, "id", "layer_id", "igor_tasks", f.taskIds());
           }
           if (table.equals("igor_tasks")) {
             idFilter(c, where, params, "id", f.taskIds());
@@ -184,6 +190,29 @@ public final class JdbcReadModel implements ReadModel {
     if (!ids.isEmpty()) {
       where.append(" AND ").append(column).append(" = ANY (?)");
       params.add(uuids(c, ids));
+    }
+  }
+
+  /** Keeps the rows that hold one of these children: the jobs of layers, the layers of tasks. */
+  private static void holdingFilter(
+      Connection c,
+      StringBuilder where,
+      List<Object> params,
+      String column,
+      String parentColumn,
+      String childTable,
+      List<String> childIds)
+      throws SQLException {
+    if (!childIds.isEmpty()) {
+      where
+          .append(" AND ")
+          .append(column)
+          .append(" IN (SELECT ")
+          .append(parentColumn)
+          .append(" FROM ")
+          .append(childTable)
+          .append(" WHERE id = ANY (?))");
+      params.add(uuids(c, childIds));
     }
   }
 

@@ -222,6 +222,11 @@ public final class JdbcStorage implements AutoCloseable {
     return new JdbcObjectDirectory(dataSource, executor);
   }
 
+  /** Where the journal and the read model's projection stand, for reads that must see writes. */
+  public JdbcProjectionProgress projectionProgress() {
+    return new JdbcProjectionProgress(dataSource, executor);
+  }
+
   public JdbcReadModel readModel() {
     return new JdbcReadModel(dataSource, executor);
   }
