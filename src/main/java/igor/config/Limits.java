@@ -49,7 +49,8 @@ public record Limits(
   /** A duration setting in whole seconds, refused at start when it is not one. */
   private static int seconds(Config c, String path) {
     java.time.Duration d = c.getDuration(path);
-    if (d.isNegative() || d.toSeconds() > PlanBounds.TIMER_CEILING_SECONDS || d.toNanosPart() != 0) {
+    boolean whole = d.toNanosPart() == 0;
+    if (d.isNegative() || d.toSeconds() > PlanBounds.TIMER_CEILING_SECONDS || !whole) {
       throw new IllegalArgumentException(
           "igor.limits."
               + path

@@ -50,7 +50,8 @@ public final class ApiJson {
                       .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                       .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
                       .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
-          .addModule(new SimpleModule("checked-text").addDeserializer(String.class, new CheckedText()))
+          .addModule(
+              new SimpleModule("checked-text").addDeserializer(String.class, new CheckedText()))
           .build();
 
   private ApiJson() {}

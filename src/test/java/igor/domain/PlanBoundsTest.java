@@ -17,7 +17,8 @@ class PlanBoundsTest {
     assertThat(bounds.timeoutProblem(604_800)).isEmpty();
     assertThat(bounds.timeoutProblem(0)).isEmpty();
     assertThat(bounds.timeoutProblem(604_801))
-        .hasValueSatisfying(p -> assertThat(p).contains("604800").contains("igor.limits.max-task-timeout"));
+        .hasValueSatisfying(
+            p -> assertThat(p).contains("604800").contains("igor.limits.max-task-timeout"));
     assertThat(bounds.timeoutProblem(-1)).isPresent();
   }
 

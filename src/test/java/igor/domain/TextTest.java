@@ -15,13 +15,17 @@ class TextTest {
 
   @Test
   void refusesANulNamingWhereItIs() {
-    assertThat(Text.problem("ab\u0000")).hasValueSatisfying(p -> assertThat(p).contains("NUL").contains("U+0000").contains("index 2"));
+    assertThat(Text.problem("ab\u0000"))
+        .hasValueSatisfying(
+            p -> assertThat(p).contains("NUL").contains("U+0000").contains("index 2"));
   }
 
   @Test
   void refusesLoneSurrogatesOfEitherHalf() {
-    assertThat(Text.problem("\ud800")).hasValueSatisfying(p -> assertThat(p).contains("lone surrogate").contains("U+D800"));
-    assertThat(Text.problem("a\udc00b")).hasValueSatisfying(p -> assertThat(p).contains("U+DC00").contains("index 1"));
+    assertThat(Text.problem("\ud800"))
+        .hasValueSatisfying(p -> assertThat(p).contains("lone surrogate").contains("U+D800"));
+    assertThat(Text.problem("a\udc00b"))
+        .hasValueSatisfying(p -> assertThat(p).contains("U+DC00").contains("index 1"));
     assertThat(Text.problem("\ude00\ud83d")).isPresent();
   }
 

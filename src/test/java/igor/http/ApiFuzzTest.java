@@ -86,7 +86,8 @@ class ApiFuzzTest {
   }
 
   @Property(tries = 80)
-  void hostileRefsGetAClearAnswer(@ForAll("actions") String action, @ForAll("hostileRefs") String body) {
+  void hostileRefsGetAClearAnswer(
+      @ForAll("actions") String action, @ForAll("hostileRefs") String body) {
     assertClear(api.patch("/api/v1/" + action, body), "PATCH " + action + " " + body);
   }
 
@@ -115,7 +116,9 @@ class ApiFuzzTest {
               }
             });
     hostileRefs().sampleStream().limit(30).forEach(b -> api.patch("/api/v1/pause", b));
-    accepted.add(api.createJob("{\"name\": \"control\", \"layers\": [{\"tasks\": [{\"type\": \"noop\"}]}]}"));
+    accepted.add(
+        api.createJob(
+            "{\"name\": \"control\", \"layers\": [{\"tasks\": [{\"type\": \"noop\"}]}]}"));
 
     for (String id : accepted) {
       long start = System.nanoTime();

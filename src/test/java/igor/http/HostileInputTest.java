@@ -236,7 +236,8 @@ class HostileInputTest {
     assertWrongType(post("{\"name\": 1.5}"), "'name'");
     assertWrongType(post("{\"name\": {}}"), "'name'");
     assertWrongType(post(job(task("\"type\": 7"))), "'layers[0].tasks[0].type'");
-    assertWrongType(post(job(task("\"type\": \"noop\", \"args\": 5"))), "'layers[0].tasks[0].args'");
+    assertWrongType(
+        post(job(task("\"type\": \"noop\", \"args\": 5"))), "'layers[0].tasks[0].args'");
     assertWrongType(post("{\"layers\": [{\"priority\": 1.5}]}"), "'layers[0].priority'");
     assertWrongType(post("{\"layers\": [{\"priority\": 1.0}]}"), "'layers[0].priority'");
     assertWrongType(post("{\"layers\": [{\"priority\": \"1\"}]}"), "'layers[0].priority'");
@@ -312,11 +313,15 @@ class HostileInputTest {
     var igor = node.igor();
     JobSpec overlong =
         JobSpec.named("ok")
-            .layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null).withTimeout(Duration.ofDays(8))));
+            .layer(
+                LayerSpec.priority(0)
+                    .task(TaskSpec.of("noop", null).withTimeout(Duration.ofDays(8))));
     JobSpec nul = JobSpec.named("a\u0000b");
-    JobSpec surrogateType = JobSpec.named("ok").layer(LayerSpec.priority(0).task(TaskSpec.of("n\ud800", null)));
+    JobSpec surrogateType =
+        JobSpec.named("ok").layer(LayerSpec.priority(0).task(TaskSpec.of("n\ud800", null)));
     JobSpec retries =
-        JobSpec.named("ok").layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null).withRetries(1001)));
+        JobSpec.named("ok")
+            .layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null).withRetries(1001)));
 
     assertThatThrownBy(() -> igor.create(overlong))
         .isInstanceOf(IgorException.BadRequest.class)
