@@ -119,7 +119,10 @@ public final class IgorNode implements AutoCloseable {
         system,
         new JobEntity.Dependencies(
             redis.taskQueue(),
-            new JobDecider(settings.jobs().retryPolicy(), settings.limits().maxTasksPerJob()),
+            new JobDecider(
+                settings.jobs().retryPolicy(),
+                settings.limits().maxTasksPerJob(),
+                settings.limits().planBounds()),
             settings.entitySettings(),
             System::currentTimeMillis,
             metrics),

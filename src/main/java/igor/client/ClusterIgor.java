@@ -34,9 +34,13 @@ import java.util.concurrent.TimeoutException;
  * the node the service runs ({@code IgorNode.igor()}).
  *
  * <p>Results and refusals are the same as over HTTP: the same records and the same {@link
- * IgorException} subclasses (with the HTTP status the API would have answered). Differences: the
- * request limits of the HTTP edge (body size, tasks per request, args size, name length) are not
- * applied (a job's own limit on its tasks is); actions are recorded in the audit trail as done by
+ * IgorException} subclasses (with the HTTP status the API would have answered). The job refuses
+ * what the HTTP edge refuses in any value: text that is not valid Unicode or holds a NUL or another
+ * control character, a time-out or retries over {@code igor.limits.max-task-timeout} and {@code
+ * max-task-retries}, a {@code paused_at} past the year 9999 (400, {@link
+ * IgorException.BadRequest}). Differences: the request limits of the HTTP edge (body size, tasks
+ * per request, args size, name length) are not applied (a job's own limit on its tasks is);
+ * actions are recorded in the audit trail as done by
  * the name given to {@link #as}. Lists, single layers and tasks, and counts come from the read
  * model: use {@link IgorClient} for them.
  */

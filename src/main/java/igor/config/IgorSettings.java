@@ -1,6 +1,7 @@
 package igor.config;
 
 import com.typesafe.config.Config;
+import igor.domain.PlanBounds;
 import igor.domain.RetryPolicy;
 import igor.entity.EntitySettings;
 import java.nio.file.Path;
@@ -181,6 +182,7 @@ public record IgorSettings(
 
   public static IgorSettings from(Config root) {
     Config c = root.getConfig("igor");
+    Limits limits = Limits.from(c.getConfig("limits"));
     return new IgorSettings(
         new Node(new java.util.LinkedHashSet<>(c.getStringList("node.roles"))),
         new Http(
@@ -206,11 +208,11 @@ public record IgorSettings(
             c.getInt("redis.connection-pool-size"),
             c.getString("redis.tls-ca-file")),
         new Jobs(
-            c.getInt("jobs.default-retries"),
-            (int) c.getDuration("jobs.default-timeout").toSeconds(),
+            defaultRetries(c, limits.planBounds()),
+            defaultTimeoutSeconds(c, limits.planBounds()),
             new RetryPolicy(
                 c.getDuration("jobs.retry-initial-delay").toMillis(),
-                c.getDuration("jobs.retry-max-delay").toMillis()),
+                timerDelay(c, "jobs.retry-max-delay").toMillis()),
             c.getInt("jobs.snapshot-every-events"),
             c.getDuration("jobs.idle-after-finish"),
             c.getDuration("jobs.redelivery-delay")),
@@ -226,7 +228,7 @@ public record IgorSettings(
             c.getDuration("worker.lease-check-interval"),
             c.getDuration("worker.queue-check-interval"),
             c.getDuration("worker.shutdown-grace")),
-        Limits.from(c.getConfig("limits")),
+        limits,
         new Auth(
             c.getString("auth.tokens"),
             c.getString("auth.tokens-file"),
@@ -247,6 +249,46 @@ public record IgorSettings(
             c.getDuration("reads.poll-interval"),
             c.getInt("reads.max-jobs-per-wait")),
         Path.of(c.getString("dev.data-dir")));
+  }
+
+  /** igor.jobs.default-retries, within igor.limits.max-task-retries. */
+  private static int defaultRetries(Config c, PlanBounds bounds) {
+    long retries = c.getLong("jobs.default-retries");
+    bounds
+        .retriesProblem(retries)
+        .ifPresent(p -> refuse("igor.jobs.default-retries " + p));
+    return (int) retries;
+  }
+
+  /** igor.jobs.default-timeout in whole seconds, within igor.limits.max-task-timeout. */
+  private static int defaultTimeoutSeconds(Config c, PlanBounds bounds) {
+    Duration timeout = c.getDuration("jobs.default-timeout");
+    if (timeout.toNanosPart() != 0) {
+      refuse("igor.jobs.default-timeout must be whole seconds, got " + timeout);
+    }
+    bounds
+        .timeoutProblem(timeout.getSeconds())
+        .ifPresent(p -> refuse("igor.jobs.default-timeout " + p));
+    return (int) timeout.getSeconds();
+  }
+
+  /** A duration that becomes a timer: at most PlanBounds.TIMER_CEILING_SECONDS. */
+  private static Duration timerDelay(Config c, String path) {
+    Duration delay = c.getDuration(path);
+    if (delay.isNegative() || delay.getSeconds() >= PlanBounds.TIMER_CEILING_SECONDS) {
+      refuse(
+          "igor."
+              + path
+              + " must be from 0s to "
+              + PlanBounds.TIMER_CEILING_SECONDS
+              + "s (180 days), got "
+              + delay);
+    }
+    return delay;
+  }
+
+  private static void refuse(String problem) {
+    throw new IllegalArgumentException(problem);
   }
 
   private static Retention retention(Config r) {

@@ -1,6 +1,7 @@
 package igor.config;
 
 import com.typesafe.config.Config;
+import igor.domain.PlanBounds;
 
 /**
  * The limits on what a request may ask for. Each is configurable under {@code igor.limits} and
@@ -16,7 +17,18 @@ public record Limits(
     int maxNameLength,
     int maxTypeLength,
     int defaultListLimit,
-    int maxListLimit) {
+    int maxListLimit,
+    int maxTaskTimeoutSeconds,
+    int maxTaskRetries) {
+
+  public Limits {
+    new PlanBounds(maxTaskTimeoutSeconds, maxTaskRetries);
+  }
+
+  /** The bounds on a task's time-out and retries. */
+  public PlanBounds planBounds() {
+    return new PlanBounds(maxTaskTimeoutSeconds, maxTaskRetries);
+  }
 
   public static Limits from(Config c) {
     return new Limits(
@@ -29,6 +41,24 @@ public record Limits(
         c.getInt("max-name-length"),
         c.getInt("max-type-length"),
         c.getInt("default-list-limit"),
-        c.getInt("max-list-limit"));
+        c.getInt("max-list-limit"),
+        seconds(c, "max-task-timeout"),
+        c.getInt("max-task-retries"));
+  }
+
+  /** A duration setting in whole seconds, refused at start when it is not one. */
+  private static int seconds(Config c, String path) {
+    java.time.Duration d = c.getDuration(path);
+    boolean whole = d.toNanosPart() == 0;
+    if (d.isNegative() || d.toSeconds() > PlanBounds.TIMER_CEILING_SECONDS || !whole) {
+      throw new IllegalArgumentException(
+          "igor.limits."
+              + path
+              + " must be whole seconds from 0s to "
+              + PlanBounds.TIMER_CEILING_SECONDS
+              + "s (180 days), got "
+              + c.getString(path));
+    }
+    return (int) d.toSeconds();
   }
 }

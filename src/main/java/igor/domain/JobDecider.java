@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -31,21 +32,30 @@ public final class JobDecider {
 
   private final RetryPolicy retryPolicy;
   private final int maxTasksPerJob;
+  private final PlanBounds bounds;
 
-  /** A decider whose jobs may hold at most {@code maxTasksPerJob} tasks. */
-  public JobDecider(RetryPolicy retryPolicy, int maxTasksPerJob) {
+  /**
+   * A decider whose jobs may hold at most {@code maxTasksPerJob} tasks, each within {@code
+   * bounds}.
+   */
+  public JobDecider(RetryPolicy retryPolicy, int maxTasksPerJob, PlanBounds bounds) {
     this.retryPolicy = retryPolicy;
     this.maxTasksPerJob = maxTasksPerJob;
+    this.bounds = bounds;
   }
 
   public JobDecider(RetryPolicy retryPolicy) {
-    this(retryPolicy, Integer.MAX_VALUE);
+    this(retryPolicy, Integer.MAX_VALUE, PlanBounds.CEILINGS);
   }
 
   /** Creates the job of the plan, and starts its first group. */
   public Decision create(Job job, JobPlan plan, long now) {
     if (job.exists()) {
       return Decision.reject(Rejection.conflict("job " + plan.jobId() + " exists already"));
+    }
+    Optional<String> outOfBounds = bounds.problem(plan);
+    if (outOfBounds.isPresent()) {
+      return Decision.reject(Rejection.invalid(outOfBounds.get()));
     }
     Set<String> layerIds = new HashSet<>();
     for (LayerPlan layer : plan.layers()) {
@@ -244,7 +254,7 @@ public final class JobDecider {
     return layer.status == Status.PENDING || (layer.status == Status.RUNNING && layer.isPaused());
   }
 
-  private static Rejection addTasks(JobDraft draft, List<TaskPlan> tasks) {
+  private Rejection addTasks(JobDraft draft, List<TaskPlan> tasks) {
     Set<String> seen = new HashSet<>();
     for (TaskPlan task : tasks) {
       if (draft.layer(task.layerId()) == null) {
@@ -253,8 +263,9 @@ public final class JobDecider {
       if (task.type() == null || task.type().isBlank()) {
         return Rejection.invalid("task " + task.taskId() + " has no type");
       }
-      if (task.retries() < 0) {
-        return Rejection.invalid("task " + task.taskId() + " has negative retries");
+      Optional<String> outOfBounds = bounds.problem(task);
+      if (outOfBounds.isPresent()) {
+        return Rejection.invalid(outOfBounds.get());
       }
       if (!seen.add(task.taskId()) || draft.task(task.taskId()) != null) {
         return Rejection.invalid("task id " + task.taskId() + " is repeated");

@@ -3,6 +3,7 @@ package igor.http;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,11 +11,16 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.type.TypeFactory;
+import igor.domain.Text;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
@@ -23,7 +29,9 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 
 /**
  * The JSON of the HTTP API: snake_case fields, unknown fields refused, and errors that say which
- * field is wrong.
+ * field is wrong. Values must have the field's JSON type (no number for a string, no fraction for
+ * an integer, no string for a number), a key may appear once per object, and every string must be
+ * acceptable {@link igor.domain.Text} (SEMANTICS.md section 7).
  *
  * <p>Keys are matched as Go's encoding/json matches them (the original Igor's clients send {@code
  * "Tasks"}): an exact match first, else one that differs only in case. Jackson compares keys in
@@ -39,6 +47,17 @@ public final class ApiJson {
           .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+          .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .withCoercionConfig(
+              LogicalType.Textual,
+              strings ->
+                  strings
+                      .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                      .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
+          .addModule(
+              new SimpleModule("checked-text").addDeserializer(String.class, new CheckedText()))
           .build();
 
   private ApiJson() {}
@@ -72,6 +91,10 @@ public final class ApiJson {
 
   static String describe(JsonProcessingException e) {
     StreamReadException r = syntaxError(e);
+    if (r != null && String.valueOf(r.getOriginalMessage()).startsWith("Duplicate field '")) {
+      String key = r.getOriginalMessage().substring("Duplicate field ".length());
+      return "key " + key + " appears twice in one object: a key may be given once";
+    }
     if (r != null) {
       String message = String.valueOf(r.getOriginalMessage());
       int cut = message.indexOf(" (");
@@ -85,6 +108,9 @@ public final class ApiJson {
               + at.getColumnNr()
               + ": "
               + message;
+    }
+    if (e instanceof CheckedText.Refused t) {
+      return "field '" + location(t.getPath()) + "' " + t.getOriginalMessage();
     }
     if (e instanceof UnrecognizedPropertyException u) {
       return "unknown field '" + location(u.getPath()) + "'";
@@ -168,7 +194,8 @@ public final class ApiJson {
     }
   }
 
+  /** An error answer; a refused value it echoes is shown with U+FFFD for its bad characters. */
   static HttpResponse error(int status, String message) {
-    return response(status, Map.of("error", message));
+    return response(status, Map.of("error", Text.printable(message)));
   }
 }

@@ -4,10 +4,12 @@ import igor.config.Limits;
 import igor.domain.Identifiers;
 import igor.domain.JobPlan;
 import igor.domain.LayerPlan;
+import igor.domain.PlanBounds;
 import igor.domain.TaskPlan;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The request bodies of API v1 (SEMANTICS.md section 5) and their checks against the {@link
@@ -33,11 +35,13 @@ final class JobRequests {
       Integer timeout) {}
 
   private final Limits limits;
+  private final PlanBounds bounds;
   private final int defaultRetries;
   private final int defaultTimeoutSeconds;
 
   JobRequests(Limits limits, int defaultRetries, int defaultTimeoutSeconds) {
     this.limits = limits;
+    this.bounds = limits.planBounds();
     this.defaultRetries = defaultRetries;
     this.defaultTimeoutSeconds = defaultTimeoutSeconds;
   }
@@ -143,12 +147,11 @@ final class JobRequests {
           "field '" + at + ".type' may not hold spaces or control characters");
     }
     checkName(at + ".name", name);
-    if (retries != null && retries < 0) {
-      throw ApiException.badRequest("field '" + at + ".retries' must be 0 or more, got " + retries);
+    if (retries != null) {
+      check(at + ".retries", bounds.retriesProblem(retries));
     }
-    if (timeout != null && timeout < 0) {
-      throw ApiException.badRequest(
-          "field '" + at + ".timeout' must be 0 (the default) or more seconds, got " + timeout);
+    if (timeout != null) {
+      check(at + ".timeout", bounds.timeoutProblem(timeout));
     }
     return new TaskPlan(
         Identifiers.newId(),
@@ -170,6 +173,14 @@ final class JobRequests {
       decoded = Base64.getDecoder().decode(args);
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest("field '" + field + "' must be base64: " + e.getMessage());
+    }
+    if (!Base64.getEncoder().encodeToString(decoded).equals(args)) {
+      throw ApiException.badRequest(
+          "field '"
+              + field
+              + "' must be canonical base64 (standard alphabet, padded with '=', unused bits"
+              + " zero): it should read "
+              + abbreviated(Base64.getEncoder().encodeToString(decoded)));
     }
     if (decoded.length > limits.maxArgsBytes()) {
       throw new ApiException(
@@ -202,11 +213,18 @@ final class JobRequests {
     if (value == null) {
       return 0;
     }
-    if (value < 0) {
-      throw ApiException.badRequest(
-          "field '" + field + "' must be 0 (not paused) or unix seconds, got " + value);
-    }
+    check(field, PlanBounds.pausedAtProblem(value));
     return value;
+  }
+
+  private static void check(String field, Optional<String> problem) {
+    if (problem.isPresent()) {
+      throw ApiException.badRequest("field '" + field + "' " + problem.get());
+    }
+  }
+
+  private static String abbreviated(String text) {
+    return text.length() <= 24 ? "'" + text + "'" : "'" + text.substring(0, 20) + "...'";
   }
 
   private static ApiException tooMany(String what, int count, int limit, String setting) {

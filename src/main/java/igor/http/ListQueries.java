@@ -2,7 +2,9 @@ package igor.http;
 
 import igor.config.Limits;
 import igor.domain.Identifiers;
+import igor.domain.PlanBounds;
 import igor.domain.Status;
+import igor.domain.Text;
 import igor.storage.ReadModel;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,6 +52,7 @@ final class ListQueries {
   }
 
   ReadModel.Filter filter(Kind kind, Map<String, List<String>> query) {
+    checkText(query);
     for (String name : query.keySet()) {
       if (!kind.params.contains(name)) {
         throw ApiException.badRequest(
@@ -73,6 +76,7 @@ final class ListQueries {
 
   /** The job ids of GET /api/v1/counts: at least one, at most the list limit. */
   List<String> jobIds(Map<String, List<String>> query) {
+    checkText(query);
     for (String name : query.keySet()) {
       if (!name.equals("job_ids")) {
         throw ApiException.badRequest("unknown query parameter '" + name + "'; counts take job_ids");
@@ -102,6 +106,7 @@ final class ListQueries {
   record EventsQuery(List<String> jobIds, Long since) {}
 
   EventsQuery events(Map<String, List<String>> query) {
+    checkText(query);
     for (String name : query.keySet()) {
       if (!name.equals("job_ids") && !name.equals("since")) {
         throw ApiException.badRequest(
@@ -128,6 +133,25 @@ final class ListQueries {
     }
     throw ApiException.badRequest(
         "header 'Last-Event-ID' must be an event id (an integer, 0 or more), got '" + value + "'");
+  }
+
+  /** Every parameter's name and value must be acceptable {@link Text}, whatever it is for. */
+  private static void checkText(Map<String, List<String>> query) {
+    for (Map.Entry<String, List<String>> parameter : query.entrySet()) {
+      Text.problem(parameter.getKey())
+          .ifPresent(
+              p -> {
+                throw ApiException.badRequest("the name of a query parameter " + p);
+              });
+      for (String value : parameter.getValue()) {
+        Text.problem(value)
+            .ifPresent(
+                p -> {
+                  throw ApiException.badRequest(
+                      "query parameter '" + parameter.getKey() + "' " + p);
+                });
+      }
+    }
   }
 
   private static List<String> values(Map<String, List<String>> query, String name) {
@@ -188,7 +212,15 @@ final class ListQueries {
   }
 
   private static Long seconds(Map<String, List<String>> query, String name) {
-    return number(query, name, "an integer (unix seconds)");
+    Long seconds = number(query, name, "an integer (unix seconds)");
+    if (seconds != null) {
+      PlanBounds.unixSecondsProblem(seconds)
+          .ifPresent(
+              p -> {
+                throw ApiException.badRequest("query parameter '" + name + "' " + p);
+              });
+    }
+    return seconds;
   }
 
   private int limit(Map<String, List<String>> query) {
@@ -212,7 +244,11 @@ final class ListQueries {
       return 0;
     }
     if (offset < 0 || offset > Integer.MAX_VALUE) {
-      throw ApiException.badRequest("query parameter 'offset' must be 0 or more, got " + offset);
+      throw ApiException.badRequest(
+          "query parameter 'offset' must be from 0 to "
+              + Integer.MAX_VALUE
+              + " (a 32-bit integer), got "
+              + offset);
     }
     return offset.intValue();
   }

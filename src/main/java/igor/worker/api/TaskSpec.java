@@ -31,9 +31,15 @@ public record TaskSpec(
     return new TaskSpec(type, args, name, retries, timeoutSeconds, paused);
   }
 
-  /** This task with a limit on one attempt (whole seconds, at least one). */
+  /**
+   * This task with a limit on one attempt (whole seconds, rounded up, at least one). Igor refuses
+   * a time-out over its {@code igor.limits.max-task-timeout} (7 days unless configured otherwise);
+   * one beyond the range of an int is kept at {@link Integer#MAX_VALUE}, so that it is refused too
+   * rather than wrapped around.
+   */
   public TaskSpec withTimeout(Duration timeout) {
-    int seconds = (int) Math.max(1, (timeout.toMillis() + 999) / 1000);
+    long whole = timeout.getSeconds() + (timeout.getNano() > 0 ? 1 : 0);
+    int seconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, whole));
     return new TaskSpec(type, args, name, retries, seconds, paused);
   }
 
