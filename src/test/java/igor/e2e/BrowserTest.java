@@ -1,6 +1,7 @@
 package igor.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import igor.testing.TestNode;
@@ -24,7 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The web UI on a real node with built-in workers: how the node serves it, then the UI itself in
  * headless Chromium (ui-tests/e2e.mjs, playwright-core driving Debian's /usr/bin/chromium). Without
- * Chromium or ui-tests/node_modules the browser test is skipped, loudly; .ci/run installs both.
+ * Chromium or ui-tests/node_modules the browser test fails when the environment variable CI is set,
+ * and is skipped, loudly, otherwise; .ci/run installs both.
  * Screenshots go to target/ui-screenshots; -Digor.ui.screenshots=docs/screenshots refreshes the
  * README's.
  */
@@ -102,6 +104,12 @@ class BrowserTest {
     if (!onPath("node")) {
       missing.add("node (apt-get install -y nodejs npm)");
     }
+    if (!missing.isEmpty() && inCi()) {
+      fail(
+          "BrowserTest cannot run, and CI is set, so it fails rather than skip; missing: "
+              + String.join(", ", missing)
+              + ". .ci/run installs them.");
+    }
     if (!missing.isEmpty()) {
       loud(missing);
     }
@@ -154,6 +162,12 @@ class BrowserTest {
     } catch (IOException e) {
       // System.err has it
     }
+  }
+
+  /** Whether the environment variable CI is set (CI services set CI=true; .ci/run runs there). */
+  private static boolean inCi() {
+    String ci = System.getenv("CI");
+    return ci != null && !ci.isBlank() && !ci.equalsIgnoreCase("false");
   }
 
   private static boolean onPath(String command) {

@@ -25,7 +25,7 @@ public final class StoppablePostgres implements AutoCloseable {
 
   /** A database of its own on this server. */
   public TestDatabase createDatabase() {
-    return TestDatabase.create(server.jdbcUrl("postgres"));
+    return TestDatabase.create(server.jdbcUrl("postgres"), "postgres");
   }
 
   /** Shuts the server down: every connection to it breaks, and new ones are refused. */

@@ -11,23 +11,26 @@ public final class TestDatabase implements AutoCloseable {
   private final String name;
   private final String url;
   private final String adminUrl;
+  private final String user;
 
-  private TestDatabase(String name, String url, String adminUrl) {
+  private TestDatabase(String name, String url, String adminUrl, String user) {
     this.name = name;
     this.url = url;
     this.adminUrl = adminUrl;
+    this.user = user;
   }
 
+  /** A database on the tests' server (TestServers). */
   public static TestDatabase create() {
-    return create(TestServers.postgresAdminUrl());
+    return create(TestServers.postgresAdminUrl(), TestServers.databaseUser());
   }
 
-  /** A database on the server of this administrative database's URL (user postgres). */
-  public static TestDatabase create(String adminUrl) {
+  /** A database on the server of this administrative database's URL, owned by {@code user}. */
+  public static TestDatabase create(String adminUrl, String user) {
     String name = "igor_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    execute(adminUrl, "CREATE DATABASE " + name);
+    execute(adminUrl, user, "CREATE DATABASE " + name);
     String url = adminUrl.substring(0, adminUrl.lastIndexOf('/') + 1) + name;
-    return new TestDatabase(name, url, adminUrl);
+    return new TestDatabase(name, url, adminUrl, user);
   }
 
   public String url() {
@@ -35,7 +38,7 @@ public final class TestDatabase implements AutoCloseable {
   }
 
   public String user() {
-    return TestServers.databaseUser();
+    return user;
   }
 
   public Connection connect() throws SQLException {
@@ -44,11 +47,11 @@ public final class TestDatabase implements AutoCloseable {
 
   @Override
   public void close() {
-    execute(adminUrl, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+    execute(adminUrl, user, "DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
   }
 
-  private static void execute(String url, String sql) {
-    try (Connection c = DriverManager.getConnection(url, TestServers.databaseUser(), "");
+  private static void execute(String url, String user, String sql) {
+    try (Connection c = DriverManager.getConnection(url, user, "");
         Statement s = c.createStatement()) {
       s.execute(sql);
     } catch (SQLException e) {

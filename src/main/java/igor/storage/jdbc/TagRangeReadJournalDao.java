@@ -30,23 +30,27 @@ import slick.jdbc.SimpleJdbcAction;
 
 /**
  * The read journal's query by tag (the read model's projection and the event streams poll it),
- * with the reader's range on both sides of the join: {@code event_tag.event_id} as well as
- * {@code event_journal.ordering}. pekko-persistence-jdbc bounds only the journal's side, which lets
- * PostgreSQL walk the tag table's key from its first row, or read and sort the whole range between
- * the reader's offset and the journal's end; a poll then costs in proportion to the journal's size
- * or to how far the reader trails (docs/adr/0007-tag-reads.md). Bounded on both sides, with the read
- * pool's connections allowing only nested loops without sorts, every plan left stops after one
- * batch. Configured as {@code jdbc-read-journal.dao}; the other queries are pekko's own.
+ * driven by the tag table: it walks the key {@code (event_id, tag)} from the reader's offset up to
+ * the journal's end and looks each event up in the journal by its ordering, in a lateral subquery
+ * that PostgreSQL cannot flatten ({@code OFFSET 0}), so the join is that nested loop whatever the
+ * planner's statistics say. pekko-persistence-jdbc's own query joins the two tables freely and
+ * bounds only the journal's side: PostgreSQL then walked the tag table from its first row, read and
+ * sorted the whole range behind the reader, or, with statistics taken while the journal was small,
+ * compared every event of the range with every tag row of it (7 million rows for a batch of 500, on
+ * PostgreSQL 15 and 18 alike). With the read pool's connections forbidding sorts, the walk follows
+ * the key's order and stops after one batch (docs/adr/0007-tag-reads.md). Configured as {@code
+ * jdbc-read-journal.dao}; the other queries are pekko's own.
  */
 public final class TagRangeReadJournalDao extends DefaultReadJournalDao {
   static final String EVENTS_BY_TAG =
       "SELECT j.ordering, j.deleted, j.persistence_id, j.sequence_number, j.writer,"
           + " j.write_timestamp, j.adapter_manifest, j.event_payload, j.event_ser_id,"
           + " j.event_ser_manifest, j.meta_payload, j.meta_ser_id, j.meta_ser_manifest"
-          + " FROM event_tag t JOIN event_journal j ON j.ordering = t.event_id"
+          + " FROM event_tag t CROSS JOIN LATERAL"
+          + " (SELECT * FROM event_journal e WHERE e.ordering = t.event_id AND NOT e.deleted"
+          + " OFFSET 0) j"
           + " WHERE t.tag = ? AND t.event_id > ? AND t.event_id <= ?"
-          + " AND j.ordering > ? AND j.ordering <= ? AND NOT j.deleted"
-          + " ORDER BY j.ordering LIMIT ?";
+          + " ORDER BY t.event_id LIMIT ?";
 
   private final Serialization serialization;
 
@@ -95,9 +99,7 @@ public final class TagRangeReadJournalDao extends DefaultReadJournalDao {
       s.setString(1, tag);
       s.setLong(2, offset);
       s.setLong(3, maxOffset);
-      s.setLong(4, offset);
-      s.setLong(5, maxOffset);
-      s.setLong(6, max);
+      s.setLong(4, max);
       List<JournalPekkoSerializationRow> rows = new ArrayList<>();
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
