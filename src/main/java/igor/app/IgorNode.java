@@ -11,6 +11,7 @@ import igor.metrics.IgorMetrics;
 import igor.queue.QueueKeeping;
 import igor.queue.redis.RedisQueues;
 import igor.service.ClusterService;
+import igor.service.JobGateway;
 import igor.service.JobService;
 import igor.service.ReadYourWrites;
 import igor.storage.jdbc.JdbcStorage;
@@ -26,7 +27,6 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.ServerBinding;
@@ -128,6 +128,7 @@ public final class IgorNode implements AutoCloseable {
             metrics),
         IgorSettings.Node.JOBS);
 
+    JobGateway gateway = new JobGateway(system, storage.directory());
     List<Runnable> stops = new ArrayList<>();
     if (node.has(IgorSettings.Node.JOBS)) {
       QueueKeeper keeper =
@@ -149,7 +150,8 @@ public final class IgorNode implements AutoCloseable {
                   redis.reportInbox(
                       "node-" + cluster.selfMember().address().hostPort(),
                       settings.reports().reclaimAfter()),
-                  ClusterSharding.get(system),
+                  gateway,
+                  metrics,
                   settings.reports().batchSize(),
                   settings.reports().pollWait(),
                   settings.http().askTimeout(),
@@ -159,7 +161,7 @@ public final class IgorNode implements AutoCloseable {
     }
     RetentionKeeper retention =
         new RetentionKeeper(
-            system, storage.retention(), settings.retention(), settings.http().askTimeout());
+            system, gateway, storage.retention(), settings.retention(), settings.http().askTimeout());
     if (settings.retention().enabled() && node.has(IgorSettings.Node.JOBS)) {
       retention.start();
       stops.add(retention::stop);
@@ -174,7 +176,8 @@ public final class IgorNode implements AutoCloseable {
             .start(system);
     stops.add(0, poller::stop);
 
-    JobService jobs = new JobService(system, storage.directory(), settings.http().askTimeout());
+    JobService jobs =
+        new JobService(system, gateway, storage.directory(), settings.http().askTimeout());
     ServerBinding binding = null;
     if (node.has(IgorSettings.Node.API)) {
       QueueKeeping queue = redis.keeping();

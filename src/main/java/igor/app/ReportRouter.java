@@ -2,32 +2,37 @@ package igor.app;
 
 import igor.domain.WorkerReport;
 import igor.entity.JobEntity;
+import igor.metrics.IgorMetrics;
 import igor.queue.ReceivedReport;
 import igor.queue.ReportInbox;
+import igor.service.JobGateway;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Carries worker reports from the report inbox to the job entities that own them: reads a batch,
  * sends each job its reports in one command (so a job journals them in one write), and acknowledges
- * a report only once its job has applied it. A report that is not acknowledged is read again.
+ * a report only once its job has applied it. A report that is not acknowledged is read again. A
+ * report naming a job that does not exist (never created, or removed since) is dropped and counted
+ * ({@code igor.reports.dropped}, reason {@code unknown_job}): no job entity is started for it.
  */
 public final class ReportRouter {
   private static final Logger log = LoggerFactory.getLogger(ReportRouter.class);
 
   private final ReportInbox inbox;
-  private final ClusterSharding sharding;
+  private final JobGateway jobs;
+  private final IgorMetrics metrics;
   private final int batchSize;
   private final Duration pollWait;
   private final Duration askTimeout;
@@ -40,13 +45,15 @@ public final class ReportRouter {
 
   public ReportRouter(
       ReportInbox inbox,
-      ClusterSharding sharding,
+      JobGateway jobs,
+      IgorMetrics metrics,
       int batchSize,
       Duration pollWait,
       Duration askTimeout,
       Executor executor) {
     this.inbox = inbox;
-    this.sharding = sharding;
+    this.jobs = jobs;
+    this.metrics = metrics;
     this.batchSize = batchSize;
     this.pollWait = pollWait;
     this.askTimeout = askTimeout;
@@ -122,8 +129,7 @@ public final class ReportRouter {
         byJob.computeIfAbsent(r.report().jobId(), id -> new ArrayList<>()).add(r);
       }
     }
-    List<CompletableFuture<Void>> applied = new ArrayList<>(byJob.size() + 1);
-    applied.add(
+    CompletableFuture<Void> setAside =
         inbox
             .setAside(unreadable)
             .exceptionally(
@@ -134,35 +140,67 @@ public final class ReportRouter {
                       failure.toString());
                   return null;
                 })
-            .toCompletableFuture());
-    byJob.forEach(
-        (jobId, reports) -> {
-          List<WorkerReport> batch = reports.stream().map(ReceivedReport::report).toList();
-          applied.add(
-              sharding
-                  .entityRefFor(JobEntity.ENTITY_KEY, jobId)
-                  .<Done>ask(replyTo -> new JobEntity.ApplyReports(batch, replyTo), askTimeout)
-                  .handleAsync(
-                      (ok, failure) -> {
-                        if (failure != null) {
-                          log.warn(
-                              "job did not apply reports, they will be read again jobId={} count={}"
-                                  + " problem={}",
-                              jobId,
-                              batch.size(),
-                              failure.toString());
-                        } else {
-                          synchronized (done) {
-                            reports.forEach(r -> done.add(r.receipt()));
-                          }
-                        }
-                        return (Void) null;
-                      },
-                      executor)
-                  .toCompletableFuture());
-        });
-    return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new))
+            .toCompletableFuture();
+    return jobs.existing(byJob.keySet())
+        .thenComposeAsync(
+            known -> {
+              List<CompletableFuture<Void>> applied = new ArrayList<>(byJob.size() + 1);
+              applied.add(setAside);
+              dropUnknown(byJob, known, done);
+              byJob.forEach((jobId, reports) -> applied.add(apply(jobId, reports, done)));
+              return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new));
+            },
+            executor)
         .thenComposeAsync(all -> inbox.acknowledge(done), executor);
+  }
+
+  /** Takes the reports of unknown jobs out of {@code byJob}: they are acknowledged, and counted. */
+  private void dropUnknown(
+      Map<String, List<ReceivedReport>> byJob, Set<String> known, List<String> done) {
+    int dropped = 0;
+    for (var it = byJob.entrySet().iterator(); it.hasNext(); ) {
+      var job = it.next();
+      if (!known.contains(job.getKey())) {
+        log.warn(
+            "worker reports for an unknown job dropped jobId={} count={}",
+            job.getKey(),
+            job.getValue().size());
+        job.getValue().forEach(r -> done.add(r.receipt()));
+        dropped += job.getValue().size();
+        it.remove();
+      }
+    }
+    if (dropped > 0) {
+      metrics.reportsDropped("unknown_job", dropped);
+    }
+  }
+
+  private CompletableFuture<Void> apply(
+      String jobId, List<ReceivedReport> reports, List<String> done) {
+    List<WorkerReport> batch = reports.stream().map(ReceivedReport::report).toList();
+    return jobs.<Done>ask(
+            jobId,
+            replyTo -> new JobEntity.ApplyReports(batch, replyTo),
+            askTimeout,
+            Done::getInstance)
+        .handleAsync(
+            (ok, failure) -> {
+              if (failure != null) {
+                log.warn(
+                    "job did not apply reports, they will be read again jobId={} count={}"
+                        + " problem={}",
+                    jobId,
+                    batch.size(),
+                    failure.toString());
+              } else {
+                synchronized (done) {
+                  reports.forEach(r -> done.add(r.receipt()));
+                }
+              }
+              return (Void) null;
+            },
+            executor)
+        .toCompletableFuture();
   }
 
   /** Stops after the batch in hand; completes when it has. */

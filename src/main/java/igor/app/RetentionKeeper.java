@@ -2,6 +2,7 @@ package igor.app;
 
 import igor.config.IgorSettings;
 import igor.entity.JobEntity;
+import igor.service.JobGateway;
 import igor.storage.Retention;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +25,7 @@ public final class RetentionKeeper {
   private static final Logger log = LoggerFactory.getLogger(RetentionKeeper.class);
 
   private final ActorSystem<?> system;
+  private final JobGateway jobs;
   private final Retention retention;
   private final IgorSettings.Retention settings;
   private final Duration askTimeout;
@@ -32,10 +33,12 @@ public final class RetentionKeeper {
 
   public RetentionKeeper(
       ActorSystem<?> system,
+      JobGateway jobs,
       Retention retention,
       IgorSettings.Retention settings,
       Duration askTimeout) {
     this.system = system;
+    this.jobs = jobs;
     this.retention = retention;
     this.settings = settings;
     this.askTimeout = askTimeout;
@@ -72,7 +75,6 @@ public final class RetentionKeeper {
       return CompletableFuture.completedFuture(List.of());
     }
     long changedBefore = now - settings.finishedAfter().toMillis();
-    ClusterSharding sharding = ClusterSharding.get(system);
     return retention
         .due(settings.statuses(), changedBefore, settings.batchSize())
         .thenCompose(
@@ -82,11 +84,11 @@ public final class RetentionKeeper {
                   due.stream()
                       .map(
                           id ->
-                              sharding
-                                  .entityRefFor(JobEntity.ENTITY_KEY, id)
-                                  .<JobEntity.Retired>ask(
+                              jobs.<JobEntity.Retired>ask(
+                                      id,
                                       replyTo -> new JobEntity.Retire(settings.statuses(), replyTo),
-                                      askTimeout)
+                                      askTimeout,
+                                      () -> new JobEntity.Retired(-1))
                                   .thenAccept(
                                       r -> {
                                         if (r.sequenceNr() >= 0) {
@@ -101,6 +103,7 @@ public final class RetentionKeeper {
             })
         .thenApply(
             removed -> {
+              jobs.forget(removed);
               if (!removed.isEmpty()) {
                 log.info("finished jobs removed count={}", removed.size());
               }

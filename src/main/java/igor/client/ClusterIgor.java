@@ -124,11 +124,17 @@ public final class ClusterIgor implements Igor {
 
   @Override
   public int act(Action action, Collection<Ref> refs) {
-    List<ObjectRef> objects =
-        refs.stream()
-            .map(r -> new ObjectRef(ObjectKind.valueOf(r.kind().name()), r.id(), r.etag()))
-            .toList();
-    return await(jobs.act(igor.domain.Action.valueOf(action.name()), objects, by));
+    List<ObjectRef> objects = new ArrayList<>(refs.size());
+    for (Ref r : refs) {
+      if (!Identifiers.isId(r.id())) {
+        throw IgorException.of(
+            400, r.kind().wireName() + " id must be a lowercase UUID, got '" + r.id() + "'");
+      }
+      objects.add(new ObjectRef(ObjectKind.valueOf(r.kind().name()), r.id(), r.etag()));
+    }
+    JobService.Acted result =
+        await(jobs.act(igor.domain.Action.valueOf(action.name()), objects, by));
+    return checked(result.rejection(), result).updated();
   }
 
   private TaskPlan plan(String layerId, TaskSpec t) {

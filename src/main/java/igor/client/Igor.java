@@ -53,8 +53,9 @@ public interface Igor {
   /**
    * Applies an action to objects of any jobs.
    *
-   * @return how many objects changed (unknown ids and stale etags do not count)
+   * @return how many objects changed (stale etags do not count)
    * @throws IgorException.BadRequest when a ref is malformed (nothing changes)
+   * @throws IgorException.NotFound when an id names no job, layer or task (nothing changes)
    */
   int act(Action action, Collection<Ref> refs);
 

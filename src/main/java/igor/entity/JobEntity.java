@@ -161,7 +161,7 @@ public final class JobEntity
       return new JobResult(job, null);
     }
 
-    static JobResult rejected(Rejection rejection) {
+    public static JobResult rejected(Rejection rejection) {
       return new JobResult(null, rejection);
     }
   }

@@ -15,7 +15,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * PATCH /api/v1/pause, /unpause, /skip, /kill and /retry: an action on any jobs, layers and tasks,
- * answered with how many changed. The refs are checked whole before any job is asked.
+ * answered with how many changed. The refs are checked whole before any job is asked: a malformed
+ * one is a 400, one that names nothing a 404, and either way nothing changes.
  */
 final class ActionRoutes extends AllDirectives {
   record Ref(String kind, String id, String etag) {}
@@ -48,12 +49,10 @@ final class ActionRoutes extends AllDirectives {
   }
 
   private Route answer(Action action, List<ObjectRef> refs, String by) {
-    return onComplete(
+    return Answers.of(
         jobs.act(action, refs, by),
-        done ->
-            done.isFailure()
-                ? complete(ApiErrors.of(done.failed().get()))
-                : complete(ApiJson.response(200, Map.of("updated", done.get()))));
+        JobService.Acted::rejection,
+        acted -> Map.of("updated", acted.updated()));
   }
 
   /**

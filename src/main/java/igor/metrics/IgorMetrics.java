@@ -195,6 +195,15 @@ public final class IgorMetrics implements JobObserver {
         .set(depth);
   }
 
+  /** Worker reports this node dropped without applying them, by reason (a fixed word). */
+  public void reportsDropped(String reason, int count) {
+    Counter.builder("igor.reports.dropped")
+        .description("Worker reports dropped without being applied, by reason")
+        .tag("reason", reason)
+        .register(registry)
+        .increment(count);
+  }
+
   public void projectionLag(long millis) {
     projectionLagMillis.set(Math.max(0, millis));
   }

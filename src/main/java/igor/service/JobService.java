@@ -1,6 +1,7 @@
 package igor.service;
 
 import igor.domain.Action;
+import igor.domain.Identifiers;
 import igor.domain.JobPlan;
 import igor.domain.LayerPlan;
 import igor.domain.ObjectKind;
@@ -23,36 +24,52 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
- * What clients can ask of Igor's jobs, whatever the transport: the HTTP routes and, later, the
- * in-cluster API call this. It finds the job entity for a request and asks it; it decides nothing.
+ * What clients can ask of Igor's jobs, whatever the transport: the HTTP routes and the in-cluster
+ * API call this. It finds the job entity for a request and asks it, through the {@link JobGateway}
+ * (an unknown id is answered without asking any entity); it decides nothing.
  */
 public final class JobService {
-  private final ClusterSharding sharding;
+  /** The answer to {@link #act}: how many objects changed, or why nothing was done. */
+  public record Acted(int updated, Rejection rejection) {}
+
+  private static final String JOB_NOT_FOUND = "job not found";
+
+  private final JobGateway gateway;
   private final ObjectDirectory directory;
   private final Duration askTimeout;
   private final Executor executor;
 
-  public JobService(ActorSystem<?> system, ObjectDirectory directory, Duration askTimeout) {
-    this.sharding = ClusterSharding.get(system);
+  public JobService(
+      ActorSystem<?> system, JobGateway gateway, ObjectDirectory directory, Duration askTimeout) {
+    this.gateway = gateway;
     this.directory = directory;
     this.askTimeout = askTimeout;
     this.executor = system.executionContext();
   }
 
-  /** Creates the job: its layers and tasks are recorded in the directory first. */
+  /** The gateway to the job entities, for what else asks jobs by an id it was given. */
+  public JobGateway gateway() {
+    return gateway;
+  }
+
+  /**
+   * Creates the job: it is recorded in the directory with its layers and tasks first, so that a
+   * job answered as created is always found.
+   */
   public CompletionStage<JobResult> create(JobPlan plan) {
     List<String> layerIds = plan.layers().stream().map(LayerPlan::layerId).toList();
     List<String> taskIds = plan.tasks().stream().map(TaskPlan::taskId).toList();
-    return directory
+    return gateway
         .register(plan.jobId(), layerIds, taskIds)
         .thenComposeAsync(
             registered ->
-                job(plan.jobId())
-                    .<JobResult>ask(replyTo -> new JobEntity.Create(plan, replyTo), askTimeout),
+                gateway.<JobResult>ask(
+                    plan.jobId(),
+                    replyTo -> new JobEntity.Create(plan, replyTo),
+                    askTimeout,
+                    () -> JobResult.rejected(Rejection.notFound(JOB_NOT_FOUND))),
             executor);
   }
 
@@ -64,7 +81,7 @@ public final class JobService {
     Set<String> layerIds = new LinkedHashSet<>();
     tasks.forEach(t -> layerIds.add(t.layerId()));
     return directory
-        .jobsOfLayers(layerIds)
+        .jobsOfLayers(wellFormed(layerIds))
         .thenComposeAsync(
             jobsByLayer -> {
               for (String layerId : layerIds) {
@@ -83,84 +100,124 @@ public final class JobService {
               }
               String jobId = jobIds.iterator().next();
               List<String> taskIds = tasks.stream().map(TaskPlan::taskId).toList();
-              return directory
+              return gateway
                   .register(jobId, List.of(), taskIds)
                   .thenComposeAsync(
                       registered ->
-                          job(jobId)
-                              .<TasksResult>ask(
-                                  replyTo -> new JobEntity.AddTasks(tasks, replyTo), askTimeout),
+                          gateway.<TasksResult>ask(
+                              jobId,
+                              replyTo -> new JobEntity.AddTasks(tasks, replyTo),
+                              askTimeout,
+                              () -> new TasksResult(null, Rejection.notFound(JOB_NOT_FOUND))),
                       executor);
             },
             executor);
   }
 
+  /** The whole job, from its entity; an unknown job is answered without asking any entity. */
   public CompletionStage<JobResult> get(String jobId) {
-    return job(jobId).ask(JobEntity.Get::new, askTimeout);
+    return gateway
+        .<JobResult>ask(
+            jobId,
+            JobEntity.Get::new,
+            askTimeout,
+            () -> JobResult.rejected(Rejection.notFound(JOB_NOT_FOUND)))
+        .thenApply(result -> forgetIfGone(jobId, result.rejection(), result));
   }
 
   /** The job's status and task counts, from its entity (exact), without its tasks. */
   public CompletionStage<JobEntity.SummaryResult> summary(String jobId) {
-    return job(jobId).ask(JobEntity.GetSummary::new, askTimeout);
+    return gateway
+        .<JobEntity.SummaryResult>ask(
+            jobId,
+            JobEntity.GetSummary::new,
+            askTimeout,
+            () -> new JobEntity.SummaryResult(null, Rejection.notFound(JOB_NOT_FOUND)))
+        .thenApply(result -> forgetIfGone(jobId, result.rejection(), result));
+  }
+
+  /** A job the directory knew but whose entity does not (removed meanwhile) is looked up again. */
+  private <T> T forgetIfGone(String jobId, Rejection rejection, T result) {
+    if (rejection != null && rejection.kind() == Rejection.Kind.NOT_FOUND) {
+      gateway.forget(List.of(jobId));
+    }
+    return result;
   }
 
   /**
    * Applies an action to objects of any number of jobs: each job's part is decided by its own
-   * entity, all at once. Objects that are not known count as not changed. Answers how many
-   * objects changed.
+   * entity, all at once. An id that names nothing rejects the whole request (not found) before any
+   * job is asked. Answers how many objects changed; a stale etag counts as not changed.
    */
-  public CompletionStage<Integer> act(Action action, List<ObjectRef> refs, String by) {
+  public CompletionStage<Acted> act(Action action, List<ObjectRef> refs, String by) {
+    Set<String> jobs = new LinkedHashSet<>();
     Set<String> layers = new LinkedHashSet<>();
     Set<String> tasks = new LinkedHashSet<>();
     for (ObjectRef ref : refs) {
-      if (ref.kind() == ObjectKind.LAYER) {
-        layers.add(ref.id());
-      } else if (ref.kind() == ObjectKind.TASK) {
-        tasks.add(ref.id());
+      switch (ref.kind()) {
+        case JOB -> jobs.add(ref.id());
+        case LAYER -> layers.add(ref.id());
+        case TASK -> tasks.add(ref.id());
       }
     }
+    CompletableFuture<Set<String>> knownJobs = gateway.existing(jobs).toCompletableFuture();
     CompletableFuture<Map<String, String>> layerJobs =
-        directory.jobsOfLayers(layers).toCompletableFuture();
+        directory.jobsOfLayers(wellFormed(layers)).toCompletableFuture();
     CompletableFuture<Map<String, String>> taskJobs =
-        directory.jobsOfTasks(tasks).toCompletableFuture();
-    return layerJobs.thenCombineAsync(
-            taskJobs,
-            (jobsOfLayers, jobsOfTasks) -> {
+        directory.jobsOfTasks(wellFormed(tasks)).toCompletableFuture();
+    return CompletableFuture.allOf(knownJobs, layerJobs, taskJobs)
+        .thenComposeAsync(
+            all -> {
               Map<String, List<ObjectRef>> byJob = new LinkedHashMap<>();
               for (ObjectRef ref : refs) {
                 String jobId =
                     switch (ref.kind()) {
-                      case JOB -> ref.id();
-                      case LAYER -> jobsOfLayers.get(ref.id());
-                      case TASK -> jobsOfTasks.get(ref.id());
+                      case JOB -> knownJobs.join().contains(ref.id()) ? ref.id() : null;
+                      case LAYER -> layerJobs.join().get(ref.id());
+                      case TASK -> taskJobs.join().get(ref.id());
                     };
-                if (jobId != null) {
-                  byJob.computeIfAbsent(jobId, id -> new ArrayList<>()).add(ref);
+                if (jobId == null) {
+                  return CompletableFuture.completedFuture(
+                      new Acted(
+                          0,
+                          Rejection.notFound(
+                              kindName(ref.kind()) + " " + ref.id() + " not found: nothing was"
+                                  + " changed")));
                 }
+                byJob.computeIfAbsent(jobId, id -> new ArrayList<>()).add(ref);
               }
-              return byJob;
-            },
-            executor)
-        .thenComposeAsync(
-            byJob -> {
-              List<CompletableFuture<ActResult>> answers = new ArrayList<>();
-              byJob.forEach(
-                  (jobId, jobRefs) ->
-                      answers.add(
-                          job(jobId)
-                              .<ActResult>ask(
-                                  replyTo -> new JobEntity.Act(action, jobRefs, by, replyTo),
-                                  askTimeout)
-                              .toCompletableFuture()));
-              return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-                  .thenApply(
-                      all -> answers.stream().mapToInt(a -> a.join().updated()).sum());
+              return actOn(action, byJob, by);
             },
             executor);
   }
 
-  private EntityRef<JobEntity.Command> job(String jobId) {
-    return sharding.entityRefFor(JobEntity.ENTITY_KEY, jobId);
+  private CompletionStage<Acted> actOn(
+      Action action, Map<String, List<ObjectRef>> byJob, String by) {
+    List<CompletableFuture<ActResult>> answers = new ArrayList<>();
+    byJob.forEach(
+        (jobId, jobRefs) ->
+            answers.add(
+                gateway
+                    .<ActResult>ask(
+                        jobId,
+                        replyTo -> new JobEntity.Act(action, jobRefs, by, replyTo),
+                        askTimeout,
+                        () -> new ActResult(0))
+                    .toCompletableFuture()));
+    return CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+        .thenApply(
+            all -> new Acted(answers.stream().mapToInt(a -> a.join().updated()).sum(), null));
+  }
+
+  /** Only well-formed ids are looked up: a malformed one names nothing. */
+  private static Set<String> wellFormed(Set<String> ids) {
+    Set<String> wellFormed = new LinkedHashSet<>();
+    ids.stream().filter(Identifiers::isId).forEach(wellFormed::add);
+    return wellFormed;
+  }
+
+  private static String kindName(ObjectKind kind) {
+    return kind.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static CompletionStage<TasksResult> rejected(Rejection rejection) {

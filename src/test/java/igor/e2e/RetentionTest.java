@@ -148,7 +148,8 @@ class RetentionTest {
         + count("SELECT count(*) FROM igor_layers WHERE job_id = " + id)
         + count("SELECT count(*) FROM igor_tasks WHERE job_id = " + id)
         + count("SELECT count(*) FROM igor_layer_directory WHERE job_id = " + id)
-        + count("SELECT count(*) FROM igor_task_directory WHERE job_id = " + id);
+        + count("SELECT count(*) FROM igor_task_directory WHERE job_id = " + id)
+        + count("SELECT count(*) FROM igor_job_directory WHERE job_id = " + id);
   }
 
   private static long count(String sql) throws Exception {

@@ -9,15 +9,18 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 
-/** The object directory as two PostgreSQL tables, written and read one statement per table. */
+/** The object directory as three PostgreSQL tables, written and read one statement per table. */
 public final class JdbcObjectDirectory implements ObjectDirectory {
+  private static final String JOBS = "igor_job_directory";
   private static final String LAYERS = "igor_layer_directory";
   private static final String TASKS = "igor_task_directory";
   private final DataSource dataSource;
@@ -31,12 +34,10 @@ public final class JdbcObjectDirectory implements ObjectDirectory {
   @Override
   public CompletionStage<Void> register(
       String jobId, Collection<String> layerIds, Collection<String> taskIds) {
-    if (layerIds.isEmpty() && taskIds.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
-    }
     return CompletableFuture.runAsync(
         () -> {
           try (Connection c = dataSource.getConnection()) {
+            recordJob(c, jobId);
             insert(c, LAYERS, "layer_id", jobId, layerIds);
             insert(c, TASKS, "task_id", jobId, taskIds);
           } catch (SQLException e) {
@@ -44,6 +45,15 @@ public final class JdbcObjectDirectory implements ObjectDirectory {
           }
         },
         executor);
+  }
+
+  private static void recordJob(Connection c, String jobId) throws SQLException {
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO " + JOBS + " (job_id) VALUES (?) ON CONFLICT (job_id) DO NOTHING")) {
+      s.setObject(1, UUID.fromString(jobId));
+      s.executeUpdate();
+    }
   }
 
   private static void insert(
@@ -60,6 +70,31 @@ public final class JdbcObjectDirectory implements ObjectDirectory {
       s.setObject(2, UUID.fromString(jobId));
       s.executeUpdate();
     }
+  }
+
+  @Override
+  public CompletionStage<Set<String>> knownJobs(Collection<String> jobIds) {
+    if (jobIds.isEmpty()) {
+      return CompletableFuture.completedFuture(Set.of());
+    }
+    return CompletableFuture.supplyAsync(
+        () -> {
+          String sql = "SELECT job_id FROM " + JOBS + " WHERE job_id = ANY (?::uuid[])";
+          Set<String> known = new HashSet<>();
+          try (Connection c = dataSource.getConnection();
+              PreparedStatement s = c.prepareStatement(sql)) {
+            s.setArray(1, uuids(c, jobIds));
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                known.add(rs.getString(1));
+              }
+            }
+            return known;
+          } catch (SQLException e) {
+            throw new StorageUnavailableException("the directory could not be read", e);
+          }
+        },
+        executor);
   }
 
   @Override

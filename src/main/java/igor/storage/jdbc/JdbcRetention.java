@@ -143,6 +143,7 @@ public final class JdbcRetention implements Retention {
     delete(c, "DELETE FROM igor_jobs WHERE id = ANY (?)", "uuid", ids);
     delete(c, "DELETE FROM igor_task_directory WHERE job_id = ANY (?)", "uuid", ids);
     delete(c, "DELETE FROM igor_layer_directory WHERE job_id = ANY (?)", "uuid", ids);
+    delete(c, "DELETE FROM igor_job_directory WHERE job_id = ANY (?)", "uuid", ids);
     return removable;
   }
 

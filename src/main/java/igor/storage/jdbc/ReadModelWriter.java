@@ -42,6 +42,12 @@ import java.util.UUID;
  */
 final class ReadModelWriter {
   private static final String[] COUNT_COLUMNS = countColumns();
+  /**
+   * Rows sent to PostgreSQL per JDBC batch: the driver holds every row of a batch, encoded, until
+   * it is sent, so a 100,000-task job in one batch held them all at once (docs/operations.md,
+   * "Sizing").
+   */
+  static final int BATCH_ROWS = 1000;
 
   private final Connection c;
   /** Per object id (layer or job), how its task counts change in this transaction. */
@@ -160,7 +166,9 @@ final class ReadModelWriter {
             + " VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, 0, '', NULL, '', ?, ?)"
             + " ON CONFLICT (id) DO NOTHING";
     try (PreparedStatement s = c.prepareStatement(sql)) {
+      List<TaskPlan> batch = new ArrayList<>(Math.min(BATCH_ROWS, e.tasks().size()));
       for (TaskPlan t : e.tasks()) {
+        batch.add(t);
         s.setObject(1, uuid(t.taskId()));
         s.setObject(2, uuid(e.jobId()));
         s.setObject(3, uuid(t.layerId()));
@@ -174,16 +182,26 @@ final class ReadModelWriter {
         s.setLong(11, at);
         s.setLong(12, at);
         s.addBatch();
-      }
-      int[] inserted = s.executeBatch();
-      for (int i = 0; i < inserted.length; i++) {
-        if (inserted[i] != 0) {
-          TaskPlan t = e.tasks().get(i);
-          count(e.jobId(), t.layerId(), null, Status.PENDING);
-          tasks.put(t.taskId(), new TaskChange(t.taskId(), e.jobId(), t.layerId(), Status.PENDING, 0));
+        if (batch.size() == BATCH_ROWS) {
+          insertedTasks(e.jobId(), batch, s.executeBatch());
         }
       }
+      if (!batch.isEmpty()) {
+        insertedTasks(e.jobId(), batch, s.executeBatch());
+      }
     }
+  }
+
+  /** Counts the tasks of a batch that were new, and clears the batch. */
+  private void insertedTasks(String jobId, List<TaskPlan> batch, int[] inserted) {
+    for (int i = 0; i < inserted.length; i++) {
+      if (inserted[i] != 0) {
+        TaskPlan t = batch.get(i);
+        count(jobId, t.layerId(), null, Status.PENDING);
+        tasks.put(t.taskId(), new TaskChange(t.taskId(), jobId, t.layerId(), Status.PENDING, 0));
+      }
+    }
+    batch.clear();
   }
 
   private void changeTask(
@@ -339,8 +357,11 @@ final class ReadModelWriter {
         s.setObject(12, uuid(t.id));
         s.addBatch();
         batched++;
+        if (batched % BATCH_ROWS == 0) {
+          s.executeBatch();
+        }
       }
-      if (batched > 0) {
+      if (batched % BATCH_ROWS != 0) {
         s.executeBatch();
       }
     }

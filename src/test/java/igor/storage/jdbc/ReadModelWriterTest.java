@@ -198,6 +198,26 @@ class ReadModelWriterTest {
     assertThat(jobRow().pausedAt()).isEqualTo(9);
   }
 
+  @Test
+  void tasksOfMoreThanOneBatchAreAllWrittenAndCounted() throws Exception {
+    int count = ReadModelWriter.BATCH_ROWS * 2 + 7;
+    List<TaskPlan> many = new java.util.ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      many.add(new TaskPlan(Identifiers.newId(), layer, "noop", "", new byte[0], 0, 0));
+    }
+    List<String> ids = many.stream().map(TaskPlan::taskId).toList();
+    write(
+        List.of(
+            created(),
+            new JobEvent.TasksAdded(job, many, 2_000),
+            new JobEvent.LayersStarted(job, List.of(layer), 3_000),
+            new JobEvent.TasksQueued(job, ids, 3_000)));
+
+    assertThat(layer(layer).counts().byStatus()).containsEntry(Status.QUEUED, count);
+    assertThat(task(ids.get(count - 1)).status()).isEqualTo(Status.QUEUED);
+    assertThat(task(ids.get(ReadModelWriter.BATCH_ROWS)).attempts()).isEqualTo(1);
+  }
+
   private JobEvent created() {
     return new JobEvent.JobCreated(
         job,

@@ -1,0 +1,145 @@
+package igor.service;
+
+import igor.domain.Identifiers;
+import igor.entity.JobEntity;
+import igor.storage.ObjectDirectory;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * The one way to a job entity by an id that a client or a worker chose. Asking a sharded entity
+ * starts it, and with remember-entities its shard journals that it started and stopped (STACK.md,
+ * pitfall 10): so a job is asked only once the object directory says it was created, and an
+ * unknown id is answered here, with nothing started or written (SEMANTICS.md section 7, "Reads").
+ *
+ * <p>Ids found are kept, at most {@value #KNOWN_IDS_KEPT} of them (the least recently used go
+ * first), so a busy job costs no lookup; each is looked up again after {@link #RECHECK_AFTER}, and
+ * forgotten when its job turns out to be gone (removed by retention). Ids not found are never
+ * kept: a job created a moment later is found at once.
+ */
+public final class JobGateway {
+  static final int KNOWN_IDS_KEPT = 20_000;
+  static final Duration RECHECK_AFTER = Duration.ofMinutes(1);
+
+  private final ClusterSharding sharding;
+  private final ObjectDirectory directory;
+  private final Executor executor;
+  private final LongSupplier clock;
+  /** Job ids found in the directory, with when (clock millis), least recently used first. */
+  private final Map<String, Long> known =
+      new LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+          return size() > KNOWN_IDS_KEPT;
+        }
+      };
+
+  public JobGateway(ActorSystem<?> system, ObjectDirectory directory) {
+    this(system, directory, System::currentTimeMillis);
+  }
+
+  JobGateway(ActorSystem<?> system, ObjectDirectory directory, LongSupplier clock) {
+    this.sharding = ClusterSharding.get(system);
+    this.directory = directory;
+    this.executor = system.executionContext();
+    this.clock = clock;
+  }
+
+  /**
+   * Records a new job, or new layers and tasks of a job, in the directory; from then on the job
+   * exists for every node. A create must wait for this before asking the job.
+   */
+  public CompletionStage<Void> register(
+      String jobId, Collection<String> layerIds, Collection<String> taskIds) {
+    return directory
+        .register(jobId, layerIds, taskIds)
+        .thenRun(() -> remember(List.of(jobId)));
+  }
+
+  /** The ids among these that name a job (created, or being created). Malformed ids never do. */
+  public CompletionStage<Set<String>> existing(Collection<String> jobIds) {
+    Set<String> found = new HashSet<>();
+    Set<String> toLookUp = new HashSet<>();
+    long now = clock.getAsLong();
+    synchronized (known) {
+      for (String id : jobIds) {
+        Long seen = known.get(id);
+        if (seen != null && now - seen < RECHECK_AFTER.toMillis()) {
+          found.add(id);
+        } else if (Identifiers.isId(id)) {
+          toLookUp.add(id);
+        }
+      }
+    }
+    if (toLookUp.isEmpty()) {
+      return CompletableFuture.completedFuture(found);
+    }
+    return directory
+        .knownJobs(toLookUp)
+        .thenApply(
+            looked -> {
+              remember(looked);
+              synchronized (known) {
+                toLookUp.stream().filter(id -> !looked.contains(id)).forEach(known::remove);
+              }
+              found.addAll(looked);
+              return found;
+            });
+  }
+
+  /** Whether the id names a job (created, or being created). */
+  public CompletionStage<Boolean> exists(String jobId) {
+    return existing(List.of(jobId)).thenApply(found -> found.contains(jobId));
+  }
+
+  /**
+   * Asks the job, if it exists; else answers {@code whenUnknown} without asking (nothing is started
+   * or written).
+   */
+  public <R> CompletionStage<R> ask(
+      String jobId,
+      Function<ActorRef<R>, JobEntity.Command> message,
+      Duration timeout,
+      Supplier<R> whenUnknown) {
+    return exists(jobId)
+        .thenComposeAsync(
+            found ->
+                found
+                    ? sharding
+                        .entityRefFor(JobEntity.ENTITY_KEY, jobId)
+                        .<R>ask(message::apply, timeout)
+                    : CompletableFuture.completedFuture(whenUnknown.get()),
+            executor);
+  }
+
+  /**
+   * Forgets that these jobs exist, on this node: their entity answered that it knows no such job
+   * (removed by retention), so the directory decides again next time.
+   */
+  public void forget(Collection<String> jobIds) {
+    synchronized (known) {
+      jobIds.forEach(known::remove);
+    }
+  }
+
+  private void remember(Collection<String> jobIds) {
+    long now = clock.getAsLong();
+    synchronized (known) {
+      jobIds.forEach(id -> known.put(id, now));
+    }
+  }
+}
