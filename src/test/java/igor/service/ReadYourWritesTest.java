@@ -89,6 +89,12 @@ class ReadYourWritesTest {
         }
 
         @Override
+        public CompletionStage<java.util.Set<String>> knownJobs(Collection<String> jobIds) {
+          return CompletableFuture.completedFuture(
+              jobIds.contains(JOB) ? java.util.Set.of(JOB) : java.util.Set.of());
+        }
+
+        @Override
         public CompletionStage<Map<String, String>> jobsOfLayers(Collection<String> layerIds) {
           return CompletableFuture.completedFuture(
               layerIds.contains(LAYER) ? Map.of(LAYER, JOB) : Map.of());
