@@ -81,7 +81,11 @@ public final class IgorNode implements AutoCloseable {
         storage.migrate();
       }
       storage.warnWhenAutovacuumIsOff();
-      redis = RedisQueues.open(settings.redis(), settings.worker().claimTtl());
+      redis =
+          RedisQueues.open(
+              settings.redis(),
+              settings.worker().claimTtl(),
+              settings.reports().deadLetterExcerptChars());
       system = ActorSystem.create(Behaviors.empty(), "igor", config);
       return wire(system, settings, storage, redis, workerHandlers);
     } catch (RuntimeException e) {
@@ -144,7 +148,8 @@ public final class IgorNode implements AutoCloseable {
           new ReportRouter(
                   redis.reportInbox(
                       "node-" + cluster.selfMember().address().hostPort(),
-                      settings.reports().reclaimAfter()),
+                      settings.reports().reclaimAfter(),
+                      settings.reports().outcomeLimits()),
                   ClusterSharding.get(system),
                   settings.reports().batchSize(),
                   settings.reports().pollWait(),
@@ -207,7 +212,8 @@ public final class IgorNode implements AutoCloseable {
                   redis.workerChannel(),
                   workerHandlers,
                   List.of(),
-                  WorkerProcess.workerSettings(settings.worker(), apiUrl))
+                  WorkerProcess.workerSettings(
+                      settings.worker(), settings.reports().outcomeLimits(), apiUrl))
               .start();
       Worker running = worker;
       stops.add(1, () -> running.stop(settings.worker().shutdownGrace()));
