@@ -142,7 +142,8 @@ public final class IgorNode implements AutoCloseable {
                 IgorSettings.Node.JOBS,
                 JobTags.all(),
                 settings.projection().groupSize(),
-                settings.projection().groupWithin());
+                settings.projection().groupWithin(),
+                metrics::projectionFailure);
       }
       ReportRouter router =
           new ReportRouter(
