@@ -40,6 +40,10 @@ import urllib.request
 import redis
 
 WIRE_VERSION = 1
+# The largest outcome nodes apply (igor.reports.max-result-bytes and max-message-bytes): over
+# either, the worker reports the failure a node would make of it instead (worker-protocol.md).
+MAX_RESULT_BYTES = 1024 * 1024
+MAX_MESSAGE_BYTES = 8 * 1024
 log = logging.getLogger("igor.worker")
 
 
@@ -110,6 +114,8 @@ class Worker:
         poll_wait_seconds=1.0,
         shutdown_grace_seconds=10.0,
         api_url="http://127.0.0.1:8100",
+        max_result_bytes=MAX_RESULT_BYTES,
+        max_message_bytes=MAX_MESSAGE_BYTES,
     ):
         self.redis = redis.Redis.from_url(
             redis_url,
@@ -126,6 +132,8 @@ class Worker:
         self.poll_wait = poll_wait_seconds
         self.shutdown_grace = shutdown_grace_seconds
         self.api_url = api_url.rstrip("/")
+        self.max_result_bytes = max_result_bytes
+        self.max_message_bytes = max_message_bytes
         self.handlers = {}
         self._slots = threading.Semaphore(self.concurrency)
         self._in_flight = {}  # delivery_id -> Task, until its final report is sent
@@ -286,11 +294,27 @@ class Worker:
             log.exception("handler failed task=%s attempt=%d", task.task_id, task.attempt)
             return "failed", message_of(e), None, True
 
+    def _within_limits(self, kind, message, result, retryable):
+        """The outcome to report: an outcome over a limit becomes the failure it causes."""
+        problem = None
+        if result is not None and len(result) > self.max_result_bytes:
+            problem = ("the worker's result of %d bytes is over the limit of %d bytes"
+                       " (igor.reports.max-result-bytes)" % (len(result), self.max_result_bytes))
+        elif len(message.encode("utf-8", "replace")) > self.max_message_bytes:
+            problem = ("the worker's message of %d bytes is over the limit of %d bytes"
+                       " (igor.reports.max-message-bytes)"
+                       % (len(message.encode("utf-8", "replace")), self.max_message_bytes))
+        if problem is None:
+            return kind, message, result, retryable
+        log.warning("outcome over a limit reported as a failure: %s", problem)
+        return "failed", problem, None, False
+
     def _finish(self, task, kind, message="", result=None, retryable=True):
         """Sends the one final report of an attempt and drops its lease, in one transaction."""
         with self._lock:
             if self._in_flight.pop(task.delivery_id, None) is None:
                 return  # released already by a stopping worker
+        kind, message, result, retryable = self._within_limits(kind, message, result, retryable)
         report = self._report(kind, task, message, result, retryable)
         self._send(
             kind,

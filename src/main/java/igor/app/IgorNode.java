@@ -82,7 +82,11 @@ public final class IgorNode implements AutoCloseable {
         storage.migrate();
       }
       storage.warnWhenAutovacuumIsOff();
-      redis = RedisQueues.open(settings.redis(), settings.worker().claimTtl());
+      redis =
+          RedisQueues.open(
+              settings.redis(),
+              settings.worker().claimTtl(),
+              settings.reports().deadLetterExcerptChars());
       system = ActorSystem.create(Behaviors.empty(), "igor", config);
       return wire(system, settings, storage, redis, workerHandlers);
     } catch (RuntimeException e) {
@@ -143,13 +147,15 @@ public final class IgorNode implements AutoCloseable {
                 IgorSettings.Node.JOBS,
                 JobTags.all(),
                 settings.projection().groupSize(),
-                settings.projection().groupWithin());
+                settings.projection().groupWithin(),
+                metrics::projectionFailure);
       }
       ReportRouter router =
           new ReportRouter(
                   redis.reportInbox(
                       "node-" + cluster.selfMember().address().hostPort(),
-                      settings.reports().reclaimAfter()),
+                      settings.reports().reclaimAfter(),
+                      settings.reports().outcomeLimits()),
                   gateway,
                   metrics,
                   settings.reports().batchSize(),
@@ -221,7 +227,8 @@ public final class IgorNode implements AutoCloseable {
                   redis.workerChannel(),
                   workerHandlers,
                   List.of(),
-                  WorkerProcess.workerSettings(settings.worker(), apiUrl))
+                  WorkerProcess.workerSettings(
+                      settings.worker(), settings.reports().outcomeLimits(), apiUrl))
               .start();
       Worker running = worker;
       stops.add(1, () -> running.stop(settings.worker().shutdownGrace()));

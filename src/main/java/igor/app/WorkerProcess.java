@@ -2,6 +2,7 @@ package igor.app;
 
 import com.typesafe.config.Config;
 import igor.config.IgorSettings;
+import igor.domain.OutcomeLimits;
 import igor.queue.redis.RedisQueues;
 import igor.worker.api.TaskHandler;
 import igor.worker.api.Worker;
@@ -22,18 +23,24 @@ public final class WorkerProcess implements AutoCloseable {
 
   public static WorkerProcess start(Config config, List<TaskHandler> handlers) {
     IgorSettings settings = IgorSettings.from(config);
-    RedisQueues redis = RedisQueues.open(settings.redis(), settings.worker().claimTtl());
+    RedisQueues redis =
+        RedisQueues.open(
+            settings.redis(),
+            settings.worker().claimTtl(),
+            settings.reports().deadLetterExcerptChars());
     Worker worker =
         new Worker(
                 redis.workerChannel(),
                 handlers,
                 List.of(),
-                workerSettings(settings.worker(), apiUrl(settings)))
+                workerSettings(
+                    settings.worker(), settings.reports().outcomeLimits(), apiUrl(settings)))
             .start();
     return new WorkerProcess(redis, worker, settings.worker().shutdownGrace());
   }
 
-  static Worker.Settings workerSettings(IgorSettings.Worker settings, String apiUrl) {
+  static Worker.Settings workerSettings(
+      IgorSettings.Worker settings, OutcomeLimits outcomeLimits, String apiUrl) {
     return new Worker.Settings(
         Worker.defaultName(),
         settings.concurrency(),
@@ -43,7 +50,8 @@ public final class WorkerProcess implements AutoCloseable {
         settings.shutdownGrace(),
         apiUrl,
         System.getenv().getOrDefault("IGOR_API_TOKEN", ""),
-        System.getenv().getOrDefault("IGOR_API_CA_FILE", ""));
+        System.getenv().getOrDefault("IGOR_API_CA_FILE", ""),
+        outcomeLimits);
   }
 
   /** Where the worker's handlers add tasks: IGOR_API_URL, else this machine's node. */

@@ -1,6 +1,7 @@
 package igor.config;
 
 import com.typesafe.config.Config;
+import igor.domain.OutcomeLimits;
 import igor.domain.PlanBounds;
 import igor.domain.RetryPolicy;
 import igor.entity.EntitySettings;
@@ -105,7 +106,17 @@ public record IgorSettings(
         jobs.snapshotEveryEvents(), jobs.idleAfterFinish(), jobs.redeliveryDelay(), worker.lease());
   }
 
-  public record Reports(int batchSize, Duration pollWait, Duration reclaimAfter) {}
+  /**
+   * How nodes read worker reports: batches, waits, and the largest outcome applied ({@code
+   * outcomeLimits}, also told to the built-in worker); a dead letter keeps at most {@code
+   * deadLetterExcerptChars} characters of the message it sets aside.
+   */
+  public record Reports(
+      int batchSize,
+      Duration pollWait,
+      Duration reclaimAfter,
+      OutcomeLimits outcomeLimits,
+      int deadLetterExcerptChars) {}
 
   /** API tokens (comma-separated subject:token:role, and/or a file of them) and their rate. */
   /**
@@ -219,7 +230,11 @@ public record IgorSettings(
         new Reports(
             c.getInt("reports.batch-size"),
             c.getDuration("reports.poll-wait"),
-            c.getDuration("reports.reclaim-after")),
+            c.getDuration("reports.reclaim-after"),
+            new OutcomeLimits(
+                positiveInt(c, "reports.max-result-bytes"),
+                positiveInt(c, "reports.max-message-bytes")),
+            positiveInt(c, "reports.dead-letter-excerpt-chars")),
         new Worker(
             c.getInt("worker.concurrency"),
             c.getDuration("worker.poll-wait"),
@@ -305,5 +320,15 @@ public record IgorSettings(
           "igor.retention.finished-after must be at least 1m (or off), got " + after);
     }
     return new Retention(finishedAfter, statuses, r.getInt("batch-size"), r.getDuration("interval"));
+  }
+
+  /** A whole number of bytes or characters, from 1 to 2^31 - 1 (sizes such as 1MiB are read). */
+  private static int positiveInt(Config c, String path) {
+    long value = c.getBytes(path);
+    if (value < 1 || value > Integer.MAX_VALUE) {
+      throw new com.typesafe.config.ConfigException.BadValue(
+          c.origin(), "igor." + path, "must be from 1 to " + Integer.MAX_VALUE);
+    }
+    return (int) value;
   }
 }

@@ -1,6 +1,9 @@
 package igor.domain;
 
-/** Why a command was refused. The kind says how the edge should answer (400, 404 or 409). */
+/**
+ * Why a command was refused. The kind says how the edge should answer (400, 404, 409, 413 or
+ * 503).
+ */
 public record Rejection(Kind kind, String reason) {
 
   public enum Kind {
@@ -11,7 +14,9 @@ public record Rejection(Kind kind, String reason) {
     /** The current state forbids it (e.g. adding tasks to a running layer). */
     CONFLICT,
     /** It would take the job over a configured limit. */
-    TOO_LARGE
+    TOO_LARGE,
+    /** The job cannot act now (it could not be recovered); the reason says why. */
+    UNAVAILABLE
   }
 
   public static Rejection invalid(String reason) {
@@ -28,5 +33,9 @@ public record Rejection(Kind kind, String reason) {
 
   public static Rejection tooLarge(String reason) {
     return new Rejection(Kind.TOO_LARGE, reason);
+  }
+
+  public static Rejection unavailable(String reason) {
+    return new Rejection(Kind.UNAVAILABLE, reason);
   }
 }

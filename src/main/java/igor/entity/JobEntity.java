@@ -43,6 +43,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.RecoveryFailed;
 import org.apache.pekko.persistence.typed.SnapshotAdapter;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
@@ -193,6 +194,13 @@ public final class JobEntity
 
   static final Duration MAX_RESTART_BACKOFF = Duration.ofSeconds(10);
 
+  /**
+   * The longest delay the entity gives any timer: Pekko refuses timers beyond about 21,474,835 s
+   * (248 days), and a refused timer would fail the entity on every recovery. A later moment is
+   * reached in steps: the timer fires early, finds nothing due and is set again.
+   */
+  static final Duration MAX_TIMER_DELAY = Duration.ofDays(30);
+
   private static final String WAKE_TIMER = "wake";
   private static final String REDELIVERY_TIMER = "redelivery";
   private static final String IDLE_TIMER = "idle";
@@ -203,6 +211,12 @@ public final class JobEntity
   private final Runnable passivate;
   /** Set by {@link Retire}: the job is being removed and must not change any more. */
   private boolean retired;
+  /**
+   * Why this incarnation cannot act on the job (an event it could not apply, or a failure acting on
+   * the recovered job), or null. It then answers every command with that reason (503) instead of
+   * failing and recovering in a loop; the next incarnation (after passivation) tries again.
+   */
+  private String unrecoverable;
 
   private JobEntity(
       String jobId,
@@ -277,9 +291,22 @@ public final class JobEntity
 
   @Override
   public CommandHandlerWithReply<Command, JobEvent, Job> commandHandler() {
-    var builder = newCommandHandlerWithReplyBuilder();
-    builder
-        .forState(job -> retired)
+    CommandHandlerWithReply<Command, JobEvent, Job> whenRetired = retiredHandler();
+    CommandHandlerWithReply<Command, JobEvent, Job> whenUnrecoverable = unrecoverableHandler();
+    CommandHandlerWithReply<Command, JobEvent, Job> normally = normalHandler();
+    return (job, command) -> {
+      if (retired) {
+        return whenRetired.apply(job, command);
+      }
+      return unrecoverable != null
+          ? whenUnrecoverable.apply(job, command)
+          : normally.apply(job, command);
+    };
+  }
+
+  private CommandHandlerWithReply<Command, JobEvent, Job> retiredHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
         .onCommand(Get.class, (job, c) -> Effect().reply(c.replyTo(), notFound()))
         .onCommand(
             AddTasks.class,
@@ -289,9 +316,39 @@ public final class JobEntity
         .onCommand(Act.class, (job, c) -> Effect().reply(c.replyTo(), new ActResult(0)))
         .onCommand(ApplyReports.class, (job, c) -> Effect().reply(c.replyTo(), Done.getInstance()))
         .onCommand(Retire.class, (job, c) -> Effect().reply(c.replyTo(), new Retired(-1)))
-        .onCommand(Create.class, (job, c) -> Effect().reply(c.replyTo(), JobResult.rejected(
-            Rejection.conflict("job " + job.id() + " is being removed"))))
+        .onCommand(
+            Create.class,
+            (job, c) ->
+                Effect()
+                    .reply(
+                        c.replyTo(),
+                        JobResult.rejected(
+                            Rejection.conflict("job " + job.id() + " is being removed"))))
         .onAnyCommand(c -> Effect().noReply());
+  }
+
+  /**
+   * An entity that cannot act on its job answers every question with why; reports stay unanswered
+   * (so they stay in the report stream and are applied by a later incarnation that can).
+   */
+  private CommandHandlerWithReply<Command, JobEvent, Job> unrecoverableHandler() {
+    return newCommandHandlerWithReplyBuilder()
+        .forAnyState()
+        .onCommand(Get.class, (job, c) -> Effect().reply(c.replyTo(), unrecoverableJob()))
+        .onCommand(Create.class, (job, c) -> Effect().reply(c.replyTo(), unrecoverableJob()))
+        .onCommand(
+            AddTasks.class,
+            (job, c) -> Effect().reply(c.replyTo(), new TasksResult(null, unrecoverableReason())))
+        .onCommand(
+            GetSummary.class,
+            (job, c) -> Effect().reply(c.replyTo(), new SummaryResult(null, unrecoverableReason())))
+        .onCommand(Act.class, (job, c) -> Effect().reply(c.replyTo(), new ActResult(0)))
+        .onCommand(Retire.class, (job, c) -> Effect().reply(c.replyTo(), new Retired(-1)))
+        .onAnyCommand(c -> Effect().noReply());
+  }
+
+  private CommandHandlerWithReply<Command, JobEvent, Job> normalHandler() {
+    var builder = newCommandHandlerWithReplyBuilder();
     return builder
         .forAnyState()
         .onCommand(Create.class, this::onCreate)
@@ -319,6 +376,25 @@ public final class JobEntity
         .onCommand(Idle.class, this::onIdle)
         .onCommand(Retire.class, this::onRetire)
         .build();
+  }
+
+  private Rejection unrecoverableReason() {
+    return Rejection.unavailable(
+        "job " + persistenceId().id() + " cannot be recovered: " + unrecoverable);
+  }
+
+  private JobResult unrecoverableJob() {
+    return JobResult.rejected(unrecoverableReason());
+  }
+
+  /** This incarnation gives up on the job: says why in the log and metrics, and answers so. */
+  private void markUnrecoverable(Throwable problem) {
+    if (unrecoverable != null) {
+      return;
+    }
+    unrecoverable = problem.toString();
+    context.getLog().error("job cannot be recovered, answering 503 problem={}", unrecoverable);
+    deps.observer().recoveryFailed(persistenceId().id(), unrecoverable);
   }
 
   private static JobResult notFound() {
@@ -433,7 +509,7 @@ public final class JobEntity
     timers.startSingleTimer(
         REDELIVERY_TIMER + command.taskIds().get(0),
         new Redeliver(command.taskIds()),
-        deps.settings().redeliveryDelay());
+        timerDelay(deps.settings().redeliveryDelay()));
     return Effect().noReply();
   }
 
@@ -508,7 +584,7 @@ public final class JobEntity
     withdraw(withdrawn);
     scheduleWake(job);
     if (isAtRest(job)) {
-      timers.startSingleTimer(IDLE_TIMER, new Idle(), deps.settings().idleAfterFinish());
+      startIdleTimer();
     } else {
       timers.cancel(IDLE_TIMER);
     }
@@ -575,8 +651,15 @@ public final class JobEntity
       timers.cancel(WAKE_TIMER);
       return;
     }
-    long delay = Math.max(0, next - now());
-    timers.startSingleTimer(WAKE_TIMER, new Tick(), Duration.ofMillis(delay));
+    timers.startSingleTimer(WAKE_TIMER, new Tick(), timerDelay(Duration.ofMillis(next - now())));
+  }
+
+  /** {@code delay}, at least zero and at most {@link #MAX_TIMER_DELAY}. */
+  static Duration timerDelay(Duration delay) {
+    if (delay.isNegative()) {
+      return Duration.ZERO;
+    }
+    return delay.compareTo(MAX_TIMER_DELAY) > 0 ? MAX_TIMER_DELAY : delay;
   }
 
   /** Nothing will happen to the job unless someone asks: it may leave memory. */
@@ -599,7 +682,20 @@ public final class JobEntity
 
   @Override
   public EventHandler<Job, JobEvent> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(Job::apply);
+    return newEventHandlerBuilder().forAnyState().onAnyEvent((job, event) -> apply(job, event));
+  }
+
+  /** Applies the event; an event the job cannot apply leaves the entity unable to act. */
+  private Job apply(Job job, JobEvent event) {
+    if (unrecoverable != null) {
+      return job;
+    }
+    try {
+      return job.apply(event);
+    } catch (RuntimeException e) {
+      markUnrecoverable(e);
+      return job;
+    }
   }
 
   @Override
@@ -608,26 +704,22 @@ public final class JobEntity
         .onSignal(
             RecoveryCompleted.instance(),
             job -> {
-              if (job.exists()) {
-                List<String> queued =
-                    job.tasksInFlight().stream()
-                        .filter(t -> t.status() == Status.QUEUED)
-                        .map(Task::id)
-                        .toList();
-                context
-                    .getLog()
-                    .info(
-                        "job recovered status={} tasks={} requeued={}",
-                        job.status(),
-                        job.taskCount(),
-                        queued.size());
-                deps.observer().jobHeld(job.summary());
-                deliver(job, queued);
-                scheduleWake(job);
-                if (isAtRest(job)) {
-                  timers.startSingleTimer(IDLE_TIMER, new Idle(), deps.settings().idleAfterFinish());
+              if (job.exists() && unrecoverable == null) {
+                try {
+                  actOnRecovered(job);
+                } catch (RuntimeException e) {
+                  markUnrecoverable(e);
                 }
               }
+            })
+        .onSignal(
+            RecoveryFailed.class,
+            (job, failed) -> {
+              String problem = String.valueOf(failed.getFailure());
+              context
+                  .getLog()
+                  .error("job recovery failed, trying again after a back-off problem={}", problem);
+              deps.observer().recoveryFailed(persistenceId().id(), problem);
             })
         .onSignal(
             PostStop.instance(),
@@ -637,6 +729,32 @@ public final class JobEntity
               }
             })
         .build();
+  }
+
+  /** After recovery: hand QUEUED attempts out again and set the timers. */
+  private void actOnRecovered(Job job) {
+    List<String> queued =
+        job.tasksInFlight().stream()
+            .filter(t -> t.status() == Status.QUEUED)
+            .map(Task::id)
+            .toList();
+    context
+        .getLog()
+        .info(
+            "job recovered status={} tasks={} requeued={}",
+            job.status(),
+            job.taskCount(),
+            queued.size());
+    deps.observer().jobHeld(job.summary());
+    deliver(job, queued);
+    scheduleWake(job);
+    if (isAtRest(job)) {
+      startIdleTimer();
+    }
+  }
+
+  private void startIdleTimer() {
+    timers.startSingleTimer(IDLE_TIMER, new Idle(), timerDelay(deps.settings().idleAfterFinish()));
   }
 
   /** Tags for the read model's projection (JobTags). */

@@ -30,6 +30,12 @@ public interface JobObserver {
   /** The job left this node's memory. */
   void jobReleased(String jobId);
 
+  /**
+   * Recovering the job from its journal failed, or it recovered into a state it cannot act on
+   * (told once per failed recovery, so a job that keeps failing keeps counting).
+   */
+  void recoveryFailed(String jobId, String problem);
+
   /** How an attempt ended. */
   enum Outcome {
     COMPLETED,
@@ -59,5 +65,8 @@ public interface JobObserver {
 
         @Override
         public void jobReleased(String jobId) {}
+
+        @Override
+        public void recoveryFailed(String jobId, String problem) {}
       };
 }

@@ -32,6 +32,7 @@ public final class ApiErrors {
       case NOT_FOUND -> 404;
       case CONFLICT -> 409;
       case TOO_LARGE -> 413;
+      case UNAVAILABLE -> 503;
     };
   }
 

@@ -40,6 +40,7 @@ public final class IgorMetrics implements JobObserver {
   private final Set<String> knownTypes = ConcurrentHashMap.newKeySet();
   private final AtomicLong projectionLagMillis = new AtomicLong();
   private final Timer journalWrites;
+  private final Counter projectionFailures;
 
   public IgorMetrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -59,6 +60,13 @@ public final class IgorMetrics implements JobObserver {
           .tag("status", status.name())
           .register(registry);
     }
+    projectionFailures =
+        Counter.builder("igor.projection.failures")
+            .description("Events the read model skipped because the database refused their rows")
+            .register(registry);
+    Counter.builder("igor.entity.recovery.failures")
+        .description("Job recoveries that failed or left a job unable to act (see the log)")
+        .register(registry);
     Gauge.builder("igor.projection.lag", projectionLagMillis, l -> l.get() / 1000.0)
         .description("Age of the oldest journaled event the read model has not applied yet")
         .baseUnit("seconds")
@@ -154,6 +162,19 @@ public final class IgorMetrics implements JobObserver {
           count(before, -1);
           return null;
         });
+  }
+
+  @Override
+  public void recoveryFailed(String jobId, String problem) {
+    Counter.builder("igor.entity.recovery.failures")
+        .description("Job recoveries that failed or left a job unable to act (see the log)")
+        .register(registry)
+        .increment();
+  }
+
+  /** The read model's projection skipped an event whose rows the database refused. */
+  public void projectionFailure() {
+    projectionFailures.increment();
   }
 
   private void count(JobSummary job, int sign) {

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import igor.domain.Identifiers;
+import igor.domain.OutcomeLimits;
+import igor.domain.SafeText;
 import igor.domain.WorkerReport;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -45,7 +47,7 @@ public final class WireFormat {
         text(n, "job_id"),
         text(n, "layer_id"),
         text(n, "task_id"),
-        n.path("attempt").asInt(0),
+        attempt(n),
         text(n, "delivery_id"),
         text(n, "type"),
         base64(n, "args"));
@@ -86,29 +88,114 @@ public final class WireFormat {
     return n.toString();
   }
 
+  /** A report, with outcomes checked against the default {@link OutcomeLimits}. */
   public static WorkerReport parseReport(String text) throws MalformedMessageException {
+    return parseReport(text, OutcomeLimits.DEFAULTS);
+  }
+
+  /**
+   * Reads a report strictly: a field of the wrong JSON type, a fraction or a number out of range
+   * makes it malformed, naming the field. Text is made safe ({@link SafeText}); a report whose
+   * result or message is over {@code limits} becomes a failure of its attempt that names the limit.
+   */
+  public static WorkerReport parseReport(String text, OutcomeLimits limits)
+      throws MalformedMessageException {
     JsonNode n = read(text);
+    String kindName = text(n, "kind");
     WorkerReport.Kind kind;
     try {
-      kind = WorkerReport.Kind.valueOf(text(n, "kind").toUpperCase(Locale.ROOT));
+      kind = WorkerReport.Kind.valueOf(kindName.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new MalformedMessageException("unknown report kind '" + text(n, "kind") + "'");
+      throw new MalformedMessageException(
+          "unknown report kind '" + excerpt(SafeText.sanitise(kindName), 64) + "'");
     }
-    int attempt = n.path("attempt").asInt(0);
-    if (attempt < 1) {
-      throw new MalformedMessageException("attempt must be a number from 1");
+    String jobId = id(n, "job_id");
+    String taskId = id(n, "task_id");
+    int attempt = attempt(n);
+    String worker = optionalText(n, "worker");
+    String message = optionalText(n, "message");
+    boolean retryable = optionalBoolean(n, "retryable", true);
+    long at = optionalTime(n, "at");
+    String resultText = optionalText(n, "result");
+    String problem = limits.resultProblem(decodedLength(resultText));
+    if (problem == null) {
+      problem = limits.messageProblem(message);
     }
-    byte[] result = n.hasNonNull("result") ? base64(n, "result") : null;
-    return new WorkerReport(
-        kind,
-        id(n, "job_id"),
-        id(n, "task_id"),
-        attempt,
-        n.path("worker").asText(""),
-        n.path("message").asText(""),
-        result,
-        n.path("retryable").asBoolean(true),
-        n.path("at").asLong(System.currentTimeMillis()));
+    WorkerReport report =
+        new WorkerReport(
+            kind,
+            jobId,
+            taskId,
+            attempt,
+            SafeText.sanitise(excerpt(worker, MAX_WORKER_NAME_CHARS)),
+            problem == null ? SafeText.sanitise(message) : "",
+            problem == null && !resultText.isEmpty() ? base64(resultText, "result") : null,
+            retryable,
+            at);
+    return problem == null ? report : OutcomeLimits.failedOverLimit(report, problem);
+  }
+
+  /** A worker's name is kept to this many characters. */
+  static final int MAX_WORKER_NAME_CHARS = 255;
+
+  private static int attempt(JsonNode n) throws MalformedMessageException {
+    JsonNode v = n.get("attempt");
+    if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.intValue() < 1) {
+      throw new MalformedMessageException(
+          "field 'attempt' must be a whole number from 1 to " + Integer.MAX_VALUE);
+    }
+    return v.intValue();
+  }
+
+  private static String optionalText(JsonNode n, String field) throws MalformedMessageException {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return "";
+    }
+    if (!v.isTextual()) {
+      throw new MalformedMessageException("field '" + field + "' must be a string");
+    }
+    return v.textValue();
+  }
+
+  private static boolean optionalBoolean(JsonNode n, String field, boolean absent)
+      throws MalformedMessageException {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return absent;
+    }
+    if (!v.isBoolean()) {
+      throw new MalformedMessageException("field '" + field + "' must be true or false");
+    }
+    return v.booleanValue();
+  }
+
+  /** A unix time in milliseconds, or now when absent. */
+  private static long optionalTime(JsonNode n, String field) throws MalformedMessageException {
+    JsonNode v = n.get(field);
+    if (v == null || v.isNull()) {
+      return System.currentTimeMillis();
+    }
+    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
+      throw new MalformedMessageException(
+          "field '" + field + "' must be a whole number of unix milliseconds, not negative");
+    }
+    return v.longValue();
+  }
+
+  /** The number of bytes a base64 text decodes to, read from its length alone. */
+  private static long decodedLength(String base64) {
+    int padding = base64.endsWith("==") ? 2 : base64.endsWith("=") ? 1 : 0;
+    return (long) base64.length() / 4 * 3 + (base64.length() % 4 * 3 / 4) - padding;
+  }
+
+  /** At most {@code max} characters of {@code text}, never splitting a surrogate pair. */
+  public static String excerpt(String text, int max) {
+    if (text == null || text.length() <= max) {
+      return text;
+    }
+    int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+    return text.substring(0, end);
   }
 
   private static JsonNode read(String text) throws MalformedMessageException {
@@ -117,7 +204,11 @@ public final class WireFormat {
       if (n == null || !n.isObject()) {
         throw new MalformedMessageException("not a JSON object");
       }
-      int version = n.path("v").asInt(VERSION);
+      JsonNode v = n.get("v");
+      if (v != null && !v.isNull() && (!v.isIntegralNumber() || !v.canConvertToInt())) {
+        throw new MalformedMessageException("field 'v' must be a whole number");
+      }
+      int version = v == null || v.isNull() ? VERSION : v.intValue();
       if (version != VERSION) {
         throw new MalformedMessageException(
             "protocol version " + version + " is not understood (this node speaks " + VERSION + ")");
@@ -149,8 +240,15 @@ public final class WireFormat {
     if (v == null || v.isNull()) {
       return new byte[0];
     }
+    if (!v.isTextual()) {
+      throw new MalformedMessageException("field '" + field + "' must be a base64 string");
+    }
+    return base64(v.textValue(), field);
+  }
+
+  private static byte[] base64(String text, String field) throws MalformedMessageException {
     try {
-      return Base64.getDecoder().decode(v.asText());
+      return Base64.getDecoder().decode(text);
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException("field '" + field + "' must be base64");
     }
@@ -161,14 +259,28 @@ public final class WireFormat {
    * wrong with it, and when (unix ms) it was set aside.
    */
   public static String deadLetter(String source, String raw, String problem, long at) {
+    return deadLetter(source, raw, problem, at, Integer.MAX_VALUE);
+  }
+
+  /**
+   * A dead letter that keeps at most {@code maxRawChars} characters of the message ({@code raw});
+   * {@code raw_chars} says how long the message was, so a cut is visible.
+   */
+  public static String deadLetter(
+      String source, String raw, String problem, long at, int maxRawChars) {
     ObjectNode n = JSON.createObjectNode();
     n.put("v", VERSION);
     n.put("source", source);
-    n.put("raw", raw);
-    n.put("problem", problem);
+    n.put("raw", SafeText.sanitise(excerpt(raw, maxRawChars)));
+    if (raw != null) {
+      n.put("raw_chars", raw.length());
+    }
+    n.put("problem", SafeText.sanitise(excerpt(problem, MAX_PROBLEM_CHARS)));
     n.put("at", at);
     return n.toString();
   }
+
+  private static final int MAX_PROBLEM_CHARS = 1024;
 
   /** A message on the queue or report channel that does not follow the protocol. */
   public static final class MalformedMessageException extends Exception {

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import igor.domain.OutcomeLimits;
 import igor.testing.TestNode;
 import igor.testing.TestTime;
+import igor.worker.api.TaskContext;
+import igor.worker.api.TaskHandler;
 import igor.worker.builtin.BuiltinHandlers;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,6 +53,90 @@ class DeadLetterTest {
       assertThat(deadLetters).allSatisfy(d -> assertThat(d.path("at").asLong()).isPositive());
       assertThat(reports.size()).as("nothing unreadable is left to be read again").isZero();
     }
+  }
+
+  @Test
+  void strictlyReadReportsAreSetAsideAndOversizedOutcomesFailTheirAttemptInsteadOfStickingIt()
+      throws Exception {
+    try (TestNode.Running igor = TestNode.running(BuiltinHandlers.all())) {
+      RedissonClient redis = igor.redis().client();
+      String prefix = igor.redis().prefix();
+      String jobId =
+          igor.api().createJob("{\"layers\": [{\"tasks\": [{\"type\": \"nobody-takes\"}]}]}");
+      JsonNode job = igor.api().awaitJob(jobId, j -> queuedTask(j) != null, WAIT);
+      String taskId = queuedTask(job);
+      var reports = redis.<String, String>getStream(prefix + ":reports", StringCodec.INSTANCE);
+      String head =
+          "{\"v\":1,\"job_id\":\"" + jobId + "\",\"task_id\":\"" + taskId + "\",";
+
+      reports.add(
+          StreamAddArgs.entry("report", head + "\"kind\":\"completed\",\"attempt\":4294967297}"));
+      reports.add(
+          StreamAddArgs.entry(
+              "report", head + "\"kind\":\"failed\",\"attempt\":1,\"retryable\":\"maybe\"}"));
+      List<JsonNode> deadLetters = awaitDeadLetters(redis, prefix + ":dead-letters", 2);
+      assertThat(deadLetters)
+          .extracting(d -> d.path("problem").asText())
+          .anySatisfy(p -> assertThat(p).contains("'attempt'"))
+          .anySatisfy(p -> assertThat(p).contains("'retryable'"));
+      assertThat(taskStatus(igor.api().get("/api/v1/jobs/" + jobId).body(), taskId))
+          .as("a report that wraps to attempt 1 completes nothing")
+          .isEqualTo("QUEUED");
+
+      String huge = "x".repeat(3 * 1024 * 1024);
+      reports.add(
+          StreamAddArgs.entry(
+              "report",
+              head + "\"kind\":\"completed\",\"attempt\":1,\"message\":\"" + huge + "\"}"));
+      JsonNode ended = igor.api().awaitJob(jobId, status("ERRORED"), WAIT);
+      JsonNode task = ended.path("layers").get(0).path("tasks").get(0);
+      assertThat(task.path("message").asText())
+          .contains("over the limit of 8192 bytes", "igor.reports.max-message-bytes");
+
+      reports.add(StreamAddArgs.entry("report", huge));
+      List<JsonNode> all = awaitDeadLetters(redis, prefix + ":dead-letters", 3);
+      assertThat(all.get(0).path("raw").asText()).hasSize(4096);
+      assertThat(all.get(0).path("raw_chars").asInt()).isEqualTo(huge.length());
+    }
+  }
+
+  @Test
+  void theJavaWorkerReportsAnOversizedResultAsAFailureNamingTheLimit() {
+    TaskHandler bigResult =
+        new TaskHandler() {
+          @Override
+          public String type() {
+            return "big-result";
+          }
+
+          @Override
+          public byte[] handle(TaskContext context) {
+            return new byte[OutcomeLimits.DEFAULTS.maxResultBytes() + 1];
+          }
+        };
+    try (TestNode.Running igor = TestNode.running(List.of(bigResult))) {
+      String jobId =
+          igor.api().createJob("{\"layers\": [{\"tasks\": [{\"type\": \"big-result\"}]}]}");
+      JsonNode ended = igor.api().awaitJob(jobId, status("ERRORED"), WAIT);
+      JsonNode task = ended.path("layers").get(0).path("tasks").get(0);
+      assertThat(task.path("message").asText())
+          .contains("over the limit of 1048576 bytes", "igor.reports.max-result-bytes");
+      assertThat(task.path("result").asText()).isEmpty();
+    }
+  }
+
+  private static String queuedTask(JsonNode job) {
+    JsonNode task = job.path("layers").path(0).path("tasks").path(0);
+    return "QUEUED".equals(task.path("status").asText()) ? task.path("id").asText() : null;
+  }
+
+  private static String taskStatus(JsonNode job, String taskId) {
+    for (JsonNode task : job.path("layers").get(0).path("tasks")) {
+      if (task.path("id").asText().equals(taskId)) {
+        return task.path("status").asText();
+      }
+    }
+    return null;
   }
 
   private static List<JsonNode> awaitDeadLetters(RedissonClient redis, String key, int count)

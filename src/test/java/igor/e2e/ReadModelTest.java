@@ -4,13 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import igor.domain.Identifiers;
+import igor.domain.JobPlan;
+import igor.domain.LayerPlan;
+import igor.domain.TaskPlan;
+import igor.entity.JobEntity;
 import igor.testing.HttpApi;
 import igor.testing.TestNode;
 import igor.testing.TestTime;
 import igor.worker.builtin.BuiltinHandlers;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
@@ -112,6 +119,81 @@ class ReadModelTest {
             .isEqualTo(layerCounts.path("counts"));
       }
     }
+  }
+
+  @Test
+  void aNulJournaledBeforeTheEdgeCheckedItIsStoredSafelyAndJobsAfterItStillAppearInEveryList()
+      throws Exception {
+    JobPlan poisoned = journaledPlan("job\u0000name", "layer\u0000", "task\u0000\ud800");
+    JobEntity.JobResult created =
+        running.node().jobs().create(poisoned).toCompletableFuture().get();
+    assertThat(created.rejection()).isNull();
+
+    JsonNode listed =
+        api.awaitGet(
+                "/api/v1/jobs?job_ids=" + poisoned.jobId(),
+                a -> a.status() == 200 && a.body().size() == 1,
+                WAIT)
+            .body()
+            .get(0);
+    assertThat(listed.path("name").asText()).isEqualTo("job\uFFFDname");
+    String taskId = poisoned.tasks().get(0).taskId();
+    JsonNode task = api.awaitGet("/api/v1/tasks/" + taskId, a -> a.status() == 200, WAIT).body();
+    assertThat(task.path("name").asText()).isEqualTo("task\uFFFD\uFFFD");
+    newJobsAppearInEveryList();
+  }
+
+  @Test
+  void anEventWhoseRowsTheDatabaseRefusesIsSkippedAndCountedAndJobsAfterItStillAppear()
+      throws Exception {
+    double before = skippedEvents();
+    JobPlan tooLong = journaledPlan("n".repeat(300), "layer", "task");
+    running.node().jobs().create(tooLong).toCompletableFuture().get();
+
+    newJobsAppearInEveryList();
+    assertThat(skippedEvents()).isGreaterThan(before);
+  }
+
+  private static double skippedEvents() {
+    return igor.testing.PrometheusText.value(
+        api.get("/metrics").text(), "igor_projection_failures_total");
+  }
+
+  /** A job plan as the entity journals it, with names the HTTP edge would refuse. */
+  private static JobPlan journaledPlan(String jobName, String layerName, String taskName) {
+    String layerId = Identifiers.newId();
+    return new JobPlan(
+        Identifiers.newId(),
+        jobName,
+        0,
+        List.of(new LayerPlan(layerId, layerName, 0, 0)),
+        List.of(new TaskPlan(Identifiers.newId(), layerId, "noop", taskName, null, 0, 0)));
+  }
+
+  /** Jobs created now show in the unfiltered list, their own lists, counts and layers. */
+  private static void newJobsAppearInEveryList() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      ids.add(
+          api.createJob(
+              "{\"name\": \"after\", \"layers\": [{\"tasks\": [{\"type\": \"noop\"}]}]}"));
+    }
+    for (String id : ids) {
+      JsonNode job = api.awaitJob(id, j -> j.path("status").asText().equals("COMPLETED"), WAIT);
+      api.awaitGet(
+          "/api/v1/jobs?job_ids=" + id,
+          a -> a.body().size() == 1
+              && a.body().get(0).path("etag").asText().equals(job.path("etag").asText()),
+          WAIT);
+      String layerId = job.path("layers").get(0).path("id").asText();
+      assertThat(api.get("/api/v1/layers/" + layerId).status()).isEqualTo(200);
+      assertThat(api.get("/api/v1/tasks?job_ids=" + id).body()).hasSize(1);
+      assertThat(api.get("/api/v1/counts?job_ids=" + id).body()).hasSize(1);
+    }
+    JsonNode all = api.get("/api/v1/jobs?limit=10000").body();
+    List<String> listed = new ArrayList<>();
+    all.forEach(j -> listed.add(j.path("id").asText()));
+    assertThat(listed).containsAll(ids);
   }
 
   /** 1 to 4 layers in up to 3 groups, each of 0 to 5 tasks that complete, echo or fail. */

@@ -239,4 +239,52 @@ class JobEntityTest {
     assertThat(delivery.args()).containsExactly(1, 2);
     assertThat(delivery.deliveryId()).isEqualTo(Identifiers.deliveryId(taskId, 1));
   }
+
+  @Test
+  void aJobWhoseJournaledTimeOutIsPastPekkosTimerLimitStillRunsAndRecovers() {
+    String layer = Identifiers.newId();
+    String taskId = Identifiers.newId();
+    create(
+        new JobPlan(
+            jobId,
+            "long time-out",
+            0,
+            List.of(new LayerPlan(layer, "only", 0, 0)),
+            List.of(new TaskPlan(taskId, layer, "noop", "", null, 0, 0, Integer.MAX_VALUE))));
+
+    report(WorkerReport.Kind.STARTED, taskId, 1);
+    var restarted = kit.restart();
+    assertThat(restarted.state().findTask(taskId).status()).isEqualTo(Status.RUNNING);
+    report(WorkerReport.Kind.COMPLETED, taskId, 1);
+
+    var read = kit.<JobEntity.JobResult>runCommand(JobEntity.Get::new).reply();
+    assertThat(read.job().status()).isEqualTo(Status.COMPLETED);
+  }
+
+  @Test
+  void clampsEveryTimerDelayToWhatPekkoAccepts() {
+    assertThat(JobEntity.timerDelay(Duration.ofSeconds(Integer.MAX_VALUE)))
+        .isEqualTo(JobEntity.MAX_TIMER_DELAY);
+    assertThat(JobEntity.timerDelay(Duration.ofMillis(-5))).isEqualTo(Duration.ZERO);
+    assertThat(JobEntity.timerDelay(Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
+    assertThat(JobEntity.MAX_TIMER_DELAY).isLessThan(Duration.ofSeconds(21_474_835));
+  }
+
+  @Test
+  void aJobThatCannotBeRecoveredAnswersWhyInsteadOfTimingOut() {
+    create(twoLayers(Identifiers.newId()));
+    String ghost = Identifiers.newId();
+    kit.persistenceTestKit()
+        .persistForRecovery(
+            "Job|" + jobId,
+            List.of(new JobEvent.TaskStarted(jobId, ghost, 1, "w", System.currentTimeMillis())));
+
+    kit.restart();
+
+    var read = kit.<JobEntity.JobResult>runCommand(JobEntity.Get::new).reply();
+    assertThat(read.rejection().kind()).isEqualTo(Rejection.Kind.UNAVAILABLE);
+    assertThat(read.rejection().reason()).contains(jobId).contains("cannot be recovered");
+    var summary = kit.<JobEntity.SummaryResult>runCommand(JobEntity.GetSummary::new).reply();
+    assertThat(summary.rejection().kind()).isEqualTo(Rejection.Kind.UNAVAILABLE);
+  }
 }

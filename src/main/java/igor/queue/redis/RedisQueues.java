@@ -1,6 +1,7 @@
 package igor.queue.redis;
 
 import igor.config.IgorSettings;
+import igor.domain.OutcomeLimits;
 import igor.queue.QueueKeeping;
 import igor.queue.ReportInbox;
 import igor.queue.TaskQueue;
@@ -16,25 +17,38 @@ public final class RedisQueues implements AutoCloseable {
   private final RedissonClient redis;
   private final RedisKeys keys;
   private final Duration claimTtl;
+  private final int deadLetterExcerptChars;
 
-  private RedisQueues(RedissonClient redis, RedisKeys keys, Duration claimTtl) {
+  private RedisQueues(
+      RedissonClient redis, RedisKeys keys, Duration claimTtl, int deadLetterExcerptChars) {
     this.redis = redis;
     this.keys = keys;
     this.claimTtl = claimTtl;
+    this.deadLetterExcerptChars = deadLetterExcerptChars;
   }
 
   /** {@code claimTtl}: how long the claim of an attempt, or its withdrawal, is remembered. */
   public static RedisQueues open(IgorSettings.Redis settings, Duration claimTtl) {
+    return open(settings, claimTtl, DeadLetters.DEFAULT_EXCERPT_CHARS);
+  }
+
+  /** {@code deadLetterExcerptChars}: what a dead letter keeps of the message it sets aside. */
+  public static RedisQueues open(
+      IgorSettings.Redis settings, Duration claimTtl, int deadLetterExcerptChars) {
     return new RedisQueues(
-        RedisConnections.open(settings), new RedisKeys(settings.keyPrefix()), claimTtl);
+        RedisConnections.open(settings),
+        new RedisKeys(settings.keyPrefix()),
+        claimTtl,
+        deadLetterExcerptChars);
   }
 
   public TaskQueue taskQueue() {
     return new RedisTaskQueue(redis, keys, claimTtl);
   }
 
-  public ReportInbox reportInbox(String consumer, Duration reclaimAfter) {
-    return new RedisReportInbox(redis, keys, consumer, reclaimAfter);
+  public ReportInbox reportInbox(String consumer, Duration reclaimAfter, OutcomeLimits limits) {
+    return new RedisReportInbox(
+        redis, keys, consumer, reclaimAfter, limits, deadLetterExcerptChars);
   }
 
   public QueueKeeping keeping() {
@@ -42,7 +56,7 @@ public final class RedisQueues implements AutoCloseable {
   }
 
   public WorkerChannel workerChannel() {
-    return new RedisWorkerChannel(redis, keys);
+    return new RedisWorkerChannel(redis, keys, deadLetterExcerptChars);
   }
 
   /** The server's version (INFO server), for reports such as the benchmark's. */

@@ -1,5 +1,6 @@
 package igor.queue.redis;
 
+import igor.domain.OutcomeLimits;
 import igor.queue.ReceivedReport;
 import igor.queue.ReportInbox;
 import igor.queue.WireFormat;
@@ -34,16 +35,34 @@ public final class RedisReportInbox implements ReportInbox {
   private final String consumer;
   private final Duration reclaimAfter;
   private final DeadLetters deadLetters;
+  private final OutcomeLimits limits;
   private volatile long lastReclaim;
   private volatile StreamMessageId reclaimCursor = new StreamMessageId(0, 0);
 
   public RedisReportInbox(
       RedissonClient redis, RedisKeys keys, String consumer, Duration reclaimAfter) {
+    this(
+        redis, keys, consumer, reclaimAfter, OutcomeLimits.DEFAULTS,
+        DeadLetters.DEFAULT_EXCERPT_CHARS);
+  }
+
+  /**
+   * {@code limits}: a report over them fails its attempt; {@code deadLetterExcerptChars}: what a
+   * dead letter keeps of a report it sets aside.
+   */
+  public RedisReportInbox(
+      RedissonClient redis,
+      RedisKeys keys,
+      String consumer,
+      Duration reclaimAfter,
+      OutcomeLimits limits,
+      int deadLetterExcerptChars) {
     this.redis = redis;
     this.stream = redis.getStream(keys.reports(), StringCodec.INSTANCE);
     this.consumer = consumer;
     this.reclaimAfter = reclaimAfter;
-    this.deadLetters = new DeadLetters(keys);
+    this.limits = limits;
+    this.deadLetters = new DeadLetters(keys, deadLetterExcerptChars);
     ensureGroupAsync().toCompletableFuture().join();
   }
 
@@ -127,7 +146,7 @@ public final class RedisReportInbox implements ReportInbox {
             return;
           }
           try {
-            reports.add(ReceivedReport.of(receipt, WireFormat.parseReport(text)));
+            reports.add(ReceivedReport.of(receipt, WireFormat.parseReport(text, limits)));
           } catch (WireFormat.MalformedMessageException e) {
             reports.add(ReceivedReport.unreadable(receipt, text, e.getMessage()));
           }

@@ -28,9 +28,14 @@ public final class RedisWorkerChannel implements WorkerChannel {
   private final DeadLetters deadLetters;
 
   public RedisWorkerChannel(RedissonClient redis, RedisKeys keys) {
+    this(redis, keys, DeadLetters.DEFAULT_EXCERPT_CHARS);
+  }
+
+  /** {@code deadLetterExcerptChars}: what a dead letter keeps of a delivery it sets aside. */
+  public RedisWorkerChannel(RedissonClient redis, RedisKeys keys, int deadLetterExcerptChars) {
     this.redis = redis;
     this.keys = keys;
-    this.deadLetters = new DeadLetters(keys);
+    this.deadLetters = new DeadLetters(keys, deadLetterExcerptChars);
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -24,6 +25,8 @@ import org.apache.pekko.projection.javadsl.SourceProvider;
 import org.apache.pekko.projection.jdbc.JdbcSession;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The projection of the journal into the read model: one projection per event tag, each run once
@@ -34,6 +37,7 @@ import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
  */
 public final class ReadModelProjection {
   public static final String NAME = "igor-read-model";
+  private static final Logger log = LoggerFactory.getLogger(ReadModelProjection.class);
 
   private final DataSource dataSource;
 
@@ -47,12 +51,28 @@ public final class ReadModelProjection {
    */
   public void start(
       ActorSystem<?> system, String role, List<String> tags, int groupSize, Duration groupWithin) {
+    start(system, role, tags, groupSize, groupWithin, () -> {});
+  }
+
+  /**
+   * As above; {@code onSkipped} is told of each event skipped because the database refused its
+   * rows (for the metric igor_projection_failures_total).
+   */
+  public void start(
+      ActorSystem<?> system,
+      String role,
+      List<String> tags,
+      int groupSize,
+      Duration groupWithin,
+      Runnable onSkipped) {
     ShardedDaemonProcess.get(system)
         .init(
             ProjectionBehavior.Command.class,
             NAME,
             tags.size(),
-            i -> ProjectionBehavior.create(projection(system, tags.get(i), groupSize, groupWithin)),
+            i ->
+                ProjectionBehavior.create(
+                    projection(system, tags.get(i), groupSize, groupWithin, onSkipped)),
             ShardedDaemonProcessSettings.create(system).withRole(role),
             Optional.of(ProjectionBehavior.stopMessage()));
   }
@@ -93,29 +113,44 @@ public final class ReadModelProjection {
   }
 
   private GroupedProjection<Offset, EventEnvelope<JobEvent>> projection(
-      ActorSystem<?> system, String tag, int groupSize, Duration groupWithin) {
+      ActorSystem<?> system, String tag, int groupSize, Duration groupWithin, Runnable onSkipped) {
     SourceProvider<Offset, EventEnvelope<JobEvent>> source =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
     return JdbcProjection.groupedWithin(
             ProjectionId.of(NAME, tag),
             source,
             () -> new Session(dataSource),
-            () -> JdbcHandler.<List<EventEnvelope<JobEvent>>, Session>fromFunction(
-                ReadModelProjection::write),
+            () -> {
+              java.util.function.BiConsumer<Session, List<EventEnvelope<JobEvent>>> handler =
+                  (session, envelopes) -> write(session, envelopes, onSkipped);
+              return JdbcHandler.fromFunction(handler);
+            },
             system)
         .withGroup(groupSize, groupWithin);
   }
 
-  private static void write(Session session, List<EventEnvelope<JobEvent>> envelopes) {
+  /**
+   * Writes a group of events. When PostgreSQL refuses a row with a data error (an event journaled
+   * before the edges checked what they take), the group is written again event by event, each under
+   * a savepoint, and an event whose rows are refused is logged, counted and skipped: one bad event
+   * must not stop its slice, and every job behind it, for good. Other failures (the database is
+   * unreachable) fail the group, which the projection retries.
+   */
+  static void write(
+      Session session, List<EventEnvelope<JobEvent>> envelopes, Runnable onSkipped) {
     try {
       session.withConnection(
           connection -> {
-            ReadModelWriter writer = new ReadModelWriter(connection);
-            writer.prefetch(envelopes.stream().map(EventEnvelope::event).toList());
-            for (EventEnvelope<JobEvent> envelope : envelopes) {
-              writer.apply(envelope.event());
+            Savepoint group = connection.setSavepoint();
+            try {
+              writeGroup(connection, envelopes.stream().map(EventEnvelope::event).toList());
+            } catch (SQLException | RuntimeException e) {
+              if (!isRefusedData(e)) {
+                throw e;
+              }
+              connection.rollback(group);
+              writeOneByOne(connection, envelopes, onSkipped);
             }
-            writer.finish();
             return null;
           });
     } catch (SQLException e) {
@@ -125,6 +160,75 @@ public final class ReadModelProjection {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static void writeGroup(Connection connection, List<JobEvent> events)
+      throws SQLException {
+    ReadModelWriter writer = new ReadModelWriter(connection);
+    writer.prefetch(events);
+    for (JobEvent event : events) {
+      writer.apply(event);
+    }
+    writer.finish();
+  }
+
+  private static void writeOneByOne(
+      Connection connection, List<EventEnvelope<JobEvent>> envelopes, Runnable onSkipped)
+      throws SQLException {
+    for (EventEnvelope<JobEvent> envelope : envelopes) {
+      Savepoint one = connection.setSavepoint();
+      try {
+        writeGroup(connection, List.of(envelope.event()));
+        connection.releaseSavepoint(one);
+      } catch (SQLException | RuntimeException e) {
+        if (!isRefusedData(e)) {
+          throw e;
+        }
+        connection.rollback(one);
+        log.error(
+            "read model skipped an event the database refused persistenceId={} sequenceNr={}"
+                + " event={} problem={}",
+            envelope.persistenceId(),
+            envelope.sequenceNr(),
+            envelope.event().getClass().getSimpleName(),
+            problem(e));
+        onSkipped.run();
+      }
+    }
+  }
+
+  /**
+   * True when the failure is the event's own and would recur on every try: PostgreSQL refused the
+   * data (SQLSTATE class 22, data exception; 23, integrity constraint; 54, program limit such as a
+   * row too large), or writing it failed in Igor's code. A lost connection, a time-out or a
+   * shutdown is not: the projection retries those.
+   */
+  static boolean isRefusedData(Throwable e) {
+    if (e instanceof StorageUnavailableException) {
+      return false;
+    }
+    if (e instanceof RuntimeException) {
+      return true;
+    }
+    for (Throwable t = e; t != null; t = next(t)) {
+      if (t instanceof SQLException sql && sql.getSQLState() != null) {
+        String state = sql.getSQLState();
+        return state.startsWith("22") || state.startsWith("23") || state.startsWith("54");
+      }
+    }
+    return false;
+  }
+
+  private static Throwable next(Throwable t) {
+    if (t instanceof SQLException sql && sql.getNextException() != null) {
+      return sql.getNextException();
+    }
+    return t.getCause();
+  }
+
+  private static String problem(Throwable e) {
+    String text = String.valueOf(e.getMessage());
+    return text.length() > 500 ? text.substring(0, 500) : text;
   }
 
   /**

@@ -1,6 +1,8 @@
 package igor.worker.api;
 
 import igor.config.IgorSettings;
+import igor.domain.OutcomeLimits;
+import igor.domain.SafeText;
 import igor.domain.WorkerReport;
 import igor.queue.AttemptLease;
 import igor.queue.TaskDelivery;
@@ -47,7 +49,12 @@ public final class Worker implements AutoCloseable {
   private static final Duration FIRST_PAUSE_AFTER_FAILURE = Duration.ofMillis(200);
   private static final Duration LONGEST_PAUSE_AFTER_FAILURE = Duration.ofSeconds(5);
 
-  /** How a worker runs. */
+  /**
+   * How a worker runs. {@code outcomeLimits}: the largest result and message the worker reports;
+   * an outcome over them is reported as a failure naming the limit (the installation's
+   * igor.reports.max-result-bytes and max-message-bytes; {@link OutcomeLimits#DEFAULTS} unless
+   * told).
+   */
   public record Settings(
       String name,
       int concurrency,
@@ -57,7 +64,25 @@ public final class Worker implements AutoCloseable {
       Duration shutdownGrace,
       String apiUrl,
       String apiToken,
-      String apiCaFile) {}
+      String apiCaFile,
+      OutcomeLimits outcomeLimits) {
+
+    /** Settings with the default outcome limits. */
+    public Settings(
+        String name,
+        int concurrency,
+        Duration pollWait,
+        Duration claimTtl,
+        Duration lease,
+        Duration shutdownGrace,
+        String apiUrl,
+        String apiToken,
+        String apiCaFile) {
+      this(
+          name, concurrency, pollWait, claimTtl, lease, shutdownGrace, apiUrl, apiToken, apiCaFile,
+          OutcomeLimits.DEFAULTS);
+    }
+  }
 
   /** An attempt being handled: its context, lease and the thread running it. */
   private record Running(TaskContext context, AttemptLease lease, Thread thread) {}
@@ -415,10 +440,22 @@ public final class Worker implements AutoCloseable {
     }
   }
 
+  /**
+   * The report of an outcome, with its text made safe; an outcome over the limits is reported as
+   * the failure it causes instead (nodes would fail it all the same, after reading all of it).
+   */
   private WorkerReport report(
       WorkerReport.Kind kind, TaskDelivery d, String message, byte[] result, boolean retryable) {
-    return new WorkerReport(kind, d.jobId(), d.taskId(), d.attempt(), settings.name(), message,
-        result, retryable, System.currentTimeMillis());
+    WorkerReport report =
+        new WorkerReport(kind, d.jobId(), d.taskId(), d.attempt(), settings.name(),
+            SafeText.sanitise(message), result, retryable, System.currentTimeMillis());
+    String problem = settings.outcomeLimits().problem(report.message(), result);
+    if (problem == null) {
+      return report;
+    }
+    log.warn("outcome over a limit reported as a failure taskId={} attempt={} problem={}",
+        d.taskId(), d.attempt(), problem);
+    return OutcomeLimits.failedOverLimit(report, problem);
   }
 
   private static String message(Throwable e) {
@@ -519,6 +556,7 @@ public final class Worker implements AutoCloseable {
     private Duration lease = Duration.ofSeconds(30);
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private Duration claimTtl = Duration.ofHours(1);
+    private OutcomeLimits outcomeLimits = OutcomeLimits.DEFAULTS;
     private final List<TaskHandler> handlers = new ArrayList<>();
     private final List<BatchTaskHandler> batchHandlers = new ArrayList<>();
 
@@ -587,6 +625,16 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The largest result (bytes) and message (bytes of UTF-8) the worker reports: must match the
+     * installation's igor.reports.max-result-bytes and max-message-bytes (default 1 MiB and 8 KiB).
+     * An outcome over either is reported as a failure that names the limit.
+     */
+    public Builder outcomeLimits(int maxResultBytes, int maxMessageBytes) {
+      this.outcomeLimits = new OutcomeLimits(maxResultBytes, maxMessageBytes);
+      return this;
+    }
+
     public Builder shutdownGrace(Duration shutdownGrace) {
       this.shutdownGrace = shutdownGrace;
       return this;
@@ -608,7 +656,8 @@ public final class Worker implements AutoCloseable {
               shutdownGrace,
               apiUrl,
               apiToken,
-              apiCaFile);
+              apiCaFile,
+              outcomeLimits);
       return new Worker(queues.workerChannel(), handlers, batchHandlers, settings, queues).start();
     }
   }
