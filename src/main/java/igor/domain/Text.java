@@ -3,9 +3,11 @@ package igor.domain;
 import java.util.Optional;
 
 /**
- * The text Igor accepts from clients (SEMANTICS.md section 7, "Text"): valid Unicode without NUL
- * and without C0 control characters other than tab and newline. PostgreSQL cannot store a NUL, and
- * a lone surrogate cannot be written as UTF-8 or valid JSON, so such text is refused at the edge.
+ * The text every layer behind Igor can hold (SEMANTICS.md section 7, "Text"): valid Unicode without
+ * NUL and without C0 control characters other than tab and newline. PostgreSQL cannot store a NUL,
+ * and a lone surrogate cannot be written as UTF-8 or valid JSON. From clients such text is refused
+ * at the edge ({@link #problem}); what workers send, and what an older journal may hold, cannot be
+ * refused and is made safe instead ({@link #sanitise}).
  */
 public final class Text {
   /** What a refusal says text must be. */
@@ -42,10 +44,11 @@ public final class Text {
   }
 
   /**
-   * The text with every character that {@link #problem} refuses replaced by U+FFFD: for echoing a
-   * refused value in an error message without passing the bad character on.
+   * The text with every character that {@link #problem} refuses replaced by U+FFFD (the same
+   * instance when there is none; null for null): for what workers send, for text journaled before
+   * the edge refused it, and for echoing a refused value in an error message.
    */
-  public static String printable(String text) {
+  public static String sanitise(String text) {
     if (text == null || isAcceptable(text)) {
       return text;
     }

@@ -196,6 +196,6 @@ public final class ApiJson {
 
   /** An error answer; a refused value it echoes is shown with U+FFFD for its bad characters. */
   static HttpResponse error(int status, String message) {
-    return response(status, Map.of("error", Text.printable(message)));
+    return response(status, Map.of("error", Text.sanitise(message)));
   }
 }

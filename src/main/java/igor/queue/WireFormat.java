@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import igor.domain.Identifiers;
 import igor.domain.OutcomeLimits;
-import igor.domain.SafeText;
+import igor.domain.Text;
 import igor.domain.WorkerReport;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -95,7 +95,7 @@ public final class WireFormat {
 
   /**
    * Reads a report strictly: a field of the wrong JSON type, a fraction or a number out of range
-   * makes it malformed, naming the field. Text is made safe ({@link SafeText}); a report whose
+   * makes it malformed, naming the field. Text is made safe ({@link Text#sanitise}); a report whose
    * result or message is over {@code limits} becomes a failure of its attempt that names the limit.
    */
   public static WorkerReport parseReport(String text, OutcomeLimits limits)
@@ -107,7 +107,7 @@ public final class WireFormat {
       kind = WorkerReport.Kind.valueOf(kindName.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException(
-          "unknown report kind '" + excerpt(SafeText.sanitise(kindName), 64) + "'");
+          "unknown report kind '" + excerpt(Text.sanitise(kindName), 64) + "'");
     }
     String jobId = id(n, "job_id");
     String taskId = id(n, "task_id");
@@ -127,8 +127,8 @@ public final class WireFormat {
             jobId,
             taskId,
             attempt,
-            SafeText.sanitise(excerpt(worker, MAX_WORKER_NAME_CHARS)),
-            problem == null ? SafeText.sanitise(message) : "",
+            Text.sanitise(excerpt(worker, MAX_WORKER_NAME_CHARS)),
+            problem == null ? Text.sanitise(message) : "",
             problem == null && !resultText.isEmpty() ? base64(resultText, "result") : null,
             retryable,
             at);
@@ -271,11 +271,11 @@ public final class WireFormat {
     ObjectNode n = JSON.createObjectNode();
     n.put("v", VERSION);
     n.put("source", source);
-    n.put("raw", SafeText.sanitise(excerpt(raw, maxRawChars)));
+    n.put("raw", Text.sanitise(excerpt(raw, maxRawChars)));
     if (raw != null) {
       n.put("raw_chars", raw.length());
     }
-    n.put("problem", SafeText.sanitise(excerpt(problem, MAX_PROBLEM_CHARS)));
+    n.put("problem", Text.sanitise(excerpt(problem, MAX_PROBLEM_CHARS)));
     n.put("at", at);
     return n.toString();
   }

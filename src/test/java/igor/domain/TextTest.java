@@ -39,8 +39,23 @@ class TextTest {
 
   @Test
   void printableReplacesWhatIsRefusedAndKeepsTheRest() {
-    assertThat(Text.printable("a\u0000b\ud800c\r\t\n\ud83d\ude00"))
+    assertThat(Text.sanitise("a\u0000b\ud800c\r\t\n\ud83d\ude00"))
         .isEqualTo("a\uFFFDb\uFFFDc\uFFFD\t\n\ud83d\ude00");
-    assertThat(Text.printable("fine")).isEqualTo("fine");
+    assertThat(Text.sanitise("fine")).isEqualTo("fine");
+  }
+
+  @Test
+  void keepsTabsNewlinesAndSurrogatePairs() {
+    String text = "a\tb\nc \ud83d\ude00 é";
+    assertThat(Text.isAcceptable(text)).isTrue();
+    assertThat(Text.sanitise(text)).isSameAs(text);
+  }
+
+  @Test
+  void replacesNulOtherControlsAndLoneSurrogates() {
+    assertThat(Text.sanitise("\u0000a\rb\u001f\ud800c\udc00"))
+        .isEqualTo("\uFFFDa\uFFFDb\uFFFD\uFFFDc\uFFFD");
+    assertThat(Text.sanitise("end\ud83d")).isEqualTo("end\uFFFD");
+    assertThat(Text.sanitise(null)).isNull();
   }
 }

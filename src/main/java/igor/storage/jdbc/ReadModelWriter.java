@@ -23,7 +23,7 @@ import igor.domain.JobEvent.TasksQueued;
 import igor.domain.JobEvent.Unpaused;
 import igor.domain.LayerPlan;
 import igor.domain.ObjectKind;
-import igor.domain.SafeText;
+import igor.domain.Text;
 import igor.domain.Status;
 import igor.domain.TaskPlan;
 import java.sql.Connection;
@@ -134,7 +134,7 @@ final class ReadModelWriter {
             + "VALUES (?, 0, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
         uuid(e.jobId()),
         Status.RUNNING.name(),
-        SafeText.sanitise(e.name()),
+        Text.sanitise(e.name()),
         e.pausedAt(),
         at,
         at);
@@ -147,7 +147,7 @@ final class ReadModelWriter {
         s.setObject(1, uuid(l.layerId()));
         s.setObject(2, uuid(e.jobId()));
         s.setString(3, Status.PENDING.name());
-        s.setString(4, SafeText.sanitise(l.name()));
+        s.setString(4, Text.sanitise(l.name()));
         s.setInt(5, l.priority());
         s.setLong(6, l.pausedAt());
         s.setLong(7, at);
@@ -174,8 +174,8 @@ final class ReadModelWriter {
         s.setObject(2, uuid(e.jobId()));
         s.setObject(3, uuid(t.layerId()));
         s.setString(4, Status.PENDING.name());
-        s.setString(5, SafeText.sanitise(t.name()));
-        s.setString(6, SafeText.sanitise(t.type()));
+        s.setString(5, Text.sanitise(t.name()));
+        s.setString(6, Text.sanitise(t.type()));
         s.setBytes(7, t.args());
         s.setLong(8, t.pausedAt());
         s.setInt(9, t.retries());
@@ -350,7 +350,7 @@ final class ReadModelWriter {
         s.setLong(4, t.updatedAt);
         s.setInt(5, t.revisions);
         s.setBoolean(6, t.message != null);
-        s.setString(7, t.message == null ? "" : SafeText.sanitise(t.message));
+        s.setString(7, t.message == null ? "" : Text.sanitise(t.message));
         s.setBoolean(8, t.setResult);
         s.setBytes(9, t.result);
         s.setBoolean(10, t.pausedAt != null);

@@ -2,7 +2,7 @@ package igor.worker.api;
 
 import igor.config.IgorSettings;
 import igor.domain.OutcomeLimits;
-import igor.domain.SafeText;
+import igor.domain.Text;
 import igor.domain.WorkerReport;
 import igor.queue.AttemptLease;
 import igor.queue.TaskDelivery;
@@ -448,7 +448,7 @@ public final class Worker implements AutoCloseable {
       WorkerReport.Kind kind, TaskDelivery d, String message, byte[] result, boolean retryable) {
     WorkerReport report =
         new WorkerReport(kind, d.jobId(), d.taskId(), d.attempt(), settings.name(),
-            SafeText.sanitise(message), result, retryable, System.currentTimeMillis());
+            Text.sanitise(message), result, retryable, System.currentTimeMillis());
     String problem = settings.outcomeLimits().problem(report.message(), result);
     if (problem == null) {
       return report;
