@@ -175,7 +175,8 @@ class TimeOutsTest {
     long retryAt = job.task(slow.id()).retryAt();
 
     List<JobEvent> late =
-        job.later(1).report(job.reportOf(Kind.COMPLETED, slow.id(), 1, "done", new byte[] {1}, true));
+        job.later(1)
+            .report(job.reportOf(Kind.COMPLETED, slow.id(), 1, "done", new byte[] {1}, true));
 
     assertThat(late).isEmpty();
     TaskSnapshot task = job.task(slow.id()).snapshot();

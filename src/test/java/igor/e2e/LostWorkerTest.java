@@ -65,7 +65,9 @@ class LostWorkerTest {
       throws Exception {
     HttpApi.Answer created =
         igor.api()
-            .post("/api/v1/jobs", "{\"layers\": [{\"tasks\": [{\"type\": \"doomed\", \"retries\": 1}]}]}");
+            .post(
+                "/api/v1/jobs",
+                "{\"layers\": [{\"tasks\": [{\"type\": \"doomed\", \"retries\": 1}]}]}");
     assertThat(created.status()).as(created.text()).isEqualTo(200);
     String jobId = created.body().path("id").asText();
     String taskId = created.body().path("layers").get(0).path("tasks").get(0).path("id").asText();

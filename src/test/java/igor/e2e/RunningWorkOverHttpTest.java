@@ -67,7 +67,8 @@ class RunningWorkOverHttpTest {
     assertThat(act("pause", ref("Task", paused))).isEqualTo(1);
     gate.fail(attempt(paused, 1), "failed while paused");
 
-    JsonNode failed = await(job, j -> task(j, 0, 0).path("message").asText().equals("failed while paused"));
+    JsonNode failed =
+        await(job, j -> task(j, 0, 0).path("message").asText().equals("failed while paused"));
     assertThat(task(failed, 0, 0).path("status").asText()).isEqualTo("PENDING");
     assertThat(gate.wasCancelled(attempt(paused, 1)))
         .as("the attempt of a paused task is not stopped: its own failure was taken")

@@ -93,7 +93,9 @@ class ServerKilledMidJobTest {
     for (String type : List.of("TaskStarted", "TaskCompleted")) {
       Map<String, List<Integer>> attempts = Journal.attemptsByTask(db, jobId, type);
       assertThat(attempts).as(type).hasSize(2 * TASKS_PER_LAYER);
-      assertThat(attempts.values()).as(type + ": attempt 1 of each task, once").containsOnly(List.of(1));
+      assertThat(attempts.values())
+          .as(type + ": attempt 1 of each task, once")
+          .containsOnly(List.of(1));
     }
     assertThat(Journal.events(db, jobId).stream().map(Journal.Entry::type))
         .as("no attempt failed, was withdrawn or timed out")

@@ -120,16 +120,18 @@ class BatchFailuresTest {
 
     try (Worker worker = worker().register(handler).start()) {
       await(batchRunning);
-      igor.api().awaitJob(id(job), j -> taskOf(j, 1).path("status").asText().equals("RUNNING"), WAIT);
+      igor.api().awaitJob(id(job), taskIs(1, "RUNNING"), WAIT);
 
       HttpApi.Answer killed =
           igor.api().patch("/api/v1/kill",
               "[{\"kind\": \"Task\", \"id\": \"" + taskOf(job, 1).path("id").asText() + "\"}]");
       assertThat(killed.body().path("updated").asInt()).isEqualTo(1);
       JsonNode afterKill =
-          igor.api().awaitJob(id(job), j -> taskOf(j, 1).path("status").asText().equals("ERRORED"), WAIT);
+          igor.api().awaitJob(id(job), taskIs(1, "ERRORED"), WAIT);
       assertThat(taskOf(afterKill, 1).path("message").asText()).isEqualTo("killed");
-      assertThat(afterKill.path("status").asText()).as("its batch mates still run").isEqualTo("RUNNING");
+      assertThat(afterKill.path("status").asText())
+          .as("its batch mates still run")
+          .isEqualTo("RUNNING");
       awaitTrue(() -> contexts.get("killed").isCancelled());
       goOn.countDown();
 
@@ -200,6 +202,10 @@ class BatchFailuresTest {
 
   private static JsonNode taskOf(JsonNode job, int i) {
     return job.path("layers").get(0).path("tasks").get(i);
+  }
+
+  private static java.util.function.Predicate<JsonNode> taskIs(int i, String status) {
+    return j -> taskOf(j, i).path("status").asText().equals(status);
   }
 
   private static byte[] bytes(String text) {
