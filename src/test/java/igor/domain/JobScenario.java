@@ -249,6 +249,11 @@ final class JobScenario {
     return reportOf(WorkerReport.Kind.SKIPPED, taskId, currentAttempt(taskId), message, null, true);
   }
 
+  /** The worker gives the current attempt back unfinished (it is stopping). */
+  WorkerReport released(String taskId) {
+    return reportOf(WorkerReport.Kind.RELEASED, taskId, currentAttempt(taskId), "", null, true);
+  }
+
   WorkerReport reportOf(
       WorkerReport.Kind kind,
       String taskId,
@@ -272,6 +277,10 @@ final class JobScenario {
 
   List<JobEvent> fail(String taskId, String message) {
     return report(failed(taskId, message));
+  }
+
+  List<JobEvent> release(String taskId) {
+    return report(released(taskId));
   }
 
   /** A failure that is not retried, whatever retries the task has left. */

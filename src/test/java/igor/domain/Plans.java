@@ -133,6 +133,7 @@ final class Plans {
     private byte[] args = new byte[0];
     private long pausedAt;
     private int retries;
+    private int timeoutSeconds;
 
     String id() {
       return id;
@@ -168,9 +169,15 @@ final class Plans {
       return this;
     }
 
+    /** Each attempt may run this long after it started; 0 (the default) is no limit. */
+    TaskBuilder timeoutSeconds(int seconds) {
+      this.timeoutSeconds = seconds;
+      return this;
+    }
+
     /** The plan of this task in the given layer: what a client adds to an existing job. */
     TaskPlan in(String layerId) {
-      return new TaskPlan(id, layerId, type, name, args, pausedAt, retries);
+      return new TaskPlan(id, layerId, type, name, args, pausedAt, retries, timeoutSeconds);
     }
 
     TaskPlan in(LayerBuilder layer) {

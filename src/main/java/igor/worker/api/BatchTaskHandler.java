@@ -8,7 +8,9 @@ import java.util.List;
  * {@link #maxWait()} to fill a batch. Each task still gets its own outcome: call {@link
  * TaskContext#complete}, {@link TaskContext#fail} or {@link TaskContext#skip} on its context. A
  * context left without an outcome completes (with {@link TaskContext#setResult its result}) when
- * {@link #handle} returns, and fails with the exception's message when it throws.
+ * {@link #handle} returns, and fails with the exception's message when it throws. When Igor stops
+ * one task of a running batch (kill, skip, time-out), only that task's context is cancelled; the
+ * batch's thread is interrupted once every task of the batch is.
  */
 public interface BatchTaskHandler {
 

@@ -107,7 +107,8 @@ public final class TaskContext {
 
   /**
    * True once Igor no longer wants this attempt (it was killed, skipped or timed out) or the worker
-   * is stopping: return or throw soon. The handler's thread is interrupted as well.
+   * is stopping: return or throw soon. The handler's thread is interrupted as well (a batch
+   * handler's thread only once every task of its batch is cancelled).
    */
   public boolean isCancelled() {
     return cancelled || Thread.currentThread().isInterrupted();
@@ -175,5 +176,10 @@ public final class TaskContext {
 
   void cancel() {
     cancelled = true;
+  }
+
+  /** Whether the worker was told to stop this attempt (whatever thread asks). */
+  boolean cancelFlag() {
+    return cancelled;
   }
 }

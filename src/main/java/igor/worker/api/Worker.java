@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * Runs task handlers in any JVM: takes attempts of its types from Igor's queues (at most {@code
  * concurrency} at once), claims each (a duplicate or withdrawn delivery is dropped), holds a lease on
  * it renewed by heartbeat, and reports start and outcome back. Igor can stop a running attempt
- * (kill, skip, time-out): the handler's context is cancelled and its thread interrupted.
+ * (kill, skip, time-out): the handler's context is cancelled and its thread interrupted (a batch's
+ * thread only once every task of the batch is cancelled).
  *
  * <pre>{@code
  * Worker worker = Worker.connect("redis://127.0.0.1:6379")
@@ -431,12 +432,21 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  /** Igor withdrew this attempt: tell its handler (flag and interrupt) if it runs here. */
+  /**
+   * Igor withdrew this attempt: tell its handler if it runs here. Its context is cancelled; its
+   * thread is interrupted only when every attempt on that thread is cancelled, so that stopping one
+   * task of a batch does not cut short the others.
+   */
   private void cancel(String deliveryId) {
     Running attempt = inFlight.get(deliveryId);
     if (attempt != null) {
       attempt.context().cancel();
-      attempt.thread().interrupt();
+      boolean threadStillWanted =
+          inFlight.values().stream()
+              .anyMatch(r -> r.thread() == attempt.thread() && !r.context().cancelFlag());
+      if (!threadStillWanted) {
+        attempt.thread().interrupt();
+      }
     }
   }
 
