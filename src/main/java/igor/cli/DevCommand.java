@@ -25,9 +25,13 @@ import picocli.CommandLine.Command;
     name = "dev",
     mixinStandardHelpOptions = true,
     description = {
-      "Run everything in one process: a node, the API and a worker with the built-in types.",
-      "Without IGOR_DATABASE_URL / IGOR_REDIS_URL it starts embedded PostgreSQL and Redis,",
-      "keeping their data under IGOR_DATA_DIR (default ~/.igor/dev)."
+      "Run everything in one process: a node, the API and a worker with the built-in task types"
+          + " (noop, sleep, fail, echo). The API and web UI listen on http://127.0.0.1:8100"
+          + " (IGOR_HTTP_PORT, IGOR_HTTP_HOST).",
+      "Without IGOR_DATABASE_URL / IGOR_REDIS_URL it starts embedded PostgreSQL and Redis,"
+          + " keeping their data under IGOR_DATA_DIR (default $HOME/.igor/dev). Ctrl-C stops the"
+          + " node first (running tasks get 3 s, IGOR_WORKER_SHUTDOWN_GRACE, then go back to"
+          + " their queue) and the embedded servers last."
     })
 final class DevCommand implements Callable<Integer> {
   private static final String DEV_SHUTDOWN_GRACE = "3s";
