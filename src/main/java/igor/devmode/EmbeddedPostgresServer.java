@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -77,10 +78,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
         FileLock lock = channel.tryLock()) {
       if (lock == null) {
-        throw new IllegalStateException(
-            "embedded PostgreSQL: " + dataDir + " is in use by another process (another igor dev?)");
+        throw inUse(dataDir, "another process (another igor dev?)");
       }
+    } catch (OverlappingFileLockException e) {
+      throw inUse(dataDir, "a server of this JVM");
     }
+  }
+
+  private static IllegalStateException inUse(Path dataDir, String byWhom) {
+    return new IllegalStateException("embedded PostgreSQL: " + dataDir + " is in use by " + byWhom);
   }
 
   public int port() {

@@ -170,9 +170,12 @@ public final class EmbeddedRedisServer implements AutoCloseable {
     }
     if (pidFile != null && !process.isAlive()) {
       try {
-        Files.deleteIfExists(pidFile);
+        // Only our own: a server started since on this directory has written its pid there.
+        if (Files.readString(pidFile).trim().equals(Long.toString(process.pid()))) {
+          Files.delete(pidFile);
+        }
       } catch (IOException e) {
-        // Harmless: the next start sees that this process is gone.
+        // Gone already, or unreadable: harmless, the next start sees that this process is gone.
       }
     }
   }
