@@ -26,8 +26,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = {
       "Run everything in one process: a node, the API and a worker with the built-in task types"
-          + " (noop, sleep, fail, echo). The API and web UI listen on http://127.0.0.1:8100"
-          + " (IGOR_HTTP_PORT, IGOR_HTTP_HOST).",
+          + " (noop, sleep, fail, echo). The API and the web UI listen on port 8100"
+          + " (IGOR_HTTP_PORT) of 127.0.0.1 (IGOR_HTTP_HOST).",
       "Without IGOR_DATABASE_URL / IGOR_REDIS_URL it starts embedded PostgreSQL and Redis,"
           + " keeping their data under IGOR_DATA_DIR (default $HOME/.igor/dev). Ctrl-C stops the"
           + " node first (running tasks get 3 s, IGOR_WORKER_SHUTDOWN_GRACE, then go back to"
