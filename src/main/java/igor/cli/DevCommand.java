@@ -111,7 +111,8 @@ final class DevCommand implements Callable<Integer> {
 
   /** Pekko narrates its shutdown at INFO (about 25 lines): a Ctrl-C deserves a short log. */
   private static void quietPekkoWhileStopping() {
-    if (LoggerFactory.getLogger("org.apache.pekko") instanceof ch.qos.logback.classic.Logger pekko) {
+    org.slf4j.Logger pekkoLogger = LoggerFactory.getLogger("org.apache.pekko");
+    if (pekkoLogger instanceof ch.qos.logback.classic.Logger pekko) {
       pekko.setLevel(ch.qos.logback.classic.Level.WARN);
     }
   }

@@ -35,8 +35,8 @@ final class LeftoverServers {
 
   /**
    * Stops the process named on the first line of {@code pidFile} if it is alive and its command
-   * contains {@code commandPart}: SIGTERM (Redis writes its data out, PostgreSQL shuts down once its
-   * clients are gone, and a dead JVM's are), then SIGKILL after 30 s.
+   * contains {@code commandPart}: SIGTERM (Redis writes its data out, PostgreSQL shuts down once
+   * its clients are gone, and a dead JVM's are), then SIGKILL after 30 s.
    */
   static void stop(Path pidFile, String commandPart, String name) {
     Optional<ProcessHandle> leftover = readPid(pidFile).flatMap(ProcessHandle::of);

@@ -51,7 +51,8 @@ class DevInterruptTest {
     HttpApi api = awaitHealthy(dev);
     String jobId =
         api.createJob(
-            "{\"name\": \"interrupted\", \"layers\": [{\"tasks\": [{\"type\": \"sleep\", \"args\": \""
+            "{\"name\": \"interrupted\", \"layers\": [{\"tasks\": ["
+                + "{\"type\": \"sleep\", \"args\": \""
                 + Base64.getEncoder().encodeToString("6".getBytes(StandardCharsets.UTF_8))
                 + "\"}]}]}");
     api.awaitJob(jobId, job -> taskStatus(job).equals("RUNNING"), Duration.ofSeconds(30));
@@ -69,7 +70,9 @@ class DevInterruptTest {
     assertThat(dataDir.resolve("dev/postgres/postmaster.pid"))
         .as("PostgreSQL stopped with the node")
         .doesNotExist();
-    assertThat(dataDir.resolve("dev/redis/redis.pid")).as("Redis stopped with the node").doesNotExist();
+    assertThat(dataDir.resolve("dev/redis/redis.pid"))
+        .as("Redis stopped with the node")
+        .doesNotExist();
 
     dev = startDev("second", logs.resolve("second.log"));
     JsonNode done =
@@ -117,7 +120,8 @@ class DevInterruptTest {
         throw new IllegalStateException(e);
       }
     }
-    throw new AssertionError("igor dev not ready within " + START_TIMEOUT + "\n" + process.logTail());
+    throw new AssertionError(
+        "igor dev not ready within " + START_TIMEOUT + "\n" + process.logTail());
   }
 
   private static String taskStatus(JsonNode job) {

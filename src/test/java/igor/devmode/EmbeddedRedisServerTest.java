@@ -26,7 +26,9 @@ class EmbeddedRedisServerTest {
     try (EmbeddedRedisServer server = EmbeddedRedisServer.start(dataDir, 0, false)) {
       long pid = pid();
       assertThat(answersPing(server.port())).isTrue();
-      assertThat(sessionOf(pid)).isEqualTo(pid).isNotEqualTo(sessionOf(ProcessHandle.current().pid()));
+      assertThat(sessionOf(pid))
+          .isEqualTo(pid)
+          .isNotEqualTo(sessionOf(ProcessHandle.current().pid()));
     }
     assertThat(dataDir.resolve("redis.pid")).as("removed when it stopped").doesNotExist();
   }

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
  * <p>How the README is read: in a {@code ```sh} block, consecutive command lines form a step; the
  * comment lines right under a step (no blank line between) are its output, one {@code # } line per
  * line printed, and a step without them must print nothing. Other comments describe. In the shown
- * output, ids (UUIDs) and unix times are masked on both sides, an SSE {@code id:} is any number, a
- * {@code …} stands for any text (a line of only {@code …}: any lines, or none), and a remark in parentheses after two or more spaces is left out.
+ * output, ids (UUIDs) and times (unix seconds, ISO-8601) are masked on both sides, an SSE {@code
+ * id:} is any number, a {@code …} stands for any text (a line of only {@code …}: any lines, or
+ * none), and a remark in parentheses after two or more spaces is left out.
  */
 class ReadmeExamplesTest {
   static final List<String> SECTIONS =
@@ -126,7 +127,8 @@ class ReadmeExamplesTest {
     Path file = Files.createTempFile("readme-examples", ".sh");
     try {
       Files.writeString(file, script);
-      ProcessBuilder builder = new ProcessBuilder("bash", file.toString()).redirectErrorStream(true);
+      ProcessBuilder builder =
+          new ProcessBuilder("bash", file.toString()).redirectErrorStream(true);
       builder.environment().keySet().removeIf(key -> key.startsWith("IGOR_"));
       builder.environment().put("IGOR_URL", address);
       Process bash = builder.start();

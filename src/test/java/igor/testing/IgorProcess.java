@@ -139,7 +139,8 @@ public final class IgorProcess implements AutoCloseable {
   /** Whether the process ignores SIGINT (from its SigIgn mask in /proc). */
   public boolean ignoresSigint() {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+      for (String line : Files.readAllLines(status)) {
         if (line.startsWith("SigIgn:")) {
           return (Long.parseLong(line.substring(7).trim(), 16) & 0x2) != 0;
         }
