@@ -1,16 +1,11 @@
 #!/bin/sh
-# The CLI session of the README, against `igor dev` (./igor dev in another terminal).
+# The CLI session of the README, against `igor dev` (./igor dev in another terminal), run from the
+# checkout's root.
 # Every command exits 0 when it worked; see docs/client.md for the other exit codes.
 set -e
 export IGOR_URL=${IGOR_URL:-http://127.0.0.1:8100}
 
-cat > /tmp/hello-job.json <<'JSON'
-{"name": "hello", "layers": [
-  {"name": "fetch", "priority": 0, "tasks": [{"type": "sleep", "args": "Mg=="}, {"type": "echo", "args": "aGk=", "name": "greet"}]},
-  {"name": "report", "priority": 10, "tasks": [{"type": "noop"}]}]}
-JSON
-
-JOB=$(./igor submit /tmp/hello-job.json -o json | jq -r .id)   # create it (the API v1 create shape)
+JOB=$(./igor submit examples/hello-job.json -o json | jq -r .id)   # create it (the API v1 create shape)
 ./igor watch "$JOB"                                           # progress bars until it ends; exit 0 if COMPLETED
 ./igor get job "$JOB"                                         # the whole job, layer by layer
 ./igor ls tasks --job "$JOB" --status completed --type echo   # lists take every filter of the API

@@ -9,11 +9,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = {
-      "Measure Igor (docs/BENCHMARKS.md): starts a node with a noop worker on a database and Redis",
-      "key prefix of its own, on the PostgreSQL and Redis configured (IGOR_DATABASE_URL,",
-      "IGOR_REDIS_URL), runs every scenario and prints the medians. Drops its database after."
-    })
+    description =
+        "Measure Igor (docs/BENCHMARKS.md): starts a node with a noop worker on a database and"
+            + " Redis key prefix of its own, on the PostgreSQL and Redis configured"
+            + " (IGOR_DATABASE_URL, IGOR_REDIS_URL), runs every scenario and prints the medians."
+            + " Drops its database after.")
 final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--runs", defaultValue = "3", description = "Runs per scenario (default 3).")

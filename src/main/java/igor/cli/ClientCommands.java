@@ -69,7 +69,7 @@ final class ClientCommands {
       String json =
           file.equals("-")
               ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
-              : Files.readString(Path.of(file));
+              : read(file);
       Job job = options.client().create(json);
       if (options.json()) {
         printer().json(job);
@@ -77,6 +77,25 @@ final class ClientCommands {
         printer().job(job);
       }
       return ExitCodes.OK;
+    }
+  }
+
+  /** The file's text, or an IOException whose message says what is wrong with it. */
+  static String read(String file) throws IOException {
+    Path path = Path.of(file);
+    if (Files.isDirectory(path)) {
+      throw new IOException("not a file but a directory: " + file);
+    }
+    try {
+      return Files.readString(path);
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IOException("file not found: " + file, e);
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new IOException("file not readable (permission denied): " + file, e);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new IOException("file is not UTF-8 text: " + file, e);
+    } catch (IOException e) {
+      throw new IOException("file could not be read: " + file + " (" + e + ")", e);
     }
   }
 
@@ -154,10 +173,23 @@ final class ClientCommands {
     @Option(names = "--offset", description = "Skip this many first.")
     Integer offset;
 
-    @Option(names = "--created-after") String createdAfter;
-    @Option(names = "--created-before") String createdBefore;
-    @Option(names = "--updated-after") String updatedAfter;
-    @Option(names = "--updated-before") String updatedBefore;
+    @Option(names = "--created-after", paramLabel = "TIME", description = "Created after TIME.")
+    String createdAfter;
+
+    @Option(names = "--created-before", paramLabel = "TIME", description = "Created before TIME.")
+    String createdBefore;
+
+    @Option(
+        names = "--updated-after",
+        paramLabel = "TIME",
+        description = "Last changed after TIME.")
+    String updatedAfter;
+
+    @Option(
+        names = "--updated-before",
+        paramLabel = "TIME",
+        description = "Last changed before TIME.")
+    String updatedBefore;
 
     @Override
     public Integer call() {

@@ -11,10 +11,10 @@ import picocli.CommandLine.Command;
 @Command(
     name = "server",
     mixinStandardHelpOptions = true,
-    description = {
-      "Run a cluster node (configured by IGOR_* variables). IGOR_NODE_ROLES chooses what it runs:",
-      "api (HTTP), jobs (job entities), worker (the built-in task types); default api,jobs."
-    })
+    description =
+        "Run a cluster node (configured by IGOR_* variables). IGOR_NODE_ROLES chooses what it"
+            + " runs: api (HTTP), jobs (job entities), worker (the built-in task types); default"
+            + " api,jobs.")
 final class ServerCommand implements Callable<Integer> {
 
   @Override

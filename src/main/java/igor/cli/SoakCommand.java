@@ -11,13 +11,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "soak",
     mixinStandardHelpOptions = true,
-    description = {
-      "Steady mixed traffic for a long time (docs/BENCHMARKS.md, \"Soak\"): starts a node with the",
-      "built-in worker on a database and Redis key prefix of its own (IGOR_DATABASE_URL,",
-      "IGOR_REDIS_URL), submits jobs at a fixed rate, pauses, kills, retries, lists and follows the",
-      "event stream, and prints heap and latencies per window. Exits 1 when they did not stay flat",
-      "or a job did not finish."
-    })
+    description =
+        "Steady mixed traffic for a long time (docs/BENCHMARKS.md, \"Soak\"): starts a node with"
+            + " the built-in worker on a database and Redis key prefix of its own"
+            + " (IGOR_DATABASE_URL, IGOR_REDIS_URL), submits jobs at a fixed rate, pauses, kills,"
+            + " retries, lists and follows the event stream, and prints heap and latencies per"
+            + " window. Exits 1 when they did not stay flat or a job did not finish.")
 final class SoakCommand implements Callable<Integer> {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

@@ -263,7 +263,19 @@ public record IgorSettings(
             c.getDuration("reads.wait-for-writes"),
             c.getDuration("reads.poll-interval"),
             c.getInt("reads.max-jobs-per-wait")),
-        Path.of(c.getString("dev.data-dir")));
+        devDataDir(c, System.getenv("HOME"), System.getProperty("user.home")));
+  }
+
+  /**
+   * igor.dev.data-dir (IGOR_DATA_DIR) when set, else .igor/dev in the home directory: $HOME, as a
+   * shell user expects ({@code ~}), and Java's user.home (from the password file) without it.
+   */
+  static Path devDataDir(Config c, String homeVariable, String userHome) {
+    if (c.hasPath("dev.data-dir")) {
+      return Path.of(c.getString("dev.data-dir"));
+    }
+    String home = homeVariable == null || homeVariable.isBlank() ? userHome : homeVariable;
+    return Path.of(home, ".igor", "dev");
   }
 
   /** igor.jobs.default-retries, within igor.limits.max-task-retries. */

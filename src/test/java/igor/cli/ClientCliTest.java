@@ -96,6 +96,22 @@ class ClientCliTest {
   }
 
   @Test
+  void submitOfAMissingFileSaysTheFileIsNotFound() {
+    Run run = igor("submit", "no-such-job.json");
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err().strip()).isEqualTo("igor: file not found: no-such-job.json");
+  }
+
+  @Test
+  void submitOfADirectorySaysItIsNoFile() {
+    Run run = igor("submit", System.getProperty("java.io.tmpdir"));
+
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).contains("not a file but a directory");
+  }
+
+  @Test
   void getShowsAJobWithItsLayersAndTasksAndALayerAndATask() {
     Job job = client.create(igor.client.JobSpec.named("shown").paused()
         .layer(igor.client.LayerSpec.priority(0).named("one").task(igor.worker.api.TaskSpec.of("noop", null))));

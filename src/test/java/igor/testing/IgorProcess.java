@@ -40,7 +40,35 @@ public final class IgorProcess implements AutoCloseable {
    */
   public static IgorProcess start(
       String name, String command, Map<String, String> env, List<String> jvmOptions, Path log) {
-    List<String> line = new ArrayList<>();
+    return start(name, command, env, jvmOptions, log, List.of());
+  }
+
+  /**
+   * As {@link #start(String, String, Map, List, Path)}, but as a terminal's foreground job: the JVM
+   * leads a process group (a session) of its own and handles SIGINT by default, even when this
+   * test runs where SIGINT is ignored (a background job of a script ignores it, and its children
+   * inherit that). {@link #interruptGroup()} then does what Ctrl-C does.
+   */
+  public static IgorProcess startAsForegroundJob(
+      String name, String command, Map<String, String> env, List<String> jvmOptions, Path log) {
+    // setsid execs in place (a child of the JVM leads no group), perl resets SIGINT and execs java.
+    return start(
+        name,
+        command,
+        env,
+        jvmOptions,
+        log,
+        List.of("setsid", "perl", "-e", "$SIG{INT} = 'DEFAULT'; exec @ARGV or die $!"));
+  }
+
+  private static IgorProcess start(
+      String name,
+      String command,
+      Map<String, String> env,
+      List<String> jvmOptions,
+      Path log,
+      List<String> prefix) {
+    List<String> line = new ArrayList<>(prefix);
     line.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // As the igor launcher does (docs/adr/0001-pekko-not-akka.md, pitfall 1).
     line.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=4");
@@ -88,6 +116,44 @@ public final class IgorProcess implements AutoCloseable {
 
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /**
+   * SIGINT to the process's whole group, as a terminal sends on Ctrl-C (for a process started by
+   * {@link #startAsForegroundJob}, whose group is its own).
+   */
+  public void interruptGroup() {
+    try {
+      Process kill = new ProcessBuilder("kill", "-INT", "--", "-" + process.pid()).start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -INT -" + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Whether the process ignores SIGINT (from its SigIgn mask in /proc). */
+  public boolean ignoresSigint() {
+    try {
+      Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+      for (String line : Files.readAllLines(status)) {
+        if (line.startsWith("SigIgn:")) {
+          return (Long.parseLong(line.substring(7).trim(), 16) & 0x2) != 0;
+        }
+      }
+      throw new IllegalStateException("no SigIgn in /proc/" + process.pid() + "/status");
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Waits for the process to exit; fails when it has not within the timeout. */
+  public int awaitExitWithin(Duration timeout) {
+    return awaitExit(timeout);
   }
 
   /** SIGKILL: the JVM dies at once, without leaving the cluster or closing anything. */

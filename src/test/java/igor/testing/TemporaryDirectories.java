@@ -8,10 +8,10 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Directories a test makes for a server's data, and removes again. */
-final class TemporaryDirectories {
+public final class TemporaryDirectories {
   private TemporaryDirectories() {}
 
-  static Path create(String prefix) {
+  public static Path create(String prefix) {
     try {
       return Files.createTempDirectory(prefix);
     } catch (IOException e) {
@@ -19,7 +19,7 @@ final class TemporaryDirectories {
     }
   }
 
-  static void delete(Path dir) {
+  public static void delete(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }
