@@ -90,13 +90,18 @@ class ServerKilledMidJobTest {
         assertThat(task.path("attempts").asInt()).as("task %s", task.path("id")).isEqualTo(1);
       }
     }
-    for (String type : List.of("TaskStarted", "TaskCompleted")) {
-      Map<String, List<Integer>> attempts = Journal.attemptsByTask(db, jobId, type);
-      assertThat(attempts).as(type).hasSize(2 * TASKS_PER_LAYER);
-      assertThat(attempts.values())
-          .as(type + ": attempt 1 of each task, once")
-          .containsOnly(List.of(1));
-    }
+    Map<String, List<Integer>> completed = Journal.attemptsByTask(db, jobId, "TaskCompleted");
+    assertThat(completed).as("TaskCompleted").hasSize(2 * TASKS_PER_LAYER);
+    assertThat(completed.values())
+        .as("TaskCompleted: attempt 1 of each task, once")
+        .containsOnly(List.of(1));
+    // A start report the killed server had read but not journaled stays pending under its consumer
+    // until another node reclaims it (igor.reports.reclaim-after); if the attempt's completion was
+    // applied first, that late start is ignored, as every report of a finished attempt is. So a
+    // start is journaled at most once per attempt, not always.
+    assertThat(Journal.attemptsByTask(db, jobId, "TaskStarted").values())
+        .as("TaskStarted: attempt 1 at most once")
+        .allSatisfy(attempts -> assertThat(attempts).isEqualTo(List.of(1)));
     assertThat(Journal.events(db, jobId).stream().map(Journal.Entry::type))
         .as("no attempt failed, was withdrawn or timed out")
         .doesNotContain("TaskFailed", "TaskWithdrawn", "TaskTimedOut");

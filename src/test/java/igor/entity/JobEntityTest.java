@@ -244,13 +244,21 @@ class JobEntityTest {
   void aJobWhoseJournaledTimeOutIsPastPekkosTimerLimitStillRunsAndRecovers() {
     String layer = Identifiers.newId();
     String taskId = Identifiers.newId();
-    create(
-        new JobPlan(
-            jobId,
-            "long time-out",
-            0,
-            List.of(new LayerPlan(layer, "only", 0, 0)),
-            List.of(new TaskPlan(taskId, layer, "noop", "", null, 0, 0, Integer.MAX_VALUE))));
+    long at = System.currentTimeMillis();
+    // as an earlier version journaled it, before time-outs were bounded at the edge
+    kit.persistenceTestKit()
+        .persistForRecovery(
+            "Job|" + jobId,
+            List.of(
+                new JobEvent.JobCreated(
+                    jobId, "long time-out", 0, List.of(new LayerPlan(layer, "only", 0, 0)), at),
+                new JobEvent.TasksAdded(
+                    jobId,
+                    List.of(new TaskPlan(taskId, layer, "noop", "", null, 0, 0, Integer.MAX_VALUE)),
+                    at),
+                new JobEvent.LayersStarted(jobId, List.of(layer), at),
+                new JobEvent.TasksQueued(jobId, List.of(taskId), at)));
+    kit.restart();
 
     report(WorkerReport.Kind.STARTED, taskId, 1);
     var restarted = kit.restart();
