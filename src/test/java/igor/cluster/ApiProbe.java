@@ -23,7 +23,8 @@ final class ApiProbe implements AutoCloseable {
    * One request: what was asked of which port, when it was sent and answered (nanoTime), the
    * status (-1: no answer) and the body (or why there was none).
    */
-  record Outcome(String path, int port, long sentNanos, long answeredNanos, int status, String body) {
+  record Outcome(
+      String path, int port, long sentNanos, long answeredNanos, int status, String body) {
     boolean failed() {
       return status != 200;
     }
@@ -41,7 +42,8 @@ final class ApiProbe implements AutoCloseable {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-  private final ConcurrentLinkedQueue<CompletableFuture<Void>> inFlight = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<CompletableFuture<Void>> inFlight =
+      new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
   private final List<String> paths;
   private final List<Integer> ports;

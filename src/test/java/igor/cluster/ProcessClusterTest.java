@@ -155,7 +155,10 @@ class ProcessClusterTest {
     }
   }
 
-  /** A hang fails after 12 minutes, with a thread dump; the scenario takes about 4 on 2 cores. */
+  /**
+   * A hang fails after 12 minutes, with a thread dump; the scenario took 173 to 208 s on 2 shared
+   * cores (docs/operations.md, "Failover").
+   */
   @Test
   @Timeout(value = 12, unit = TimeUnit.MINUTES)
   void aClusterOfProcessesOutlivesACrashARestartAndALeave() throws Exception {
@@ -473,7 +476,10 @@ class ProcessClusterTest {
         Journal.events(db, jobId).stream()
             .map(Journal.Entry::type)
             .filter(
-                t -> t.equals("TaskFailed") || t.equals("TaskTimedOut") || t.equals("TaskWithdrawn"))
+                t ->
+                    t.equals("TaskFailed")
+                        || t.equals("TaskTimedOut")
+                        || t.equals("TaskWithdrawn"))
             .collect(Collectors.groupingBy(t -> t, Collectors.counting()));
     assertThat(failures).as("failed, timed out or withdrawn attempts in job " + jobId).isEmpty();
   }
