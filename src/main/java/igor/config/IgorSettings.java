@@ -199,7 +199,7 @@ public record IgorSettings(
         new Http(
             c.getString("http.host"),
             c.getInt("http.port"),
-            c.getDuration("http.ask-timeout"),
+            askTimeout(root),
             c.getString("http.tls.certificate-file"),
             c.getString("http.tls.private-key-file"),
             java.util.Arrays.stream(c.getString("http.allowed-hosts").split(","))
@@ -276,6 +276,27 @@ public record IgorSettings(
     }
     String home = homeVariable == null || homeVariable.isBlank() ? userHome : homeVariable;
     return Path.of(home, ".igor", "dev");
+  }
+
+  /**
+   * igor.http.ask-timeout, shorter than pekko-http's request time-out: otherwise a request whose
+   * job does not answer gets pekko-http's generic 503 first, not the ask's, which says that a
+   * change asked for may still be made.
+   */
+  private static Duration askTimeout(Config root) {
+    Duration ask = root.getDuration("igor.http.ask-timeout");
+    String requestTimeout = "pekko.http.server.request-timeout";
+    if (root.hasPath(requestTimeout)
+        && !root.getString(requestTimeout).equals("infinite")
+        && ask.compareTo(root.getDuration(requestTimeout)) >= 0) {
+      refuse(
+          "igor.http.ask-timeout ("
+              + ask
+              + ") must be shorter than pekko.http.server.request-timeout ("
+              + root.getDuration(requestTimeout)
+              + "): raise IGOR_HTTP_REQUEST_TIMEOUT with it");
+    }
+    return ask;
   }
 
   /** igor.jobs.default-retries, within igor.limits.max-task-retries. */

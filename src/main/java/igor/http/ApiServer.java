@@ -18,6 +18,7 @@ import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -31,6 +32,16 @@ import org.apache.pekko.http.javadsl.server.Route;
  * ParsingErrors}).
  */
 public final class ApiServer extends AllDirectives {
+  /**
+   * The answer to a request still open after pekko.http.server.request-timeout, which is longer
+   * than the ask time-out (IgorSettings): what took longer is not a job's entity but, say, the
+   * database.
+   */
+  private static final HttpResponse REQUEST_TIMED_OUT =
+      ApiJson.error(
+          503,
+          "the request was not answered within pekko.http.server.request-timeout; a change asked"
+              + " for may still be made, so read before asking again");
   private final JobRoutes jobRoutes;
   private final TaskRoutes taskRoutes;
   private final ActionRoutes actionRoutes;
@@ -75,7 +86,11 @@ public final class ApiServer extends AllDirectives {
   }
 
   public Route route() {
-    return timed(() -> mapResponse(SecurityHeaders::addTo, this::routes));
+    return timed(
+        () ->
+            withRequestTimeoutResponse(
+                request -> SecurityHeaders.addTo(REQUEST_TIMED_OUT),
+                () -> mapResponse(SecurityHeaders::addTo, this::routes)));
   }
 
   /** Every request's time until its response is made, by route (ids replaced: bounded labels). */

@@ -16,16 +16,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * Asks nodes' APIs for some paths once a period each, without waiting for slow answers (a request
  * that waits for a dead node's job does not delay the next one), and keeps every outcome with the
- * moment it was sent. The nodes take turns, path by path.
+ * moment it was sent (the body only of failed ones). The nodes take turns, path by path.
  */
 final class ApiProbe implements AutoCloseable {
   /**
-   * One request: what was asked of which port, when it was sent and answered (nanoTime), and the
-   * status (-1: no answer).
+   * One request: what was asked of which port, when it was sent and answered (nanoTime), the
+   * status (-1: no answer) and the body (or why there was none).
    */
-  record Outcome(String path, int port, long sentNanos, long answeredNanos, int status) {
+  record Outcome(
+      String path, int port, long sentNanos, long answeredNanos, int status, String body) {
     boolean failed() {
       return status != 200;
+    }
+
+    Duration took() {
+      return Duration.ofNanos(answeredNanos - sentNanos);
     }
   }
 
@@ -37,7 +42,8 @@ final class ApiProbe implements AutoCloseable {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
   private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-  private final ConcurrentLinkedQueue<CompletableFuture<Void>> inFlight = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<CompletableFuture<Void>> inFlight =
+      new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
   private final List<String> paths;
   private final List<Integer> ports;
@@ -74,7 +80,7 @@ final class ApiProbe implements AutoCloseable {
             .build();
     inFlight.add(
         client
-            .sendAsync(request, HttpResponse.BodyHandlers.discarding())
+            .sendAsync(request, HttpResponse.BodyHandlers.ofString())
             .handle(
                 (response, failure) -> {
                   outcomes.add(
@@ -83,7 +89,10 @@ final class ApiProbe implements AutoCloseable {
                           port,
                           sent,
                           System.nanoTime(),
-                          failure == null ? response.statusCode() : -1));
+                          failure == null ? response.statusCode() : -1,
+                          failure != null
+                              ? failure.toString()
+                              : response.statusCode() == 200 ? "" : response.body()));
                   return null;
                 }));
   }
