@@ -36,7 +36,7 @@ class ErrorsAreJsonTest {
 
   @Test
   void aUriOverTheLimitIsAJson414() {
-    RawHttp.Answer a = raw.get("/api/v1/jobs?name=" + "a".repeat(10_000));
+    RawHttp.Answer a = raw.get("/api/v1/jobs?name=" + "a".repeat(20_000)); // over 16 KiB
 
     assertJsonError(a, 414);
     assertThat(a.error()).contains("URI");
