@@ -49,7 +49,7 @@ final class EventViews {
           e.layers().stream()
               .map(
                   l ->
-                      Map.of(
+                      inOrder(
                           "id", l.layerId(),
                           "name", l.name(),
                           "priority", l.priority(),
@@ -62,7 +62,7 @@ final class EventViews {
           e.tasks().stream()
               .map(
                   t ->
-                      Map.of(
+                      inOrder(
                           "id", t.taskId(),
                           "layer_id", t.layerId(),
                           "type", t.type(),
@@ -154,6 +154,18 @@ final class EventViews {
     }
     d.put("at", JobViews.seconds(event.at()));
     return new View(name, d);
+  }
+
+  /**
+   * An object whose keys keep the order given. (Map.of's order changes from one JVM start to the
+   * next, so the stream's bytes did too.)
+   */
+  private static Map<String, Object> inOrder(Object... keysAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
   }
 
   private static void task(Map<String, Object> d, String taskId, int attempt, Status status) {
