@@ -27,6 +27,7 @@ class EventViewsTest {
   private static final String LAYER = "00000000-0000-4000-8000-000000000002";
   private static final String TASK = "00000000-0000-4000-8000-000000000003";
   private static final String OTHER = "00000000-0000-4000-8000-000000000004";
+
   /** 1,700,000,001 s and 999 ms: the stream shows whole seconds, rounded down. */
   private static final long AT = 1_700_000_001_999L;
 
@@ -44,17 +45,26 @@ class EventViewsTest {
   static Stream<Pinned> everyEventKind() {
     return Stream.of(
         new Pinned(
-            new JobEvent.JobCreated(JOB, "nightly", 7, List.of(new LayerPlan(LAYER, "l", -2, 5)), AT),
+            new JobEvent.JobCreated(
+                JOB, "nightly", 7, List.of(new LayerPlan(LAYER, "l", -2, 5)), AT),
             "job_created",
-            J + ",\"name\":\"nightly\",\"paused_at\":7,\"layers\":[{\"id\":\"" + LAYER
-                + "\",\"name\":\"l\",\"priority\":-2,\"paused_at\":5}]" + END),
+            J
+                + ",\"name\":\"nightly\",\"paused_at\":7,\"layers\":[{\"id\":\""
+                + LAYER
+                + "\",\"name\":\"l\",\"priority\":-2,\"paused_at\":5}]"
+                + END),
         new Pinned(
             new JobEvent.TasksAdded(
                 JOB, List.of(new TaskPlan(TASK, LAYER, "echo", "t", new byte[] {1}, 9, 2, 30)), AT),
             "tasks_added",
-            J + ",\"tasks\":[{\"id\":\"" + TASK + "\",\"layer_id\":\"" + LAYER
+            J
+                + ",\"tasks\":[{\"id\":\""
+                + TASK
+                + "\",\"layer_id\":\""
+                + LAYER
                 + "\",\"type\":\"echo\",\"name\":\"t\",\"paused_at\":9,\"retries\":2,"
-                + "\"timeout\":30}]" + END),
+                + "\"timeout\":30}]"
+                + END),
         new Pinned(
             new JobEvent.LayersStarted(JOB, List.of(LAYER), AT),
             "layers_started",
@@ -66,49 +76,87 @@ class EventViewsTest {
         new Pinned(
             new JobEvent.TaskStarted(JOB, TASK, 3, "worker-1", AT),
             "task_started",
-            J + ",\"task_id\":\"" + TASK + "\",\"attempt\":3,\"status\":\"RUNNING\","
-                + "\"worker\":\"worker-1\"" + END),
+            J
+                + ",\"task_id\":\""
+                + TASK
+                + "\",\"attempt\":3,\"status\":\"RUNNING\","
+                + "\"worker\":\"worker-1\""
+                + END),
         new Pinned(
             new JobEvent.TaskCompleted(
                 JOB, TASK, 1, "hi".getBytes(StandardCharsets.UTF_8), "done", AT),
             "task_completed",
-            J + ",\"task_id\":\"" + TASK + "\",\"attempt\":1,\"status\":\"COMPLETED\","
-                + "\"message\":\"done\",\"result\":\"aGk=\"" + END),
+            J
+                + ",\"task_id\":\""
+                + TASK
+                + "\",\"attempt\":1,\"status\":\"COMPLETED\","
+                + "\"message\":\"done\",\"result\":\"aGk=\""
+                + END),
         new Pinned(
             new JobEvent.TaskCompleted(JOB, TASK, 1, null, "", AT),
             "task_completed",
-            J + ",\"task_id\":\"" + TASK + "\",\"attempt\":1,\"status\":\"COMPLETED\","
-                + "\"message\":\"\"" + END),
+            J
+                + ",\"task_id\":\""
+                + TASK
+                + "\",\"attempt\":1,\"status\":\"COMPLETED\","
+                + "\"message\":\"\""
+                + END),
         new Pinned(
             new JobEvent.TaskFailed(JOB, TASK, 2, "boom", 1_700_000_031_500L, AT),
             "task_failed",
-            J + ",\"task_id\":\"" + TASK + "\",\"attempt\":2,\"status\":\"PENDING\","
-                + "\"message\":\"boom\",\"retry_at\":1700000031" + END),
+            J
+                + ",\"task_id\":\""
+                + TASK
+                + "\",\"attempt\":2,\"status\":\"PENDING\","
+                + "\"message\":\"boom\",\"retry_at\":1700000031"
+                + END),
         new Pinned(
             new JobEvent.TaskFailed(JOB, TASK, 2, "boom", 0, AT),
             "task_failed",
-            J + ",\"task_id\":\"" + TASK + "\",\"attempt\":2,\"status\":\"ERRORED\","
-                + "\"message\":\"boom\",\"retry_at\":0" + END),
+            J
+                + ",\"task_id\":\""
+                + TASK
+                + "\",\"attempt\":2,\"status\":\"ERRORED\","
+                + "\"message\":\"boom\",\"retry_at\":0"
+                + END),
         new Pinned(
             new JobEvent.TaskSkipped(JOB, TASK, 1, "not needed", AT),
             "task_skipped",
-            J + ",\"task_id\":\"" + TASK + "\",\"attempt\":1,\"status\":\"SKIPPED\","
-                + "\"message\":\"not needed\"" + END),
+            J
+                + ",\"task_id\":\""
+                + TASK
+                + "\",\"attempt\":1,\"status\":\"SKIPPED\","
+                + "\"message\":\"not needed\""
+                + END),
         new Pinned(
             new JobEvent.TaskSkipped(JOB, TASK, 0, "skipped", AT),
             "task_skipped",
-            J + ",\"task_id\":\"" + TASK + "\",\"attempt\":0,\"status\":\"SKIPPED\","
-                + "\"message\":\"skipped\"" + END),
+            J
+                + ",\"task_id\":\""
+                + TASK
+                + "\",\"attempt\":0,\"status\":\"SKIPPED\","
+                + "\"message\":\"skipped\""
+                + END),
         new Pinned(
             new JobEvent.TasksSkipped(JOB, List.of(TASK, OTHER), AT),
             "tasks_skipped",
-            J + ",\"task_ids\":[\"" + TASK + "\",\"" + OTHER + "\"],\"status\":\"SKIPPED\","
-                + "\"message\":\"skipped\"" + END),
+            J
+                + ",\"task_ids\":[\""
+                + TASK
+                + "\",\""
+                + OTHER
+                + "\"],\"status\":\"SKIPPED\","
+                + "\"message\":\"skipped\""
+                + END),
         new Pinned(
             new JobEvent.TaskKilled(JOB, TASK, 4, AT),
             "task_killed",
-            J + ",\"task_id\":\"" + TASK + "\",\"attempt\":4,\"status\":\"ERRORED\","
-                + "\"message\":\"killed\"" + END),
+            J
+                + ",\"task_id\":\""
+                + TASK
+                + "\",\"attempt\":4,\"status\":\"ERRORED\","
+                + "\"message\":\"killed\""
+                + END),
         new Pinned(
             new JobEvent.TaskReset(JOB, TASK, AT),
             "task_reset",
@@ -116,18 +164,30 @@ class EventViewsTest {
         new Pinned(
             new JobEvent.TaskTimedOut(JOB, TASK, 2, 1_700_000_061_000L, AT),
             "task_timed_out",
-            J + ",\"task_id\":\"" + TASK + "\",\"attempt\":2,\"status\":\"PENDING\","
-                + "\"message\":\"timed out\",\"retry_at\":1700000061" + END),
+            J
+                + ",\"task_id\":\""
+                + TASK
+                + "\",\"attempt\":2,\"status\":\"PENDING\","
+                + "\"message\":\"timed out\",\"retry_at\":1700000061"
+                + END),
         new Pinned(
             new JobEvent.TaskTimedOut(JOB, TASK, 2, 0, AT),
             "task_timed_out",
-            J + ",\"task_id\":\"" + TASK + "\",\"attempt\":2,\"status\":\"ERRORED\","
-                + "\"message\":\"timed out\",\"retry_at\":0" + END),
+            J
+                + ",\"task_id\":\""
+                + TASK
+                + "\",\"attempt\":2,\"status\":\"ERRORED\","
+                + "\"message\":\"timed out\",\"retry_at\":0"
+                + END),
         new Pinned(
             new JobEvent.TaskWithdrawn(JOB, TASK, 1, "paused while queued", AT),
             "task_withdrawn",
-            J + ",\"task_id\":\"" + TASK + "\",\"attempt\":1,\"status\":\"PENDING\","
-                + "\"message\":\"paused while queued\"" + END),
+            J
+                + ",\"task_id\":\""
+                + TASK
+                + "\",\"attempt\":1,\"status\":\"PENDING\","
+                + "\"message\":\"paused while queued\""
+                + END),
         new Pinned(
             new JobEvent.LayerFinished(JOB, LAYER, Status.ERRORED, AT),
             "layer_finished",
@@ -151,8 +211,12 @@ class EventViewsTest {
         new Pinned(
             new JobEvent.ActionTaken(JOB, Action.RETRY, ObjectKind.LAYER, LAYER, "ops", AT),
             "action_taken",
-            J + ",\"action\":\"retry\",\"kind\":\"Layer\",\"id\":\"" + LAYER + "\","
-                + "\"by\":\"ops\"" + END),
+            J
+                + ",\"action\":\"retry\",\"kind\":\"Layer\",\"id\":\""
+                + LAYER
+                + "\","
+                + "\"by\":\"ops\""
+                + END),
         new Pinned(
             new JobEvent.Paused(JOB, ObjectKind.TASK, TASK, 1_700_000_001L, AT),
             "paused",
@@ -165,8 +229,7 @@ class EventViewsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("everyEventKind")
-  void everyEventIsStreamedUnderItsNameWithTheSameJsonAsBefore(Pinned pinned)
-      throws Exception {
+  void everyEventIsStreamedUnderItsNameWithTheSameJsonAsBefore(Pinned pinned) throws Exception {
     EventViews.View view = EventViews.of(pinned.event());
 
     assertThat(view.name()).isEqualTo(pinned.name());
