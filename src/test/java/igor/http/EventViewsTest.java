@@ -237,6 +237,14 @@ class EventViewsTest {
   }
 
   @Test
+  void anEventAboutNoTasksNamesNoStatus() throws Exception {
+    EventViews.View view = EventViews.of(new JobEvent.TasksQueued(JOB, List.of(), AT));
+
+    assertThat(ApiJson.MAPPER.writeValueAsString(view.data()))
+        .isEqualTo(J + ",\"task_ids\":[]" + END);
+  }
+
+  @Test
   void everyKindOfEventIsPinned() {
     Set<Class<?>> pinned =
         everyEventKind().map(p -> p.event().getClass()).collect(Collectors.toSet());
