@@ -20,8 +20,6 @@ import java.util.List;
  * and every effect is an event of its own.
  */
 final class JobActions {
-  static final String KILLED = "killed";
-  static final String SKIPPED = "skipped";
   static final String PAUSED = "paused while queued";
 
   private final JobDraft draft;
@@ -169,7 +167,8 @@ final class JobActions {
   /** The attempt in flight, if any, is named so that its worker can be told to stop. */
   private void skipTask(Task task) {
     int inFlight = task.status == Status.QUEUED || task.status == Status.RUNNING ? task.attempts : 0;
-    draft.emit(new TaskSkipped(draft.jobId(), task.id, inFlight, SKIPPED, draft.now()));
+    draft.emit(
+        new TaskSkipped(draft.jobId(), task.id, inFlight, TaskTransition.SKIPPED, draft.now()));
   }
 
   private boolean kill(ObjectRef ref) {

@@ -4,6 +4,8 @@ import igor.domain.Job;
 import igor.domain.JobEvent;
 import igor.domain.Status;
 import igor.domain.Task;
+import igor.domain.TaskTransition;
+import igor.domain.Transitions;
 import igor.entity.JobObserver.Outcome;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,10 +14,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Reads what a list of events about to be journaled means for metrics: attempts queued, started
- * and ended, with their waiting and running times. The times come from the events and from the
- * job as it was before them (read now, because the job changes as the events apply); what is
- * measured is told to the observer only once the events are journaled.
+ * Reads what a list of events about to be journaled means for metrics: attempts queued, started and
+ * ended, with their waiting and running times. What each event does to its tasks is read from
+ * {@link Transitions}; the times come from the events and from the job as it was before them (read
+ * now, because the job changes as the events apply). What is measured is told to the observer only
+ * once the events are journaled.
  */
 final class TaskTimings {
   private TaskTimings() {}
@@ -33,37 +36,37 @@ final class TaskTimings {
       }
     }
     for (JobEvent event : events) {
-      if (event instanceof JobEvent.TasksQueued q) {
-        for (String taskId : q.taskIds()) {
-          queuedAt.put(taskId, q.at());
+      long at = event.at();
+      for (TaskTransition change : Transitions.of(event).tasks()) {
+        String taskId = change.taskId();
+        if (change.step() == TaskTransition.Step.QUEUED) {
+          queuedAt.put(taskId, at);
           Task known = before.findTask(taskId);
           String type = known != null ? known.type() : addedTypes.get(taskId);
           if (type != null) {
             queuedByType.merge(type, 1, Integer::sum);
           }
-        }
-      } else if (event instanceof JobEvent.TaskStarted s) {
-        startedAt.put(s.taskId(), s.at());
-        Task task = before.findTask(s.taskId());
-        if (task != null) {
-          long queued =
-              queuedAt.getOrDefault(
-                  s.taskId(), task.status() == Status.QUEUED ? task.updatedAt() : 0L);
-          long waited = queued > 0 ? Math.max(0, s.at() - queued) : -1;
-          String type = task.type();
-          told.add(o -> o.taskStarted(type, waited));
-        }
-      } else {
-        Ended ended = ended(event);
-        if (ended != null) {
-          Task task = before.findTask(ended.taskId);
+        } else if (change.step() == TaskTransition.Step.STARTED) {
+          startedAt.put(taskId, at);
+          Task task = before.findTask(taskId);
+          if (task != null) {
+            long queued =
+                queuedAt.getOrDefault(
+                    taskId, task.status() == Status.QUEUED ? task.updatedAt() : 0L);
+            long waited = queued > 0 ? Math.max(0, at - queued) : -1;
+            String type = task.type();
+            told.add(o -> o.taskStarted(type, waited));
+          }
+        } else if (change.endsAttempt() && outcome(change.step()) != null) {
+          Task task = before.findTask(taskId);
           if (task != null) {
             long started =
                 startedAt.getOrDefault(
-                    ended.taskId, task.status() == Status.RUNNING ? task.startedAt() : 0L);
-            long ran = started > 0 ? Math.max(0, ended.at - started) : -1;
+                    taskId, task.status() == Status.RUNNING ? task.startedAt() : 0L);
+            long ran = started > 0 ? Math.max(0, at - started) : -1;
             String type = task.type();
-            told.add(o -> o.taskEnded(type, ended.outcome, ran));
+            Outcome outcome = outcome(change.step());
+            told.add(o -> o.taskEnded(type, outcome, ran));
           }
         }
       }
@@ -74,24 +77,18 @@ final class TaskTimings {
     };
   }
 
-  private record Ended(String taskId, Outcome outcome, long at) {}
-
-  private static Ended ended(JobEvent event) {
-    if (event instanceof JobEvent.TaskCompleted c) {
-      return new Ended(c.taskId(), Outcome.COMPLETED, c.at());
-    }
-    if (event instanceof JobEvent.TaskFailed f) {
-      return new Ended(f.taskId(), Outcome.FAILED, f.at());
-    }
-    if (event instanceof JobEvent.TaskTimedOut t) {
-      return new Ended(t.taskId(), Outcome.TIMED_OUT, t.at());
-    }
-    if (event instanceof JobEvent.TaskKilled k) {
-      return new Ended(k.taskId(), Outcome.KILLED, k.at());
-    }
-    if (event instanceof JobEvent.TaskSkipped s && s.attempt() > 0) {
-      return new Ended(s.taskId(), Outcome.SKIPPED, s.at());
-    }
-    return null;
+  /**
+   * How an attempt that ends this way is counted; null for an attempt taken back (withdrawn), which
+   * is not an outcome: the task is queued again and the attempt does not count.
+   */
+  private static Outcome outcome(TaskTransition.Step step) {
+    return switch (step) {
+      case COMPLETED -> Outcome.COMPLETED;
+      case FAILED -> Outcome.FAILED;
+      case TIMED_OUT -> Outcome.TIMED_OUT;
+      case KILLED -> Outcome.KILLED;
+      case SKIPPED -> Outcome.SKIPPED;
+      case WITHDRAWN, ADDED, QUEUED, STARTED, RESET -> null;
+    };
   }
 }

@@ -19,16 +19,24 @@ import igor.domain.JobEvent.TaskTimedOut;
 import igor.domain.JobEvent.TaskWithdrawn;
 import igor.domain.JobEvent.TasksAdded;
 import igor.domain.JobEvent.TasksQueued;
+import igor.domain.JobEvent.TasksSkipped;
 import igor.domain.JobEvent.Unpaused;
+import igor.domain.LayerTransition;
 import igor.domain.Status;
+import igor.domain.TaskTransition;
+import igor.domain.Transitions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The wire form of a change on GET /api/v1/events: a stable lower-case name per event and its data
- * in the API's snake_case, with times in unix seconds and statuses upper-case. The names are part of
- * the API (README lists them); the journal's class names are not shown.
+ * in the API's snake_case, with times in unix seconds and statuses upper-case. The names are part
+ * of the API (README lists them); the journal's class names are not shown. What an event does
+ * (statuses, messages, retry times) is read from {@link Transitions}, the domain's one reading of
+ * events; this class only chooses names and fields, which EventViewsTest pins byte for byte.
  */
 final class EventViews {
   private EventViews() {}
@@ -37,6 +45,7 @@ final class EventViews {
   record View(String name, Map<String, Object> data) {}
 
   static View of(JobEvent event) {
+    Transitions meaning = Transitions.of(event);
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("job_id", event.jobId());
     String name;
@@ -49,7 +58,7 @@ final class EventViews {
           e.layers().stream()
               .map(
                   l ->
-                      Map.of(
+                      inOrder(
                           "id", l.layerId(),
                           "name", l.name(),
                           "priority", l.priority(),
@@ -62,7 +71,7 @@ final class EventViews {
           e.tasks().stream()
               .map(
                   t ->
-                      Map.of(
+                      inOrder(
                           "id", t.taskId(),
                           "layer_id", t.layerId(),
                           "type", t.type(),
@@ -74,66 +83,64 @@ final class EventViews {
     } else if (event instanceof LayersStarted e) {
       name = "layers_started";
       d.put("layer_ids", e.layerIds());
-      d.put("status", Status.RUNNING.name());
+      d.put("status", commonStatus(meaning.layers().stream().map(LayerTransition::to)));
     } else if (event instanceof TasksQueued e) {
       name = "tasks_queued";
       d.put("task_ids", e.taskIds());
-      d.put("status", Status.QUEUED.name());
-    } else if (event instanceof TaskStarted e) {
+      d.put("status", commonStatus(meaning.tasks().stream().map(TaskTransition::to)));
+    } else if (event instanceof TaskStarted) {
       name = "task_started";
-      task(d, e.taskId(), e.attempt(), Status.RUNNING);
-      d.put("worker", e.worker());
-    } else if (event instanceof TaskCompleted e) {
+      TaskTransition t = task(d, meaning);
+      d.put("worker", t.worker());
+    } else if (event instanceof TaskCompleted) {
       name = "task_completed";
-      task(d, e.taskId(), e.attempt(), Status.COMPLETED);
-      d.put("message", e.message());
-      d.put("result", e.result());
-    } else if (event instanceof TaskFailed e) {
+      TaskTransition t = task(d, meaning);
+      d.put("message", t.message());
+      d.put("result", t.result());
+    } else if (event instanceof TaskFailed) {
       name = "task_failed";
-      task(d, e.taskId(), e.attempt(), e.retryAt() > 0 ? Status.PENDING : Status.ERRORED);
-      d.put("message", e.message());
-      d.put("retry_at", JobViews.seconds(e.retryAt()));
-    } else if (event instanceof TaskSkipped e) {
+      TaskTransition t = task(d, meaning);
+      d.put("message", t.message());
+      d.put("retry_at", JobViews.seconds(t.retryAt()));
+    } else if (event instanceof TaskSkipped) {
       name = "task_skipped";
-      task(d, e.taskId(), e.attempt(), Status.SKIPPED);
-      d.put("message", e.message());
-    } else if (event instanceof JobEvent.TasksSkipped e) {
+      TaskTransition t = task(d, meaning);
+      d.put("message", t.message());
+    } else if (event instanceof TasksSkipped e) {
       name = "tasks_skipped";
       d.put("task_ids", e.taskIds());
-      d.put("status", Status.SKIPPED.name());
-      d.put("message", "skipped");
-    } else if (event instanceof TaskKilled e) {
+      d.put("status", commonStatus(meaning.tasks().stream().map(TaskTransition::to)));
+      d.put("message", TaskTransition.SKIPPED);
+    } else if (event instanceof TaskKilled) {
       name = "task_killed";
-      task(d, e.taskId(), e.attempt(), Status.ERRORED);
-      d.put("message", "killed");
-    } else if (event instanceof TaskReset e) {
+      TaskTransition t = task(d, meaning);
+      d.put("message", t.message());
+    } else if (event instanceof TaskReset) {
       name = "task_reset";
-      d.put("task_id", e.taskId());
-      d.put("status", Status.PENDING.name());
-    } else if (event instanceof TaskTimedOut e) {
+      TaskTransition t = meaning.onlyTask();
+      d.put("task_id", t.taskId());
+      d.put("status", t.to().name());
+    } else if (event instanceof TaskTimedOut) {
       name = "task_timed_out";
-      task(d, e.taskId(), e.attempt(), e.retryAt() > 0 ? Status.PENDING : Status.ERRORED);
-      d.put("message", "timed out");
-      d.put("retry_at", JobViews.seconds(e.retryAt()));
-    } else if (event instanceof TaskWithdrawn e) {
+      TaskTransition t = task(d, meaning);
+      d.put("message", t.message());
+      d.put("retry_at", JobViews.seconds(t.retryAt()));
+    } else if (event instanceof TaskWithdrawn) {
       name = "task_withdrawn";
-      task(d, e.taskId(), e.attempt(), Status.PENDING);
-      d.put("message", e.reason());
-    } else if (event instanceof LayerFinished e) {
+      TaskTransition t = task(d, meaning);
+      d.put("message", t.message());
+    } else if (event instanceof LayerFinished) {
       name = "layer_finished";
-      d.put("layer_id", e.layerId());
-      d.put("status", e.status().name());
-    } else if (event instanceof LayerSkipped e) {
+      layer(d, meaning);
+    } else if (event instanceof LayerSkipped) {
       name = "layer_skipped";
-      d.put("layer_id", e.layerId());
-      d.put("status", Status.SKIPPED.name());
-    } else if (event instanceof LayerReopened e) {
+      layer(d, meaning);
+    } else if (event instanceof LayerReopened) {
       name = "layer_reopened";
-      d.put("layer_id", e.layerId());
-      d.put("status", Status.RUNNING.name());
-    } else if (event instanceof JobStatusChanged e) {
+      layer(d, meaning);
+    } else if (event instanceof JobStatusChanged) {
       name = "job_status_changed";
-      d.put("status", e.status().name());
+      d.put("status", meaning.job().orElseThrow().name());
     } else if (event instanceof ActionTaken e) {
       name = "action_taken";
       d.put("action", e.action().name().toLowerCase(Locale.ROOT));
@@ -156,9 +163,42 @@ final class EventViews {
     return new View(name, d);
   }
 
-  private static void task(Map<String, Object> d, String taskId, int attempt, Status status) {
-    d.put("task_id", taskId);
-    d.put("attempt", attempt);
-    d.put("status", status.name());
+  /**
+   * An object whose keys keep the order given. (Map.of's order changes from one JVM start to the
+   * next, so the stream's bytes did too.)
+   */
+  private static Map<String, Object> inOrder(Object... keysAndValues) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndValues.length; i += 2) {
+      m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+    }
+    return m;
+  }
+
+  /** The fields every event about one attempt of one task has; the task's change is returned. */
+  private static TaskTransition task(Map<String, Object> d, Transitions meaning) {
+    TaskTransition t = meaning.onlyTask();
+    d.put("task_id", t.taskId());
+    d.put("attempt", t.attempt());
+    d.put("status", t.to().name());
+    return t;
+  }
+
+  private static void layer(Map<String, Object> d, Transitions meaning) {
+    LayerTransition l = meaning.onlyLayer();
+    d.put("layer_id", l.layerId());
+    d.put("status", l.to().name());
+  }
+
+  /**
+   * The one status an event about many objects moves them all to; null (the key is left out) for an
+   * event that names no objects, which no decision makes.
+   */
+  private static String commonStatus(Stream<Status> statuses) {
+    List<Status> distinct = statuses.distinct().toList();
+    if (distinct.size() > 1) {
+      throw new IllegalStateException("one status expected, got " + distinct);
+    }
+    return distinct.isEmpty() ? null : distinct.get(0).name();
   }
 }

@@ -29,8 +29,10 @@ import net.jqwik.api.Provide;
  *   <li>a layer has started only when every layer of a lower priority is COMPLETED or SKIPPED;
  *   <li>a task in flight (QUEUED, RUNNING) belongs to a RUNNING layer;
  *   <li>nothing paused (the task, its layer or its job) was queued by the step;
+ *   <li>every change of status is one that {@link AllowedStatusChanges} allows (JobEvolution
+ *       checks each as the step's events are applied, and fails the step on a refused one);
  *   <li>every attempt ends at most once (completed, failed, timed out, skipped, killed or
- *       withdrawn);
+ *       withdrawn), and {@link Transitions} says so of exactly the events that end one;
  *   <li>the counts by status of the job and of each layer add up and match their tasks;
  *   <li>the job is COMPLETED exactly when every layer is COMPLETED or SKIPPED and it was not
  *       skipped itself;
@@ -298,6 +300,13 @@ class DecisionInvariantsTest {
         }
       }
       String ended = endOfAttempt(event);
+      assertThat(
+              Transitions.of(event).tasks().stream()
+                  .filter(TaskTransition::endsAttempt)
+                  .map(t -> t.taskId() + "/" + t.attempt())
+                  .toList())
+          .as("%s: the attempts that %s ends", history, event)
+          .isEqualTo(ended == null ? List.of() : List.of(ended));
       if (ended != null) {
         int ends = endsOfAttempts.merge(ended, 1, Integer::sum);
         assertThat(ends).as("%s: attempt %s ended more than once", history, ended).isEqualTo(1);
