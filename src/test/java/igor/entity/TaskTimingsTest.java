@@ -118,6 +118,9 @@ class TaskTimingsTest {
 
       @Override
       public void jobReleased(String jobId) {}
+
+      @Override
+      public void recoveryFailed(String jobId, String problem) {}
     };
   }
 }
