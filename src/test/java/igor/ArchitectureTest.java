@@ -80,8 +80,6 @@ class ArchitectureTest {
     noClasses()
         .that()
         .resideInAPackage("igor.client..")
-        .and()
-        .haveNameNotMatching("igor\\.client\\.ClusterIgor.*")
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
@@ -92,6 +90,18 @@ class ArchitectureTest {
             "igor.http..",
             "igor.storage..",
             "igor.app..")
+        .check(igor);
+  }
+
+  @Test
+  void theHttpApiReachesJobsOnlyThroughTheService() {
+    noClasses()
+        .that()
+        .resideInAPackage("igor.http..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("igor.entity..", "igor.storage.jdbc..", "igor.queue.redis..")
+        .because("routes ask igor.service, which answers with its own results")
         .check(igor);
   }
 }

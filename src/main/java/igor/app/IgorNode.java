@@ -1,7 +1,7 @@
 package igor.app;
 
 import com.typesafe.config.Config;
-import igor.client.ClusterIgor;
+import igor.service.ClusterIgor;
 import igor.config.IgorSettings;
 import igor.domain.JobDecider;
 import igor.entity.JobEntity;

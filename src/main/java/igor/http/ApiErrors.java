@@ -1,6 +1,7 @@
 package igor.http;
 
 import igor.domain.Rejection;
+import igor.service.RejectionStatus;
 import igor.service.ReadModelBehindException;
 import igor.storage.StorageUnavailableException;
 import java.util.concurrent.CompletionException;
@@ -26,18 +27,8 @@ public final class ApiErrors {
   private ApiErrors() {}
 
   /** The HTTP status of a kind of rejection: the API's and the in-cluster API's. */
-  public static int status(Rejection.Kind kind) {
-    return switch (kind) {
-      case INVALID -> 400;
-      case NOT_FOUND -> 404;
-      case CONFLICT -> 409;
-      case TOO_LARGE -> 413;
-      case UNAVAILABLE -> 503;
-    };
-  }
-
   static HttpResponse of(Rejection rejection) {
-    return ApiJson.error(status(rejection.kind()), rejection.reason());
+    return ApiJson.error(RejectionStatus.of(rejection.kind()), rejection.reason());
   }
 
   static HttpResponse of(Throwable failure) {

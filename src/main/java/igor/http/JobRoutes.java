@@ -2,9 +2,8 @@ package igor.http;
 
 import igor.domain.Identifiers;
 import igor.domain.JobPlan;
-import igor.entity.JobEntity;
-import igor.entity.JobEntity.JobResult;
 import igor.service.JobService;
+import igor.service.JobService.JobAnswer;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -48,7 +47,7 @@ final class JobRoutes extends AllDirectives {
    * A create whose job did not answer in time may still be journaled: the client learns the new
    * job's id, so that it can look before creating the job again.
    */
-  private static JobResult created(String jobId, JobResult result, Throwable failure) {
+  private static JobAnswer created(String jobId, JobAnswer result, Throwable failure) {
     if (failure == null) {
       return result;
     }
@@ -71,14 +70,14 @@ final class JobRoutes extends AllDirectives {
   /** The actions people took on the job, oldest first. */
   private Route audit(String id) {
     return Answers.of(
-        jobs.get(jobId(id)), JobResult::rejection, r -> JobViews.audit(r.job().audit()));
+        jobs.get(jobId(id)), JobAnswer::rejection, r -> JobViews.audit(r.job().audit()));
   }
 
   /** The job's status, etag and task counts, exact and cheap whatever the job's size. */
   private Route status(String id) {
     return Answers.of(
         jobs.summary(jobId(id)),
-        JobEntity.SummaryResult::rejection,
+        JobService.SummaryAnswer::rejection,
         r -> JobViews.summary(r.summary()));
   }
 
@@ -89,7 +88,7 @@ final class JobRoutes extends AllDirectives {
     return id;
   }
 
-  private Route answer(CompletionStage<JobResult> result) {
-    return Answers.of(result, JobResult::rejection, r -> JobViews.job(r.job()));
+  private Route answer(CompletionStage<JobAnswer> result) {
+    return Answers.of(result, JobAnswer::rejection, r -> JobViews.job(r.job()));
   }
 }

@@ -1,7 +1,7 @@
 package igor.http;
 
 import igor.domain.TaskPlan;
-import igor.entity.JobEntity.TasksResult;
+import igor.service.JobService.TasksAnswer;
 import igor.service.JobService;
 import java.util.List;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -26,6 +26,6 @@ final class TaskRoutes extends AllDirectives {
   private Route add(String body) {
     List<TaskPlan> plans =
         requests.toPlans(ApiJson.readList(body, JobRequests.AddTask.class));
-    return Answers.of(jobs.addTasks(plans), TasksResult::rejection, r -> JobViews.tasks(r.tasks()));
+    return Answers.of(jobs.addTasks(plans), TasksAnswer::rejection, r -> JobViews.tasks(r.tasks()));
   }
 }

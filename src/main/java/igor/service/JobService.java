@@ -3,14 +3,18 @@ package igor.service;
 import igor.domain.Action;
 import igor.domain.Identifiers;
 import igor.domain.JobPlan;
+import igor.domain.JobSnapshot;
+import igor.domain.JobSummary;
 import igor.domain.LayerPlan;
 import igor.domain.ObjectKind;
 import igor.domain.ObjectRef;
 import igor.domain.Rejection;
 import igor.domain.TaskPlan;
+import igor.domain.TaskSnapshot;
 import igor.entity.JobEntity;
 import igor.entity.JobEntity.ActResult;
 import igor.entity.JobEntity.JobResult;
+import igor.entity.JobEntity.SummaryResult;
 import igor.entity.JobEntity.TasksResult;
 import igor.storage.ObjectDirectory;
 import java.time.Duration;
@@ -31,6 +35,15 @@ import org.apache.pekko.actor.typed.ActorSystem;
  * (an unknown id is answered without asking any entity); it decides nothing.
  */
 public final class JobService {
+  /** The answer to {@link #create} and {@link #get}: the whole job, or why not. */
+  public record JobAnswer(JobSnapshot job, Rejection rejection) {}
+
+  /** The answer to {@link #addTasks}: the tasks added, or why none was. */
+  public record TasksAnswer(List<TaskSnapshot> tasks, Rejection rejection) {}
+
+  /** The answer to {@link #summary}: the job without its tasks, or why not. */
+  public record SummaryAnswer(JobSummary summary, Rejection rejection) {}
+
   /** The answer to {@link #act}: how many objects changed, or why nothing was done. */
   public record Acted(int updated, Rejection rejection) {}
 
@@ -58,7 +71,7 @@ public final class JobService {
    * Creates the job: it is recorded in the directory with its layers and tasks first, so that a
    * job answered as created is always found.
    */
-  public CompletionStage<JobResult> create(JobPlan plan) {
+  public CompletionStage<JobAnswer> create(JobPlan plan) {
     List<String> layerIds = plan.layers().stream().map(LayerPlan::layerId).toList();
     List<String> taskIds = plan.tasks().stream().map(TaskPlan::taskId).toList();
     return gateway
@@ -70,13 +83,14 @@ public final class JobService {
                     replyTo -> new JobEntity.Create(plan, replyTo),
                     askTimeout,
                     () -> JobResult.rejected(Rejection.notFound(JOB_NOT_FOUND))),
-            executor);
+            executor)
+        .thenApply(JobService::answer);
   }
 
   /** Adds tasks to layers, all of which must belong to one job. */
-  public CompletionStage<TasksResult> addTasks(List<TaskPlan> tasks) {
+  public CompletionStage<TasksAnswer> addTasks(List<TaskPlan> tasks) {
     if (tasks.isEmpty()) {
-      return CompletableFuture.completedFuture(new TasksResult(List.of(), null));
+      return CompletableFuture.completedFuture(new TasksAnswer(List.of(), null));
     }
     Set<String> layerIds = new LinkedHashSet<>();
     tasks.forEach(t -> layerIds.add(t.layerId()));
@@ -108,32 +122,42 @@ public final class JobService {
                               jobId,
                               replyTo -> new JobEntity.AddTasks(tasks, replyTo),
                               askTimeout,
-                              () -> new TasksResult(null, Rejection.notFound(JOB_NOT_FOUND))),
+                              () -> new TasksResult(null, Rejection.notFound(JOB_NOT_FOUND)))
+                          .thenApply(r -> new TasksAnswer(r.tasks(), r.rejection())),
                       executor);
             },
             executor);
   }
 
   /** The whole job, from its entity; an unknown job is answered without asking any entity. */
-  public CompletionStage<JobResult> get(String jobId) {
+  public CompletionStage<JobAnswer> get(String jobId) {
     return gateway
         .<JobResult>ask(
             jobId,
             JobEntity.Get::new,
             askTimeout,
             () -> JobResult.rejected(Rejection.notFound(JOB_NOT_FOUND)))
-        .thenApply(result -> forgetIfGone(jobId, result.rejection(), result));
+        .thenApply(result -> forgetIfGone(jobId, result.rejection(), answer(result)));
   }
 
   /** The job's status and task counts, from its entity (exact), without its tasks. */
-  public CompletionStage<JobEntity.SummaryResult> summary(String jobId) {
+  public CompletionStage<SummaryAnswer> summary(String jobId) {
     return gateway
-        .<JobEntity.SummaryResult>ask(
+        .<SummaryResult>ask(
             jobId,
             JobEntity.GetSummary::new,
             askTimeout,
-            () -> new JobEntity.SummaryResult(null, Rejection.notFound(JOB_NOT_FOUND)))
-        .thenApply(result -> forgetIfGone(jobId, result.rejection(), result));
+            () -> new SummaryResult(null, Rejection.notFound(JOB_NOT_FOUND)))
+        .thenApply(
+            result ->
+                forgetIfGone(
+                    jobId,
+                    result.rejection(),
+                    new SummaryAnswer(result.summary(), result.rejection())));
+  }
+
+  private static JobAnswer answer(JobResult result) {
+    return new JobAnswer(result.job(), result.rejection());
   }
 
   /** A job the directory knew but whose entity does not (removed meanwhile) is looked up again. */
@@ -220,7 +244,7 @@ public final class JobService {
     return kind.name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  private static CompletionStage<TasksResult> rejected(Rejection rejection) {
-    return CompletableFuture.completedFuture(new TasksResult(null, rejection));
+  private static CompletionStage<TasksAnswer> rejected(Rejection rejection) {
+    return CompletableFuture.completedFuture(new TasksAnswer(null, rejection));
   }
 }

@@ -1,8 +1,19 @@
-package igor.client;
+package igor.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import igor.client.AuditEntry;
+import igor.client.Igor;
+import igor.client.IgorClient;
+import igor.client.IgorException;
+import igor.client.Job;
+import igor.client.JobSpec;
+import igor.client.Layer;
+import igor.client.LayerSpec;
+import igor.client.Ref;
+import igor.client.Status;
+import igor.client.Task;
 import igor.testing.TestNode;
 import igor.testing.TestTime;
 import igor.worker.api.TaskSpec;

@@ -1,5 +1,17 @@
-package igor.client;
+package igor.service;
 
+import igor.client.Action;
+import igor.client.AuditEntry;
+import igor.client.Counts;
+import igor.client.Igor;
+import igor.client.IgorException;
+import igor.client.Job;
+import igor.client.JobSpec;
+import igor.client.Layer;
+import igor.client.LayerSpec;
+import igor.client.Ref;
+import igor.client.Status;
+import igor.client.Task;
 import igor.domain.Identifiers;
 import igor.domain.JobPlan;
 import igor.domain.JobSnapshot;
@@ -8,12 +20,10 @@ import igor.domain.LayerSnapshot;
 import igor.domain.ObjectKind;
 import igor.domain.ObjectRef;
 import igor.domain.Rejection;
-import igor.http.ApiErrors;
 import igor.domain.TaskPlan;
 import igor.domain.TaskSnapshot;
-import igor.entity.JobEntity.JobResult;
-import igor.entity.JobEntity.TasksResult;
-import igor.service.JobService;
+import igor.service.JobService.JobAnswer;
+import igor.service.JobService.TasksAnswer;
 import igor.worker.api.TaskSpec;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -89,7 +99,7 @@ public final class ClusterIgor implements Igor {
       layers.add(new LayerPlan(layerId, layer.name(), layer.priority(), layer.pausedAt()));
       layer.tasks().forEach(t -> tasks.add(plan(layerId, t)));
     }
-    JobResult result =
+    JobAnswer result =
         await(jobs.create(new JobPlan(jobId, spec.name(), spec.pausedAt(), layers, tasks)));
     return job(checked(result.rejection(), result).job());
   }
@@ -97,19 +107,19 @@ public final class ClusterIgor implements Igor {
   @Override
   public List<Task> addTasks(String layerId, List<TaskSpec> specs) {
     List<TaskPlan> plans = specs.stream().map(t -> plan(layerId, t)).toList();
-    TasksResult result = await(jobs.addTasks(plans));
+    TasksAnswer result = await(jobs.addTasks(plans));
     return checked(result.rejection(), result).tasks().stream().map(ClusterIgor::task).toList();
   }
 
   @Override
   public Job job(String jobId) {
-    JobResult result = await(jobs.get(jobId));
+    JobAnswer result = await(jobs.get(jobId));
     return job(checked(result.rejection(), result).job());
   }
 
   @Override
   public List<AuditEntry> audit(String jobId) {
-    JobResult result = await(jobs.get(jobId));
+    JobAnswer result = await(jobs.get(jobId));
     return checked(result.rejection(), result).job().audit().stream()
         .map(
             e ->
@@ -144,7 +154,7 @@ public final class ClusterIgor implements Igor {
         t.type(),
         t.name(),
         t.args(),
-        t.paused() ? JobSpec.now() : 0,
+        t.paused() ? Math.max(1, System.currentTimeMillis() / 1000) : 0,
         t.retries() < 0 ? defaultRetries : t.retries(),
         t.timeoutSeconds() > 0 ? t.timeoutSeconds() : defaultTimeoutSeconds);
   }
@@ -170,7 +180,7 @@ public final class ClusterIgor implements Igor {
     if (rejection == null) {
       return result;
     }
-    throw IgorException.of(ApiErrors.status(rejection.kind()), rejection.reason());
+    throw IgorException.of(RejectionStatus.of(rejection.kind()), rejection.reason());
   }
 
   /** The job as the API shows it (times in seconds, counts by status). */
