@@ -31,8 +31,4 @@ abstract class JobState {
 
   /** Layer ids by priority, ascending; layers of one priority in declaration order. */
   abstract NavigableMap<Integer, List<String>> groups();
-
-  final boolean isCreated() {
-    return header().created;
-  }
 }

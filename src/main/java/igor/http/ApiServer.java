@@ -153,11 +153,6 @@ public final class ApiServer extends AllDirectives {
         inner);
   }
 
-  /** False when no token is configured: anyone who reaches the port may use the API. */
-  public boolean requiresTokens() {
-    return !guard.isOpen();
-  }
-
   /** Listens at the configured address: HTTPS when a certificate and key are configured. */
   public CompletionStage<ServerBinding> bind(ActorSystem<?> system, IgorSettings.Http http) {
     ServerBuilder server = Http.get(system).newServerAt(http.host(), http.port());
