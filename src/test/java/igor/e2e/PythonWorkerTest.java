@@ -344,6 +344,7 @@ class PythonWorkerTest {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     pb.environment().put("PYTHONPATH", SCRIPT.getParent().toString());
+    pb.environment().put("PYTHONDONTWRITEBYTECODE", "1"); // no __pycache__ in the source tree
     pb.environment().put("IGOR_REDIS_URL", redis.url());
     pb.environment().put("IGOR_REDIS_KEY_PREFIX", redis.prefix());
     Process p = pb.start();
