@@ -10,7 +10,7 @@ Library:
     @worker.handler("resize")
     def resize(task):
         if task.cancelled:          # Igor withdrew the attempt (kill, skip, time-out) or we stop
-            return None
+            raise TaskFailed("stopped")  # a stopping worker reports it `released`
         return b"thumb-640.png"     # bytes or str: the task's result
 
     worker.run()                    # until SIGTERM/SIGINT or worker.stop()
