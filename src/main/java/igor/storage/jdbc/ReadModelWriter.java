@@ -2,30 +2,17 @@ package igor.storage.jdbc;
 
 import igor.domain.Identifiers;
 import igor.domain.JobEvent;
-import igor.domain.JobEvent.ActionTaken;
 import igor.domain.JobEvent.JobCreated;
-import igor.domain.JobEvent.JobStatusChanged;
-import igor.domain.JobEvent.LayerFinished;
-import igor.domain.JobEvent.LayerReopened;
-import igor.domain.JobEvent.LayerSkipped;
-import igor.domain.JobEvent.LayersStarted;
-import igor.domain.JobEvent.Paused;
-import igor.domain.JobEvent.TaskCompleted;
-import igor.domain.JobEvent.TaskFailed;
-import igor.domain.JobEvent.TaskKilled;
-import igor.domain.JobEvent.TaskReset;
-import igor.domain.JobEvent.TaskTimedOut;
-import igor.domain.JobEvent.TaskWithdrawn;
-import igor.domain.JobEvent.TaskSkipped;
-import igor.domain.JobEvent.TaskStarted;
 import igor.domain.JobEvent.TasksAdded;
-import igor.domain.JobEvent.TasksQueued;
-import igor.domain.JobEvent.Unpaused;
 import igor.domain.LayerPlan;
+import igor.domain.LayerTransition;
 import igor.domain.ObjectKind;
-import igor.domain.Text;
+import igor.domain.PauseChange;
 import igor.domain.Status;
 import igor.domain.TaskPlan;
+import igor.domain.TaskTransition;
+import igor.domain.Text;
+import igor.domain.Transitions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,8 +25,9 @@ import java.util.UUID;
 
 /**
  * Writes events into the read model's tables, on the projection's connection and transaction. It
- * re-derives no rule: every status is the one the event names, and revisions grow as in the job
- * entity (igor.domain.JobEvolution), so the etags here are the entity's.
+ * re-derives no rule: what an event changes is what {@link Transitions#of} reads from it, the
+ * reading the job entity (igor.domain.JobEvolution) applies too, so statuses, messages, attempts
+ * and revisions, and with them the etags, are the entity's (ADR 0008).
  */
 final class ReadModelWriter {
   private static final String[] COUNT_COLUMNS = countColumns();
@@ -63,59 +51,38 @@ final class ReadModelWriter {
     this.c = connection;
   }
 
-  /** Applies the events in order; {@link #finish()} then writes the changed counts. */
+  /**
+   * Applies the events in order; {@link #finish()} then writes the changed counts. The creation
+   * events insert their rows from their plans; every other change is the one {@link
+   * Transitions#of} reads from the event (an event of an unknown type is an error).
+   */
   void apply(JobEvent event) throws SQLException {
     if (event instanceof JobCreated e) {
       created(e);
-    } else if (event instanceof TasksAdded e) {
+      return;
+    }
+    if (event instanceof TasksAdded e) {
       added(e);
-    } else if (event instanceof LayersStarted e) {
-      for (String layerId : e.layerIds()) {
-        layerStatus(layerId, Status.RUNNING, e.at());
-      }
-    } else if (event instanceof TasksQueued e) {
-      changeTasks(e.taskIds(), Status.QUEUED, e.at(), true, null, false, null);
-    } else if (event instanceof TaskStarted e) {
-      changeTask(e.taskId(), Status.RUNNING, e.at(), null, false, null);
-    } else if (event instanceof TaskCompleted e) {
-      changeTask(e.taskId(), Status.COMPLETED, e.at(), e.message(), true, e.result());
-    } else if (event instanceof TaskFailed e) {
-      Status to = e.retryAt() > 0 ? Status.PENDING : Status.ERRORED;
-      changeTask(e.taskId(), to, e.at(), e.message(), false, null);
-    } else if (event instanceof JobEvent.TasksSkipped e) {
-      changeTasks(e.taskIds(), Status.SKIPPED, e.at(), false, "skipped", false, null);
-    } else if (event instanceof TaskSkipped e) {
-      changeTask(e.taskId(), Status.SKIPPED, e.at(), e.message(), false, null);
-    } else if (event instanceof TaskKilled e) {
-      changeTask(e.taskId(), Status.ERRORED, e.at(), "killed", false, null);
-    } else if (event instanceof TaskReset e) {
-      changeTask(e.taskId(), Status.PENDING, e.at(), "", true, null);
-    } else if (event instanceof TaskTimedOut e) {
-      Status to = e.retryAt() > 0 ? Status.PENDING : Status.ERRORED;
-      changeTask(e.taskId(), to, e.at(), "timed out", false, null);
-    } else if (event instanceof TaskWithdrawn e) {
-      changeTask(e.taskId(), Status.PENDING, e.at(), e.reason(), false, null);
-    } else if (event instanceof LayerFinished e) {
-      layerStatus(e.layerId(), e.status(), e.at());
-    } else if (event instanceof LayerSkipped e) {
-      layerStatus(e.layerId(), Status.SKIPPED, e.at());
-    } else if (event instanceof LayerReopened e) {
-      layerStatus(e.layerId(), Status.RUNNING, e.at());
-    } else if (event instanceof JobStatusChanged e) {
+      return;
+    }
+    Transitions transitions = Transitions.of(event);
+    long at = event.at();
+    changeTasks(transitions.tasks(), at);
+    for (LayerTransition layer : transitions.layers()) {
+      layerStatus(layer.layerId(), layer.to(), at);
+    }
+    if (transitions.job().isPresent()) {
       update(
           "UPDATE igor_jobs SET status = ?, updated_at = ?, revision = revision + 1 WHERE id = ?",
-          e.status().name(),
-          seconds(e.at()),
-          uuid(e.jobId()));
-    } else if (event instanceof Paused e) {
-      paused(e.targetKind(), e.targetId(), e.pausedAt(), e.at());
-    } else if (event instanceof Unpaused e) {
-      paused(e.targetKind(), e.targetId(), 0, e.at());
-    } else if (event instanceof ActionTaken) {
-      // The audit trail only: its effects come as their own events.
-    } else {
-      throw new IllegalArgumentException("unknown event " + event.getClass().getName());
+          transitions.job().get().name(),
+          seconds(at),
+          uuid(event.jobId()));
     }
+    if (transitions.pause().isPresent()) {
+      PauseChange pause = transitions.pause().get();
+      paused(pause.kind(), pause.id(), pause.pausedAt(), at);
+    }
+    // The audit (ActionTaken) has no row: its effects come as their own events.
   }
 
   /** Writes the tasks and the task counts changed by the events applied. */
@@ -205,45 +172,34 @@ final class ReadModelWriter {
     batch.clear();
   }
 
-  private void changeTask(
-      String taskId, Status to, long at, String message, boolean setResult, byte[] result)
-      throws SQLException {
-    changeTasks(List.of(taskId), to, at, false, message, setResult, result);
-  }
-
   /**
-   * Moves tasks to a status: one more revision each, a new attempt when queued, and the message or
-   * result when the event carries one (null message: unchanged). Kept in memory until {@link
-   * #finish()}, which writes each changed task once.
+   * Moves tasks as their transitions say: one more revision each, a new attempt when queued, the
+   * message when the transition carries one and the result when it changes it. Kept in memory
+   * until {@link #finish()}, which writes each changed task once.
    */
-  private void changeTasks(
-      List<String> taskIds,
-      Status to,
-      long at,
-      boolean newAttempt,
-      String message,
-      boolean setResult,
-      byte[] result)
-      throws SQLException {
-    load(taskIds);
-    for (String id : taskIds) {
-      TaskChange t = tasks.get(id);
+  private void changeTasks(List<TaskTransition> transitions, long at) throws SQLException {
+    if (transitions.isEmpty()) {
+      return;
+    }
+    load(transitions.stream().map(TaskTransition::taskId).toList());
+    for (TaskTransition transition : transitions) {
+      TaskChange t = tasks.get(transition.taskId());
       if (t == null) {
         continue;
       }
-      count(t.jobId, t.layerId, t.status, to);
-      t.status = to;
-      if (newAttempt) {
+      count(t.jobId, t.layerId, t.status, transition.to());
+      t.status = transition.to();
+      if (transition.step() == TaskTransition.Step.QUEUED) {
         t.attempts++;
       }
       t.updatedAt = seconds(at);
       t.revisions++;
-      if (message != null) {
-        t.message = message;
+      if (transition.message() != null) {
+        t.message = transition.message();
       }
-      if (setResult) {
+      if (transition.changesResult()) {
         t.setResult = true;
-        t.result = result;
+        t.result = transition.result();
       }
     }
   }
@@ -300,30 +256,18 @@ final class ReadModelWriter {
     }
   }
 
-  /** Reads every task the events will change, in one statement, before they are applied. */
+  /**
+   * Reads every task the events will change, in one statement, before they are applied. The tasks
+   * of {@link TasksAdded} are new: {@link #apply} inserts them.
+   */
   void prefetch(List<JobEvent> events) throws SQLException {
     java.util.Set<String> ids = new java.util.LinkedHashSet<>();
     for (JobEvent event : events) {
-      if (event instanceof TasksQueued e) {
-        ids.addAll(e.taskIds());
-      } else if (event instanceof TaskStarted e) {
-        ids.add(e.taskId());
-      } else if (event instanceof TaskCompleted e) {
-        ids.add(e.taskId());
-      } else if (event instanceof TaskFailed e) {
-        ids.add(e.taskId());
-      } else if (event instanceof TaskSkipped e) {
-        ids.add(e.taskId());
-      } else if (event instanceof JobEvent.TasksSkipped e) {
-        ids.addAll(e.taskIds());
-      } else if (event instanceof TaskKilled e) {
-        ids.add(e.taskId());
-      } else if (event instanceof TaskReset e) {
-        ids.add(e.taskId());
-      } else if (event instanceof TaskTimedOut e) {
-        ids.add(e.taskId());
-      } else if (event instanceof TaskWithdrawn e) {
-        ids.add(e.taskId());
+      if (event instanceof TasksAdded) {
+        continue;
+      }
+      for (TaskTransition task : Transitions.of(event).tasks()) {
+        ids.add(task.taskId());
       }
     }
     load(ids);

@@ -13,8 +13,11 @@ import igor.domain.Status;
 import igor.domain.TaskPlan;
 import igor.storage.ReadModel;
 import igor.testing.TestDatabase;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -216,6 +219,224 @@ class ReadModelWriterTest {
     assertThat(layer(layer).counts().byStatus()).containsEntry(Status.QUEUED, count);
     assertThat(task(ids.get(count - 1)).status()).isEqualTo(Status.QUEUED);
     assertThat(task(ids.get(ReadModelWriter.BATCH_ROWS)).attempts()).isEqualTo(1);
+  }
+
+  /**
+   * Pins, event by event, the rows of the three read-model tables that a history holding every
+   * kind of event changes, column by column, against
+   * src/test/resources/read-model/every-event-rows.txt (on a mismatch the rows written are left in
+   * target/every-event-rows.actual.txt).
+   * The file was written by the writer before it read events through igor.domain.Transitions, so
+   * that change moved no row. The same history written as one prefetched group, as the projection
+   * writes it, ends in the same rows.
+   */
+  @Test
+  void everyKindOfEventChangesThePinnedRows() throws Exception {
+    Map<String, String> names = new java.util.LinkedHashMap<>();
+    List<JobEvent> history = everyKindOfEvent(ids("event by event", names));
+    assertThat(history.stream().map(Object::getClass).distinct())
+        .as("the history holds every kind of event")
+        .containsExactlyInAnyOrder(JobEvent.class.getPermittedSubclasses());
+    // The entity takes the history: every status change in it is one the contract allows.
+    history.forEach(Job.empty()::apply);
+    StringBuilder trace = new StringBuilder();
+    List<String> before = List.of();
+    for (JobEvent e : history) {
+      writePrefetched(List.of(e));
+      List<String> after = rows(names);
+      trace.append(e.getClass().getSimpleName()).append('\n');
+      for (String row : after) {
+        if (!before.contains(row)) {
+          trace.append("  ").append(row).append('\n');
+        }
+      }
+      before = after;
+    }
+    String expected = pinnedRows();
+    if (!trace.toString().equals(expected)) {
+      java.nio.file.Files.writeString(
+          java.nio.file.Path.of("target", "every-event-rows.actual.txt"), trace);
+    }
+    assertThat(trace.toString()).isEqualTo(expected);
+
+    Map<String, String> groupNames = new java.util.LinkedHashMap<>();
+    writePrefetched(everyKindOfEvent(ids("one group", groupNames)));
+    assertThat(rows(groupNames)).isEqualTo(before);
+  }
+
+  private static String pinnedRows() throws Exception {
+    try (var in =
+        ReadModelWriterTest.class.getResourceAsStream("/read-model/every-event-rows.txt")) {
+      return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** Ids named by {@code names}, the same for a name within one {@code run}. */
+  private static Function<String, String> ids(String run, Map<String, String> names) {
+    return name ->
+        names.computeIfAbsent(
+            name,
+            n ->
+                java.util.UUID.nameUUIDFromBytes((run + "/" + n).getBytes(StandardCharsets.UTF_8))
+                    .toString());
+  }
+
+  /** A history that holds every kind of event, with ids from {@code id}. */
+  private static List<JobEvent> everyKindOfEvent(Function<String, String> id) {
+    String j = id.apply("J");
+    String l1 = id.apply("L1");
+    String l2 = id.apply("L2");
+    String l3 = id.apply("L3");
+    List<TaskPlan> plans = new java.util.ArrayList<>();
+    for (String t : List.of("a", "b", "c", "d", "e")) {
+      plans.add(new TaskPlan(id.apply(t), l1, "echo", "task " + t, new byte[] {1, 2}, 0, 2));
+    }
+    plans.add(new TaskPlan(id.apply("f"), l2, "echo\u0007", "f", new byte[0], 0, 0));
+    plans.add(new TaskPlan(id.apply("g"), l2, "echo", "g", new byte[0], 0, 0));
+    plans.add(new TaskPlan(id.apply("h"), l3, "echo", "h", new byte[] {3}, 7, 0));
+    String a = id.apply("a");
+    String b = id.apply("b");
+    String c = id.apply("c");
+    String d = id.apply("d");
+    String e = id.apply("e");
+    String f = id.apply("f");
+    String g = id.apply("g");
+    String h = id.apply("h");
+    return List.of(
+        new JobEvent.JobCreated(
+            j,
+            "pinned\u0000job",
+            0,
+            List.of(
+                new LayerPlan(l1, "first", 0, 0),
+                new LayerPlan(l2, "second", 1, 0),
+                new LayerPlan(l3, "third", 2, 5)),
+            1_000),
+        new JobEvent.TasksAdded(j, plans, 1_500),
+        new JobEvent.LayersStarted(j, List.of(l1), 2_000),
+        new JobEvent.TasksQueued(j, List.of(a, b, c, d, e), 2_000),
+        new JobEvent.TaskStarted(j, a, 1, "w1", 2_500),
+        new JobEvent.TaskCompleted(j, a, 1, new byte[] {9}, "done\u0001", 3_000),
+        new JobEvent.TaskStarted(j, b, 1, "w1", 3_100),
+        new JobEvent.TaskFailed(j, b, 1, "flaky\u0000", 9_000, 3_200),
+        new JobEvent.TasksQueued(j, List.of(b), 9_000),
+        new JobEvent.TaskStarted(j, b, 2, "w2", 9_100),
+        new JobEvent.TaskFailed(j, b, 2, "broken", 0, 9_200),
+        new JobEvent.TaskStarted(j, c, 1, "w1", 10_000),
+        new JobEvent.TaskTimedOut(j, c, 1, 12_000, 11_000),
+        new JobEvent.TasksQueued(j, List.of(c), 12_000),
+        new JobEvent.TaskStarted(j, c, 2, "w1", 12_100),
+        new JobEvent.TaskTimedOut(j, c, 2, 0, 13_000),
+        new JobEvent.ActionTaken(j, Action.KILL, ObjectKind.TASK, d, "ops", 14_000),
+        new JobEvent.TaskKilled(j, d, 1, 14_000),
+        new JobEvent.ActionTaken(j, Action.RETRY, ObjectKind.TASK, d, "ops", 15_000),
+        new JobEvent.TaskReset(j, d, 15_000),
+        new JobEvent.Paused(j, ObjectKind.TASK, e, 16, 16_000),
+        new JobEvent.TaskWithdrawn(j, e, 1, "paused while queued", 16_000),
+        new JobEvent.Unpaused(j, ObjectKind.TASK, e, 17_000),
+        new JobEvent.TasksQueued(j, List.of(d, e), 17_000),
+        new JobEvent.TaskStarted(j, d, 2, "w3", 18_000),
+        new JobEvent.TaskCompleted(j, d, 2, null, "", 19_000),
+        new JobEvent.TaskSkipped(j, e, 2, "not needed", 20_000),
+        new JobEvent.LayerFinished(j, l1, Status.ERRORED, 21_000),
+        new JobEvent.ActionTaken(j, Action.RETRY, ObjectKind.TASK, b, "ops", 21_500),
+        new JobEvent.TaskReset(j, b, 21_500),
+        new JobEvent.LayerReopened(j, l1, 21_500),
+        new JobEvent.TasksQueued(j, List.of(b), 21_500),
+        new JobEvent.TaskStarted(j, b, 3, "w2", 21_600),
+        new JobEvent.TaskCompleted(j, b, 3, new byte[] {4}, "fine", 21_700),
+        new JobEvent.LayerFinished(j, l1, Status.ERRORED, 21_800),
+        new JobEvent.Paused(j, ObjectKind.LAYER, l2, 22, 22_000),
+        new JobEvent.Paused(j, ObjectKind.JOB, j, 22, 22_000),
+        new JobEvent.Unpaused(j, ObjectKind.LAYER, l2, 23_000),
+        new JobEvent.Unpaused(j, ObjectKind.JOB, j, 23_000),
+        new JobEvent.LayersStarted(j, List.of(l2), 24_000),
+        new JobEvent.TasksQueued(j, List.of(f, g), 24_000),
+        new JobEvent.TaskStarted(j, f, 1, "w1", 25_000),
+        new JobEvent.TaskCompleted(j, f, 1, new byte[] {5}, "ok", 26_000),
+        new JobEvent.TaskSkipped(j, g, 1, "skipped by handler", 27_000),
+        new JobEvent.LayerFinished(j, l2, Status.COMPLETED, 28_000),
+        new JobEvent.ActionTaken(j, Action.SKIP, ObjectKind.LAYER, l3, "ops", 31_000),
+        new JobEvent.TasksSkipped(j, List.of(h), 31_000),
+        new JobEvent.LayerSkipped(j, l3, 31_000),
+        new JobEvent.JobStatusChanged(j, Status.ERRORED, 44_000));
+  }
+
+  /** Writes a group of events as the projection does: prefetched, applied, finished. */
+  private static void writePrefetched(List<JobEvent> events) throws Exception {
+    try (Connection c = db.connect()) {
+      ReadModelWriter writer = new ReadModelWriter(c);
+      writer.prefetch(events);
+      for (JobEvent e : events) {
+        writer.apply(e);
+      }
+      writer.finish();
+    }
+  }
+
+  /**
+   * Every column of every row of the named objects, one line per row, sorted, with ids (and
+   * delivery ids) written as their names.
+   */
+  private static List<String> rows(Map<String, String> names) throws Exception {
+    Map<String, String> byId = new java.util.HashMap<>();
+    names.forEach(
+        (name, uuid) -> {
+          byId.put(uuid, name);
+          for (int attempt = 1; attempt <= 5; attempt++) {
+            byId.put(Identifiers.deliveryId(uuid, attempt), name + "#" + attempt);
+          }
+        });
+    List<String> lines = new java.util.ArrayList<>();
+    try (Connection c = db.connect()) {
+      for (String table : List.of("igor_jobs", "igor_layers", "igor_tasks")) {
+        try (java.sql.Statement s = c.createStatement();
+            java.sql.ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+          java.sql.ResultSetMetaData meta = rs.getMetaData();
+          while (rs.next()) {
+            String rowId = byId.get(rs.getString("id"));
+            if (rowId == null) {
+              continue;
+            }
+            java.util.TreeMap<String, String> columns = new java.util.TreeMap<>();
+            for (int i = 1; i <= meta.getColumnCount(); i++) {
+              String column = meta.getColumnName(i);
+              if (column.equals("id")) {
+                continue;
+              }
+              Object value = rs.getObject(i);
+              String text;
+              if (value == null) {
+                text = "NULL";
+              } else if (value instanceof byte[] bytes) {
+                text = "x" + java.util.HexFormat.of().formatHex(bytes);
+              } else {
+                text = byId.getOrDefault(value.toString(), value.toString());
+              }
+              columns.put(column, escaped(text));
+            }
+            StringBuilder line = new StringBuilder(table).append(' ').append(rowId);
+            columns.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+            lines.add(line.toString());
+          }
+        }
+      }
+    }
+    java.util.Collections.sort(lines);
+    return lines;
+  }
+
+  /** Text with every character outside printable ASCII written as a Java escape. */
+  private static String escaped(String text) {
+    StringBuilder b = new StringBuilder();
+    for (char ch : text.toCharArray()) {
+      if (ch < 0x20 || ch > 0x7e) {
+        b.append(String.format("<U+%04X>", (int) ch));
+      } else {
+        b.append(ch);
+      }
+    }
+    return b.toString();
   }
 
   private JobEvent created() {
