@@ -88,6 +88,7 @@ final class DevCommand implements Callable<Integer> {
     long started = System.nanoTime();
     quietPekkoWhileStopping();
     if (node != null) {
+      stopLoggingDeadLetters(node);
       System.out.println(
           "igor dev: stopping the node (running tasks get "
               + grace.toMillis() / 1000.0
@@ -107,6 +108,27 @@ final class DevCommand implements Callable<Integer> {
     System.out.printf(
         "igor dev: stopped in %.1f s%n", (System.nanoTime() - started) / 1e9);
     System.out.flush();
+  }
+
+  /**
+   * Messages to actors that are stopping are expected while the node stops, and Pekko's listener
+   * of dead letters once threw on one while logging it (a NullPointerException with its stack in
+   * DeadLetterListener): it is unsubscribed for the stop. (pekko.log-dead-letters-during-shutdown
+   * takes effect only once the actor system terminates, after the worker's grace.)
+   */
+  private static void stopLoggingDeadLetters(IgorNode node) {
+    org.apache.pekko.actor.ActorSystem classic = node.system().classicSystem();
+    try {
+      org.apache.pekko.actor.ActorRef listener =
+          classic
+              .actorSelection("/system/deadLetterListener")
+              .resolveOne(Duration.ofSeconds(1))
+              .toCompletableFuture()
+              .get(2, java.util.concurrent.TimeUnit.SECONDS);
+      classic.eventStream().unsubscribe(listener);
+    } catch (Exception e) {
+      // no listener to silence (dead letters not logged, or already stopped): nothing to do
+    }
   }
 
   /** Pekko narrates its shutdown at INFO (about 25 lines): a Ctrl-C deserves a short log. */
