@@ -4,6 +4,7 @@ import igor.queue.AttemptLease;
 import igor.queue.TaskDelivery;
 import igor.queue.TaskQueue;
 import igor.queue.WireFormat;
+import igor.queue.Withdrawal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -13,13 +14,58 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
-/** Task queues as Redis lists, one per type: RPUSH here, LPOP by workers. One round trip a call. */
+/**
+ * Task queues as Redis lists, one per type: RPUSH here, LPOP by workers. One round trip a call.
+ *
+ * <p>The set {@link RedisKeys#queued()} holds the delivery ids pushed and not yet known to be
+ * taken, so that handing the same attempt out again (recovery, lost Redis data) pushes it only if
+ * it is not waiting already, and withdrawing an attempt that still waits removes its entry.
+ */
 public final class RedisTaskQueue implements TaskQueue {
   /** What a claim key of a withdrawn attempt holds. */
   static final String CANCELLED = "cancelled";
+
+  /** KEYS: queued set, type queue. ARGV: delivery id, message, delivery id, message, ... */
+  private static final String PUSH_UNLESS_QUEUED =
+      "local pushed = 0\n"
+          + "for i = 1, #ARGV, 2 do\n"
+          + "  if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then\n"
+          + "    redis.call('RPUSH', KEYS[2], ARGV[i + 1])\n"
+          + "    pushed = pushed + 1\n"
+          + "  end\n"
+          + "end\n"
+          + "return pushed";
+
+  /**
+   * KEYS: queued set, type queue. ARGV: delivery ids. Forgets the ids; if any was still queued,
+   * reads the queue once and keeps every entry but theirs (one pass, whatever the number).
+   */
+  private static final String REMOVE_QUEUED =
+      "local gone = {}\n"
+          + "local any = false\n"
+          + "for _, id in ipairs(ARGV) do\n"
+          + "  if redis.call('SREM', KEYS[1], id) == 1 then gone[id] = true; any = true end\n"
+          + "end\n"
+          + "if not any then return 0 end\n"
+          + "local length = redis.call('LLEN', KEYS[2])\n"
+          + "local kept = {}\n"
+          + "local removed = 0\n"
+          + "for from = 0, length - 1, 1000 do\n"
+          + "  for _, m in ipairs(redis.call('LRANGE', KEYS[2], from, from + 999)) do\n"
+          + "    local id = string.match(m, '\"delivery_id\":\"([^\"]*)\"')\n"
+          + "    if id and gone[id] then removed = removed + 1 else kept[#kept + 1] = m end\n"
+          + "  end\n"
+          + "end\n"
+          + "if removed == 0 then return 0 end\n"
+          + "redis.call('DEL', KEYS[2])\n"
+          + "for i = 1, #kept, 1000 do\n"
+          + "  redis.call('RPUSH', KEYS[2], unpack(kept, i, math.min(i + 999, #kept)))\n"
+          + "end\n"
+          + "return removed";
 
   private final RedissonClient redis;
   private final RedisKeys keys;
@@ -47,18 +93,37 @@ public final class RedisTaskQueue implements TaskQueue {
 
   /**
    * Takes the attempts' claims for "cancelled" (a worker that takes one later finds it claimed and
-   * drops it) and announces them on the cancel channel (a worker running one stops its handler).
+   * drops it), removes the entries of those still waiting in their queues, and announces them on
+   * the cancel channel (a worker running one stops its handler).
    */
   @Override
-  public CompletionStage<Void> cancel(List<String> deliveryIds) {
-    if (deliveryIds.isEmpty()) {
+  public CompletionStage<Void> cancel(List<Withdrawal> withdrawals) {
+    if (withdrawals.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
     RBatch batch = redis.createBatch(BatchOptions.defaults());
-    for (String id : deliveryIds) {
-      batch.<String>getBucket(keys.claim(id), StringCodec.INSTANCE).setIfAbsentAsync(CANCELLED, claimTtl);
+    Map<String, List<Object>> byQueue = new LinkedHashMap<>();
+    List<String> deliveryIds = new ArrayList<>(withdrawals.size());
+    for (Withdrawal w : withdrawals) {
+      batch
+          .<String>getBucket(keys.claim(w.deliveryId()), StringCodec.INSTANCE)
+          .setIfAbsentAsync(CANCELLED, claimTtl);
+      byQueue.computeIfAbsent(keys.queue(w.type()), k -> new ArrayList<>()).add(w.deliveryId());
+      deliveryIds.add(w.deliveryId());
     }
-    batch.getTopic(keys.cancellations(), StringCodec.INSTANCE).publishAsync(WireFormat.cancellation(deliveryIds));
+    byQueue.forEach(
+        (queue, ids) ->
+            batch
+                .getScript(StringCodec.INSTANCE)
+                .evalAsync(
+                    RScript.Mode.READ_WRITE,
+                    REMOVE_QUEUED,
+                    RScript.ReturnType.LONG,
+                    List.of(keys.queued(), queue),
+                    ids.toArray()));
+    batch
+        .getTopic(keys.cancellations(), StringCodec.INSTANCE)
+        .publishAsync(WireFormat.cancellation(deliveryIds));
     return batch.executeAsync().thenApply(result -> null);
   }
 
@@ -67,13 +132,23 @@ public final class RedisTaskQueue implements TaskQueue {
     if (deliveries.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    Map<String, List<String>> byQueue = new LinkedHashMap<>();
+    Map<String, List<Object>> byQueue = new LinkedHashMap<>();
     for (TaskDelivery d : deliveries) {
-      byQueue.computeIfAbsent(keys.queue(d.type()), k -> new ArrayList<>()).add(WireFormat.delivery(d));
+      List<Object> idsAndMessages = byQueue.computeIfAbsent(keys.queue(d.type()), k -> new ArrayList<>());
+      idsAndMessages.add(d.deliveryId());
+      idsAndMessages.add(WireFormat.delivery(d));
     }
     RBatch batch = redis.createBatch(BatchOptions.defaults());
     byQueue.forEach(
-        (queue, messages) -> batch.<String>getQueue(queue, StringCodec.INSTANCE).addAllAsync(messages));
+        (queue, idsAndMessages) ->
+            batch
+                .getScript(StringCodec.INSTANCE)
+                .evalAsync(
+                    RScript.Mode.READ_WRITE,
+                    PUSH_UNLESS_QUEUED,
+                    RScript.ReturnType.LONG,
+                    List.of(keys.queued(), queue),
+                    idsAndMessages.toArray()));
     return batch.executeAsync().thenApply(result -> null);
   }
 }
