@@ -20,7 +20,6 @@ import igor.queue.AttemptLease;
 import igor.queue.QueueDataLost;
 import igor.queue.TaskDelivery;
 import igor.queue.TaskQueue;
-import igor.queue.Withdrawal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -559,7 +558,7 @@ public final class JobEntity
   /** The side effects of journaled events: hand queued tasks out, keep timers right. */
   private void afterPersist(Job job, List<JobEvent> events) {
     List<String> queued = new ArrayList<>();
-    List<Withdrawal> withdrawn = new ArrayList<>();
+    List<TaskDelivery> withdrawn = new ArrayList<>();
     for (JobEvent event : events) {
       if (event instanceof JobEvent.TasksQueued q) {
         queued.addAll(q.taskIds());
@@ -621,16 +620,22 @@ public final class JobEntity
             failure == null ? Delivered.INSTANCE : new DeliveryFailed(ids, failure.toString()));
   }
 
-  private static Withdrawal withdrawal(Job job, String taskId, int attempt) {
+  /** The delivery of an attempt as it was handed out, so that the queue can find it. */
+  private static TaskDelivery withdrawal(Job job, String taskId, int attempt) {
     Task task = job.findTask(taskId);
-    return new Withdrawal(Identifiers.deliveryId(taskId, attempt), task == null ? "" : task.type());
+    String deliveryId = Identifiers.deliveryId(taskId, attempt);
+    if (task == null) {
+      return new TaskDelivery(job.id(), "", taskId, attempt, deliveryId, "", null);
+    }
+    return new TaskDelivery(
+        job.id(), task.layerId(), taskId, attempt, deliveryId, task.type(), task.args());
   }
 
   /**
    * Takes attempts Igor no longer wants out of the queue and tells workers to stop them. Best
    * effort: a worker that misses it runs on, and its late report is ignored.
    */
-  private void withdraw(List<Withdrawal> withdrawals) {
+  private void withdraw(List<TaskDelivery> withdrawals) {
     if (withdrawals.isEmpty()) {
       return;
     }

@@ -13,10 +13,11 @@ public interface TaskQueue {
   CompletionStage<Void> enqueue(List<TaskDelivery> deliveries);
 
   /**
-   * Withdraws these attempts: one still waiting in its queue is removed from it, a worker running
-   * one is told to stop it, and one taken but not begun is dropped by the worker that took it.
+   * Withdraws these attempts (each as it was handed out): one still waiting in its queue is removed
+   * from it, a worker running one is told to stop it, and one taken but not begun is dropped by the
+   * worker that took it.
    */
-  CompletionStage<Void> cancel(List<Withdrawal> withdrawals);
+  CompletionStage<Void> cancel(List<TaskDelivery> withdrawals);
 
   /**
    * Gives these attempts a lease that runs out after {@code lease} unless their worker renews it;

@@ -4,7 +4,6 @@ import igor.queue.AttemptLease;
 import igor.queue.TaskDelivery;
 import igor.queue.TaskQueue;
 import igor.queue.WireFormat;
-import igor.queue.Withdrawal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,35 +28,52 @@ public final class RedisTaskQueue implements TaskQueue {
   /** What a claim key of a withdrawn attempt holds. */
   static final String CANCELLED = "cancelled";
 
-  /** KEYS: queued set, type queue. ARGV: delivery id, message, delivery id, message, ... */
+  /**
+   * KEYS: queued set, type queue, then the claim key of each delivery. ARGV: delivery id, message,
+   * delivery id, message, ... A delivery is pushed unless it waits already or its attempt was
+   * claimed or withdrawn.
+   */
   private static final String PUSH_UNLESS_QUEUED =
       "local pushed = 0\n"
           + "for i = 1, #ARGV, 2 do\n"
-          + "  if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then\n"
+          + "  if redis.call('EXISTS', KEYS[2 + (i + 1) / 2]) == 0\n"
+          + "      and redis.call('SADD', KEYS[1], ARGV[i]) == 1 then\n"
           + "    redis.call('RPUSH', KEYS[2], ARGV[i + 1])\n"
           + "    pushed = pushed + 1\n"
           + "  end\n"
           + "end\n"
           + "return pushed";
 
+  /** Up to this many entries are removed one LREM each; more, in one pass over the queue. */
+  static final int REMOVED_ONE_BY_ONE = 32;
+
   /**
-   * KEYS: queued set, type queue. ARGV: delivery ids. Forgets the ids; if any was still queued,
-   * reads the queue once and keeps every entry but theirs (one pass, whatever the number).
+   * KEYS: queued set, type queue. ARGV: how many to remove one by one, then delivery id, message,
+   * ... Forgets the ids; removes the entries of those that were still queued: one LREM each when
+   * few (each reads the queue up to the entry), else one pass that keeps every other entry.
    */
   private static final String REMOVE_QUEUED =
       "local gone = {}\n"
-          + "local any = false\n"
-          + "for _, id in ipairs(ARGV) do\n"
-          + "  if redis.call('SREM', KEYS[1], id) == 1 then gone[id] = true; any = true end\n"
+          + "local messages = {}\n"
+          + "for i = 2, #ARGV, 2 do\n"
+          + "  if redis.call('SREM', KEYS[1], ARGV[i]) == 1 then\n"
+          + "    gone[ARGV[i + 1]] = true\n"
+          + "    messages[#messages + 1] = ARGV[i + 1]\n"
+          + "  end\n"
           + "end\n"
-          + "if not any then return 0 end\n"
+          + "if #messages == 0 then return 0 end\n"
+          + "local removed = 0\n"
+          + "if #messages <= tonumber(ARGV[1]) then\n"
+          + "  for _, m in ipairs(messages) do\n"
+          + "    removed = removed + redis.call('LREM', KEYS[2], 1, m)\n"
+          + "  end\n"
+          + "  return removed\n"
+          + "end\n"
           + "local length = redis.call('LLEN', KEYS[2])\n"
           + "local kept = {}\n"
-          + "local removed = 0\n"
           + "for from = 0, length - 1, 1000 do\n"
           + "  for _, m in ipairs(redis.call('LRANGE', KEYS[2], from, from + 999)) do\n"
-          + "    local id = string.match(m, '\"delivery_id\":\"([^\"]*)\"')\n"
-          + "    if id and gone[id] then removed = removed + 1 else kept[#kept + 1] = m end\n"
+          + "    if gone[m] then removed = removed + 1 else kept[#kept + 1] = m end\n"
           + "  end\n"
           + "end\n"
           + "if removed == 0 then return 0 end\n"
@@ -97,22 +113,26 @@ public final class RedisTaskQueue implements TaskQueue {
    * the cancel channel (a worker running one stops its handler).
    */
   @Override
-  public CompletionStage<Void> cancel(List<Withdrawal> withdrawals) {
+  public CompletionStage<Void> cancel(List<TaskDelivery> withdrawals) {
     if (withdrawals.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
     RBatch batch = redis.createBatch(BatchOptions.defaults());
     Map<String, List<Object>> byQueue = new LinkedHashMap<>();
     List<String> deliveryIds = new ArrayList<>(withdrawals.size());
-    for (Withdrawal w : withdrawals) {
+    for (TaskDelivery w : withdrawals) {
       batch
           .<String>getBucket(keys.claim(w.deliveryId()), StringCodec.INSTANCE)
           .setIfAbsentAsync(CANCELLED, claimTtl);
-      byQueue.computeIfAbsent(keys.queue(w.type()), k -> new ArrayList<>()).add(w.deliveryId());
+      List<Object> idsAndMessages =
+          byQueue.computeIfAbsent(
+              keys.queue(w.type()), k -> new ArrayList<>(List.of(String.valueOf(REMOVED_ONE_BY_ONE))));
+      idsAndMessages.add(w.deliveryId());
+      idsAndMessages.add(WireFormat.delivery(w));
       deliveryIds.add(w.deliveryId());
     }
     byQueue.forEach(
-        (queue, ids) ->
+        (queue, idsAndMessages) ->
             batch
                 .getScript(StringCodec.INSTANCE)
                 .evalAsync(
@@ -120,7 +140,7 @@ public final class RedisTaskQueue implements TaskQueue {
                     REMOVE_QUEUED,
                     RScript.ReturnType.LONG,
                     List.of(keys.queued(), queue),
-                    ids.toArray()));
+                    idsAndMessages.toArray()));
     batch
         .getTopic(keys.cancellations(), StringCodec.INSTANCE)
         .publishAsync(WireFormat.cancellation(deliveryIds));
@@ -133,10 +153,15 @@ public final class RedisTaskQueue implements TaskQueue {
       return CompletableFuture.completedFuture(null);
     }
     Map<String, List<Object>> byQueue = new LinkedHashMap<>();
+    Map<String, List<Object>> keysByQueue = new LinkedHashMap<>();
     for (TaskDelivery d : deliveries) {
-      List<Object> idsAndMessages = byQueue.computeIfAbsent(keys.queue(d.type()), k -> new ArrayList<>());
+      String queue = keys.queue(d.type());
+      List<Object> idsAndMessages = byQueue.computeIfAbsent(queue, k -> new ArrayList<>());
       idsAndMessages.add(d.deliveryId());
       idsAndMessages.add(WireFormat.delivery(d));
+      keysByQueue
+          .computeIfAbsent(queue, k -> new ArrayList<>(List.of(keys.queued(), queue)))
+          .add(keys.claim(d.deliveryId()));
     }
     RBatch batch = redis.createBatch(BatchOptions.defaults());
     byQueue.forEach(
@@ -147,7 +172,7 @@ public final class RedisTaskQueue implements TaskQueue {
                     RScript.Mode.READ_WRITE,
                     PUSH_UNLESS_QUEUED,
                     RScript.ReturnType.LONG,
-                    List.of(keys.queued(), queue),
+                    keysByQueue.get(queue),
                     idsAndMessages.toArray()));
     return batch.executeAsync().thenApply(result -> null);
   }
