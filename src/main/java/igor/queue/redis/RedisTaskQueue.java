@@ -31,15 +31,22 @@ public final class RedisTaskQueue implements TaskQueue {
   /**
    * KEYS: queued set, type queue, then the claim key of each delivery. ARGV: delivery id, message,
    * delivery id, message, ... A delivery is pushed unless it waits already or its attempt was
-   * claimed or withdrawn.
+   * claimed or withdrawn. When the queue is empty, nothing of its type waits, whatever the set
+   * says (the list was deleted, or taken by workers that keep ids in the set): then each delivery
+   * not claimed or withdrawn is pushed.
    */
   private static final String PUSH_UNLESS_QUEUED =
-      "local pushed = 0\n"
+      "local empty = redis.call('LLEN', KEYS[2]) == 0\n"
+          + "local seen = {}\n"
+          + "local pushed = 0\n"
           + "for i = 1, #ARGV, 2 do\n"
-          + "  if redis.call('EXISTS', KEYS[2 + (i + 1) / 2]) == 0\n"
-          + "      and redis.call('SADD', KEYS[1], ARGV[i]) == 1 then\n"
-          + "    redis.call('RPUSH', KEYS[2], ARGV[i + 1])\n"
-          + "    pushed = pushed + 1\n"
+          + "  if redis.call('EXISTS', KEYS[2 + (i + 1) / 2]) == 0 then\n"
+          + "    local added = redis.call('SADD', KEYS[1], ARGV[i]) == 1\n"
+          + "    if added or (empty and not seen[ARGV[i]]) then\n"
+          + "      seen[ARGV[i]] = true\n"
+          + "      redis.call('RPUSH', KEYS[2], ARGV[i + 1])\n"
+          + "      pushed = pushed + 1\n"
+          + "    end\n"
           + "  end\n"
           + "end\n"
           + "return pushed";
