@@ -240,7 +240,9 @@ class Worker:
             with self.redis.pipeline(transaction=False) as p:
                 for d in deliveries:
                     p.set(self._key("claim", d["delivery_id"]), self.name, nx=True, px=self.claim_ttl_ms)
-                claimed = p.execute()
+                # Taken off the queue: Igor may hand them out again (protocol v1.1, optional).
+                p.srem(self._key("queued"), *[d["delivery_id"] for d in deliveries])
+                claimed = p.execute()[: len(deliveries)]
         except redis.RedisError as e:
             # We hold these deliveries and nobody else can see them: their tasks stay QUEUED.
             log.error("claiming failed; %d deliveries dropped: %s", len(deliveries), e)

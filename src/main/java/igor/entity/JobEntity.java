@@ -558,22 +558,22 @@ public final class JobEntity
   /** The side effects of journaled events: hand queued tasks out, keep timers right. */
   private void afterPersist(Job job, List<JobEvent> events) {
     List<String> queued = new ArrayList<>();
-    List<String> withdrawn = new ArrayList<>();
+    List<TaskDelivery> withdrawn = new ArrayList<>();
     for (JobEvent event : events) {
       if (event instanceof JobEvent.TasksQueued q) {
         queued.addAll(q.taskIds());
       }
       if (event instanceof JobEvent.TaskKilled k) {
-        withdrawn.add(Identifiers.deliveryId(k.taskId(), k.attempt()));
+        withdrawn.add(withdrawal(job, k.taskId(), k.attempt()));
       }
       if (event instanceof JobEvent.TaskSkipped s && s.attempt() > 0) {
-        withdrawn.add(Identifiers.deliveryId(s.taskId(), s.attempt()));
+        withdrawn.add(withdrawal(job, s.taskId(), s.attempt()));
       }
       if (event instanceof JobEvent.TaskWithdrawn w) {
-        withdrawn.add(Identifiers.deliveryId(w.taskId(), w.attempt()));
+        withdrawn.add(withdrawal(job, w.taskId(), w.attempt()));
       }
       if (event instanceof JobEvent.TaskTimedOut t) {
-        withdrawn.add(Identifiers.deliveryId(t.taskId(), t.attempt()));
+        withdrawn.add(withdrawal(job, t.taskId(), t.attempt()));
       }
       if (event instanceof JobEvent.JobStatusChanged s) {
         context.getLog().info("job status={}", s.status());
@@ -620,16 +620,27 @@ public final class JobEntity
             failure == null ? Delivered.INSTANCE : new DeliveryFailed(ids, failure.toString()));
   }
 
+  /** The delivery of an attempt as it was handed out, so that the queue can find it. */
+  private static TaskDelivery withdrawal(Job job, String taskId, int attempt) {
+    Task task = job.findTask(taskId);
+    String deliveryId = Identifiers.deliveryId(taskId, attempt);
+    if (task == null) {
+      return new TaskDelivery(job.id(), "", taskId, attempt, deliveryId, "", null);
+    }
+    return new TaskDelivery(
+        job.id(), task.layerId(), taskId, attempt, deliveryId, task.type(), task.args());
+  }
+
   /**
-   * Tells workers to stop attempts Igor no longer wants. Best effort: a worker that misses it runs
-   * on, and its late report is ignored.
+   * Takes attempts Igor no longer wants out of the queue and tells workers to stop them. Best
+   * effort: a worker that misses it runs on, and its late report is ignored.
    */
-  private void withdraw(List<String> deliveryIds) {
-    if (deliveryIds.isEmpty()) {
+  private void withdraw(List<TaskDelivery> withdrawals) {
+    if (withdrawals.isEmpty()) {
       return;
     }
     deps.queue()
-        .cancel(deliveryIds)
+        .cancel(withdrawals)
         .whenComplete(
             (ok, failure) -> {
               if (failure != null) {
@@ -638,7 +649,7 @@ public final class JobEntity
                     .log()
                     .warn(
                         "workers could not be told to stop attempts count={} problem={}",
-                        deliveryIds.size(),
+                        withdrawals.size(),
                         failure.toString());
               }
             });

@@ -6,14 +6,18 @@ import java.util.concurrent.CompletionStage;
 /** Where a job's owner hands out task attempts: one queue per task type. */
 public interface TaskQueue {
 
-  /** Appends the deliveries to their types' queues, in one round trip where the queue allows. */
+  /**
+   * Appends the deliveries to their types' queues, in one round trip where the queue allows; a
+   * delivery whose attempt waits in its queue already is not appended again.
+   */
   CompletionStage<Void> enqueue(List<TaskDelivery> deliveries);
 
   /**
-   * Withdraws these attempts (by delivery id): a worker running one is told to stop it, and one
-   * still waiting in a queue is dropped by the worker that takes it.
+   * Withdraws these attempts (each as it was handed out): one still waiting in its queue is removed
+   * from it, a worker running one is told to stop it, and one taken but not begun is dropped by the
+   * worker that took it.
    */
-  CompletionStage<Void> cancel(List<String> deliveryIds);
+  CompletionStage<Void> cancel(List<TaskDelivery> withdrawals);
 
   /**
    * Gives these attempts a lease that runs out after {@code lease} unless their worker renews it;

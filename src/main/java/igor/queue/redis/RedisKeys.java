@@ -9,6 +9,14 @@ public record RedisKeys(String prefix) {
     return prefix + ":queue:" + taskType;
   }
 
+  /**
+   * Set of the delivery ids pushed onto a type queue and not yet known to be taken: a delivery is
+   * pushed only when its id is not in it, so an attempt is in the queues at most once.
+   */
+  public String queued() {
+    return prefix + ":queued";
+  }
+
   public String reports() {
     return prefix + ":reports";
   }

@@ -1,6 +1,8 @@
 package igor.queue.redis;
 
+import igor.domain.Identifiers;
 import igor.domain.OutcomeLimits;
+import igor.domain.WorkerReport;
 import igor.queue.ReceivedReport;
 import igor.queue.ReportInbox;
 import igor.queue.WireFormat;
@@ -30,7 +32,10 @@ import org.redisson.client.codec.StringCodec;
  */
 public final class RedisReportInbox implements ReportInbox {
   static final String FIELD = "report";
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(RedisReportInbox.class);
   private final RedissonClient redis;
+  private final RedisKeys keys;
   private final RStream<String, String> stream;
   private final String consumer;
   private final Duration reclaimAfter;
@@ -58,6 +63,7 @@ public final class RedisReportInbox implements ReportInbox {
       OutcomeLimits limits,
       int deadLetterExcerptChars) {
     this.redis = redis;
+    this.keys = keys;
     this.stream = redis.getStream(keys.reports(), StringCodec.INSTANCE);
     this.consumer = consumer;
     this.reclaimAfter = reclaimAfter;
@@ -136,6 +142,7 @@ public final class RedisReportInbox implements ReportInbox {
     if (messages == null) {
       return reports;
     }
+    List<Object> taken = new ArrayList<>();
     messages.forEach(
         (id, fields) -> {
           String receipt = id.toString();
@@ -146,12 +153,34 @@ public final class RedisReportInbox implements ReportInbox {
             return;
           }
           try {
-            reports.add(ReceivedReport.of(receipt, WireFormat.parseReport(text, limits)));
+            WorkerReport report = WireFormat.parseReport(text, limits);
+            reports.add(ReceivedReport.of(receipt, report));
+            taken.add(Identifiers.deliveryId(report.taskId(), report.attempt()));
           } catch (WireFormat.MalformedMessageException e) {
             reports.add(ReceivedReport.unreadable(receipt, text, e.getMessage()));
           }
         });
+    forgetQueued(taken);
     return reports;
+  }
+
+  /**
+   * An attempt someone reports on was taken from its queue: it leaves the set of queued ones
+   * (whatever the worker did about it), so that it is handed out again if it is queued again.
+   */
+  private void forgetQueued(List<Object> deliveryIds) {
+    if (deliveryIds.isEmpty()) {
+      return;
+    }
+    redis
+        .getSet(keys.queued(), StringCodec.INSTANCE)
+        .removeAllAsync(deliveryIds)
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null) {
+                log.debug("queued deliveries not forgotten problem={}", failure.toString());
+              }
+            });
   }
 
   @Override

@@ -13,13 +13,82 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
+import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 
-/** Task queues as Redis lists, one per type: RPUSH here, LPOP by workers. One round trip a call. */
+/**
+ * Task queues as Redis lists, one per type: RPUSH here, LPOP by workers. One round trip a call.
+ *
+ * <p>The set {@link RedisKeys#queued()} holds the delivery ids pushed and not yet known to be
+ * taken, so that handing the same attempt out again (recovery, lost Redis data) pushes it only if
+ * it is not waiting already, and withdrawing an attempt that still waits removes its entry.
+ */
 public final class RedisTaskQueue implements TaskQueue {
   /** What a claim key of a withdrawn attempt holds. */
   static final String CANCELLED = "cancelled";
+
+  /**
+   * KEYS: queued set, type queue, then the claim key of each delivery. ARGV: delivery id, message,
+   * delivery id, message, ... A delivery is pushed unless it waits already or its attempt was
+   * claimed or withdrawn. When the queue is empty, nothing of its type waits, whatever the set
+   * says (the list was deleted, or taken by workers that keep ids in the set): then each delivery
+   * not claimed or withdrawn is pushed.
+   */
+  private static final String PUSH_UNLESS_QUEUED =
+      "local empty = redis.call('LLEN', KEYS[2]) == 0\n"
+          + "local seen = {}\n"
+          + "local pushed = 0\n"
+          + "for i = 1, #ARGV, 2 do\n"
+          + "  if redis.call('EXISTS', KEYS[2 + (i + 1) / 2]) == 0 then\n"
+          + "    local added = redis.call('SADD', KEYS[1], ARGV[i]) == 1\n"
+          + "    if added or (empty and not seen[ARGV[i]]) then\n"
+          + "      seen[ARGV[i]] = true\n"
+          + "      redis.call('RPUSH', KEYS[2], ARGV[i + 1])\n"
+          + "      pushed = pushed + 1\n"
+          + "    end\n"
+          + "  end\n"
+          + "end\n"
+          + "return pushed";
+
+  /** Up to this many entries are removed one LREM each; more, in one pass over the queue. */
+  static final int REMOVED_ONE_BY_ONE = 32;
+
+  /**
+   * KEYS: queued set, type queue. ARGV: how many to remove one by one, then delivery id, message,
+   * ... Forgets the ids; removes the entries of those that were still queued: one LREM each when
+   * few (each reads the queue up to the entry), else one pass that keeps every other entry.
+   */
+  private static final String REMOVE_QUEUED =
+      "local gone = {}\n"
+          + "local messages = {}\n"
+          + "for i = 2, #ARGV, 2 do\n"
+          + "  if redis.call('SREM', KEYS[1], ARGV[i]) == 1 then\n"
+          + "    gone[ARGV[i + 1]] = true\n"
+          + "    messages[#messages + 1] = ARGV[i + 1]\n"
+          + "  end\n"
+          + "end\n"
+          + "if #messages == 0 then return 0 end\n"
+          + "local removed = 0\n"
+          + "if #messages <= tonumber(ARGV[1]) then\n"
+          + "  for _, m in ipairs(messages) do\n"
+          + "    removed = removed + redis.call('LREM', KEYS[2], 1, m)\n"
+          + "  end\n"
+          + "  return removed\n"
+          + "end\n"
+          + "local length = redis.call('LLEN', KEYS[2])\n"
+          + "local kept = {}\n"
+          + "for from = 0, length - 1, 1000 do\n"
+          + "  for _, m in ipairs(redis.call('LRANGE', KEYS[2], from, from + 999)) do\n"
+          + "    if gone[m] then removed = removed + 1 else kept[#kept + 1] = m end\n"
+          + "  end\n"
+          + "end\n"
+          + "if removed == 0 then return 0 end\n"
+          + "redis.call('DEL', KEYS[2])\n"
+          + "for i = 1, #kept, 1000 do\n"
+          + "  redis.call('RPUSH', KEYS[2], unpack(kept, i, math.min(i + 999, #kept)))\n"
+          + "end\n"
+          + "return removed";
 
   private final RedissonClient redis;
   private final RedisKeys keys;
@@ -47,18 +116,41 @@ public final class RedisTaskQueue implements TaskQueue {
 
   /**
    * Takes the attempts' claims for "cancelled" (a worker that takes one later finds it claimed and
-   * drops it) and announces them on the cancel channel (a worker running one stops its handler).
+   * drops it), removes the entries of those still waiting in their queues, and announces them on
+   * the cancel channel (a worker running one stops its handler).
    */
   @Override
-  public CompletionStage<Void> cancel(List<String> deliveryIds) {
-    if (deliveryIds.isEmpty()) {
+  public CompletionStage<Void> cancel(List<TaskDelivery> withdrawals) {
+    if (withdrawals.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
     RBatch batch = redis.createBatch(BatchOptions.defaults());
-    for (String id : deliveryIds) {
-      batch.<String>getBucket(keys.claim(id), StringCodec.INSTANCE).setIfAbsentAsync(CANCELLED, claimTtl);
+    Map<String, List<Object>> byQueue = new LinkedHashMap<>();
+    List<String> deliveryIds = new ArrayList<>(withdrawals.size());
+    for (TaskDelivery w : withdrawals) {
+      batch
+          .<String>getBucket(keys.claim(w.deliveryId()), StringCodec.INSTANCE)
+          .setIfAbsentAsync(CANCELLED, claimTtl);
+      List<Object> idsAndMessages =
+          byQueue.computeIfAbsent(
+              keys.queue(w.type()), k -> new ArrayList<>(List.of(String.valueOf(REMOVED_ONE_BY_ONE))));
+      idsAndMessages.add(w.deliveryId());
+      idsAndMessages.add(WireFormat.delivery(w));
+      deliveryIds.add(w.deliveryId());
     }
-    batch.getTopic(keys.cancellations(), StringCodec.INSTANCE).publishAsync(WireFormat.cancellation(deliveryIds));
+    byQueue.forEach(
+        (queue, idsAndMessages) ->
+            batch
+                .getScript(StringCodec.INSTANCE)
+                .evalAsync(
+                    RScript.Mode.READ_WRITE,
+                    REMOVE_QUEUED,
+                    RScript.ReturnType.LONG,
+                    List.of(keys.queued(), queue),
+                    idsAndMessages.toArray()));
+    batch
+        .getTopic(keys.cancellations(), StringCodec.INSTANCE)
+        .publishAsync(WireFormat.cancellation(deliveryIds));
     return batch.executeAsync().thenApply(result -> null);
   }
 
@@ -67,13 +159,28 @@ public final class RedisTaskQueue implements TaskQueue {
     if (deliveries.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    Map<String, List<String>> byQueue = new LinkedHashMap<>();
+    Map<String, List<Object>> byQueue = new LinkedHashMap<>();
+    Map<String, List<Object>> keysByQueue = new LinkedHashMap<>();
     for (TaskDelivery d : deliveries) {
-      byQueue.computeIfAbsent(keys.queue(d.type()), k -> new ArrayList<>()).add(WireFormat.delivery(d));
+      String queue = keys.queue(d.type());
+      List<Object> idsAndMessages = byQueue.computeIfAbsent(queue, k -> new ArrayList<>());
+      idsAndMessages.add(d.deliveryId());
+      idsAndMessages.add(WireFormat.delivery(d));
+      keysByQueue
+          .computeIfAbsent(queue, k -> new ArrayList<>(List.of(keys.queued(), queue)))
+          .add(keys.claim(d.deliveryId()));
     }
     RBatch batch = redis.createBatch(BatchOptions.defaults());
     byQueue.forEach(
-        (queue, messages) -> batch.<String>getQueue(queue, StringCodec.INSTANCE).addAllAsync(messages));
+        (queue, idsAndMessages) ->
+            batch
+                .getScript(StringCodec.INSTANCE)
+                .evalAsync(
+                    RScript.Mode.READ_WRITE,
+                    PUSH_UNLESS_QUEUED,
+                    RScript.ReturnType.LONG,
+                    keysByQueue.get(queue),
+                    idsAndMessages.toArray()));
     return batch.executeAsync().thenApply(result -> null);
   }
 }

@@ -68,6 +68,7 @@ public final class RedisWorkerChannel implements WorkerChannel {
         malformed.add(message);
       }
     }
+    forgetQueued(deliveries);
     if (!malformed.isEmpty()) {
       try {
         deadLetterBatch.execute();
@@ -80,6 +81,27 @@ public final class RedisWorkerChannel implements WorkerChannel {
       }
     }
     return deliveries;
+  }
+
+  /**
+   * Takes the deliveries out of the set of queued ones, so that if this worker stops before it
+   * begins them, Igor hands them out again when the job is recovered. Best effort: Igor also
+   * forgets them when their reports arrive.
+   */
+  private void forgetQueued(List<TaskDelivery> deliveries) {
+    if (deliveries.isEmpty()) {
+      return;
+    }
+    Object[] ids = deliveries.stream().map(TaskDelivery::deliveryId).toArray();
+    redis
+        .getSet(keys.queued(), StringCodec.INSTANCE)
+        .removeAllAsync(java.util.Arrays.asList(ids))
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null) {
+                log.debug("queued deliveries not forgotten problem={}", failure.toString());
+              }
+            });
   }
 
   /** Claim, lease and started report in one script: a worker never holds a lease it did not claim. */
