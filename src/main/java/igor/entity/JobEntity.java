@@ -14,6 +14,8 @@ import igor.domain.Rejection;
 import igor.domain.Status;
 import igor.domain.Task;
 import igor.domain.TaskPlan;
+import igor.domain.TaskTransition;
+import igor.domain.Transitions;
 import igor.domain.TaskSnapshot;
 import igor.domain.WorkerReport;
 import igor.queue.AttemptLease;
@@ -560,24 +562,18 @@ public final class JobEntity
     List<String> queued = new ArrayList<>();
     List<TaskDelivery> withdrawn = new ArrayList<>();
     for (JobEvent event : events) {
-      if (event instanceof JobEvent.TasksQueued q) {
-        queued.addAll(q.taskIds());
+      if (event instanceof JobEvent.JobCreated || event instanceof JobEvent.TasksAdded) {
+        continue; // declarations: nothing to hand out or take back (and a plan may be large)
       }
-      if (event instanceof JobEvent.TaskKilled k) {
-        withdrawn.add(withdrawal(job, k.taskId(), k.attempt()));
+      Transitions transitions = Transitions.of(event);
+      for (TaskTransition task : transitions.tasks()) {
+        if (task.step() == TaskTransition.Step.QUEUED) {
+          queued.add(task.taskId());
+        } else if (task.stopsAttempt()) {
+          withdrawn.add(withdrawal(job, task.taskId(), task.attempt()));
+        }
       }
-      if (event instanceof JobEvent.TaskSkipped s && s.attempt() > 0) {
-        withdrawn.add(withdrawal(job, s.taskId(), s.attempt()));
-      }
-      if (event instanceof JobEvent.TaskWithdrawn w) {
-        withdrawn.add(withdrawal(job, w.taskId(), w.attempt()));
-      }
-      if (event instanceof JobEvent.TaskTimedOut t) {
-        withdrawn.add(withdrawal(job, t.taskId(), t.attempt()));
-      }
-      if (event instanceof JobEvent.JobStatusChanged s) {
-        context.getLog().info("job status={}", s.status());
-      }
+      transitions.job().ifPresent(status -> context.getLog().info("job status={}", status));
     }
     deps.observer().jobHeld(job.summary());
     deliver(job, queued);
