@@ -1,7 +1,6 @@
 package igor.app;
 
 import com.typesafe.config.Config;
-import igor.service.ClusterIgor;
 import igor.config.IgorSettings;
 import igor.domain.JobDecider;
 import igor.entity.JobEntity;
@@ -10,6 +9,7 @@ import igor.http.ApiServer;
 import igor.metrics.IgorMetrics;
 import igor.queue.QueueKeeping;
 import igor.queue.redis.RedisQueues;
+import igor.service.ClusterIgor;
 import igor.service.ClusterService;
 import igor.service.JobGateway;
 import igor.service.JobService;
@@ -38,8 +38,7 @@ import org.slf4j.LoggerFactory;
  * migrates the schema, joins the cluster, and starts what its roles ask (igor.node.roles): "jobs"
  * hosts the job entities' shards, the report router, the queue keeper and the read model's
  * projection; "api" serves HTTP; "worker" runs the given handlers in the process. Every node has
- * the metrics and a sharding proxy. Everything stops in order through Pekko's coordinated
- * shutdown.
+ * the metrics and a sharding proxy. Everything stops in order through Pekko's coordinated shutdown.
  */
 public final class IgorNode implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IgorNode.class);
@@ -137,7 +136,8 @@ public final class IgorNode implements AutoCloseable {
     if (node.has(IgorSettings.Node.JOBS)) {
       QueueKeeper keeper =
           new QueueKeeper(system, redis.keeping(), settings.worker().lease())
-              .start(settings.worker().leaseCheckInterval(), settings.worker().queueCheckInterval());
+              .start(
+                  settings.worker().leaseCheckInterval(), settings.worker().queueCheckInterval());
       stops.add(keeper::stop);
       if (settings.projection().enabled()) {
         storage
@@ -167,7 +167,11 @@ public final class IgorNode implements AutoCloseable {
     }
     RetentionKeeper retention =
         new RetentionKeeper(
-            system, gateway, storage.retention(), settings.retention(), settings.http().askTimeout());
+            system,
+            gateway,
+            storage.retention(),
+            settings.retention(),
+            settings.http().askTimeout());
     if (settings.retention().enabled() && node.has(IgorSettings.Node.JOBS)) {
       retention.start();
       stops.add(retention::stop);
@@ -220,7 +224,8 @@ public final class IgorNode implements AutoCloseable {
       if (binding != null) {
         String host = settings.http().host();
         String apiHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-        apiUrl = settings.http().scheme() + "://" + apiHost + ":" + binding.localAddress().getPort();
+        apiUrl =
+            settings.http().scheme() + "://" + apiHost + ":" + binding.localAddress().getPort();
       }
       worker =
           new Worker(
@@ -280,9 +285,7 @@ public final class IgorNode implements AutoCloseable {
 
   private static ServerBinding bind(ActorSystem<?> system, IgorSettings settings, ApiServer api) {
     try {
-      return api.bind(system, settings.http())
-          .toCompletableFuture()
-          .get(30, TimeUnit.SECONDS);
+      return api.bind(system, settings.http()).toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(
           "HTTP API could not listen on "

@@ -55,7 +55,10 @@ final class MetricsPoller {
         projectionLag == null
             ? depths
             : depths.thenCompose(
-                x -> projectionLag.apply(System.currentTimeMillis()).thenAccept(metrics::projectionLag));
+                x ->
+                    projectionLag
+                        .apply(System.currentTimeMillis())
+                        .thenAccept(metrics::projectionLag));
     lag.whenComplete(
         (ok, failure) -> {
           running.set(false);

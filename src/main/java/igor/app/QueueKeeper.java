@@ -29,8 +29,10 @@ public final class QueueKeeper {
   private final QueueKeeping keeping;
   private final Duration lease;
   private volatile boolean redisUnreachable;
+
   /** Unix ms before which leases are not judged: one lease after Redis answered again. */
   private volatile long judgeLeasesFrom;
+
   private final AtomicBoolean leaseCheckRunning = new AtomicBoolean();
   private final AtomicBoolean dataCheckRunning = new AtomicBoolean();
   private Cancellable leases;
@@ -48,7 +50,10 @@ public final class QueueKeeper {
         system
             .scheduler()
             .scheduleWithFixedDelay(
-                leaseCheckInterval, leaseCheckInterval, this::failExpiredLeases, system.executionContext());
+                leaseCheckInterval,
+                leaseCheckInterval,
+                this::failExpiredLeases,
+                system.executionContext());
     data =
         system
             .scheduler()
@@ -71,15 +76,15 @@ public final class QueueKeeper {
       check = keeping.failExpiredLeases(now, MAX_LOST_PER_ROUND);
     }
     check.whenComplete(
-            (lost, failure) -> {
-              leaseCheckRunning.set(false);
-              if (failure != null) {
-                redisUnreachable = true;
-                log.warn("lease check failed problem={}", failure.toString());
-              } else if (lost > 0) {
-                log.warn("attempts lost with their workers count={}", lost);
-              }
-            });
+        (lost, failure) -> {
+          leaseCheckRunning.set(false);
+          if (failure != null) {
+            redisUnreachable = true;
+            log.warn("lease check failed problem={}", failure.toString());
+          } else if (lost > 0) {
+            log.warn("attempts lost with their workers count={}", lost);
+          }
+        });
   }
 
   private int graceAfterOutage(long now) {

@@ -84,7 +84,8 @@ public final class ReportRouter {
                   log.warn(
                       "reading worker reports failed, trying again problem={}", failure.toString());
                 }
-                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, executor).execute(this::next);
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, executor)
+                    .execute(this::next);
                 return;
               }
               if (batch.isEmpty()) {
@@ -97,7 +98,9 @@ public final class ReportRouter {
                   (ok, routeFailure) -> {
                     inFlight.decrementAndGet();
                     if (routeFailure != null) {
-                      log.warn("worker reports were not acknowledged problem={}", routeFailure.toString());
+                      log.warn(
+                          "worker reports were not acknowledged problem={}",
+                          routeFailure.toString());
                     }
                     if (now >= MAX_BATCHES_IN_FLIGHT) {
                       next();

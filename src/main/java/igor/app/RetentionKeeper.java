@@ -8,8 +8,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -54,7 +54,9 @@ public final class RetentionKeeper {
                 settings.interval(),
                 () -> {
                   try {
-                    runOnce(System.currentTimeMillis()).toCompletableFuture().get(10, TimeUnit.MINUTES);
+                    runOnce(System.currentTimeMillis())
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.MINUTES);
                   } catch (Exception e) {
                     log.warn("retention run failed problem={}", e.toString());
                   }
@@ -98,8 +100,7 @@ public final class RetentionKeeper {
                                   .exceptionally(failure -> null)
                                   .toCompletableFuture())
                       .toArray(CompletableFuture[]::new);
-              return CompletableFuture.allOf(asks)
-                  .thenCompose(done -> retention.remove(confirmed));
+              return CompletableFuture.allOf(asks).thenCompose(done -> retention.remove(confirmed));
             })
         .thenApply(
             removed -> {

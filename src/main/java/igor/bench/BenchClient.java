@@ -12,7 +12,8 @@ import java.time.Duration;
 /** The few HTTP calls the benchmark makes, timed by the caller. */
 final class BenchClient {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
 
   BenchClient(String base) {
@@ -52,7 +53,8 @@ final class BenchClient {
   private JsonNode send(HttpRequest.Builder request) {
     try {
       HttpResponse<String> r =
-          http.send(request.timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
+          http.send(
+              request.timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
         throw new IllegalStateException(
             request.build().uri() + " answered " + r.statusCode() + ": " + r.body());

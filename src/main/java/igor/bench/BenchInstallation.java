@@ -34,7 +34,10 @@ final class BenchInstallation implements AutoCloseable {
     databaseName = "igor_" + name + "_" + System.currentTimeMillis();
     String url =
         JdbcStorage.createDatabase(
-            base.database().url(), base.database().user(), base.database().password(), databaseName);
+            base.database().url(),
+            base.database().user(),
+            base.database().password(),
+            databaseName);
     overrides.put("igor.database.url", url);
     overrides.put("igor.redis.key-prefix", "igor" + name + "-" + System.currentTimeMillis());
     overrides.put("igor.http.port", 0);

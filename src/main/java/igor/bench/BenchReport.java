@@ -14,8 +14,8 @@ import java.util.function.DoublePredicate;
 import java.util.stream.Collectors;
 
 /**
- * Writes a benchmark's figures into docs/BENCHMARKS.md: a section with the commit, the machine,
- * the settings and one row per figure (target, median, each run's value, met or not), between two
+ * Writes a benchmark's figures into docs/BENCHMARKS.md: a section with the commit, the machine, the
+ * settings and one row per figure (target, median, each run's value, met or not), between two
  * marker lines that the next run replaces. The analysis around it is written by people.
  */
 final class BenchReport {
@@ -60,18 +60,35 @@ final class BenchReport {
         .append(" (")
         .append(LocalDate.now(ZoneOffset.UTC))
         .append(")\n\n");
-    s.append("Machine: ").append(machine()).append("; ").append(jvm()).append(". PostgreSQL ")
-        .append(postgresVersion).append(", Redis ").append(redisVersion)
-        .append(". Medians of ").append(runs).append(" runs after an unmeasured warm-up round.\n\n");
+    s.append("Machine: ")
+        .append(machine())
+        .append("; ")
+        .append(jvm())
+        .append(". PostgreSQL ")
+        .append(postgresVersion)
+        .append(", Redis ")
+        .append(redisVersion)
+        .append(". Medians of ")
+        .append(runs)
+        .append(" runs after an unmeasured warm-up round.\n\n");
     s.append("| figure | target | median | runs | met |\n|---|---|---|---|---|\n");
     figures.forEach(
         (name, values) -> {
           Target target = TARGETS.getOrDefault(name, Target.NONE);
           double median = Stats.median(values);
-          s.append("| ").append(name).append(" | ").append(target.text()).append(" | **")
-              .append(number(median)).append(' ').append(units.get(name)).append("** | ")
+          s.append("| ")
+              .append(name)
+              .append(" | ")
+              .append(target.text())
+              .append(" | **")
+              .append(number(median))
+              .append(' ')
+              .append(units.get(name))
+              .append("** | ")
               .append(values.stream().map(BenchReport::number).collect(Collectors.joining(" / ")))
-              .append(" | ").append(target.verdict(median)).append(" |\n");
+              .append(" | ")
+              .append(target.verdict(median))
+              .append(" |\n");
         });
     s.append(END).append('\n');
     return s.toString();
@@ -100,7 +117,8 @@ final class BenchReport {
   }
 
   private static String machine() {
-    var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     return String.format(
         Locale.ROOT,
         "%d cores (%s), %d GiB, %s %s, load average %.1f at the end",
@@ -148,7 +166,8 @@ final class BenchReport {
     try {
       Process p =
           new ProcessBuilder(
-                  java.util.stream.Stream.concat(java.util.stream.Stream.of("git"), java.util.Arrays.stream(args))
+                  java.util.stream.Stream.concat(
+                          java.util.stream.Stream.of("git"), java.util.Arrays.stream(args))
                       .toList())
               .redirectErrorStream(true)
               .start();

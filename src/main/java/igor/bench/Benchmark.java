@@ -54,9 +54,12 @@ public final class Benchmark {
       startNode();
       storage = JdbcStorage.open(installation.database());
       journal = storage.journal();
-      out.printf("igor bench: %d runs per scenario, %d cores, max heap %d MiB, database %s%n",
-          runs, Runtime.getRuntime().availableProcessors(),
-          Runtime.getRuntime().maxMemory() >> 20, installation.databaseName());
+      out.printf(
+          "igor bench: %d runs per scenario, %d cores, max heap %d MiB, database %s%n",
+          runs,
+          Runtime.getRuntime().availableProcessors(),
+          Runtime.getRuntime().maxMemory() >> 20,
+          installation.databaseName());
       warmUp();
       for (int i = 1; i <= runs; i++) {
         out.printf("run %d of %d%n", i, runs);
@@ -285,14 +288,17 @@ public final class Benchmark {
   }
 
   private static String noops(int n) {
-    return "{\"tasks\": [" + String.join(",", Collections.nCopies(n, "{\"type\": \"noop\"}")) + "]}";
+    return "{\"tasks\": ["
+        + String.join(",", Collections.nCopies(n, "{\"type\": \"noop\"}"))
+        + "]}";
   }
 
   /** A job whose layers run one after another, in the order given. */
   private static String job(List<String> layers) {
     List<String> ordered = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
-      ordered.add(layers.get(i).replaceFirst("\\{\"tasks\"", "{\"priority\": " + i + ", \"tasks\""));
+      ordered.add(
+          layers.get(i).replaceFirst("\\{\"tasks\"", "{\"priority\": " + i + ", \"tasks\""));
     }
     return "{\"name\": \"bench\", \"layers\": [" + String.join(",", ordered) + "]}";
   }

@@ -46,7 +46,8 @@ public final class Soak {
         throw new IllegalArgumentException("--warm-up must be 0 or more, got " + warmUp);
       }
       if (tasksPerSecond < 1) {
-        throw new IllegalArgumentException("--rate must be at least 1 task/s, got " + tasksPerSecond);
+        throw new IllegalArgumentException(
+            "--rate must be at least 1 task/s, got " + tasksPerSecond);
       }
       if (streams < 0) {
         throw new IllegalArgumentException("--streams must be 0 or more, got " + streams);
@@ -97,6 +98,7 @@ public final class Soak {
 
   /** Heap may grow this much from the first third to the last before the soak calls it a leak. */
   static final double HEAP_GROWTH_LIMIT_MIB = 64;
+
   /** A p99 latency may grow by this factor from the first third to the last. */
   static final double LATENCY_GROWTH_LIMIT = 2.0;
 
@@ -127,7 +129,9 @@ public final class Soak {
     this(out, settings, Map.of());
   }
 
-  /** {@code installation}: settings of the throw-away Igor (e.g. where PostgreSQL and Redis are). */
+  /**
+   * {@code installation}: settings of the throw-away Igor (e.g. where PostgreSQL and Redis are).
+   */
   public Soak(PrintStream out, Settings settings, Map<String, Object> installation) {
     this.out = out;
     this.settings = settings;
@@ -142,9 +146,15 @@ public final class Soak {
       out.printf(
           "igor soak: %s after a warm-up of %s at %d tasks/s (jobs of %d tasks every %d ms),"
               + " windows of %s, %d stream clients, %d cores, max heap %d MiB, database %s%n",
-          settings.duration(), settings.warmUp(), settings.tasksPerSecond(), Settings.TASKS_PER_JOB,
-          settings.submitEvery().toMillis(), settings.window(), settings.streams(),
-          Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+          settings.duration(),
+          settings.warmUp(),
+          settings.tasksPerSecond(),
+          Settings.TASKS_PER_JOB,
+          settings.submitEvery().toMillis(),
+          settings.window(),
+          settings.streams(),
+          Runtime.getRuntime().availableProcessors(),
+          Runtime.getRuntime().maxMemory() >> 20,
           installation.databaseName());
       List<Subscription> streams = new ArrayList<>();
       for (int i = 0; i < settings.streams(); i++) {
@@ -212,16 +222,32 @@ public final class Soak {
     }
     StringBuilder tasks = new StringBuilder();
     for (JsonNode layer : job.path("layers")) {
-      tasks.append(" layer ").append(layer.path("priority").asInt()).append(' ')
-          .append(layer.path("status").asText()).append(layer.path("paused_at").asLong() > 0 ? " paused" : "").append(':');
+      tasks
+          .append(" layer ")
+          .append(layer.path("priority").asInt())
+          .append(' ')
+          .append(layer.path("status").asText())
+          .append(layer.path("paused_at").asLong() > 0 ? " paused" : "")
+          .append(':');
       Map<String, Integer> byStatus = new java.util.TreeMap<>();
       for (JsonNode task : layer.path("tasks")) {
-        byStatus.merge(task.path("type").asText() + "=" + task.path("status").asText() + "/" + task.path("attempts").asInt(), 1, Integer::sum);
+        byStatus.merge(
+            task.path("type").asText()
+                + "="
+                + task.path("status").asText()
+                + "/"
+                + task.path("attempts").asInt(),
+            1,
+            Integer::sum);
       }
       tasks.append(' ').append(byStatus);
     }
-    out.printf("unfinished job %s: %s%s%s%n", jobId, job.path("status").asText(),
-        job.path("paused_at").asLong() > 0 ? " paused" : "", tasks);
+    out.printf(
+        "unfinished job %s: %s%s%s%n",
+        jobId,
+        job.path("status").asText(),
+        job.path("paused_at").asLong() > 0 ? " paused" : "",
+        tasks);
   }
 
   private void ended(String jobId, String status) {
@@ -265,10 +291,18 @@ public final class Soak {
   /** Two layers: 24 noops and a 0.2-second sleep (something to pause and kill), then 25 noops. */
   private static String job() {
     String sleep = Base64.getEncoder().encodeToString("0.2".getBytes());
-    String noops = String.join(",", Collections.nCopies(Settings.TASKS_PER_JOB / 2 - 1, "{\"type\": \"noop\"}"));
+    String noops =
+        String.join(
+            ",", Collections.nCopies(Settings.TASKS_PER_JOB / 2 - 1, "{\"type\": \"noop\"}"));
     return "{\"name\": \"soak\", \"layers\": ["
-        + "{\"priority\": 0, \"tasks\": [" + noops + ", {\"type\": \"sleep\", \"args\": \"" + sleep + "\"}]},"
-        + "{\"priority\": 1, \"tasks\": [" + noops + ", {\"type\": \"noop\"}]}]}";
+        + "{\"priority\": 0, \"tasks\": ["
+        + noops
+        + ", {\"type\": \"sleep\", \"args\": \""
+        + sleep
+        + "\"}]},"
+        + "{\"priority\": 1, \"tasks\": ["
+        + noops
+        + ", {\"type\": \"noop\"}]}]}";
   }
 
   private void read() {
@@ -284,7 +318,9 @@ public final class Soak {
     }
   }
 
-  /** Alternately pauses a recent job (unpausing it a second later) and kills then retries a task. */
+  /**
+   * Alternately pauses a recent job (unpausing it a second later) and kills then retries a task.
+   */
   private void act() {
     JsonNode job = recent.peekFirst();
     if (job == null) {
@@ -297,7 +333,12 @@ public final class Soak {
       timed("action", () -> api.patch("/api/v1/unpause", ref("Job", jobId)));
     } else {
       String sleepTask =
-          job.path("layers").get(0).path("tasks").get(Settings.TASKS_PER_JOB / 2 - 1).path("id").asText();
+          job.path("layers")
+              .get(0)
+              .path("tasks")
+              .get(Settings.TASKS_PER_JOB / 2 - 1)
+              .path("id")
+              .asText();
       timed("action", () -> api.patch("/api/v1/kill", ref("Task", sleepTask)));
       timed("action", () -> api.patch("/api/v1/retry", ref("Task", sleepTask)));
     }
@@ -323,9 +364,9 @@ public final class Soak {
   }
 
   /**
-   * Jobs submitted and not finished, from the read model (one list call, behind the jobs by under
-   * a second): unlike the exact checks of {@link #checkUnfinished}, it does not lag behind when
-   * there are many.
+   * Jobs submitted and not finished, from the read model (one list call, behind the jobs by under a
+   * second): unlike the exact checks of {@link #checkUnfinished}, it does not lag behind when there
+   * are many.
    */
   private int backlog() {
     JsonNode open =
@@ -373,10 +414,20 @@ public final class Soak {
         "window %3d%s: heap %6.1f MiB, jobs +%d submitted +%d finished, backlog %d, submit p50 %.1f"
             + " p99 %.1f ms, read p50 %.1f p99 %.1f ms, action p99 %.1f ms, %d changes streamed,"
             + " %d shed, %d errors%s%n",
-        w.index(), w.index() <= settings.warmUpWindows() ? " (warm-up)" : "",
-        w.heapAfterGcBytes() / 1048576.0, w.jobsSubmitted(), w.jobsFinished(),
-        w.backlog(), w.submitP50Millis(), w.submitP99Millis(), w.readP50Millis(),
-        w.readP99Millis(), w.actionP99Millis(), w.streamChanges(), w.shed(), w.errors(),
+        w.index(),
+        w.index() <= settings.warmUpWindows() ? " (warm-up)" : "",
+        w.heapAfterGcBytes() / 1048576.0,
+        w.jobsSubmitted(),
+        w.jobsFinished(),
+        w.backlog(),
+        w.submitP50Millis(),
+        w.submitP99Millis(),
+        w.readP50Millis(),
+        w.readP99Millis(),
+        w.actionP99Millis(),
+        w.streamChanges(),
+        w.shed(),
+        w.errors(),
         w.errors() > 0 ? " (last: " + lastError + ")" : "");
   }
 
@@ -387,9 +438,11 @@ public final class Soak {
     List<Window> first = measured.subList(0, third);
     List<Window> last = measured.subList(measured.size() - third, measured.size());
     double heapGrowth =
-        (median(last, w -> (double) w.heapAfterGcBytes()) - median(first, w -> (double) w.heapAfterGcBytes()))
+        (median(last, w -> (double) w.heapAfterGcBytes())
+                - median(first, w -> (double) w.heapAfterGcBytes()))
             / 1048576.0;
-    double submitRatio = median(last, Window::submitP99Millis) / median(first, Window::submitP99Millis);
+    double submitRatio =
+        median(last, Window::submitP99Millis) / median(first, Window::submitP99Millis);
     double readRatio = median(last, Window::readP99Millis) / median(first, Window::readP99Millis);
     // Igor keeps up when what waits at the end is less than one window's submissions: jobs finish
     // within a window of being submitted instead of piling up.
@@ -403,20 +456,37 @@ public final class Soak {
             && keptUp;
     Result result =
         new Result(
-            List.copyOf(windows), submitted.get(), unfinished.size(), shed.get(), errors.get(),
+            List.copyOf(windows),
+            submitted.get(),
+            unfinished.size(),
+            shed.get(),
+            errors.get(),
             heapGrowth,
-            submitRatio, readRatio, flat);
+            submitRatio,
+            readRatio,
+            flat);
     out.printf(
         "soak: %d jobs (%d tasks) submitted, %d shed, %d unfinished after the drain, %d errors;"
             + " last third vs first third: heap %+.1f MiB (limit %.0f), submit p99 x%.2f, read p99"
             + " x%.2f (limit x%.1f), backlog %.0f jobs (limit %.0f, a window's submissions): %s%n",
-        result.jobsSubmitted(), result.jobsSubmitted() * Settings.TASKS_PER_JOB,
-        result.shed(), result.jobsUnfinished(), result.errors(), heapGrowth, HEAP_GROWTH_LIMIT_MIB, submitRatio,
-        readRatio, LATENCY_GROWTH_LIMIT, backlogAtEnd, submittedPerWindow, flat ? "FLAT" : "NOT FLAT");
+        result.jobsSubmitted(),
+        result.jobsSubmitted() * Settings.TASKS_PER_JOB,
+        result.shed(),
+        result.jobsUnfinished(),
+        result.errors(),
+        heapGrowth,
+        HEAP_GROWTH_LIMIT_MIB,
+        submitRatio,
+        readRatio,
+        LATENCY_GROWTH_LIMIT,
+        backlogAtEnd,
+        submittedPerWindow,
+        flat ? "FLAT" : "NOT FLAT");
     return result;
   }
 
-  private static double median(List<Window> windows, java.util.function.ToDoubleFunction<Window> f) {
+  private static double median(
+      List<Window> windows, java.util.function.ToDoubleFunction<Window> f) {
     return Stats.median(windows.stream().map(w -> f.applyAsDouble(w)).toList());
   }
 

@@ -24,8 +24,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** The subcommands of `igor` that use the HTTP API through {@link IgorClient}. */
@@ -117,15 +117,18 @@ final class ClientCommands {
       switch (kind) {
         case job -> {
           Job j = client.job(id);
-          if (options.json()) p.json(j); else p.job(j);
+          if (options.json()) p.json(j);
+          else p.job(j);
         }
         case layer -> {
           Layer l = client.layer(id);
-          if (options.json()) p.json(l); else p.layer(l);
+          if (options.json()) p.json(l);
+          else p.layer(l);
         }
         case task -> {
           igor.client.Task t = client.task(id);
-          if (options.json()) p.json(t); else p.task(t);
+          if (options.json()) p.json(t);
+          else p.task(t);
         }
       }
       return ExitCodes.OK;
@@ -149,13 +152,19 @@ final class ClientCommands {
     @Parameters(paramLabel = "WHAT", description = "jobs, layers or tasks")
     What what;
 
-    @Option(names = "--status", split = ",", description = "Only these statuses (repeatable or comma-separated).")
+    @Option(
+        names = "--status",
+        split = ",",
+        description = "Only these statuses (repeatable or comma-separated).")
     List<String> statuses = new ArrayList<>();
 
     @Option(names = "--job", split = ",", description = "Only these jobs' objects.")
     List<String> jobs = new ArrayList<>();
 
-    @Option(names = "--layer", split = ",", description = "Only these layers or their tasks (layers, tasks).")
+    @Option(
+        names = "--layer",
+        split = ",",
+        description = "Only these layers or their tasks (layers, tasks).")
     List<String> layers = new ArrayList<>();
 
     @Option(names = "--task", split = ",", description = "Only these tasks (tasks).")
@@ -199,8 +208,13 @@ final class ClientCommands {
       if (what != What.tasks && (!tasks.isEmpty() || !types.isEmpty())) {
         throw usage("--task and --type filter tasks only");
       }
-      ListFilter filter = ListFilter.all().jobs(jobs).layer(layers.toArray(String[]::new))
-          .task(tasks.toArray(String[]::new)).types(types.toArray(String[]::new)).name(name);
+      ListFilter filter =
+          ListFilter.all()
+              .jobs(jobs)
+              .layer(layers.toArray(String[]::new))
+              .task(tasks.toArray(String[]::new))
+              .types(types.toArray(String[]::new))
+              .name(name);
       for (String s : statuses) {
         filter.statuses(Status.valueOf(status(s)));
       }
@@ -215,15 +229,18 @@ final class ClientCommands {
       switch (what) {
         case jobs -> {
           List<Job> found = client.jobs(filter);
-          if (options.json()) p.json(found); else p.jobs(found);
+          if (options.json()) p.json(found);
+          else p.jobs(found);
         }
         case layers -> {
           List<Layer> found = client.layers(filter);
-          if (options.json()) p.json(found); else p.layers(found);
+          if (options.json()) p.json(found);
+          else p.layers(found);
         }
         case tasks -> {
           List<igor.client.Task> found = client.tasks(filter);
-          if (options.json()) p.json(found); else p.tasks(found);
+          if (options.json()) p.json(found);
+          else p.tasks(found);
         }
       }
       return ExitCodes.OK;
@@ -236,7 +253,12 @@ final class ClientCommands {
           return upper;
         }
       }
-      throw usage("--status must be one of " + java.util.Arrays.toString(Status.values()) + ", got '" + text + "'");
+      throw usage(
+          "--status must be one of "
+              + java.util.Arrays.toString(Status.values())
+              + ", got '"
+              + text
+              + "'");
     }
 
     private long seconds(String option, String text) {
@@ -277,7 +299,8 @@ final class ClientCommands {
       for (String id : ids) {
         int at = id.indexOf('@');
         Ref.Kind k = Ref.Kind.parse(kind.name());
-        refs.add(at < 0 ? new Ref(k, id, "") : new Ref(k, id.substring(0, at), id.substring(at + 1)));
+        refs.add(
+            at < 0 ? new Ref(k, id, "") : new Ref(k, id.substring(0, at), id.substring(at + 1)));
       }
       int updated = options.client().act(action, refs);
       if (options.json()) {
@@ -308,7 +331,10 @@ final class ClientCommands {
       List<String[]> rows = new ArrayList<>();
       rows.add(new String[] {"AT", "ACTION", "KIND", "ID", "BY"});
       for (igor.client.AuditEntry e : entries) {
-        rows.add(new String[] {Instant.ofEpochSecond(e.at()).toString(), e.action(), e.kind(), e.id(), e.by()});
+        rows.add(
+            new String[] {
+              Instant.ofEpochSecond(e.at()).toString(), e.action(), e.kind(), e.id(), e.by()
+            });
       }
       printer().table(rows);
       return ExitCodes.OK;
@@ -326,7 +352,10 @@ final class ClientCommands {
     @Parameters(paramLabel = "JOB")
     String jobId;
 
-    @Option(names = "--interval", defaultValue = "1s", description = "Time between reads: 1s, 500ms (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--interval",
+        defaultValue = "1s",
+        description = "Time between reads: 1s, 500ms (default ${DEFAULT-VALUE}).")
     String interval;
 
     @Override
@@ -339,9 +368,19 @@ final class ClientCommands {
       while (true) {
         Job job = client.job(jobId);
         List<String> lines = new ArrayList<>();
-        lines.add(Printer.bar("job " + (job.name().isEmpty() ? job.id() : job.name()), job.counts(), job.status(), 30));
+        lines.add(
+            Printer.bar(
+                "job " + (job.name().isEmpty() ? job.id() : job.name()),
+                job.counts(),
+                job.status(),
+                30));
         for (Layer l : job.layers()) {
-          lines.add(Printer.bar("  " + (l.name().isEmpty() ? "priority " + l.priority() : l.name()), l.counts(), l.status(), 30));
+          lines.add(
+              Printer.bar(
+                  "  " + (l.name().isEmpty() ? "priority " + l.priority() : l.name()),
+                  l.counts(),
+                  l.status(),
+                  30));
         }
         if (!options.json() && !lines.equals(shown)) {
           if (redraw && !shown.isEmpty()) {
@@ -367,8 +406,11 @@ final class ClientCommands {
     private Duration duration(String text) {
       String t = text.trim().toLowerCase(Locale.ROOT);
       try {
-        if (t.endsWith("ms")) return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-        if (t.endsWith("s")) return Duration.ofMillis((long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+        if (t.endsWith("ms"))
+          return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+        if (t.endsWith("s"))
+          return Duration.ofMillis(
+              (long) (Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
         return Duration.ofSeconds(Long.parseLong(t));
       } catch (NumberFormatException e) {
         throw usage("--interval must be like 1s or 500ms, got '" + text + "'");

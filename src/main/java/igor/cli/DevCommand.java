@@ -1,5 +1,6 @@
 package igor.cli;
 
+import com.typesafe.config.Config;
 import igor.app.IgorNode;
 import igor.config.IgorConfig;
 import igor.config.IgorSettings;
@@ -7,7 +8,6 @@ import igor.devmode.EmbeddedPostgresServer;
 import igor.devmode.EmbeddedRedisServer;
 import igor.http.auth.TokenSources;
 import igor.worker.builtin.BuiltinHandlers;
-import com.typesafe.config.Config;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
@@ -77,7 +77,8 @@ final class DevCommand implements Callable<Integer> {
     Runtime.getRuntime()
         .addShutdownHook(new Thread(() -> stop(node, grace, embedded), "igor-dev-stop"));
     Runtime.getRuntime().removeShutdownHook(shutdown);
-    boolean open = TokenSources.load(IgorSettings.from(IgorConfig.load(overrides)).auth()).isEmpty();
+    boolean open =
+        TokenSources.load(IgorSettings.from(IgorConfig.load(overrides)).auth()).isEmpty();
     printBanner(node.httpPort(), embedded.isEmpty() ? null : dataDir, open);
     node.awaitTermination();
     return 0;
@@ -105,14 +106,13 @@ final class DevCommand implements Callable<Integer> {
         System.err.println("igor dev: an embedded server did not stop: " + e.getMessage());
       }
     }
-    System.out.printf(
-        "igor dev: stopped in %.1f s%n", (System.nanoTime() - started) / 1e9);
+    System.out.printf("igor dev: stopped in %.1f s%n", (System.nanoTime() - started) / 1e9);
     System.out.flush();
   }
 
   /**
-   * Messages to actors that are stopping are expected while the node stops, and Pekko's listener
-   * of dead letters once threw on one while logging it (a NullPointerException with its stack in
+   * Messages to actors that are stopping are expected while the node stops, and Pekko's listener of
+   * dead letters once threw on one while logging it (a NullPointerException with its stack in
    * DeadLetterListener): it is unsubscribed for the stop. (pekko.log-dead-letters-during-shutdown
    * takes effect only once the actor system terminates, after the worker's grace.)
    */
@@ -163,13 +163,18 @@ final class DevCommand implements Callable<Integer> {
   private static void printBanner(int port, Path dataDir, boolean open) {
     String url = "http://127.0.0.1:" + port;
     System.out.println();
-    System.out.println("Igor is running (dev mode: node + API + worker for noop, sleep, fail, echo)");
+    System.out.println(
+        "Igor is running (dev mode: node + API + worker for noop, sleep, fail, echo)");
     System.out.println("  API:  " + url);
     if (dataDir != null) {
-      System.out.println("  data: " + dataDir.toAbsolutePath() + " (embedded PostgreSQL and Redis)");
+      System.out.println(
+          "  data: " + dataDir.toAbsolutePath() + " (embedded PostgreSQL and Redis)");
     }
-    System.out.println("  try:  curl -s -X POST " + url + "/api/v1/jobs -d '{\"name\":\"hello\","
-        + "\"layers\":[{\"tasks\":[{\"type\":\"echo\",\"args\":\"aGVsbG8=\"}]}]}'");
+    System.out.println(
+        "  try:  curl -s -X POST "
+            + url
+            + "/api/v1/jobs -d '{\"name\":\"hello\","
+            + "\"layers\":[{\"tasks\":[{\"type\":\"echo\",\"args\":\"aGVsbG8=\"}]}]}'");
     System.out.println(
         open
             ? "  auth: OPEN, no API token configured (set IGOR_AUTH_TOKENS to require tokens)"

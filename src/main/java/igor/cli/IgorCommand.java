@@ -5,9 +5,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * `igor`: one binary for every role. Running Igor: server, worker, dev, migrate. Using it (over
- * the HTTP API, see docs/client.md for the exit codes): submit, get, ls, pause, unpause, skip,
- * kill, retry, audit, watch.
+ * `igor`: one binary for every role. Running Igor: server, worker, dev, migrate. Using it (over the
+ * HTTP API, see docs/client.md for the exit codes): submit, get, ls, pause, unpause, skip, kill,
+ * retry, audit, watch.
  */
 @Command(
     name = "igor",
@@ -42,9 +42,7 @@ public final class IgorCommand implements Runnable {
     CommandLine cli = new CommandLine(new IgorCommand());
     for (Action action : Action.values()) {
       CommandLine sub = new CommandLine(new ClientCommands.Act(action));
-      sub.getCommandSpec()
-          .usageMessage()
-          .description(description(action));
+      sub.getCommandSpec().usageMessage().description(description(action));
       cli.addSubcommand(action.path(), sub);
     }
     cli.setExecutionExceptionHandler(ExitCodes.handler());
@@ -59,12 +57,13 @@ public final class IgorCommand implements Runnable {
 
   private static String description(Action action) {
     return switch (action) {
-      case PAUSE -> "Pause jobs, layers or tasks: nothing new of them is queued.";
-      case UNPAUSE -> "Unpause jobs, layers or tasks.";
-      case SKIP -> "Skip jobs, layers or tasks (counts as done).";
-      case KILL -> "Kill the queued and running attempts of jobs, layers or tasks.";
-      case RETRY -> "Retry the errored tasks of jobs, layers or tasks.";
-    } + " Prints how many changed.";
+          case PAUSE -> "Pause jobs, layers or tasks: nothing new of them is queued.";
+          case UNPAUSE -> "Unpause jobs, layers or tasks.";
+          case SKIP -> "Skip jobs, layers or tasks (counts as done).";
+          case KILL -> "Kill the queued and running attempts of jobs, layers or tasks.";
+          case RETRY -> "Retry the errored tasks of jobs, layers or tasks.";
+        }
+        + " Prints how many changed.";
   }
 
   public static void main(String[] args) {

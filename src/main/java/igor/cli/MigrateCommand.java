@@ -2,8 +2,8 @@ package igor.cli;
 
 import igor.config.IgorConfig;
 import igor.config.IgorSettings;
-import igor.storage.jdbc.JdbcStorage;
 import igor.storage.jdbc.DatabaseRoles;
+import igor.storage.jdbc.JdbcStorage;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -28,17 +28,18 @@ final class MigrateCommand implements Callable<Integer> {
   public Integer call() {
     IgorSettings settings = IgorSettings.from(IgorConfig.load());
     try (JdbcStorage storage = JdbcStorage.open(settings.database())) {
-      System.out.println(
-          "schema of " + settings.database().url() + " is at " + storage.migrate());
+      System.out.println("schema of " + settings.database().url() + " is at " + storage.migrate());
       if (roles) {
         Map<String, String> env = System.getenv();
         DatabaseRoles.Role rw;
         DatabaseRoles.Role ro;
         try {
-          rw = new DatabaseRoles.Role(
-              env.getOrDefault("IGOR_DB_RW_ROLE", "igor_rw"), env.get("IGOR_DB_RW_PASSWORD"));
-          ro = new DatabaseRoles.Role(
-              env.getOrDefault("IGOR_DB_RO_ROLE", "igor_ro"), env.get("IGOR_DB_RO_PASSWORD"));
+          rw =
+              new DatabaseRoles.Role(
+                  env.getOrDefault("IGOR_DB_RW_ROLE", "igor_rw"), env.get("IGOR_DB_RW_PASSWORD"));
+          ro =
+              new DatabaseRoles.Role(
+                  env.getOrDefault("IGOR_DB_RO_ROLE", "igor_ro"), env.get("IGOR_DB_RO_PASSWORD"));
         } catch (IllegalArgumentException e) {
           System.err.println("igor migrate --roles: " + e.getMessage());
           return 2;

@@ -44,7 +44,14 @@ final class Printer {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"ID", "STATUS", "NAME", "DONE", "CREATED"});
     for (Job j : jobs) {
-      rows.add(new String[] {j.id(), status(j.status(), j.pausedAt()), j.name(), done(j.counts()), time(j.createdAt())});
+      rows.add(
+          new String[] {
+            j.id(),
+            status(j.status(), j.pausedAt()),
+            j.name(),
+            done(j.counts()),
+            time(j.createdAt())
+          });
     }
     table(rows);
   }
@@ -53,7 +60,15 @@ final class Printer {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"ID", "JOB", "STATUS", "PRIORITY", "NAME", "DONE"});
     for (Layer l : layers) {
-      rows.add(new String[] {l.id(), l.jobId(), status(l.status(), l.pausedAt()), String.valueOf(l.priority()), l.name(), done(l.counts())});
+      rows.add(
+          new String[] {
+            l.id(),
+            l.jobId(),
+            status(l.status(), l.pausedAt()),
+            String.valueOf(l.priority()),
+            l.name(),
+            done(l.counts())
+          });
     }
     table(rows);
   }
@@ -62,18 +77,39 @@ final class Printer {
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"ID", "LAYER", "STATUS", "TYPE", "NAME", "ATTEMPTS", "MESSAGE"});
     for (Task t : tasks) {
-      rows.add(new String[] {t.id(), t.layerId(), status(t.status(), t.pausedAt()), t.type(), t.name(), String.valueOf(t.attempts()), t.message()});
+      rows.add(
+          new String[] {
+            t.id(),
+            t.layerId(),
+            status(t.status(), t.pausedAt()),
+            t.type(),
+            t.name(),
+            String.valueOf(t.attempts()),
+            t.message()
+          });
     }
     table(rows);
   }
 
   /** A whole job: its line, then each layer with its tasks. */
   void job(Job job) {
-    out.printf("job %s  %s  %s  %s done%n", job.id(), status(job.status(), job.pausedAt()), quoted(job.name()), done(job.counts()));
+    out.printf(
+        "job %s  %s  %s  %s done%n",
+        job.id(), status(job.status(), job.pausedAt()), quoted(job.name()), done(job.counts()));
     for (Layer l : job.layers()) {
-      out.printf("  layer %s  priority %d  %s  %s  %s done%n", l.id(), l.priority(), status(l.status(), l.pausedAt()), quoted(l.name()), done(l.counts()));
+      out.printf(
+          "  layer %s  priority %d  %s  %s  %s done%n",
+          l.id(),
+          l.priority(),
+          status(l.status(), l.pausedAt()),
+          quoted(l.name()),
+          done(l.counts()));
       for (Task t : l.tasks()) {
-        out.printf("    task %s  %s  %s%s%s%n", t.id(), status(t.status(), t.pausedAt()), t.type(),
+        out.printf(
+            "    task %s  %s  %s%s%s%n",
+            t.id(),
+            status(t.status(), t.pausedAt()),
+            t.type(),
             t.name().isEmpty() ? "" : "  " + quoted(t.name()),
             t.message().isEmpty() ? "" : "  " + t.message());
       }
@@ -82,14 +118,28 @@ final class Printer {
   }
 
   void layer(Layer l) {
-    out.printf("layer %s  job %s  priority %d  %s  %s  %s done%n", l.id(), l.jobId(), l.priority(), status(l.status(), l.pausedAt()), quoted(l.name()), done(l.counts()));
+    out.printf(
+        "layer %s  job %s  priority %d  %s  %s  %s done%n",
+        l.id(),
+        l.jobId(),
+        l.priority(),
+        status(l.status(), l.pausedAt()),
+        quoted(l.name()),
+        done(l.counts()));
     out.flush();
   }
 
   void task(Task t) {
     out.printf("task %s  job %s  layer %s%n", t.id(), t.jobId(), t.layerId());
-    out.printf("  status:   %s%n  type:     %s%n  name:     %s%n  attempts: %d (retries %d, timeout %ds)%n",
-        status(t.status(), t.pausedAt()), t.type(), t.name(), t.attempts(), t.retries(), t.timeout());
+    out.printf(
+        "  status:   %s%n  type:     %s%n  name:     %s%n  attempts: %d (retries %d, timeout"
+            + " %ds)%n",
+        status(t.status(), t.pausedAt()),
+        t.type(),
+        t.name(),
+        t.attempts(),
+        t.retries(),
+        t.timeout());
     out.printf("  message:  %s%n  result:   %s%n", t.message(), t.resultAsText());
     out.flush();
   }
@@ -99,8 +149,15 @@ final class Printer {
     int total = counts.total();
     int finished = counts.finished();
     int filled = total == 0 ? width : (int) Math.round((double) finished * width / total);
-    return String.format("%-20s [%s%s] %d/%d %s%s", truncate(label, 20), "#".repeat(filled), ".".repeat(width - filled),
-        finished, total, status, counts.of(Status.ERRORED) > 0 ? " (" + counts.of(Status.ERRORED) + " errored)" : "");
+    return String.format(
+        "%-20s [%s%s] %d/%d %s%s",
+        truncate(label, 20),
+        "#".repeat(filled),
+        ".".repeat(width - filled),
+        finished,
+        total,
+        status,
+        counts.of(Status.ERRORED) > 0 ? " (" + counts.of(Status.ERRORED) + " errored)" : "");
   }
 
   void table(List<String[]> rows) {

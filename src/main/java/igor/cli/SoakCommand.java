@@ -28,7 +28,10 @@ final class SoakCommand implements Callable<Integer> {
               + " (default ${DEFAULT-VALUE}).")
   String warmUp;
 
-  @Option(names = "--duration", defaultValue = "30m", description = "How long to measure, after the warm-up (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duration",
+      defaultValue = "30m",
+      description = "How long to measure, after the warm-up (default ${DEFAULT-VALUE}).")
   String duration;
 
   @Option(
@@ -39,10 +42,16 @@ final class SoakCommand implements Callable<Integer> {
               + " benchmark's many-jobs scenario, whose jobs are shaped like the soak's).")
   int rate;
 
-  @Option(names = "--window", defaultValue = "60s", description = "Measure every (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--window",
+      defaultValue = "60s",
+      description = "Measure every (default ${DEFAULT-VALUE}).")
   String window;
 
-  @Option(names = "--streams", defaultValue = "3", description = "Event stream clients (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--streams",
+      defaultValue = "3",
+      description = "Event stream clients (default ${DEFAULT-VALUE}).")
   int streams;
 
   @Override
@@ -52,12 +61,20 @@ final class SoakCommand implements Callable<Integer> {
       settings =
           new Soak.Settings(
               duration("--warm-up", warmUp),
-              duration("--duration", duration), rate, duration("--window", window), streams);
+              duration("--duration", duration),
+              rate,
+              duration("--window", window),
+              streams);
     } catch (IllegalArgumentException e) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
     Soak.Result result = new Soak(System.out, settings).run();
-    return result.flat() && result.jobsUnfinished() == 0 && result.errors() == 0 && result.shed() == 0 ? 0 : 1;
+    return result.flat()
+            && result.jobsUnfinished() == 0
+            && result.errors() == 0
+            && result.shed() == 0
+        ? 0
+        : 1;
   }
 
   /** A duration as in the configuration files: 30m, 90s, 2h. */
@@ -66,7 +83,8 @@ final class SoakCommand implements Callable<Integer> {
       return ConfigFactory.parseString("d = \"" + text + "\"").getDuration("d");
     } catch (ConfigException e) {
       throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(new SoakCommand()), option + ": not a duration like 30m or 90s: " + text);
+          new picocli.CommandLine(new SoakCommand()),
+          option + ": not a duration like 30m or 90s: " + text);
     }
   }
 }

@@ -16,10 +16,7 @@ import picocli.CommandLine.Option;
     description = "Run a worker with the built-in task types (noop, sleep, fail, echo).")
 final class WorkerCommand implements Callable<Integer> {
 
-  @Option(
-      names = "--types",
-      split = ",",
-      description = "Only these built-in types (default: all).")
+  @Option(names = "--types", split = ",", description = "Only these built-in types (default: all).")
   List<String> types;
 
   @Override

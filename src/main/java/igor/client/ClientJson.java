@@ -92,7 +92,13 @@ final class ClientJson {
     try {
       return MAPPER.readValue(json, type);
     } catch (JsonProcessingException e) {
-      throw new IgorException(0, "Igor's answer could not be read as " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+      throw new IgorException(
+          0,
+          "Igor's answer could not be read as "
+              + type.getSimpleName()
+              + ": "
+              + e.getOriginalMessage(),
+          e);
     }
   }
 
@@ -101,7 +107,13 @@ final class ClientJson {
       return MAPPER.readValue(
           json, MAPPER.getTypeFactory().constructCollectionType(List.class, element));
     } catch (JsonProcessingException e) {
-      throw new IgorException(0, "Igor's answer could not be read as a list of " + element.getSimpleName() + ": " + e.getOriginalMessage(), e);
+      throw new IgorException(
+          0,
+          "Igor's answer could not be read as a list of "
+              + element.getSimpleName()
+              + ": "
+              + e.getOriginalMessage(),
+          e);
     }
   }
 

@@ -141,7 +141,8 @@ public final class IgorClient implements Igor {
 
   @Override
   public Job create(JobSpec job) {
-    return ClientJson.read(send("POST", "/api/v1/jobs", ClientJson.createJob(job).toString()), Job.class);
+    return ClientJson.read(
+        send("POST", "/api/v1/jobs", ClientJson.createJob(job).toString()), Job.class);
   }
 
   /**
@@ -210,7 +211,8 @@ public final class IgorClient implements Igor {
   @Override
   public int act(Action action, Collection<Ref> refs) {
     JsonNode answer =
-        ClientJson.tree(send("PATCH", "/api/v1/" + action.path(), ClientJson.refs(refs).toString()));
+        ClientJson.tree(
+            send("PATCH", "/api/v1/" + action.path(), ClientJson.refs(refs).toString()));
     if (answer == null || !answer.path("updated").isInt()) {
       throw new IgorException(0, "Igor's answer to " + action.path() + " has no 'updated' count");
     }
@@ -230,8 +232,8 @@ public final class IgorClient implements Igor {
   /**
    * Follows the changes of these jobs (none: of every job) from after change {@code since} (0: from
    * now on, -1: from the first change kept), on a thread of its own. The listener gets the changes
-   * in order, one at a time. When the connection drops, the subscription reconnects with
-   * {@code Last-Event-ID} after a second, so no change is missed or repeated.
+   * in order, one at a time. When the connection drops, the subscription reconnects with {@code
+   * Last-Event-ID} after a second, so no change is missed or repeated.
    */
   public Subscription subscribe(
       Collection<String> jobIds, long since, java.util.function.Consumer<Change> listener) {
@@ -239,7 +241,8 @@ public final class IgorClient implements Igor {
     jobIds.forEach(id -> path.append("job_ids=").append(query(id)).append('&'));
     java.util.concurrent.atomic.AtomicLong last =
         new java.util.concurrent.atomic.AtomicLong(Math.max(since, 0));
-    java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicBoolean open =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
     java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<?>> call =
         new java.util.concurrent.atomic.AtomicReference<>();
     Thread reader =
@@ -248,7 +251,10 @@ public final class IgorClient implements Igor {
               while (open.get()) {
                 // after the last change seen; before any: from the start (since -1) or from now
                 String url = base + path;
-                url = last.get() == 0 && since < 0 ? url + "since=0" : url.substring(0, url.length() - 1);
+                url =
+                    last.get() == 0 && since < 0
+                        ? url + "since=0"
+                        : url.substring(0, url.length() - 1);
                 HttpRequest.Builder request =
                     HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
                 if (last.get() > 0) {
@@ -258,8 +264,7 @@ public final class IgorClient implements Igor {
                   request.header("Authorization", "Bearer " + token);
                 }
                 try {
-                  var future =
-                      http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
+                  var future = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofLines());
                   call.set(future);
                   HttpResponse<java.util.stream.Stream<String>> response = future.get();
                   if (response.statusCode() != 200) {

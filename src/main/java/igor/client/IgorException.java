@@ -60,7 +60,9 @@ public class IgorException extends RuntimeException {
   public static final class BadRequest extends IgorException {
     private static final long serialVersionUID = 1L;
 
-    /** @param error Igor's message */
+    /**
+     * @param error Igor's message
+     */
     public BadRequest(String error) {
       super(400, error);
     }
@@ -70,7 +72,9 @@ public class IgorException extends RuntimeException {
   public static final class NotFound extends IgorException {
     private static final long serialVersionUID = 1L;
 
-    /** @param error Igor's message */
+    /**
+     * @param error Igor's message
+     */
     public NotFound(String error) {
       super(404, error);
     }
@@ -80,7 +84,9 @@ public class IgorException extends RuntimeException {
   public static final class Conflict extends IgorException {
     private static final long serialVersionUID = 1L;
 
-    /** @param error Igor's message */
+    /**
+     * @param error Igor's message
+     */
     public Conflict(String error) {
       super(409, error);
     }
@@ -90,7 +96,9 @@ public class IgorException extends RuntimeException {
   public static final class TooLarge extends IgorException {
     private static final long serialVersionUID = 1L;
 
-    /** @param error Igor's message */
+    /**
+     * @param error Igor's message
+     */
     public TooLarge(String error) {
       super(413, error);
     }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A job as Igor shows it. From {@link Igor#job} it is whole and exact (its layers and their
- * tasks, from the job itself); in lists its layers are empty and {@code counts} sum up its tasks.
+ * A job as Igor shows it. From {@link Igor#job} it is whole and exact (its layers and their tasks,
+ * from the job itself); in lists its layers are empty and {@code counts} sum up its tasks.
  *
  * @param id the job's id
  * @param etag the version seen ({@link Ref#of(Job)})

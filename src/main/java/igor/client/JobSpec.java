@@ -5,8 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A new job for {@link Igor#create}: its name, layers and whether it starts paused. A builder:
- * each method changes this spec and returns it.
+ * A new job for {@link Igor#create}: its name, layers and whether it starts paused. A builder: each
+ * method changes this spec and returns it.
  *
  * <pre>{@code
  * JobSpec.named("nightly")

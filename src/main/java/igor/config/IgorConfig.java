@@ -19,6 +19,7 @@ public final class IgorConfig {
   public static Config load(Map<String, ?> overrides) {
     ConfigFactory.invalidateCaches();
     return ConfigFactory.load(
-        ConfigFactory.parseMap(overrides).withFallback(ConfigFactory.parseResources("application.conf")));
+        ConfigFactory.parseMap(overrides)
+            .withFallback(ConfigFactory.parseResources("application.conf")));
   }
 }

@@ -42,7 +42,8 @@ public record IgorSettings(
         }
       }
       if (roles.isEmpty()) {
-        throw new IllegalArgumentException("igor.node.roles: give at least one of api, jobs, worker");
+        throw new IllegalArgumentException(
+            "igor.node.roles: give at least one of api, jobs, worker");
       }
     }
 
@@ -149,9 +150,9 @@ public record IgorSettings(
   public record Events(int maxStreams, Duration heartbeat, Duration reorderWindow) {}
 
   /**
-   * Reads filtered by ids wait at most waitForWrites (zero: not at all) for the read model to
-   * apply the writes answered before them, looking every pollInterval; up to maxJobsPerWait jobs
-   * each job's own last event is awaited, above that the last event of their tag slices.
+   * Reads filtered by ids wait at most waitForWrites (zero: not at all) for the read model to apply
+   * the writes answered before them, looking every pollInterval; up to maxJobsPerWait jobs each
+   * job's own last event is awaited, above that the last event of their tag slices.
    */
   public record Reads(Duration waitForWrites, Duration pollInterval, int maxJobsPerWait) {
     public Reads {
@@ -181,7 +182,10 @@ public record IgorSettings(
    * finishedAfter (null: never), batchSize jobs per run, a run every interval.
    */
   public record Retention(
-      Duration finishedAfter, java.util.Set<igor.domain.Status> statuses, int batchSize, Duration interval) {
+      Duration finishedAfter,
+      java.util.Set<igor.domain.Status> statuses,
+      int batchSize,
+      Duration interval) {
     public Retention {
       statuses = java.util.Set.copyOf(statuses);
     }
@@ -302,9 +306,7 @@ public record IgorSettings(
   /** igor.jobs.default-retries, within igor.limits.max-task-retries. */
   private static int defaultRetries(Config c, PlanBounds bounds) {
     long retries = c.getLong("jobs.default-retries");
-    bounds
-        .retriesProblem(retries)
-        .ifPresent(p -> refuse("igor.jobs.default-retries " + p));
+    bounds.retriesProblem(retries).ifPresent(p -> refuse("igor.jobs.default-retries " + p));
     return (int) retries;
   }
 
@@ -352,7 +354,8 @@ public record IgorSettings(
       throw new IllegalArgumentException(
           "igor.retention.finished-after must be at least 1m (or off), got " + after);
     }
-    return new Retention(finishedAfter, statuses, r.getInt("batch-size"), r.getDuration("interval"));
+    return new Retention(
+        finishedAfter, statuses, r.getInt("batch-size"), r.getDuration("interval"));
   }
 
   /** A whole number of bytes or characters, from 1 to 2^31 - 1 (sizes such as 1MiB are read). */

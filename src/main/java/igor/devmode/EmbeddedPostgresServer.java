@@ -34,8 +34,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
   /**
    * Starts on {@code port} (0: a free one), stopped when the JVM exits. A server stopped and
-   * started again on the same data directory and port is, to its clients, the same server back
-   * from an outage.
+   * started again on the same data directory and port is, to its clients, the same server back from
+   * an outage.
    */
   public static EmbeddedPostgresServer start(Path dataDir, int port) {
     return start(dataDir, port, true);

@@ -25,6 +25,7 @@ public final class Job extends JobState {
   private final List<String> taskOrder = new ArrayList<>();
   private final NavigableMap<Integer, List<String>> groups = new TreeMap<>();
   private final List<AuditEntry> audit = new ArrayList<>();
+
   /** Whether any task has a time-out: when none has, no deadline needs looking for. */
   private boolean anyTimeout;
 
@@ -146,7 +147,8 @@ public final class Job extends JobState {
     for (Status s : Status.values()) {
       byStatus.put(s, counts[s.ordinal()]);
     }
-    return new JobSummary(header.id, header.status, header.pausedAt, header.updatedAt, header.revision, byStatus);
+    return new JobSummary(
+        header.id, header.status, header.pausedAt, header.updatedAt, header.revision, byStatus);
   }
 
   public JobSnapshot snapshot() {

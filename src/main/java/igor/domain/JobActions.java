@@ -69,7 +69,8 @@ final class JobActions {
     boolean applies =
         switch (ref.kind()) {
           case JOB -> draft.header().pausedAt == 0 && !draft.header().status.isDone();
-          case LAYER -> draft.layer(ref.id()).pausedAt == 0 && !draft.layer(ref.id()).status.isFinal();
+          case LAYER ->
+              draft.layer(ref.id()).pausedAt == 0 && !draft.layer(ref.id()).status.isFinal();
           case TASK -> draft.task(ref.id()).pausedAt == 0 && !draft.task(ref.id()).status.isFinal();
         };
     if (applies) {
@@ -78,8 +79,7 @@ final class JobActions {
       draft.emit(new Paused(draft.jobId(), ref.kind(), ref.id(), seconds, draft.now()));
       for (Task task : affectedTasks(ref)) {
         if (task.status == Status.QUEUED) {
-          draft.emit(
-              new TaskWithdrawn(draft.jobId(), task.id, task.attempts, PAUSED, draft.now()));
+          draft.emit(new TaskWithdrawn(draft.jobId(), task.id, task.attempts, PAUSED, draft.now()));
         }
       }
     }
@@ -166,7 +166,8 @@ final class JobActions {
 
   /** The attempt in flight, if any, is named so that its worker can be told to stop. */
   private void skipTask(Task task) {
-    int inFlight = task.status == Status.QUEUED || task.status == Status.RUNNING ? task.attempts : 0;
+    int inFlight =
+        task.status == Status.QUEUED || task.status == Status.RUNNING ? task.attempts : 0;
     draft.emit(
         new TaskSkipped(draft.jobId(), task.id, inFlight, TaskTransition.SKIPPED, draft.now()));
   }
@@ -189,8 +190,8 @@ final class JobActions {
   }
 
   /**
-   * Retry: a task that is ERRORED (or still in flight: it is killed first) goes back to PENDING with
-   * a fresh allowance; for a layer or job, every ERRORED task of it. Only in layers that have
+   * Retry: a task that is ERRORED (or still in flight: it is killed first) goes back to PENDING
+   * with a fresh allowance; for a layer or job, every ERRORED task of it. Only in layers that have
    * started and are not skipped; the layer runs again and its tasks are queued.
    */
   private boolean retry(ObjectRef ref) {

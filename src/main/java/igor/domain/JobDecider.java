@@ -35,8 +35,7 @@ public final class JobDecider {
   private final PlanBounds bounds;
 
   /**
-   * A decider whose jobs may hold at most {@code maxTasksPerJob} tasks, each within {@code
-   * bounds}.
+   * A decider whose jobs may hold at most {@code maxTasksPerJob} tasks, each within {@code bounds}.
    */
   public JobDecider(RetryPolicy retryPolicy, int maxTasksPerJob, PlanBounds bounds) {
     this.retryPolicy = retryPolicy;
@@ -119,10 +118,10 @@ public final class JobDecider {
   }
 
   /**
-   * Applies what workers reported. A report for an attempt that is not current (superseded,
-   * killed, skipped, or already finished) changes nothing: the first final word on an attempt wins.
-   * Events carry Igor's time ({@code now}), not the worker's: durations and time-outs never depend
-   * on a worker's clock.
+   * Applies what workers reported. A report for an attempt that is not current (superseded, killed,
+   * skipped, or already finished) changes nothing: the first final word on an attempt wins. Events
+   * carry Igor's time ({@code now}), not the worker's: durations and time-outs never depend on a
+   * worker's clock.
    */
   public Decision applyReports(Job job, List<WorkerReport> reports, long now) {
     if (!job.exists()) {
@@ -140,31 +139,24 @@ public final class JobDecider {
       switch (report.kind()) {
         case STARTED -> {
           if (task.status == Status.QUEUED) {
-            draft.emit(
-                new TaskStarted(jobId, task.id, report.attempt(), report.worker(), now));
+            draft.emit(new TaskStarted(jobId, task.id, report.attempt(), report.worker(), now));
           }
         }
         case COMPLETED ->
             draft.emit(
                 new TaskCompleted(
-                    jobId,
-                    task.id,
-                    report.attempt(),
-                    report.result(),
-                    report.message(),
-                    now));
+                    jobId, task.id, report.attempt(), report.result(), report.message(), now));
         case FAILED -> {
           boolean retriesLeft = report.retryable() && task.hasRetriesLeft();
           long retryAt =
-              retriesLeft ? Math.max(1, now + retryPolicy.delayAfter(task.id, report.attempt())) : 0;
+              retriesLeft
+                  ? Math.max(1, now + retryPolicy.delayAfter(task.id, report.attempt()))
+                  : 0;
           draft.emit(
-              new TaskFailed(
-                  jobId, task.id, report.attempt(), report.message(), retryAt, now));
+              new TaskFailed(jobId, task.id, report.attempt(), report.message(), retryAt, now));
         }
         case SKIPPED ->
-            draft.emit(
-                new TaskSkipped(
-                    jobId, task.id, report.attempt(), report.message(), now));
+            draft.emit(new TaskSkipped(jobId, task.id, report.attempt(), report.message(), now));
         case RELEASED -> {
           draft.emit(
               new JobEvent.TaskWithdrawn(
@@ -190,7 +182,9 @@ public final class JobDecider {
       long deadline = task.deadline();
       if (deadline > 0 && deadline <= now) {
         long retryAt =
-            task.hasRetriesLeft() ? Math.max(1, now + retryPolicy.delayAfter(task.id, task.attempts)) : 0;
+            task.hasRetriesLeft()
+                ? Math.max(1, now + retryPolicy.delayAfter(task.id, task.attempts))
+                : 0;
         draft.emit(new JobEvent.TaskTimedOut(job.id(), task.id, task.attempts, retryAt, now));
       }
     }
@@ -258,7 +252,8 @@ public final class JobDecider {
     Set<String> seen = new HashSet<>();
     for (TaskPlan task : tasks) {
       if (draft.layer(task.layerId()) == null) {
-        return Rejection.invalid("task " + task.taskId() + " names unknown layer " + task.layerId());
+        return Rejection.invalid(
+            "task " + task.taskId() + " names unknown layer " + task.layerId());
       }
       if (task.type() == null || task.type().isBlank()) {
         return Rejection.invalid("task " + task.taskId() + " has no type");

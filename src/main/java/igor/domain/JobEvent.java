@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * Everything that ever happened to a job, as persisted in the journal. These records are forever:
- * their class names are their manifests in the journal (docs/adr/0002-persisted-names.md), fields are
- * only ever added with a default, and every one is covered by a golden-file serialization test.
+ * their class names are their manifests in the journal (docs/adr/0002-persisted-names.md), fields
+ * are only ever added with a default, and every one is covered by a golden-file serialization test.
  *
  * <p>Times ({@code at}) are unix milliseconds.
  */

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.NavigableMap;
 
 /**
- * What {@link JobEvolution} applies events to and {@link JobDecider} reads: the real {@link Job}, or
- * a {@link JobDraft} over it that copies an object before its first change.
+ * What {@link JobEvolution} applies events to and {@link JobDecider} reads: the real {@link Job},
+ * or a {@link JobDraft} over it that copies an object before its first change.
  */
 abstract class JobState {
 

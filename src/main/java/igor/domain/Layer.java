@@ -102,7 +102,11 @@ public final class Layer {
   static Layer restore(LayerSnapshot s) {
     Layer l =
         new Layer(
-            s.id(), s.jobId(), s.name(), s.priority(), s.createdAt(),
+            s.id(),
+            s.jobId(),
+            s.name(),
+            s.priority(),
+            s.createdAt(),
             new int[Status.values().length]);
     l.status = s.status();
     l.pausedAt = s.pausedAt();

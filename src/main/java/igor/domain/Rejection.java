@@ -1,8 +1,7 @@
 package igor.domain;
 
 /**
- * Why a command was refused. The kind says how the edge should answer (400, 404, 409, 413 or
- * 503).
+ * Why a command was refused. The kind says how the edge should answer (400, 404, 409, 413 or 503).
  */
 public record Rejection(Kind kind, String reason) {
 

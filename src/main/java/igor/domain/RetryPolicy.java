@@ -1,10 +1,10 @@
 package igor.domain;
 
 /**
- * How long a failed task waits before its next attempt: exponential from {@code initialDelayMillis},
- * doubled per attempt, capped at {@code maxDelayMillis}, with jitter that spreads it over the upper
- * half of that delay. The jitter is derived from the task and attempt, so a decision replays the
- * same.
+ * How long a failed task waits before its next attempt: exponential from {@code
+ * initialDelayMillis}, doubled per attempt, capped at {@code maxDelayMillis}, with jitter that
+ * spreads it over the upper half of that delay. The jitter is derived from the task and attempt, so
+ * a decision replays the same.
  */
 public record RetryPolicy(long initialDelayMillis, long maxDelayMillis) {
 

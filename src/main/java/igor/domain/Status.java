@@ -3,7 +3,9 @@ package igor.domain;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The status of a job, layer or task (SEMANTICS.md section 2). Names are part of the wire format. */
+/**
+ * The status of a job, layer or task (SEMANTICS.md section 2). Names are part of the wire format.
+ */
 public enum Status {
   PENDING,
   QUEUED,

@@ -22,9 +22,12 @@ public final class Task {
   long updatedAt;
   long retryAt;
   long revision;
+
   /** Attempts that came before the last retry by a person: the allowance counts from here. */
   int allowanceBase;
+
   int timeoutSeconds;
+
   /** When the current attempt reported its start (unix millis), 0 when it has not. */
   long startedAt;
 

@@ -22,7 +22,13 @@ public record TaskPlan(
 
   /** A task without a time-out. */
   public TaskPlan(
-      String taskId, String layerId, String type, String name, byte[] args, long pausedAt, int retries) {
+      String taskId,
+      String layerId,
+      String type,
+      String name,
+      byte[] args,
+      long pausedAt,
+      int retries) {
     this(taskId, layerId, type, name, args, pausedAt, retries, 0);
   }
 }

@@ -14,9 +14,9 @@ import igor.domain.Rejection;
 import igor.domain.Status;
 import igor.domain.Task;
 import igor.domain.TaskPlan;
+import igor.domain.TaskSnapshot;
 import igor.domain.TaskTransition;
 import igor.domain.Transitions;
-import igor.domain.TaskSnapshot;
 import igor.domain.WorkerReport;
 import igor.queue.AttemptLease;
 import igor.queue.QueueDataLost;
@@ -116,11 +116,11 @@ public final class JobEntity
 
   /**
    * Retention is about to remove this job for good. When the job is at rest and in one of these
-   * statuses, the answer is its last sequence number and the entity retires: from then on it answers as for an unknown job (404, nothing
-   * updated, reports ignored) and leaves memory. Otherwise the answer is -1 and nothing changes.
+   * statuses, the answer is its last sequence number and the entity retires: from then on it
+   * answers as for an unknown job (404, nothing updated, reports ignored) and leaves memory.
+   * Otherwise the answer is -1 and nothing changes.
    */
-  public record Retire(
-      java.util.Set<Status> statuses, ActorRef<Retired> replyTo)
+  public record Retire(java.util.Set<Status> statuses, ActorRef<Retired> replyTo)
       implements Command {
     public Retire {
       statuses = java.util.Set.copyOf(statuses);
@@ -187,10 +187,10 @@ public final class JobEntity
 
   /**
    * After a failed journal write or recovery (PostgreSQL down), the entity starts again from the
-   * journal after this back-off, doubling up to {@link #MAX_RESTART_BACKOFF}: commands sent in
-   * the meantime wait for it, and it resumes by itself once the journal answers again. The
-   * supervision wraps the whole entity, not only its event-sourced part (its onPersistFailure):
-   * the state of a job is mutable, and a restart must begin from a new empty one.
+   * journal after this back-off, doubling up to {@link #MAX_RESTART_BACKOFF}: commands sent in the
+   * meantime wait for it, and it resumes by itself once the journal answers again. The supervision
+   * wraps the whole entity, not only its event-sourced part (its onPersistFailure): the state of a
+   * job is mutable, and a restart must begin from a new empty one.
    */
   static final Duration MIN_RESTART_BACKOFF = Duration.ofSeconds(1);
 
@@ -211,8 +211,10 @@ public final class JobEntity
   private final TimerScheduler<Command> timers;
   private final Dependencies deps;
   private final Runnable passivate;
+
   /** Set by {@link Retire}: the job is being removed and must not change any more. */
   private boolean retired;
+
   /**
    * Why this incarnation cannot act on the job (an event it could not apply, or a failure acting on
    * the recovered job), or null. It then answers every command with that reason (503) instead of
@@ -419,7 +421,9 @@ public final class JobEntity
 
   private ReplyEffect<JobEvent, Job> onCreate(Job job, Create command) {
     Decision decision = deps.decider().create(job, command.plan(), now());
-    return persist(job, decision,
+    return persist(
+        job,
+        decision,
         command.replyTo(),
         created -> JobResult.of(created.snapshot()),
         JobResult::rejected);
@@ -427,7 +431,9 @@ public final class JobEntity
 
   private ReplyEffect<JobEvent, Job> onAddTasks(Job job, AddTasks command) {
     Decision decision = deps.decider().addTasks(job, command.tasks(), now());
-    return persist(job, decision,
+    return persist(
+        job,
+        decision,
         command.replyTo(),
         updated -> new TasksResult(snapshotsOf(updated, command.tasks()), null),
         rejection -> new TasksResult(null, rejection));
@@ -436,19 +442,23 @@ public final class JobEntity
   private ReplyEffect<JobEvent, Job> onGet(Job job, Get command) {
     if (!job.exists()) {
       passivate.run();
-      return Effect().reply(command.replyTo(), JobResult.rejected(Rejection.notFound("job not found")));
+      return Effect()
+          .reply(command.replyTo(), JobResult.rejected(Rejection.notFound("job not found")));
     }
     return Effect().reply(command.replyTo(), JobResult.of(job.snapshot()));
   }
 
   private ReplyEffect<JobEvent, Job> onApplyReports(Job job, ApplyReports command) {
     if (!job.exists()) {
-      context.getLog().warn("reports for an unknown job ignored count={}", command.reports().size());
+      context
+          .getLog()
+          .warn("reports for an unknown job ignored count={}", command.reports().size());
       passivate.run();
       return Effect().reply(command.replyTo(), Done.getInstance());
     }
     Decision decision = deps.decider().applyReports(job, command.reports(), now());
-    return persist(job, decision, command.replyTo(), updated -> Done.getInstance(), r -> Done.getInstance());
+    return persist(
+        job, decision, command.replyTo(), updated -> Done.getInstance(), r -> Done.getInstance());
   }
 
   private ReplyEffect<JobEvent, Job> onAct(Job job, Act command) {
@@ -490,7 +500,10 @@ public final class JobEntity
     }
     context
         .getLog()
-        .warn("queue lost its data: queuing again={} leasing running={}", queued.size(), running.size());
+        .warn(
+            "queue lost its data: queuing again={} leasing running={}",
+            queued.size(),
+            running.size());
     deliver(job, queued);
     deps.queue().ensureLeases(running, deps.settings().lease());
     return Effect().noReply();
@@ -671,7 +684,9 @@ public final class JobEntity
 
   /** Nothing will happen to the job unless someone asks: it may leave memory. */
   private static boolean isAtRest(Job job) {
-    return job.exists() && job.status().isFinal() && job.tasksInFlight().isEmpty()
+    return job.exists()
+        && job.status().isFinal()
+        && job.tasksInFlight().isEmpty()
         && job.nextWakeAt() == 0;
   }
 

@@ -31,8 +31,8 @@ public interface JobObserver {
   void jobReleased(String jobId);
 
   /**
-   * Recovering the job from its journal failed, or it recovered into a state it cannot act on
-   * (told once per failed recovery, so a job that keeps failing keeps counting).
+   * Recovering the job from its journal failed, or it recovered into a state it cannot act on (told
+   * once per failed recovery, so a job that keeps failing keeps counting).
    */
   void recoveryFailed(String jobId, String problem);
 

@@ -1,8 +1,8 @@
 package igor.http;
 
 import igor.domain.Rejection;
-import igor.service.RejectionStatus;
 import igor.service.ReadModelBehindException;
+import igor.service.RejectionStatus;
 import igor.storage.StorageUnavailableException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -39,9 +39,7 @@ public final class ApiErrors {
     if (cause instanceof EntityStreamSizeException e) {
       return ApiJson.error(
           413,
-          "request body is over the limit of "
-              + e.limit()
-              + " bytes (igor.limits.max-body-bytes)");
+          "request body is over the limit of " + e.limit() + " bytes (igor.limits.max-body-bytes)");
     }
     if (cause instanceof TimeoutException) {
       return ApiJson.error(

@@ -188,7 +188,8 @@ public final class ApiJson {
     try {
       return HttpResponse.create()
           .withStatus(status)
-          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, MAPPER.writeValueAsBytes(body)));
+          .withEntity(
+              HttpEntities.create(ContentTypes.APPLICATION_JSON, MAPPER.writeValueAsBytes(body)));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("response could not be written as JSON", e);
     }

@@ -10,14 +10,14 @@ import igor.service.JobService;
 import igor.service.ReadYourWrites;
 import igor.storage.ChangeFeed;
 import igor.storage.ReadModel;
-import java.util.concurrent.CompletionStage;
-import org.apache.pekko.actor.typed.ActorSystem;
 import igor.tls.PemFiles;
 import java.nio.file.Path;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.http.javadsl.ConnectionContext;
 import org.apache.pekko.http.javadsl.Http;
-import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.ServerBuilder;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -26,9 +26,9 @@ import org.apache.pekko.http.javadsl.server.Route;
  * The HTTP API v1 of a node: its routes, their error handling, who may call them, and the server
  * binding. /healthz, /readyz and /metrics stay open for probes and scrapers (they reveal no job
  * data), and so do the web UI's static files ({@link UiRoutes}, after the API's paths); everything
- * under /api needs a token once tokens are configured, and without tokens it answers only
- * requests to the node's own names from no page or its own ({@link Guard}). Every answer carries
- * the {@link SecurityHeaders}; requests pekko-http cannot parse get the same JSON errors ({@link
+ * under /api needs a token once tokens are configured, and without tokens it answers only requests
+ * to the node's own names from no page or its own ({@link Guard}). Every answer carries the {@link
+ * SecurityHeaders}; requests pekko-http cannot parse get the same JSON errors ({@link
  * ParsingErrors}).
  */
 public final class ApiServer extends AllDirectives {
@@ -42,6 +42,7 @@ public final class ApiServer extends AllDirectives {
           503,
           "the request was not answered within pekko.http.server.request-timeout; a change asked"
               + " for may still be made, so read before asking again");
+
   private final JobRoutes jobRoutes;
   private final TaskRoutes taskRoutes;
   private final ActionRoutes actionRoutes;
@@ -130,12 +131,12 @@ public final class ApiServer extends AllDirectives {
             withoutTrailingSlash(
                 () ->
                     concat(
-                clusterRoutes.api(),
-                eventRoutes.route(),
-                listRoutes.route(),
-                jobRoutes.route(),
-                taskRoutes.route(),
-                actionRoutes.route())));
+                        clusterRoutes.api(),
+                        eventRoutes.route(),
+                        listRoutes.route(),
+                        jobRoutes.route(),
+                        taskRoutes.route(),
+                        actionRoutes.route())));
   }
 
   /**

@@ -40,7 +40,12 @@ final class ClusterRoutes extends AllDirectives {
                         complete(
                             HttpResponse.create()
                                 .withEntity(
-                                    HttpEntities.create(PROMETHEUS_TEXT, metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8)))))));
+                                    HttpEntities.create(
+                                        PROMETHEUS_TEXT,
+                                        metrics
+                                            .scrape()
+                                            .getBytes(
+                                                java.nio.charset.StandardCharsets.UTF_8)))))));
   }
 
   /** The routes under /api/v1. */
@@ -57,7 +62,8 @@ final class ClusterRoutes extends AllDirectives {
           }
           ClusterService.Readiness r = done.get();
           return complete(
-              ApiJson.response(r.ready() ? 200 : 503, Map.of("ready", r.ready(), "checks", r.checks())));
+              ApiJson.response(
+                  r.ready() ? 200 : 503, Map.of("ready", r.ready(), "checks", r.checks())));
         });
   }
 

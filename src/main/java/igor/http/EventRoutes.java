@@ -21,12 +21,12 @@ import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
- * GET /api/v1/events: every change as Server-Sent Events, live, from the journal. The id of an event
- * is its journal ordering; a client that reconnects with {@code Last-Event-ID} (or first connects
- * with {@code since}) gets every change after it. Open streams per node are bounded, and a
- * stream's slot is given back when its bytes stop flowing: a client that closed its connection
- * is seen when a write fails (a closed HTTP/1.1 read side may be a client's half-close, so
- * pekko-http keeps writing), which the heartbeat makes happen within about two heartbeats.
+ * GET /api/v1/events: every change as Server-Sent Events, live, from the journal. The id of an
+ * event is its journal ordering; a client that reconnects with {@code Last-Event-ID} (or first
+ * connects with {@code since}) gets every change after it. Open streams per node are bounded, and a
+ * stream's slot is given back when its bytes stop flowing: a client that closed its connection is
+ * seen when a write fails (a closed HTTP/1.1 read side may be a client's half-close, so pekko-http
+ * keeps writing), which the heartbeat makes happen within about two heartbeats.
  */
 final class EventRoutes extends AllDirectives {
   private final ChangeFeed feed;

@@ -1,11 +1,11 @@
 package igor.http;
 
-import java.util.Optional;
 import igor.http.auth.FailureLimiter;
 import igor.http.auth.Principal;
 import igor.http.auth.RateLimiter;
 import igor.http.auth.Role;
 import igor.http.auth.Tokens;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -17,13 +17,13 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * Who may call the API: a bearer token ({@code Authorization: Bearer <token>}, or {@code
- * access_token} in the query for clients that cannot set headers, such as a browser's
- * EventSource) whose role allows the method (GET needs read, everything else write), within the
- * rate per subject. With no tokens configured the API is open and every caller is {@link
+ * access_token} in the query for clients that cannot set headers, such as a browser's EventSource)
+ * whose role allows the method (GET needs read, everything else write), within the rate per
+ * subject. With no tokens configured the API is open and every caller is {@link
  * Principal#ANONYMOUS}, but only for requests to the node's own names from no page or the node's
  * own pages ({@link OwnNames}: no cross-site requests, no DNS rebinding). With tokens, a client
- * address that sent too many wrong or missing tokens waits ({@link FailureLimiter}), whatever
- * token it sends next. The caller's subject reaches the routes as the header {@value #SUBJECT} (a
+ * address that sent too many wrong or missing tokens waits ({@link FailureLimiter}), whatever token
+ * it sends next. The caller's subject reaches the routes as the header {@value #SUBJECT} (a
  * client's own header of that name is replaced).
  */
 public final class Guard extends AllDirectives {
@@ -62,8 +62,9 @@ public final class Guard extends AllDirectives {
                 .orElseGet(() -> withSubject(Principal.ANONYMOUS, inner));
           }
           Role needed = request.method().equals(HttpMethods.GET) ? Role.READ : Role.WRITE;
-          Optional<String> token = bearer(request.getHeader("Authorization").map(HttpHeader::value))
-              .or(() -> request.getUri().query().get("access_token"));
+          Optional<String> token =
+              bearer(request.getHeader("Authorization").map(HttpHeader::value))
+                  .or(() -> request.getUri().query().get("access_token"));
           String client =
               FailureLimiter.key(
                   request
@@ -80,28 +81,44 @@ public final class Guard extends AllDirectives {
     long locked = failures.secondsToWait(client, now);
     if (locked > 0) {
       return complete(
-          ApiJson.error(429, "too many wrong or missing tokens from this address"
-                  + " (igor.auth.failures-per-minute); retry after " + locked + " s")
+          ApiJson.error(
+                  429,
+                  "too many wrong or missing tokens from this address"
+                      + " (igor.auth.failures-per-minute); retry after "
+                      + locked
+                      + " s")
               .addHeader(RawHeader.create("Retry-After", String.valueOf(locked))));
     }
     Optional<Principal> principal = token.flatMap(tokens::authenticate);
     if (principal.isEmpty()) {
       failures.failed(client, now);
       return complete(
-          ApiJson.error(401, token.isEmpty() ? "a bearer token is required" : "the token is not valid")
+          ApiJson.error(
+                  401, token.isEmpty() ? "a bearer token is required" : "the token is not valid")
               .addHeader(RawHeader.create("WWW-Authenticate", "Bearer realm=\"igor\"")));
     }
     Principal p = principal.get();
     if (!p.role().allows(needed)) {
       return complete(
-          ApiJson.error(403, "the token of " + p.subject() + " has role " + name(p.role())
-              + "; this request needs " + name(needed)));
+          ApiJson.error(
+              403,
+              "the token of "
+                  + p.subject()
+                  + " has role "
+                  + name(p.role())
+                  + "; this request needs "
+                  + name(needed)));
     }
     long wait = limiter.secondsToWait(p.subject(), now);
     if (wait > 0) {
       return complete(
-          ApiJson.error(429, "too many requests from " + p.subject()
-                  + " (igor.auth.requests-per-second); retry after " + wait + " s")
+          ApiJson.error(
+                  429,
+                  "too many requests from "
+                      + p.subject()
+                      + " (igor.auth.requests-per-second); retry after "
+                      + wait
+                      + " s")
               .addHeader(RawHeader.create("Retry-After", String.valueOf(wait))));
     }
     return inner.apply(p);

@@ -86,7 +86,15 @@ final class JobRequests {
           throw ApiException.badRequest("field '" + tat + "' must be a JSON object");
         }
         taskPlans.add(
-            task(tat, layerId, t.type(), t.args(), t.name(), t.pausedAt(), t.retries(), t.timeout()));
+            task(
+                tat,
+                layerId,
+                t.type(),
+                t.args(),
+                t.name(),
+                t.pausedAt(),
+                t.retries(),
+                t.timeout()));
       }
     }
     return new JobPlan(jobId, request.name(), jobPausedAt, layerPlans, taskPlans);
@@ -96,7 +104,10 @@ final class JobRequests {
   List<TaskPlan> toPlans(List<AddTask> request) {
     if (request.size() > limits.maxTasksPerRequest()) {
       throw tooMany(
-          "tasks in one request", request.size(), limits.maxTasksPerRequest(), "max-tasks-per-request");
+          "tasks in one request",
+          request.size(),
+          limits.maxTasksPerRequest(),
+          "max-tasks-per-request");
     }
     List<TaskPlan> plans = new ArrayList<>(request.size());
     for (int i = 0; i < request.size(); i++) {
@@ -115,7 +126,14 @@ final class JobRequests {
       }
       plans.add(
           task(
-              at, t.layerId(), t.type(), t.args(), t.name(), t.pausedAt(), t.retries(), t.timeout()));
+              at,
+              t.layerId(),
+              t.type(),
+              t.args(),
+              t.name(),
+              t.pausedAt(),
+              t.retries(),
+              t.timeout()));
     }
     return plans;
   }

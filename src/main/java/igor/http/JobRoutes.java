@@ -29,12 +29,8 @@ final class JobRoutes extends AllDirectives {
             concat(
                 pathEnd(() -> post(() -> bodies.json(this::create))),
                 path(PathMatchers.segment(), id -> get(() -> read(id))),
-                path(
-                    PathMatchers.segment().slash("audit"),
-                    id -> get(() -> audit(id))),
-                path(
-                    PathMatchers.segment().slash("status"),
-                    id -> get(() -> status(id)))));
+                path(PathMatchers.segment().slash("audit"), id -> get(() -> audit(id))),
+                path(PathMatchers.segment().slash("status"), id -> get(() -> status(id)))));
   }
 
   private Route create(String body) {

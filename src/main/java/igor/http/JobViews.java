@@ -3,8 +3,8 @@ package igor.http;
 import igor.domain.AuditEntry;
 import igor.domain.Identifiers;
 import igor.domain.JobSnapshot;
-import igor.domain.ObjectKind;
 import igor.domain.LayerSnapshot;
+import igor.domain.ObjectKind;
 import igor.domain.Status;
 import igor.domain.TaskSnapshot;
 import igor.storage.ReadModel;
@@ -85,12 +85,18 @@ final class JobViews {
   }
 
   record SummaryView(
-      String id, String etag, Status status, long pausedAt, long updatedAt, Map<Status, Integer> counts) {}
+      String id,
+      String etag,
+      Status status,
+      long pausedAt,
+      long updatedAt,
+      Map<Status, Integer> counts) {}
 
   static SummaryView summary(igor.domain.JobSummary s) {
     Map<Status, Integer> counts = zeroCounts();
     counts.putAll(s.counts());
-    return new SummaryView(s.id(), s.etag(), s.status(), s.pausedAt(), seconds(s.updatedAt()), counts);
+    return new SummaryView(
+        s.id(), s.etag(), s.status(), s.pausedAt(), seconds(s.updatedAt()), counts);
   }
 
   static JobView job(JobSnapshot job) {

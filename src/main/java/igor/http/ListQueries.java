@@ -56,7 +56,10 @@ final class ListQueries {
     for (String name : query.keySet()) {
       if (!kind.params.contains(name)) {
         throw ApiException.badRequest(
-            "unknown query parameter '" + name + "'; this list takes " + String.join(", ", kind.params));
+            "unknown query parameter '"
+                + name
+                + "'; this list takes "
+                + String.join(", ", kind.params));
       }
     }
     return new ReadModel.Filter(
@@ -79,7 +82,8 @@ final class ListQueries {
     checkText(query);
     for (String name : query.keySet()) {
       if (!name.equals("job_ids")) {
-        throw ApiException.badRequest("unknown query parameter '" + name + "'; counts take job_ids");
+        throw ApiException.badRequest(
+            "unknown query parameter '" + name + "'; counts take job_ids");
       }
     }
     List<String> ids = boundedJobIds(query);
@@ -157,7 +161,10 @@ final class ListQueries {
   private static List<String> values(Map<String, List<String>> query, String name) {
     List<String> values = new ArrayList<>();
     for (String raw : query.getOrDefault(name, List.of())) {
-      Arrays.stream(raw.split(",")).map(String::trim).filter(v -> !v.isEmpty()).forEach(values::add);
+      Arrays.stream(raw.split(","))
+          .map(String::trim)
+          .filter(v -> !v.isEmpty())
+          .forEach(values::add);
     }
     return values;
   }

@@ -34,9 +34,7 @@ final class ListRoutes extends AllDirectives {
         () ->
             concat(
                 path("jobs", () -> list(Kind.JOBS, f -> readModel.jobs(f), JobViews::job)),
-                path(
-                    "layers",
-                    () -> list(Kind.LAYERS, f -> readModel.layers(f), JobViews::layer)),
+                path("layers", () -> list(Kind.LAYERS, f -> readModel.layers(f), JobViews::layer)),
                 path("tasks", () -> list(Kind.TASKS, f -> readModel.tasks(f), JobViews::task)),
                 path(
                     PathMatchers.segment("layers").slash(PathMatchers.segment()),

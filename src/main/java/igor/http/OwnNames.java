@@ -15,12 +15,12 @@ import java.util.Optional;
 /**
  * The names a node answers to, for open mode (no tokens): a request must name one of them in its
  * {@code Host}, and a request that carries an {@code Origin} must come from a page of one of them.
- * That keeps other sites' pages out (a browser always sends the Origin of a cross-site request)
- * and DNS rebinding too (the browser then sends the attacker's name as Host). The names: the
- * address the node listens on with its port; with a loopback address, localhost, 127.0.0.1 and
- * [::1]; with a wildcard address (0.0.0.0, ::), those, the machine's host name and the addresses of
- * its interfaces; and igor.http.allowed-hosts ("name" for any port, "name:port" for one). "*" in
- * that list takes any Host, and then an Origin must name the Host's own host.
+ * That keeps other sites' pages out (a browser always sends the Origin of a cross-site request) and
+ * DNS rebinding too (the browser then sends the attacker's name as Host). The names: the address
+ * the node listens on with its port; with a loopback address, localhost, 127.0.0.1 and [::1]; with
+ * a wildcard address (0.0.0.0, ::), those, the machine's host name and the addresses of its
+ * interfaces; and igor.http.allowed-hosts ("name" for any port, "name:port" for one). "*" in that
+ * list takes any Host, and then an Origin must name the Host's own host.
  */
 final class OwnNames {
   private record Name(String host, int port) {
@@ -185,9 +185,7 @@ final class OwnNames {
   }
 
   private static boolean isLoopback(String host) {
-    return host.equals("localhost")
-        || host.startsWith("127.")
-        || host.equals(normalize("[::1]"));
+    return host.equals("localhost") || host.startsWith("127.") || host.equals(normalize("[::1]"));
   }
 
   private static List<Name> machineNames(int port) {

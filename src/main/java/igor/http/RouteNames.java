@@ -3,13 +3,15 @@ package igor.http;
 import java.util.Set;
 
 /**
- * The route of a request path, for metrics: ids become {@code {id}}, and paths that are not
- * Igor's become "other", so that the labels stay few.
+ * The route of a request path, for metrics: ids become {@code {id}}, and paths that are not Igor's
+ * become "other", so that the labels stay few.
  */
 final class RouteNames {
   private static final Set<String> ROOT = Set.of("healthz", "readyz", "metrics");
   private static final Set<String> RESOURCES =
-      Set.of("jobs", "layers", "tasks", "counts", "cluster", "pause", "unpause", "skip", "kill", "retry");
+      Set.of(
+          "jobs", "layers", "tasks", "counts", "cluster", "pause", "unpause", "skip", "kill",
+          "retry");
 
   private RouteNames() {}
 
@@ -18,7 +20,9 @@ final class RouteNames {
     if (parts.length == 1 && ROOT.contains(parts[0])) {
       return "/" + parts[0];
     }
-    if (parts.length < 3 || !parts[0].equals("api") || !parts[1].equals("v1")
+    if (parts.length < 3
+        || !parts[0].equals("api")
+        || !parts[1].equals("v1")
         || !RESOURCES.contains(parts[2])) {
       return "other";
     }

@@ -1,8 +1,8 @@
 package igor.http;
 
 import igor.domain.TaskPlan;
-import igor.service.JobService.TasksAnswer;
 import igor.service.JobService;
+import igor.service.JobService.TasksAnswer;
 import java.util.List;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -24,8 +24,7 @@ final class TaskRoutes extends AllDirectives {
   }
 
   private Route add(String body) {
-    List<TaskPlan> plans =
-        requests.toPlans(ApiJson.readList(body, JobRequests.AddTask.class));
+    List<TaskPlan> plans = requests.toPlans(ApiJson.readList(body, JobRequests.AddTask.class));
     return Answers.of(jobs.addTasks(plans), TasksAnswer::rejection, r -> JobViews.tasks(r.tasks()));
   }
 }

@@ -21,9 +21,11 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class UiRoutes extends AllDirectives {
   private static final String ROOT = "ui/";
+
   /** What a file under /ui/ may be called: no "..", no directories, a known type. */
   private static final Pattern FILE =
       Pattern.compile("[a-z0-9_-]+(/[a-z0-9_-]+)*\\.(html|js|css|svg)");
+
   private static final List<HttpHeader> HEADERS =
       List.of(RawHeader.create("Cache-Control", "no-cache"));
 

@@ -22,8 +22,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A node's metrics, served at {@code /metrics} in the Prometheus text format. docs/operations.md
- * lists every one. Counters and histograms count what happened on this node; a cluster's figure
- * is the sum over its nodes (queue depth and projection lag are the same on every node).
+ * lists every one. Counters and histograms count what happened on this node; a cluster's figure is
+ * the sum over its nodes (queue depth and projection lag are the same on every node).
  */
 public final class IgorMetrics implements JobObserver {
   private static final double[] SLO_SECONDS = {
@@ -32,8 +32,12 @@ public final class IgorMetrics implements JobObserver {
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  /** Each job in memory here as last told, and the totals over them by status (gauges read these). */
+
+  /**
+   * Each job in memory here as last told, and the totals over them by status (gauges read these).
+   */
   private final Map<String, JobSummary> jobs = new ConcurrentHashMap<>();
+
   private final AtomicLongArray jobsByStatus = new AtomicLongArray(Status.values().length);
   private final AtomicLongArray tasksByStatus = new AtomicLongArray(Status.values().length);
   private final Map<String, AtomicLong> queueDepths = new ConcurrentHashMap<>();

@@ -15,8 +15,8 @@ public interface QueueKeeping {
   CompletionStage<Integer> failExpiredLeases(long now, int max);
 
   /**
-   * True when the queue's data is the data this node saw before; false when it was lost since
-   * (the first call only records what it sees).
+   * True when the queue's data is the data this node saw before; false when it was lost since (the
+   * first call only records what it sees).
    */
   CompletionStage<Boolean> isIntact();
 

@@ -211,7 +211,11 @@ public final class WireFormat {
       int version = v == null || v.isNull() ? VERSION : v.intValue();
       if (version != VERSION) {
         throw new MalformedMessageException(
-            "protocol version " + version + " is not understood (this node speaks " + VERSION + ")");
+            "protocol version "
+                + version
+                + " is not understood (this node speaks "
+                + VERSION
+                + ")");
       }
       return n;
     } catch (JsonProcessingException e) {

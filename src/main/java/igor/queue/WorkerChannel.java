@@ -21,7 +21,12 @@ public interface WorkerChannel {
    * lease (until {@code lease} from now) and sends the {@code started} report. False, with nothing
    * done, when the attempt was claimed already or withdrawn: the caller must then drop it.
    */
-  boolean begin(TaskDelivery delivery, String worker, Duration claimTtl, Duration lease, WorkerReport started);
+  boolean begin(
+      TaskDelivery delivery,
+      String worker,
+      Duration claimTtl,
+      Duration lease,
+      WorkerReport started);
 
   void report(WorkerReport report);
 

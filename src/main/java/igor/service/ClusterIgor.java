@@ -49,10 +49,9 @@ import java.util.concurrent.TimeoutException;
  * control character, a time-out or retries over {@code igor.limits.max-task-timeout} and {@code
  * max-task-retries}, a {@code paused_at} past the year 9999 (400, {@link
  * IgorException.BadRequest}). Differences: the request limits of the HTTP edge (body size, tasks
- * per request, args size, name length) are not applied (a job's own limit on its tasks is);
- * actions are recorded in the audit trail as done by
- * the name given to {@link #as}. Lists, single layers and tasks, and counts come from the read
- * model: use {@link IgorClient} for them.
+ * per request, args size, name length) are not applied (a job's own limit on its tasks is); actions
+ * are recorded in the audit trail as done by the name given to {@link #as}. Lists, single layers
+ * and tasks, and counts come from the read model: use {@link IgorClient} for them.
  */
 public final class ClusterIgor implements Igor {
   private final JobService jobs;
@@ -167,7 +166,8 @@ public final class ClusterIgor implements Igor {
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof TimeoutException) {
-        throw new IgorException.Unavailable(503, "the job did not answer in time; try again", cause);
+        throw new IgorException.Unavailable(
+            503, "the job did not answer in time; try again", cause);
       }
       throw new IgorException.Unavailable(503, "Igor could not serve it: " + cause, cause);
     } catch (InterruptedException e) {
@@ -194,20 +194,49 @@ public final class ClusterIgor implements Igor {
       List<Task> tasks = tasksByLayer.getOrDefault(l.id(), List.of());
       layers.add(
           new Layer(
-              l.id(), l.etag(), status(l.status()), l.name(), l.priority(), l.pausedAt(),
-              l.jobId(), l.createdAt() / 1000, l.updatedAt() / 1000, counts(tasks), tasks));
+              l.id(),
+              l.etag(),
+              status(l.status()),
+              l.name(),
+              l.priority(),
+              l.pausedAt(),
+              l.jobId(),
+              l.createdAt() / 1000,
+              l.updatedAt() / 1000,
+              counts(tasks),
+              tasks));
     }
     return new Job(
-        job.id(), job.etag(), status(job.status()), job.name(), job.pausedAt(),
-        job.createdAt() / 1000, job.updatedAt() / 1000,
-        counts(layers.stream().flatMap(l -> l.tasks().stream()).toList()), layers);
+        job.id(),
+        job.etag(),
+        status(job.status()),
+        job.name(),
+        job.pausedAt(),
+        job.createdAt() / 1000,
+        job.updatedAt() / 1000,
+        counts(layers.stream().flatMap(l -> l.tasks().stream()).toList()),
+        layers);
   }
 
   static Task task(TaskSnapshot t) {
     return new Task(
-        t.id(), t.etag(), status(t.status()), t.name(), t.pausedAt(), t.jobId(), t.layerId(),
-        t.type(), t.args(), t.retries(), t.timeoutSeconds(), t.attempts(), t.message(),
-        t.result(), t.queueTaskId(), t.createdAt() / 1000, t.updatedAt() / 1000);
+        t.id(),
+        t.etag(),
+        status(t.status()),
+        t.name(),
+        t.pausedAt(),
+        t.jobId(),
+        t.layerId(),
+        t.type(),
+        t.args(),
+        t.retries(),
+        t.timeoutSeconds(),
+        t.attempts(),
+        t.message(),
+        t.result(),
+        t.queueTaskId(),
+        t.createdAt() / 1000,
+        t.updatedAt() / 1000);
   }
 
   private static Counts counts(List<Task> tasks) {

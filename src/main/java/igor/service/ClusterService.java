@@ -23,9 +23,9 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 
 /**
- * What a node can tell about itself and its cluster: whether it is ready to serve (a member that
- * is Up, with the journal's database and Redis answering), and the members with their roles and
- * how many jobs each holds in memory.
+ * What a node can tell about itself and its cluster: whether it is ready to serve (a member that is
+ * Up, with the journal's database and Redis answering), and the members with their roles and how
+ * many jobs each holds in memory.
  */
 public final class ClusterService {
   /** A dependency that must answer for the node to be ready. */
@@ -132,7 +132,9 @@ public final class ClusterService {
               m.address().toString(),
               m.status().toString(),
               roles,
-              jobs.containsKey(m.address()) ? jobs.get(m.address()) : (roles.contains(IgorSettings.Node.JOBS) ? null : 0),
+              jobs.containsKey(m.address())
+                  ? jobs.get(m.address())
+                  : (roles.contains(IgorSettings.Node.JOBS) ? null : 0),
               m.address().equals(self)));
     }
     return views;

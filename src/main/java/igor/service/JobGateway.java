@@ -23,13 +23,13 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 /**
  * The one way to a job entity by an id that a client or a worker chose. Asking a sharded entity
  * starts it, and with remember-entities its shard journals that it started and stopped (STACK.md,
- * pitfall 10): so a job is asked only once the object directory says it was created, and an
- * unknown id is answered here, with nothing started or written (SEMANTICS.md section 7, "Reads").
+ * pitfall 10): so a job is asked only once the object directory says it was created, and an unknown
+ * id is answered here, with nothing started or written (SEMANTICS.md section 7, "Reads").
  *
  * <p>Ids found are kept, at most {@value #KNOWN_IDS_KEPT} of them (the least recently used go
  * first), so a busy job costs no lookup; each is looked up again after {@link #RECHECK_AFTER}, and
- * forgotten when its job turns out to be gone (removed by retention). Ids not found are never
- * kept: a job created a moment later is found at once.
+ * forgotten when its job turns out to be gone (removed by retention). Ids not found are never kept:
+ * a job created a moment later is found at once.
  */
 public final class JobGateway {
   static final int KNOWN_IDS_KEPT = 20_000;
@@ -39,6 +39,7 @@ public final class JobGateway {
   private final ObjectDirectory directory;
   private final Executor executor;
   private final LongSupplier clock;
+
   /** Job ids found in the directory, with when (clock millis), least recently used first. */
   private final Map<String, Long> known =
       new LinkedHashMap<>(1024, 0.75f, true) {
@@ -65,9 +66,7 @@ public final class JobGateway {
    */
   public CompletionStage<Void> register(
       String jobId, Collection<String> layerIds, Collection<String> taskIds) {
-    return directory
-        .register(jobId, layerIds, taskIds)
-        .thenRun(() -> remember(List.of(jobId)));
+    return directory.register(jobId, layerIds, taskIds).thenRun(() -> remember(List.of(jobId)));
   }
 
   /** The ids among these that name a job (created, or being created). Malformed ids never do. */

@@ -68,8 +68,8 @@ public final class JobService {
   }
 
   /**
-   * Creates the job: it is recorded in the directory with its layers and tasks first, so that a
-   * job answered as created is always found.
+   * Creates the job: it is recorded in the directory with its layers and tasks first, so that a job
+   * answered as created is always found.
    */
   public CompletionStage<JobAnswer> create(JobPlan plan) {
     List<String> layerIds = plan.layers().stream().map(LayerPlan::layerId).toList();
@@ -118,12 +118,13 @@ public final class JobService {
                   .register(jobId, List.of(), taskIds)
                   .thenComposeAsync(
                       registered ->
-                          gateway.<TasksResult>ask(
-                              jobId,
-                              replyTo -> new JobEntity.AddTasks(tasks, replyTo),
-                              askTimeout,
-                              () -> new TasksResult(null, Rejection.notFound(JOB_NOT_FOUND)))
-                          .thenApply(r -> new TasksAnswer(r.tasks(), r.rejection())),
+                          gateway
+                              .<TasksResult>ask(
+                                  jobId,
+                                  replyTo -> new JobEntity.AddTasks(tasks, replyTo),
+                                  askTimeout,
+                                  () -> new TasksResult(null, Rejection.notFound(JOB_NOT_FOUND)))
+                              .thenApply(r -> new TasksAnswer(r.tasks(), r.rejection())),
                       executor);
             },
             executor);
@@ -205,7 +206,10 @@ public final class JobService {
                       new Acted(
                           0,
                           Rejection.notFound(
-                              kindName(ref.kind()) + " " + ref.id() + " not found: nothing was"
+                              kindName(ref.kind())
+                                  + " "
+                                  + ref.id()
+                                  + " not found: nothing was"
                                   + " changed")));
                 }
                 byJob.computeIfAbsent(jobId, id -> new ArrayList<>()).add(ref);

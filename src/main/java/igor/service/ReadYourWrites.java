@@ -20,15 +20,15 @@ import org.apache.pekko.actor.typed.ActorSystem;
 /**
  * Read-your-writes for reads filtered by ids (SEMANTICS.md section 7, "Reads"): before such a read
  * is answered from the read model, it waits until the projection has applied every event that the
- * named jobs had journaled when the read came in, so it reflects every write answered before it
- * was sent. The ids are resolved to their jobs through the object directory and the journal: no
- * job entity is asked, so an unknown id starts nothing and waits for nothing.
+ * named jobs had journaled when the read came in, so it reflects every write answered before it was
+ * sent. The ids are resolved to their jobs through the object directory and the journal: no job
+ * entity is asked, so an unknown id starts nothing and waits for nothing.
  *
- * <p>The projection applies each tag slice's events in journal order, so "applied up to position
- * p of slice s" is the whole test. Up to {@code maxJobsPerWait} jobs, the positions are those of
- * each job's last event; above, the last event of their slices (as long as the projection's lag,
- * but one query per slice whatever the number of jobs). Waiting reads share one poll of the
- * projection's offsets per node, every {@code pollInterval}.
+ * <p>The projection applies each tag slice's events in journal order, so "applied up to position p
+ * of slice s" is the whole test. Up to {@code maxJobsPerWait} jobs, the positions are those of each
+ * job's last event; above, the last event of their slices (as long as the projection's lag, but one
+ * query per slice whatever the number of jobs). Waiting reads share one poll of the projection's
+ * offsets per node, every {@code pollInterval}.
  */
 public final class ReadYourWrites {
   private record Waiter(Map<String, Long> targets, long deadline, CompletableFuture<Void> done) {
@@ -61,9 +61,9 @@ public final class ReadYourWrites {
   }
 
   /**
-   * Completes once the read model reflects every write answered so far to the jobs these ids
-   * name (jobs, their layers, their tasks); fails with {@link ReadModelBehindException} when that
-   * takes longer than the configured wait.
+   * Completes once the read model reflects every write answered so far to the jobs these ids name
+   * (jobs, their layers, their tasks); fails with {@link ReadModelBehindException} when that takes
+   * longer than the configured wait.
    */
   public CompletionStage<Void> awaitWrites(
       Collection<String> jobIds, Collection<String> layerIds, Collection<String> taskIds) {

@@ -3,8 +3,8 @@ package igor.service;
 import igor.domain.Rejection;
 
 /**
- * The status of each kind of refusal, the same over HTTP and in-cluster: 400, 404, 409, 413 and
- * 503 (SEMANTICS.md section 5).
+ * The status of each kind of refusal, the same over HTTP and in-cluster: 400, 404, 409, 413 and 503
+ * (SEMANTICS.md section 5).
  */
 public final class RejectionStatus {
   private RejectionStatus() {}

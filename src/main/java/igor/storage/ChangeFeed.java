@@ -17,8 +17,8 @@ public interface ChangeFeed {
   record Change(long ordering, JobEvent event) {}
 
   /**
-   * The changes with an ordering above {@code ordering}, oldest first, and then every new one as
-   * it is journaled; the source never completes. With job ids, only the changes of those jobs.
+   * The changes with an ordering above {@code ordering}, oldest first, and then every new one as it
+   * is journaled; the source never completes. With job ids, only the changes of those jobs.
    */
   Source<Change, NotUsed> after(long ordering, Set<String> jobIds);
 

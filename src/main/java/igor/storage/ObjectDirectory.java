@@ -7,9 +7,9 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Which jobs exist, and which job each layer and task belongs to, so that a request naming only
- * layers or tasks reaches their job, and a request naming an unknown id is answered without
- * asking (and so starting) a job entity. Written before the objects join their job, so it is never
- * behind it.
+ * layers or tasks reaches their job, and a request naming an unknown id is answered without asking
+ * (and so starting) a job entity. Written before the objects join their job, so it is never behind
+ * it.
  */
 public interface ObjectDirectory {
 

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Where the journal and the read model's projection stand, as positions in the journal (its
- * global ordering): a read that must see the writes already answered waits until the projection
- * of each tag slice has applied the last event those writes journaled.
+ * Where the journal and the read model's projection stand, as positions in the journal (its global
+ * ordering): a read that must see the writes already answered waits until the projection of each
+ * tag slice has applied the last event those writes journaled.
  */
 public interface ProjectionProgress {
 

@@ -15,9 +15,9 @@ public interface ReadModel {
 
   /**
    * What to list. Empty lists and null bounds do not filter. Times are unix seconds and strict:
-   * {@code createdAfter = t} lists what was created after second t, not in it. Ids of children
-   * keep their parents: jobs holding one of {@code layerIds} or {@code taskIds}, layers holding
-   * one of {@code taskIds}.
+   * {@code createdAfter = t} lists what was created after second t, not in it. Ids of children keep
+   * their parents: jobs holding one of {@code layerIds} or {@code taskIds}, layers holding one of
+   * {@code taskIds}.
    */
   record Filter(
       List<String> jobIds,

@@ -17,9 +17,9 @@ public interface Retention {
   CompletionStage<List<String>> due(Set<Status> statuses, long changedBefore, int limit);
 
   /**
-   * Removes these jobs (id to the last sequence number their entity confirmed) in one
-   * transaction: journal (with its tags), snapshots, read model and object directory. A job whose
-   * journal has grown past that number is left alone. Answers the ids removed.
+   * Removes these jobs (id to the last sequence number their entity confirmed) in one transaction:
+   * journal (with its tags), snapshots, read model and object directory. A job whose journal has
+   * grown past that number is left alone. Answers the ids removed.
    */
   CompletionStage<List<String>> remove(Map<String, Long> jobs);
 }

@@ -23,10 +23,10 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * TLS from the PEM files operators already have: a certificate chain and its PKCS#8 private key
- * for a server, CA certificates to trust for a client. Every problem is an {@link
- * IllegalArgumentException} naming the file and what to do, so a node refuses to start with a
- * clear message instead of a stack trace.
+ * TLS from the PEM files operators already have: a certificate chain and its PKCS#8 private key for
+ * a server, CA certificates to trust for a client. Every problem is an {@link
+ * IllegalArgumentException} naming the file and what to do, so a node refuses to start with a clear
+ * message instead of a stack trace.
  */
 public final class PemFiles {
   private static final Pattern BLOCK =
@@ -43,15 +43,21 @@ public final class PemFiles {
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
       store.setKeyEntry("igor", key, NO_PASSWORD, chain.toArray(Certificate[]::new));
-      KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory keys =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       keys.init(store, NO_PASSWORD);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keys.getKeyManagers(), null, new SecureRandom());
       return context;
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalArgumentException(
-          "TLS certificate " + certificateChain + " and key " + privateKey + " do not make a server"
-              + " identity: " + e.getMessage(),
+          "TLS certificate "
+              + certificateChain
+              + " and key "
+              + privateKey
+              + " do not make a server"
+              + " identity: "
+              + e.getMessage(),
           e);
     }
   }
@@ -110,12 +116,19 @@ public final class PemFiles {
         case "RSA PRIVATE KEY":
         case "EC PRIVATE KEY":
           throw new IllegalArgumentException(
-              file + " holds a " + block.label() + " (PKCS#1/SEC1); convert it to PKCS#8 with:"
-                  + " openssl pkcs8 -topk8 -nocrypt -in " + file + " -out key.pem");
+              file
+                  + " holds a "
+                  + block.label()
+                  + " (PKCS#1/SEC1); convert it to PKCS#8 with:"
+                  + " openssl pkcs8 -topk8 -nocrypt -in "
+                  + file
+                  + " -out key.pem");
         case "ENCRYPTED PRIVATE KEY":
           throw new IllegalArgumentException(
-              file + " holds an encrypted key; decrypt it with: openssl pkcs8 -topk8 -nocrypt -in "
-                  + file + " -out key.pem, and protect the file by its permissions");
+              file
+                  + " holds an encrypted key; decrypt it with: openssl pkcs8 -topk8 -nocrypt -in "
+                  + file
+                  + " -out key.pem, and protect the file by its permissions");
         default:
           break;
       }

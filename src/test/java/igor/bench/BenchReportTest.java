@@ -18,7 +18,11 @@ class BenchReportTest {
     figures.put("fan-out tasks/s", List.of(fanOut, fanOut + 100, fanOut - 100));
     figures.put("GET job of 10,000 tasks", List.of(80.0, 90.0, 70.0));
     return BenchReport.section(
-        figures, Map.of("fan-out tasks/s", "tasks/s", "GET job of 10,000 tasks", "ms"), 3, "15.20", "7.0.15");
+        figures,
+        Map.of("fan-out tasks/s", "tasks/s", "GET job of 10,000 tasks", "ms"),
+        3,
+        "15.20",
+        "7.0.15");
   }
 
   @Test
@@ -26,7 +30,9 @@ class BenchReportTest {
     String section = section(1400);
 
     assertThat(section)
-        .contains("| fan-out tasks/s | ≥ 5,000 tasks/s | **1,400 tasks/s** | 1,400 / 1,500 / 1,300 | no |")
+        .contains(
+            "| fan-out tasks/s | ≥ 5,000 tasks/s | **1,400 tasks/s** | 1,400 / 1,500 / 1,300 | no"
+                + " |")
         .contains("| GET job of 10,000 tasks | < 200 ms | **80.0 ms** | 80.0 / 90.0 / 70.0 | yes |")
         .contains("PostgreSQL 15.20, Redis 7.0.15")
         .contains("Medians of 3 runs")

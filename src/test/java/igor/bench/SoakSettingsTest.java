@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class SoakSettingsTest {
   @Test
   void aWarmUpTakesWholeWindowsRoundedUp() {
-    assertThat(settings(Duration.ofSeconds(90), Duration.ofMinutes(1)).warmUpWindows()).isEqualTo(2);
+    assertThat(settings(Duration.ofSeconds(90), Duration.ofMinutes(1)).warmUpWindows())
+        .isEqualTo(2);
     assertThat(settings(Duration.ofMinutes(3), Duration.ofMinutes(1)).warmUpWindows()).isEqualTo(3);
     assertThat(settings(Duration.ZERO, Duration.ofMinutes(1)).warmUpWindows()).isZero();
   }
@@ -24,7 +25,9 @@ class SoakSettingsTest {
   @Test
   void aRateUnderOneTaskASecondIsRefusedNamingTheOption() {
     assertThatThrownBy(
-            () -> new Soak.Settings(Duration.ZERO, Duration.ofMinutes(5), 0, Duration.ofMinutes(1), 3))
+            () ->
+                new Soak.Settings(
+                    Duration.ZERO, Duration.ofMinutes(5), 0, Duration.ofMinutes(1), 3))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("--rate");
   }

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The short soak of CI (the 30-minute one is `bench/soak.sh`, docs/BENCHMARKS.md): mixed traffic
- * for 30 s on real PostgreSQL and Redis. It checks what must hold however busy the machine is:
- * no request fails, every job finishes, the stream follows, the heap does not grow. Latency
- * flatness is judged on a quiet machine by the long soak, not here.
+ * for 30 s on real PostgreSQL and Redis. It checks what must hold however busy the machine is: no
+ * request fails, every job finishes, the stream follows, the heap does not grow. Latency flatness
+ * is judged on a quiet machine by the long soak, not here.
  */
 class SoakTest {
   @Test
@@ -37,7 +37,9 @@ class SoakTest {
     assertThat(result.errors()).as(report).isZero();
     assertThat(result.jobsSubmitted()).as(report).isGreaterThan(60);
     assertThat(result.jobsUnfinished()).as(report).isZero();
-    assertThat(result.windows()).as(report).allSatisfy(w -> assertThat(w.streamChanges()).isPositive());
+    assertThat(result.windows())
+        .as(report)
+        .allSatisfy(w -> assertThat(w.streamChanges()).isPositive());
     assertThat(result.heapGrowthMiB()).as(report).isLessThan(Soak.HEAP_GROWTH_LIMIT_MIB);
   }
 }

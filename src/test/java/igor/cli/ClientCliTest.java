@@ -80,7 +80,13 @@ class ClientCliTest {
   @Test
   void submitCreatesTheJobOfAFileAndPrintsItAsJson() throws Exception {
     Run run =
-        igor("submit", file("{\"name\": \"cli\", \"layers\": [{\"tasks\": [{\"type\": \"echo\", \"args\": \"aGk=\"}]}]}").toString(), "-o", "json");
+        igor(
+            "submit",
+            file("{\"name\": \"cli\", \"layers\": [{\"tasks\": [{\"type\": \"echo\", \"args\":"
+                    + " \"aGk=\"}]}]}")
+                .toString(),
+            "-o",
+            "json");
 
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(run.json().path("name").asText()).isEqualTo("cli");
@@ -113,20 +119,35 @@ class ClientCliTest {
 
   @Test
   void getShowsAJobWithItsLayersAndTasksAndALayerAndATask() {
-    Job job = client.create(igor.client.JobSpec.named("shown").paused()
-        .layer(igor.client.LayerSpec.priority(0).named("one").task(igor.worker.api.TaskSpec.of("noop", null))));
+    Job job =
+        client.create(
+            igor.client.JobSpec.named("shown")
+                .paused()
+                .layer(
+                    igor.client.LayerSpec.priority(0)
+                        .named("one")
+                        .task(igor.worker.api.TaskSpec.of("noop", null))));
     String layer = job.layers().get(0).id();
     String task = job.tasks().get(0).id();
 
     Run table = igor("get", "job", job.id());
     assertThat(table.code()).isZero();
-    assertThat(table.out()).contains("job " + job.id()).contains("\"shown\"").contains("layer " + layer).contains("task " + task).contains("noop");
+    assertThat(table.out())
+        .contains("job " + job.id())
+        .contains("\"shown\"")
+        .contains("layer " + layer)
+        .contains("task " + task)
+        .contains("noop");
 
     Run json = igor("get", "job", job.id(), "--output", "json");
     assertThat(json.json().path("layers").get(0).path("id").asText()).isEqualTo(layer);
 
-    assertThat(awaitCode(() -> igor("get", "layer", layer)).out()).contains("layer " + layer).contains("0/1 done");
-    assertThat(awaitCode(() -> igor("get", "task", task, "-o", "json")).json().path("type").asText()).isEqualTo("noop");
+    assertThat(awaitCode(() -> igor("get", "layer", layer)).out())
+        .contains("layer " + layer)
+        .contains("0/1 done");
+    assertThat(
+            awaitCode(() -> igor("get", "task", task, "-o", "json")).json().path("type").asText())
+        .isEqualTo("noop");
   }
 
   @Test
@@ -140,19 +161,36 @@ class ClientCliTest {
   @Test
   void lsListsWithFiltersAsTableOrJson() {
     String name = "ls-" + System.nanoTime();
-    Job a = client.create(igor.client.JobSpec.named(name).paused()
-        .layer(igor.client.LayerSpec.priority(0).task(igor.worker.api.TaskSpec.of("noop", null), igor.worker.api.TaskSpec.of("echo", null))));
+    Job a =
+        client.create(
+            igor.client.JobSpec.named(name)
+                .paused()
+                .layer(
+                    igor.client.LayerSpec.priority(0)
+                        .task(
+                            igor.worker.api.TaskSpec.of("noop", null),
+                            igor.worker.api.TaskSpec.of("echo", null))));
     awaitCode(() -> igor("get", "task", a.tasks().get(1).id()));
 
     Run jobs = igor("ls", "jobs", "--name", name);
     assertThat(jobs.code()).isZero();
     assertThat(jobs.out()).startsWith("ID").contains(a.id()).contains("0/2");
 
-    Run tasks = igor("ls", "tasks", "--job", a.id(), "--type", "echo", "--status", "pending", "-o", "json");
+    Run tasks =
+        igor("ls", "tasks", "--job", a.id(), "--type", "echo", "--status", "pending", "-o", "json");
     assertThat(tasks.json()).hasSize(1);
     assertThat(tasks.json().get(0).path("type").asText()).isEqualTo("echo");
 
-    Run none = igor("ls", "layers", "--job", a.id(), "--created-before", "2001-01-01T00:00:00Z", "-o", "json");
+    Run none =
+        igor(
+            "ls",
+            "layers",
+            "--job",
+            a.id(),
+            "--created-before",
+            "2001-01-01T00:00:00Z",
+            "-o",
+            "json");
     assertThat(none.json()).isEmpty();
   }
 
@@ -169,9 +207,15 @@ class ClientCliTest {
 
   @Test
   void eachActionPrintsHowManyChangedAndAnEtagThatIsStaleChangesNothing() {
-    Job job = client.create(igor.client.JobSpec.named("acted")
-        .layer(igor.client.LayerSpec.priority(0).task(igor.worker.api.TaskSpec.of("sleep", "60".getBytes())))
-        .layer(igor.client.LayerSpec.priority(1).task(igor.worker.api.TaskSpec.of("noop", null))));
+    Job job =
+        client.create(
+            igor.client.JobSpec.named("acted")
+                .layer(
+                    igor.client.LayerSpec.priority(0)
+                        .task(igor.worker.api.TaskSpec.of("sleep", "60".getBytes())))
+                .layer(
+                    igor.client.LayerSpec.priority(1)
+                        .task(igor.worker.api.TaskSpec.of("noop", null))));
     String sleep = job.tasks().get(0).id();
     String later = job.layers().get(1).id();
     String laterEtag = job.layers().get(1).etag();
@@ -186,7 +230,8 @@ class ClientCliTest {
     client.awaitJob(job.id(), j -> j.tasks().get(0).status() == Status.RUNNING, WAIT);
     assertThat(igor("kill", "task", sleep).out()).isEqualTo("updated 1\n");
     client.awaitJob(job.id(), j -> j.status() == Status.ERRORED, WAIT);
-    assertThat(igor("retry", "task", sleep, "-o", "json").json().path("updated").asInt()).isEqualTo(1);
+    assertThat(igor("retry", "task", sleep, "-o", "json").json().path("updated").asInt())
+        .isEqualTo(1);
     assertThat(igor("skip", "task", sleep).out()).isEqualTo("updated 1\n");
     Run unpause = igor("unpause", "layer", later);
     assertThat(unpause.code()).isZero();
@@ -194,19 +239,38 @@ class ClientCliTest {
 
     assertThat(client.awaitFinished(job.id(), WAIT).status()).isEqualTo(Status.COMPLETED);
     Run audit = igor("audit", job.id());
-    assertThat(audit.out()).contains("pause").contains("kill").contains("retry").contains("skip").contains("unpause");
+    assertThat(audit.out())
+        .contains("pause")
+        .contains("kill")
+        .contains("retry")
+        .contains("skip")
+        .contains("unpause");
   }
 
   @Test
   void watchShowsProgressUntilTheJobEndsAndExitsByHowItEnded() {
-    Job ok = client.create(igor.client.JobSpec.named("watched")
-        .layer(igor.client.LayerSpec.priority(0).named("sleepy").task(igor.worker.api.TaskSpec.of("sleep", "0.5".getBytes()), igor.worker.api.TaskSpec.of("noop", null))));
+    Job ok =
+        client.create(
+            igor.client.JobSpec.named("watched")
+                .layer(
+                    igor.client.LayerSpec.priority(0)
+                        .named("sleepy")
+                        .task(
+                            igor.worker.api.TaskSpec.of("sleep", "0.5".getBytes()),
+                            igor.worker.api.TaskSpec.of("noop", null))));
     Run done = igor("watch", ok.id(), "--interval", "100ms");
     assertThat(done.code()).as(done.err()).isZero();
-    assertThat(done.out()).contains("job watched").contains("sleepy").contains("[##############################] 2/2 COMPLETED");
+    assertThat(done.out())
+        .contains("job watched")
+        .contains("sleepy")
+        .contains("[##############################] 2/2 COMPLETED");
 
-    Job bad = client.create(igor.client.JobSpec.named("failing")
-        .layer(igor.client.LayerSpec.priority(0).task(igor.worker.api.TaskSpec.of("fail", "no".getBytes()))));
+    Job bad =
+        client.create(
+            igor.client.JobSpec.named("failing")
+                .layer(
+                    igor.client.LayerSpec.priority(0)
+                        .task(igor.worker.api.TaskSpec.of("fail", "no".getBytes()))));
     Run failed = igor("watch", bad.id(), "--interval", "100ms");
     assertThat(failed.code()).isEqualTo(5);
     assertThat(failed.out()).contains("ERRORED (1 errored)");
@@ -230,7 +294,9 @@ class ClientCliTest {
   @Test
   void theServerCommandsAreStillThere() {
     assertThat(IgorCommand.commandLine().getSubcommands().keySet())
-        .contains("server", "worker", "dev", "migrate", "submit", "get", "ls", "pause", "unpause", "skip", "kill", "retry", "watch", "audit");
+        .contains(
+            "server", "worker", "dev", "migrate", "submit", "get", "ls", "pause", "unpause", "skip",
+            "kill", "retry", "watch", "audit");
   }
 
   private static Run awaitCode(java.util.function.Supplier<Run> run) {

@@ -35,7 +35,8 @@ class IgorClientTest {
   static void startNode() {
     db = TestDatabase.create();
     redis = TestRedis.create();
-    node = TestNode.start(db, redis, BuiltinHandlers.all(), Map.of("igor.limits.max-args-bytes", 64));
+    node =
+        TestNode.start(db, redis, BuiltinHandlers.all(), Map.of("igor.limits.max-args-bytes", 64));
     client = IgorClient.connect("http://127.0.0.1:" + node.httpPort());
   }
 
@@ -61,7 +62,8 @@ class IgorClientTest {
                         .task(
                             TaskSpec.of("echo", text("hi")).withName("greet").withRetries(2),
                             TaskSpec.of("noop", null).withTimeout(Duration.ofSeconds(30))))
-                .layer(LayerSpec.priority(5).named("held").paused().task(TaskSpec.of("noop", null))));
+                .layer(
+                    LayerSpec.priority(5).named("held").paused().task(TaskSpec.of("noop", null))));
 
     assertThat(job.id()).isNotBlank();
     assertThat(job.name()).isEqualTo("built");
@@ -79,7 +81,8 @@ class IgorClientTest {
   void awaitJobReturnsTheJobOnceItSatisfiesTheCondition() {
     Job job =
         client.create(
-            JobSpec.named("echo").layer(LayerSpec.priority(0).task(TaskSpec.of("echo", text("back")))));
+            JobSpec.named("echo")
+                .layer(LayerSpec.priority(0).task(TaskSpec.of("echo", text("back")))));
 
     Job done = client.awaitFinished(job.id(), WAIT);
 
@@ -90,7 +93,11 @@ class IgorClientTest {
 
   @Test
   void awaitJobTimesOutWithTheLastJobSeen() {
-    Job job = client.create(JobSpec.named("held").paused().layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null))));
+    Job job =
+        client.create(
+            JobSpec.named("held")
+                .paused()
+                .layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null))));
 
     assertThatThrownBy(() -> client.awaitFinished(job.id(), Duration.ofMillis(300)))
         .isInstanceOfSatisfying(
@@ -108,7 +115,8 @@ class IgorClientTest {
     String later = job.layer("later").orElseThrow().id();
     String first = job.layers().get(0).id();
 
-    List<Task> added = client.addTasks(later, List.of(TaskSpec.of("noop", null), TaskSpec.of("noop", null)));
+    List<Task> added =
+        client.addTasks(later, List.of(TaskSpec.of("noop", null), TaskSpec.of("noop", null)));
 
     assertThat(added).hasSize(2).allSatisfy(t -> assertThat(t.layerId()).isEqualTo(later));
     client.unpause(Ref.job(job.id()));
@@ -125,8 +133,19 @@ class IgorClientTest {
   @Test
   void oneLayerOneTaskListsWithFiltersAndPagingAndCountsComeFromTheReadModel() {
     String name = "listed-" + System.nanoTime();
-    Job a = client.create(JobSpec.named(name).paused().layer(LayerSpec.priority(0).named("l").task(TaskSpec.of("noop", null), TaskSpec.of("echo", null))));
-    Job b = client.create(JobSpec.named(name).paused().layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null))));
+    Job a =
+        client.create(
+            JobSpec.named(name)
+                .paused()
+                .layer(
+                    LayerSpec.priority(0)
+                        .named("l")
+                        .task(TaskSpec.of("noop", null), TaskSpec.of("echo", null))));
+    Job b =
+        client.create(
+            JobSpec.named(name)
+                .paused()
+                .layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null))));
     String layerId = a.layers().get(0).id();
     String taskId = a.layers().get(0).tasks().get(1).id();
 
@@ -135,25 +154,42 @@ class IgorClientTest {
     assertThat(layer.counts().total()).isEqualTo(2);
     assertThat(task.type()).isEqualTo("echo");
 
-    List<Job> both = eventually(() -> {
-      List<Job> jobs = client.jobs(ListFilter.all().name(name));
-      if (jobs.size() < 2) throw new IgorException.NotFound("not yet");
-      return jobs;
-    });
+    List<Job> both =
+        eventually(
+            () -> {
+              List<Job> jobs = client.jobs(ListFilter.all().name(name));
+              if (jobs.size() < 2) throw new IgorException.NotFound("not yet");
+              return jobs;
+            });
     // newest first; jobs created in the same second are ordered by id
     assertThat(both).extracting(Job::id).containsExactlyInAnyOrder(a.id(), b.id());
-    assertThat(both.stream().filter(j -> j.id().equals(a.id())).findFirst().orElseThrow().counts().of(Status.PENDING))
+    assertThat(
+            both.stream()
+                .filter(j -> j.id().equals(a.id()))
+                .findFirst()
+                .orElseThrow()
+                .counts()
+                .of(Status.PENDING))
         .isEqualTo(2);
 
     ListFilter page = ListFilter.all().name(name).limit(1);
     assertThat(client.jobs(page)).extracting(Job::id).containsExactly(both.get(0).id());
     assertThat(client.jobs(page.next())).extracting(Job::id).containsExactly(both.get(1).id());
 
-    assertThat(client.layers(ListFilter.all().job(a.id()))).extracting(Layer::id).containsExactly(layerId);
-    assertThat(client.tasks(ListFilter.all().job(a.id(), b.id()).types("noop").statuses(Status.PENDING)))
+    assertThat(client.layers(ListFilter.all().job(a.id())))
+        .extracting(Layer::id)
+        .containsExactly(layerId);
+    assertThat(
+            client.tasks(
+                ListFilter.all().job(a.id(), b.id()).types("noop").statuses(Status.PENDING)))
         .hasSize(2)
         .allSatisfy(t -> assertThat(t.type()).isEqualTo("noop"));
-    assertThat(client.tasks(ListFilter.all().layer(layerId).createdAfter(a.createdAt() - 1).createdBefore(a.createdAt() + 60)))
+    assertThat(
+            client.tasks(
+                ListFilter.all()
+                    .layer(layerId)
+                    .createdAfter(a.createdAt() - 1)
+                    .createdBefore(a.createdAt() + 60)))
         .hasSize(2);
     assertThat(client.jobs(ListFilter.all().name(name).updatedBefore(a.createdAt() - 1))).isEmpty();
 
@@ -161,7 +197,9 @@ class IgorClientTest {
     assertThat(counts).extracting(JobCounts::jobId).containsExactlyInAnyOrder(a.id(), b.id());
     JobCounts ofA = counts.stream().filter(c -> c.jobId().equals(a.id())).findFirst().orElseThrow();
     assertThat(ofA.counts().total()).isEqualTo(2);
-    assertThat(ofA.layers()).singleElement().satisfies(l -> assertThat(l.layerId()).isEqualTo(layerId));
+    assertThat(ofA.layers())
+        .singleElement()
+        .satisfies(l -> assertThat(l.layerId()).isEqualTo(layerId));
   }
 
   @Test
@@ -169,15 +207,23 @@ class IgorClientTest {
     Job job =
         client.create(
             JobSpec.named("steer")
-                .layer(LayerSpec.priority(0).task(TaskSpec.of("sleep", text("60")), TaskSpec.of("fail", text("disk full"))))
+                .layer(
+                    LayerSpec.priority(0)
+                        .task(
+                            TaskSpec.of("sleep", text("60")),
+                            TaskSpec.of("fail", text("disk full"))))
                 .layer(LayerSpec.priority(1).named("later").task(TaskSpec.of("noop", null))));
     Layer later = job.layer("later").orElseThrow();
     String sleep = job.layers().get(0).tasks().get(0).id();
     String fail = job.layers().get(0).tasks().get(1).id();
 
     assertThat(client.pause(Ref.of(later))).isEqualTo(1);
-    assertThat(client.unpause(Ref.layer(later.id()))).as("no etag: acts on what is current").isEqualTo(1);
-    assertThat(client.pause(Ref.of(later))).as("the etag of the create, stale since the pause").isZero();
+    assertThat(client.unpause(Ref.layer(later.id())))
+        .as("no etag: acts on what is current")
+        .isEqualTo(1);
+    assertThat(client.pause(Ref.of(later)))
+        .as("the etag of the create, stale since the pause")
+        .isZero();
     assertThat(client.job(job.id()).layer("later").orElseThrow().isPaused()).isFalse();
     assertThat(client.pause(Ref.layer(later.id()))).isEqualTo(1);
     client.awaitJob(job.id(), j -> j.tasks().get(0).status() == Status.RUNNING, WAIT);
@@ -204,11 +250,15 @@ class IgorClientTest {
               assertThat(e.error()).contains("layers[0].tasks[0].type");
             });
     assertThatThrownBy(() -> client.job("00000000-0000-4000-8000-000000000000"))
-        .isInstanceOfSatisfying(IgorException.NotFound.class, e -> assertThat(e.status()).isEqualTo(404));
+        .isInstanceOfSatisfying(
+            IgorException.NotFound.class, e -> assertThat(e.status()).isEqualTo(404));
     assertThatThrownBy(() -> client.task("00000000-0000-4000-8000-000000000000"))
         .isInstanceOf(IgorException.NotFound.class);
     assertThatThrownBy(
-            () -> client.create(JobSpec.named("big").layer(LayerSpec.priority(0).task(TaskSpec.of("echo", new byte[100])))))
+            () ->
+                client.create(
+                    JobSpec.named("big")
+                        .layer(LayerSpec.priority(0).task(TaskSpec.of("echo", new byte[100])))))
         .isInstanceOfSatisfying(
             IgorException.TooLarge.class, e -> assertThat(e.error()).contains("max-args-bytes"));
     assertThatThrownBy(() -> client.pause(new Ref(Ref.Kind.JOB, "not-an-id", "")))
@@ -225,7 +275,9 @@ class IgorClientTest {
         exchange -> {
           auth.add(exchange.getRequestHeaders().getFirst("Authorization"));
           boolean fail = calls.incrementAndGet() < 3 || exchange.getRequestMethod().equals("POST");
-          byte[] body = (fail ? "{\"error\": \"not ready\"}" : "{\"id\": \"j\", \"status\": \"RUNNING\"}").getBytes(StandardCharsets.UTF_8);
+          byte[] body =
+              (fail ? "{\"error\": \"not ready\"}" : "{\"id\": \"j\", \"status\": \"RUNNING\"}")
+                  .getBytes(StandardCharsets.UTF_8);
           exchange.sendResponseHeaders(fail ? 503 : 200, body.length);
           exchange.getResponseBody().write(body);
           exchange.close();
@@ -259,7 +311,10 @@ class IgorClientTest {
       port = socket.getLocalPort();
     }
     IgorClient absent =
-        IgorClient.builder("http://127.0.0.1:" + port).retries(2).backoff(Duration.ofMillis(10)).build();
+        IgorClient.builder("http://127.0.0.1:" + port)
+            .retries(2)
+            .backoff(Duration.ofMillis(10))
+            .build();
 
     assertThatThrownBy(() -> absent.job("x"))
         .isInstanceOfSatisfying(
@@ -277,7 +332,8 @@ class IgorClientTest {
                 .layer(LayerSpec.priority(0).task(TaskSpec.of("noop", new byte[0])))
                 .layer(LayerSpec.priority(1).task(TaskSpec.of("echo", text("x")))));
 
-    try (Subscription subscription = client.subscribe(java.util.List.of(job.id()), -1, changes::add)) {
+    try (Subscription subscription =
+        client.subscribe(java.util.List.of(job.id()), -1, changes::add)) {
       long deadline = System.currentTimeMillis() + WAIT.toMillis();
       while (changes.stream().noneMatch(c -> c.event().equals("job_status_changed"))
           && System.currentTimeMillis() < deadline) {
@@ -288,7 +344,8 @@ class IgorClientTest {
       assertThat(changes).extracting(Change::jobId).containsOnly(job.id());
       assertThat(changes).extracting(Change::id).isSorted().doesNotHaveDuplicates();
       assertThat(changes).extracting(Change::event).contains("task_completed", "layer_finished");
-      assertThat(changes.get(changes.size() - 1).data().path("status").asText()).isEqualTo("COMPLETED");
+      assertThat(changes.get(changes.size() - 1).data().path("status").asText())
+          .isEqualTo("COMPLETED");
       assertThat(subscription.lastId()).isEqualTo(changes.get(changes.size() - 1).id());
     }
   }

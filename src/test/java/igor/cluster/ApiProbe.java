@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ApiProbe implements AutoCloseable {
   /**
-   * One request: what was asked of which port, when it was sent and answered (nanoTime), the
-   * status (-1: no answer) and the body (or why there was none).
+   * One request: what was asked of which port, when it was sent and answered (nanoTime), the status
+   * (-1: no answer) and the body (or why there was none).
    */
   record Outcome(
       String path, int port, long sentNanos, long answeredNanos, int status, String body) {
@@ -57,8 +57,7 @@ final class ApiProbe implements AutoCloseable {
   /** Starts asking for every path once per period, spread over the ports. */
   static ApiProbe start(List<String> paths, List<Integer> ports, Duration period) {
     ApiProbe probe = new ApiProbe(paths, ports);
-    probe.ticker.scheduleAtFixedRate(
-        probe::askAll, 0, period.toMillis(), TimeUnit.MILLISECONDS);
+    probe.ticker.scheduleAtFixedRate(probe::askAll, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     return probe;
   }
 

@@ -57,13 +57,13 @@ import org.junit.jupiter.api.Timeout;
  *   <li>A request that fails, in the crash or the leave, is Igor's JSON 503 answered within the ask
  *       time-out (plus {@link #ANSWER_SLACK}), never pekko-http's plain-text 503 nor a 500. A leave
  *       can fail requests: Pekko's sharding drops the messages that reach the leaving node's shard
- *       region or shard while the shard is handed off (ShardRegion's "Dropping buffered messages
- *       to shard during hand off to avoid re-ordering", and a shard in hand-off handles nothing but
+ *       region or shard while the shard is handed off (ShardRegion's "Dropping buffered messages to
+ *       shard during hand off to avoid re-ordering", and a shard in hand-off handles nothing but
  *       the end of its entities), so an ask lost that way waits its whole time-out. That is how
- *       this test once failed, when it ran with a 20 s ask time-out: pekko-http's request
- *       time-out, also 20 s and started first, answered its own 503. Igor now refuses an ask
- *       time-out that is not shorter than the request time-out, and answers the request time-out
- *       with its own JSON 503.
+ *       this test once failed, when it ran with a 20 s ask time-out: pekko-http's request time-out,
+ *       also 20 s and started first, answered its own 503. Igor now refuses an ask time-out that is
+ *       not shorter than the request time-out, and answers the request time-out with its own JSON
+ *       503.
  *   <li>Creating a job answers 200, or 503 "may still be created" when its entity did not answer
  *       within 10 s: on two shared cores the first request to a shard (which reads its remembered
  *       jobs from the journal) has taken longer. The test then does what that 503 tells a client:
@@ -79,31 +79,42 @@ class ProcessClusterTest {
   private static final int JOBS = 50;
   private static final int TASKS_PER_LAYER = 10;
   private static final int TASKS_PER_JOB = 2 * TASKS_PER_LAYER;
+
   /** base64 of "0.5": each task sleeps 500 ms. */
   private static final String SLEEP_500_MS = "MC41";
+
   private static final int WORKER_CONCURRENCY = 16;
+
   /** Igor's default igor.http.ask-timeout: the test sets none. */
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
+
   /**
-   * How much longer than the ask time-out a failed request may take, from the client's send to
-   * its answer: routing, the answer's way back, and a busy machine.
+   * How much longer than the ask time-out a failed request may take, from the client's send to its
+   * answer: routing, the answer's way back, and a busy machine.
    */
   private static final Duration ANSWER_SLACK = scaled(Duration.ofSeconds(5));
+
   /** A JVM starting on a busy machine: 30 s on 2 idle cores, three times that seen under load. */
   private static final Duration START_TIMEOUT = scaled(Duration.ofSeconds(180));
+
   private static final Duration REMOVAL_TIMEOUT = scaled(Duration.ofSeconds(60));
+
   /**
    * Shards of a crashed node move this long after it is removed (Pekko's down-removal-margin, which
    * under the split-brain resolver is its stable-after: 20 s in pekko-cluster.conf).
    */
   private static final Duration REMOVAL_MARGIN = Duration.ofSeconds(20);
+
   /** Then the shards start elsewhere and their jobs recover: at most this long. */
   private static final Duration REBALANCE_ALLOWANCE = scaled(Duration.ofSeconds(15));
+
   /** From the kill until every job is COMPLETED: removal, rebalance, two reclaims of 30 s. */
   private static final Duration JOBS_COMPLETE_WITHIN = scaled(Duration.ofSeconds(150));
+
   private static final Duration NEW_JOBS_COMPLETE_WITHIN = scaled(Duration.ofSeconds(60));
   private static final Duration SHARDS_ANSWER_WITHIN = scaled(Duration.ofSeconds(30));
   private static final Duration LEAVE_WITHIN = scaled(Duration.ofSeconds(60));
+
   /** The job id in the 503 of a create that may still be made (JobRoutes). */
   private static final Pattern MAY_STILL_BE_CREATED =
       Pattern.compile("^job ([0-9a-f-]{36}) did not answer in time and may still be created");
@@ -120,8 +131,10 @@ class ProcessClusterTest {
   private final int[] clusterPorts = new int[3];
   private final IgorProcess[] nodes = new IgorProcess[3];
   private final HttpApi[] apis = new HttpApi[3];
+
   /** Creates answered 503 "may still be created", then read and, if absent, made again. */
   private final AtomicInteger createsAnswered503 = new AtomicInteger();
+
   private TestDatabase db;
   private TestRedis redis;
 
@@ -261,12 +274,23 @@ class ProcessClusterTest {
             + " the slowest answered in %d ms), about %d jobs, answered again at most %d ms after"
             + " the kill, %d of which completed tasks after it; all %d jobs completed %d ms after"
             + " the kill%n",
-        JOBS, TASKS_PER_JOB, createdMs, heldByTheDying, completedAtKill, JOBS * TASKS_PER_JOB,
-        removedMs, outcomes.size(), failed.size(),
+        JOBS,
+        TASKS_PER_JOB,
+        createdMs,
+        heldByTheDying,
+        completedAtKill,
+        JOBS * TASKS_PER_JOB,
+        removedMs,
+        outcomes.size(),
+        failed.size(),
         failed.isEmpty() ? 0 : (failed.get(0).sentNanos() - killedAt) / 1_000_000,
         failed.isEmpty() ? 0 : (failed.get(failed.size() - 1).sentNanos() - killedAt) / 1_000_000,
         failed.stream().mapToLong(f -> f.took().toMillis()).max().orElse(0),
-        answeredAgainMs.size(), longestOutageMs, carriedOn, JOBS, allDoneMs);
+        answeredAgainMs.size(),
+        longestOutageMs,
+        carriedOn,
+        JOBS,
+        allDoneMs);
 
     assertThat(completedAtKill)
         .as("tasks completed when node c died")
@@ -315,9 +339,9 @@ class ProcessClusterTest {
   }
 
   /**
-   * Step leave: node b leaves on SIGTERM and hands its jobs over while two clients ask nodes a
-   * and c for every job and create jobs. A request either succeeds or fails with Igor's JSON 503
-   * within the ask time-out (see the class comment for why one can fail); every job completes.
+   * Step leave: node b leaves on SIGTERM and hands its jobs over while two clients ask nodes a and
+   * c for every job and create jobs. A request either succeeds or fails with Igor's JSON 503 within
+   * the ask time-out (see the class comment for why one can fail); every job completes.
    */
   private void leave() throws Exception {
     ClusterMembers.awaitUp(apis[0], 3, SHARDS_ANSWER_WITHIN);
@@ -347,8 +371,14 @@ class ProcessClusterTest {
         "[process cluster] leave: SIGTERM of node b holding %d jobs: it exited (code %d) after"
             + " %d ms; %d requests to a and c meanwhile, %d failed %s, the slowest answered in"
             + " %d ms; %d jobs created during the leave%n",
-        heldByTheLeaving, exitCode, leftMs, a.sent() + c.sent(), failures.size(), failures,
-        Math.max(a.slowestMs(), c.slowestMs()), createdDuringLeave.size());
+        heldByTheLeaving,
+        exitCode,
+        leftMs,
+        a.sent() + c.sent(),
+        failures.size(),
+        failures,
+        Math.max(a.slowestMs(), c.slowestMs()),
+        createdDuringLeave.size());
     assertThat(failures)
         .as("failed requests while node b left: each Igor's JSON 503 within the ask time-out")
         .allSatisfy(f -> assertIgorsOwn503InTime(f.status(), f.text(), f.took()));
@@ -421,8 +451,8 @@ class ProcessClusterTest {
   private record Asked(int sent, List<Request> failures, long slowestMs) {}
 
   /**
-   * GETs every job and creates one, again and again until told to stop, recording every answer
-   * that is not 200 and the slowest answer.
+   * GETs every job and creates one, again and again until told to stop, recording every answer that
+   * is not 200 and the slowest answer.
    */
   private static CompletableFuture<Asked> askContinuously(
       HttpApi api, List<String> jobIds, AtomicBoolean asking, List<String> created) {
@@ -477,9 +507,7 @@ class ProcessClusterTest {
             .map(Journal.Entry::type)
             .filter(
                 t ->
-                    t.equals("TaskFailed")
-                        || t.equals("TaskTimedOut")
-                        || t.equals("TaskWithdrawn"))
+                    t.equals("TaskFailed") || t.equals("TaskTimedOut") || t.equals("TaskWithdrawn"))
             .collect(Collectors.groupingBy(t -> t, Collectors.counting()));
     assertThat(failures).as("failed, timed out or withdrawn attempts in job " + jobId).isEmpty();
   }
@@ -529,11 +557,7 @@ class ProcessClusterTest {
       sleep(250);
     }
     throw new AssertionError(
-        nodes[index].name()
-            + " not ready within "
-            + START_TIMEOUT
-            + "\n"
-            + nodes[index].logTail());
+        nodes[index].name() + " not ready within " + START_TIMEOUT + "\n" + nodes[index].logTail());
   }
 
   /** Waits until the node sees this many members; returns the milliseconds since {@code since}. */
@@ -556,7 +580,9 @@ class ProcessClusterTest {
             ", ",
             Collections.nCopies(
                 TASKS_PER_LAYER, "{\"type\": \"sleep\", \"args\": \"" + SLEEP_500_MS + "\"}"));
-    return "{\"layers\": [{\"tasks\": [" + tasks + "]}, {\"priority\": 1, \"tasks\": ["
+    return "{\"layers\": [{\"tasks\": ["
+        + tasks
+        + "]}, {\"priority\": 1, \"tasks\": ["
         + tasks
         + "]}]}";
   }
@@ -583,8 +609,8 @@ class ProcessClusterTest {
   }
 
   /**
-   * Creates a job as the API tells a client to: a 503 "may still be created" is followed by a
-   * read of the job, and by a new create only if the job is not there. Any other answer fails.
+   * Creates a job as the API tells a client to: a 503 "may still be created" is followed by a read
+   * of the job, and by a new create only if the job is not there. Any other answer fails.
    */
   private String createJob(HttpApi api) {
     for (int attempt = 1; attempt <= 3; attempt++) {

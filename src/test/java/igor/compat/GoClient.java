@@ -25,10 +25,10 @@ import java.util.zip.GZIPInputStream;
  * Sends what the original Go Igor's client (github.com/voidshard/igor, pkg/api/http/client) sends,
  * byte for byte where it matters: its request structs as Go's encoding/json writes them (fields in
  * struct order, embedded specs inlined, JobLayerRequest's untagged field under the key "Tasks",
- * []byte as base64 or null, a nil slice as null), its query strings as Go's url.Values encodes
- * them (keys sorted, ids repeated), its methods, paths and headers, over HTTP/1.1. Answers of 400
- * and above fail as they fail there; others are handed back as JSON for the caller to check
- * against {@link GoShapes}. Written from the original's behaviour, not from its code.
+ * []byte as base64 or null, a nil slice as null), its query strings as Go's url.Values encodes them
+ * (keys sorted, ids repeated), its methods, paths and headers, over HTTP/1.1. Answers of 400 and
+ * above fail as they fail there; others are handed back as JSON for the caller to check against
+ * {@link GoShapes}. Written from the original's behaviour, not from its code.
  */
 final class GoClient {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -245,8 +245,16 @@ final class GoClient {
       String text = new String(bytes, StandardCharsets.UTF_8);
       if (response.statusCode() >= 400) {
         throw new AssertionError(
-            "bad status code " + response.statusCode() + ", returned " + text + " for " + method
-                + " " + target + " " + body);
+            "bad status code "
+                + response.statusCode()
+                + ", returned "
+                + text
+                + " for "
+                + method
+                + " "
+                + target
+                + " "
+                + body);
       }
       return JSON.readTree(text);
     } catch (IOException e) {

@@ -34,8 +34,7 @@ class AskTimeoutSettingsTest {
   void aLongerAskTimeoutIsTakenWithALongerRequestTimeout() {
     IgorSettings s =
         settings(
-            Map.of(
-                "igor.http.ask-timeout", "30s", "pekko.http.server.request-timeout", "40s"));
+            Map.of("igor.http.ask-timeout", "30s", "pekko.http.server.request-timeout", "40s"));
 
     assertThat(s.http().askTimeout()).isEqualTo(Duration.ofSeconds(30));
   }

@@ -22,12 +22,13 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
  * Keeps deploy/ honest where nothing can run it here (no Docker engine, no Kubernetes): the files
- * parse, name only variables Igor reads, and have the pieces a cluster needs. SnakeYAML comes
- * with Redisson.
+ * parse, name only variables Igor reads, and have the pieces a cluster needs. SnakeYAML comes with
+ * Redisson.
  */
 class DeployFilesTest {
   private static final Path DEPLOY = Path.of("deploy");
   private static final Pattern VARIABLE = Pattern.compile("\\bIGOR_[A-Z0-9_]+\\b");
+
   /** deploy/local/cluster.sh's own setting (where its logs and pids go), not one of Igor's. */
   private static final Set<String> SCRIPT_SETTINGS = Set.of("IGOR_CLUSTER_DIR");
 
@@ -86,7 +87,8 @@ class DeployFilesTest {
     objects.addAll(yamlDocuments(DEPLOY.resolve("kubernetes/workers.yaml")));
     assertThat(objects)
         .extracting(o -> o.get("kind"))
-        .contains("ConfigMap", "Secret", "Service", "StatefulSet", "PodDisruptionBudget", "Deployment");
+        .contains(
+            "ConfigMap", "Secret", "Service", "StatefulSet", "PodDisruptionBudget", "Deployment");
 
     Map<String, Object> nodes = only(objects, "StatefulSet");
     Map<String, Object> workers = only(objects, "Deployment");
@@ -121,10 +123,17 @@ class DeployFilesTest {
     int replicas = (Integer) at(nodes, "spec", "replicas");
     for (String seed : seeds.split(",")) {
       assertThat(seed)
-          .matches(at(nodes, "metadata", "name") + "-[0-9]+\\." + at(headless, "metadata", "name") + ":25520");
-      assertThat(Integer.parseInt(seed.replaceAll("^[^-]+-([0-9]+)\\..*", "$1"))).isLessThan(replicas);
+          .matches(
+              at(nodes, "metadata", "name")
+                  + "-[0-9]+\\."
+                  + at(headless, "metadata", "name")
+                  + ":25520");
+      assertThat(Integer.parseInt(seed.replaceAll("^[^-]+-([0-9]+)\\..*", "$1")))
+          .isLessThan(replicas);
     }
-    assertThat(at(secret, "stringData", "IGOR_AUTH_TOKENS")).as("the API tokens, in the Secret").isNotNull();
+    assertThat(at(secret, "stringData", "IGOR_AUTH_TOKENS"))
+        .as("the API tokens, in the Secret")
+        .isNotNull();
   }
 
   @Test
@@ -132,7 +141,8 @@ class DeployFilesTest {
     List<String> lines = read(DEPLOY.resolve("kubernetes/config.yaml")).lines().toList();
     List<String> unexplained = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).matches("^  IGOR_[A-Z0-9_]+:.*") && !lines.get(i - 1).trim().startsWith("#")) {
+      if (lines.get(i).matches("^  IGOR_[A-Z0-9_]+:.*")
+          && !lines.get(i - 1).trim().startsWith("#")) {
         unexplained.add(lines.get(i).trim());
       }
     }
@@ -143,7 +153,8 @@ class DeployFilesTest {
   void composeRunsPostgresRedisThreeNodesThatKnowEachOtherAndTwoWorkers() {
     Map<String, Object> compose = yamlDocuments(DEPLOY.resolve("compose/compose.yaml")).get(0);
     @SuppressWarnings("unchecked")
-    Map<String, Map<String, Object>> services = (Map<String, Map<String, Object>>) compose.get("services");
+    Map<String, Map<String, Object>> services =
+        (Map<String, Map<String, Object>>) compose.get("services");
     assertThat(services).containsKeys("postgres", "redis", "igor-1", "igor-2", "igor-3", "worker");
     for (String name : List.of("igor-1", "igor-2", "igor-3")) {
       Map<String, Object> node = services.get(name);
@@ -204,14 +215,16 @@ class DeployFilesTest {
   }
 
   private static Map<String, Object> only(List<Map<String, Object>> objects, String kind) {
-    List<Map<String, Object>> found = objects.stream().filter(o -> kind.equals(o.get("kind"))).toList();
+    List<Map<String, Object>> found =
+        objects.stream().filter(o -> kind.equals(o.get("kind"))).toList();
     assertThat(found).as(kind).hasSize(1);
     return found.get(0);
   }
 
   @SuppressWarnings("unchecked")
   private static Map<String, Object> firstContainer(Map<String, Object> workload) {
-    return ((List<Map<String, Object>>) at(workload, "spec", "template", "spec", "containers")).get(0);
+    return ((List<Map<String, Object>>) at(workload, "spec", "template", "spec", "containers"))
+        .get(0);
   }
 
   /** The value at a path of keys in nested YAML maps. */

@@ -209,8 +209,7 @@ class AddingTasksTest {
     JobScenario job = aRunningJob();
     TaskBuilder good = aTask();
 
-    Rejection rejection =
-        job.addTasksRejected(good.in(second), aTask().in(Identifiers.newId()));
+    Rejection rejection = job.addTasksRejected(good.in(second), aTask().in(Identifiers.newId()));
 
     assertThat(rejection.kind()).isEqualTo(Rejection.Kind.NOT_FOUND);
     assertThat(job.job().findTask(good.id())).isNull();
@@ -230,8 +229,7 @@ class AddingTasksTest {
     JobScenario job = aRunningJob();
     TaskBuilder d = aTask();
 
-    Rejection rejection =
-        job.addTasksRejected(d.in(second), aTask().withId(d.id()).in(third));
+    Rejection rejection = job.addTasksRejected(d.in(second), aTask().withId(d.id()).in(third));
 
     assertThat(rejection.kind()).isEqualTo(Rejection.Kind.INVALID);
     assertThat(rejection.reason()).contains(d.id());
@@ -307,8 +305,7 @@ class AddingTasksTest {
 
     List<JobEvent> events = job.addTasks(many);
 
-    assertThat(types(events))
-        .containsExactly(TasksAdded.class, TasksAdded.class, TasksAdded.class);
+    assertThat(types(events)).containsExactly(TasksAdded.class, TasksAdded.class, TasksAdded.class);
     assertThat(all(events, TasksAdded.class))
         .extracting(e -> e.tasks().size())
         .containsExactly(1000, 1000, 300);

@@ -35,10 +35,10 @@ class AuditTrailTest {
     ActionTaken taken = (ActionTaken) job.lastEvents().get(0);
     assertThat(taken)
         .isEqualTo(
-            new ActionTaken(job.jobId(), Action.PAUSE, ObjectKind.TASK, a.id(), "alice", job.now()));
+            new ActionTaken(
+                job.jobId(), Action.PAUSE, ObjectKind.TASK, a.id(), "alice", job.now()));
     assertThat(job.audit())
-        .containsExactly(
-            new AuditEntry(Action.PAUSE, ObjectKind.TASK, a.id(), "alice", job.now()));
+        .containsExactly(new AuditEntry(Action.PAUSE, ObjectKind.TASK, a.id(), "alice", job.now()));
   }
 
   @Test
@@ -74,11 +74,11 @@ class AuditTrailTest {
     job.actAs("s", Action.SKIP, jobRef(job.jobId()));
 
     assertThat(job.audit())
-        .extracting(AuditEntry::action, AuditEntry::targetKind, AuditEntry::targetId, AuditEntry::by)
+        .extracting(
+            AuditEntry::action, AuditEntry::targetKind, AuditEntry::targetId, AuditEntry::by)
         .containsExactly(
             tuple(Action.PAUSE, ObjectKind.LAYER, second.id(), "p"),
-            tuple(
-                Action.UNPAUSE, ObjectKind.LAYER, second.id(), "u"),
+            tuple(Action.UNPAUSE, ObjectKind.LAYER, second.id(), "u"),
             tuple(Action.KILL, ObjectKind.TASK, a.id(), "k"),
             tuple(Action.RETRY, ObjectKind.TASK, a.id(), "r"),
             tuple(Action.SKIP, ObjectKind.JOB, job.jobId(), "s"));

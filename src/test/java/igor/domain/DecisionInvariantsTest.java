@@ -29,8 +29,8 @@ import net.jqwik.api.Provide;
  *   <li>a layer has started only when every layer of a lower priority is COMPLETED or SKIPPED;
  *   <li>a task in flight (QUEUED, RUNNING) belongs to a RUNNING layer;
  *   <li>nothing paused (the task, its layer or its job) was queued by the step;
- *   <li>every change of status is one that {@link AllowedStatusChanges} allows (JobEvolution
- *       checks each as the step's events are applied, and fails the step on a refused one);
+ *   <li>every change of status is one that {@link AllowedStatusChanges} allows (JobEvolution checks
+ *       each as the step's events are applied, and fails the step on a refused one);
  *   <li>every attempt ends at most once (completed, failed, timed out, skipped, killed or
  *       withdrawn), and {@link Transitions} says so of exactly the events that end one;
  *   <li>the counts by status of the job and of each layer add up and match their tasks;
@@ -86,8 +86,7 @@ class DecisionInvariantsTest {
     Arbitrary<Integer> task = Arbitraries.integers().between(0, 8); // retries 0-2 × time-out 0-2 s
     Arbitrary<List<Integer>> layer =
         Combinators.combine(
-                Arbitraries.integers().between(0, PRIORITIES.length - 1),
-                task.list().ofMaxSize(3))
+                Arbitraries.integers().between(0, PRIORITIES.length - 1), task.list().ofMaxSize(3))
             .as(
                 (priority, tasks) -> {
                   List<Integer> l = new ArrayList<>();
@@ -95,7 +94,8 @@ class DecisionInvariantsTest {
                   l.addAll(tasks);
                   return l;
                 });
-    return Combinators.combine(layer.list().ofMinSize(1).ofMaxSize(4), Arbitraries.integers().between(0, 31))
+    return Combinators.combine(
+            layer.list().ofMinSize(1).ofMaxSize(4), Arbitraries.integers().between(0, 31))
         .as(Shape::new);
   }
 
@@ -176,8 +176,7 @@ class DecisionInvariantsTest {
                     true));
       case LATE_COMPLETION_OF_AN_EARLIER_ATTEMPT:
         {
-          List<Task> retried =
-              allTasks(job).stream().filter(t -> t.attempts() > 1).toList();
+          List<Task> retried = allTasks(job).stream().filter(t -> t.attempts() > 1).toList();
           if (retried.isEmpty()) {
             return List.of();
           }
@@ -255,8 +254,9 @@ class DecisionInvariantsTest {
         for (Layer lower : job.layers()) {
           if (lower.priority() < layer.priority()) {
             assertThat(lower.status())
-                .as("%s: layer of priority %d is %s while one of priority %d is %s", history,
-                    lower.priority(), lower.status(), layer.priority(), layer.status())
+                .as(
+                    "%s: layer of priority %d is %s while one of priority %d is %s",
+                    history, lower.priority(), lower.status(), layer.priority(), layer.status())
                 .isIn(Status.COMPLETED, Status.SKIPPED);
           }
         }
@@ -295,8 +295,12 @@ class DecisionInvariantsTest {
           Task task = job.findTask(id);
           Layer layer = job.findLayer(task.layerId());
           assertThat(task.pausedAt()).as("%s: a paused task was queued", history).isZero();
-          assertThat(layer.isPaused()).as("%s: a task of a paused layer was queued", history).isFalse();
-          assertThat(job.header().pausedAt).as("%s: a task of a paused job was queued", history).isZero();
+          assertThat(layer.isPaused())
+              .as("%s: a task of a paused layer was queued", history)
+              .isFalse();
+          assertThat(job.header().pausedAt)
+              .as("%s: a task of a paused job was queued", history)
+              .isZero();
         }
       }
       String ended = endOfAttempt(event);

@@ -176,8 +176,7 @@ class JobCreationTest {
         .containsExactly(List.of(empty.id()), List.of(next.id()));
     assertThat(only(events, LayerFinished.class).layerId()).isEqualTo(empty.id());
     assertThat(only(events, LayerFinished.class).status()).isEqualTo(Status.COMPLETED);
-    assertThat(only(events, TasksQueued.class).taskIds())
-        .containsExactlyElementsOf(next.taskIds());
+    assertThat(only(events, TasksQueued.class).taskIds()).containsExactlyElementsOf(next.taskIds());
     assertThat(job.statusOfLayer(empty.id())).isEqualTo(Status.COMPLETED);
     assertThat(job.statusOfLayer(next.id())).isEqualTo(Status.RUNNING);
     assertThat(job.statusOfLayer(last.id())).isEqualTo(Status.PENDING);
@@ -207,12 +206,10 @@ class JobCreationTest {
 
     List<JobEvent> events = job.create(aJob().with(left, after, right).build());
 
-    assertThat(only(events, LayersStarted.class).layerIds())
-        .containsExactly(left.id(), right.id());
+    assertThat(only(events, LayersStarted.class).layerIds()).containsExactly(left.id(), right.id());
     assertThat(all(events, TasksQueued.class))
         .flatExtracting(TasksQueued::taskIds)
-        .containsExactlyInAnyOrderElementsOf(
-            concat(left.taskIds(), right.taskIds()));
+        .containsExactlyInAnyOrderElementsOf(concat(left.taskIds(), right.taskIds()));
     assertThat(job.statusOfLayer(left.id())).isEqualTo(Status.RUNNING);
     assertThat(job.statusOfLayer(right.id())).isEqualTo(Status.RUNNING);
     assertThat(job.statusOfLayer(after.id())).isEqualTo(Status.PENDING);

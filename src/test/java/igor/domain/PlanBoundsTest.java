@@ -59,14 +59,10 @@ class PlanBoundsTest {
 
   @Test
   void theDeciderRefusesANulInANameOrATypeAndALoneSurrogate() {
-    assertThat(rejection(job("a\u0000", task("noop", "", 0, 0))))
-        .isNotNull();
-    assertThat(rejection(job("ok", task("no\u0000op", "", 0, 0))))
-        .isNotNull();
-    assertThat(rejection(job("ok", task("noop", "\ud800", 0, 0))))
-        .isNotNull();
-    assertThat(rejection(job("ok", task("noop", "t\tn\n", 1000, 604_800))))
-        .isNull();
+    assertThat(rejection(job("a\u0000", task("noop", "", 0, 0)))).isNotNull();
+    assertThat(rejection(job("ok", task("no\u0000op", "", 0, 0)))).isNotNull();
+    assertThat(rejection(job("ok", task("noop", "\ud800", 0, 0)))).isNotNull();
+    assertThat(rejection(job("ok", task("noop", "t\tn\n", 1000, 604_800)))).isNull();
   }
 
   /** The decider's refusal of the plan, or null when it accepts it. */

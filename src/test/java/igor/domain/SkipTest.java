@@ -135,8 +135,7 @@ class SkipTest {
     assertThat(all(events, TasksQueued.class)).isEmpty();
     assertThat(all(events, LayerFinished.class))
         .extracting(LayerFinished::layerId, LayerFinished::status)
-        .containsExactly(
-            tuple(first.id(), Status.COMPLETED), tuple(second.id(), Status.COMPLETED));
+        .containsExactly(tuple(first.id(), Status.COMPLETED), tuple(second.id(), Status.COMPLETED));
     assertThat(job.status()).isEqualTo(Status.COMPLETED);
   }
 
@@ -410,9 +409,9 @@ class SkipTest {
   // ---- the original scenario ----
 
   /**
-   * The second scenario of the original Igor: two layers at priority 0 whose tasks fail; one
-   * layer is ERRORED, and so is the task of the other one. Skipping that layer and that task lets
-   * the job complete.
+   * The second scenario of the original Igor: two layers at priority 0 whose tasks fail; one layer
+   * is ERRORED, and so is the task of the other one. Skipping that layer and that task lets the job
+   * complete.
    */
   @Test
   void skippingAnErroredLayerAndTheErroredTaskOfItsSiblingCompletesTheJob() {

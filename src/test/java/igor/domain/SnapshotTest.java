@@ -30,8 +30,7 @@ class SnapshotTest {
   /** A job with a task in every state a running job can hold, and layers in three statuses. */
   @BeforeEach
   void aJobInEveryState() {
-    original =
-        JobScenario.created(aJob().named("mixed").with(busy, failing, pending, empty));
+    original = JobScenario.created(aJob().named("mixed").with(busy, failing, pending, empty));
     original.later(1_000);
     original.report(
         original.completed(done.id(), "out".getBytes(StandardCharsets.UTF_8), "all good"),
@@ -102,8 +101,7 @@ class SnapshotTest {
 
   @Test
   void restoredJobDecidesTheSameEventsAsTheOriginal() {
-    JobScenario copy =
-        JobScenario.over(Job.restore(original.job().snapshot()), original.now());
+    JobScenario copy = JobScenario.over(Job.restore(original.job().snapshot()), original.now());
 
     List<WorkerReport> reports =
         List.of(
@@ -128,8 +126,7 @@ class SnapshotTest {
 
   @Test
   void restoredJobFinishesItsLayersFromTheRecomputedCounts() {
-    JobScenario copy =
-        JobScenario.over(Job.restore(original.job().snapshot()), original.now());
+    JobScenario copy = JobScenario.over(Job.restore(original.job().snapshot()), original.now());
     copy.at(copy.task(waiting.id()).retryAt()).queueDueRetries();
 
     List<JobEvent> events =

@@ -41,8 +41,7 @@ class StatusTest {
   @Test
   void finalStatusesAreCompletedErroredSkippedAndKilled() {
     assertThat(EnumSet.allOf(Status.class).stream().filter(Status::isFinal))
-        .containsExactlyInAnyOrder(
-            Status.COMPLETED, Status.ERRORED, Status.SKIPPED, Status.KILLED);
+        .containsExactlyInAnyOrder(Status.COMPLETED, Status.ERRORED, Status.SKIPPED, Status.KILLED);
   }
 
   @Test

@@ -236,8 +236,7 @@ class UnpauseTest {
     LayerBuilder right = aLayer().priority(0).with(y);
     LayerBuilder pausedLayer = aLayer().priority(0).paused().with(inPausedLayer);
     LayerBuilder next = aLayer().priority(1).with(later);
-    JobScenario job =
-        JobScenario.created(aJob().paused().with(left, right, pausedLayer, next));
+    JobScenario job = JobScenario.created(aJob().paused().with(left, right, pausedLayer, next));
     assertThat(job.job().tasksInFlight()).isEmpty();
 
     int updated = job.act(Action.UNPAUSE, jobRef(job.jobId()));
@@ -342,8 +341,8 @@ class UnpauseTest {
 
   /**
    * The first scenario of the original Igor: two paused layers at priority 0 (one of their tasks
-   * paused as well) and an empty layer at priority 10. A task is added to the empty layer, then
-   * the two layers and the paused task are unpaused with the etags a client read.
+   * paused as well) and an empty layer at priority 10. A task is added to the empty layer, then the
+   * two layers and the paused task are unpaused with the etags a client read.
    */
   @Test
   void twoPausedLayersAndAPausedTaskUnpausedByEtagLetTheJobComplete() {

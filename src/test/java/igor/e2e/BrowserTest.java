@@ -26,14 +26,15 @@ import org.junit.jupiter.api.Test;
  * The web UI on a real node with built-in workers: how the node serves it, then the UI itself in
  * headless Chromium (ui-tests/e2e.mjs, playwright-core driving Debian's /usr/bin/chromium). Without
  * Chromium or ui-tests/node_modules the browser test fails when the environment variable CI is set,
- * and is skipped, loudly, otherwise; .ci/run installs both.
- * Screenshots go to target/ui-screenshots; -Digor.ui.screenshots=docs/screenshots refreshes the
- * README's.
+ * and is skipped, loudly, otherwise; .ci/run installs both. Screenshots go to
+ * target/ui-screenshots; -Digor.ui.screenshots=docs/screenshots refreshes the README's.
  */
 class BrowserTest {
-  private static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+  private static final Path CHROMIUM =
+      Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
   private static final Path SCRIPT = Path.of("ui-tests/e2e.mjs");
-  private static final Path PLAYWRIGHT = Path.of("ui-tests/node_modules/playwright-core/package.json");
+  private static final Path PLAYWRIGHT =
+      Path.of("ui-tests/node_modules/playwright-core/package.json");
   private static final Duration BROWSER_TIMEOUT = Duration.ofMinutes(3);
   private static TestNode.Running igor;
   private static String base;
@@ -63,16 +64,20 @@ class BrowserTest {
     for (String page : List.of("/", "/submit", "/jobs/" + java.util.UUID.randomUUID())) {
       HttpResponse<String> r = get(page);
       assertThat(r.statusCode()).as(page).isEqualTo(200);
-      assertThat(r.headers().firstValue("Content-Type")).as(page).hasValue("text/html; charset=UTF-8");
+      assertThat(r.headers().firstValue("Content-Type"))
+          .as(page)
+          .hasValue("text/html; charset=UTF-8");
       assertThat(r.body()).as(page).contains("<script type=\"module\" src=\"/ui/js/main.js\">");
     }
     HttpResponse<String> js = get("/ui/js/main.js");
     assertThat(js.statusCode()).isEqualTo(200);
-    assertThat(js.headers().firstValue("Content-Type")).hasValue("application/javascript; charset=UTF-8");
+    assertThat(js.headers().firstValue("Content-Type"))
+        .hasValue("application/javascript; charset=UTF-8");
     assertThat(js.headers().firstValue("Cache-Control")).hasValue("no-cache");
     assertThat(js.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
     assertThat(js.headers().firstValue("ETag")).isPresent();
-    assertThat(get("/ui/app.css").headers().firstValue("Content-Type")).hasValue("text/css; charset=UTF-8");
+    assertThat(get("/ui/app.css").headers().firstValue("Content-Type"))
+        .hasValue("text/css; charset=UTF-8");
 
     HttpResponse<String> again =
         http.send(
@@ -83,8 +88,15 @@ class BrowserTest {
     assertThat(again.statusCode()).as("revalidation").isEqualTo(304);
 
     // API paths keep priority and stay JSON; what is neither API nor UI stays a JSON 404
-    assertThat(get("/api/v1/jobs?limit=1").headers().firstValue("Content-Type")).hasValue("application/json");
-    for (String missing : List.of("/api/v1/nothing-here", "/nothing-here", "/ui/missing.js", "/ui/js", "/ui/%2e%2e/igor.conf")) {
+    assertThat(get("/api/v1/jobs?limit=1").headers().firstValue("Content-Type"))
+        .hasValue("application/json");
+    for (String missing :
+        List.of(
+            "/api/v1/nothing-here",
+            "/nothing-here",
+            "/ui/missing.js",
+            "/ui/js",
+            "/ui/%2e%2e/igor.conf")) {
       HttpResponse<String> r = get(missing);
       assertThat(r.statusCode()).as(missing).isEqualTo(404);
       assertThat(r.body()).as(missing).startsWith("{\"error\"");
@@ -113,7 +125,8 @@ class BrowserTest {
     if (!missing.isEmpty()) {
       loud(missing);
     }
-    assumeTrue(missing.isEmpty(), () -> "browser test skipped, missing: " + String.join(", ", missing));
+    assumeTrue(
+        missing.isEmpty(), () -> "browser test skipped, missing: " + String.join(", ", missing));
 
     Path shots = Path.of(System.getProperty("igor.ui.screenshots", "target/ui-screenshots"));
     Path log = Files.createTempFile("igor-ui-e2e", ".log");
@@ -134,7 +147,9 @@ class BrowserTest {
     long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
     System.out.println("[BrowserTest] ui-tests/e2e.mjs took " + millis + " ms:\n" + output);
 
-    assertThat(done).as("e2e.mjs finished within " + BROWSER_TIMEOUT + "; output:\n" + output).isTrue();
+    assertThat(done)
+        .as("e2e.mjs finished within " + BROWSER_TIMEOUT + "; output:\n" + output)
+        .isTrue();
     assertThat(browser.exitValue()).as(output).isZero();
     assertThat(output).contains("PASS " + base).doesNotContain("FAIL");
     assertThat(output.lines().filter(l -> l.startsWith("ok ")).count()).as(output).isEqualTo(10);
@@ -150,7 +165,8 @@ class BrowserTest {
   private static void loud(List<String> missing) {
     StringBuilder b = new StringBuilder("\n");
     String line = "!".repeat(88) + "\n";
-    b.append(line).append("!!! BrowserTest SKIPPED: the web UI was NOT tested in a browser. Missing:\n");
+    b.append(line)
+        .append("!!! BrowserTest SKIPPED: the web UI was NOT tested in a browser. Missing:\n");
     missing.forEach(m -> b.append("!!!   ").append(m).append('\n'));
     b.append("!!! .ci/run installs them.\n").append(line);
     System.err.print(b);

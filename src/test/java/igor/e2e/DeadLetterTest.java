@@ -32,14 +32,14 @@ class DeadLetterTest {
     try (TestNode.Running igor = TestNode.running(BuiltinHandlers.all())) {
       RedissonClient redis = igor.redis().client();
       String prefix = igor.redis().prefix();
-      redis.<String>getQueue(prefix + ":queue:noop", StringCodec.INSTANCE)
+      redis
+          .<String>getQueue(prefix + ":queue:noop", StringCodec.INSTANCE)
           .addAll(List.of("not json at all", "{\"v\": 1, \"job_id\": 42}"));
       var reports = redis.<String, String>getStream(prefix + ":reports", StringCodec.INSTANCE);
       reports.add(StreamAddArgs.entry("report", "{\"kind\": \"exploded\"}"));
       reports.add(StreamAddArgs.entry("something-else", "whatever"));
 
-      String jobId =
-          igor.api().createJob("{\"layers\": [{\"tasks\": [{\"type\": \"noop\"}]}]}");
+      String jobId = igor.api().createJob("{\"layers\": [{\"tasks\": [{\"type\": \"noop\"}]}]}");
       igor.api().awaitJob(jobId, status("COMPLETED"), WAIT);
 
       List<JsonNode> deadLetters = awaitDeadLetters(redis, prefix + ":dead-letters", 4);
@@ -66,8 +66,7 @@ class DeadLetterTest {
       JsonNode job = igor.api().awaitJob(jobId, j -> queuedTask(j) != null, WAIT);
       String taskId = queuedTask(job);
       var reports = redis.<String, String>getStream(prefix + ":reports", StringCodec.INSTANCE);
-      String head =
-          "{\"v\":1,\"job_id\":\"" + jobId + "\",\"task_id\":\"" + taskId + "\",";
+      String head = "{\"v\":1,\"job_id\":\"" + jobId + "\",\"task_id\":\"" + taskId + "\",";
 
       reports.add(
           StreamAddArgs.entry("report", head + "\"kind\":\"completed\",\"attempt\":4294967297}"));
@@ -154,6 +153,7 @@ class DeadLetterTest {
       }
       Thread.sleep(50);
     }
-    throw new AssertionError(count + " dead letters expected within " + WAIT + ", found " + entries);
+    throw new AssertionError(
+        count + " dead letters expected within " + WAIT + ", found " + entries);
   }
 }

@@ -37,6 +37,7 @@ import org.redisson.client.codec.StringCodec;
 class HostileReportsTest {
   private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(30));
   private static final Duration ONE_SECOND = TestTime.scaled(Duration.ofSeconds(1));
+
   /** Stand for the ids of the try's job and its two tasks, which exist only once the try runs. */
   private static final String JOB = "@JOB@";
 
@@ -132,28 +133,44 @@ class HostileReportsTest {
             Tuple.of(
                 2,
                 Arbitraries.of(
-                    "\"job_id\":\"" + UUID.randomUUID() + "\",\"task_id\":\"" + UUID.randomUUID()
+                    "\"job_id\":\""
+                        + UUID.randomUUID()
+                        + "\",\"task_id\":\""
+                        + UUID.randomUUID()
                         + "\"",
                     "\"job_id\":\"not-a-uuid\",\"task_id\":\"\\u0000\"",
                     "\"job_id\":42,\"task_id\":null",
                     "\"task_id\":\"" + UUID.randomUUID() + "\"")));
     Arbitrary<String> kind =
         mostly(
-            Arbitraries.of("\"started\"", "\"completed\"", "\"failed\"", "\"skipped\"", "\"released\""),
+            Arbitraries.of(
+                "\"started\"", "\"completed\"", "\"failed\"", "\"skipped\"", "\"released\""),
             Arbitraries.of("\"exploded\"", "\"COMPLETED\"", "1", "null", "\"\\u0000\""));
     Arbitrary<String> attempt =
         mostly(
             Arbitraries.of("1", "1", "1", "2"),
             Arbitraries.of(
-                "0", "-1", "2147483647", "2147483648", "4294967297", "1.9", "1e3", "\"1\"", "null",
-                "true", "[]"));
+                "0",
+                "-1",
+                "2147483647",
+                "2147483648",
+                "4294967297",
+                "1.9",
+                "1e3",
+                "\"1\"",
+                "null",
+                "true",
+                "[]"));
     Arbitrary<String> text =
         Arbitraries.frequencyOf(
             Tuple.of(1, Arbitraries.of("\"\"", "\"ok\"", "\"tab\\tand\\nnewline\"")),
             Tuple.of(
                 2,
                 Arbitraries.of(
-                    "\"\\u0000\"", "\"a\\u0000b\"", "\"\\ud800\"", "\"\\udc00x\"",
+                    "\"\\u0000\"",
+                    "\"a\\u0000b\"",
+                    "\"\\ud800\"",
+                    "\"\\udc00x\"",
                     "\"\\u001b[31mred\"")),
             Tuple.of(1, Arbitraries.of("\"" + "m".repeat(100) + "\"", "42", "null", "{}")));
     Arbitrary<String> result =
@@ -166,7 +183,12 @@ class HostileReportsTest {
         mostly(
             Arbitraries.of("1767225600000"),
             Arbitraries.of(
-                "0", "-5", "9223372036854775807", "9223372036854775808", "1.5", "\"yesterday\"",
+                "0",
+                "-5",
+                "9223372036854775807",
+                "9223372036854775808",
+                "1.5",
+                "\"yesterday\"",
                 "null"));
     Arbitrary<String> version = mostly(Arbitraries.of("1"), Arbitraries.of("2", "\"1\"", "null"));
     Arbitrary<String> first =

@@ -125,7 +125,8 @@ class JobLifecycleTest {
     assertThat(finishedLayers)
         .hasSize(4)
         .endsWith(
-            doneLayers.get("empty").path("id").asText(), doneLayers.get("last").path("id").asText());
+            doneLayers.get("empty").path("id").asText(),
+            doneLayers.get("last").path("id").asText());
   }
 
   @Test
@@ -134,10 +135,10 @@ class JobLifecycleTest {
         api.post(
             "/api/v1/jobs",
             """
-            {"layers": [
-              {"name": "breaks", "tasks": [{"type": "fail", "args": "Ym9vbQ=="}, {"type": "noop"}]},
-              {"name": "after", "priority": 10, "tasks": [{"type": "noop"}]}
-            ]}""");
+{"layers": [
+  {"name": "breaks", "tasks": [{"type": "fail", "args": "Ym9vbQ=="}, {"type": "noop"}]},
+  {"name": "after", "priority": 10, "tasks": [{"type": "noop"}]}
+]}""");
     assertThat(created.status()).isEqualTo(200);
 
     JsonNode job = api.awaitJob(created.body().path("id").asText(), status("ERRORED"), WAIT);

@@ -24,15 +24,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A worker that dies mid-task is noticed by its missed lease within the lease (SEMANTICS.md
- * section 4): its attempt fails "lost worker", is retried while retries are left, and ends the task
- * ERRORED when none are. The dead worker here takes and begins attempts through the worker's own
- * channel to Redis, and then never renews their lease: a worker killed right after its start.
+ * A worker that dies mid-task is noticed by its missed lease within the lease (SEMANTICS.md section
+ * 4): its attempt fails "lost worker", is retried while retries are left, and ends the task ERRORED
+ * when none are. The dead worker here takes and begins attempts through the worker's own channel to
+ * Redis, and then never renews their lease: a worker killed right after its start.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class LostWorkerTest {
   private static final Duration LEASE = Duration.ofSeconds(2);
   private static final Duration LEASE_CHECK = Duration.ofMillis(200);
+
   /** What a report takes from Redis to its job's journal, on a busy machine. */
   private static final Duration ROUTING = TestTime.scaled(Duration.ofSeconds(2));
 
@@ -81,8 +82,9 @@ class LostWorkerTest {
             igor.api()
                 .awaitJob(
                     jobId,
-                    j -> task(j).path("attempts").asInt() == 2
-                        && task(j).path("status").asText().equals("QUEUED"),
+                    j ->
+                        task(j).path("attempts").asInt() == 2
+                            && task(j).path("status").asText().equals("QUEUED"),
                     WAIT);
         assertThat(task(retried).path("message").asText()).isEqualTo("lost worker");
       }
@@ -105,8 +107,10 @@ class LostWorkerTest {
       assertThat(failure.json().path("attempt").asInt()).isEqualTo(i + 1);
       assertThat(failure.json().path("message").asText()).isEqualTo("lost worker");
       assertThat(failure.json().path("at").asLong())
-          .as("attempt %d: failed once its lease ran out, and not later than the lease,"
-              + " a lease check and the report's way to the job", i + 1)
+          .as(
+              "attempt %d: failed once its lease ran out, and not later than the lease,"
+                  + " a lease check and the report's way to the job",
+              i + 1)
           .isGreaterThanOrEqualTo(beganBefore + LEASE.toMillis())
           .isLessThanOrEqualTo(
               beganAfter + LEASE.toMillis() + LEASE_CHECK.toMillis() + ROUTING.toMillis());
@@ -128,8 +132,15 @@ class LostWorkerTest {
         assertThat(d.attempt()).isEqualTo(attempt);
         WorkerReport started =
             new WorkerReport(
-                WorkerReport.Kind.STARTED, d.jobId(), d.taskId(), d.attempt(), "dead-worker", "",
-                null, true, System.currentTimeMillis());
+                WorkerReport.Kind.STARTED,
+                d.jobId(),
+                d.taskId(),
+                d.attempt(),
+                "dead-worker",
+                "",
+                null,
+                true,
+                System.currentTimeMillis());
         long before = System.currentTimeMillis();
         assertThat(dead.begin(d, "dead-worker", Duration.ofMinutes(5), LEASE, started)).isTrue();
         long after = System.currentTimeMillis();

@@ -90,7 +90,14 @@ class NodeRestartTest {
               .asText();
       api.awaitJob(
           jobId,
-          job -> job.path("layers").get(0).path("tasks").get(0).path("status").asText().equals("PENDING"),
+          job ->
+              job.path("layers")
+                  .get(0)
+                  .path("tasks")
+                  .get(0)
+                  .path("status")
+                  .asText()
+                  .equals("PENDING"),
           Duration.ofSeconds(20));
     }
 
@@ -118,12 +125,17 @@ class NodeRestartTest {
           .isEqualTo("QUEUED");
     }
     // As if the node had died after journaling QUEUED but before Redis took the tasks.
-    assertThat(redis.client().getKeys().delete(redis.prefix() + ":queue:noop", redis.prefix() + ":queue:echo"))
+    assertThat(
+            redis
+                .client()
+                .getKeys()
+                .delete(redis.prefix() + ":queue:noop", redis.prefix() + ":queue:echo"))
         .isEqualTo(2);
 
     try (IgorNode second = TestNode.start(db, redis, igor.worker.builtin.BuiltinHandlers.all())) {
       JsonNode job =
-          new HttpApi(second.httpPort()).awaitJob(jobId, status("COMPLETED"), Duration.ofSeconds(30));
+          new HttpApi(second.httpPort())
+              .awaitJob(jobId, status("COMPLETED"), Duration.ofSeconds(30));
       assertThat(job.path("layers").get(0).path("tasks").get(1).path("attempts").asInt())
           .isEqualTo(1);
     }

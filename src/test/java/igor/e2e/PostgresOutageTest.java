@@ -23,9 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * PostgreSQL stops for an {@link Outage} under a node with work in flight, and starts again: the node
- * refuses writes with 503, serves what it holds, loses nothing it accepted and finishes the work by
- * itself (docs/operations.md, "When PostgreSQL or Redis is down").
+ * PostgreSQL stops for an {@link Outage} under a node with work in flight, and starts again: the
+ * node refuses writes with 503, serves what it holds, loses nothing it accepted and finishes the
+ * work by itself (docs/operations.md, "When PostgreSQL or Redis is down").
  */
 class PostgresOutageTest {
   private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(60));

@@ -45,8 +45,10 @@ class PythonWorkerTest {
   private static final Path SCRIPT = Path.of("examples/python-worker/igor_worker.py");
   private static final Path TEST_WORKER = Path.of("src/test/python/igor_test_worker.py");
   private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(30));
+
   /** The lease of the node and of the test workers: short, so a task can outlive several. */
   private static final Duration LEASE = TestTime.scaled(Duration.ofSeconds(2));
+
   private static TestDatabase db;
   private static TestRedis redis;
   private static IgorNode node;
@@ -67,7 +69,8 @@ class PythonWorkerTest {
     api = new HttpApi(node.httpPort());
     workerLog = Files.createTempFile("igor-python-worker", ".log");
     ProcessBuilder pb =
-        new ProcessBuilder(PYTHON, SCRIPT.toString(), "--types", "py_upper,py_fail", "--lease", "5s")
+        new ProcessBuilder(
+                PYTHON, SCRIPT.toString(), "--types", "py_upper,py_fail", "--lease", "5s")
             .redirectErrorStream(true)
             .redirectOutput(workerLog.toFile());
     pb.environment().put("IGOR_REDIS_URL", redis.url());
@@ -79,7 +82,10 @@ class PythonWorkerTest {
   /** Fails (never skips) when the interpreter or its redis module is missing: CI installs them. */
   private static void requirePythonWithRedis() {
     if (!Files.isExecutable(Path.of(PYTHON))) {
-      fail(PYTHON + " is missing: install python3 and python3-redis (apt-get install -y python3-redis)");
+      fail(
+          PYTHON
+              + " is missing: install python3 and python3-redis (apt-get install -y"
+              + " python3-redis)");
     }
     try {
       Process check =
@@ -178,8 +184,11 @@ class PythonWorkerTest {
     startTestWorker("hb", 1, "10s");
     double seconds = LEASE.toMillis() * 3.5 / 1000;
     String jobId =
-        createJob(task("long", 1, "{\"mark\": \"long\", \"act\": \"sleep\", \"seconds\": " + seconds
-            + "}"));
+        createJob(
+            task(
+                "long",
+                1,
+                "{\"mark\": \"long\", \"act\": \"sleep\", \"seconds\": " + seconds + "}"));
     awaitTrue("the handler started", () -> runs("long").size() == 1);
     JsonNode running = onlyTask(awaitJob(jobId, job -> "RUNNING".equals(statusOf(onlyTask(job)))));
     String lease = jobId + "|" + running.path("id").asText() + "|1";
@@ -236,8 +245,9 @@ class PythonWorkerTest {
     JsonNode job =
         awaitJob(
             jobId,
-            j -> "ERRORED".equals(statusOf(taskNamed(j, "flaky")))
-                && "ERRORED".equals(statusOf(taskNamed(j, "broken"))));
+            j ->
+                "ERRORED".equals(statusOf(taskNamed(j, "flaky")))
+                    && "ERRORED".equals(statusOf(taskNamed(j, "broken"))));
     JsonNode flaky = taskNamed(job, "flaky");
     assertThat(flaky.path("attempts").asInt()).as("retried once: retries 1").isEqualTo(2);
     assertThat(flaky.path("message").asText()).isEqualTo("failed on purpose");
@@ -369,8 +379,7 @@ class PythonWorkerTest {
     return awaitJob(jobId, condition, WAIT);
   }
 
-  private JsonNode awaitJob(
-      String jobId, Predicate<JsonNode> condition, Duration bound) {
+  private JsonNode awaitJob(String jobId, Predicate<JsonNode> condition, Duration bound) {
     try {
       return api.awaitJob(jobId, condition, bound);
     } catch (AssertionError e) {

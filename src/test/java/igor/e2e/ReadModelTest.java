@@ -53,15 +53,15 @@ class ReadModelTest {
     assertThat(created.status()).as(created.text()).isEqualTo(200);
     String jobId = created.body().path("id").asText();
     JsonNode job =
-        api.awaitJob(
-            jobId, j -> j.path("status").asText().matches("COMPLETED|ERRORED"), WAIT);
+        api.awaitJob(jobId, j -> j.path("status").asText().matches("COMPLETED|ERRORED"), WAIT);
 
     JsonNode listed =
         api.awaitGet(
                 "/api/v1/jobs?job_ids=" + jobId,
-                a -> a.status() == 200
-                    && a.body().size() == 1
-                    && a.body().get(0).path("etag").asText().equals(job.path("etag").asText()),
+                a ->
+                    a.status() == 200
+                        && a.body().size() == 1
+                        && a.body().get(0).path("etag").asText().equals(job.path("etag").asText()),
                 WAIT)
             .body()
             .get(0);
@@ -71,8 +71,9 @@ class ReadModelTest {
       JsonNode read =
           api.awaitGet(
                   "/api/v1/layers/" + layerId,
-                  a -> a.status() == 200
-                      && a.body().path("etag").asText().equals(layer.path("etag").asText()),
+                  a ->
+                      a.status() == 200
+                          && a.body().path("etag").asText().equals(layer.path("etag").asText()),
                   WAIT)
               .body();
       assertThat(withoutChildren(read)).as("seed %d", seed).isEqualTo(withoutChildren(layer));
@@ -80,8 +81,9 @@ class ReadModelTest {
         JsonNode readTask =
             api.awaitGet(
                     "/api/v1/tasks/" + task.path("id").asText(),
-                    a -> a.status() == 200
-                        && a.body().path("etag").asText().equals(task.path("etag").asText()),
+                    a ->
+                        a.status() == 200
+                            && a.body().path("etag").asText().equals(task.path("etag").asText()),
                     WAIT)
                 .body();
         assertThat(readTask).as("seed %d", seed).isEqualTo(task);
@@ -99,8 +101,9 @@ class ReadModelTest {
           api.awaitJob(id, j -> j.path("status").asText().matches("COMPLETED|ERRORED"), WAIT);
       api.awaitGet(
           "/api/v1/jobs?job_ids=" + id,
-          a -> a.body().size() == 1
-              && a.body().get(0).path("etag").asText().equals(job.path("etag").asText()),
+          a ->
+              a.body().size() == 1
+                  && a.body().get(0).path("etag").asText().equals(job.path("etag").asText()),
           WAIT);
     }
 
@@ -159,8 +162,8 @@ class ReadModelTest {
   }
 
   /**
-   * Journals the creation of the plan's job as a version of Igor before today's checks did: the
-   * job and its tasks declared, its first layer started and its task queued (no worker takes it).
+   * Journals the creation of the plan's job as a version of Igor before today's checks did: the job
+   * and its tasks declared, its first layer started and its task queued (no worker takes it).
    */
   private static void journalAsEarlierVersionsDid(JobPlan plan) {
     long at = System.currentTimeMillis();
@@ -199,8 +202,9 @@ class ReadModelTest {
       JsonNode job = api.awaitJob(id, j -> j.path("status").asText().equals("COMPLETED"), WAIT);
       api.awaitGet(
           "/api/v1/jobs?job_ids=" + id,
-          a -> a.body().size() == 1
-              && a.body().get(0).path("etag").asText().equals(job.path("etag").asText()),
+          a ->
+              a.body().size() == 1
+                  && a.body().get(0).path("etag").asText().equals(job.path("etag").asText()),
           WAIT);
       String layerId = job.path("layers").get(0).path("id").asText();
       assertThat(api.get("/api/v1/layers/" + layerId).status()).isEqualTo(200);
@@ -249,7 +253,9 @@ class ReadModelTest {
   private static JsonNode recount(JsonNode tasks, String layerId) {
     Map<String, Integer> counts = new HashMap<>();
     for (String s :
-        new String[] {"PENDING", "QUEUED", "RUNNING", "KILLED", "COMPLETED", "ERRORED", "SKIPPED"}) {
+        new String[] {
+          "PENDING", "QUEUED", "RUNNING", "KILLED", "COMPLETED", "ERRORED", "SKIPPED"
+        }) {
       counts.put(s, 0);
     }
     for (Iterator<JsonNode> it = tasks.elements(); it.hasNext(); ) {

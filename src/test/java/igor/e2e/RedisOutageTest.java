@@ -61,9 +61,12 @@ class RedisOutageTest {
             redis,
             List.of(),
             Map.of(
-                "igor.node.roles", List.of("api", "jobs"),
-                "igor.worker.lease", LEASE.toSeconds() + "s",
-                "igor.worker.queue-check-interval", "1s"));
+                "igor.node.roles",
+                List.of("api", "jobs"),
+                "igor.worker.lease",
+                LEASE.toSeconds() + "s",
+                "igor.worker.queue-check-interval",
+                "1s"));
     api = new HttpApi(node.httpPort());
     worker =
         Worker.connect(server.url())
@@ -165,5 +168,4 @@ class RedisOutageTest {
       }
     }
   }
-
 }

@@ -95,17 +95,15 @@ class RetentionTest {
       assertThat(Journal.ordered(db, id)).isNotEmpty();
       assertThat(api.get("/api/v1/jobs?job_ids=" + id).body()).hasSize(1);
     }
-    assertThat(count("SELECT count(*) FROM event_tag t LEFT JOIN event_journal j"
-            + " ON j.ordering = t.event_id WHERE j.ordering IS NULL"))
+    assertThat(
+            count(
+                "SELECT count(*) FROM event_tag t LEFT JOIN event_journal j"
+                    + " ON j.ordering = t.event_id WHERE j.ordering IS NULL"))
         .as("tags without their event")
         .isZero();
     String removedTask = "/api/v1/jobs/" + completed.get(0) + "/audit";
     assertThat(api.get(removedTask).status()).isEqualTo(404);
-    assertThat(
-            patch("/api/v1/retry", completed.get(0))
-                .body()
-                .path("updated")
-                .asInt())
+    assertThat(patch("/api/v1/retry", completed.get(0)).body().path("updated").asInt())
         .as("a removed job cannot be brought back")
         .isZero();
     assertThat(Journal.ordered(db, completed.get(0))).isEmpty();
@@ -133,9 +131,10 @@ class RetentionTest {
   private static void projected(String jobId, String status) {
     api.awaitGet(
         "/api/v1/jobs?job_ids=" + jobId,
-        a -> a.status() == 200
-            && a.body().size() == 1
-            && a.body().get(0).path("status").asText().equals(status),
+        a ->
+            a.status() == 200
+                && a.body().size() == 1
+                && a.body().get(0).path("status").asText().equals(status),
         WAIT);
   }
 

@@ -56,8 +56,9 @@ class RunningWorkOverHttpTest {
   @Test
   void pausedRunningTaskKeepsItsAttemptAndItsRetryWaitsForTheUnpause() {
     JsonNode job =
-        create("{\"layers\": [{\"tasks\": [{\"type\": \"gate\", \"retries\": 1},"
-            + " {\"type\": \"gate\", \"retries\": 1}]}]}");
+        create(
+            "{\"layers\": [{\"tasks\": [{\"type\": \"gate\", \"retries\": 1},"
+                + " {\"type\": \"gate\", \"retries\": 1}]}]}");
     String paused = taskId(job, 0, 0);
     String other = taskId(job, 0, 1);
     gate.awaitStarted(attempt(paused, 1), WAIT);
@@ -104,8 +105,9 @@ class RunningWorkOverHttpTest {
     GatedHandler single = new GatedHandler("one-at-a-time");
     try (Worker worker = worker().concurrency(1).register(single).start()) {
       JsonNode job =
-          create("{\"layers\": [{\"tasks\": [{\"type\": \"one-at-a-time\", \"retries\": 2},"
-              + " {\"type\": \"one-at-a-time\"}]}]}");
+          create(
+              "{\"layers\": [{\"tasks\": [{\"type\": \"one-at-a-time\", \"retries\": 2},"
+                  + " {\"type\": \"one-at-a-time\"}]}]}");
       String first = awaitFirstStarted(single, taskId(job, 0, 0), taskId(job, 0, 1));
       String second = first.equals(taskId(job, 0, 0)) ? taskId(job, 0, 1) : taskId(job, 0, 0);
       int firstIndex = first.equals(taskId(job, 0, 0)) ? 0 : 1;
@@ -140,12 +142,17 @@ class RunningWorkOverHttpTest {
   @Test
   void taskAddedPausedIsNotQueuedWhenItsLayerStartsUntilUnpaused() {
     JsonNode job =
-        create("{\"layers\": [{\"tasks\": [{\"type\": \"gate\"}]},"
-            + " {\"priority\": 1, \"tasks\": [{\"type\": \"gate\"}]}]}");
+        create(
+            "{\"layers\": [{\"tasks\": [{\"type\": \"gate\"}]},"
+                + " {\"priority\": 1, \"tasks\": [{\"type\": \"gate\"}]}]}");
     String later = job.path("layers").get(1).path("id").asText();
     HttpApi.Answer added =
-        api.post("/api/v1/tasks", "[{\"layer_id\": \"" + later + "\", \"type\": \"gate\","
-            + " \"paused_at\": 1700000000}]");
+        api.post(
+            "/api/v1/tasks",
+            "[{\"layer_id\": \""
+                + later
+                + "\", \"type\": \"gate\","
+                + " \"paused_at\": 1700000000}]");
     assertThat(added.status()).as(added.text()).isEqualTo(200);
     String pausedTask = added.body().get(0).path("id").asText();
     assertThat(added.body().get(0).path("paused_at").asLong()).isEqualTo(1700000000L);
@@ -185,8 +192,14 @@ class RunningWorkOverHttpTest {
 
     assertThat(act("pause", ref("Layer", layer))).isEqualTo(1);
     HttpApi.Answer added =
-        api.post("/api/v1/tasks", "[{\"layer_id\": \"" + layer + "\", \"type\": \"gate\"},"
-            + " {\"layer_id\": \"" + layer + "\", \"type\": \"gate\"}]");
+        api.post(
+            "/api/v1/tasks",
+            "[{\"layer_id\": \""
+                + layer
+                + "\", \"type\": \"gate\"},"
+                + " {\"layer_id\": \""
+                + layer
+                + "\", \"type\": \"gate\"}]");
 
     assertThat(added.status()).as(added.text()).isEqualTo(200);
     assertThat(added.body()).hasSize(2);

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Timeout;
 class ServerKilledMidJobTest {
   /** A JVM starting on a busy machine (see ProcessClusterTest). */
   private static final Duration START_TIMEOUT = TestTime.scaled(Duration.ofSeconds(180));
+
   private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(90));
   private static final String SLEEP_500_MS = "MC41";
   private static final int TASKS_PER_LAYER = 8;
@@ -70,11 +71,19 @@ class ServerKilledMidJobTest {
     startWorker();
     awaitReady(first, api);
     String tasks =
-        String.join(", ", Collections.nCopies(TASKS_PER_LAYER,
-            "{\"type\": \"sleep\", \"args\": \"" + SLEEP_500_MS + "\"}"));
+        String.join(
+            ", ",
+            Collections.nCopies(
+                TASKS_PER_LAYER, "{\"type\": \"sleep\", \"args\": \"" + SLEEP_500_MS + "\"}"));
     HttpApi.Answer created =
-        api.post("/api/v1/jobs", "{\"layers\": [{\"tasks\": [" + tasks + "]},"
-            + " {\"priority\": 1, \"tasks\": [" + tasks + "]}]}");
+        api.post(
+            "/api/v1/jobs",
+            "{\"layers\": [{\"tasks\": ["
+                + tasks
+                + "]},"
+                + " {\"priority\": 1, \"tasks\": ["
+                + tasks
+                + "]}]}");
     assertThat(created.status()).as(created.text()).isEqualTo(200);
     String jobId = created.body().path("id").asText();
     api.awaitJob(jobId, job -> count(job, "COMPLETED") >= 1 && count(job, "RUNNING") >= 1, WAIT);

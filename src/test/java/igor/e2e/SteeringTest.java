@@ -79,8 +79,13 @@ class SteeringTest {
   }
 
   static String refWithEtag(String kind, JsonNode object) {
-    return "{\"kind\": \"" + kind + "\", \"id\": \"" + object.path("id").asText()
-        + "\", \"etag\": \"" + object.path("etag").asText() + "\"}";
+    return "{\"kind\": \""
+        + kind
+        + "\", \"id\": \""
+        + object.path("id").asText()
+        + "\", \"etag\": \""
+        + object.path("etag").asText()
+        + "\"}";
   }
 
   static JsonNode job(String id) {
@@ -148,7 +153,8 @@ class SteeringTest {
 
     @Test
     void pauseOfACompletedTaskChangesNothing() {
-      JsonNode job = await(create("{\"layers\": [{\"tasks\": [{\"type\": \"noop\"}]}]}"), status("COMPLETED"));
+      JsonNode job =
+          await(create("{\"layers\": [{\"tasks\": [{\"type\": \"noop\"}]}]}"), status("COMPLETED"));
 
       assertThat(act("pause", ref("Task", task(job, 0, 0)))).isZero();
       assertThat(act("unpause", ref("Task", task(job, 0, 0)))).isZero();
@@ -169,8 +175,7 @@ class SteeringTest {
 
     @Test
     void killStopsTheRunningHandlerAndRetryRunsANewAttemptThatCompletes() {
-      JsonNode job =
-          create("{\"layers\": [{\"tasks\": [{\"type\": \"wait\", \"retries\": 3}]}]}");
+      JsonNode job = create("{\"layers\": [{\"tasks\": [{\"type\": \"wait\", \"retries\": 3}]}]}");
       started(job, 0, 0);
 
       assertThat(act("kill", ref("Task", task(job, 0, 0)))).isEqualTo(1);
@@ -190,7 +195,8 @@ class SteeringTest {
 
     @Test
     void retryOfAnErroredTaskRunsItAgainAndTheJobCompletes() {
-      JsonNode job = await(create("{\"layers\": [{\"tasks\": [{\"type\": \"flaky\"}]}]}"), status("ERRORED"));
+      JsonNode job =
+          await(create("{\"layers\": [{\"tasks\": [{\"type\": \"flaky\"}]}]}"), status("ERRORED"));
 
       assertThat(act("retry", ref("Task", task(job, 0, 0)))).isEqualTo(1);
 
@@ -228,8 +234,9 @@ class SteeringTest {
     @Test
     void skipOfAnErroredLayerLetsTheJobGoOn() {
       JsonNode job =
-          create("{\"layers\": [{\"tasks\": [{\"type\": \"fail\"}]},"
-              + " {\"priority\": 1, \"tasks\": [{\"type\": \"noop\"}]}]}");
+          create(
+              "{\"layers\": [{\"tasks\": [{\"type\": \"fail\"}]},"
+                  + " {\"priority\": 1, \"tasks\": [{\"type\": \"noop\"}]}]}");
       await(job, status("ERRORED"));
 
       assertThat(act("skip", ref("Layer", layer(job, 0)))).isEqualTo(1);
@@ -270,7 +277,9 @@ class SteeringTest {
     @Test
     void retryRunsEveryErroredTaskOfItAgain() {
       JsonNode job =
-          create("{\"layers\": [{\"tasks\": [{\"type\": \"flaky\"}, {\"type\": \"flaky\"}, {\"type\": \"noop\"}]}]}");
+          create(
+              "{\"layers\": [{\"tasks\": [{\"type\": \"flaky\"}, {\"type\": \"flaky\"}, {\"type\":"
+                  + " \"noop\"}]}]}");
       JsonNode errored = await(job, status("ERRORED"));
       assertThat(layer(errored, 0).path("status").asText()).isEqualTo("ERRORED");
 
@@ -289,8 +298,9 @@ class SteeringTest {
     @Test
     void pauseHoldsTheNextGroupAndUnpauseReleasesIt() {
       JsonNode job =
-          create("{\"layers\": [{\"tasks\": [{\"type\": \"sleep\", \"args\": \"MQ==\"}]},"
-              + " {\"priority\": 1, \"tasks\": [{\"type\": \"noop\"}]}]}");
+          create(
+              "{\"layers\": [{\"tasks\": [{\"type\": \"sleep\", \"args\": \"MQ==\"}]},"
+                  + " {\"priority\": 1, \"tasks\": [{\"type\": \"noop\"}]}]}");
       await(job, taskIs(0, 0, "RUNNING"));
       assertThat(act("pause", ref("Job", job))).isEqualTo(1);
 
@@ -332,8 +342,9 @@ class SteeringTest {
     @Test
     void retryRunsItsErroredTasksAndTheJobCompletes() {
       JsonNode job =
-          create("{\"layers\": [{\"tasks\": [{\"type\": \"flaky\"}]}, {\"tasks\": [{\"type\": \"flaky\"}]},"
-              + " {\"priority\": 1, \"tasks\": [{\"type\": \"noop\"}]}]}");
+          create(
+              "{\"layers\": [{\"tasks\": [{\"type\": \"flaky\"}]}, {\"tasks\": [{\"type\":"
+                  + " \"flaky\"}]}, {\"priority\": 1, \"tasks\": [{\"type\": \"noop\"}]}]}");
       await(job, status("ERRORED"));
 
       assertThat(act("retry", ref("Job", job))).isEqualTo(1);
@@ -341,17 +352,22 @@ class SteeringTest {
       JsonNode done = await(job, status("COMPLETED"));
       assertThat(task(done, 2, 0).path("status").asText()).isEqualTo("COMPLETED");
       JsonNode audit = api.get("/api/v1/jobs/" + job.path("id").asText() + "/audit").body();
-      assertThat(audit).singleElement().satisfies(entry -> {
-        assertThat(entry.path("action").asText()).isEqualTo("retry");
-        assertThat(entry.path("kind").asText()).isEqualTo("Job");
-      });
+      assertThat(audit)
+          .singleElement()
+          .satisfies(
+              entry -> {
+                assertThat(entry.path("action").asText()).isEqualTo("retry");
+                assertThat(entry.path("kind").asText()).isEqualTo("Job");
+              });
     }
   }
 
   @Test
   void pausingATaskThatWaitsInTheQueueKeepsItFromRunning() {
     JsonNode job =
-        create("{\"layers\": [{\"tasks\": [{\"type\": \"wait\"}]}, {\"priority\": 1, \"tasks\": [{\"type\": \"echo\"}]}]}");
+        create(
+            "{\"layers\": [{\"tasks\": [{\"type\": \"wait\"}]}, {\"priority\": 1, \"tasks\":"
+                + " [{\"type\": \"echo\"}]}]}");
     started(job, 0, 0);
     act("pause", ref("Layer", layer(job, 1)));
     act("unpause", ref("Layer", layer(job, 1)));
@@ -372,17 +388,20 @@ class SteeringTest {
   @Test
   void pausedLayersRunOnceUnpausedWithTheEtagsTheyWereCreatedWith() {
     JsonNode job =
-        create("{\"layers\": ["
-            + "{\"name\": \"a\", \"paused_at\": 1700000000, \"tasks\": [{\"type\": \"noop\", \"paused_at\": 1700000000}, {\"type\": \"noop\"}]},"
-            + "{\"name\": \"b\", \"paused_at\": 1700000000, \"tasks\": [{\"type\": \"echo\"}]},"
-            + "{\"name\": \"c\", \"priority\": 10}]}");
+        create(
+            "{\"layers\": [{\"name\": \"a\", \"paused_at\": 1700000000, \"tasks\": [{\"type\":"
+                + " \"noop\", \"paused_at\": 1700000000}, {\"type\": \"noop\"}]},{\"name\": \"b\","
+                + " \"paused_at\": 1700000000, \"tasks\": [{\"type\": \"echo\"}]},{\"name\": \"c\","
+                + " \"priority\": 10}]}");
     HttpApi.Answer added =
-        api.post("/api/v1/tasks", "[{\"layer_id\": \"" + layer(job, 2).path("id").asText()
-            + "\", \"type\": \"noop\"}]");
+        api.post(
+            "/api/v1/tasks",
+            "[{\"layer_id\": \"" + layer(job, 2).path("id").asText() + "\", \"type\": \"noop\"}]");
     assertThat(added.status()).isEqualTo(200);
 
     int updated =
-        act("unpause",
+        act(
+            "unpause",
             refWithEtag("Layer", layer(job, 0)),
             refWithEtag("Layer", layer(job, 1)),
             refWithEtag("Task", task(job, 0, 0)));
@@ -395,9 +414,16 @@ class SteeringTest {
   @Test
   void skippingTheFailuresOfAnErroredJobLetsItComplete() {
     JsonNode job =
-        create("{\"layers\": [{\"tasks\": [{\"type\": \"fail\"}]}, {\"tasks\": [{\"type\": \"fail\"}, {\"type\": \"noop\"}]}]}");
-    JsonNode errored = await(job, j -> status("ERRORED").test(j)
-        && layerIs(0, "ERRORED").test(j) && taskIs(1, 0, "ERRORED").test(j));
+        create(
+            "{\"layers\": [{\"tasks\": [{\"type\": \"fail\"}]}, {\"tasks\": [{\"type\": \"fail\"},"
+                + " {\"type\": \"noop\"}]}]}");
+    JsonNode errored =
+        await(
+            job,
+            j ->
+                status("ERRORED").test(j)
+                    && layerIs(0, "ERRORED").test(j)
+                    && taskIs(1, 0, "ERRORED").test(j));
 
     int updated = act("skip", ref("Layer", layer(errored, 0)), ref("Task", task(errored, 1, 0)));
 
@@ -428,9 +454,19 @@ class SteeringTest {
   void invalidRefsRejectTheWholeRequestBeforeAnyChange() {
     JsonNode job = create(TWO_GROUPS_WITH_A_WAITING_TASK);
 
-    HttpApi.Answer badKind = patch("pause", "[" + ref("Layer", layer(job, 1)) + ", {\"kind\": \"Pod\", \"id\": \"" + Identifiers.newId() + "\"}]");
-    HttpApi.Answer badId = patch("pause", "[" + ref("Layer", layer(job, 1)) + ", {\"kind\": \"Task\", \"id\": \"12\"}]");
-    HttpApi.Answer unknownField = patch("kill", "[{\"kind\": \"Job\", \"id\": \"" + Identifiers.newId() + "\", \"why\": 1}]");
+    HttpApi.Answer badKind =
+        patch(
+            "pause",
+            "["
+                + ref("Layer", layer(job, 1))
+                + ", {\"kind\": \"Pod\", \"id\": \""
+                + Identifiers.newId()
+                + "\"}]");
+    HttpApi.Answer badId =
+        patch(
+            "pause", "[" + ref("Layer", layer(job, 1)) + ", {\"kind\": \"Task\", \"id\": \"12\"}]");
+    HttpApi.Answer unknownField =
+        patch("kill", "[{\"kind\": \"Job\", \"id\": \"" + Identifiers.newId() + "\", \"why\": 1}]");
 
     assertThat(badKind.status()).isEqualTo(400);
     assertThat(badKind.error()).contains("[1].kind").contains("Pod");

@@ -27,8 +27,8 @@ import org.redisson.api.stream.StreamAddArgs;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * An id that names nothing is answered without starting a job entity: nothing is journaled, and
- * no shard remembers an entity (SEMANTICS.md section 7, "Reads"; STACK.md pitfall 10).
+ * An id that names nothing is answered without starting a job entity: nothing is journaled, and no
+ * shard remembers an entity (SEMANTICS.md section 7, "Reads"; STACK.md pitfall 10).
  */
 class UnknownIdsTest {
   private static final int N = 40;
@@ -93,10 +93,10 @@ class UnknownIdsTest {
       assertThat(reports.size()).as("dropped reports are not read again").isZero();
 
       Thread.sleep(500); // a start of an entity would be journaled within this
-      assertThat(jobRows(igor.db()))
-          .as("rows of the journal")
-          .isEqualTo(journalBefore);
-      assertThat(rememberedRows(igor.db())).as("rows of remembered entities").isEqualTo(rememberedBefore);
+      assertThat(jobRows(igor.db())).as("rows of the journal").isEqualTo(journalBefore);
+      assertThat(rememberedRows(igor.db()))
+          .as("rows of remembered entities")
+          .isEqualTo(rememberedBefore);
     }
   }
 
@@ -105,8 +105,7 @@ class UnknownIdsTest {
     try (TestNode.Running igor = TestNode.running(List.of())) {
       HttpApi api = igor.api();
       String jobId =
-          api.createJob(
-              "{\"layers\": [{\"tasks\": [{\"type\": \"nobody-runs-this\"}]}]}");
+          api.createJob("{\"layers\": [{\"tasks\": [{\"type\": \"nobody-runs-this\"}]}]}");
       JsonNode job = api.awaitJob(jobId, status("RUNNING"), WAIT);
       JsonNode task = job.path("layers").get(0).path("tasks").get(0);
       String taskId = task.path("id").asText();
@@ -115,8 +114,12 @@ class UnknownIdsTest {
       HttpApi.Answer patch =
           api.patch(
               "/api/v1/pause",
-              "[{\"kind\": \"Task\", \"id\": \"" + taskId + "\"},"
-                  + " {\"kind\": \"Task\", \"id\": \"" + unknownTask + "\"}]");
+              "[{\"kind\": \"Task\", \"id\": \""
+                  + taskId
+                  + "\"},"
+                  + " {\"kind\": \"Task\", \"id\": \""
+                  + unknownTask
+                  + "\"}]");
 
       assertThat(patch.status()).isEqualTo(404);
       assertThat(patch.error())
@@ -128,7 +131,8 @@ class UnknownIdsTest {
       assertThat(api.get("/api/v1/jobs/" + jobId + "/audit").body()).isEmpty();
 
       var cluster = igor.node().igor();
-      assertThatThrownBy(() -> cluster.act(Action.PAUSE, List.of(Ref.task(taskId), Ref.job(unknownTask))))
+      assertThatThrownBy(
+              () -> cluster.act(Action.PAUSE, List.of(Ref.task(taskId), Ref.job(unknownTask))))
           .isInstanceOf(IgorException.NotFound.class)
           .hasMessageContaining("job " + unknownTask + " not found");
       assertThat(cluster.pause(Ref.task(taskId))).isEqualTo(1);

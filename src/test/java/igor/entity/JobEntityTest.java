@@ -7,8 +7,8 @@ import igor.domain.Identifiers;
 import igor.domain.JobEvent;
 import igor.domain.JobPlan;
 import igor.domain.LayerPlan;
-import igor.domain.RetryPolicy;
 import igor.domain.Rejection;
+import igor.domain.RetryPolicy;
 import igor.domain.Status;
 import igor.domain.TaskPlan;
 import igor.domain.WorkerReport;
@@ -56,14 +56,18 @@ class JobEntityTest {
   @BeforeEach
   void newEntity() {
     jobId = Identifiers.newId();
-    kit = entity(new EntitySettings(100, Duration.ofMinutes(1), Duration.ofMillis(200), Duration.ofSeconds(30)));
+    kit =
+        entity(
+            new EntitySettings(
+                100, Duration.ofMinutes(1), Duration.ofMillis(200), Duration.ofSeconds(30)));
   }
 
   private EventSourcedBehaviorTestKit<JobEntity.Command, JobEvent, igor.domain.Job> entity(
       EntitySettings settings) {
     JobEntity.Dependencies deps =
         new JobEntity.Dependencies(
-            new RedisTaskQueue(redis.client(), new RedisKeys(redis.prefix()), Duration.ofMinutes(5)),
+            new RedisTaskQueue(
+                redis.client(), new RedisKeys(redis.prefix()), Duration.ofMinutes(5)),
             new igor.domain.JobDecider(new RetryPolicy(100, 1000)),
             settings,
             System::currentTimeMillis);
@@ -99,7 +103,14 @@ class JobEntityTest {
                 new JobEntity.ApplyReports(
                     List.of(
                         new WorkerReport(
-                            kind, jobId, taskId, attempt, "w", "", null, true,
+                            kind,
+                            jobId,
+                            taskId,
+                            attempt,
+                            "w",
+                            "",
+                            null,
+                            true,
                             System.currentTimeMillis())),
                     r));
     assertThat(result.reply()).isEqualTo(Done.getInstance());
@@ -108,14 +119,16 @@ class JobEntityTest {
   @Test
   void createsTheJobJournalsItAndHandsItsFirstLayerToTheQueue() {
     String taskId = Identifiers.newId();
-    var result = kit.<JobEntity.JobResult>runCommand(r -> new JobEntity.Create(twoLayers(taskId), r));
+    var result =
+        kit.<JobEntity.JobResult>runCommand(r -> new JobEntity.Create(twoLayers(taskId), r));
 
     assertThat(result.reply().rejection()).isNull();
     assertThat(result.reply().job().status()).isEqualTo(Status.RUNNING);
     assertThat(result.events())
         .extracting(e -> e.getClass().getSimpleName())
         .containsExactly("JobCreated", "TasksAdded", "LayersStarted", "TasksQueued");
-    var queue = redis.client().<String>getList(redis.prefix() + ":queue:noop", StringCodec.INSTANCE);
+    var queue =
+        redis.client().<String>getList(redis.prefix() + ":queue:noop", StringCodec.INSTANCE);
     long deadline = System.currentTimeMillis() + 5000;
     List<String> mine = List.of();
     while (mine.isEmpty() && System.currentTimeMillis() < deadline) {
@@ -137,7 +150,8 @@ class JobEntityTest {
 
     assertThat(kit.getState().status()).isEqualTo(Status.COMPLETED);
     var read = kit.<JobEntity.JobResult>runCommand(JobEntity.Get::new).reply();
-    assertThat(read.job().tasks()).allSatisfy(t -> assertThat(t.status()).isEqualTo(Status.COMPLETED));
+    assertThat(read.job().tasks())
+        .allSatisfy(t -> assertThat(t.status()).isEqualTo(Status.COMPLETED));
   }
 
   @Test
@@ -154,7 +168,10 @@ class JobEntityTest {
 
   @Test
   void recoversTheSameStateFromASnapshotAndTheEventsAfterIt() {
-    kit = entity(new EntitySettings(2, Duration.ofMinutes(1), Duration.ofMillis(200), Duration.ofSeconds(30)));
+    kit =
+        entity(
+            new EntitySettings(
+                2, Duration.ofMinutes(1), Duration.ofMillis(200), Duration.ofSeconds(30)));
     String taskId = Identifiers.newId();
     create(twoLayers(taskId));
     report(WorkerReport.Kind.STARTED, taskId, 1);
@@ -196,11 +213,14 @@ class JobEntityTest {
                     List.of(new TaskPlan(added, pending, "echo", "more", null, 0, 3)), r));
 
     assertThat(result.reply().rejection()).isNull();
-    assertThat(result.reply().tasks()).singleElement().satisfies(t -> {
-      assertThat(t.id()).isEqualTo(added);
-      assertThat(t.status()).isEqualTo(Status.PENDING);
-      assertThat(t.retries()).isEqualTo(3);
-    });
+    assertThat(result.reply().tasks())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.id()).isEqualTo(added);
+              assertThat(t.status()).isEqualTo(Status.PENDING);
+              assertThat(t.retries()).isEqualTo(3);
+            });
   }
 
   @Test
@@ -226,7 +246,8 @@ class JobEntityTest {
   void deliveryOnTheQueueFollowsTheWorkerProtocol() throws Exception {
     String taskId = Identifiers.newId();
     create(twoLayers(taskId));
-    var queue = redis.client().<String>getList(redis.prefix() + ":queue:noop", StringCodec.INSTANCE);
+    var queue =
+        redis.client().<String>getList(redis.prefix() + ":queue:noop", StringCodec.INSTANCE);
     long deadline = System.currentTimeMillis() + 5000;
     String message = null;
     while (message == null && System.currentTimeMillis() < deadline) {

@@ -6,10 +6,10 @@ import com.typesafe.config.ConfigFactory;
 import igor.domain.Action;
 import igor.domain.AuditEntry;
 import igor.domain.JobEvent;
-import igor.domain.ObjectKind;
 import igor.domain.JobSnapshot;
 import igor.domain.LayerPlan;
 import igor.domain.LayerSnapshot;
+import igor.domain.ObjectKind;
 import igor.domain.Status;
 import igor.domain.TaskPlan;
 import igor.domain.TaskSnapshot;
@@ -65,15 +65,19 @@ class PersistedFormatTest {
     Map<String, Object> e = new LinkedHashMap<>();
     e.put(
         "JobCreated",
-        new JobEvent.JobCreated(JOB, "nightly", 0, List.of(new LayerPlan(LAYER, "build", -1, 7)), AT));
+        new JobEvent.JobCreated(
+            JOB, "nightly", 0, List.of(new LayerPlan(LAYER, "build", -1, 7)), AT));
     e.put(
         "TasksAdded",
         new JobEvent.TasksAdded(
-            JOB, List.of(new TaskPlan(TASK, LAYER, "echo", "say", new byte[] {104, 105}, 0, 2)), AT));
+            JOB,
+            List.of(new TaskPlan(TASK, LAYER, "echo", "say", new byte[] {104, 105}, 0, 2)),
+            AT));
     e.put("LayersStarted", new JobEvent.LayersStarted(JOB, List.of(LAYER), AT));
     e.put("TasksQueued", new JobEvent.TasksQueued(JOB, List.of(TASK), AT));
     e.put("TaskStarted", new JobEvent.TaskStarted(JOB, TASK, 1, "worker-1", AT));
-    e.put("TaskCompleted", new JobEvent.TaskCompleted(JOB, TASK, 1, new byte[] {1, 2, 3}, "ok", AT));
+    e.put(
+        "TaskCompleted", new JobEvent.TaskCompleted(JOB, TASK, 1, new byte[] {1, 2, 3}, "ok", AT));
     e.put("TaskFailed", new JobEvent.TaskFailed(JOB, TASK, 1, "boom", AT + 1000, AT));
     e.put("TaskSkipped", new JobEvent.TaskSkipped(JOB, TASK, 1, "not needed", AT));
     e.put("LayerFinished", new JobEvent.LayerFinished(JOB, LAYER, Status.COMPLETED, AT));
@@ -93,8 +97,26 @@ class PersistedFormatTest {
                     LAYER, JOB, "build", -1, Status.RUNNING, 0, AT, AT, 2, List.of(TASK))),
             List.of(
                 new TaskSnapshot(
-                    TASK, JOB, LAYER, "echo", "say", new byte[] {104, 105}, Status.RUNNING, 0, 2, 1,
-                    "", null, "worker-1", AT, AT, 0, 4, 0, 0, 0)),
+                    TASK,
+                    JOB,
+                    LAYER,
+                    "echo",
+                    "say",
+                    new byte[] {104, 105},
+                    Status.RUNNING,
+                    0,
+                    2,
+                    1,
+                    "",
+                    null,
+                    "worker-1",
+                    AT,
+                    AT,
+                    0,
+                    4,
+                    0,
+                    0,
+                    0)),
             List.of(new AuditEntry(Action.PAUSE, ObjectKind.LAYER, LAYER, "ops", AT))));
     e.put(
         "ActionTaken",

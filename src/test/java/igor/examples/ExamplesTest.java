@@ -35,7 +35,13 @@ class ExamplesTest {
     StringWriter problems = new StringWriter();
     List<String> args =
         Stream.concat(
-                Stream.of("-d", classes.toString(), "-cp", System.getProperty("java.class.path"), "-Xlint:all", "-Werror"),
+                Stream.of(
+                    "-d",
+                    classes.toString(),
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "-Xlint:all",
+                    "-Werror"),
                 sources.stream())
             .toList();
     java.io.ByteArrayOutputStream errors = new java.io.ByteArrayOutputStream();

@@ -34,8 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 class ReadmeExamplesTest {
   static final List<String> SECTIONS =
-      List.of(
-          "## Using it", "## Steering running work", "## Watching changes live", "## Client");
+      List.of("## Using it", "## Steering running work", "## Watching changes live", "## Client");
   private static final String README_ADDRESS = "http://127.0.0.1:8100";
   private static final Pattern UUID =
       Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
@@ -63,8 +62,9 @@ class ReadmeExamplesTest {
         Step step = steps.get(i);
         softly
             .assertThat(mask(outputs.get(i)))
-            .as("output of this step of %s:%n%s%nprinted:%n%s", step.section(), step.command(),
-                outputs.get(i))
+            .as(
+                "output of this step of %s:%n%s%nprinted:%n%s",
+                step.section(), step.command(), outputs.get(i))
             .matches(expectation(step.expected()));
       }
       softly.assertAll();
@@ -171,7 +171,11 @@ class ReadmeExamplesTest {
     masked = UNIX_TIME.matcher(masked).replaceAll("<time>");
     masked = ISO_TIME.matcher(masked).replaceAll("<time>");
     masked = SSE_ID.matcher(masked).replaceAll("id:<n>");
-    return masked.lines().map(String::stripTrailing).reduce((a, b) -> a + "\n" + b).orElse("")
+    return masked
+            .lines()
+            .map(String::stripTrailing)
+            .reduce((a, b) -> a + "\n" + b)
+            .orElse("")
             .strip()
         + "\n";
   }

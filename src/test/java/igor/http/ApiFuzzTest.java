@@ -54,11 +54,13 @@ class ApiFuzzTest {
     redis = TestRedis.create();
     node =
         TestNode.start(
-            db, redis, List.of(), Map.of("igor.limits.max-body-bytes", 65536, "igor.limits.max-tasks-per-job", 50));
+            db,
+            redis,
+            List.of(),
+            Map.of("igor.limits.max-body-bytes", 65536, "igor.limits.max-tasks-per-job", 50));
     api = new HttpApi(node.httpPort());
     runningJob =
-        api.createJob(
-            "{\"layers\": [{\"tasks\": [{\"type\": \"nobody\"}]}, {\"priority\": 1}]}");
+        api.createJob("{\"layers\": [{\"tasks\": [{\"type\": \"nobody\"}]}, {\"priority\": 1}]}");
     pendingLayer =
         api.get("/api/v1/jobs/" + runningJob).body().path("layers").get(1).path("id").asText();
     ACCEPTED.add(runningJob);
@@ -157,8 +159,7 @@ class ApiFuzzTest {
   }
 
   @Property(tries = 150)
-  void anyListQueryGetsAClearAnswer(
-      @ForAll("lists") String list, @ForAll("queries") String query) {
+  void anyListQueryGetsAClearAnswer(@ForAll("lists") String list, @ForAll("queries") String query) {
     assertClear(api.get("/api/v1/" + list + "?" + query), "GET " + list + "?" + query);
   }
 
@@ -177,7 +178,9 @@ class ApiFuzzTest {
   }
 
   private static void assertClear(HttpApi.Answer a, String what) {
-    assertThat(EXPECTED).as(what + " answered " + a.status() + ": " + a.text()).contains(a.status());
+    assertThat(EXPECTED)
+        .as(what + " answered " + a.status() + ": " + a.text())
+        .contains(a.status());
     assertThat(a.body()).as(what + " answered no JSON: " + a.text()).isNotNull();
     if (a.status() != 200) {
       assertThat(a.error()).as(what + " error body: " + a.text()).isNotBlank();
@@ -212,14 +215,25 @@ class ApiFuzzTest {
     Arbitrary<String> key =
         Arbitraries.oneOf(
             Arbitraries.of(
-                "job_ids", "layer_ids", "task_ids", "statuses", "limit", "offset", "name", "types",
-                "created_after", "created_before", "updated_after", "updated_before"),
+                "job_ids",
+                "layer_ids",
+                "task_ids",
+                "statuses",
+                "limit",
+                "offset",
+                "name",
+                "types",
+                "created_after",
+                "created_before",
+                "updated_after",
+                "updated_before"),
             Arbitraries.strings().alpha().ofMaxLength(8));
     Arbitrary<String> value =
         Arbitraries.oneOf(
             Arbitraries.strings().ofMaxLength(40),
             Arbitraries.longs().map(String::valueOf),
-            Arbitraries.of("completed", "RUNNING", "-1", "99999999999999999999", "", Identifiers.newId()));
+            Arbitraries.of(
+                "completed", "RUNNING", "-1", "99999999999999999999", "", Identifiers.newId()));
     return Combinators.combine(key, value)
         .as((k, v) -> k + "=" + URLEncoder.encode(v, StandardCharsets.UTF_8))
         .list()
@@ -250,8 +264,19 @@ class ApiFuzzTest {
     Arbitrary<String> field =
         Arbitraries.oneOf(
             Arbitraries.of(
-                "name", "layers", "tasks", "type", "args", "priority", "paused_at", "retries",
-                "timeout", "layer_id", "kind", "id", "etag"),
+                "name",
+                "layers",
+                "tasks",
+                "type",
+                "args",
+                "priority",
+                "paused_at",
+                "retries",
+                "timeout",
+                "layer_id",
+                "kind",
+                "id",
+                "etag"),
             Arbitraries.strings().ofMaxLength(10));
     Arbitrary<String> object =
         Combinators.combine(field.map(ApiFuzzTest::quote), value(depth - 1))
@@ -268,18 +293,41 @@ class ApiFuzzTest {
   private static Arbitrary<String> hostileText() {
     return Arbitraries.strings()
         .withChars(
-            '\u0000', '\u0001', '\u0007', '\u001f', '\t', '\n', '\r', '\ud800', '\udc00',
-            '\ud83d', '\ude00', 'a', 'Z', '\u00e9', ' ', '%', '\\', '"')
+            '\u0000', '\u0001', '\u0007', '\u001f', '\t', '\n', '\r', '\ud800', '\udc00', '\ud83d',
+            '\ude00', 'a', 'Z', '\u00e9', ' ', '%', '\\', '"')
         .ofMaxLength(8);
   }
 
   /** Numbers at and past every bound, and values of every other JSON type. */
   private static Arbitrary<String> hostileNumber() {
     return Arbitraries.of(
-        "0", "1", "-1", "604800", "604801", "100000000", "1000", "1001", "2147483647",
-        "2147483648", "-2147483649", "253402300799", "253402300800", "9223372036854775807",
-        "99999999999999999999", "1.5", "1.0", "1e308", "-0", "true", "false", "null", "\"1\"",
-        "\"\"", "[]", "{}", "[1]");
+        "0",
+        "1",
+        "-1",
+        "604800",
+        "604801",
+        "100000000",
+        "1000",
+        "1001",
+        "2147483647",
+        "2147483648",
+        "-2147483649",
+        "253402300799",
+        "253402300800",
+        "9223372036854775807",
+        "99999999999999999999",
+        "1.5",
+        "1.0",
+        "1e308",
+        "-0",
+        "true",
+        "false",
+        "null",
+        "\"1\"",
+        "\"\"",
+        "[]",
+        "{}",
+        "[1]");
   }
 
   /** Any value a field might get: hostile text, a hostile number, or a plain good one. */
@@ -315,8 +363,20 @@ class ApiFuzzTest {
         .as(
             (layer, type, name, args, retries, timeout, pausedAt) ->
                 object(
-                    "layer_id", layer, "type", type, "name", name, "args", args, "retries",
-                    retries, "timeout", timeout, "paused_at", pausedAt));
+                    "layer_id",
+                    layer,
+                    "type",
+                    type,
+                    "name",
+                    name,
+                    "args",
+                    args,
+                    "retries",
+                    retries,
+                    "timeout",
+                    timeout,
+                    "paused_at",
+                    pausedAt));
   }
 
   @Provide
@@ -330,7 +390,13 @@ class ApiFuzzTest {
             .as(
                 (name, priority, pausedAt, tasks) ->
                     object(
-                        "name", name, "priority", priority, "paused_at", pausedAt, "tasks",
+                        "name",
+                        name,
+                        "priority",
+                        priority,
+                        "paused_at",
+                        pausedAt,
+                        "tasks",
                         "[" + String.join(",", tasks) + "]"));
     return Combinators.combine(
             hostileValue("\"job\"").injectNull(0.3),
@@ -339,7 +405,11 @@ class ApiFuzzTest {
         .as(
             (name, pausedAt, layers) ->
                 object(
-                    "name", name, "paused_at", pausedAt, "layers",
+                    "name",
+                    name,
+                    "paused_at",
+                    pausedAt,
+                    "layers",
                     "[" + String.join(",", layers) + "]"));
   }
 
@@ -374,8 +444,16 @@ class ApiFuzzTest {
   Arbitrary<String> hostileQueries() {
     Arbitrary<String> key =
         Arbitraries.of(
-            "job_ids", "statuses", "limit", "offset", "name", "types", "created_after",
-            "created_before", "updated_after", "updated_before");
+            "job_ids",
+            "statuses",
+            "limit",
+            "offset",
+            "name",
+            "types",
+            "created_after",
+            "created_before",
+            "updated_after",
+            "updated_before");
     Arbitrary<String> value =
         Arbitraries.oneOf(
             hostileText().filter(t -> t.chars().noneMatch(c -> Character.isSurrogate((char) c))),

@@ -28,8 +28,10 @@ class AuthFailureLimitTest {
         TestNode.running(
             List.of(),
             Map.of(
-                "igor.auth.tokens", "ci:" + WRITER + ":write",
-                "igor.auth.failures-per-minute", FAILURES_PER_MINUTE));
+                "igor.auth.tokens",
+                "ci:" + WRITER + ":write",
+                "igor.auth.failures-per-minute",
+                FAILURES_PER_MINUTE));
   }
 
   @AfterAll

@@ -69,7 +69,8 @@ class AuthTest {
   }
 
   private static String someJob() {
-    return call("POST", "/api/v1/jobs", "{\"layers\": [{\"tasks\": [{\"type\": \"held\"}]}]}", WRITER)
+    return call(
+            "POST", "/api/v1/jobs", "{\"layers\": [{\"tasks\": [{\"type\": \"held\"}]}]}", WRITER)
         .body()
         .path("id")
         .asText();
@@ -149,7 +150,9 @@ class AuthTest {
     JsonNode audit = call("GET", "/api/v1/jobs/" + job + "/audit", null, READER).body();
 
     assertThat(paused.body().path("updated").asInt()).isEqualTo(1);
-    assertThat(audit).singleElement().satisfies(e -> assertThat(e.path("by").asText()).isEqualTo("ops"));
+    assertThat(audit)
+        .singleElement()
+        .satisfies(e -> assertThat(e.path("by").asText()).isEqualTo("ops"));
   }
 
   @Test
@@ -159,7 +162,10 @@ class AuthTest {
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/api/v1/skip"))
             .header("Authorization", "Bearer " + WRITER)
             .header("X-Igor-Subject", "somebody-else")
-            .method("PATCH", HttpRequest.BodyPublishers.ofString("[{\"kind\": \"Job\", \"id\": \"" + job + "\"}]"));
+            .method(
+                "PATCH",
+                HttpRequest.BodyPublishers.ofString(
+                    "[{\"kind\": \"Job\", \"id\": \"" + job + "\"}]"));
 
     api.send(r);
 

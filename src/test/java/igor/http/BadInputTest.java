@@ -133,18 +133,31 @@ class BadInputTest {
   @Test
   void tasksThatWouldTakeAJobOverItsLimitAreTooLarge() {
     JsonNode job =
-        create("{\"layers\": [{\"tasks\": [{\"type\": \"noop\"}, {\"type\": \"noop\"}, {\"type\": \"noop\"}]}, {\"priority\": 1}]}");
+        create(
+            "{\"layers\": [{\"tasks\": [{\"type\": \"noop\"}, {\"type\": \"noop\"}, {\"type\":"
+                + " \"noop\"}]}, {\"priority\": 1}]}");
     String pending = job.path("layers").get(1).path("id").asText();
-    String four = tasks(task(pending, "noop"), task(pending, "noop"), task(pending, "noop"), task(pending, "noop"));
-    HttpApi.Answer seven = api.post("/api/v1/jobs", "{\"layers\": [{\"tasks\": ["
-        + String.join(",", Collections.nCopies(7, "{\"type\": \"noop\"}")) + "]}]}");
+    String four =
+        tasks(
+            task(pending, "noop"),
+            task(pending, "noop"),
+            task(pending, "noop"),
+            task(pending, "noop"));
+    HttpApi.Answer seven =
+        api.post(
+            "/api/v1/jobs",
+            "{\"layers\": [{\"tasks\": ["
+                + String.join(",", Collections.nCopies(7, "{\"type\": \"noop\"}"))
+                + "]}]}");
 
     HttpApi.Answer added = api.post("/api/v1/tasks", four);
 
     assertThat(added.status()).isEqualTo(413);
     assertThat(added.error()).contains("7 tasks").contains("igor.limits.max-tasks-per-job");
     assertThat(seven.status()).isEqualTo(413);
-    assertThat(seven.error()).contains("7 tasks in the job").contains("igor.limits.max-tasks-per-job");
+    assertThat(seven.error())
+        .contains("7 tasks in the job")
+        .contains("igor.limits.max-tasks-per-job");
   }
 
   @Test
@@ -184,8 +197,7 @@ class BadInputTest {
 
   @Test
   void aRefusedBatchOfTasksAddsNoneOfThem() {
-    JsonNode job =
-        create("{\"layers\": [{\"tasks\": [{\"type\": \"noop\"}]}, {\"priority\": 5}]}");
+    JsonNode job = create("{\"layers\": [{\"tasks\": [{\"type\": \"noop\"}]}, {\"priority\": 5}]}");
     String running = job.path("layers").get(0).path("id").asText();
     String pending = job.path("layers").get(1).path("id").asText();
 
@@ -238,8 +250,7 @@ class BadInputTest {
     HttpApi.Answer name = api.post("/api/v1/jobs", "{\"name\": \"" + "n".repeat(256) + "\"}");
     HttpApi.Answer retries =
         api.post(
-            "/api/v1/jobs",
-            "{\"layers\": [{\"tasks\": [{\"type\": \"noop\", \"retries\": -1}]}]}");
+            "/api/v1/jobs", "{\"layers\": [{\"tasks\": [{\"type\": \"noop\", \"retries\": -1}]}]}");
 
     assertThat(name.status()).isEqualTo(400);
     assertThat(name.error())

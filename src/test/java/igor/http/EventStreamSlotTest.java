@@ -22,12 +22,14 @@ import org.junit.jupiter.api.Test;
  */
 class EventStreamSlotTest {
   private static final int MAX_STREAMS = 2;
+
   /**
    * The bound docs/operations.md gives for a dropped stream's slot: two heartbeats (2 s each by
    * default) and the time to see a failed write, under load (5.0 s measured with a load of 16 on
    * two cores).
    */
   private static final Duration FREED_WITHIN = Duration.ofSeconds(6);
+
   private static TestNode.Running node;
 
   @BeforeAll

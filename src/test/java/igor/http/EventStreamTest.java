@@ -81,16 +81,14 @@ class EventStreamTest {
     long resumeAfter = journal.get(2).ordering();
     List<Journal.Ordered> expected = Journal.taggedAfter(db, resumeAfter);
 
-    try (EventStream stream =
-        EventStream.open(node.httpPort(), "", Long.toString(resumeAfter))) {
+    try (EventStream stream = EventStream.open(node.httpPort(), "", Long.toString(resumeAfter))) {
       List<EventStream.Event> seen =
           stream.until(e -> e.ordering() >= expected.get(expected.size() - 1).ordering(), WAIT);
 
       assertThat(seen.stream().map(EventStream.Event::ordering).toList())
           .isEqualTo(expected.stream().map(Journal.Ordered::ordering).toList());
     }
-    try (EventStream stream =
-        EventStream.open(node.httpPort(), "?since=" + resumeAfter, null)) {
+    try (EventStream stream = EventStream.open(node.httpPort(), "?since=" + resumeAfter, null)) {
       assertThat(stream.until(e -> true, WAIT).get(0).ordering())
           .isEqualTo(expected.get(0).ordering());
     }
@@ -123,7 +121,8 @@ class EventStreamTest {
   @Test
   void anIdleStreamGetsHeartbeatComments() {
     try (EventStream stream =
-        EventStream.open(node.httpPort(), "?job_ids=" + "00000000-0000-4000-8000-000000000000", null)) {
+        EventStream.open(
+            node.httpPort(), "?job_ids=" + "00000000-0000-4000-8000-000000000000", null)) {
       assertThat(stream.within(Duration.ofMillis(2500)))
           .extracting(EventStream.Event::type)
           .contains("comment");
@@ -135,7 +134,8 @@ class EventStreamTest {
     assertThat(EventStream.open(node.httpPort(), "?since=abc", null).error().path("error").asText())
         .contains("'since'");
     assertThat(EventStream.open(node.httpPort(), "?since=-1", null).status()).isEqualTo(400);
-    assertThat(EventStream.open(node.httpPort(), "?job_ids=nope", null).error().path("error").asText())
+    assertThat(
+            EventStream.open(node.httpPort(), "?job_ids=nope", null).error().path("error").asText())
         .contains("'job_ids'");
     assertThat(EventStream.open(node.httpPort(), "?jobs=x", null).error().path("error").asText())
         .contains("unknown query parameter 'jobs'");
@@ -186,9 +186,9 @@ class EventStreamTest {
     HttpApi.Answer created =
         api.post(
             "/api/v1/jobs",
-            "{\"name\": \"sse\", \"layers\": ["
-                + "{\"name\": \"a\", \"tasks\": [{\"type\": \"noop\"}, {\"type\": \"noop\"}]},"
-                + "{\"name\": \"b\", \"priority\": 1, \"tasks\": [{\"type\": \"echo\", \"args\": \"aGk=\"}]}]}");
+            "{\"name\": \"sse\", \"layers\": [{\"name\": \"a\", \"tasks\": [{\"type\": \"noop\"},"
+                + " {\"type\": \"noop\"}]},{\"name\": \"b\", \"priority\": 1, \"tasks\":"
+                + " [{\"type\": \"echo\", \"args\": \"aGk=\"}]}]}");
     assertThat(created.status()).as(created.text()).isEqualTo(200);
     return created.body().path("id").asText();
   }

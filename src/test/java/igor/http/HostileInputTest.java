@@ -51,9 +51,7 @@ class HostileInputTest {
   static void startNode() {
     db = TestDatabase.create();
     redis = TestRedis.create();
-    node =
-        TestNode.start(
-            db, redis, List.of(new NoopHandler(), new StoppableHandler()), Map.of());
+    node = TestNode.start(db, redis, List.of(new NoopHandler(), new StoppableHandler()), Map.of());
     api = new HttpApi(node.httpPort());
   }
 
@@ -70,8 +68,11 @@ class HostileInputTest {
     HttpApi.Answer added =
         api.post(
             "/api/v1/tasks",
-            "[{\"layer_id\": \"" + pendingLayer() + "\", \"type\": \"noop\", \"timeout\": "
-                + (SEVEN_DAYS + 1) + "}]");
+            "[{\"layer_id\": \""
+                + pendingLayer()
+                + "\", \"type\": \"noop\", \"timeout\": "
+                + (SEVEN_DAYS + 1)
+                + "}]");
 
     assertThat(created.status()).as(created.text()).isEqualTo(400);
     assertThat(created.error())
@@ -245,8 +246,7 @@ class HostileInputTest {
     assertWrongType(
         post(job(task("\"type\": \"noop\", \"retries\": 2.5"))), "'layers[0].tasks[0].retries'");
     assertWrongType(
-        post(job(task("\"type\": \"noop\", \"timeout\": \"10\""))),
-        "'layers[0].tasks[0].timeout'");
+        post(job(task("\"type\": \"noop\", \"timeout\": \"10\""))), "'layers[0].tasks[0].timeout'");
     assertWrongType(post("{\"paused_at\": 1.5}"), "'paused_at'");
     assertWrongType(post("{\"paused_at\": false}"), "'paused_at'");
     assertWrongType(post("{\"layers\": \"none\"}"), "'layers'");
@@ -254,8 +254,7 @@ class HostileInputTest {
     assertWrongType(
         api.post("/api/v1/tasks", "[{\"layer_id\": 12, \"type\": \"noop\"}]"), "'[0].layer_id'");
     assertWrongType(api.patch("/api/v1/pause", "[{\"kind\": 1, \"id\": \"x\"}]"), "'[0].kind'");
-    assertWrongType(
-        api.patch("/api/v1/pause", "[{\"kind\": \"Job\", \"id\": false}]"), "'[0].id'");
+    assertWrongType(api.patch("/api/v1/pause", "[{\"kind\": \"Job\", \"id\": false}]"), "'[0].id'");
     assertWrongType(
         api.patch(
             "/api/v1/pause",

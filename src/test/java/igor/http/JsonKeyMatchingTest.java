@@ -96,8 +96,7 @@ class JsonKeyMatchingTest {
             JobRequests.AddTask.class,
             ActionRoutes.Ref.class)) {
       JavaType type = ApiJson.MAPPER.constructType(request);
-      BeanDescription description =
-          ApiJson.MAPPER.getDeserializationConfig().introspect(type);
+      BeanDescription description = ApiJson.MAPPER.getDeserializationConfig().introspect(type);
       Set<String> lowered = new HashSet<>();
       for (BeanPropertyDefinition property : description.findProperties()) {
         assertThat(lowered.add(property.getName().toLowerCase(Locale.ROOT)))

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * GET /api/v1/jobs, /layers, /tasks and their filters, alone and combined, paging, time bounds,
- * and the 400 and 404 answers. The node has no worker: tasks stay where creation put them.
+ * GET /api/v1/jobs, /layers, /tasks and their filters, alone and combined, paging, time bounds, and
+ * the 400 and 404 answers. The node has no worker: tasks stay where creation put them.
  */
 class ListApiTest {
   private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(20));
@@ -207,7 +207,11 @@ class ListApiTest {
     assertThat(list(only + "&updated_before=" + updated)).isEmpty();
     assertThat(
             list(
-                only + "&created_after=" + (created - 1) + "&created_before=" + (created + 1)
+                only
+                    + "&created_after="
+                    + (created - 1)
+                    + "&created_before="
+                    + (created + 1)
                     + "&statuses=completed"))
         .hasSize(1);
   }
@@ -332,12 +336,16 @@ class ListApiTest {
   private static void awaitInReadModel(String jobId) {
     JsonNode job = api.get("/api/v1/jobs/" + jobId).body();
     Map<String, String> etags = new HashMap<>();
-    job.path("layers").forEach(l -> l.path("tasks").forEach(
-        t -> etags.put(t.path("id").asText(), t.path("etag").asText())));
+    job.path("layers")
+        .forEach(
+            l ->
+                l.path("tasks")
+                    .forEach(t -> etags.put(t.path("id").asText(), t.path("etag").asText())));
     api.awaitGet(
         "/api/v1/jobs?job_ids=" + jobId,
-        x -> x.body().size() == 1
-            && x.body().get(0).path("etag").asText().equals(job.path("etag").asText()),
+        x ->
+            x.body().size() == 1
+                && x.body().get(0).path("etag").asText().equals(job.path("etag").asText()),
         WAIT);
     api.awaitGet(
         "/api/v1/tasks?job_ids=" + jobId,
@@ -362,7 +370,8 @@ class ListApiTest {
       JsonNode next = list.get(i);
       long p = prev.path("created_at").asLong();
       long n = next.path("created_at").asLong();
-      assertThat(p > n || (p == n && prev.path("id").asText().compareTo(next.path("id").asText()) > 0))
+      assertThat(
+              p > n || (p == n && prev.path("id").asText().compareTo(next.path("id").asText()) > 0))
           .as("%s before %s", prev, next)
           .isTrue();
       assertThat(seen.add(next.path("id").asText())).isTrue();

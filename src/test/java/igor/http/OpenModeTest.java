@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A node without tokens (igor dev) takes no request from another site's page and none that came
- * through DNS rebinding: the Host must be one of its names and an Origin, when sent, its own.
- * Tools that send no Origin keep working, a form-encoded {@code curl -d} included.
+ * through DNS rebinding: the Host must be one of its names and an Origin, when sent, its own. Tools
+ * that send no Origin keep working, a form-encoded {@code curl -d} included.
  */
 class OpenModeTest {
   private static final String JOB = "{\"layers\": [{\"tasks\": [{\"type\": \"held\"}]}]}";
@@ -26,8 +26,7 @@ class OpenModeTest {
   static void startNode() {
     node =
         TestNode.running(
-            List.of(),
-            Map.of("igor.http.allowed-hosts", "igor.example.com, proxy.example:8443"));
+            List.of(), Map.of("igor.http.allowed-hosts", "igor.example.com, proxy.example:8443"));
     port = node.node().httpPort();
     raw = new RawHttp(port);
   }
@@ -116,7 +115,6 @@ class OpenModeTest {
   @Test
   void theUiAndTheProbesAnswerAnyHost() {
     assertThat(raw.send("GET", "/", "10.1.2.3:" + port, "", null).status()).isEqualTo(200);
-    assertThat(raw.send("GET", "/healthz", "10.1.2.3:" + port, "", null).status())
-        .isEqualTo(200);
+    assertThat(raw.send("GET", "/healthz", "10.1.2.3:" + port, "", null).status()).isEqualTo(200);
   }
 }

@@ -17,7 +17,10 @@ class IgorMetricsTest {
   void aJobsTasksAreCountedByTheStatusItLastReported() {
     metrics.jobHeld(summary("j1", Status.RUNNING, Map.of(Status.QUEUED, 3, Status.PENDING, 2)));
     metrics.jobHeld(
-        summary("j1", Status.RUNNING, Map.of(Status.RUNNING, 1, Status.COMPLETED, 2, Status.PENDING, 2)));
+        summary(
+            "j1",
+            Status.RUNNING,
+            Map.of(Status.RUNNING, 1, Status.COMPLETED, 2, Status.PENDING, 2)));
 
     String text = metrics.scrape();
     assertThat(gauge(text, "igor_tasks", Status.QUEUED)).isEqualTo(0);

@@ -165,7 +165,8 @@ class StaleDeliveriesTest {
 
   private List<String> deliveryIdsInQueue() {
     List<String> ids = new ArrayList<>();
-    for (String message : redis.client().<String>getList(queueKey(), StringCodec.INSTANCE).readAll()) {
+    for (String message :
+        redis.client().<String>getList(queueKey(), StringCodec.INSTANCE).readAll()) {
       try {
         ids.add(JSON.readTree(message).path("delivery_id").asText());
       } catch (Exception e) {

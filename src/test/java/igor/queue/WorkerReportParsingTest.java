@@ -15,8 +15,13 @@ class WorkerReportParsingTest {
   private final String taskId = Identifiers.newId();
 
   private String report(String fields) {
-    return "{\"v\":1,\"kind\":\"completed\",\"job_id\":\"" + jobId + "\",\"task_id\":\"" + taskId
-        + "\"," + fields + "}";
+    return "{\"v\":1,\"kind\":\"completed\",\"job_id\":\""
+        + jobId
+        + "\",\"task_id\":\""
+        + taskId
+        + "\","
+        + fields
+        + "}";
   }
 
   private static void refused(String text, String field) {
@@ -29,8 +34,9 @@ class WorkerReportParsingTest {
   void readsAWellFormedReport() throws Exception {
     WorkerReport r =
         WireFormat.parseReport(
-            report("\"attempt\":2,\"worker\":\"w\",\"message\":\"ok\",\"result\":\"AQI=\","
-                + "\"retryable\":false,\"at\":1764201600000"));
+            report(
+                "\"attempt\":2,\"worker\":\"w\",\"message\":\"ok\",\"result\":\"AQI=\","
+                    + "\"retryable\":false,\"at\":1764201600000"));
     assertThat(r.attempt()).isEqualTo(2);
     assertThat(r.result()).containsExactly(1, 2);
     assertThat(r.retryable()).isFalse();
@@ -73,8 +79,9 @@ class WorkerReportParsingTest {
   void replacesNulSurrogatesAndControlsInTextWithTheReplacementCharacter() throws Exception {
     WorkerReport r =
         WireFormat.parseReport(
-            report("\"attempt\":1,\"worker\":\"w\\u0000\",\"message\":\"a\\u0000b\\ud800c\\u0007"
-                + "\\t\\n\\ud83d\\ude00\""));
+            report(
+                "\"attempt\":1,\"worker\":\"w\\u0000\",\"message\":\"a\\u0000b\\ud800c\\u0007"
+                    + "\\t\\n\\ud83d\\ude00\""));
     assertThat(r.worker()).isEqualTo("w\uFFFD");
     assertThat(r.message()).isEqualTo("a\uFFFDb\uFFFDc\uFFFD\t\n\ud83d\ude00");
   }

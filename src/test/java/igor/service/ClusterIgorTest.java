@@ -47,7 +47,11 @@ class ClusterIgorTest {
     Job job =
         inCluster.create(
             JobSpec.named("in-cluster")
-                .layer(LayerSpec.priority(0).task(TaskSpec.of("echo", "hi".getBytes(StandardCharsets.UTF_8)).withRetries(1))));
+                .layer(
+                    LayerSpec.priority(0)
+                        .task(
+                            TaskSpec.of("echo", "hi".getBytes(StandardCharsets.UTF_8))
+                                .withRetries(1))));
 
     Job done = inCluster.awaitFinished(job.id(), WAIT);
 
@@ -74,9 +78,13 @@ class ClusterIgorTest {
     String layer = later.id();
 
     List<Task> added = inCluster.addTasks(layer, List.of(TaskSpec.of("noop", null)));
-    assertThat(added).singleElement().satisfies(t -> assertThat(t.status()).isEqualTo(Status.PENDING));
+    assertThat(added)
+        .singleElement()
+        .satisfies(t -> assertThat(t.status()).isEqualTo(Status.PENDING));
     assertThat(inCluster.pause(Ref.of(later))).isEqualTo(1);
-    assertThat(inCluster.unpause(Ref.layer(layer))).as("no etag: acts on what is current").isEqualTo(1);
+    assertThat(inCluster.unpause(Ref.layer(layer)))
+        .as("no etag: acts on what is current")
+        .isEqualTo(1);
     assertThat(inCluster.pause(Ref.of(later))).as("the etag of the create, stale now").isZero();
     assertThat(inCluster.job(job.id()).layer("later").orElseThrow().isPaused()).isFalse();
     assertThat(inCluster.unpause(Ref.of(job))).isEqualTo(1);
@@ -92,13 +100,24 @@ class ClusterIgorTest {
   void refusalsAreTheSameTypedExceptionsAsOverHttp() {
     assertThatThrownBy(() -> inCluster.job("00000000-0000-4000-8000-000000000000"))
         .isInstanceOf(IgorException.NotFound.class);
-    assertThatThrownBy(() -> inCluster.addTasks("00000000-0000-4000-8000-000000000000", List.of(TaskSpec.of("noop", null))))
+    assertThatThrownBy(
+            () ->
+                inCluster.addTasks(
+                    "00000000-0000-4000-8000-000000000000", List.of(TaskSpec.of("noop", null))))
         .isInstanceOf(IgorException.NotFound.class);
-    assertThatThrownBy(() -> inCluster.create(JobSpec.named("typeless").layer(LayerSpec.priority(0).task(TaskSpec.of("", null)))))
-        .isInstanceOfSatisfying(IgorException.BadRequest.class, e -> assertThat(e.error()).contains("no type"));
-    Job done = inCluster.create(JobSpec.named("done").layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null))));
+    assertThatThrownBy(
+            () ->
+                inCluster.create(
+                    JobSpec.named("typeless")
+                        .layer(LayerSpec.priority(0).task(TaskSpec.of("", null)))))
+        .isInstanceOfSatisfying(
+            IgorException.BadRequest.class, e -> assertThat(e.error()).contains("no type"));
+    Job done =
+        inCluster.create(
+            JobSpec.named("done").layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null))));
     inCluster.awaitFinished(done.id(), WAIT);
-    assertThatThrownBy(() -> inCluster.addTasks(done.layers().get(0).id(), List.of(TaskSpec.of("noop", null))))
+    assertThatThrownBy(
+            () -> inCluster.addTasks(done.layers().get(0).id(), List.of(TaskSpec.of("noop", null))))
         .isInstanceOf(IgorException.Conflict.class);
   }
 }

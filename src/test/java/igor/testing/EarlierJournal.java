@@ -31,7 +31,10 @@ public final class EarlierJournal {
         system.systemActorOf(new Writer(jobId), "earlier-journal-" + jobId, Props.empty());
     try {
       AskPattern.<Append, Done>ask(
-              writer, reply -> new Append(events, reply), Duration.ofSeconds(30), system.scheduler())
+              writer,
+              reply -> new Append(events, reply),
+              Duration.ofSeconds(30),
+              system.scheduler())
           .toCompletableFuture()
           .get(40, TimeUnit.SECONDS);
     } catch (Exception e) {

@@ -13,10 +13,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A handler whose attempts run until the test says how each ends: it holds work with a signal, not
- * with time. Each attempt ("taskId/attempt") waits for {@link #complete} or {@link #fail}; it
- * notes when Igor cancels it (flag or interrupt) but goes on waiting, so that a test can also make
- * a stopped attempt report afterwards (a late report). An attempt left waiting ends after a
- * minute.
+ * with time. Each attempt ("taskId/attempt") waits for {@link #complete} or {@link #fail}; it notes
+ * when Igor cancels it (flag or interrupt) but goes on waiting, so that a test can also make a
+ * stopped attempt report afterwards (a late report). An attempt left waiting ends after a minute.
  */
 public final class GatedHandler implements TaskHandler {
   private static final Duration POLL = Duration.ofMillis(20);

@@ -58,7 +58,8 @@ public final class HttpApi {
     try {
       HttpResponse<String> r =
           client.send(
-              request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+              request.timeout(Duration.ofSeconds(30)).build(),
+              HttpResponse.BodyHandlers.ofString());
       JsonNode body = null;
       try {
         body = r.body().isEmpty() ? null : JSON.readTree(r.body());

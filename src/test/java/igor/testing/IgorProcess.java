@@ -18,8 +18,8 @@ import java.util.stream.Collectors;
  * An {@code igor} command in a JVM of its own, started the way the {@code igor} launcher starts it
  * ({@code java <options> igor.cli.IgorCommand <command>}) on the test's own classpath: the process
  * handle is the JVM itself, so {@link #kill()} is a SIGKILL of Igor, not of a wrapper shell. Its
- * settings come from IGOR_* variables only (the environment of the test is not inherited), and
- * its output goes to a log file for diagnosis.
+ * settings come from IGOR_* variables only (the environment of the test is not inherited), and its
+ * output goes to a log file for diagnosis.
  */
 public final class IgorProcess implements AutoCloseable {
   private static final String MAIN_CLASS = "igor.cli.IgorCommand";
@@ -45,9 +45,9 @@ public final class IgorProcess implements AutoCloseable {
 
   /**
    * As {@link #start(String, String, Map, List, Path)}, but as a terminal's foreground job: the JVM
-   * leads a process group (a session) of its own and handles SIGINT by default, even when this
-   * test runs where SIGINT is ignored (a background job of a script ignores it, and its children
-   * inherit that). {@link #interruptGroup()} then does what Ctrl-C does.
+   * leads a process group (a session) of its own and handles SIGINT by default, even when this test
+   * runs where SIGINT is ignored (a background job of a script ignores it, and its children inherit
+   * that). {@link #interruptGroup()} then does what Ctrl-C does.
    */
   public static IgorProcess startAsForegroundJob(
       String name, String command, Map<String, String> env, List<String> jvmOptions, Path log) {
@@ -184,7 +184,10 @@ public final class IgorProcess implements AutoCloseable {
   public String logTail() {
     try {
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return name + " log " + log + ", last lines:\n"
+      return name
+          + " log "
+          + log
+          + ", last lines:\n"
           + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
     } catch (IOException e) {
       return name + " log " + log + " unreadable: " + e.getMessage();

@@ -98,8 +98,8 @@ public final class Journal {
   public static List<Ordered> taggedAfter(TestDatabase db, long ordering) {
     return query(
         db,
-        "SELECT j.ordering, j.event_ser_manifest FROM event_journal j"
-            + " JOIN event_tag t ON t.event_id = j.ordering WHERE j.ordering > ? ORDER BY j.ordering",
+        "SELECT j.ordering, j.event_ser_manifest FROM event_journal j JOIN event_tag t ON"
+            + " t.event_id = j.ordering WHERE j.ordering > ? ORDER BY j.ordering",
         ordering);
   }
 

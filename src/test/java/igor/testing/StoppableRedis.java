@@ -38,8 +38,8 @@ public final class StoppableRedis implements AutoCloseable {
   }
 
   /**
-   * Closes every client connection but this one (CLIENT KILL), subscriptions included, as a
-   * network fault would; answers how many were closed.
+   * Closes every client connection but this one (CLIENT KILL), subscriptions included, as a network
+   * fault would; answers how many were closed.
    */
   public int dropClientConnections() {
     URI uri = URI.create(url());
@@ -47,10 +47,12 @@ public final class StoppableRedis implements AutoCloseable {
       socket.setSoTimeout(5000);
       OutputStream out = socket.getOutputStream();
       BufferedReader in =
-          new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
       int dropped = 0;
       for (String type : List.of("normal", "pubsub")) {
-        out.write(("CLIENT KILL TYPE " + type + " SKIPME yes\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("CLIENT KILL TYPE " + type + " SKIPME yes\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
         String reply = in.readLine();
         if (reply == null || !reply.startsWith(":")) {

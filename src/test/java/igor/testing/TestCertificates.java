@@ -57,7 +57,8 @@ public record TestCertificates(Path dir, Path ca, Path otherCa, Path serverChain
       Files.writeString(files.serverChain(), pem(server) + pem(ca));
       Files.writeString(
           files.serverKey(), pkcs8(new JcaPKCS8Generator(serverKeys.getPrivate(), null)));
-      Files.setPosixFilePermissions(files.serverKey(), PosixFilePermissions.fromString("rw-------"));
+      Files.setPosixFilePermissions(
+          files.serverKey(), PosixFilePermissions.fromString("rw-------"));
       return files;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -85,7 +86,8 @@ public record TestCertificates(Path dir, Path ca, Path otherCa, Path serverChain
   }
 
   private static X509Certificate caCertificate(String name, KeyPair keys)
-      throws GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException,
+      throws GeneralSecurityException,
+          org.bouncycastle.operator.OperatorCreationException,
           IOException {
     X500Name subject = new X500Name("CN=" + name);
     X509v3CertificateBuilder builder =
@@ -99,7 +101,8 @@ public record TestCertificates(Path dir, Path ca, Path otherCa, Path serverChain
 
   private static X509Certificate serverCertificate(
       X509Certificate ca, PrivateKey caKey, KeyPair keys)
-      throws GeneralSecurityException, org.bouncycastle.operator.OperatorCreationException,
+      throws GeneralSecurityException,
+          org.bouncycastle.operator.OperatorCreationException,
           IOException {
     X509v3CertificateBuilder builder =
         new JcaX509v3CertificateBuilder(

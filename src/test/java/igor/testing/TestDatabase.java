@@ -6,7 +6,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
 
-/** A database of its own for one test class, dropped at the end: tests can run twice and at once. */
+/**
+ * A database of its own for one test class, dropped at the end: tests can run twice and at once.
+ */
 public final class TestDatabase implements AutoCloseable {
   private final String name;
   private final String url;

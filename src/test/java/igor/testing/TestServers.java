@@ -33,6 +33,7 @@ public final class TestServers {
       env(DATABASE_URL_VARIABLE, "jdbc:postgresql://127.0.0.1:5432/postgres");
   private static final String DATABASE_USER = env(DATABASE_USER_VARIABLE, "postgres");
   private static final String REDIS_URL = env(REDIS_URL_VARIABLE, "redis://127.0.0.1:6379");
+
   /** The embedded PostgreSQL's superuser. */
   private static final String EMBEDDED_USER = "postgres";
 

@@ -99,7 +99,8 @@ class TlsTest {
   void apiPortDoesNotAnswerPlainHttp() {
     try (TestNode.Running igor = TestNode.running(BuiltinHandlers.all(), https())) {
       HttpRequest plain =
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + igor.node().httpPort() + "/healthz"))
+          HttpRequest.newBuilder(
+                  URI.create("http://127.0.0.1:" + igor.node().httpPort() + "/healthz"))
               .timeout(Duration.ofSeconds(5))
               .build();
 

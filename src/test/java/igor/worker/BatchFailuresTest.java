@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Each task of a batch keeps its own fate ({@link BatchTaskHandler}): one task's failure fails
- * that task only, and a kill of one task of a running batch stops that task only.
+ * Each task of a batch keeps its own fate ({@link BatchTaskHandler}): one task's failure fails that
+ * task only, and a kill of one task of a running batch stops that task only.
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class BatchFailuresTest {
@@ -66,20 +66,29 @@ class BatchFailuresTest {
               }
             });
     JsonNode job =
-        create("{\"layers\": [{\"tasks\": ["
-            + task("batch-failing", "a", 0) + ", "
-            + task("batch-failing", "fails-once", 1) + ", "
-            + task("batch-failing", "b", 0) + ", "
-            + task("batch-failing", "fails-for-good", 3) + ", "
-            + task("batch-failing", "c", 0) + "]}]}");
+        create(
+            "{\"layers\": [{\"tasks\": ["
+                + task("batch-failing", "a", 0)
+                + ", "
+                + task("batch-failing", "fails-once", 1)
+                + ", "
+                + task("batch-failing", "b", 0)
+                + ", "
+                + task("batch-failing", "fails-for-good", 3)
+                + ", "
+                + task("batch-failing", "c", 0)
+                + "]}]}");
 
     try (Worker worker = worker().register(handler).start()) {
       JsonNode done = igor.api().awaitJob(id(job), status("ERRORED"), WAIT);
 
-      assertThat(batches.get(0)).as("the five tasks queued before the worker came: one batch")
+      assertThat(batches.get(0))
+          .as("the five tasks queued before the worker came: one batch")
           .containsExactlyInAnyOrder("a/1", "fails-once/1", "b/1", "fails-for-good/1", "c/1");
-      assertThat(batches).as("then the retry of the one that failed, alone")
-          .last().isEqualTo(List.of("fails-once/2"));
+      assertThat(batches)
+          .as("then the retry of the one that failed, alone")
+          .last()
+          .isEqualTo(List.of("fails-once/2"));
       assertThat(taskOf(done, 1).path("status").asText()).isEqualTo("COMPLETED");
       assertThat(taskOf(done, 1).path("attempts").asInt()).isEqualTo(2);
       assertThat(taskOf(done, 3).path("status").asText()).isEqualTo("ERRORED");
@@ -113,21 +122,26 @@ class BatchFailuresTest {
               }
             });
     JsonNode job =
-        create("{\"layers\": [{\"tasks\": ["
-            + task("batch-killed", "x", 0) + ", "
-            + task("batch-killed", "killed", 0) + ", "
-            + task("batch-killed", "y", 0) + "]}]}");
+        create(
+            "{\"layers\": [{\"tasks\": ["
+                + task("batch-killed", "x", 0)
+                + ", "
+                + task("batch-killed", "killed", 0)
+                + ", "
+                + task("batch-killed", "y", 0)
+                + "]}]}");
 
     try (Worker worker = worker().register(handler).start()) {
       await(batchRunning);
       igor.api().awaitJob(id(job), taskIs(1, "RUNNING"), WAIT);
 
       HttpApi.Answer killed =
-          igor.api().patch("/api/v1/kill",
-              "[{\"kind\": \"Task\", \"id\": \"" + taskOf(job, 1).path("id").asText() + "\"}]");
+          igor.api()
+              .patch(
+                  "/api/v1/kill",
+                  "[{\"kind\": \"Task\", \"id\": \"" + taskOf(job, 1).path("id").asText() + "\"}]");
       assertThat(killed.body().path("updated").asInt()).isEqualTo(1);
-      JsonNode afterKill =
-          igor.api().awaitJob(id(job), taskIs(1, "ERRORED"), WAIT);
+      JsonNode afterKill = igor.api().awaitJob(id(job), taskIs(1, "ERRORED"), WAIT);
       assertThat(taskOf(afterKill, 1).path("message").asText()).isEqualTo("killed");
       assertThat(afterKill.path("status").asText())
           .as("its batch mates still run")
@@ -192,8 +206,13 @@ class BatchFailuresTest {
   }
 
   private static String task(String type, String args, int retries) {
-    return "{\"type\": \"" + type + "\", \"args\": \"" + base64(args) + "\", \"retries\": "
-        + retries + "}";
+    return "{\"type\": \""
+        + type
+        + "\", \"args\": \""
+        + base64(args)
+        + "\", \"retries\": "
+        + retries
+        + "}";
   }
 
   private static String id(JsonNode job) {

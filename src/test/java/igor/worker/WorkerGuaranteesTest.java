@@ -36,8 +36,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What workers guarantee, with workers built from the SDK (and one separate worker process) against
- * a real node, PostgreSQL and Redis: leases, time-outs, kill, retries and back-off, Redis losing its
- * data, shared queues, batches, adding tasks from a handler, and giving work back on stop.
+ * a real node, PostgreSQL and Redis: leases, time-outs, kill, retries and back-off, Redis losing
+ * its data, shared queues, batches, adding tasks from a handler, and giving work back on stop.
  */
 class WorkerGuaranteesTest {
   private static final Duration LEASE = Duration.ofSeconds(2);
@@ -106,8 +106,10 @@ class WorkerGuaranteesTest {
   void attemptOfAWorkerProcessKilledMidTaskIsLostAfterItsLeaseAndRunsOnAnotherWorker()
       throws Exception {
     JsonNode job =
-        create("{\"layers\": [{\"tasks\": [{\"type\": \"sleep\", \"args\": \"" + base64("60")
-            + "\", \"retries\": 1}]}]}");
+        create(
+            "{\"layers\": [{\"tasks\": [{\"type\": \"sleep\", \"args\": \""
+                + base64("60")
+                + "\", \"retries\": 1}]}]}");
     Process process = startWorkerProcess("sleep");
     try {
       await(job, j -> taskStatus(j).equals("RUNNING"));
@@ -131,8 +133,10 @@ class WorkerGuaranteesTest {
   @Test
   void workerProcessStoppedBySigtermGivesItsAttemptBackAndExitsWithinItsGrace() throws Exception {
     JsonNode job =
-        create("{\"layers\": [{\"tasks\": [{\"type\": \"sleep\", \"args\": \"" + base64("60")
-            + "\", \"retries\": 0}]}]}");
+        create(
+            "{\"layers\": [{\"tasks\": [{\"type\": \"sleep\", \"args\": \""
+                + base64("60")
+                + "\", \"retries\": 0}]}]}");
     Process process = startWorkerProcess("sleep", "IGOR_WORKER_SHUTDOWN_GRACE", "1s");
     long stopAsked;
     try {
@@ -151,15 +155,19 @@ class WorkerGuaranteesTest {
           .as("given back, not failed: the task has no retries and still completes")
           .isEqualTo(2);
     }
-    assertThat(stoppedInMillis).as("grace 1 s + at most 5 s for handlers to stop").isLessThan(6_500);
+    assertThat(stoppedInMillis)
+        .as("grace 1 s + at most 5 s for handlers to stop")
+        .isLessThan(6_500);
     assertThat(Journal.events(db, job.path("id").asText()))
         .noneSatisfy(e -> assertThat(e.json().path("message").asText()).isEqualTo("lost worker"));
   }
 
   @Test
   void steadyStreamOfOneTypeDoesNotStarveAnotherTypeOfTheSameWorker() {
-    java.util.concurrent.atomic.AtomicInteger busyDone = new java.util.concurrent.atomic.AtomicInteger();
-    java.util.concurrent.atomic.AtomicInteger busyDoneWhenRareRan = new java.util.concurrent.atomic.AtomicInteger(-1);
+    java.util.concurrent.atomic.AtomicInteger busyDone =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger busyDoneWhenRareRan =
+        new java.util.concurrent.atomic.AtomicInteger(-1);
     TaskHandler busy =
         handler(
             "busy",
@@ -216,7 +224,9 @@ class WorkerGuaranteesTest {
                   .method(
                       "PATCH",
                       java.net.http.HttpRequest.BodyPublishers.ofString(
-                          "[{\"kind\": \"Task\", \"id\": \"" + task(job, 0, 0).path("id").asText() + "\"}]")));
+                          "[{\"kind\": \"Task\", \"id\": \""
+                              + task(job, 0, 0).path("id").asText()
+                              + "\"}]")));
       assertThat(killed.body().path("updated").asInt()).isEqualTo(1);
       // The "wait" handler runs a minute unless stopped, and WAIT is shorter than that: only the
       // kill reaching the handler lets this pass. How fast it does is igor bench's to measure.
@@ -228,9 +238,17 @@ class WorkerGuaranteesTest {
   @Test
   void failedAttemptsWaitTheirBackOffAndANonRetryableFailureEndsTheTaskAtOnce() {
     TaskHandler failing =
-        handler("fails", context -> { throw new TaskFailedException("try again"); });
+        handler(
+            "fails",
+            context -> {
+              throw new TaskFailedException("try again");
+            });
     TaskHandler failingForGood =
-        handler("fails-for-good", context -> { throw new TaskFailedException("no use", false); });
+        handler(
+            "fails-for-good",
+            context -> {
+              throw new TaskFailedException("no use", false);
+            });
     try (Worker w = worker().register(failing).register(failingForGood).start()) {
       JsonNode retried =
           create("{\"layers\": [{\"tasks\": [{\"type\": \"fails\", \"retries\": 2}]}]}");
@@ -262,7 +280,9 @@ class WorkerGuaranteesTest {
   @Test
   void jobCompletesWhenRedisLosesItsDataWhileItsTasksWaitInTheQueue() {
     JsonNode job =
-        create("{\"layers\": [{\"tasks\": [{\"type\": \"lost-queue\"}, {\"type\": \"lost-queue\"}]}]}");
+        create(
+            "{\"layers\": [{\"tasks\": [{\"type\": \"lost-queue\"}, {\"type\":"
+                + " \"lost-queue\"}]}]}");
     assertThat(taskStatus(job)).isEqualTo("QUEUED");
 
     redis.client().getKeys().deleteByPattern(redis.prefix() + ":*");
@@ -374,17 +394,29 @@ class WorkerGuaranteesTest {
               return String.join(",", ids).getBytes(StandardCharsets.UTF_8);
             });
     TaskHandler echo = handler("echo-later", TaskContext::args);
-    JsonNode job = create("{\"layers\": [{\"tasks\": [{\"type\": \"noop-first\"}]}, {\"priority\": 1}]}");
+    JsonNode job =
+        create("{\"layers\": [{\"tasks\": [{\"type\": \"noop-first\"}]}, {\"priority\": 1}]}");
     String later = job.path("layers").get(1).path("id").asText();
     // the first layer's task adds to the second layer; created apart so its args name the layer
     JsonNode expanding =
-        create("{\"layers\": [{\"tasks\": [{\"type\": \"expand\", \"args\": \"" + base64(later) + "\"}]}]}");
+        create(
+            "{\"layers\": [{\"tasks\": [{\"type\": \"expand\", \"args\": \""
+                + base64(later)
+                + "\"}]}]}");
 
-    try (Worker w = worker().register(expand).register(echo).register(handler("noop-first", c -> {
-      // holds the first layer until the expansion is in
-      assertThat(expanded.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-      return null;
-    })).start()) {
+    try (Worker w =
+        worker()
+            .register(expand)
+            .register(echo)
+            .register(
+                handler(
+                    "noop-first",
+                    c -> {
+                      // holds the first layer until the expansion is in
+                      assertThat(expanded.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+                      return null;
+                    }))
+            .start()) {
       await(expanding, status("COMPLETED"));
       JsonNode done = await(job, status("COMPLETED"));
 
@@ -481,9 +513,9 @@ class WorkerGuaranteesTest {
   }
 
   /** `igor worker` as a process of its own, so that it can be killed with SIGKILL. */
-  private static Process startWorkerProcess(String types, String... environment)
-      throws Exception {
-    String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
+  private static Process startWorkerProcess(String types, String... environment) throws Exception {
+    String java =
+        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     ProcessBuilder pb =
         new ProcessBuilder(
             java,

@@ -6,10 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Failed authentications (a wrong or missing token) per client address: each address has an
- * allowance of {@code perMinute} failures, refilled evenly over a minute. While an address has
- * none left, it must wait, whatever token it sends: a guess cannot be tried meanwhile. IPv6
- * addresses count per /64 (one host usually holds a whole /64). Addresses whose allowance is full
- * again are forgotten once many are remembered.
+ * allowance of {@code perMinute} failures, refilled evenly over a minute. While an address has none
+ * left, it must wait, whatever token it sends: a guess cannot be tried meanwhile. IPv6 addresses
+ * count per /64 (one host usually holds a whole /64). Addresses whose allowance is full again are
+ * forgotten once many are remembered.
  */
 public final class FailureLimiter {
   private static final int FORGET_ABOVE = 10_000;

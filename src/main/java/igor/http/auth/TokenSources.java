@@ -23,7 +23,8 @@ public final class TokenSources {
         entries.addAll(Files.readAllLines(Path.of(settings.tokensFile())));
       } catch (IOException e) {
         throw new UncheckedIOException(
-            "igor.auth.tokens-file " + settings.tokensFile() + " cannot be read: " + e.getMessage(), e);
+            "igor.auth.tokens-file " + settings.tokensFile() + " cannot be read: " + e.getMessage(),
+            e);
       }
     }
     return Tokens.parse(entries);

@@ -11,6 +11,7 @@ import org.redisson.client.codec.StringCodec;
  */
 final class DeadLetters {
   static final int MAX_KEPT = 1000;
+
   /** What a dead letter keeps of its message unless told otherwise (igor.reports setting). */
   static final int DEFAULT_EXCERPT_CHARS = 4096;
 

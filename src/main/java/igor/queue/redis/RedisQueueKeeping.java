@@ -94,7 +94,8 @@ public final class RedisQueueKeeping implements QueueKeeping {
         .thenApply(
             done -> {
               Map<String, Long> depths = new LinkedHashMap<>();
-              sizes.forEach((type, size) -> depths.put(type, size.toCompletableFuture().join().longValue()));
+              sizes.forEach(
+                  (type, size) -> depths.put(type, size.toCompletableFuture().join().longValue()));
               return depths;
             });
   }

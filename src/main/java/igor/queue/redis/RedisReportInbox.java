@@ -26,9 +26,9 @@ import org.redisson.client.codec.StringCodec;
 
 /**
  * The report channel as one Redis stream read by the consumer group of all Igor nodes: every report
- * goes to one node, stays pending until that node acknowledges it (XACK and XDEL once its effects are
- * journaled), and a report left pending by a node that died is claimed by another (XAUTOCLAIM) after
- * {@code reclaimAfter}.
+ * goes to one node, stays pending until that node acknowledges it (XACK and XDEL once its effects
+ * are journaled), and a report left pending by a node that died is claimed by another (XAUTOCLAIM)
+ * after {@code reclaimAfter}.
  */
 public final class RedisReportInbox implements ReportInbox {
   static final String FIELD = "report";
@@ -47,7 +47,11 @@ public final class RedisReportInbox implements ReportInbox {
   public RedisReportInbox(
       RedissonClient redis, RedisKeys keys, String consumer, Duration reclaimAfter) {
     this(
-        redis, keys, consumer, reclaimAfter, OutcomeLimits.DEFAULTS,
+        redis,
+        keys,
+        consumer,
+        reclaimAfter,
+        OutcomeLimits.DEFAULTS,
         DeadLetters.DEFAULT_EXCERPT_CHARS);
   }
 

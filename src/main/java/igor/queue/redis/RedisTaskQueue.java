@@ -31,9 +31,9 @@ public final class RedisTaskQueue implements TaskQueue {
   /**
    * KEYS: queued set, type queue, then the claim key of each delivery. ARGV: delivery id, message,
    * delivery id, message, ... A delivery is pushed unless it waits already or its attempt was
-   * claimed or withdrawn. When the queue is empty, nothing of its type waits, whatever the set
-   * says (the list was deleted, or taken by workers that keep ids in the set): then each delivery
-   * not claimed or withdrawn is pushed.
+   * claimed or withdrawn. When the queue is empty, nothing of its type waits, whatever the set says
+   * (the list was deleted, or taken by workers that keep ids in the set): then each delivery not
+   * claimed or withdrawn is pushed.
    */
   private static final String PUSH_UNLESS_QUEUED =
       "local empty = redis.call('LLEN', KEYS[2]) == 0\n"
@@ -133,7 +133,8 @@ public final class RedisTaskQueue implements TaskQueue {
           .setIfAbsentAsync(CANCELLED, claimTtl);
       List<Object> idsAndMessages =
           byQueue.computeIfAbsent(
-              keys.queue(w.type()), k -> new ArrayList<>(List.of(String.valueOf(REMOVED_ONE_BY_ONE))));
+              keys.queue(w.type()),
+              k -> new ArrayList<>(List.of(String.valueOf(REMOVED_ONE_BY_ONE))));
       idsAndMessages.add(w.deliveryId());
       idsAndMessages.add(WireFormat.delivery(w));
       deliveryIds.add(w.deliveryId());

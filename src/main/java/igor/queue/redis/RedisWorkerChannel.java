@@ -20,7 +20,10 @@ import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A worker's side of the Redis protocol: BLPOP then LPOP on the type queues, SET NX claims, XADD reports. */
+/**
+ * A worker's side of the Redis protocol: BLPOP then LPOP on the type queues, SET NX claims, XADD
+ * reports.
+ */
 public final class RedisWorkerChannel implements WorkerChannel {
   private static final Logger log = LoggerFactory.getLogger(RedisWorkerChannel.class);
   private final RedissonClient redis;
@@ -104,7 +107,9 @@ public final class RedisWorkerChannel implements WorkerChannel {
             });
   }
 
-  /** Claim, lease and started report in one script: a worker never holds a lease it did not claim. */
+  /**
+   * Claim, lease and started report in one script: a worker never holds a lease it did not claim.
+   */
   private static final String BEGIN =
       "if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end\n"
           + "redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])\n"
@@ -167,7 +172,8 @@ public final class RedisWorkerChannel implements WorkerChannel {
 
   @Override
   public void dropLease(AttemptLease lease) {
-    redis.<String>getScoredSortedSet(keys.leases(), StringCodec.INSTANCE)
+    redis
+        .<String>getScoredSortedSet(keys.leases(), StringCodec.INSTANCE)
         .remove(RedisKeys.leaseMember(lease));
   }
 

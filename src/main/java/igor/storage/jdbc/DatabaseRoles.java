@@ -38,8 +38,11 @@ public final class DatabaseRoles {
       String database = c.getCatalog();
       for (Role role : new Role[] {readWrite, readOnly}) {
         s.execute(
-            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + role.name()
-                + "') THEN CREATE ROLE " + role.name() + " LOGIN; END IF; END $$");
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '"
+                + role.name()
+                + "') THEN CREATE ROLE "
+                + role.name()
+                + " LOGIN; END IF; END $$");
         s.execute("ALTER ROLE " + role.name() + " WITH LOGIN PASSWORD " + literal(role.password()));
         s.execute("GRANT CONNECT ON DATABASE " + quoteIdent(database) + " TO " + role.name());
         s.execute("GRANT USAGE ON SCHEMA public TO " + role.name());
@@ -50,10 +53,12 @@ public final class DatabaseRoles {
       s.execute("GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO " + rw);
       s.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO " + ro);
       s.execute(
-          "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO "
+          "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES"
+              + " TO "
               + rw);
       s.execute(
-          "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO " + rw);
+          "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO "
+              + rw);
       s.execute("ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO " + ro);
     } catch (SQLException e) {
       throw new StorageUnavailableException("roles could not be set up: " + e.getMessage(), e);

@@ -41,7 +41,8 @@ public final class JdbcObjectDirectory implements ObjectDirectory {
             insert(c, LAYERS, "layer_id", jobId, layerIds);
             insert(c, TASKS, "task_id", jobId, taskIds);
           } catch (SQLException e) {
-            throw new StorageUnavailableException("the job's layers and tasks could not be recorded", e);
+            throw new StorageUnavailableException(
+                "the job's layers and tasks could not be recorded", e);
           }
         },
         executor);
@@ -63,8 +64,14 @@ public final class JdbcObjectDirectory implements ObjectDirectory {
       return;
     }
     String sql =
-        "INSERT INTO " + table + " (" + column + ", job_id) SELECT unnest(?::uuid[]), ?::uuid"
-            + " ON CONFLICT (" + column + ") DO NOTHING";
+        "INSERT INTO "
+            + table
+            + " ("
+            + column
+            + ", job_id) SELECT unnest(?::uuid[]), ?::uuid"
+            + " ON CONFLICT ("
+            + column
+            + ") DO NOTHING";
     try (PreparedStatement s = c.prepareStatement(sql)) {
       s.setArray(1, uuids(c, ids));
       s.setObject(2, UUID.fromString(jobId));
@@ -115,7 +122,13 @@ public final class JdbcObjectDirectory implements ObjectDirectory {
     return CompletableFuture.supplyAsync(
         () -> {
           String sql =
-              "SELECT " + column + ", job_id FROM " + table + " WHERE " + column + " = ANY (?::uuid[])";
+              "SELECT "
+                  + column
+                  + ", job_id FROM "
+                  + table
+                  + " WHERE "
+                  + column
+                  + " = ANY (?::uuid[])";
           Map<String, String> jobs = new HashMap<>();
           try (Connection c = dataSource.getConnection();
               PreparedStatement s = c.prepareStatement(sql)) {

@@ -16,8 +16,8 @@ import javax.sql.DataSource;
 
 /**
  * The journal's and the projection's positions, read from pekko-persistence-jdbc's tables and
- * pekko-projection-jdbc's offset store (a sequence offset: the journal ordering applied last).
- * Each question is one statement on Igor's pool, each answered from an index.
+ * pekko-projection-jdbc's offset store (a sequence offset: the journal ordering applied last). Each
+ * question is one statement on Igor's pool, each answered from an index.
  */
 public final class JdbcProjectionProgress implements ProjectionProgress {
   /** A job's last event: a backward walk of the journal's key (persistence_id, sequence_number). */

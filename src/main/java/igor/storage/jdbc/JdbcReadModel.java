@@ -121,7 +121,8 @@ public final class JdbcReadModel implements ReadModel {
             holdingFilter(c, where, params, "id", "job_id", "igor_layers", f.layerIds());
             holdingFilter(c, where, params, "id", "job_id", "igor_tasks", f.taskIds());
           } else {
-            idFilter(c, where, params, table.equals("igor_layers") ? "id" : "layer_id", f.layerIds());
+            idFilter(
+                c, where, params, table.equals("igor_layers") ? "id" : "layer_id", f.layerIds());
           }
           if (table.equals("igor_layers")) {
             holdingFilter(c, where, params, "id", "layer_id", "igor_tasks", f.taskIds());

@@ -118,7 +118,8 @@ public final class JdbcRetention implements Retention {
         c.prepareStatement(
             "SELECT persistence_id, max(sequence_number) FROM event_journal"
                 + " WHERE persistence_id = ANY (?) GROUP BY persistence_id")) {
-      s.setArray(1, c.createArrayOf("varchar", jobs.keySet().stream().map(id -> PREFIX + id).toArray()));
+      s.setArray(
+          1, c.createArrayOf("varchar", jobs.keySet().stream().map(id -> PREFIX + id).toArray()));
       Map<String, Long> last = new HashMap<>();
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {

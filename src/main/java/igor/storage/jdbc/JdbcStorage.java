@@ -26,13 +26,17 @@ import org.slf4j.LoggerFactory;
  */
 public final class JdbcStorage implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(JdbcStorage.class);
+
   /**
    * How long a call waits for a connection before it fails: while PostgreSQL is down the API
    * answers 503 after this, well before the client gives up (HikariCP's default is 30 s).
    */
   static final java.time.Duration CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(5);
 
-  /** The advisory lock that serializes migrations across nodes (any number; these bytes spell "igor"). */
+  /**
+   * The advisory lock that serializes migrations across nodes (any number; these bytes spell
+   * "igor").
+   */
   private static final long MIGRATION_LOCK = 0x69676f72L;
 
   private final HikariDataSource dataSource;
@@ -71,8 +75,9 @@ public final class JdbcStorage implements AutoCloseable {
    * migrations applied now)". Safe to run again, and from several nodes at once: Flyway locks while
    * it applies migrations but not while it decides whether to create or baseline its history table,
    * so nodes starting together on an empty database failed ("Unable to baseline schema history
-   * table ... as it already exists, and is empty"). A PostgreSQL advisory lock, held on a connection
-   * of its own outside the pool (whatever the pool's size), makes them migrate one after the other.
+   * table ... as it already exists, and is empty"). A PostgreSQL advisory lock, held on a
+   * connection of its own outside the pool (whatever the pool's size), makes them migrate one after
+   * the other.
    */
   public String migrate() {
     MigrateResult result;
@@ -90,10 +95,13 @@ public final class JdbcStorage implements AutoCloseable {
               .load()
               .migrate();
     } catch (SQLException e) {
-      throw new StorageUnavailableException("migrations could not take their lock: " + e.getMessage(), e);
+      throw new StorageUnavailableException(
+          "migrations could not take their lock: " + e.getMessage(), e);
     }
     String version =
-        result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+        result.targetSchemaVersion != null
+            ? result.targetSchemaVersion
+            : result.initialSchemaVersion;
     return "version " + version + " (" + result.migrationsExecuted + " migrations applied now)";
   }
 
@@ -191,7 +199,8 @@ public final class JdbcStorage implements AutoCloseable {
 
   /** The read model's lag behind the journal, in milliseconds (see ReadModelProjection). */
   public CompletionStage<Long> projectionLagMillis(List<String> tags, long now) {
-    return CompletableFuture.supplyAsync(() -> readModelProjection().lagMillis(tags, now), executor);
+    return CompletableFuture.supplyAsync(
+        () -> readModelProjection().lagMillis(tags, now), executor);
   }
 
   public JdbcObjectDirectory directory() {

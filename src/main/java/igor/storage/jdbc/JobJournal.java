@@ -42,7 +42,9 @@ public final class JobJournal {
         while (rs.next()) {
           String manifest = rs.getString(1);
           entries.add(
-              new Entry(manifest.substring(manifest.lastIndexOf('$') + 1), JSON.readTree(text(rs.getBytes(2)))));
+              new Entry(
+                  manifest.substring(manifest.lastIndexOf('$') + 1),
+                  JSON.readTree(text(rs.getBytes(2)))));
         }
       }
       return entries;

@@ -35,8 +35,8 @@ import org.apache.pekko.stream.javadsl.Source;
  * <p>Each slice is in journal order, but the slices are polled one by one, so merged they may
  * interleave out of order by up to a poll. The merge holds every change for the reorder window and
  * hands them on in ordering order: a reader's last ordering is then a safe place to resume from.
- * (The journal's own gap detection makes the same kind of bet: a transaction that commits its
- * lower ordering later than the window is seen out of order.)
+ * (The journal's own gap detection makes the same kind of bet: a transaction that commits its lower
+ * ordering later than the window is seen out of order.)
  */
 public final class JournalChangeFeed implements ChangeFeed {
   private final JdbcReadJournal journal;
@@ -64,15 +64,21 @@ public final class JournalChangeFeed implements ChangeFeed {
         Source.from(tags)
             .flatMapMerge(
                 tags.size(),
-                tag -> journal.eventsByTag(tag, Offset.sequence(ordering)).map(JournalChangeFeed::change))
+                tag ->
+                    journal
+                        .eventsByTag(tag, Offset.sequence(ordering))
+                        .map(JournalChangeFeed::change))
             .filter(c -> jobIds.isEmpty() || jobIds.contains(c.event().jobId()))
             .map(Optional::of);
     if (tags.size() == 1) {
       return changes.map(Optional::get);
     }
-    Duration tick = reorderWindow.dividedBy(4).isZero() ? Duration.ofMillis(10) : reorderWindow.dividedBy(4);
+    Duration tick =
+        reorderWindow.dividedBy(4).isZero() ? Duration.ofMillis(10) : reorderWindow.dividedBy(4);
     return changes
-        .merge(Source.tick(tick, tick, Optional.<Change>empty()).mapMaterializedValue(c -> NotUsed.getInstance()))
+        .merge(
+            Source.tick(tick, tick, Optional.<Change>empty())
+                .mapMaterializedValue(c -> NotUsed.getInstance()))
         .statefulMapConcat(() -> new InOrder(reorderWindow.toNanos())::offer);
   }
 
@@ -87,7 +93,8 @@ public final class JournalChangeFeed implements ChangeFeed {
         () -> {
           try (Connection c = dataSource.getConnection();
               Statement s = c.createStatement();
-              ResultSet rs = s.executeQuery("SELECT coalesce(max(ordering), 0) FROM event_journal")) {
+              ResultSet rs =
+                  s.executeQuery("SELECT coalesce(max(ordering), 0) FROM event_journal")) {
             rs.next();
             return rs.getLong(1);
           } catch (SQLException e) {

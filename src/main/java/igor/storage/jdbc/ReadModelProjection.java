@@ -29,11 +29,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The projection of the journal into the read model: one projection per event tag, each run once
- * in the cluster (a sharded daemon process). A group of events and the offset after it are written
- * in one transaction, so each event is applied exactly once.
+ * The projection of the journal into the read model: one projection per event tag, each run once in
+ * the cluster (a sharded daemon process). A group of events and the offset after it are written in
+ * one transaction, so each event is applied exactly once.
  *
- * <p>Persisted names (docs/adr/0005-read-model.md): projection name {@value #NAME}, one key per tag.
+ * <p>Persisted names (docs/adr/0005-read-model.md): projection name {@value #NAME}, one key per
+ * tag.
  */
 public final class ReadModelProjection {
   public static final String NAME = "igor-read-model";
@@ -55,8 +56,8 @@ public final class ReadModelProjection {
   }
 
   /**
-   * As above; {@code onSkipped} is told of each event skipped because the database refused its
-   * rows (for the metric igor_projection_failures_total).
+   * As above; {@code onSkipped} is told of each event skipped because the database refused its rows
+   * (for the metric igor_projection_failures_total).
    */
   public void start(
       ActorSystem<?> system,
@@ -136,8 +137,7 @@ public final class ReadModelProjection {
    * must not stop its slice, and every job behind it, for good. Other failures (the database is
    * unreachable) fail the group, which the projection retries.
    */
-  static void write(
-      Session session, List<EventEnvelope<JobEvent>> envelopes, Runnable onSkipped) {
+  static void write(Session session, List<EventEnvelope<JobEvent>> envelopes, Runnable onSkipped) {
     try {
       session.withConnection(
           connection -> {
@@ -162,8 +162,7 @@ public final class ReadModelProjection {
     }
   }
 
-  private static void writeGroup(Connection connection, List<JobEvent> events)
-      throws SQLException {
+  private static void writeGroup(Connection connection, List<JobEvent> events) throws SQLException {
     ReadModelWriter writer = new ReadModelWriter(connection);
     writer.prefetch(events);
     for (JobEvent event : events) {

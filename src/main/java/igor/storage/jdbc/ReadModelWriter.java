@@ -31,6 +31,7 @@ import java.util.UUID;
  */
 final class ReadModelWriter {
   private static final String[] COUNT_COLUMNS = countColumns();
+
   /**
    * Rows sent to PostgreSQL per JDBC batch: the driver holds every row of a batch, encoded, until
    * it is sent, so a 100,000-task job in one batch held them all at once (docs/operations.md,
@@ -39,6 +40,7 @@ final class ReadModelWriter {
   static final int BATCH_ROWS = 1000;
 
   private final Connection c;
+
   /** Per object id (layer or job), how its task counts change in this transaction. */
   private final Map<String, int[]> layerDeltas = new HashMap<>();
 
@@ -53,8 +55,8 @@ final class ReadModelWriter {
 
   /**
    * Applies the events in order; {@link #finish()} then writes the changed counts. The creation
-   * events insert their rows from their plans; every other change is the one {@link
-   * Transitions#of} reads from the event (an event of an unknown type is an error).
+   * events insert their rows from their plans; every other change is the one {@link Transitions#of}
+   * reads from the event (an event of an unknown type is an error).
    */
   void apply(JobEvent event) throws SQLException {
     if (event instanceof JobCreated e) {
@@ -174,8 +176,8 @@ final class ReadModelWriter {
 
   /**
    * Moves tasks as their transitions say: one more revision each, a new attempt when queued, the
-   * message when the transition carries one and the result when it changes it. Kept in memory
-   * until {@link #finish()}, which writes each changed task once.
+   * message when the transition carries one and the result when it changes it. Kept in memory until
+   * {@link #finish()}, which writes each changed task once.
    */
   private void changeTasks(List<TaskTransition> transitions, long at) throws SQLException {
     if (transitions.isEmpty()) {
@@ -216,6 +218,7 @@ final class ReadModelWriter {
     String message;
     boolean setResult;
     byte[] result;
+
     /** The task's new paused_at when an event of the group set it, else null. */
     Long pausedAt;
 
@@ -250,7 +253,11 @@ final class ReadModelWriter {
           tasks.put(
               id,
               new TaskChange(
-                  id, rs.getString(2), rs.getString(3), Status.valueOf(rs.getString(4)), rs.getInt(5)));
+                  id,
+                  rs.getString(2),
+                  rs.getString(3),
+                  Status.valueOf(rs.getString(4)),
+                  rs.getInt(5)));
         }
       }
     }

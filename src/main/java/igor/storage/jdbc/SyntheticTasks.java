@@ -19,10 +19,9 @@ public final class SyntheticTasks {
     String sql =
         "INSERT INTO igor_tasks (id, job_id, layer_id, revision, status, name, type, args,"
             + " paused_at, retries, timeout_seconds, attempts, message, result, queue_task_id,"
-            + " created_at, updated_at)"
-            + " SELECT gen_random_uuid(), md5('job' || (g / ?))::uuid, md5('layer' || (g / ?))::uuid,"
-            + " 0, 'COMPLETED', '', 'noop', ''::bytea, 0, 0, 0, 1, '', NULL, '',"
-            + " 1700000000 + g, 1700000000 + g FROM generate_series(0, ? - 1) g";
+            + " created_at, updated_at) SELECT gen_random_uuid(), md5('job' || (g / ?))::uuid,"
+            + " md5('layer' || (g / ?))::uuid, 0, 'COMPLETED', '', 'noop', ''::bytea, 0, 0, 0, 1,"
+            + " '', NULL, '', 1700000000 + g, 1700000000 + g FROM generate_series(0, ? - 1) g";
     try (Connection c = storage.connection();
         java.sql.PreparedStatement s = c.prepareStatement(sql);
         java.sql.Statement analyze = c.createStatement()) {
@@ -31,12 +30,14 @@ public final class SyntheticTasks {
       s.setInt(3, jobs * tasksPerJob);
       s.executeUpdate();
       analyze.execute("ANALYZE igor_tasks");
-      try (java.sql.ResultSet rs = analyze.executeQuery("SELECT md5('job' || " + (jobs / 2) + ")::uuid")) {
+      try (java.sql.ResultSet rs =
+          analyze.executeQuery("SELECT md5('job' || " + (jobs / 2) + ")::uuid")) {
         rs.next();
         return rs.getString(1);
       }
     } catch (SQLException e) {
-      throw new StorageUnavailableException("synthetic tasks could not be written: " + e.getMessage(), e);
+      throw new StorageUnavailableException(
+          "synthetic tasks could not be written: " + e.getMessage(), e);
     }
   }
 }

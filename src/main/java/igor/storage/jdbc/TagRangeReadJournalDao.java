@@ -65,7 +65,9 @@ public final class TagRangeReadJournalDao extends DefaultReadJournalDao {
     this.serialization = serialization;
   }
 
-  /** Events of the tag after {@code offset} up to {@code maxOffset}, at most {@code max}, in order. */
+  /**
+   * Events of the tag after {@code offset} up to {@code maxOffset}, at most {@code max}, in order.
+   */
   @Override
   @SuppressWarnings({"unchecked", "rawtypes"})
   public Source<Try<Tuple3<PersistentRepr, Set<String>, Object>>, NotUsed> eventsByTag(
@@ -86,7 +88,8 @@ public final class TagRangeReadJournalDao extends DefaultReadJournalDao {
         .asScala();
   }
 
-  private Try<Tuple3<PersistentRepr, Set<String>, Object>> toRepr(JournalPekkoSerializationRow row) {
+  private Try<Tuple3<PersistentRepr, Set<String>, Object>> toRepr(
+      JournalPekkoSerializationRow row) {
     Set<String> noTags = scala.collection.immutable.Set$.MODULE$.empty();
     return PekkoSerialization.fromRow(serialization, row)
         .map(found -> new Tuple3<>(found._1(), noTags, found._2()));

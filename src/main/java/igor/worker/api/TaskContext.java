@@ -61,7 +61,13 @@ public final class TaskContext {
   /** A context outside any worker, for a handler's own unit tests. */
   public static TaskContext forTest(String taskId, int attempt, String type, byte[] args) {
     return new TaskContext(
-        "", "", taskId, attempt, type, args, "",
+        "",
+        "",
+        taskId,
+        attempt,
+        type,
+        args,
+        "",
         new Services() {
           @Override
           public void heartbeat(TaskContext context) {}

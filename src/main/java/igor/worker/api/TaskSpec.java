@@ -32,8 +32,8 @@ public record TaskSpec(
   }
 
   /**
-   * This task with a limit on one attempt (whole seconds, rounded up, at least one). Igor refuses
-   * a time-out over its {@code igor.limits.max-task-timeout} (7 days unless configured otherwise);
+   * This task with a limit on one attempt (whole seconds, rounded up, at least one). Igor refuses a
+   * time-out over its {@code igor.limits.max-task-timeout} (7 days unless configured otherwise);
    * one beyond the range of an int is kept at {@link Integer#MAX_VALUE}, so that it is refused too
    * rather than wrapped around.
    */

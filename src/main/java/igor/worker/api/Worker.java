@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs task handlers in any JVM: takes attempts of its types from Igor's queues (at most {@code
- * concurrency} at once), claims each (a duplicate or withdrawn delivery is dropped), holds a lease on
- * it renewed by heartbeat, and reports start and outcome back. Igor can stop a running attempt
+ * concurrency} at once), claims each (a duplicate or withdrawn delivery is dropped), holds a lease
+ * on it renewed by heartbeat, and reports start and outcome back. Igor can stop a running attempt
  * (kill, skip, time-out): the handler's context is cancelled and its thread interrupted (a batch's
  * thread only once every task of the batch is cancelled).
  *
@@ -51,8 +51,8 @@ public final class Worker implements AutoCloseable {
   private static final Duration LONGEST_PAUSE_AFTER_FAILURE = Duration.ofSeconds(5);
 
   /**
-   * How a worker runs. {@code outcomeLimits}: the largest result and message the worker reports;
-   * an outcome over them is reported as a failure naming the limit (the installation's
+   * How a worker runs. {@code outcomeLimits}: the largest result and message the worker reports; an
+   * outcome over them is reported as a failure naming the limit (the installation's
    * igor.reports.max-result-bytes and max-message-bytes; {@link OutcomeLimits#DEFAULTS} unless
    * told).
    */
@@ -80,7 +80,15 @@ public final class Worker implements AutoCloseable {
         String apiToken,
         String apiCaFile) {
       this(
-          name, concurrency, pollWait, claimTtl, lease, shutdownGrace, apiUrl, apiToken, apiCaFile,
+          name,
+          concurrency,
+          pollWait,
+          claimTtl,
+          lease,
+          shutdownGrace,
+          apiUrl,
+          apiToken,
+          apiCaFile,
           OutcomeLimits.DEFAULTS);
     }
   }
@@ -268,15 +276,23 @@ public final class Worker implements AutoCloseable {
       WorkerReport outcome;
       try {
         byte[] result = handlers.get(d.type()).handle(context);
-        outcome = report(WorkerReport.Kind.COMPLETED, d, context.message(),
-            result != null ? result : context.result(), true);
+        outcome =
+            report(
+                WorkerReport.Kind.COMPLETED,
+                d,
+                context.message(),
+                result != null ? result : context.result(),
+                true);
       } catch (Exception | LinkageError e) {
         outcome = failure(d, context, e);
       }
       finish(d, context, outcome);
     } catch (RuntimeException e) {
-      log.warn("attempt could not be reported taskId={} attempt={} problem={}",
-          d.taskId(), d.attempt(), e.toString());
+      log.warn(
+          "attempt could not be reported taskId={} attempt={} problem={}",
+          d.taskId(),
+          d.attempt(),
+          e.toString());
     } finally {
       inFlight.remove(d.deliveryId());
       slots.release();
@@ -306,7 +322,8 @@ public final class Worker implements AutoCloseable {
         TaskContext c = entry.getValue();
         WorkerReport outcome =
             switch (c.outcome()) {
-              case COMPLETED -> report(WorkerReport.Kind.COMPLETED, d, c.message(), c.result(), true);
+              case COMPLETED ->
+                  report(WorkerReport.Kind.COMPLETED, d, c.message(), c.result(), true);
               case FAILED -> report(WorkerReport.Kind.FAILED, d, c.message(), null, true);
               case FAILED_FOR_GOOD -> report(WorkerReport.Kind.FAILED, d, c.message(), null, false);
               case SKIPPED -> report(WorkerReport.Kind.SKIPPED, d, c.message(), null, true);
@@ -318,8 +335,11 @@ public final class Worker implements AutoCloseable {
         finish(d, c, outcome);
       }
     } catch (RuntimeException e) {
-      log.warn("batch could not be reported type={} size={} problem={}",
-          handler.type(), deliveries.size(), e.toString());
+      log.warn(
+          "batch could not be reported type={} size={} problem={}",
+          handler.type(),
+          deliveries.size(),
+          e.toString());
     } finally {
       deliveries.forEach(d -> inFlight.remove(d.deliveryId()));
       slots.release();
@@ -339,13 +359,21 @@ public final class Worker implements AutoCloseable {
             () ->
                 channel.begin(d, settings.name(), settings.claimTtl(), settings.lease(), started));
     if (!ours) {
-      log.debug("delivery dropped: claimed or withdrawn taskId={} attempt={}", d.taskId(), d.attempt());
+      log.debug(
+          "delivery dropped: claimed or withdrawn taskId={} attempt={}", d.taskId(), d.attempt());
       return null;
     }
     AttemptLease lease = new AttemptLease(d.jobId(), d.taskId(), d.attempt());
     TaskContext context =
-        new TaskContext(d.jobId(), d.layerId(), d.taskId(), d.attempt(), d.type(), d.args(),
-            d.deliveryId(), services);
+        new TaskContext(
+            d.jobId(),
+            d.layerId(),
+            d.taskId(),
+            d.attempt(),
+            d.type(),
+            d.args(),
+            d.deliveryId(),
+            services);
     inFlight.put(d.deliveryId(), new Running(context, lease, Thread.currentThread()));
     return context;
   }
@@ -377,15 +405,16 @@ public final class Worker implements AutoCloseable {
           return true;
         });
     inFlight.remove(d.deliveryId());
-    log.debug("attempt done taskId={} attempt={} outcome={}", d.taskId(), d.attempt(), outcome.kind());
+    log.debug(
+        "attempt done taskId={} attempt={} outcome={}", d.taskId(), d.attempt(), outcome.kind());
   }
 
   /**
    * Makes the call to Redis until it gets through, pausing between tries: while Redis is down or a
    * connection is being made again, the worker waits rather than lose a taken attempt or its
-   * outcome. Gives up with the last failure once the worker stops:
-   * the attempt's lease then runs out, and Igor fails it as "lost worker" and runs it again. An
-   * outcome that comes after Igor decided so is ignored.
+   * outcome. Gives up with the last failure once the worker stops: the attempt's lease then runs
+   * out, and Igor fails it as "lost worker" and runs it again. An outcome that comes after Igor
+   * decided so is ignored.
    */
   private <T> T untilItGetsThrough(String what, TaskDelivery d, Supplier<T> call) {
     long pauseMillis = FIRST_PAUSE_AFTER_FAILURE.toMillis();
@@ -409,8 +438,8 @@ public final class Worker implements AutoCloseable {
   }
 
   /**
-   * A pause that an interrupt does not cut short, and that leaves no interrupt behind: a cancel
-   * of the attempt or a stop of the worker means nothing to a claim or an outcome on its way.
+   * A pause that an interrupt does not cut short, and that leaves no interrupt behind: a cancel of
+   * the attempt or a stop of the worker means nothing to a claim or an outcome on its way.
    */
   private static void pauseUninterrupted(long millis) {
     long until = System.nanoTime() + millis * 1_000_000;
@@ -457,14 +486,25 @@ public final class Worker implements AutoCloseable {
   private WorkerReport report(
       WorkerReport.Kind kind, TaskDelivery d, String message, byte[] result, boolean retryable) {
     WorkerReport report =
-        new WorkerReport(kind, d.jobId(), d.taskId(), d.attempt(), settings.name(),
-            Text.sanitise(message), result, retryable, System.currentTimeMillis());
+        new WorkerReport(
+            kind,
+            d.jobId(),
+            d.taskId(),
+            d.attempt(),
+            settings.name(),
+            Text.sanitise(message),
+            result,
+            retryable,
+            System.currentTimeMillis());
     String problem = settings.outcomeLimits().problem(report.message(), result);
     if (problem == null) {
       return report;
     }
-    log.warn("outcome over a limit reported as a failure taskId={} attempt={} problem={}",
-        d.taskId(), d.attempt(), problem);
+    log.warn(
+        "outcome over a limit reported as a failure taskId={} attempt={} problem={}",
+        d.taskId(),
+        d.attempt(),
+        problem);
     return OutcomeLimits.failedOverLimit(report, problem);
   }
 
@@ -510,8 +550,16 @@ public final class Worker implements AutoCloseable {
       AttemptLease l = r.lease();
       try {
         channel.report(
-            new WorkerReport(WorkerReport.Kind.RELEASED, l.jobId(), l.taskId(), l.attempt(),
-                settings.name(), "worker stopped", null, true, System.currentTimeMillis()));
+            new WorkerReport(
+                WorkerReport.Kind.RELEASED,
+                l.jobId(),
+                l.taskId(),
+                l.attempt(),
+                settings.name(),
+                "worker stopped",
+                null,
+                true,
+                System.currentTimeMillis()));
         channel.dropLease(l);
       } catch (RuntimeException e) {
         log.warn("attempt could not be given back taskId={} problem={}", l.taskId(), e.toString());
@@ -549,7 +597,8 @@ public final class Worker implements AutoCloseable {
   /** A default name: process id, host and a random suffix. */
   public static String defaultName() {
     return ManagementFactory.getRuntimeMXBean().getName()
-        + "/" + UUID.randomUUID().toString().substring(0, 8);
+        + "/"
+        + UUID.randomUUID().toString().substring(0, 8);
   }
 
   /** Builds a worker that connects to Redis itself. */

@@ -12,7 +12,8 @@ class TokensTest {
 
   @Test
   void aKnownTokenNamesItsSubjectAndRole() {
-    Tokens tokens = Tokens.parse(List.of("ops:" + OPS + ":admin", " ci:" + CI + ":WRITE ", "# a comment", ""));
+    Tokens tokens =
+        Tokens.parse(List.of("ops:" + OPS + ":admin", " ci:" + CI + ":WRITE ", "# a comment", ""));
 
     assertThat(tokens.size()).isEqualTo(2);
     assertThat(tokens.authenticate(OPS)).contains(new Principal("ops", Role.ADMIN));

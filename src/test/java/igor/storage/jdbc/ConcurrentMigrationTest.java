@@ -14,8 +14,8 @@ import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.RepeatedTest;
 
 /**
- * Nodes started together on an empty database all migrate it at once (migrate-on-start): each
- * must start, none may find the schema half made. Seen failing in ProcessClusterTest before the
+ * Nodes started together on an empty database all migrate it at once (migrate-on-start): each must
+ * start, none may find the schema half made. Seen failing in ProcessClusterTest before the
  * migrations were serialized.
  */
 class ConcurrentMigrationTest {
@@ -46,7 +46,8 @@ class ConcurrentMigrationTest {
         try (Connection c = db.connect();
             Statement s = c.createStatement();
             ResultSet rs =
-                s.executeQuery("SELECT count(*) FROM igor_schema_history WHERE success AND version <> '0'")) {
+                s.executeQuery(
+                    "SELECT count(*) FROM igor_schema_history WHERE success AND version <> '0'")) {
           rs.next();
           assertThat(rs.getInt(1)).as("each migration applied once").isEqualTo(migrationScripts());
         }

@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Test;
 /** `igor migrate --roles`: a read-write role for Igor and a read-only one for reporting. */
 class DatabaseRolesTest {
   private final String suffix = UUID.randomUUID().toString().substring(0, 8);
-  private final DatabaseRoles.Role readWrite = new DatabaseRoles.Role("igor_rw_" + suffix, "rw-secret");
-  private final DatabaseRoles.Role readOnly = new DatabaseRoles.Role("igor_ro_" + suffix, "ro-secret");
+  private final DatabaseRoles.Role readWrite =
+      new DatabaseRoles.Role("igor_rw_" + suffix, "rw-secret");
+  private final DatabaseRoles.Role readOnly =
+      new DatabaseRoles.Role("igor_ro_" + suffix, "ro-secret");
   private TestDatabase db;
   private JdbcStorage storage;
 
@@ -34,7 +36,9 @@ class DatabaseRolesTest {
   void dropEverything() throws SQLException {
     storage.close();
     db.close();
-    try (Connection c = DriverManager.getConnection(TestServers.postgresAdminUrl(), TestServers.databaseUser(), "");
+    try (Connection c =
+            DriverManager.getConnection(
+                TestServers.postgresAdminUrl(), TestServers.databaseUser(), "");
         Statement s = c.createStatement()) {
       s.execute("DROP ROLE IF EXISTS " + readWrite.name());
       s.execute("DROP ROLE IF EXISTS " + readOnly.name());
@@ -45,7 +49,8 @@ class DatabaseRolesTest {
   void readOnlyRoleReadsTheReadModelAndCannotWrite() throws SQLException {
     storage.createRoles(readWrite, readOnly);
 
-    try (Connection c = DriverManager.getConnection(db.url(), readOnly.name(), readOnly.password());
+    try (Connection c =
+            DriverManager.getConnection(db.url(), readOnly.name(), readOnly.password());
         Statement s = c.createStatement()) {
       assertThat(s.executeQuery("SELECT count(*) FROM igor_tasks").next()).isTrue();
       assertThatThrownBy(() -> s.execute("DELETE FROM igor_jobs"))
@@ -59,10 +64,12 @@ class DatabaseRolesTest {
     storage.createRoles(readWrite, readOnly);
     storage.createRoles(readWrite, readOnly);
 
-    try (Connection c = DriverManager.getConnection(db.url(), readWrite.name(), readWrite.password());
+    try (Connection c =
+            DriverManager.getConnection(db.url(), readWrite.name(), readWrite.password());
         Statement s = c.createStatement()) {
       s.execute(
-          "INSERT INTO igor_layer_directory (layer_id, job_id) VALUES (gen_random_uuid(), gen_random_uuid())");
+          "INSERT INTO igor_layer_directory (layer_id, job_id) VALUES (gen_random_uuid(),"
+              + " gen_random_uuid())");
       assertThat(s.executeUpdate("DELETE FROM igor_layer_directory")).isEqualTo(1);
       assertThatThrownBy(() -> s.execute("CREATE TABLE not_igors (id int)"))
           .isInstanceOf(SQLException.class)

@@ -184,7 +184,9 @@ class ReadModelWriterTest {
     for (String id : List.of(task, other)) {
       var expected = entity.findTask(id).snapshot();
       ReadModel.TaskRow row = task(id);
-      assertThat(Identifiers.etag(id, row.revision())).as("etag of " + id).isEqualTo(expected.etag());
+      assertThat(Identifiers.etag(id, row.revision()))
+          .as("etag of " + id)
+          .isEqualTo(expected.etag());
       assertThat(row.status()).isEqualTo(expected.status());
       assertThat(row.message()).isEqualTo(expected.message());
       assertThat(row.attempts()).isEqualTo(expected.attempts());
@@ -222,13 +224,12 @@ class ReadModelWriterTest {
   }
 
   /**
-   * Pins, event by event, the rows of the three read-model tables that a history holding every
-   * kind of event changes, column by column, against
-   * src/test/resources/read-model/every-event-rows.txt (on a mismatch the rows written are left in
-   * target/every-event-rows.actual.txt).
-   * The file was written by the writer before it read events through igor.domain.Transitions, so
-   * that change moved no row. The same history written as one prefetched group, as the projection
-   * writes it, ends in the same rows.
+   * Pins, event by event, the rows of the three read-model tables that a history holding every kind
+   * of event changes, column by column, against src/test/resources/read-model/every-event-rows.txt
+   * (on a mismatch the rows written are left in target/every-event-rows.actual.txt). The file was
+   * written by the writer before it read events through igor.domain.Transitions, so that change
+   * moved no row. The same history written as one prefetched group, as the projection writes it,
+   * ends in the same rows.
    */
   @Test
   void everyKindOfEventChangesThePinnedRows() throws Exception {
@@ -277,7 +278,9 @@ class ReadModelWriterTest {
         names.computeIfAbsent(
             name,
             n ->
-                java.util.UUID.nameUUIDFromBytes((run + "/" + n).getBytes(StandardCharsets.UTF_8))
+                java.util
+                    .UUID
+                    .nameUUIDFromBytes((run + "/" + n).getBytes(StandardCharsets.UTF_8))
                     .toString());
   }
 
@@ -478,8 +481,18 @@ class ReadModelWriterTest {
   private ReadModel.JobRow jobRow() throws Exception {
     ReadModel.Filter onlyThisJob =
         new ReadModel.Filter(
-            List.of(job), List.of(), List.of(), List.of(), List.of(), null, null, null, null, null,
-            10, 0);
+            List.of(job),
+            List.of(),
+            List.of(),
+            List.of(),
+            List.of(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            10,
+            0);
     return readModel.jobs(onlyThisJob).toCompletableFuture().get().get(0);
   }
 }

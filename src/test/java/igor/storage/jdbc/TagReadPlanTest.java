@@ -28,9 +28,9 @@ class TagReadPlanTest {
   private static final int BATCH = 500;
 
   /**
-   * Rows a poll may touch, summed over every node of its plan: a batch of one tag in four, found
-   * on the tag's side and looked up on the journal's, passed up through the join and the limit,
-   * with slack. The good plans touch about 2,000 (four nodes of 500).
+   * Rows a poll may touch, summed over every node of its plan: a batch of one tag in four, found on
+   * the tag's side and looked up on the journal's, passed up through the join and the limit, with
+   * slack. The good plans touch about 2,000 (four nodes of 500).
    */
   private static final long ROWS_OF_ONE_BATCH = 4L * 4 * BATCH;
 
