@@ -58,8 +58,7 @@ final class EventRoutes extends AllDirectives {
   private Route stream(Map<String, List<String>> query, Optional<String> lastEventId) {
     ListQueries.EventsQuery q = queries.events(query);
     Long after = lastEventId.map(ListQueries::lastEventId).orElse(q.since());
-    if (open.incrementAndGet() > maxStreams) {
-      open.decrementAndGet();
+    if (open.get() >= maxStreams) {
       return complete(
           ApiJson.error(
               503,
@@ -73,7 +72,6 @@ final class EventRoutes extends AllDirectives {
         from,
         done -> {
           if (done.isFailure()) {
-            open.decrementAndGet();
             return complete(ApiErrors.of(done.failed().get()));
           }
           return complete(
@@ -96,6 +94,10 @@ final class EventRoutes extends AllDirectives {
         .keepAlive(heartbeat, () -> HEARTBEAT)
         .watchTermination(
             (notUsed, done) -> {
+              // A slot is held from when the stream runs until it ends: a client that leaves
+              // before its stream starts (while the feed's position is read) holds none. Requests
+              // that arrive at the same instant may exceed the bound by their number.
+              open.incrementAndGet();
               done.whenComplete((ok, failure) -> open.decrementAndGet());
               return notUsed;
             });
