@@ -2,7 +2,6 @@ package igor.entity;
 
 import igor.domain.Action;
 import igor.domain.Decision;
-import igor.domain.Identifiers;
 import igor.domain.Job;
 import igor.domain.JobDecider;
 import igor.domain.JobEvent;
@@ -15,8 +14,6 @@ import igor.domain.Status;
 import igor.domain.Task;
 import igor.domain.TaskPlan;
 import igor.domain.TaskSnapshot;
-import igor.domain.TaskTransition;
-import igor.domain.Transitions;
 import igor.domain.WorkerReport;
 import igor.queue.AttemptLease;
 import igor.queue.QueueDataLost;
@@ -24,7 +21,6 @@ import igor.queue.TaskDelivery;
 import igor.queue.TaskQueue;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -410,7 +406,7 @@ public final class JobEntity
       passivate.run();
       return Effect().reply(command.replyTo(), new Retired(lastSequenceNumber(context)));
     }
-    if (!isAtRest(job) || !command.statuses().contains(job.status())) {
+    if (!JobEffects.isAtRest(job) || !command.statuses().contains(job.status())) {
       return Effect().reply(command.replyTo(), new Retired(-1));
     }
     retired = true;
@@ -481,7 +477,7 @@ public final class JobEntity
     if (decision instanceof Decision.Accepted accepted && !accepted.events().isEmpty()) {
       return persistAndAct(job, accepted.events()).thenNoReply();
     }
-    scheduleWake(job);
+    scheduleWake(job.nextWakeAt());
     return Effect().noReply();
   }
 
@@ -504,13 +500,13 @@ public final class JobEntity
             "queue lost its data: queuing again={} leasing running={}",
             queued.size(),
             running.size());
-    deliver(job, queued);
+    deliver(JobEffects.deliveries(job, queued));
     deps.queue().ensureLeases(running, deps.settings().lease());
     return Effect().noReply();
   }
 
   private ReplyEffect<JobEvent, Job> onRedeliver(Job job, Redeliver command) {
-    deliver(job, command.taskIds());
+    deliver(JobEffects.deliveries(job, command.taskIds()));
     return Effect().noReply();
   }
 
@@ -529,7 +525,7 @@ public final class JobEntity
   }
 
   private ReplyEffect<JobEvent, Job> onIdle(Job job, Idle command) {
-    if (isAtRest(job)) {
+    if (JobEffects.isAtRest(job)) {
       context.getLog().debug("job at rest, leaving memory");
       passivate.run();
     }
@@ -572,27 +568,18 @@ public final class JobEntity
 
   /** The side effects of journaled events: hand queued tasks out, keep timers right. */
   private void afterPersist(Job job, List<JobEvent> events) {
-    List<String> queued = new ArrayList<>();
-    List<TaskDelivery> withdrawn = new ArrayList<>();
-    for (JobEvent event : events) {
-      if (event instanceof JobEvent.JobCreated || event instanceof JobEvent.TasksAdded) {
-        continue; // declarations: nothing to hand out or take back (and a plan may be large)
-      }
-      Transitions transitions = Transitions.of(event);
-      for (TaskTransition task : transitions.tasks()) {
-        if (task.step() == TaskTransition.Step.QUEUED) {
-          queued.add(task.taskId());
-        } else if (task.stopsAttempt()) {
-          withdrawn.add(withdrawal(job, task.taskId(), task.attempt()));
-        }
-      }
-      transitions.job().ifPresent(status -> context.getLog().info("job status={}", status));
-    }
+    JobEffects effects = JobEffects.afterPersist(job, events);
+    effects.jobStatus().ifPresent(status -> context.getLog().info("job status={}", status));
+    carryOut(job, effects);
+  }
+
+  /** Does what the effects say: the queue's part, the wake timer and the idle timer. */
+  private void carryOut(Job job, JobEffects effects) {
     deps.observer().jobHeld(job.summary());
-    deliver(job, queued);
-    withdraw(withdrawn);
-    scheduleWake(job);
-    if (isAtRest(job)) {
+    deliver(effects.deliveries());
+    withdraw(effects.withdrawals());
+    scheduleWake(effects.wakeAt());
+    if (effects.atRest()) {
       startIdleTimer();
     } else {
       timers.cancel(IDLE_TIMER);
@@ -600,25 +587,10 @@ public final class JobEntity
   }
 
   /**
-   * Hands the tasks that still wait in QUEUED to the queue. If the queue does not take them, they
-   * are tried again after the redelivery delay: journaled QUEUED tasks are never stranded.
+   * Hands attempts waiting in QUEUED to the queue. If the queue does not take them, they are tried
+   * again after the redelivery delay: journaled QUEUED tasks are never stranded.
    */
-  private void deliver(Job job, Collection<String> taskIds) {
-    List<TaskDelivery> deliveries = new ArrayList<>(taskIds.size());
-    for (String taskId : taskIds) {
-      Task task = job.findTask(taskId);
-      if (task != null && task.status() == Status.QUEUED) {
-        deliveries.add(
-            new TaskDelivery(
-                job.id(),
-                task.layerId(),
-                task.id(),
-                task.attempts(),
-                task.queueTaskId(),
-                task.type(),
-                task.args()));
-      }
-    }
+  private void deliver(List<TaskDelivery> deliveries) {
     if (deliveries.isEmpty()) {
       return;
     }
@@ -627,17 +599,6 @@ public final class JobEntity
         deps.queue().enqueue(deliveries),
         (ok, failure) ->
             failure == null ? Delivered.INSTANCE : new DeliveryFailed(ids, failure.toString()));
-  }
-
-  /** The delivery of an attempt as it was handed out, so that the queue can find it. */
-  private static TaskDelivery withdrawal(Job job, String taskId, int attempt) {
-    Task task = job.findTask(taskId);
-    String deliveryId = Identifiers.deliveryId(taskId, attempt);
-    if (task == null) {
-      return new TaskDelivery(job.id(), "", taskId, attempt, deliveryId, "", null);
-    }
-    return new TaskDelivery(
-        job.id(), task.layerId(), taskId, attempt, deliveryId, task.type(), task.args());
   }
 
   /**
@@ -664,9 +625,10 @@ public final class JobEntity
             });
   }
 
-  /** Keeps one timer at the next moment time alone changes the job (a retry, a time-out). */
-  private void scheduleWake(Job job) {
-    long next = job.nextWakeAt();
+  /**
+   * Keeps one timer at the next moment time alone changes the job (a retry, a time-out): 0, none.
+   */
+  private void scheduleWake(long next) {
     if (next == 0) {
       timers.cancel(WAKE_TIMER);
       return;
@@ -680,14 +642,6 @@ public final class JobEntity
       return Duration.ZERO;
     }
     return delay.compareTo(MAX_TIMER_DELAY) > 0 ? MAX_TIMER_DELAY : delay;
-  }
-
-  /** Nothing will happen to the job unless someone asks: it may leave memory. */
-  private static boolean isAtRest(Job job) {
-    return job.exists()
-        && job.status().isFinal()
-        && job.tasksInFlight().isEmpty()
-        && job.nextWakeAt() == 0;
   }
 
   private static List<TaskSnapshot> snapshotsOf(Job job, List<TaskPlan> plans) {
@@ -755,24 +709,15 @@ public final class JobEntity
 
   /** After recovery: hand QUEUED attempts out again and set the timers. */
   private void actOnRecovered(Job job) {
-    List<String> queued =
-        job.tasksInFlight().stream()
-            .filter(t -> t.status() == Status.QUEUED)
-            .map(Task::id)
-            .toList();
+    JobEffects effects = JobEffects.afterRecovery(job);
     context
         .getLog()
         .info(
             "job recovered status={} tasks={} requeued={}",
             job.status(),
             job.taskCount(),
-            queued.size());
-    deps.observer().jobHeld(job.summary());
-    deliver(job, queued);
-    scheduleWake(job);
-    if (isAtRest(job)) {
-      startIdleTimer();
-    }
+            effects.deliveries().size());
+    carryOut(job, effects);
   }
 
   private void startIdleTimer() {
