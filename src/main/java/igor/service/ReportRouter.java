@@ -1,11 +1,10 @@
-package igor.app;
+package igor.service;
 
 import igor.domain.WorkerReport;
 import igor.entity.JobEntity;
 import igor.metrics.IgorMetrics;
 import igor.queue.ReceivedReport;
 import igor.queue.ReportInbox;
-import igor.service.JobGateway;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package igor.app;
+package igor.service;
 
 import igor.queue.QueueDataLost;
 import igor.queue.QueueKeeping;

@@ -1,6 +1,5 @@
-package igor.app;
+package igor.metrics;
 
-import igor.metrics.IgorMetrics;
 import igor.queue.QueueKeeping;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * node has seen, and the read model's lag behind the journal. A scrape reads the last figures and
  * never waits for Redis or PostgreSQL.
  */
-final class MetricsPoller {
+public final class MetricsPoller {
   static final Duration INTERVAL = Duration.ofSeconds(5);
   private static final Logger log = LoggerFactory.getLogger(MetricsPoller.class);
 
@@ -28,14 +27,14 @@ final class MetricsPoller {
   private Cancellable schedule;
 
   /** {@code projectionLag}: from a time (unix ms), the lag in ms; null when not measured here. */
-  MetricsPoller(
+  public MetricsPoller(
       IgorMetrics metrics, QueueKeeping queue, LongFunction<CompletionStage<Long>> projectionLag) {
     this.metrics = metrics;
     this.queue = queue;
     this.projectionLag = projectionLag;
   }
 
-  MetricsPoller start(ActorSystem<?> system) {
+  public MetricsPoller start(ActorSystem<?> system) {
     schedule =
         system
             .scheduler()
@@ -68,7 +67,7 @@ final class MetricsPoller {
         });
   }
 
-  void stop() {
+  public void stop() {
     if (schedule != null) {
       schedule.cancel();
     }

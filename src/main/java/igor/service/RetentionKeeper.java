@@ -1,8 +1,7 @@
-package igor.app;
+package igor.service;
 
 import igor.config.IgorSettings;
 import igor.entity.JobEntity;
-import igor.service.JobGateway;
 import igor.storage.Retention;
 import java.time.Duration;
 import java.util.List;
