@@ -22,7 +22,6 @@ import igor.storage.jdbc.JdbcStorage;
 import igor.worker.api.TaskHandler;
 import igor.worker.api.Worker;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -136,39 +135,7 @@ public final class IgorNode implements AutoCloseable {
         IgorSettings.Node.JOBS);
 
     JobGateway gateway = new JobGateway(system, storage.directory());
-    List<Runnable> stops = new ArrayList<>();
-    if (node.has(IgorSettings.Node.JOBS)) {
-      QueueKeeper keeper =
-          new QueueKeeper(system, redis.keeping(), settings.worker().lease())
-              .start(
-                  settings.worker().leaseCheckInterval(), settings.worker().queueCheckInterval());
-      stops.add(keeper::stop);
-      if (settings.projection().enabled()) {
-        storage
-            .readModelProjection()
-            .start(
-                system,
-                IgorSettings.Node.JOBS,
-                JobTags.all(),
-                settings.projection().groupSize(),
-                settings.projection().groupWithin(),
-                metrics::projectionFailure);
-      }
-      ReportRouter router =
-          new ReportRouter(
-                  redis.reportInbox(
-                      "node-" + cluster.selfMember().address().hostPort(),
-                      settings.reports().reclaimAfter(),
-                      settings.reports().outcomeLimits()),
-                  gateway,
-                  metrics,
-                  settings.reports().batchSize(),
-                  settings.reports().pollWait(),
-                  settings.http().askTimeout(),
-                  system.executionContext())
-              .start();
-      stops.add(() -> router.stop().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join());
-    }
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     RetentionKeeper retention =
         new RetentionKeeper(
             system,
@@ -176,9 +143,8 @@ public final class IgorNode implements AutoCloseable {
             storage.retention(),
             settings.retention(),
             settings.http().askTimeout());
-    if (settings.retention().enabled() && node.has(IgorSettings.Node.JOBS)) {
-      retention.start();
-      stops.add(retention::stop);
+    if (node.has(IgorSettings.Node.JOBS)) {
+      startJobsRole(system, settings, storage, redis, gateway, metrics, retention, shutdown);
     }
     MetricsPoller poller =
         new MetricsPoller(
@@ -188,78 +154,29 @@ public final class IgorNode implements AutoCloseable {
                     ? now -> storage.projectionLagMillis(JobTags.all(), now)
                     : null)
             .start(system);
-    stops.add(0, poller::stop);
+    stopWith(shutdown, CoordinatedShutdown.PhaseServiceStop(), "igor-metrics-poller", poller::stop);
 
     JobService jobs =
         new JobService(system, gateway, storage.directory(), settings.http().askTimeout());
     ServerBinding binding = null;
     if (node.has(IgorSettings.Node.API)) {
-      QueueKeeping queue = redis.keeping();
-      ClusterService clusterService =
-          new ClusterService(
-              system,
-              List.of(
-                  new ClusterService.Check("database", storage::answers),
-                  new ClusterService.Check("redis", queue::answers)),
-              READY_CHECK_TIMEOUT);
-      binding =
-          bind(
-              system,
-              settings,
-              new ApiServer(
-                  jobs,
-                  storage.readModel(),
-                  new ReadYourWrites(
-                      system,
-                      storage.directory(),
-                      storage.projectionProgress(),
-                      settings.projection().enabled()
-                          ? settings.reads()
-                          : settings.reads().withoutWaiting()),
-                  storage.changeFeed(system, settings.events().reorderWindow()),
-                  clusterService,
-                  metrics,
-                  settings));
-    }
-
-    Worker worker = null;
-    if (node.has(IgorSettings.Node.WORKER) && !workerHandlers.isEmpty()) {
-      String apiUrl = WorkerProcess.apiUrl(settings);
-      if (binding != null) {
-        String host = settings.http().host();
-        String apiHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-        apiUrl =
-            settings.http().scheme() + "://" + apiHost + ":" + binding.localAddress().getPort();
-      }
-      worker =
-          new Worker(
-                  redis.workerChannel(),
-                  workerHandlers,
-                  List.of(),
-                  WorkerProcess.workerSettings(
-                      settings.worker(), settings.reports().outcomeLimits(), apiUrl))
-              .start();
-      Worker running = worker;
-      stops.add(1, () -> running.stop(settings.worker().shutdownGrace()));
-    }
-
-    CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
-    if (binding != null) {
+      binding = startApiRole(system, settings, storage, redis, jobs, metrics);
       ServerBinding bound = binding;
       shutdown.addTask(
           CoordinatedShutdown.PhaseServiceUnbind(),
           "igor-http-unbind",
           () -> bound.unbind().thenApply(x -> Done.getInstance()));
     }
-    shutdown.addTask(
-        CoordinatedShutdown.PhaseServiceStop(),
-        "igor-worker-and-reports",
-        () ->
-            CompletableFuture.supplyAsync(
-                () -> {
-                  stops.forEach(Runnable::run);
-                  return Done.getInstance();
-                }));
+    if (node.has(IgorSettings.Node.WORKER) && !workerHandlers.isEmpty()) {
+      Worker worker = startWorker(settings, redis, workerHandlers, binding);
+      // before the keepers stop, so that the attempts it gives back reach their jobs
+      stopWith(
+          shutdown,
+          CoordinatedShutdown.PhaseServiceRequestsDone(),
+          "igor-worker",
+          () -> worker.stop(settings.worker().shutdownGrace()));
+    }
+
     system
         .getWhenTerminated()
         .thenRun(
@@ -285,6 +202,127 @@ public final class IgorNode implements AutoCloseable {
             settings.jobs().defaultTimeoutSeconds(),
             settings.http().askTimeout().plusSeconds(1));
     return new IgorNode(system, binding, jobs, retention, igor);
+  }
+
+  /**
+   * The role "jobs": the queue's keeper, the read model's projection, the report router and
+   * retention, each stopped by a named task of the service-stop phase.
+   */
+  private static void startJobsRole(
+      ActorSystem<Void> system,
+      IgorSettings settings,
+      JdbcStorage storage,
+      RedisQueues redis,
+      JobGateway gateway,
+      IgorMetrics metrics,
+      RetentionKeeper retention,
+      CoordinatedShutdown shutdown) {
+    QueueKeeper keeper =
+        new QueueKeeper(system, redis.keeping(), settings.worker().lease())
+            .start(settings.worker().leaseCheckInterval(), settings.worker().queueCheckInterval());
+    stopWith(shutdown, CoordinatedShutdown.PhaseServiceStop(), "igor-queue-keeper", keeper::stop);
+    if (settings.projection().enabled()) {
+      storage
+          .readModelProjection()
+          .start(
+              system,
+              IgorSettings.Node.JOBS,
+              JobTags.all(),
+              settings.projection().groupSize(),
+              settings.projection().groupWithin(),
+              metrics::projectionFailure);
+    }
+    ReportRouter router =
+        new ReportRouter(
+                redis.reportInbox(
+                    "node-" + Cluster.get(system).selfMember().address().hostPort(),
+                    settings.reports().reclaimAfter(),
+                    settings.reports().outcomeLimits()),
+                gateway,
+                metrics,
+                settings.reports().batchSize(),
+                settings.reports().pollWait(),
+                settings.http().askTimeout(),
+                system.executionContext())
+            .start();
+    stopWith(
+        shutdown,
+        CoordinatedShutdown.PhaseServiceStop(),
+        "igor-report-router",
+        () -> router.stop().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join());
+    if (settings.retention().enabled()) {
+      retention.start();
+      stopWith(shutdown, CoordinatedShutdown.PhaseServiceStop(), "igor-retention", retention::stop);
+    }
+  }
+
+  /** The role "api": readiness checks and the HTTP server, bound before this returns. */
+  private static ServerBinding startApiRole(
+      ActorSystem<Void> system,
+      IgorSettings settings,
+      JdbcStorage storage,
+      RedisQueues redis,
+      JobService jobs,
+      IgorMetrics metrics) {
+    QueueKeeping queue = redis.keeping();
+    ClusterService clusterService =
+        new ClusterService(
+            system,
+            List.of(
+                new ClusterService.Check("database", storage::answers),
+                new ClusterService.Check("redis", queue::answers)),
+            READY_CHECK_TIMEOUT);
+    return bind(
+        system,
+        settings,
+        new ApiServer(
+            jobs,
+            storage.readModel(),
+            new ReadYourWrites(
+                system,
+                storage.directory(),
+                storage.projectionProgress(),
+                settings.projection().enabled()
+                    ? settings.reads()
+                    : settings.reads().withoutWaiting()),
+            storage.changeFeed(system, settings.events().reorderWindow()),
+            clusterService,
+            metrics,
+            settings));
+  }
+
+  /** The role "worker": the built-in handlers, reaching the API of this node when it serves one. */
+  private static Worker startWorker(
+      IgorSettings settings, RedisQueues redis, List<TaskHandler> handlers, ServerBinding binding) {
+    String apiUrl = WorkerProcess.apiUrl(settings);
+    if (binding != null) {
+      String host = settings.http().host();
+      String apiHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+      apiUrl = settings.http().scheme() + "://" + apiHost + ":" + binding.localAddress().getPort();
+    }
+    return new Worker(
+            redis.workerChannel(),
+            handlers,
+            List.of(),
+            WorkerProcess.workerSettings(
+                settings.worker(), settings.reports().outcomeLimits(), apiUrl))
+        .start();
+  }
+
+  /**
+   * A named task of the phase that runs {@code stop} (blocking: off the actor system's threads).
+   */
+  private static void stopWith(
+      CoordinatedShutdown shutdown, String phase, String name, Runnable stop) {
+    shutdown.addTask(
+        phase,
+        name,
+        () ->
+            CompletableFuture.supplyAsync(
+                () -> {
+                  stop.run();
+                  return Done.getInstance();
+                }));
   }
 
   private static ServerBinding bind(ActorSystem<?> system, IgorSettings settings, ApiServer api) {
