@@ -146,19 +146,25 @@ public final class TaskContext {
     return services.addTasks(this, layerId, tasks);
   }
 
-  /** Batch handlers: this task completed. */
+  /**
+   * This task completed, with this result. Any handler may say so (a batch handler does for each of
+   * its tasks); what a handler sets here wins over returning or throwing.
+   */
   public void complete(byte[] result) {
     this.result = result;
     this.outcome = Outcome.COMPLETED;
   }
 
-  /** Batch handlers: this task failed; {@code retryable = false} ends it at once. */
+  /**
+   * This task failed; {@code retryable = false} ends it at once. Wins over returning normally: a
+   * handler that calls this and returns has failed its task.
+   */
   public void fail(String message, boolean retryable) {
     setMessage(message);
     this.outcome = retryable ? Outcome.FAILED : Outcome.FAILED_FOR_GOOD;
   }
 
-  /** Batch handlers: this task is skipped (counts as done). */
+  /** This task is skipped (counts as done). Wins over returning or throwing. */
   public void skip(String message) {
     setMessage(message);
     this.outcome = Outcome.SKIPPED;

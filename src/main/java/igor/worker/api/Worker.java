@@ -273,20 +273,16 @@ public final class Worker implements AutoCloseable {
       if (context == null) {
         return;
       }
-      WorkerReport outcome;
+      Throwable failure = null;
       try {
         byte[] result = handlers.get(d.type()).handle(context);
-        outcome =
-            report(
-                WorkerReport.Kind.COMPLETED,
-                d,
-                context.message(),
-                result != null ? result : context.result(),
-                true);
+        if (result != null) {
+          context.setResult(result);
+        }
       } catch (Exception | LinkageError e) {
-        outcome = failure(d, context, e);
+        failure = e;
       }
-      finish(d, context, outcome);
+      finish(d, context, outcome(d, context, failure));
     } catch (RuntimeException e) {
       log.warn(
           "attempt could not be reported taskId={} attempt={} problem={}",
@@ -320,19 +316,7 @@ public final class Worker implements AutoCloseable {
       for (Map.Entry<TaskDelivery, TaskContext> entry : contexts.entrySet()) {
         TaskDelivery d = entry.getKey();
         TaskContext c = entry.getValue();
-        WorkerReport outcome =
-            switch (c.outcome()) {
-              case COMPLETED ->
-                  report(WorkerReport.Kind.COMPLETED, d, c.message(), c.result(), true);
-              case FAILED -> report(WorkerReport.Kind.FAILED, d, c.message(), null, true);
-              case FAILED_FOR_GOOD -> report(WorkerReport.Kind.FAILED, d, c.message(), null, false);
-              case SKIPPED -> report(WorkerReport.Kind.SKIPPED, d, c.message(), null, true);
-              case NONE ->
-                  failure == null
-                      ? report(WorkerReport.Kind.COMPLETED, d, c.message(), c.result(), true)
-                      : failure(d, c, failure);
-            };
-        finish(d, c, outcome);
+        finish(d, c, outcome(d, c, failure));
       }
     } catch (RuntimeException e) {
       log.warn(
@@ -376,6 +360,25 @@ public final class Worker implements AutoCloseable {
             services);
     inFlight.put(d.deliveryId(), new Running(context, lease, Thread.currentThread()));
     return context;
+  }
+
+  /**
+   * The report of an attempt whose handler returned ({@code failure} null) or threw: an outcome the
+   * handler set on the context ({@link TaskContext#complete}, {@link TaskContext#fail}, {@link
+   * TaskContext#skip}) wins, for a single task as for a batch; else returning completes the task
+   * and throwing fails it.
+   */
+  private WorkerReport outcome(TaskDelivery d, TaskContext c, Throwable failure) {
+    return switch (c.outcome()) {
+      case COMPLETED -> report(WorkerReport.Kind.COMPLETED, d, c.message(), c.result(), true);
+      case FAILED -> report(WorkerReport.Kind.FAILED, d, c.message(), null, true);
+      case FAILED_FOR_GOOD -> report(WorkerReport.Kind.FAILED, d, c.message(), null, false);
+      case SKIPPED -> report(WorkerReport.Kind.SKIPPED, d, c.message(), null, true);
+      case NONE ->
+          failure == null
+              ? report(WorkerReport.Kind.COMPLETED, d, c.message(), c.result(), true)
+              : failure(d, c, failure);
+    };
   }
 
   private WorkerReport failure(TaskDelivery d, TaskContext context, Throwable e) {
