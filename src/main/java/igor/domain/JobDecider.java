@@ -173,7 +173,7 @@ public final class JobDecider {
    * What time brings: attempts that outlived their task's time-out fail (and are retried while
    * retries are left), and failed tasks whose back-off has run out are queued again.
    */
-  public Decision tick(Job job, long now) {
+  public Decision wake(Job job, long now) {
     if (!job.exists()) {
       return Decision.accept(List.of());
     }
@@ -227,21 +227,6 @@ public final class JobDecider {
       }
     }
     return n;
-  }
-
-  /** Queues the failed tasks whose back-off has run out. */
-  public Decision queueDueRetries(Job job, long now) {
-    if (!job.exists()) {
-      return Decision.accept(List.of());
-    }
-    JobDraft draft = new JobDraft(job, now);
-    for (Layer layer : job.layers()) {
-      if (layer.status == Status.RUNNING) {
-        queueEligible(draft, layer);
-      }
-    }
-    settle(draft);
-    return Decision.accept(draft.events());
   }
 
   private static boolean acceptsTasks(Layer layer) {

@@ -127,7 +127,7 @@ public final class JobEntity
   public record Retired(long sequenceNr) implements JobMessage {}
 
   /** Timer: a failed task may be due for its next attempt, or an attempt for its time-out. */
-  record Tick() implements Command {}
+  record Wake() implements Command {}
 
   /** The queue lost its data: hand QUEUED attempts out again, put RUNNING ones under lease. */
   record QueueLost() implements Command {}
@@ -368,7 +368,7 @@ public final class JobEntity
             })
         .onCommand(ApplyReports.class, this::onApplyReports)
         .onCommand(Act.class, this::onAct)
-        .onCommand(Tick.class, this::onTick)
+        .onCommand(Wake.class, this::onWake)
         .onCommand(QueueLost.class, this::onQueueLost)
         .onCommand(Redeliver.class, this::onRedeliver)
         .onCommand(DeliveryFailed.class, this::onDeliveryFailed)
@@ -472,8 +472,8 @@ public final class JobEntity
     return persist(job, decision, command.replyTo(), changed -> new ActResult(updated), r -> null);
   }
 
-  private ReplyEffect<JobEvent, Job> onTick(Job job, Tick command) {
-    Decision decision = deps.decider().tick(job, now());
+  private ReplyEffect<JobEvent, Job> onWake(Job job, Wake command) {
+    Decision decision = deps.decider().wake(job, now());
     if (decision instanceof Decision.Accepted accepted && !accepted.events().isEmpty()) {
       return persistAndAct(job, accepted.events()).thenNoReply();
     }
@@ -633,7 +633,7 @@ public final class JobEntity
       timers.cancel(WAKE_TIMER);
       return;
     }
-    timers.startSingleTimer(WAKE_TIMER, new Tick(), timerDelay(Duration.ofMillis(next - now())));
+    timers.startSingleTimer(WAKE_TIMER, new Wake(), timerDelay(Duration.ofMillis(next - now())));
   }
 
   /** {@code delay}, at least zero and at most {@link #MAX_TIMER_DELAY}. */

@@ -187,7 +187,7 @@ class DecisionInvariantsTest {
         }
       case TIME_PASSES:
         job.later(step.extra() * 700L);
-        return job.tick();
+        return job.wake();
       case PAUSE:
         return act(job, Action.PAUSE, step);
       case UNPAUSE:

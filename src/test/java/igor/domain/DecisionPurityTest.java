@@ -100,7 +100,7 @@ class DecisionPurityTest {
     Job job = scenario.job();
     JobSnapshot before = job.snapshot();
 
-    Decision decision = decider.queueDueRetries(job, job.nextRetryAt());
+    Decision decision = decider.wake(job, job.nextRetryAt());
 
     assertThat(((Decision.Accepted) decision).events()).hasSize(1);
     assertThat(job.snapshot()).usingRecursiveComparison().isEqualTo(before);

@@ -156,8 +156,8 @@ final class JobScenario {
     return decide(j -> decider.applyReports(j, reports, now));
   }
 
-  Decision decideQueueDueRetries() {
-    return decide(j -> decider.queueDueRetries(j, now));
+  Decision decideWake() {
+    return decide(j -> decider.wake(j, now));
   }
 
   Decision decideAct(Action action, List<ObjectRef> refs, String by) {
@@ -182,13 +182,9 @@ final class JobScenario {
     return applied(decideReports(Arrays.asList(reports)));
   }
 
-  List<JobEvent> queueDueRetries() {
-    return applied(decideQueueDueRetries());
-  }
-
   /** What time brings at {@link #now()}: time-outs and due retries. */
-  List<JobEvent> tick() {
-    return applied(decide(j -> decider.tick(j, now)));
+  List<JobEvent> wake() {
+    return applied(decideWake());
   }
 
   /** The events of an accepted decision, applied; nothing for a rejected one. */
@@ -292,7 +288,7 @@ final class JobScenario {
   void failUntilErrored(String taskId, String message) {
     fail(taskId, message);
     while (statusOfTask(taskId) == Status.PENDING && task(taskId).retryAt() > 0) {
-      at(Math.max(now, task(taskId).retryAt())).queueDueRetries();
+      at(Math.max(now, task(taskId).retryAt())).wake();
       fail(taskId, message);
     }
     assertThat(statusOfTask(taskId)).as("task %s after failing", taskId).isEqualTo(Status.ERRORED);

@@ -62,7 +62,7 @@ class KillTest {
     assertThat(task.attempts()).isEqualTo(1);
     assertThat(task.retryAt()).isZero();
     assertThat(job.job().nextRetryAt()).isZero();
-    assertThat(job.later(3_600_000).queueDueRetries()).isEmpty();
+    assertThat(job.later(3_600_000).wake()).isEmpty();
     assertThat(job.statusOfTask(a.id())).isEqualTo(Status.ERRORED);
   }
 

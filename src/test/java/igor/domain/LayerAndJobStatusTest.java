@@ -101,7 +101,7 @@ class LayerAndJobStatusTest {
     assertThat(job.statusOfTask(held.id())).isEqualTo(Status.PENDING);
     assertThat(job.statusOfLayer(next.id())).isEqualTo(Status.PENDING);
     assertThat(job.status()).isEqualTo(Status.RUNNING);
-    assertThat(job.later(3_600_000).queueDueRetries()).isEmpty();
+    assertThat(job.later(3_600_000).wake()).isEmpty();
     assertThat(job.statusOfLayer(layer.id())).isEqualTo(Status.RUNNING);
   }
 
@@ -150,7 +150,7 @@ class LayerAndJobStatusTest {
       assertThat(job.statusOfTask(taskId)).isEqualTo(Status.PENDING);
       assertThat(job.task(taskId).attempts()).isZero();
     }
-    assertThat(job.later(3_600_000).queueDueRetries()).isEmpty();
+    assertThat(job.later(3_600_000).wake()).isEmpty();
     assertThat(job.job().tasksInFlight()).isEmpty();
   }
 
@@ -210,7 +210,7 @@ class LayerAndJobStatusTest {
     assertThat(job.statusOfLayer(sibling.id())).isEqualTo(Status.RUNNING);
     assertThat(job.status()).isEqualTo(Status.RUNNING);
 
-    job.at(job.task(flaky.id()).retryAt()).queueDueRetries();
+    job.at(job.task(flaky.id()).retryAt()).wake();
     job.fail(flaky.id(), "again");
 
     assertThat(job.statusOfLayer(sibling.id())).isEqualTo(Status.ERRORED);
@@ -358,7 +358,7 @@ class LayerAndJobStatusTest {
     record.run();
     job.fail(only.id(), "1");
     record.run();
-    job.at(job.task(only.id()).retryAt()).queueDueRetries();
+    job.at(job.task(only.id()).retryAt()).wake();
     record.run();
     job.start(only.id());
     record.run();

@@ -116,7 +116,7 @@ class PauseTest {
     assertThat(retryAt).isPositive();
     assertThat(job.statusOfTask(b.id())).isEqualTo(Status.PENDING);
 
-    List<JobEvent> due = job.at(retryAt + 60_000).queueDueRetries();
+    List<JobEvent> due = job.at(retryAt + 60_000).wake();
 
     assertThat(due).isEmpty();
     assertThat(job.statusOfTask(b.id())).isEqualTo(Status.PENDING);
@@ -221,7 +221,7 @@ class PauseTest {
     job.act(Action.PAUSE, layerRef(first.id()));
     job.fail(b.id(), "transient");
 
-    List<JobEvent> due = job.at(job.task(b.id()).retryAt() + 1).queueDueRetries();
+    List<JobEvent> due = job.at(job.task(b.id()).retryAt() + 1).wake();
 
     assertThat(due).isEmpty();
     assertThat(job.statusOfTask(b.id())).isEqualTo(Status.PENDING);
@@ -238,7 +238,7 @@ class PauseTest {
 
     assertThat(types(events)).containsExactly(TasksAdded.class);
     assertThat(job.statusOfTask(added.id())).isEqualTo(Status.PENDING);
-    assertThat(job.later(3_600_000).queueDueRetries()).isEmpty();
+    assertThat(job.later(3_600_000).wake()).isEmpty();
   }
 
   @Test
@@ -255,7 +255,7 @@ class PauseTest {
     assertThat(job.statusOfLayer(second.id())).isEqualTo(Status.RUNNING);
     assertThat(job.statusOfTask(c.id())).isEqualTo(Status.PENDING);
     assertThat(job.status()).isEqualTo(Status.RUNNING);
-    assertThat(job.later(3_600_000).queueDueRetries()).isEmpty();
+    assertThat(job.later(3_600_000).wake()).isEmpty();
   }
 
   /** A COMPLETED or ERRORED layer (current behaviour: pause applies to layers not final). */
@@ -342,7 +342,7 @@ class PauseTest {
     job.fail(b.id(), "transient");
     assertThat(job.job().nextRetryAt()).isZero();
 
-    List<JobEvent> due = job.later(3_600_000).queueDueRetries();
+    List<JobEvent> due = job.later(3_600_000).wake();
 
     assertThat(due).isEmpty();
     assertThat(job.statusOfTask(b.id())).isEqualTo(Status.PENDING);

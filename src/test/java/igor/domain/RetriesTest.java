@@ -55,7 +55,7 @@ class RetriesTest {
     job.fail(flaky.id(), "boom");
     long retryAt = job.task(flaky.id()).retryAt();
 
-    List<JobEvent> early = job.at(retryAt - 1).queueDueRetries();
+    List<JobEvent> early = job.at(retryAt - 1).wake();
 
     assertThat(early).isEmpty();
     assertThat(job.statusOfTask(flaky.id())).isEqualTo(Status.PENDING);
@@ -68,7 +68,7 @@ class RetriesTest {
     long retryAt = job.task(flaky.id()).retryAt();
     String firstDelivery = Identifiers.deliveryId(flaky.id(), 1);
 
-    List<JobEvent> due = job.at(retryAt).queueDueRetries();
+    List<JobEvent> due = job.at(retryAt).wake();
 
     assertThat(types(due)).containsExactly(TasksQueued.class);
     assertThat(only(due, TasksQueued.class).taskIds()).containsExactly(flaky.id());
@@ -86,8 +86,8 @@ class RetriesTest {
   void retryLongOverdueIsQueuedOnce() {
     job.fail(flaky.id(), "boom");
 
-    List<JobEvent> due = job.later(3_600_000).queueDueRetries();
-    List<JobEvent> again = job.later(3_600_000).queueDueRetries();
+    List<JobEvent> due = job.later(3_600_000).wake();
+    List<JobEvent> again = job.later(3_600_000).wake();
 
     assertThat(only(due, TasksQueued.class).taskIds()).containsExactly(flaky.id());
     assertThat(again).isEmpty();
@@ -95,8 +95,8 @@ class RetriesTest {
   }
 
   @Test
-  void queueDueRetriesWithNothingWaitingDoesNothing() {
-    List<JobEvent> events = job.later(60_000).queueDueRetries();
+  void wakingWithNothingDueDoesNothing() {
+    List<JobEvent> events = job.later(60_000).wake();
 
     assertThat(events).isEmpty();
     assertThat(job.statusOfLayer(second.id())).isEqualTo(Status.PENDING);
@@ -104,8 +104,8 @@ class RetriesTest {
   }
 
   @Test
-  void queueDueRetriesForAJobThatDoesNotExistDoesNothing() {
-    Decision decision = JobScenario.noJob().decideQueueDueRetries();
+  void wakingAJobThatDoesNotExistDoesNothing() {
+    Decision decision = JobScenario.noJob().decideWake();
 
     assertThat(decision).isEqualTo(new Decision.Accepted(List.of()));
   }
@@ -113,11 +113,11 @@ class RetriesTest {
   @Test
   void retriesFailedTaskUntilAttemptsRunOut() {
     job.fail(flaky.id(), "failure 1");
-    job.at(job.task(flaky.id()).retryAt()).queueDueRetries();
+    job.at(job.task(flaky.id()).retryAt()).wake();
     job.start(flaky.id());
     List<JobEvent> second = job.fail(flaky.id(), "failure 2");
     assertThat(only(second, TaskFailed.class).retryAt()).isGreaterThan(job.now());
-    job.at(job.task(flaky.id()).retryAt()).queueDueRetries();
+    job.at(job.task(flaky.id()).retryAt()).wake();
     assertThat(job.task(flaky.id()).attempts()).isEqualTo(3);
     job.complete(steady.id());
 
@@ -134,14 +134,14 @@ class RetriesTest {
     assertThat(task.snapshot().message()).isEqualTo("failure 3");
     assertThat(task.queueTaskId()).isEmpty();
     assertThat(job.job().nextRetryAt()).isZero();
-    assertThat(job.later(3_600_000).queueDueRetries()).isEmpty();
+    assertThat(job.later(3_600_000).wake()).isEmpty();
   }
 
   @Test
   void backOffOfEachRetryFollowsTheRetryPolicy() {
     job.fail(flaky.id(), "1");
     long firstWait = job.task(flaky.id()).retryAt() - job.now();
-    job.at(job.task(flaky.id()).retryAt()).queueDueRetries();
+    job.at(job.task(flaky.id()).retryAt()).wake();
 
     job.fail(flaky.id(), "2");
     long secondWait = job.task(flaky.id()).retryAt() - job.now();
@@ -184,7 +184,7 @@ class RetriesTest {
   void retriedTaskThatSucceedsLetsTheJobGoOn() {
     job.complete(steady.id());
     job.fail(flaky.id(), "transient");
-    job.at(job.task(flaky.id()).retryAt()).queueDueRetries();
+    job.at(job.task(flaky.id()).retryAt()).wake();
 
     List<JobEvent> events = job.report(job.completed(flaky.id(), null, "second time lucky"));
 
@@ -198,7 +198,7 @@ class RetriesTest {
   @Test
   void staleFailureReportDoesNotUseUpARetry() {
     job.fail(flaky.id(), "1");
-    job.at(job.task(flaky.id()).retryAt()).queueDueRetries();
+    job.at(job.task(flaky.id()).retryAt()).wake();
 
     List<JobEvent> duplicate =
         job.report(job.reportOf(WorkerReport.Kind.FAILED, flaky.id(), 1, "1 again", null, true));
@@ -221,12 +221,12 @@ class RetriesTest {
     assertThat(xAt).isLessThan(yAt);
     assertThat(two.job().nextRetryAt()).isEqualTo(xAt);
 
-    List<JobEvent> firstDue = two.at(xAt).queueDueRetries();
+    List<JobEvent> firstDue = two.at(xAt).wake();
 
     assertThat(only(firstDue, TasksQueued.class).taskIds()).containsExactly(x.id());
     assertThat(two.job().nextRetryAt()).isEqualTo(yAt);
 
-    List<JobEvent> secondDue = two.at(yAt).queueDueRetries();
+    List<JobEvent> secondDue = two.at(yAt).wake();
 
     assertThat(only(secondDue, TasksQueued.class).taskIds()).containsExactly(y.id());
   }

@@ -69,7 +69,7 @@ class RetryTest {
     assertThat(only(third, TaskFailed.class).retryAt()).isPositive();
     assertThat(job.statusOfTask(flaky.id())).isEqualTo(Status.PENDING);
 
-    job.at(job.task(flaky.id()).retryAt()).queueDueRetries();
+    job.at(job.task(flaky.id()).retryAt()).wake();
     assertThat(job.task(flaky.id()).attempts()).isEqualTo(4);
     List<JobEvent> fourth = job.fail(flaky.id(), "fourth");
 

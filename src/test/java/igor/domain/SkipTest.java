@@ -152,7 +152,7 @@ class SkipTest {
     assertThat(job.task(flaky.id()).retryAt()).isZero();
     assertThat(job.job().nextRetryAt()).isZero();
     assertThat(job.status()).isEqualTo(Status.COMPLETED);
-    assertThat(job.later(3_600_000).queueDueRetries()).isEmpty();
+    assertThat(job.later(3_600_000).wake()).isEmpty();
   }
 
   @Test
@@ -351,7 +351,7 @@ class SkipTest {
 
     assertThat(job.job().tasksInFlight()).isEmpty();
     assertThat(job.job().nextRetryAt()).isZero();
-    assertThat(job.later(3_600_000).queueDueRetries()).isEmpty();
+    assertThat(job.later(3_600_000).wake()).isEmpty();
     assertThat(
             job.report(
                 job.reportOf(

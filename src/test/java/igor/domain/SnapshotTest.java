@@ -114,8 +114,8 @@ class SnapshotTest {
     assertThat(fromCopy).usingRecursiveComparison().isEqualTo(fromOriginal);
 
     long retryAt = original.task(waiting.id()).retryAt();
-    List<JobEvent> retriesOfOriginal = original.at(retryAt).queueDueRetries();
-    List<JobEvent> retriesOfCopy = copy.at(retryAt).queueDueRetries();
+    List<JobEvent> retriesOfOriginal = original.at(retryAt).wake();
+    List<JobEvent> retriesOfCopy = copy.at(retryAt).wake();
 
     assertThat(retriesOfOriginal).isNotEmpty();
     assertThat(retriesOfCopy).usingRecursiveComparison().isEqualTo(retriesOfOriginal);
@@ -127,7 +127,7 @@ class SnapshotTest {
   @Test
   void restoredJobFinishesItsLayersFromTheRecomputedCounts() {
     JobScenario copy = JobScenario.over(Job.restore(original.job().snapshot()), original.now());
-    copy.at(copy.task(waiting.id()).retryAt()).queueDueRetries();
+    copy.at(copy.task(waiting.id()).retryAt()).wake();
 
     List<JobEvent> events =
         copy.report(

@@ -40,7 +40,7 @@ class TimeOutsTest {
   void attemptStillRunningAtItsTimeOutIsLeftAloneUntilTheTimeOutIsReached() {
     job.start(slow.id());
 
-    List<JobEvent> justBefore = job.later(TIMEOUT_MILLIS - 1).tick();
+    List<JobEvent> justBefore = job.later(TIMEOUT_MILLIS - 1).wake();
 
     assertThat(justBefore).isEmpty();
     assertThat(job.statusOfTask(slow.id())).isEqualTo(Status.RUNNING);
@@ -50,7 +50,7 @@ class TimeOutsTest {
   void attemptPastItsTimeOutFailsTimedOutAndWaitsForItsBackOffWhileRetriesAreLeft() {
     job.start(slow.id());
 
-    List<JobEvent> events = job.later(TIMEOUT_MILLIS).tick();
+    List<JobEvent> events = job.later(TIMEOUT_MILLIS).wake();
 
     assertThat(types(events)).containsExactly(TaskTimedOut.class);
     TaskTimedOut timedOut = only(events, TaskTimedOut.class);
@@ -69,16 +69,16 @@ class TimeOutsTest {
   @Test
   void timedOutAttemptIsRetriedWhenItsBackOffRunsOutAndTheRetryHasATimeOutOfItsOwn() {
     job.start(slow.id());
-    job.later(TIMEOUT_MILLIS).tick();
+    job.later(TIMEOUT_MILLIS).wake();
     long retryAt = job.task(slow.id()).retryAt();
 
-    assertThat(job.at(retryAt - 1).tick()).as("before the back-off ran out").isEmpty();
-    List<JobEvent> due = job.at(retryAt).tick();
+    assertThat(job.at(retryAt - 1).wake()).as("before the back-off ran out").isEmpty();
+    List<JobEvent> due = job.at(retryAt).wake();
 
     assertThat(only(due, TasksQueued.class).taskIds()).containsExactly(slow.id());
     assertThat(job.task(slow.id()).attempts()).isEqualTo(2);
     job.later(5_000).start(slow.id());
-    assertThat(job.later(TIMEOUT_MILLIS - 1).tick())
+    assertThat(job.later(TIMEOUT_MILLIS - 1).wake())
         .as("the second attempt counts its time-out from its own start")
         .isEmpty();
     assertThat(job.statusOfTask(slow.id())).isEqualTo(Status.RUNNING);
@@ -90,7 +90,7 @@ class TimeOutsTest {
     job.complete(unbounded.id());
     job.start(once.id());
 
-    List<JobEvent> events = job.later(TIMEOUT_MILLIS).tick();
+    List<JobEvent> events = job.later(TIMEOUT_MILLIS).wake();
 
     assertThat(types(events))
         .containsExactly(TaskTimedOut.class, LayerFinished.class, JobStatusChanged.class);
@@ -102,17 +102,17 @@ class TimeOutsTest {
     assertThat(task.attempts()).isEqualTo(1);
     assertThat(task.snapshot().message()).isEqualTo("timed out");
     assertThat(job.statusOfLayer(second.id())).isEqualTo(Status.PENDING);
-    assertThat(job.later(3_600_000).tick()).as("nothing more comes of it").isEmpty();
+    assertThat(job.later(3_600_000).wake()).as("nothing more comes of it").isEmpty();
   }
 
   @Test
   void lastRetryThatTimesOutIsErrored() {
     job.start(slow.id());
-    job.later(TIMEOUT_MILLIS).tick();
-    job.at(job.task(slow.id()).retryAt()).tick();
+    job.later(TIMEOUT_MILLIS).wake();
+    job.at(job.task(slow.id()).retryAt()).wake();
     job.start(slow.id());
 
-    List<JobEvent> events = job.later(TIMEOUT_MILLIS).tick();
+    List<JobEvent> events = job.later(TIMEOUT_MILLIS).wake();
 
     assertThat(only(events, TaskTimedOut.class).attempt()).isEqualTo(2);
     assertThat(only(events, TaskTimedOut.class).retryAt()).isZero();
@@ -124,15 +124,15 @@ class TimeOutsTest {
   void timeOutCountsFromTheStartReportNotFromQueueing() {
     job.later(TIMEOUT_MILLIS).start(slow.id());
 
-    assertThat(job.later(TIMEOUT_MILLIS - 1).tick()).isEmpty();
-    assertThat(types(job.later(1).tick())).containsExactly(TaskTimedOut.class);
+    assertThat(job.later(TIMEOUT_MILLIS - 1).wake()).isEmpty();
+    assertThat(types(job.later(1).wake())).containsExactly(TaskTimedOut.class);
   }
 
   @Test
   void taskWithoutATimeOutRunsAsLongAsItTakes() {
     job.start(unbounded.id());
 
-    List<JobEvent> events = job.later(24 * 3_600_000L).tick();
+    List<JobEvent> events = job.later(24 * 3_600_000L).wake();
 
     assertThat(events).isEmpty();
     assertThat(job.statusOfTask(unbounded.id())).isEqualTo(Status.RUNNING);
@@ -141,15 +141,15 @@ class TimeOutsTest {
   @Test
   void personsRetryAfterATimeOutGivesAFreshAllowance() {
     job.start(slow.id());
-    job.later(TIMEOUT_MILLIS).tick();
-    job.at(job.task(slow.id()).retryAt()).tick();
+    job.later(TIMEOUT_MILLIS).wake();
+    job.at(job.task(slow.id()).retryAt()).wake();
     job.start(slow.id());
-    job.later(TIMEOUT_MILLIS).tick();
+    job.later(TIMEOUT_MILLIS).wake();
     assertThat(job.statusOfTask(slow.id())).isEqualTo(Status.ERRORED);
 
     int updated = job.later(1_000).act(Action.RETRY, taskRef(slow.id()));
     job.start(slow.id());
-    List<JobEvent> thirdTimedOut = job.later(TIMEOUT_MILLIS).tick();
+    List<JobEvent> thirdTimedOut = job.later(TIMEOUT_MILLIS).wake();
 
     assertThat(updated).isEqualTo(1);
     TaskTimedOut third = only(thirdTimedOut, TaskTimedOut.class);
@@ -157,9 +157,9 @@ class TimeOutsTest {
     assertThat(third.retryAt()).as("the task's one retry is there again").isGreaterThan(0);
     assertThat(job.statusOfTask(slow.id())).isEqualTo(Status.PENDING);
 
-    job.at(job.task(slow.id()).retryAt()).tick();
+    job.at(job.task(slow.id()).retryAt()).wake();
     job.start(slow.id());
-    List<JobEvent> fourthTimedOut = job.later(TIMEOUT_MILLIS).tick();
+    List<JobEvent> fourthTimedOut = job.later(TIMEOUT_MILLIS).wake();
 
     assertThat(only(fourthTimedOut, TaskTimedOut.class).retryAt())
         .as("and used up again by the fourth attempt")
@@ -171,7 +171,7 @@ class TimeOutsTest {
   @Test
   void lateCompletionOfATimedOutAttemptWaitingForItsRetryIsIgnored() {
     job.start(slow.id());
-    job.later(TIMEOUT_MILLIS).tick();
+    job.later(TIMEOUT_MILLIS).wake();
     long retryAt = job.task(slow.id()).retryAt();
 
     List<JobEvent> late =
@@ -189,8 +189,8 @@ class TimeOutsTest {
   @Test
   void lateReportsOfATimedOutAttemptAreIgnoredOnceItsRetryIsQueued() {
     job.start(slow.id());
-    job.later(TIMEOUT_MILLIS).tick();
-    job.at(job.task(slow.id()).retryAt()).tick();
+    job.later(TIMEOUT_MILLIS).wake();
+    job.at(job.task(slow.id()).retryAt()).wake();
 
     List<JobEvent> late =
         job.report(
@@ -208,7 +208,7 @@ class TimeOutsTest {
     job.complete(slow.id());
     job.complete(unbounded.id());
     job.start(once.id());
-    job.later(TIMEOUT_MILLIS).tick();
+    job.later(TIMEOUT_MILLIS).wake();
 
     List<JobEvent> late = job.later(1).complete(once.id());
 
@@ -224,7 +224,7 @@ class TimeOutsTest {
     job.start(once.id());
 
     job.later(TIMEOUT_MILLIS).complete(once.id());
-    List<JobEvent> tick = job.tick();
+    List<JobEvent> tick = job.wake();
 
     assertThat(tick).isEmpty();
     assertThat(job.statusOfTask(once.id())).isEqualTo(Status.COMPLETED);
@@ -235,8 +235,8 @@ class TimeOutsTest {
     job.start(slow.id());
     job.act(Action.PAUSE, taskRef(slow.id()));
 
-    List<JobEvent> events = job.later(TIMEOUT_MILLIS).tick();
-    List<JobEvent> afterBackOff = job.later(60_000).tick();
+    List<JobEvent> events = job.later(TIMEOUT_MILLIS).wake();
+    List<JobEvent> afterBackOff = job.later(60_000).wake();
 
     assertThat(types(events)).containsExactly(TaskTimedOut.class);
     assertThat(afterBackOff).isEmpty();

@@ -121,7 +121,7 @@ class UnpauseTest {
     job.act(Action.PAUSE, taskRef(flaky.id()));
     job.fail(flaky.id(), "transient");
     long retryAt = job.task(flaky.id()).retryAt();
-    job.at(retryAt + 1).queueDueRetries();
+    job.at(retryAt + 1).wake();
     assertThat(job.statusOfTask(flaky.id())).isEqualTo(Status.PENDING);
 
     int updated = job.act(Action.UNPAUSE, taskRef(flaky.id()));
@@ -149,7 +149,7 @@ class UnpauseTest {
     assertThat(types(job.lastEvents())).containsExactly(ActionTaken.class, Unpaused.class);
     assertThat(job.statusOfTask(flaky.id())).isEqualTo(Status.PENDING);
     assertThat(job.job().nextRetryAt()).isEqualTo(retryAt);
-    assertThat(only(job.at(retryAt).queueDueRetries(), TasksQueued.class).taskIds())
+    assertThat(only(job.at(retryAt).wake(), TasksQueued.class).taskIds())
         .containsExactly(flaky.id());
   }
 
@@ -281,7 +281,7 @@ class UnpauseTest {
     job.start(flaky.id());
     job.act(Action.PAUSE, jobRef(job.jobId()));
     job.fail(flaky.id(), "transient");
-    job.at(job.task(flaky.id()).retryAt() + 1).queueDueRetries();
+    job.at(job.task(flaky.id()).retryAt() + 1).wake();
 
     job.act(Action.UNPAUSE, jobRef(job.jobId()));
 

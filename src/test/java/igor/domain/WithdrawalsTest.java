@@ -56,7 +56,7 @@ class WithdrawalsTest {
         .isGreaterThan(job.now());
     assertThat(job.statusOfTask(oneRetry.id())).isEqualTo(Status.PENDING);
 
-    job.at(job.task(oneRetry.id()).retryAt()).queueDueRetries();
+    job.at(job.task(oneRetry.id()).retryAt()).wake();
     List<JobEvent> second = job.fail(oneRetry.id(), "second real failure");
 
     assertThat(only(second, TaskFailed.class).retryAt()).as("and then used up").isZero();
@@ -141,7 +141,7 @@ class WithdrawalsTest {
     assertThat(only(failure, TaskFailed.class).retryAt())
         .as("the withdrawn attempt did not count against the one retry")
         .isGreaterThan(job.now());
-    job.at(job.task(oneRetry.id()).retryAt()).queueDueRetries();
+    job.at(job.task(oneRetry.id()).retryAt()).wake();
     job.fail(oneRetry.id(), "failed again");
     assertThat(job.statusOfTask(oneRetry.id())).isEqualTo(Status.ERRORED);
     assertThat(job.task(oneRetry.id()).attempts()).isEqualTo(3);

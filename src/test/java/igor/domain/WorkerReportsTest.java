@@ -120,7 +120,7 @@ class WorkerReportsTest {
   @Test
   void reportForAStaleAttemptIsIgnored() {
     job.fail(a.id(), "first try failed");
-    job.at(job.task(a.id()).retryAt()).queueDueRetries();
+    job.at(job.task(a.id()).retryAt()).wake();
     assertThat(job.task(a.id()).attempts()).isEqualTo(2);
 
     List<JobEvent> lateStart = job.report(job.reportOf(Kind.STARTED, a.id(), 1, "", null, true));
