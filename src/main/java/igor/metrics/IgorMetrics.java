@@ -30,6 +30,9 @@ public final class IgorMetrics implements JobObserver {
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600
   };
 
+  /** Why a report was dropped: it names a job that does not exist. */
+  public static final String UNKNOWN_JOB = "unknown_job";
+
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -43,6 +46,9 @@ public final class IgorMetrics implements JobObserver {
   private final Map<String, AtomicLong> queueDepths = new ConcurrentHashMap<>();
   private final Set<String> knownTypes = ConcurrentHashMap.newKeySet();
   private final AtomicLong projectionLagMillis = new AtomicLong();
+  private final AtomicLong deadLetters = new AtomicLong();
+  private final AtomicLong unreachableMembers = new AtomicLong();
+  private final Map<String, AtomicLong> membersByStatus = new ConcurrentHashMap<>();
   private final Timer journalWrites;
   private final Counter projectionFailures;
 
@@ -74,6 +80,13 @@ public final class IgorMetrics implements JobObserver {
     Gauge.builder("igor.projection.lag", projectionLagMillis, l -> l.get() / 1000.0)
         .description("Age of the oldest journaled event the read model has not applied yet")
         .baseUnit("seconds")
+        .register(registry);
+    reportsDroppedCounter(UNKNOWN_JOB);
+    Gauge.builder("igor.dead.letters", deadLetters, AtomicLong::get)
+        .description("Dead letters kept in Redis: messages no one could read (LLEN)")
+        .register(registry);
+    Gauge.builder("igor.cluster.unreachable.members", unreachableMembers, AtomicLong::get)
+        .description("Members of the cluster this node cannot reach")
         .register(registry);
   }
 
@@ -222,11 +235,42 @@ public final class IgorMetrics implements JobObserver {
 
   /** Worker reports this node dropped without applying them, by reason (a fixed word). */
   public void reportsDropped(String reason, int count) {
-    Counter.builder("igor.reports.dropped")
+    reportsDroppedCounter(reason).increment(count);
+  }
+
+  private Counter reportsDroppedCounter(String reason) {
+    return Counter.builder("igor.reports.dropped")
         .description("Worker reports dropped without being applied, by reason")
         .tag("reason", reason)
-        .register(registry)
-        .increment(count);
+        .register(registry);
+  }
+
+  /** How many dead letters Redis keeps, as last measured. */
+  public void deadLetters(long count) {
+    deadLetters.set(count);
+  }
+
+  /**
+   * The cluster as this node sees it: members by status (a status no member has any more reads 0)
+   * and how many members it cannot reach.
+   */
+  public void clusterMembers(Map<String, Long> byStatus, long unreachable) {
+    membersByStatus.forEach((status, value) -> value.set(byStatus.getOrDefault(status, 0L)));
+    byStatus.forEach(
+        (status, count) ->
+            membersByStatus
+                .computeIfAbsent(
+                    status,
+                    s -> {
+                      AtomicLong value = new AtomicLong();
+                      Gauge.builder("igor.cluster.members", value, AtomicLong::get)
+                          .description("Members of the cluster as this node sees them, by status")
+                          .tag("status", s)
+                          .register(registry);
+                      return value;
+                    })
+                .set(count));
+    unreachableMembers.set(unreachable);
   }
 
   public void projectionLag(long millis) {

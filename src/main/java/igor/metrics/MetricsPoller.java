@@ -3,18 +3,25 @@ package igor.metrics;
 import igor.queue.QueueKeeping;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongFunction;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Measures what is not an event every few seconds: the depth of the queues of the task types this
- * node has seen, and the read model's lag behind the journal. A scrape reads the last figures and
- * never waits for Redis or PostgreSQL.
+ * node has seen, the dead letters kept, the cluster's members as this node sees them, and the read
+ * model's lag behind the journal. A scrape reads the last figures and never waits for Redis or
+ * PostgreSQL.
  */
 public final class MetricsPoller {
   static final Duration INTERVAL = Duration.ofSeconds(5);
@@ -25,6 +32,7 @@ public final class MetricsPoller {
   private final LongFunction<CompletionStage<Long>> projectionLag;
   private final AtomicBoolean running = new AtomicBoolean();
   private Cancellable schedule;
+  private ActorSystem<?> system;
 
   /** {@code projectionLag}: from a time (unix ms), the lag in ms; null when not measured here. */
   public MetricsPoller(
@@ -35,6 +43,7 @@ public final class MetricsPoller {
   }
 
   public MetricsPoller start(ActorSystem<?> system) {
+    this.system = system;
     schedule =
         system
             .scheduler()
@@ -46,10 +55,13 @@ public final class MetricsPoller {
     if (!running.compareAndSet(false, true)) {
       return;
     }
+    countMembers();
     CompletionStage<?> depths =
         queue
             .depths(List.copyOf(metrics.knownTaskTypes()))
-            .thenAccept(d -> d.forEach(metrics::queueDepth));
+            .thenAccept(d -> d.forEach(metrics::queueDepth))
+            .thenCompose(x -> queue.deadLetterCount())
+            .thenAccept(metrics::deadLetters);
     CompletionStage<?> lag =
         projectionLag == null
             ? depths
@@ -65,6 +77,15 @@ public final class MetricsPoller {
             log.debug("metrics poll failed problem={}", failure.toString());
           }
         });
+  }
+
+  private void countMembers() {
+    ClusterEvent.CurrentClusterState state = Cluster.get(system).state();
+    Map<String, Long> byStatus = new TreeMap<>();
+    for (Member member : state.getMembers()) {
+      byStatus.merge(member.status().toString().toUpperCase(Locale.ROOT), 1L, Long::sum);
+    }
+    metrics.clusterMembers(byStatus, state.getUnreachable().size());
   }
 
   public void stop() {

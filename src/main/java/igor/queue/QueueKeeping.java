@@ -25,4 +25,7 @@ public interface QueueKeeping {
 
   /** How many deliveries wait in the queue of each of these task types. */
   CompletionStage<Map<String, Long>> depths(Collection<String> types);
+
+  /** How many dead letters (messages no one could read) the queue keeps now. */
+  CompletionStage<Long> deadLetterCount();
 }

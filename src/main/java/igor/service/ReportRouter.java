@@ -173,7 +173,7 @@ public final class ReportRouter {
       }
     }
     if (dropped > 0) {
-      metrics.reportsDropped("unknown_job", dropped);
+      metrics.reportsDropped(IgorMetrics.UNKNOWN_JOB, dropped);
     }
   }
 

@@ -1,9 +1,8 @@
 package igor.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import igor.testing.RequiredTools;
 import igor.testing.TestNode;
 import igor.worker.builtin.BuiltinHandlers;
 import java.io.IOException;
@@ -113,20 +112,10 @@ class BrowserTest {
     if (!Files.exists(PLAYWRIGHT)) {
       missing.add("ui-tests/node_modules (cd ui-tests && npm ci)");
     }
-    if (!onPath("node")) {
+    if (!RequiredTools.onPath("node")) {
       missing.add("node (apt-get install -y nodejs npm)");
     }
-    if (!missing.isEmpty() && inCi()) {
-      fail(
-          "BrowserTest cannot run, and CI is set, so it fails rather than skip; missing: "
-              + String.join(", ", missing)
-              + ". .ci/run installs them.");
-    }
-    if (!missing.isEmpty()) {
-      loud(missing);
-    }
-    assumeTrue(
-        missing.isEmpty(), () -> "browser test skipped, missing: " + String.join(", ", missing));
+    RequiredTools.requireOrSkip("BrowserTest", "the web UI was NOT tested in a browser", missing);
 
     Path shots = Path.of(System.getProperty("igor.ui.screenshots", "target/ui-screenshots"));
     Path log = Files.createTempFile("igor-ui-e2e", ".log");
@@ -156,42 +145,5 @@ class BrowserTest {
     for (String view : List.of("jobs.png", "job.png", "task.png")) {
       assertThat(shots.resolve(view)).as(view).isNotEmptyFile();
     }
-  }
-
-  /**
-   * Says on the process's real stderr (the build's console: surefire sends System.err to the report
-   * file) and on System.err (the report) that the UI went untested, and why.
-   */
-  private static void loud(List<String> missing) {
-    StringBuilder b = new StringBuilder("\n");
-    String line = "!".repeat(88) + "\n";
-    b.append(line)
-        .append("!!! BrowserTest SKIPPED: the web UI was NOT tested in a browser. Missing:\n");
-    missing.forEach(m -> b.append("!!!   ").append(m).append('\n'));
-    b.append("!!! .ci/run installs them.\n").append(line);
-    System.err.print(b);
-    System.err.flush();
-    try {
-      java.io.FileOutputStream err = new java.io.FileOutputStream(java.io.FileDescriptor.err);
-      err.write(b.toString().getBytes(StandardCharsets.UTF_8));
-      err.flush();
-    } catch (IOException e) {
-      // System.err has it
-    }
-  }
-
-  /** Whether the environment variable CI is set (CI services set CI=true; .ci/run runs there). */
-  private static boolean inCi() {
-    String ci = System.getenv("CI");
-    return ci != null && !ci.isBlank() && !ci.equalsIgnoreCase("false");
-  }
-
-  private static boolean onPath(String command) {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(dir, command))) {
-        return true;
-      }
-    }
-    return false;
   }
 }

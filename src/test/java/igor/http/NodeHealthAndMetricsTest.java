@@ -101,6 +101,24 @@ class NodeHealthAndMetricsTest {
   }
 
   @Test
+  void metricsSayWhichMembersAreUpAndHowManyDeadLettersRedisKeeps() {
+    HttpApi.Answer metrics =
+        api.awaitGet(
+            "/metrics",
+            a -> a.text().contains("igor_cluster_members{status=\"UP\"}"),
+            Duration.ofSeconds(20));
+    assertThat(PrometheusText.value(metrics.text(), "igor_cluster_members{status=\"UP\"}"))
+        .isEqualTo(1.0);
+    assertThat(PrometheusText.value(metrics.text(), "igor_cluster_unreachable_members"))
+        .isEqualTo(0.0);
+    assertThat(PrometheusText.value(metrics.text(), "igor_dead_letters")).isEqualTo(0.0);
+    assertThat(
+            PrometheusText.value(
+                metrics.text(), "igor_reports_dropped_total{reason=\"unknown_job\"}"))
+        .isEqualTo(0.0);
+  }
+
+  @Test
   void metricsCountTasksPerTypeWithTheirTimesInPrometheusText() {
     String jobId =
         api.post(

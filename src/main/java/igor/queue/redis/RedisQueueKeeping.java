@@ -99,4 +99,12 @@ public final class RedisQueueKeeping implements QueueKeeping {
               return depths;
             });
   }
+
+  @Override
+  public CompletionStage<Long> deadLetterCount() {
+    return redis
+        .getList(keys.deadLetters(), StringCodec.INSTANCE)
+        .sizeAsync()
+        .thenApply(Integer::longValue);
+  }
 }
