@@ -183,6 +183,15 @@ try {
     await page.locator('table.jobs', {hasText: KILL}).waitFor({state: 'detached'});
   });
 
+  await run('the API page shows the contract, with links to its schemas', async () => {
+    await page.getByRole('navigation', {name: 'Main'}).getByRole('link', {name: 'API', exact: true}).click();
+    await page.getByRole('heading', {name: 'Igor API v1', level: 1}).waitFor();
+    await page.locator('#op-createJob', {hasText: '/api/v1/jobs'}).waitFor();
+    await page.locator('#op-createJob').getByRole('link', {name: 'CreateJob', exact: true}).click();
+    await page.locator('#schema-CreateJob', {hasText: 'layers'}).waitFor();
+    await page.screenshot({path: join(shots, 'reference.png'), fullPage: false});
+  });
+
   if (problems.length) {
     step = 'browser console';
     throw new Error(problems.join('\n'));

@@ -49,6 +49,7 @@ public final class ApiServer extends AllDirectives {
   private final ListRoutes listRoutes;
   private final EventRoutes eventRoutes;
   private final ClusterRoutes clusterRoutes;
+  private final ContractRoutes contractRoutes = new ContractRoutes();
   private final IgorMetrics metrics;
   private final Guard guard;
   private final UiRoutes uiRoutes = new UiRoutes();
@@ -132,6 +133,7 @@ public final class ApiServer extends AllDirectives {
                 () ->
                     concat(
                         clusterRoutes.api(),
+                        contractRoutes.route(),
                         eventRoutes.route(),
                         listRoutes.route(),
                         jobRoutes.route(),

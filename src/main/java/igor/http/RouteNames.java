@@ -10,10 +10,30 @@ final class RouteNames {
   private static final Set<String> ROOT = Set.of("healthz", "readyz", "metrics");
   private static final Set<String> RESOURCES =
       Set.of(
-          "jobs", "layers", "tasks", "counts", "cluster", "pause", "unpause", "skip", "kill",
+          "jobs",
+          "layers",
+          "tasks",
+          "counts",
+          "cluster",
+          "events",
+          "openapi.json",
+          "pause",
+          "unpause",
+          "skip",
+          "kill",
           "retry");
 
   private RouteNames() {}
+
+  /** The resources under /api/v1 (the first segment after it). */
+  static Set<String> resources() {
+    return RESOURCES;
+  }
+
+  /** The routes at the root: health, readiness, metrics. */
+  static Set<String> roots() {
+    return ROOT;
+  }
 
   static String of(String path) {
     String[] parts = path.replaceAll("^/+|/+$", "").split("/+");
@@ -30,8 +50,8 @@ final class RouteNames {
     if (parts.length >= 4) {
       route.append("/{id}");
     }
-    if (parts.length == 5 && parts[4].equals("audit")) {
-      route.append("/audit");
+    if (parts.length == 5 && (parts[4].equals("audit") || parts[4].equals("status"))) {
+      route.append("/").append(parts[4]);
     } else if (parts.length > 4) {
       return "other";
     }

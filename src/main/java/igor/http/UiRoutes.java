@@ -36,6 +36,7 @@ final class UiRoutes extends AllDirectives {
             concat(
                 pathSingleSlash(this::index),
                 path("submit", this::index),
+                path("reference", this::index),
                 pathPrefix("jobs", this::index),
                 pathPrefix(
                     "ui",

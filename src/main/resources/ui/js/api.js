@@ -65,6 +65,7 @@ export const api = {
   tasks: (params) => call('GET', `/api/v1/tasks${query(params)}`),
   task: (id) => call('GET', `/api/v1/tasks/${encodeURIComponent(id)}`),
   createJob: (json) => call('POST', '/api/v1/jobs', json),
+  contract: () => call('GET', '/api/v1/openapi.json'),
   /** PATCH /api/v1/{action} with [{kind, id, etag?}]; answers the number updated. */
   act: async (action, refs) => (await call('PATCH', `/api/v1/${action}`, JSON.stringify(refs))).updated,
 };

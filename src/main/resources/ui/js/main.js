@@ -5,6 +5,7 @@ import {jobsPage} from './jobs.js';
 import {h, replaceContent} from './dom.js';
 import {interceptLinks, onNavigate} from './router.js';
 import {setUpEtagToggle} from './steer.js';
+import {referencePage} from './reference.js';
 import {submitPage} from './submit.js';
 
 const main = document.getElementById('main');
@@ -25,6 +26,9 @@ function route() {
   } else if (path === '/submit') {
     page = 'submit';
     current = {cleanup: submitPage(main)};
+  } else if (path === '/reference') {
+    page = 'reference';
+    current = {cleanup: referencePage(main)};
   } else {
     page = '';
     replaceContent(main, h('h1', {}, 'Not found'), h('p', {}, h('a', {href: '/'}, 'All jobs')));

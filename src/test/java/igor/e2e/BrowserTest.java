@@ -141,8 +141,8 @@ class BrowserTest {
         .isTrue();
     assertThat(browser.exitValue()).as(output).isZero();
     assertThat(output).contains("PASS " + base).doesNotContain("FAIL");
-    assertThat(output.lines().filter(l -> l.startsWith("ok ")).count()).as(output).isEqualTo(10);
-    for (String view : List.of("jobs.png", "job.png", "task.png")) {
+    assertThat(output.lines().filter(l -> l.startsWith("ok ")).count()).as(output).isEqualTo(11);
+    for (String view : List.of("jobs.png", "job.png", "task.png", "reference.png")) {
       assertThat(shots.resolve(view)).as(view).isNotEmptyFile();
     }
   }
