@@ -2,7 +2,7 @@
 // playwright-core. Usage: node e2e.mjs <base url> <screenshot dir>
 // Prints "ok <step>" per step and "PASS ..." at the end (exit 0), or "FAIL <step>: ..." (exit 1).
 import {chromium} from 'playwright-core';
-import {mkdirSync, mkdtempSync, rmSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 
@@ -39,6 +39,15 @@ const context = await chromium.launchPersistentContext(profile, {
 context.setDefaultTimeout(WAIT);
 const page = context.pages()[0] || await context.newPage();
 const problems = [];
+// The node asks for a token (IGOR_UI_TOKEN): the UI prompts for it on the first 401.
+const TOKEN = process.env.IGOR_UI_TOKEN || '';
+let prompts = 0;
+page.on('dialog', async (d) => {
+  if (d.type() !== 'prompt') return d.dismiss();
+  prompts++;
+  if (prompts === 1) return d.accept('not-the-token');
+  return d.accept(TOKEN);
+});
 page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
 page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(`console error: ${m.text()}`); });
 
@@ -52,15 +61,40 @@ async function submit(job) {
   await page.getByRole('button', {name: 'Create job', exact: true}).click();
 }
 
+// axe-core, evaluated through the DevTools protocol (the UI's Content-Security-Policy refuses
+// injected scripts, and stays on: the test checks it).
+const AXE = readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+const checkedPages = [];
+
+/** Fails on any WCAG 2.1 A or AA violation axe-core finds on the page as it is now. */
+async function accessible(what) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+  }));
+  const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}; ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  if (found.length) throw new Error(`accessibility of ${what}:\n${found.join('\n')}`);
+  checkedPages.push(what);
+}
+
 async function expectText(locator, pattern) {
   await locator.filter({hasText: pattern}).first().waitFor();
 }
 
 try {
-  await run('open the jobs list', async () => {
+  await run('open the jobs list: a wrong token is asked again, a right one kept', async () => {
     await page.goto(base + '/');
+    if (TOKEN) {
+      await expectText(page.locator('main'), /not valid|unknown|token/i);
+      await page.reload();
+    }
     await page.getByRole('heading', {name: 'Jobs'}).waitFor();
     await expectText(page.locator('#live'), /^live$/);
+    if (TOKEN && prompts !== 2) throw new Error(`asked for a token ${prompts} times, not twice`);
+    await page.reload();
+    await expectText(page.locator('#live'), /^live$/);
+    if (TOKEN && prompts !== 2) throw new Error(`asked again after a reload (${prompts} prompts)`);
+    await accessible('the jobs list (empty)');
   });
 
   await run('invalid JSON is refused next to the input', async () => {
@@ -69,6 +103,7 @@ try {
     if (await page.getByLabel('Job as JSON').getAttribute('aria-invalid') !== 'true') throw new Error('textarea not marked invalid');
     await submit('{"layers": [{"tasks": [{"name": "x"}]}]}');
     await expectText(page.locator('#json-error'), /refused the job \(400\).*layers\[0\]\.tasks\[0\]\.type/);
+    await accessible('the new job page, with an error');
   });
 
   let jobUrl;
@@ -86,6 +121,22 @@ try {
     jobUrl = page.url();
     await layer('report').waitFor();
     await expectText(page.locator('li.group').first(), /running now/);
+  });
+
+  await run('add a task to a layer that has not started', async () => {
+    await layer('report').getByRole('button', {name: 'Add tasks to layer report', exact: true}).click();
+    const form = page.locator('form.add-tasks');
+    await form.getByRole('button', {name: 'Add tasks', exact: true}).click();
+    await expectText(form.locator('.error'), /needs a type/);
+    await accessible('a job, adding tasks to a layer');
+    await form.getByLabel('Type').fill('echo');
+    await form.getByLabel('Name').fill('added');
+    await form.getByLabel('Args (text)').fill('added from the UI');
+    await form.getByRole('button', {name: 'Add tasks', exact: true}).click();
+    await expectText(toast, /Added 1 task to layer report/);
+    await form.waitFor({state: 'detached'});
+    await expectText(page.locator('.task-table'), /added \(echo\)/);
+    await page.getByRole('button', {name: 'Show all tasks of the job', exact: true}).click();
   });
 
   await run('pause a layer; skip the running sleep: the job waits on the paused layer', async () => {
@@ -108,7 +159,7 @@ try {
     await layer('report').getByRole('button', {name: 'Unpause layer report', exact: true}).click();
     await expectText(toast, /Unpause: 1 updated/);
     await expectText(jobStatus, /COMPLETED/);
-    await expectText(layer('report'), /2 \/ 2/);
+    await expectText(layer('report'), /3 \/ 3/);
     // the bars are sized through the CSSOM, which the Content-Security-Policy allows (no inline style)
     const bar = await layer('report').locator('.progress .seg').first().evaluate((e) => e.getBoundingClientRect().width);
     if (!(bar > 0)) throw new Error(`the progress bar has no width (${bar}): its style was refused`);
@@ -117,6 +168,7 @@ try {
     await expectText(page.locator('.audit'), /unpause/);
     await page.evaluate(() => { document.getElementById('toast').textContent = ''; window.scrollTo(0, 0); });
     await page.screenshot({path: join(shots, 'job.png'), fullPage: true});
+    await accessible('a job');
   });
 
   await run('task details show args and result as text', async () => {
@@ -128,6 +180,7 @@ try {
     await expectText(detail.locator('pre.bytes').nth(1), /^hello from the UI$/);
     await page.evaluate(() => { document.getElementById('toast').textContent = ''; });
     await page.screenshot({path: join(shots, 'task.png'), fullPage: false});
+    await accessible('a task\'s details');
   });
 
   await run('kill a running sleep task (selected, confirmed)', async () => {
@@ -176,6 +229,7 @@ try {
     await expectText(page.locator('table.jobs tr', {hasText: KILL}), /SKIPPED/);
     await page.evaluate(() => { document.getElementById('toast').textContent = ''; });
     await page.screenshot({path: join(shots, 'jobs.png'), fullPage: false});
+    await accessible('the jobs list');
     await page.getByRole('checkbox', {name: 'completed', exact: true}).check();
     await page.getByRole('button', {name: 'Apply filters', exact: true}).click();
     await page.waitForURL(/statuses=COMPLETED/);
@@ -190,12 +244,14 @@ try {
     await page.locator('#op-createJob').getByRole('link', {name: 'CreateJob', exact: true}).click();
     await page.locator('#schema-CreateJob', {hasText: 'layers'}).waitFor();
     await page.screenshot({path: join(shots, 'reference.png'), fullPage: false});
+    await accessible('the API page');
   });
 
   if (problems.length) {
     step = 'browser console';
     throw new Error(problems.join('\n'));
   }
+  console.log(`accessible (axe-core ${JSON.parse(readFileSync(new URL('./node_modules/axe-core/package.json', import.meta.url), 'utf8')).version}, WCAG 2.1 A and AA): ${checkedPages.join('; ')}`);
   console.log(`PASS ${base} in ${Date.now() - started} ms`);
   await context.close();
   rmSync(profile, {recursive: true, force: true});

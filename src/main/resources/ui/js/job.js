@@ -4,6 +4,7 @@
 import {api} from './api.js';
 import {bytesView, h, isDone, progress, replaceContent, statusBadge, STATUSES, throttle, time, timeCell, total} from './dom.js';
 import {follow} from './live.js';
+import {addTasksForm, takesTasks} from './add-tasks.js';
 import {actionButtons, ref, Selection} from './steer.js';
 
 const PAGE = 100;
@@ -37,12 +38,14 @@ export function jobPage(main, jobId, firstTaskId, params) {
     taskId: firstTaskId,
     detail: null,
     notFound: false,
+    adding: null,
   };
   const selection = new Selection(() => drawBar());
   const slots = {
     head: h('section', {class: 'job-head', 'aria-label': 'Job'}),
     error: h('p', {class: 'error', role: 'alert'}),
     bar: h('div', {class: 'bar-slot'}),
+    adding: h('div', {class: 'adding-slot'}),
     layers: h('section', {class: 'layers', 'aria-labelledby': 'layers-h'}),
     tasks: h('section', {class: 'tasks', 'aria-labelledby': 'tasks-h'}),
     detail: h('aside', {class: 'detail', 'aria-labelledby': 'detail-h', id: 'detail', tabindex: '-1'}),
@@ -115,7 +118,11 @@ export function jobPage(main, jobId, firstTaskId, params) {
                           h('button', {type: 'button', class: 'small', 'data-key': `show:${l.id}`,
                             'aria-pressed': state.scope === l.id ? 'true' : 'false',
                             onclick: () => setScope(state.scope === l.id ? '' : l.id)},
-                          state.scope === l.id ? 'Showing its tasks' : 'Show tasks')),
+                          state.scope === l.id ? 'Showing its tasks' : 'Show tasks'),
+                          takesTasks(l) ? h('button', {type: 'button', class: 'small', 'data-key': `add:${l.id}`,
+                            'aria-label': `Add tasks to layer ${l.name || l.id}`,
+                            'aria-expanded': state.adding === l.id ? 'true' : 'false',
+                            onclick: () => openAdding(l)}, 'Add tasks') : null),
                       actionButtons(() => [ref('Layer', l)], {label: `layer ${l.name || l.id}`, after: refresh, keyPrefix: `layer:${l.id}`})))));
             })));
   }
@@ -276,6 +283,18 @@ export function jobPage(main, jobId, firstTaskId, params) {
     if (!caughtUp()) behind = setTimeout(loadAll, 1000);
   }
 
+  /** The form adding tasks to a layer: drawn once when opened, so live redraws leave it be. */
+  function openAdding(layer) {
+    state.adding = layer.id;
+    const close = () => { state.adding = null; replaceContent(slots.adding); drawLayers(); };
+    replaceContent(slots.adding, addTasksForm(layer, {
+      onDone: () => { close(); setScope(layer.id); refresh(); },
+      onCancel: close,
+    }));
+    drawLayers();
+    slots.adding.scrollIntoView({block: 'nearest'});
+  }
+
   function setScope(layerId) {
     state.scope = layerId;
     state.offset = 0;
@@ -308,7 +327,7 @@ export function jobPage(main, jobId, firstTaskId, params) {
   const auditAfter = setInterval(() => { if (auditDue) { auditDue = false; loadAudit(); } }, 1000);
 
   replaceContent(main, h('div', {class: 'job-page'},
-      slots.head, slots.error, slots.layers, slots.bar,
+      slots.head, slots.error, slots.layers, slots.adding, slots.bar,
       h('div', {class: 'tasks-and-detail'}, slots.tasks, slots.detail), slots.audit));
   drawHead(); drawLayers(); drawTasks(); drawDetail(); drawAudit(); drawBar();
   loadAll();

@@ -39,9 +39,14 @@ class BrowserTest {
   private static String base;
   private static final HttpClient http = HttpClient.newHttpClient();
 
+  /** The node asks for tokens, so the UI's token prompt is part of the run. */
+  private static final String TOKEN = "ui-" + java.util.UUID.randomUUID();
+
   @BeforeAll
   static void startNode() {
-    igor = TestNode.running(BuiltinHandlers.all());
+    igor =
+        TestNode.running(
+            BuiltinHandlers.all(), java.util.Map.of("igor.auth.tokens", "ui:" + TOKEN + ":write"));
     base = "http://127.0.0.1:" + igor.node().httpPort();
   }
 
@@ -54,7 +59,10 @@ class BrowserTest {
 
   private static HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(
-        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Authorization", "Bearer " + TOKEN)
+            .timeout(Duration.ofSeconds(10))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -125,6 +133,7 @@ class BrowserTest {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     pb.environment().put("CHROMIUM", CHROMIUM.toString());
+    pb.environment().put("IGOR_UI_TOKEN", TOKEN);
     Process browser = pb.start();
     boolean done = browser.waitFor(BROWSER_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     if (!done) {
@@ -141,7 +150,7 @@ class BrowserTest {
         .isTrue();
     assertThat(browser.exitValue()).as(output).isZero();
     assertThat(output).contains("PASS " + base).doesNotContain("FAIL");
-    assertThat(output.lines().filter(l -> l.startsWith("ok ")).count()).as(output).isEqualTo(11);
+    assertThat(output.lines().filter(l -> l.startsWith("ok ")).count()).as(output).isEqualTo(12);
     for (String view : List.of("jobs.png", "job.png", "task.png", "reference.png")) {
       assertThat(shots.resolve(view)).as(view).isNotEmptyFile();
     }
