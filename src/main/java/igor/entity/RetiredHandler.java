@@ -8,19 +8,13 @@ import igor.entity.JobEntity.ActResult;
 import igor.entity.JobEntity.AddTasks;
 import igor.entity.JobEntity.ApplyReports;
 import igor.entity.JobEntity.Create;
-import igor.entity.JobEntity.Delivered;
-import igor.entity.JobEntity.DeliveryFailed;
 import igor.entity.JobEntity.Get;
 import igor.entity.JobEntity.GetSummary;
-import igor.entity.JobEntity.Idle;
 import igor.entity.JobEntity.JobResult;
-import igor.entity.JobEntity.QueueLost;
-import igor.entity.JobEntity.Redeliver;
 import igor.entity.JobEntity.Retire;
 import igor.entity.JobEntity.Retired;
 import igor.entity.JobEntity.SummaryResult;
 import igor.entity.JobEntity.TasksResult;
-import igor.entity.JobEntity.Wake;
 import org.apache.pekko.Done;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -29,15 +23,13 @@ import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
  * What a retired job entity answers ({@link Retire} accepted: retention is removing the job). It
  * changes nothing any more and answers at once, as for an unknown job: "not found" to reads and
  * additions, nothing updated to actions, reports acknowledged and ignored; creating the job again
- * is refused while it is being removed. Its own timers and queue notices are dropped.
+ * is refused while it is being removed.
  */
-final class RetiredHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent, Job>> {
+final class RetiredHandler extends InertHandler {
   private static final Rejection NOT_FOUND = Rejection.notFound("job not found");
 
-  private final EffectFactories<JobEvent, Job> effect;
-
   RetiredHandler(EffectFactories<JobEvent, Job> effect) {
-    this.effect = effect;
+    super(effect);
   }
 
   @Override
@@ -76,35 +68,5 @@ final class RetiredHandler implements JobEntity.Handler<Job, ReplyEffect<JobEven
   @Override
   public ReplyEffect<JobEvent, Job> retire(Job job, Retire command) {
     return effect.reply(command.replyTo(), new Retired(-1));
-  }
-
-  @Override
-  public ReplyEffect<JobEvent, Job> wake(Job job, Wake command) {
-    return effect.noReply();
-  }
-
-  @Override
-  public ReplyEffect<JobEvent, Job> queueLost(Job job, QueueLost command) {
-    return effect.noReply();
-  }
-
-  @Override
-  public ReplyEffect<JobEvent, Job> redeliver(Job job, Redeliver command) {
-    return effect.noReply();
-  }
-
-  @Override
-  public ReplyEffect<JobEvent, Job> deliveryFailed(Job job, DeliveryFailed command) {
-    return effect.noReply();
-  }
-
-  @Override
-  public ReplyEffect<JobEvent, Job> delivered(Job job, Delivered command) {
-    return effect.noReply();
-  }
-
-  @Override
-  public ReplyEffect<JobEvent, Job> idle(Job job, Idle command) {
-    return effect.noReply();
   }
 }

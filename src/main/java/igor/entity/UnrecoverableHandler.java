@@ -7,38 +7,30 @@ import igor.entity.JobEntity.ActResult;
 import igor.entity.JobEntity.AddTasks;
 import igor.entity.JobEntity.ApplyReports;
 import igor.entity.JobEntity.Create;
-import igor.entity.JobEntity.Delivered;
-import igor.entity.JobEntity.DeliveryFailed;
 import igor.entity.JobEntity.Get;
 import igor.entity.JobEntity.GetSummary;
-import igor.entity.JobEntity.Idle;
 import igor.entity.JobEntity.JobResult;
-import igor.entity.JobEntity.QueueLost;
-import igor.entity.JobEntity.Redeliver;
 import igor.entity.JobEntity.Retire;
 import igor.entity.JobEntity.Retired;
 import igor.entity.JobEntity.SummaryResult;
 import igor.entity.JobEntity.TasksResult;
-import igor.entity.JobEntity.Wake;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 
 /**
  * What an entity that cannot act on its job answers ({@link JobRecovery}): every question at once
- * with why (503), nothing updated by actions, not removable by retention; its timers and queue
- * notices are dropped.
+ * with why (503), nothing updated by actions, not removable by retention.
  *
  * <p>The one command left unanswered, on purpose, is {@link ApplyReports}: its answer ({@code
  * Done}) acknowledges the reports, which would then be lost. Unanswered, they stay pending in the
  * report stream and a later incarnation that can act applies them (docs/architecture.md, "Reports
  * are acknowledged only after their effects are journaled").
  */
-final class UnrecoverableHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent, Job>> {
-  private final EffectFactories<JobEvent, Job> effect;
+final class UnrecoverableHandler extends InertHandler {
   private final JobRecovery recovery;
 
   UnrecoverableHandler(EffectFactories<JobEvent, Job> effect, JobRecovery recovery) {
-    this.effect = effect;
+    super(effect);
     this.recovery = recovery;
   }
 
@@ -75,35 +67,5 @@ final class UnrecoverableHandler implements JobEntity.Handler<Job, ReplyEffect<J
   @Override
   public ReplyEffect<JobEvent, Job> retire(Job job, Retire command) {
     return effect.reply(command.replyTo(), new Retired(-1));
-  }
-
-  @Override
-  public ReplyEffect<JobEvent, Job> wake(Job job, Wake command) {
-    return effect.noReply();
-  }
-
-  @Override
-  public ReplyEffect<JobEvent, Job> queueLost(Job job, QueueLost command) {
-    return effect.noReply();
-  }
-
-  @Override
-  public ReplyEffect<JobEvent, Job> redeliver(Job job, Redeliver command) {
-    return effect.noReply();
-  }
-
-  @Override
-  public ReplyEffect<JobEvent, Job> deliveryFailed(Job job, DeliveryFailed command) {
-    return effect.noReply();
-  }
-
-  @Override
-  public ReplyEffect<JobEvent, Job> delivered(Job job, Delivered command) {
-    return effect.noReply();
-  }
-
-  @Override
-  public ReplyEffect<JobEvent, Job> idle(Job job, Idle command) {
-    return effect.noReply();
   }
 }
