@@ -5,8 +5,6 @@ import igor.domain.Job;
 import igor.domain.JobDecider;
 import igor.domain.JobEvent;
 import igor.domain.Rejection;
-import igor.domain.Status;
-import igor.domain.Task;
 import igor.domain.TaskPlan;
 import igor.domain.TaskSnapshot;
 import igor.entity.JobEntity.Act;
@@ -28,6 +26,7 @@ import igor.entity.JobEntity.SummaryResult;
 import igor.entity.JobEntity.TasksResult;
 import igor.entity.JobEntity.Wake;
 import igor.queue.AttemptLease;
+import igor.queue.TaskDelivery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -178,18 +177,11 @@ final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent
     if (!job.exists()) {
       return effect.noReply();
     }
-    List<String> queued = new ArrayList<>();
-    List<AttemptLease> running = new ArrayList<>();
-    for (Task task : job.tasksInFlight()) {
-      if (task.status() == Status.QUEUED) {
-        queued.add(task.id());
-      } else {
-        running.add(new AttemptLease(job.id(), task.id(), task.attempts()));
-      }
-    }
+    List<TaskDelivery> queued = JobEffects.queued(job);
+    List<AttemptLease> running = JobEffects.leases(job);
     log.warn(
         "queue lost its data: queuing again={} leasing running={}", queued.size(), running.size());
-    runner.deliver(JobEffects.deliveries(job, queued));
+    runner.deliver(queued);
     runner.lease(running);
     return effect.noReply();
   }
