@@ -95,7 +95,7 @@ public final class JobBehavior
     this.context = context;
     this.deps = deps;
     this.passivate = passivate;
-    context.setLoggerName(JobEntity.class);
+    context.setLoggerName(JobEntity.class); // the entity's log lines keep their logger's name
     JobTimers jobTimers = new JobTimers(timers, deps.settings(), deps.clock());
     EffectRunner runner =
         new EffectRunner(
