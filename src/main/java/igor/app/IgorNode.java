@@ -3,7 +3,7 @@ package igor.app;
 import com.typesafe.config.Config;
 import igor.config.IgorSettings;
 import igor.domain.JobDecider;
-import igor.entity.JobEntity;
+import igor.entity.JobBehavior;
 import igor.entity.JobTags;
 import igor.http.ApiServer;
 import igor.metrics.IgorMetrics;
@@ -121,9 +121,9 @@ public final class IgorNode implements AutoCloseable {
     }
     IgorMetrics metrics = new IgorMetrics();
     // On every node: where the role "jobs" is missing this is a proxy to the members that have it.
-    JobEntity.init(
+    JobBehavior.init(
         system,
-        new JobEntity.Dependencies(
+        new JobBehavior.Dependencies(
             redis.taskQueue(),
             new JobDecider(
                 settings.jobs().retryPolicy(),

@@ -13,7 +13,7 @@ public sealed interface Decision {
 
   record Rejected(Rejection rejection) implements Decision {}
 
-  static Decision accept(List<JobEvent> events) {
+  static Accepted accept(List<JobEvent> events) {
     return new Accepted(events);
   }
 

@@ -20,7 +20,8 @@ import java.util.Set;
 /**
  * Decides what happens to a job: given its state and a command, the events that follow, or why the
  * command is refused. Pure: it reads the job and returns events; the job changes only when those
- * events are applied.
+ * events are applied. Reports, time and actions are never refused (what does not apply is passed
+ * over), so their decisions are typed {@link Decision.Accepted}.
  *
  * <p>Every decision ends by letting the job {@linkplain #settle settle}: layers whose tasks are all
  * final finish, the next priority group starts when the current one is done, and the job's status
@@ -123,7 +124,7 @@ public final class JobDecider {
    * carry Igor's time ({@code now}), not the worker's: durations and time-outs never depend on a
    * worker's clock.
    */
-  public Decision applyReports(Job job, List<WorkerReport> reports, long now) {
+  public Decision.Accepted applyReports(Job job, List<WorkerReport> reports, long now) {
     if (!job.exists()) {
       return Decision.accept(List.of());
     }
@@ -173,7 +174,7 @@ public final class JobDecider {
    * What time brings: attempts that outlived their task's time-out fail (and are retried while
    * retries are left), and failed tasks whose back-off has run out are queued again.
    */
-  public Decision wake(Job job, long now) {
+  public Decision.Accepted wake(Job job, long now) {
     if (!job.exists()) {
       return Decision.accept(List.of());
     }
@@ -202,7 +203,7 @@ public final class JobDecider {
    * the others (stale etag, state that does not allow it, unknown id) are passed over. The number
    * applied is the number of {@link JobEvent.ActionTaken} events.
    */
-  public Decision act(Job job, Action action, List<ObjectRef> refs, String by, long now) {
+  public Decision.Accepted act(Job job, Action action, List<ObjectRef> refs, String by, long now) {
     if (!job.exists()) {
       return Decision.accept(List.of());
     }

@@ -7,6 +7,7 @@ import igor.domain.Status;
 import igor.domain.Task;
 import igor.domain.TaskTransition;
 import igor.domain.Transitions;
+import igor.queue.AttemptLease;
 import igor.queue.TaskDelivery;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -64,13 +65,32 @@ public record JobEffects(
 
   /** After recovery: every attempt in QUEUED is handed out again (the queue drops duplicates). */
   public static JobEffects afterRecovery(Job job) {
+    return new JobEffects(
+        queued(job), List.of(), job.nextWakeAt(), isAtRest(job), Optional.empty());
+  }
+
+  /**
+   * The deliveries of every attempt waiting in QUEUED: what is handed out again after recovery, or
+   * once the queue lost its data (the queue drops duplicates).
+   */
+  static List<TaskDelivery> queued(Job job) {
     List<String> queued =
         job.tasksInFlight().stream()
             .filter(t -> t.status() == Status.QUEUED)
             .map(Task::id)
             .toList();
-    return new JobEffects(
-        deliveries(job, queued), List.of(), job.nextWakeAt(), isAtRest(job), Optional.empty());
+    return deliveries(job, queued);
+  }
+
+  /**
+   * A lease for every attempt that runs, once the queue lost its data (and the leases with it): an
+   * attempt whose worker is gone then fails in time instead of running for ever.
+   */
+  static List<AttemptLease> leases(Job job) {
+    return job.tasksInFlight().stream()
+        .filter(t -> t.status() != Status.QUEUED)
+        .map(t -> new AttemptLease(job.id(), t.id(), t.attempts()))
+        .toList();
   }
 
   /** The deliveries of those tasks that still wait in QUEUED, as their current attempts. */

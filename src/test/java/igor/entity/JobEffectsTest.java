@@ -16,6 +16,7 @@ import igor.domain.RetryPolicy;
 import igor.domain.Status;
 import igor.domain.TaskPlan;
 import igor.domain.WorkerReport;
+import igor.queue.AttemptLease;
 import igor.queue.TaskDelivery;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -138,5 +139,14 @@ class JobEffectsTest {
     assertThat(effects.deliveries()).extracting(TaskDelivery::taskId).containsExactly(b);
     assertThat(effects.withdrawals()).isEmpty();
     assertThat(effects.jobStatus()).isEmpty();
+  }
+
+  @Test
+  void onceTheQueueLostItsDataWhatWaitsIsHandedOutAgainAndWhatRunsIsLeased() {
+    create();
+    report(WorkerReport.Kind.STARTED, a, true);
+
+    assertThat(JobEffects.queued(job)).extracting(TaskDelivery::taskId).containsExactly(b);
+    assertThat(JobEffects.leases(job)).containsExactly(new AttemptLease(job.id(), a, 1));
   }
 }

@@ -64,8 +64,8 @@ class JobEntityTest {
 
   private EventSourcedBehaviorTestKit<JobEntity.Command, JobEvent, igor.domain.Job> entity(
       EntitySettings settings) {
-    JobEntity.Dependencies deps =
-        new JobEntity.Dependencies(
+    JobBehavior.Dependencies deps =
+        new JobBehavior.Dependencies(
             new RedisTaskQueue(
                 redis.client(), new RedisKeys(redis.prefix()), Duration.ofMinutes(5)),
             new igor.domain.JobDecider(new RetryPolicy(100, 1000)),
@@ -73,7 +73,7 @@ class JobEntityTest {
             System::currentTimeMillis);
     return EventSourcedBehaviorTestKit.create(
         testKit.system(),
-        JobEntity.create(jobId, deps, self -> {}),
+        JobBehavior.create(jobId, deps, self -> {}),
         EventSourcedBehaviorTestKit.enabledSerializationSettings()
             .withVerifyState(false)
             .withVerifyEquality(false));
@@ -292,11 +292,11 @@ class JobEntityTest {
 
   @Test
   void clampsEveryTimerDelayToWhatPekkoAccepts() {
-    assertThat(JobEntity.timerDelay(Duration.ofSeconds(Integer.MAX_VALUE)))
-        .isEqualTo(JobEntity.MAX_TIMER_DELAY);
-    assertThat(JobEntity.timerDelay(Duration.ofMillis(-5))).isEqualTo(Duration.ZERO);
-    assertThat(JobEntity.timerDelay(Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
-    assertThat(JobEntity.MAX_TIMER_DELAY).isLessThan(Duration.ofSeconds(21_474_835));
+    assertThat(JobTimers.timerDelay(Duration.ofSeconds(Integer.MAX_VALUE)))
+        .isEqualTo(JobTimers.MAX_TIMER_DELAY);
+    assertThat(JobTimers.timerDelay(Duration.ofMillis(-5))).isEqualTo(Duration.ZERO);
+    assertThat(JobTimers.timerDelay(Duration.ofSeconds(3))).isEqualTo(Duration.ofSeconds(3));
+    assertThat(JobTimers.MAX_TIMER_DELAY).isLessThan(Duration.ofSeconds(21_474_835));
   }
 
   @Test

@@ -1,0 +1,252 @@
+package igor.entity;
+
+import igor.domain.Decision;
+import igor.domain.Job;
+import igor.domain.JobDecider;
+import igor.domain.JobEvent;
+import igor.domain.Rejection;
+import igor.domain.TaskPlan;
+import igor.domain.TaskSnapshot;
+import igor.entity.JobEntity.Act;
+import igor.entity.JobEntity.ActResult;
+import igor.entity.JobEntity.AddTasks;
+import igor.entity.JobEntity.ApplyReports;
+import igor.entity.JobEntity.Create;
+import igor.entity.JobEntity.Delivered;
+import igor.entity.JobEntity.DeliveryFailed;
+import igor.entity.JobEntity.Get;
+import igor.entity.JobEntity.GetSummary;
+import igor.entity.JobEntity.Idle;
+import igor.entity.JobEntity.JobResult;
+import igor.entity.JobEntity.QueueLost;
+import igor.entity.JobEntity.Redeliver;
+import igor.entity.JobEntity.Retire;
+import igor.entity.JobEntity.Retired;
+import igor.entity.JobEntity.SummaryResult;
+import igor.entity.JobEntity.TasksResult;
+import igor.entity.JobEntity.Wake;
+import igor.queue.AttemptLease;
+import igor.queue.TaskDelivery;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
+import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
+import org.slf4j.Logger;
+
+/**
+ * What a job entity does while it can act on its job (the usual state): each command is decided by
+ * {@link JobDecider}, journaled, answered, and acted on through the {@link EffectRunner}. A
+ * question about a job never created answers "not found" and lets the entity leave memory.
+ */
+final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent, Job>> {
+
+  /** What the handler needs from its entity beyond the job: to leave memory, and to retire. */
+  interface Incarnation {
+    /** Asks the shard to stop the entity (passivation). */
+    void passivate();
+
+    /** From now on the entity answers as for a job being removed ({@link RetiredHandler}). */
+    void retire();
+
+    /** The sequence number of the journal's last event. */
+    long lastSequenceNr();
+  }
+
+  private static final Rejection NOT_FOUND = Rejection.notFound("job not found");
+
+  private final EffectFactories<JobEvent, Job> effect;
+  private final JobDecider decider;
+  private final LongSupplier clock;
+  private final EffectRunner runner;
+  private final JobTimers timers;
+  private final Logger log;
+  private final Incarnation entity;
+
+  ActingHandler(
+      EffectFactories<JobEvent, Job> effect,
+      JobDecider decider,
+      LongSupplier clock,
+      EffectRunner runner,
+      JobTimers timers,
+      Logger log,
+      Incarnation entity) {
+    this.effect = effect;
+    this.decider = decider;
+    this.clock = clock;
+    this.runner = runner;
+    this.timers = timers;
+    this.log = log;
+    this.entity = entity;
+  }
+
+  @Override
+  public ReplyEffect<JobEvent, Job> create(Job job, Create command) {
+    return decided(
+        job,
+        decider.create(job, command.plan(), now()),
+        command.replyTo(),
+        created -> JobResult.of(created.snapshot()),
+        JobResult::rejected);
+  }
+
+  @Override
+  public ReplyEffect<JobEvent, Job> addTasks(Job job, AddTasks command) {
+    return decided(
+        job,
+        decider.addTasks(job, command.tasks(), now()),
+        command.replyTo(),
+        updated -> new TasksResult(snapshotsOf(updated, command.tasks()), null),
+        rejection -> new TasksResult(null, rejection));
+  }
+
+  @Override
+  public ReplyEffect<JobEvent, Job> get(Job job, Get command) {
+    if (!job.exists()) {
+      entity.passivate();
+      return effect.reply(command.replyTo(), JobResult.rejected(NOT_FOUND));
+    }
+    return effect.reply(command.replyTo(), JobResult.of(job.snapshot()));
+  }
+
+  @Override
+  public ReplyEffect<JobEvent, Job> getSummary(Job job, GetSummary command) {
+    if (!job.exists()) {
+      entity.passivate();
+      return effect.reply(command.replyTo(), new SummaryResult(null, NOT_FOUND));
+    }
+    return effect.reply(command.replyTo(), new SummaryResult(job.summary(), null));
+  }
+
+  @Override
+  public ReplyEffect<JobEvent, Job> act(Job job, Act command) {
+    if (!job.exists()) {
+      entity.passivate();
+      return effect.reply(command.replyTo(), new ActResult(0));
+    }
+    List<JobEvent> events =
+        decider.act(job, command.action(), command.refs(), command.by(), now()).events();
+    int updated = JobDecider.applied(events);
+    if (updated > 0) {
+      log.info("action={} by={} updated={}", command.action(), command.by(), updated);
+    }
+    return persisted(job, events, command.replyTo(), changed -> new ActResult(updated));
+  }
+
+  @Override
+  public ReplyEffect<JobEvent, Job> applyReports(Job job, ApplyReports command) {
+    if (!job.exists()) {
+      log.warn("reports for an unknown job ignored count={}", command.reports().size());
+      entity.passivate();
+      return effect.reply(command.replyTo(), Done.getInstance());
+    }
+    List<JobEvent> events = decider.applyReports(job, command.reports(), now()).events();
+    return persisted(job, events, command.replyTo(), updated -> Done.getInstance());
+  }
+
+  @Override
+  public ReplyEffect<JobEvent, Job> retire(Job job, Retire command) {
+    if (!job.exists()) {
+      entity.passivate();
+      return effect.reply(command.replyTo(), new Retired(entity.lastSequenceNr()));
+    }
+    if (!JobEffects.isAtRest(job) || !command.statuses().contains(job.status())) {
+      return effect.reply(command.replyTo(), new Retired(-1));
+    }
+    entity.retire();
+    log.info("job retired for removal status={}", job.status());
+    entity.passivate();
+    return effect.reply(command.replyTo(), new Retired(entity.lastSequenceNr()));
+  }
+
+  @Override
+  public ReplyEffect<JobEvent, Job> wake(Job job, Wake command) {
+    List<JobEvent> events = decider.wake(job, now()).events();
+    if (!events.isEmpty()) {
+      return runner.persist(job, events).thenNoReply();
+    }
+    timers.wakeAt(job.nextWakeAt());
+    return effect.noReply();
+  }
+
+  @Override
+  public ReplyEffect<JobEvent, Job> queueLost(Job job, QueueLost command) {
+    if (!job.exists()) {
+      return effect.noReply();
+    }
+    List<TaskDelivery> queued = JobEffects.queued(job);
+    List<AttemptLease> running = JobEffects.leases(job);
+    log.warn(
+        "queue lost its data: queuing again={} leasing running={}", queued.size(), running.size());
+    runner.deliver(queued);
+    runner.lease(running);
+    return effect.noReply();
+  }
+
+  @Override
+  public ReplyEffect<JobEvent, Job> redeliver(Job job, Redeliver command) {
+    runner.deliver(JobEffects.deliveries(job, command.taskIds()));
+    return effect.noReply();
+  }
+
+  @Override
+  public ReplyEffect<JobEvent, Job> deliveryFailed(Job job, DeliveryFailed command) {
+    log.warn(
+        "queue did not take tasks, trying again count={} problem={}",
+        command.taskIds().size(),
+        command.problem());
+    timers.redeliverLater(command.taskIds());
+    return effect.noReply();
+  }
+
+  @Override
+  public ReplyEffect<JobEvent, Job> delivered(Job job, Delivered command) {
+    return effect.noReply();
+  }
+
+  @Override
+  public ReplyEffect<JobEvent, Job> idle(Job job, Idle command) {
+    if (JobEffects.isAtRest(job)) {
+      log.debug("job at rest, leaving memory");
+      entity.passivate();
+    }
+    return effect.noReply();
+  }
+
+  /** Persists an accepted decision and replies after; replies at once with a rejection. */
+  private <R> ReplyEffect<JobEvent, Job> decided(
+      Job job,
+      Decision decision,
+      ActorRef<R> replyTo,
+      Function<Job, R> accepted,
+      Function<Rejection, R> rejected) {
+    if (decision instanceof Decision.Accepted a) {
+      return persisted(job, a.events(), replyTo, accepted);
+    }
+    return effect.reply(replyTo, rejected.apply(((Decision.Rejected) decision).rejection()));
+  }
+
+  /** Persists the events (if any) and then replies what {@code reply} reads from the job. */
+  private <R> ReplyEffect<JobEvent, Job> persisted(
+      Job job, List<JobEvent> events, ActorRef<R> replyTo, Function<Job, R> reply) {
+    if (events.isEmpty()) {
+      return effect.none().thenReply(replyTo, reply::apply);
+    }
+    return runner.persist(job, events).thenReply(replyTo, reply::apply);
+  }
+
+  private static List<TaskSnapshot> snapshotsOf(Job job, List<TaskPlan> plans) {
+    List<TaskSnapshot> added = new ArrayList<>(plans.size());
+    for (TaskPlan plan : plans) {
+      added.add(job.findTask(plan.taskId()).snapshot());
+    }
+    return added;
+  }
+
+  private long now() {
+    return clock.getAsLong();
+  }
+}

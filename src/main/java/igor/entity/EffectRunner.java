@@ -1,0 +1,118 @@
+package igor.entity;
+
+import igor.domain.Job;
+import igor.domain.JobEvent;
+import igor.entity.JobEntity.Command;
+import igor.entity.JobEntity.Delivered;
+import igor.entity.JobEntity.DeliveryFailed;
+import igor.queue.AttemptLease;
+import igor.queue.TaskDelivery;
+import igor.queue.TaskQueue;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
+
+/**
+ * Carries out what a job entity does outside its journal: journals events and then does what {@link
+ * JobEffects} says of them (hand attempts to the queue, take them back, keep the timers right), and
+ * tells the {@link JobObserver}. It decides nothing: what to do comes from the job and its events.
+ */
+final class EffectRunner {
+  private final ActorContext<Command> context;
+  private final EffectFactories<JobEvent, Job> effect;
+  private final TaskQueue queue;
+  private final EntitySettings settings;
+  private final JobObserver observer;
+  private final JobTimers timers;
+
+  EffectRunner(
+      ActorContext<Command> context,
+      EffectFactories<JobEvent, Job> effect,
+      TaskQueue queue,
+      EntitySettings settings,
+      JobObserver observer,
+      JobTimers timers) {
+    this.context = context;
+    this.effect = effect;
+    this.queue = queue;
+    this.settings = settings;
+    this.observer = observer;
+    this.timers = timers;
+  }
+
+  /**
+   * Journals the events in one write, then acts on them and tells the observer what they meant
+   * (read from the job as it was before them) and how long the write took.
+   */
+  EffectBuilder<JobEvent, Job> persist(Job before, List<JobEvent> events) {
+    Consumer<JobObserver> timings = TaskTimings.of(before, events);
+    long start = System.nanoTime();
+    return effect
+        .persist(events)
+        .thenRun(
+            job -> {
+              observer.journalWritten(System.nanoTime() - start);
+              timings.accept(observer);
+              JobEffects effects = JobEffects.afterPersist(job, events);
+              effects
+                  .jobStatus()
+                  .ifPresent(status -> context.getLog().info("job status={}", status));
+              carryOut(job, effects);
+            });
+  }
+
+  /** Does what the effects say: the queue's part, the wake timer and the idle timer. */
+  void carryOut(Job job, JobEffects effects) {
+    observer.jobHeld(job.summary());
+    deliver(effects.deliveries());
+    withdraw(effects.withdrawals());
+    timers.wakeAt(effects.wakeAt());
+    timers.idle(effects.atRest());
+  }
+
+  /**
+   * Hands attempts waiting in QUEUED to the queue. If the queue does not take them, they are tried
+   * again after the redelivery delay: journaled QUEUED tasks are never stranded.
+   */
+  void deliver(List<TaskDelivery> deliveries) {
+    if (deliveries.isEmpty()) {
+      return;
+    }
+    List<String> ids = deliveries.stream().map(TaskDelivery::taskId).toList();
+    context.pipeToSelf(
+        queue.enqueue(deliveries),
+        (ok, failure) ->
+            failure == null ? Delivered.INSTANCE : new DeliveryFailed(ids, failure.toString()));
+  }
+
+  /** Puts running attempts under a lease, so that one whose worker is gone fails in time. */
+  void lease(List<AttemptLease> running) {
+    queue.ensureLeases(running, settings.lease());
+  }
+
+  /**
+   * Takes attempts Igor no longer wants out of the queue and tells workers to stop them. Best
+   * effort: a worker that misses it runs on, and its late report is ignored.
+   */
+  private void withdraw(List<TaskDelivery> withdrawals) {
+    if (withdrawals.isEmpty()) {
+      return;
+    }
+    queue
+        .cancel(withdrawals)
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null) {
+                context
+                    .getSystem()
+                    .log()
+                    .warn(
+                        "workers could not be told to stop attempts count={} problem={}",
+                        withdrawals.size(),
+                        failure.toString());
+              }
+            });
+  }
+}
