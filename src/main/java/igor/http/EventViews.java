@@ -25,6 +25,7 @@ import igor.domain.LayerTransition;
 import igor.domain.Status;
 import igor.domain.TaskTransition;
 import igor.domain.Transitions;
+import igor.service.JobViews;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

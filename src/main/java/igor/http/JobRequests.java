@@ -5,6 +5,7 @@ import igor.domain.Identifiers;
 import igor.domain.JobPlan;
 import igor.domain.LayerPlan;
 import igor.domain.PlanBounds;
+import igor.domain.TaskDefaults;
 import igor.domain.TaskPlan;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -36,14 +37,12 @@ final class JobRequests {
 
   private final Limits limits;
   private final PlanBounds bounds;
-  private final int defaultRetries;
-  private final int defaultTimeoutSeconds;
+  private final TaskDefaults defaults;
 
-  JobRequests(Limits limits, int defaultRetries, int defaultTimeoutSeconds) {
+  JobRequests(Limits limits, TaskDefaults defaults) {
     this.limits = limits;
     this.bounds = limits.planBounds();
-    this.defaultRetries = defaultRetries;
-    this.defaultTimeoutSeconds = defaultTimeoutSeconds;
+    this.defaults = defaults;
   }
 
   /** The plan of a new job, with fresh ids for it, its layers and tasks. */
@@ -178,8 +177,8 @@ final class JobRequests {
         name,
         decodeArgs(at + ".args", args),
         pausedAt(at + ".paused_at", pausedAt),
-        retries == null ? defaultRetries : retries,
-        timeout == null || timeout == 0 ? defaultTimeoutSeconds : timeout);
+        defaults.retries(retries),
+        defaults.timeoutSeconds(timeout));
   }
 
   private byte[] decodeArgs(String field, String args) {
