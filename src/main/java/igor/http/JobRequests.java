@@ -48,7 +48,7 @@ final class JobRequests {
   /** The plan of a new job, with fresh ids for it, its layers and tasks. */
   JobPlan toPlan(CreateJob request) {
     checkName("name", request.name());
-    long jobPausedAt = pausedAt("paused_at", request.pausedAt());
+    long jobPausedAtMillis = pausedAtMillis("paused_at", request.pausedAt());
     List<CreateLayer> layers = request.layers() == null ? List.of() : request.layers();
     if (layers.size() > limits.maxLayersPerJob()) {
       throw tooMany("layers", layers.size(), limits.maxLayersPerJob(), "max-layers-per-job");
@@ -69,7 +69,7 @@ final class JobRequests {
               layerId,
               layer.name(),
               layer.priority() == null ? 0 : layer.priority(),
-              pausedAt(at + ".paused_at", layer.pausedAt())));
+              pausedAtMillis(at + ".paused_at", layer.pausedAt())));
       List<CreateTask> tasks = layer.tasks() == null ? List.of() : layer.tasks();
       if (taskPlans.size() + tasks.size() > limits.maxTasksPerJob()) {
         throw tooMany(
@@ -96,7 +96,7 @@ final class JobRequests {
                 t.timeout()));
       }
     }
-    return new JobPlan(jobId, request.name(), jobPausedAt, layerPlans, taskPlans);
+    return new JobPlan(jobId, request.name(), jobPausedAtMillis, layerPlans, taskPlans);
   }
 
   /** The plans of tasks to add to existing layers, with fresh ids. */
@@ -176,7 +176,7 @@ final class JobRequests {
         type,
         name,
         decodeArgs(at + ".args", args),
-        pausedAt(at + ".paused_at", pausedAt),
+        pausedAtMillis(at + ".paused_at", pausedAt),
         defaults.retries(retries),
         defaults.timeoutSeconds(timeout));
   }
@@ -226,12 +226,13 @@ final class JobRequests {
     }
   }
 
-  private static long pausedAt(String field, Long value) {
-    if (value == null) {
+  /** A paused_at of the API (unix seconds, 0: not paused) as the job keeps it (ms). */
+  private static long pausedAtMillis(String field, Long seconds) {
+    if (seconds == null) {
       return 0;
     }
-    check(field, PlanBounds.pausedAtProblem(value));
-    return value;
+    check(field, PlanBounds.pausedAtProblem(seconds));
+    return PlanBounds.pausedAtMillis(seconds);
   }
 
   private static void check(String field, Optional<String> problem) {

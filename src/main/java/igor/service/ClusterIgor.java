@@ -19,6 +19,7 @@ import igor.domain.JobSnapshot;
 import igor.domain.LayerPlan;
 import igor.domain.ObjectKind;
 import igor.domain.ObjectRef;
+import igor.domain.PlanBounds;
 import igor.domain.Rejection;
 import igor.domain.TaskDefaults;
 import igor.domain.TaskPlan;
@@ -94,11 +95,16 @@ public final class ClusterIgor implements Igor {
     List<TaskPlan> tasks = new ArrayList<>();
     for (LayerSpec layer : spec.layers()) {
       String layerId = Identifiers.newId();
-      layers.add(new LayerPlan(layerId, layer.name(), layer.priority(), layer.pausedAt()));
+      layers.add(
+          new LayerPlan(
+              layerId, layer.name(), layer.priority(), pausedAtMillis("layer", layer.pausedAt())));
       layer.tasks().forEach(t -> tasks.add(plan(layerId, t)));
     }
     JobAnswer result =
-        await(jobs.create(new JobPlan(jobId, spec.name(), spec.pausedAt(), layers, tasks)));
+        await(
+            jobs.create(
+                new JobPlan(
+                    jobId, spec.name(), pausedAtMillis("job", spec.pausedAt()), layers, tasks)));
     return job(checked(result.rejection(), result).job());
   }
 
@@ -147,9 +153,19 @@ public final class ClusterIgor implements Igor {
         t.type(),
         t.name(),
         t.args(),
-        t.paused() ? Math.max(1, System.currentTimeMillis() / 1000) : 0,
+        t.paused() ? PlanBounds.wholeSecond(System.currentTimeMillis()) : 0,
         defaults.retries(t.retries() < 0 ? null : t.retries()),
         defaults.timeoutSeconds(t.timeoutSeconds()));
+  }
+
+  /** A paused_at of the API (unix seconds) as the job keeps it (ms); a 400 past the year 9999. */
+  private static long pausedAtMillis(String what, long seconds) {
+    PlanBounds.pausedAtProblem(seconds)
+        .ifPresent(
+            p -> {
+              throw IgorException.of(400, what + " paused_at " + p);
+            });
+    return PlanBounds.pausedAtMillis(seconds);
   }
 
   private <T> T await(CompletionStage<T> answer) {

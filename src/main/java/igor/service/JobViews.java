@@ -98,7 +98,7 @@ public final class JobViews {
     Map<Status, Integer> counts = zeroCounts();
     counts.putAll(s.counts());
     return new SummaryView(
-        s.id(), s.etag(), s.status(), s.pausedAt(), seconds(s.updatedAt()), counts);
+        s.id(), s.etag(), s.status(), seconds(s.pausedAtMillis()), seconds(s.updatedAt()), counts);
   }
 
   public static JobView job(JobSnapshot job) {
@@ -115,7 +115,7 @@ public final class JobViews {
         job.etag(),
         job.status(),
         job.name(),
-        job.pausedAt(),
+        seconds(job.pausedAtMillis()),
         seconds(job.createdAt()),
         seconds(job.updatedAt()),
         countOf(job.tasks().stream().map(TaskSnapshot::status).toList()),
@@ -129,7 +129,7 @@ public final class JobViews {
         l.status(),
         l.name(),
         l.priority(),
-        l.pausedAt(),
+        seconds(l.pausedAtMillis()),
         l.jobId(),
         seconds(l.createdAt()),
         seconds(l.updatedAt()),
@@ -232,7 +232,7 @@ public final class JobViews {
         t.etag(),
         t.status(),
         t.name(),
-        t.pausedAt(),
+        seconds(t.pausedAtMillis()),
         t.jobId(),
         t.layerId(),
         t.type(),
@@ -251,7 +251,7 @@ public final class JobViews {
     return tasks.stream().map(JobViews::task).toList();
   }
 
-  /** Times are kept in unix millis and shown in seconds; paused_at is kept in seconds already. */
+  /** Jobs keep times in unix millis; the API shows them in seconds (the read model keeps those). */
   public static long seconds(long millis) {
     return millis / 1000;
   }
