@@ -197,10 +197,7 @@ public final class IgorNode implements AutoCloseable {
         cluster.selfMember().address());
     ClusterIgor igor =
         new ClusterIgor(
-            jobs,
-            settings.jobs().defaultRetries(),
-            settings.jobs().defaultTimeoutSeconds(),
-            settings.http().askTimeout().plusSeconds(1));
+            jobs, settings.jobs().taskDefaults(), settings.http().askTimeout().plusSeconds(1));
     return new IgorNode(system, binding, jobs, retention, igor);
   }
 

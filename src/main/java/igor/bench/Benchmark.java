@@ -3,7 +3,6 @@ package igor.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import igor.storage.jdbc.JdbcStorage;
 import igor.storage.jdbc.JobJournal;
-import igor.storage.jdbc.SyntheticTasks;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -233,7 +232,7 @@ public final class Benchmark {
    * of 1,000 tasks, written straight into the table): median and p99 of 20 calls after 3 warm-up.
    */
   private void listOverAMillionTasks() {
-    String job = SyntheticTasks.insert(storage, 1000, 1000);
+    String job = SyntheticTasks.insert(installation.database(), 1000, 1000);
     List<Double> latencies = new ArrayList<>();
     for (int i = 0; i < 23; i++) {
       long start = System.nanoTime();

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import igor.domain.OutcomeLimits;
 import igor.domain.PlanBounds;
 import igor.domain.RetryPolicy;
+import igor.domain.TaskDefaults;
 import igor.entity.EntitySettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -99,7 +100,13 @@ public record IgorSettings(
       RetryPolicy retryPolicy,
       int snapshotEveryEvents,
       Duration idleAfterFinish,
-      Duration redeliveryDelay) {}
+      Duration redeliveryDelay) {
+
+    /** What a task that names no retries or time-out gets. */
+    public TaskDefaults taskDefaults() {
+      return new TaskDefaults(defaultRetries, defaultTimeoutSeconds);
+    }
+  }
 
   /** What job entities need, from the jobs and worker settings. */
   public EntitySettings entitySettings() {

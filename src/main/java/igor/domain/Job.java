@@ -94,14 +94,14 @@ public final class Job extends JobState {
    * held by a pause (of the task, its layer or the job) do not count: unpausing queues them.
    */
   public long nextRetryAt() {
-    if (header.pausedAt != 0 || count(Status.PENDING) == 0) {
+    if (header.pausedAtMillis != 0 || count(Status.PENDING) == 0) {
       return 0;
     }
     long next = 0;
     for (Task t : tasks.values()) {
       if (t.status == Status.PENDING
           && t.retryAt > 0
-          && t.pausedAt == 0
+          && t.pausedAtMillis == 0
           && !layers.get(t.layerId).isPaused()
           && (next == 0 || t.retryAt < next)) {
         next = t.retryAt;
@@ -148,7 +148,12 @@ public final class Job extends JobState {
       byStatus.put(s, counts[s.ordinal()]);
     }
     return new JobSummary(
-        header.id, header.status, header.pausedAt, header.updatedAt, header.revision, byStatus);
+        header.id,
+        header.status,
+        header.pausedAtMillis,
+        header.updatedAt,
+        header.revision,
+        byStatus);
   }
 
   public JobSnapshot snapshot() {
@@ -164,7 +169,7 @@ public final class Job extends JobState {
         header.id,
         header.name,
         header.status,
-        header.pausedAt,
+        header.pausedAtMillis,
         header.createdAt,
         header.updatedAt,
         header.revision,
@@ -178,7 +183,7 @@ public final class Job extends JobState {
     job.header.id = snapshot.id();
     job.header.name = snapshot.name();
     job.header.status = snapshot.status();
-    job.header.pausedAt = snapshot.pausedAt();
+    job.header.pausedAtMillis = snapshot.pausedAtMillis();
     job.header.createdAt = snapshot.createdAt();
     job.header.updatedAt = snapshot.updatedAt();
     job.header.revision = snapshot.revision();

@@ -68,15 +68,16 @@ final class JobActions {
   private boolean pause(ObjectRef ref) {
     boolean applies =
         switch (ref.kind()) {
-          case JOB -> draft.header().pausedAt == 0 && !draft.header().status.isDone();
+          case JOB -> draft.header().pausedAtMillis == 0 && !draft.header().status.isDone();
           case LAYER ->
-              draft.layer(ref.id()).pausedAt == 0 && !draft.layer(ref.id()).status.isFinal();
-          case TASK -> draft.task(ref.id()).pausedAt == 0 && !draft.task(ref.id()).status.isFinal();
+              draft.layer(ref.id()).pausedAtMillis == 0 && !draft.layer(ref.id()).status.isFinal();
+          case TASK ->
+              draft.task(ref.id()).pausedAtMillis == 0 && !draft.task(ref.id()).status.isFinal();
         };
     if (applies) {
       record(Action.PAUSE, ref);
-      long seconds = Math.max(1, draft.now() / 1000);
-      draft.emit(new Paused(draft.jobId(), ref.kind(), ref.id(), seconds, draft.now()));
+      long pausedAtMillis = PlanBounds.wholeSecond(draft.now());
+      draft.emit(new Paused(draft.jobId(), ref.kind(), ref.id(), pausedAtMillis, draft.now()));
       for (Task task : affectedTasks(ref)) {
         if (task.status == Status.QUEUED) {
           draft.emit(new TaskWithdrawn(draft.jobId(), task.id, task.attempts, PAUSED, draft.now()));
@@ -87,13 +88,13 @@ final class JobActions {
   }
 
   private boolean unpause(ObjectRef ref) {
-    long pausedAt =
+    long pausedAtMillis =
         switch (ref.kind()) {
-          case JOB -> draft.header().pausedAt;
-          case LAYER -> draft.layer(ref.id()).pausedAt;
-          case TASK -> draft.task(ref.id()).pausedAt;
+          case JOB -> draft.header().pausedAtMillis;
+          case LAYER -> draft.layer(ref.id()).pausedAtMillis;
+          case TASK -> draft.task(ref.id()).pausedAtMillis;
         };
-    if (pausedAt == 0) {
+    if (pausedAtMillis == 0) {
       return false;
     }
     record(Action.UNPAUSE, ref);

@@ -64,7 +64,8 @@ public final class JobDecider {
       }
     }
     JobDraft draft = new JobDraft(job, now);
-    draft.emit(new JobCreated(plan.jobId(), plan.name(), plan.pausedAt(), plan.layers(), now));
+    draft.emit(
+        new JobCreated(plan.jobId(), plan.name(), plan.pausedAtMillis(), plan.layers(), now));
     Rejection invalid = addTasks(draft, plan.tasks());
     if (invalid != null) {
       return Decision.reject(invalid);
@@ -340,13 +341,17 @@ public final class JobDecider {
    * past any retry back-off.
    */
   static void queueEligible(JobDraft draft, Layer layer) {
-    if (layer.isPaused() || draft.header().pausedAt != 0 || layer.count(Status.PENDING) == 0) {
+    if (layer.isPaused()
+        || draft.header().pausedAtMillis != 0
+        || layer.count(Status.PENDING) == 0) {
       return;
     }
     List<String> due = new ArrayList<>();
     for (String taskId : layer.taskIds()) {
       Task task = draft.task(taskId);
-      if (task.status == Status.PENDING && task.pausedAt == 0 && task.retryAt <= draft.now()) {
+      if (task.status == Status.PENDING
+          && task.pausedAtMillis == 0
+          && task.retryAt <= draft.now()) {
         due.add(taskId);
         if (due.size() == TASKS_PER_EVENT) {
           draft.emit(new TasksQueued(draft.jobId(), due, draft.now()));

@@ -7,7 +7,9 @@ import java.util.List;
  * their class names are their manifests in the journal (docs/adr/0002-persisted-names.md), fields
  * are only ever added with a default, and every one is covered by a golden-file serialization test.
  *
- * <p>Times ({@code at}) are unix milliseconds.
+ * <p>Times are unix milliseconds: {@code at}, and {@code pausedAtMillis} (0: not paused), which is
+ * a whole second because the journal keeps it in seconds, under its first name {@code pausedAt}
+ * ({@code igor.entity.PersistedUnits} converts; the golden files show the persisted form).
  */
 public sealed interface JobEvent {
 
@@ -16,7 +18,7 @@ public sealed interface JobEvent {
   long at();
 
   /** The job and all its layers were declared. Tasks follow in {@link TasksAdded} events. */
-  record JobCreated(String jobId, String name, long pausedAt, List<LayerPlan> layers, long at)
+  record JobCreated(String jobId, String name, long pausedAtMillis, List<LayerPlan> layers, long at)
       implements JobEvent {
     public JobCreated {
       layers = List.copyOf(layers);
@@ -81,8 +83,8 @@ public sealed interface JobEvent {
       String jobId, Action action, ObjectKind targetKind, String targetId, String by, long at)
       implements JobEvent {}
 
-  /** The job, a layer or a task was paused ({@code pausedAt} in unix seconds). */
-  record Paused(String jobId, ObjectKind targetKind, String targetId, long pausedAt, long at)
+  /** The job, a layer or a task was paused ({@code pausedAtMillis}: when, a whole second). */
+  record Paused(String jobId, ObjectKind targetKind, String targetId, long pausedAtMillis, long at)
       implements JobEvent {}
 
   /** The job, a layer or a task was unpaused. */

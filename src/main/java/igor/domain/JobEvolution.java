@@ -53,7 +53,7 @@ final class JobEvolution {
     JobHeader h = state.headerForUpdate();
     h.id = e.jobId();
     h.name = e.name();
-    h.pausedAt = e.pausedAt();
+    h.pausedAtMillis = e.pausedAtMillis();
     h.status = AllowedStatusChanges.initial(ObjectKind.JOB);
     h.createdAt = e.at();
     h.updatedAt = e.at();
@@ -96,19 +96,19 @@ final class JobEvolution {
     switch (pause.kind()) {
       case JOB -> {
         JobHeader h = state.headerForUpdate();
-        h.pausedAt = pause.pausedAt();
+        h.pausedAtMillis = pause.pausedAtMillis();
         h.updatedAt = at;
         h.revision++;
       }
       case LAYER -> {
         Layer l = state.layerForUpdate(pause.id());
-        l.pausedAt = pause.pausedAt();
+        l.pausedAtMillis = pause.pausedAtMillis();
         l.updatedAt = at;
         l.revision++;
       }
       case TASK -> {
         Task t = state.taskForUpdate(pause.id());
-        t.pausedAt = pause.pausedAt();
+        t.pausedAtMillis = pause.pausedAtMillis();
         t.updatedAt = at;
         t.revision++;
       }

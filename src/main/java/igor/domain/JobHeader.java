@@ -5,7 +5,7 @@ final class JobHeader {
   String id = "";
   String name = "";
   Status status = Status.PENDING;
-  long pausedAt;
+  long pausedAtMillis;
   long createdAt;
   long updatedAt;
   long revision;
@@ -16,7 +16,7 @@ final class JobHeader {
     h.id = id;
     h.name = name;
     h.status = status;
-    h.pausedAt = pausedAt;
+    h.pausedAtMillis = pausedAtMillis;
     h.createdAt = createdAt;
     h.updatedAt = updatedAt;
     h.revision = revision;

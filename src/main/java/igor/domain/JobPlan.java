@@ -4,7 +4,7 @@ import java.util.List;
 
 /** A whole job as submitted: every layer and every task, with ids already assigned. */
 public record JobPlan(
-    String jobId, String name, long pausedAt, List<LayerPlan> layers, List<TaskPlan> tasks) {
+    String jobId, String name, long pausedAtMillis, List<LayerPlan> layers, List<TaskPlan> tasks) {
 
   public JobPlan {
     name = name == null ? "" : name;

@@ -10,7 +10,7 @@ public record JobSnapshot(
     String id,
     String name,
     Status status,
-    long pausedAt,
+    long pausedAtMillis,
     long createdAt,
     long updatedAt,
     long revision,

@@ -6,7 +6,7 @@ import java.util.Map;
 public record JobSummary(
     String id,
     Status status,
-    long pausedAt,
+    long pausedAtMillis,
     long updatedAt,
     long revision,
     Map<Status, Integer> counts) {

@@ -14,7 +14,7 @@ public final class Layer {
   final int priority;
   final long createdAt;
   Status status = Status.PENDING;
-  long pausedAt;
+  long pausedAtMillis;
   long updatedAt;
   long revision;
   private List<String> taskIds = new ArrayList<>();
@@ -23,7 +23,7 @@ public final class Layer {
 
   Layer(LayerPlan plan, String jobId, long at) {
     this(plan.layerId(), jobId, plan.name(), plan.priority(), at, new int[Status.values().length]);
-    this.pausedAt = plan.pausedAt();
+    this.pausedAtMillis = plan.pausedAtMillis();
     this.updatedAt = at;
   }
 
@@ -40,7 +40,7 @@ public final class Layer {
   Layer copy() {
     Layer l = new Layer(id, jobId, name, priority, createdAt, counts.clone());
     l.status = status;
-    l.pausedAt = pausedAt;
+    l.pausedAtMillis = pausedAtMillis;
     l.updatedAt = updatedAt;
     l.revision = revision;
     l.taskIds = taskIds;
@@ -87,7 +87,7 @@ public final class Layer {
   }
 
   public boolean isPaused() {
-    return pausedAt != 0;
+    return pausedAtMillis != 0;
   }
 
   public List<String> taskIds() {
@@ -96,7 +96,7 @@ public final class Layer {
 
   public LayerSnapshot snapshot() {
     return new LayerSnapshot(
-        id, jobId, name, priority, status, pausedAt, createdAt, updatedAt, revision, taskIds);
+        id, jobId, name, priority, status, pausedAtMillis, createdAt, updatedAt, revision, taskIds);
   }
 
   static Layer restore(LayerSnapshot s) {
@@ -109,7 +109,7 @@ public final class Layer {
             s.createdAt(),
             new int[Status.values().length]);
     l.status = s.status();
-    l.pausedAt = s.pausedAt();
+    l.pausedAtMillis = s.pausedAtMillis();
     l.updatedAt = s.updatedAt();
     l.revision = s.revision();
     l.taskIds = new ArrayList<>(s.taskIds());

@@ -1,7 +1,7 @@
 package igor.domain;
 
 /** A layer as declared when its job is created. */
-public record LayerPlan(String layerId, String name, int priority, long pausedAt) {
+public record LayerPlan(String layerId, String name, int priority, long pausedAtMillis) {
 
   public LayerPlan {
     name = name == null ? "" : name;

@@ -9,7 +9,7 @@ public record LayerSnapshot(
     String name,
     int priority,
     Status status,
-    long pausedAt,
+    long pausedAtMillis,
     long createdAt,
     long updatedAt,
     long revision,

@@ -1,7 +1,7 @@
 package igor.domain;
 
 /**
- * A job, layer or task was paused ({@code pausedAt} in unix seconds) or unpaused ({@code pausedAt}
- * 0). Its status does not change.
+ * A job, layer or task was paused ({@code pausedAtMillis}: when, in unix ms of a whole second) or
+ * unpaused ({@code pausedAtMillis} 0). Its status does not change.
  */
-public record PauseChange(ObjectKind kind, String id, long pausedAt) {}
+public record PauseChange(ObjectKind kind, String id, long pausedAtMillis) {}

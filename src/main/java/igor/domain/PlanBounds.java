@@ -80,6 +80,28 @@ public record PlanBounds(int maxTimeoutSeconds, int maxRetries) {
             + seconds);
   }
 
+  /**
+   * Why a pause time kept by a job ({@code pausedAtMillis}: 0, not paused, else unix ms) is
+   * refused, or empty. It must be a whole second: the journal keeps it in seconds.
+   */
+  public static Optional<String> pausedAtMillisProblem(long millis) {
+    if (millis % 1000 != 0) {
+      return Optional.of(
+          "must be a whole second (unix ms divisible by 1000), got " + millis + " ms");
+    }
+    return pausedAtProblem(millis / 1000);
+  }
+
+  /** A {@code paused_at} of the API (unix seconds, checked by {@link #pausedAtProblem}) in ms. */
+  public static long pausedAtMillis(long seconds) {
+    return seconds * 1000;
+  }
+
+  /** The whole second of this time (unix ms), at least 1 s: when something is paused now. */
+  public static long wholeSecond(long millis) {
+    return Math.max(1, millis / 1000) * 1000;
+  }
+
   /** Why a time in unix seconds (a list filter) is refused, or empty. */
   public static Optional<String> unixSecondsProblem(long seconds) {
     if (seconds >= 0 && seconds <= MAX_UNIX_SECONDS) {
@@ -97,7 +119,7 @@ public record PlanBounds(int maxTimeoutSeconds, int maxRetries) {
     Optional<String> job =
         first(
             Text.problem(plan.name()).map(p -> "job name " + p),
-            pausedAtProblem(plan.pausedAt()).map(p -> "job paused_at " + p));
+            pausedAtMillisProblem(plan.pausedAtMillis()).map(p -> "job paused_at " + p));
     if (job.isPresent()) {
       return job;
     }
@@ -106,7 +128,7 @@ public record PlanBounds(int maxTimeoutSeconds, int maxRetries) {
       Optional<String> p =
           first(
               Text.problem(layer.name()).map(q -> at + " name " + q),
-              pausedAtProblem(layer.pausedAt()).map(q -> at + " paused_at " + q));
+              pausedAtMillisProblem(layer.pausedAtMillis()).map(q -> at + " paused_at " + q));
       if (p.isPresent()) {
         return p;
       }
@@ -120,7 +142,7 @@ public record PlanBounds(int maxTimeoutSeconds, int maxRetries) {
     return first(
         Text.problem(task.type()).map(p -> at + " type " + p),
         Text.problem(task.name()).map(p -> at + " name " + p),
-        pausedAtProblem(task.pausedAt()).map(p -> at + " paused_at " + p),
+        pausedAtMillisProblem(task.pausedAtMillis()).map(p -> at + " paused_at " + p),
         retriesProblem(task.retries()).map(p -> at + " retries " + p),
         timeoutProblem(task.timeoutSeconds()).map(p -> at + " timeout " + p));
   }

@@ -13,7 +13,7 @@ public final class Task {
   final byte[] args;
   final long createdAt;
   Status status = Status.PENDING;
-  long pausedAt;
+  long pausedAtMillis;
   int retries;
   int attempts;
   String message = "";
@@ -33,7 +33,7 @@ public final class Task {
 
   Task(TaskPlan plan, String jobId, long at) {
     this(plan.taskId(), jobId, plan.layerId(), plan.type(), plan.name(), plan.args(), at);
-    this.pausedAt = plan.pausedAt();
+    this.pausedAtMillis = plan.pausedAtMillis();
     this.retries = plan.retries();
     this.timeoutSeconds = plan.timeoutSeconds();
     this.updatedAt = at;
@@ -53,7 +53,7 @@ public final class Task {
   Task copy() {
     Task t = new Task(id, jobId, layerId, type, name, args, createdAt);
     t.status = status;
-    t.pausedAt = pausedAt;
+    t.pausedAtMillis = pausedAtMillis;
     t.retries = retries;
     t.attempts = attempts;
     t.message = message;
@@ -80,8 +80,8 @@ public final class Task {
         : 0;
   }
 
-  public long pausedAt() {
-    return pausedAt;
+  public long pausedAtMillis() {
+    return pausedAtMillis;
   }
 
   /** The attempt currently in the hands of the queue or a worker, if any. */
@@ -143,7 +143,7 @@ public final class Task {
         name,
         args,
         status,
-        pausedAt,
+        pausedAtMillis,
         retries,
         attempts,
         message,
@@ -161,7 +161,7 @@ public final class Task {
   static Task restore(TaskSnapshot s) {
     Task t = new Task(s.id(), s.jobId(), s.layerId(), s.type(), s.name(), s.args(), s.createdAt());
     t.status = s.status();
-    t.pausedAt = s.pausedAt();
+    t.pausedAtMillis = s.pausedAtMillis();
     t.retries = s.retries();
     t.attempts = s.attempts();
     t.message = s.message();

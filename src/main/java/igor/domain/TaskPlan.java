@@ -11,7 +11,7 @@ public record TaskPlan(
     String type,
     String name,
     byte[] args,
-    long pausedAt,
+    long pausedAtMillis,
     int retries,
     int timeoutSeconds) {
 
@@ -27,8 +27,8 @@ public record TaskPlan(
       String type,
       String name,
       byte[] args,
-      long pausedAt,
+      long pausedAtMillis,
       int retries) {
-    this(taskId, layerId, type, name, args, pausedAt, retries, 0);
+    this(taskId, layerId, type, name, args, pausedAtMillis, retries, 0);
   }
 }

@@ -9,7 +9,7 @@ public record TaskSnapshot(
     String name,
     byte[] args,
     Status status,
-    long pausedAt,
+    long pausedAtMillis,
     int retries,
     int attempts,
     String message,

@@ -166,7 +166,7 @@ public record Transitions(
       return new Transitions(
           List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.of(entry));
     } else if (event instanceof Paused e) {
-      return ofPause(new PauseChange(e.targetKind(), e.targetId(), e.pausedAt()));
+      return ofPause(new PauseChange(e.targetKind(), e.targetId(), e.pausedAtMillis()));
     } else if (event instanceof Unpaused e) {
       return ofPause(new PauseChange(e.targetKind(), e.targetId(), 0));
     }

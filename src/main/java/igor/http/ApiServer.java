@@ -62,11 +62,7 @@ public final class ApiServer extends AllDirectives {
       ClusterService cluster,
       IgorMetrics metrics,
       IgorSettings settings) {
-    JobRequests requests =
-        new JobRequests(
-            settings.limits(),
-            settings.jobs().defaultRetries(),
-            settings.jobs().defaultTimeoutSeconds());
+    JobRequests requests = new JobRequests(settings.limits(), settings.jobs().taskDefaults());
     RequestBodies bodies = new RequestBodies(settings.limits().maxBodyBytes());
     this.jobRoutes = new JobRoutes(jobs, requests, bodies);
     this.taskRoutes = new TaskRoutes(jobs, requests, bodies);

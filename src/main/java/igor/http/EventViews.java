@@ -25,6 +25,7 @@ import igor.domain.LayerTransition;
 import igor.domain.Status;
 import igor.domain.TaskTransition;
 import igor.domain.Transitions;
+import igor.service.JobViews;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,7 +53,7 @@ final class EventViews {
     if (event instanceof JobCreated e) {
       name = "job_created";
       d.put("name", e.name());
-      d.put("paused_at", e.pausedAt());
+      d.put("paused_at", JobViews.seconds(e.pausedAtMillis()));
       d.put(
           "layers",
           e.layers().stream()
@@ -62,7 +63,7 @@ final class EventViews {
                           "id", l.layerId(),
                           "name", l.name(),
                           "priority", l.priority(),
-                          "paused_at", l.pausedAt()))
+                          "paused_at", JobViews.seconds(l.pausedAtMillis())))
               .toList());
     } else if (event instanceof TasksAdded e) {
       name = "tasks_added";
@@ -76,7 +77,7 @@ final class EventViews {
                           "layer_id", t.layerId(),
                           "type", t.type(),
                           "name", t.name(),
-                          "paused_at", t.pausedAt(),
+                          "paused_at", JobViews.seconds(t.pausedAtMillis()),
                           "retries", t.retries(),
                           "timeout", t.timeoutSeconds()))
               .toList());
@@ -151,7 +152,7 @@ final class EventViews {
       name = "paused";
       d.put("kind", JobViews.kindName(e.targetKind()));
       d.put("id", e.targetId());
-      d.put("paused_at", e.pausedAt());
+      d.put("paused_at", JobViews.seconds(e.pausedAtMillis()));
     } else if (event instanceof Unpaused e) {
       name = "unpaused";
       d.put("kind", JobViews.kindName(e.targetKind()));

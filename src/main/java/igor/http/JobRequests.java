@@ -5,6 +5,7 @@ import igor.domain.Identifiers;
 import igor.domain.JobPlan;
 import igor.domain.LayerPlan;
 import igor.domain.PlanBounds;
+import igor.domain.TaskDefaults;
 import igor.domain.TaskPlan;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -36,20 +37,18 @@ final class JobRequests {
 
   private final Limits limits;
   private final PlanBounds bounds;
-  private final int defaultRetries;
-  private final int defaultTimeoutSeconds;
+  private final TaskDefaults defaults;
 
-  JobRequests(Limits limits, int defaultRetries, int defaultTimeoutSeconds) {
+  JobRequests(Limits limits, TaskDefaults defaults) {
     this.limits = limits;
     this.bounds = limits.planBounds();
-    this.defaultRetries = defaultRetries;
-    this.defaultTimeoutSeconds = defaultTimeoutSeconds;
+    this.defaults = defaults;
   }
 
   /** The plan of a new job, with fresh ids for it, its layers and tasks. */
   JobPlan toPlan(CreateJob request) {
     checkName("name", request.name());
-    long jobPausedAt = pausedAt("paused_at", request.pausedAt());
+    long jobPausedAtMillis = pausedAtMillis("paused_at", request.pausedAt());
     List<CreateLayer> layers = request.layers() == null ? List.of() : request.layers();
     if (layers.size() > limits.maxLayersPerJob()) {
       throw tooMany("layers", layers.size(), limits.maxLayersPerJob(), "max-layers-per-job");
@@ -70,7 +69,7 @@ final class JobRequests {
               layerId,
               layer.name(),
               layer.priority() == null ? 0 : layer.priority(),
-              pausedAt(at + ".paused_at", layer.pausedAt())));
+              pausedAtMillis(at + ".paused_at", layer.pausedAt())));
       List<CreateTask> tasks = layer.tasks() == null ? List.of() : layer.tasks();
       if (taskPlans.size() + tasks.size() > limits.maxTasksPerJob()) {
         throw tooMany(
@@ -97,7 +96,7 @@ final class JobRequests {
                 t.timeout()));
       }
     }
-    return new JobPlan(jobId, request.name(), jobPausedAt, layerPlans, taskPlans);
+    return new JobPlan(jobId, request.name(), jobPausedAtMillis, layerPlans, taskPlans);
   }
 
   /** The plans of tasks to add to existing layers, with fresh ids. */
@@ -177,9 +176,9 @@ final class JobRequests {
         type,
         name,
         decodeArgs(at + ".args", args),
-        pausedAt(at + ".paused_at", pausedAt),
-        retries == null ? defaultRetries : retries,
-        timeout == null || timeout == 0 ? defaultTimeoutSeconds : timeout);
+        pausedAtMillis(at + ".paused_at", pausedAt),
+        defaults.retries(retries),
+        defaults.timeoutSeconds(timeout));
   }
 
   private byte[] decodeArgs(String field, String args) {
@@ -227,12 +226,13 @@ final class JobRequests {
     }
   }
 
-  private static long pausedAt(String field, Long value) {
-    if (value == null) {
+  /** A paused_at of the API (unix seconds, 0: not paused) as the job keeps it (ms). */
+  private static long pausedAtMillis(String field, Long seconds) {
+    if (seconds == null) {
       return 0;
     }
-    check(field, PlanBounds.pausedAtProblem(value));
-    return value;
+    check(field, PlanBounds.pausedAtProblem(seconds));
+    return PlanBounds.pausedAtMillis(seconds);
   }
 
   private static void check(String field, Optional<String> problem) {

@@ -4,6 +4,7 @@ import igor.domain.Identifiers;
 import igor.domain.JobPlan;
 import igor.service.JobService;
 import igor.service.JobService.JobAnswer;
+import igor.service.JobViews;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.http.javadsl.server.AllDirectives;

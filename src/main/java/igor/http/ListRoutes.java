@@ -2,6 +2,7 @@ package igor.http;
 
 import igor.domain.Identifiers;
 import igor.http.ListQueries.Kind;
+import igor.service.JobViews;
 import igor.service.ReadYourWrites;
 import igor.storage.ReadModel;
 import java.util.List;

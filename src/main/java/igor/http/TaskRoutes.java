@@ -3,6 +3,7 @@ package igor.http;
 import igor.domain.TaskPlan;
 import igor.service.JobService;
 import igor.service.JobService.TasksAnswer;
+import igor.service.JobViews;
 import java.util.List;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;

@@ -1,37 +1,35 @@
 package igor.service;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import igor.client.Action;
 import igor.client.AuditEntry;
-import igor.client.Counts;
 import igor.client.Igor;
 import igor.client.IgorException;
 import igor.client.Job;
 import igor.client.JobSpec;
-import igor.client.Layer;
 import igor.client.LayerSpec;
 import igor.client.Ref;
-import igor.client.Status;
 import igor.client.Task;
 import igor.domain.Identifiers;
 import igor.domain.JobPlan;
 import igor.domain.JobSnapshot;
 import igor.domain.LayerPlan;
-import igor.domain.LayerSnapshot;
 import igor.domain.ObjectKind;
 import igor.domain.ObjectRef;
+import igor.domain.PlanBounds;
 import igor.domain.Rejection;
+import igor.domain.TaskDefaults;
 import igor.domain.TaskPlan;
-import igor.domain.TaskSnapshot;
 import igor.service.JobService.JobAnswer;
 import igor.service.JobService.TasksAnswer;
 import igor.worker.api.TaskSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -54,9 +52,15 @@ import java.util.concurrent.TimeoutException;
  * and tasks, and counts come from the read model: use {@link IgorClient} for them.
  */
 public final class ClusterIgor implements Igor {
+  /** Reads the views of the HTTP edge into the client's records, as {@code IgorClient} does. */
+  private static final ObjectMapper VIEWS =
+      JsonMapper.builder()
+          .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
+
   private final JobService jobs;
-  private final int defaultRetries;
-  private final int defaultTimeoutSeconds;
+  private final TaskDefaults defaults;
   private final Duration timeout;
   private final String by;
 
@@ -64,28 +68,24 @@ public final class ClusterIgor implements Igor {
    * An in-cluster API over this node's job service.
    *
    * @param jobs the node's job service
-   * @param defaultRetries retries of a task that names none ({@code igor.jobs.default-retries})
-   * @param defaultTimeoutSeconds time-out of a task that names none ({@code
-   *     igor.jobs.default-timeout}, 0: none)
+   * @param defaults retries and time-out of a task that names none ({@code
+   *     igor.jobs.default-retries}, {@code igor.jobs.default-timeout})
    * @param timeout how long to wait for a job's answer before {@link IgorException.Unavailable}
    */
-  public ClusterIgor(
-      JobService jobs, int defaultRetries, int defaultTimeoutSeconds, Duration timeout) {
-    this(jobs, defaultRetries, defaultTimeoutSeconds, timeout, "");
+  public ClusterIgor(JobService jobs, TaskDefaults defaults, Duration timeout) {
+    this(jobs, defaults, timeout, "");
   }
 
-  private ClusterIgor(
-      JobService jobs, int defaultRetries, int defaultTimeoutSeconds, Duration timeout, String by) {
+  private ClusterIgor(JobService jobs, TaskDefaults defaults, Duration timeout, String by) {
     this.jobs = Objects.requireNonNull(jobs, "jobs");
-    this.defaultRetries = defaultRetries;
-    this.defaultTimeoutSeconds = defaultTimeoutSeconds;
+    this.defaults = Objects.requireNonNull(defaults, "defaults");
     this.timeout = timeout;
     this.by = by == null ? "" : by;
   }
 
   /** The same API, with its actions recorded in audit trails as done by this name. */
   public ClusterIgor as(String by) {
-    return new ClusterIgor(jobs, defaultRetries, defaultTimeoutSeconds, timeout, by);
+    return new ClusterIgor(jobs, defaults, timeout, by);
   }
 
   @Override
@@ -95,11 +95,16 @@ public final class ClusterIgor implements Igor {
     List<TaskPlan> tasks = new ArrayList<>();
     for (LayerSpec layer : spec.layers()) {
       String layerId = Identifiers.newId();
-      layers.add(new LayerPlan(layerId, layer.name(), layer.priority(), layer.pausedAt()));
+      layers.add(
+          new LayerPlan(
+              layerId, layer.name(), layer.priority(), pausedAtMillis("layer", layer.pausedAt())));
       layer.tasks().forEach(t -> tasks.add(plan(layerId, t)));
     }
     JobAnswer result =
-        await(jobs.create(new JobPlan(jobId, spec.name(), spec.pausedAt(), layers, tasks)));
+        await(
+            jobs.create(
+                new JobPlan(
+                    jobId, spec.name(), pausedAtMillis("job", spec.pausedAt()), layers, tasks)));
     return job(checked(result.rejection(), result).job());
   }
 
@@ -107,7 +112,9 @@ public final class ClusterIgor implements Igor {
   public List<Task> addTasks(String layerId, List<TaskSpec> specs) {
     List<TaskPlan> plans = specs.stream().map(t -> plan(layerId, t)).toList();
     TasksAnswer result = await(jobs.addTasks(plans));
-    return checked(result.rejection(), result).tasks().stream().map(ClusterIgor::task).toList();
+    return checked(result.rejection(), result).tasks().stream()
+        .map(t -> VIEWS.convertValue(JobViews.task(t), Task.class))
+        .toList();
   }
 
   @Override
@@ -119,15 +126,8 @@ public final class ClusterIgor implements Igor {
   @Override
   public List<AuditEntry> audit(String jobId) {
     JobAnswer result = await(jobs.get(jobId));
-    return checked(result.rejection(), result).job().audit().stream()
-        .map(
-            e ->
-                new AuditEntry(
-                    Action.valueOf(e.action().name()).path(),
-                    Ref.Kind.valueOf(e.targetKind().name()).wireName(),
-                    e.targetId(),
-                    e.by(),
-                    e.at() / 1000))
+    return JobViews.audit(checked(result.rejection(), result).job().audit()).stream()
+        .map(e -> VIEWS.convertValue(e, AuditEntry.class))
         .toList();
   }
 
@@ -153,9 +153,19 @@ public final class ClusterIgor implements Igor {
         t.type(),
         t.name(),
         t.args(),
-        t.paused() ? Math.max(1, System.currentTimeMillis() / 1000) : 0,
-        t.retries() < 0 ? defaultRetries : t.retries(),
-        t.timeoutSeconds() > 0 ? t.timeoutSeconds() : defaultTimeoutSeconds);
+        t.paused() ? PlanBounds.wholeSecond(System.currentTimeMillis()) : 0,
+        defaults.retries(t.retries() < 0 ? null : t.retries()),
+        defaults.timeoutSeconds(t.timeoutSeconds()));
+  }
+
+  /** A paused_at of the API (unix seconds) as the job keeps it (ms); a 400 past the year 9999. */
+  private static long pausedAtMillis(String what, long seconds) {
+    PlanBounds.pausedAtProblem(seconds)
+        .ifPresent(
+            p -> {
+              throw IgorException.of(400, what + " paused_at " + p);
+            });
+    return PlanBounds.pausedAtMillis(seconds);
   }
 
   private <T> T await(CompletionStage<T> answer) {
@@ -183,69 +193,8 @@ public final class ClusterIgor implements Igor {
     throw IgorException.of(RejectionStatus.of(rejection.kind()), rejection.reason());
   }
 
-  /** The job as the API shows it (times in seconds, counts by status). */
+  /** The job as the API shows it (times in seconds, counts by status): the edge's own view. */
   static Job job(JobSnapshot job) {
-    Map<String, List<Task>> tasksByLayer = new HashMap<>();
-    for (TaskSnapshot t : job.tasks()) {
-      tasksByLayer.computeIfAbsent(t.layerId(), id -> new ArrayList<>()).add(task(t));
-    }
-    List<Layer> layers = new ArrayList<>();
-    for (LayerSnapshot l : job.layers()) {
-      List<Task> tasks = tasksByLayer.getOrDefault(l.id(), List.of());
-      layers.add(
-          new Layer(
-              l.id(),
-              l.etag(),
-              status(l.status()),
-              l.name(),
-              l.priority(),
-              l.pausedAt(),
-              l.jobId(),
-              l.createdAt() / 1000,
-              l.updatedAt() / 1000,
-              counts(tasks),
-              tasks));
-    }
-    return new Job(
-        job.id(),
-        job.etag(),
-        status(job.status()),
-        job.name(),
-        job.pausedAt(),
-        job.createdAt() / 1000,
-        job.updatedAt() / 1000,
-        counts(layers.stream().flatMap(l -> l.tasks().stream()).toList()),
-        layers);
-  }
-
-  static Task task(TaskSnapshot t) {
-    return new Task(
-        t.id(),
-        t.etag(),
-        status(t.status()),
-        t.name(),
-        t.pausedAt(),
-        t.jobId(),
-        t.layerId(),
-        t.type(),
-        t.args(),
-        t.retries(),
-        t.timeoutSeconds(),
-        t.attempts(),
-        t.message(),
-        t.result(),
-        t.queueTaskId(),
-        t.createdAt() / 1000,
-        t.updatedAt() / 1000);
-  }
-
-  private static Counts counts(List<Task> tasks) {
-    Map<Status, Integer> counts = new EnumMap<>(Status.class);
-    tasks.forEach(t -> counts.merge(t.status(), 1, Integer::sum));
-    return new Counts(counts);
-  }
-
-  private static Status status(igor.domain.Status status) {
-    return Status.valueOf(status.name());
+    return VIEWS.convertValue(JobViews.job(job), Job.class);
   }
 }

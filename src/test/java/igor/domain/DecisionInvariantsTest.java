@@ -134,7 +134,7 @@ class DecisionInvariantsTest {
       }
     }
     JobPlan built = job.build();
-    return new JobPlan(built.jobId(), "", built.pausedAt(), layers, tasks);
+    return new JobPlan(built.jobId(), "", built.pausedAtMillis(), layers, tasks);
   }
 
   private static TaskPlan taskIn(String layerId, int code, boolean paused) {
@@ -294,11 +294,11 @@ class DecisionInvariantsTest {
         for (String id : queued.taskIds()) {
           Task task = job.findTask(id);
           Layer layer = job.findLayer(task.layerId());
-          assertThat(task.pausedAt()).as("%s: a paused task was queued", history).isZero();
+          assertThat(task.pausedAtMillis()).as("%s: a paused task was queued", history).isZero();
           assertThat(layer.isPaused())
               .as("%s: a task of a paused layer was queued", history)
               .isFalse();
-          assertThat(job.header().pausedAt)
+          assertThat(job.header().pausedAtMillis)
               .as("%s: a task of a paused job was queued", history)
               .isZero();
         }

@@ -94,7 +94,7 @@ class DecisionPurityTest {
   }
 
   @Test
-  void decidingToQueueDueRetriesLeavesTheJobAsItWas() {
+  void wakingForADueRetryLeavesTheJobAsItWas() {
     JobScenario scenario = JobScenario.created(aJob().with(first, second));
     scenario.fail(a.id(), "transient");
     Job job = scenario.job();

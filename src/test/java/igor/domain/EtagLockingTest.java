@@ -36,7 +36,7 @@ class EtagLockingTest {
     int updated = job.act(Action.PAUSE, taskRef(a.id(), etag));
 
     assertThat(updated).isEqualTo(1);
-    assertThat(job.task(a.id()).pausedAt()).isNotZero();
+    assertThat(job.task(a.id()).pausedAtMillis()).isNotZero();
   }
 
   @Test
@@ -49,7 +49,7 @@ class EtagLockingTest {
 
     assertThat(updated).isEqualTo(2);
     assertThat(job.layer(second.id()).isPaused()).isTrue();
-    assertThat(job.job().snapshot().pausedAt()).isNotZero();
+    assertThat(job.job().snapshot().pausedAtMillis()).isNotZero();
   }
 
   @Test
@@ -74,7 +74,7 @@ class EtagLockingTest {
 
     assertThat(updated).isZero();
     assertThat(job.lastEvents()).isEmpty();
-    assertThat(job.task(a.id()).pausedAt()).isZero();
+    assertThat(job.task(a.id()).pausedAtMillis()).isZero();
     assertThat(job.audit()).isEmpty();
   }
 
@@ -135,7 +135,7 @@ class EtagLockingTest {
     assertThat(all(job.lastEvents(), Paused.class))
         .extracting(Paused::targetId)
         .containsExactly(b.id());
-    assertThat(job.task(a.id()).pausedAt()).isZero();
+    assertThat(job.task(a.id()).pausedAtMillis()).isZero();
   }
 
   @Test

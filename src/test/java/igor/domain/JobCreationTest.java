@@ -283,7 +283,7 @@ class JobCreationTest {
         new JobPlan(
             declared.jobId(),
             declared.name(),
-            declared.pausedAt(),
+            declared.pausedAtMillis(),
             declared.layers(),
             concat(declared.tasks(), List.of(stray.in(unknownLayer))));
     JobScenario job = JobScenario.noJob();
@@ -337,7 +337,7 @@ class JobCreationTest {
     assertThat(pausedTask.status()).isEqualTo(Status.PENDING);
     assertThat(pausedTask.attempts()).isZero();
     assertThat(pausedTask.queueTaskId()).isEmpty();
-    assertThat(pausedTask.snapshot().pausedAt()).isNotZero();
+    assertThat(pausedTask.snapshot().pausedAtMillis()).isNotZero();
     assertThat(job.statusOfTask(free.id())).isEqualTo(Status.QUEUED);
     assertThat(job.statusOfLayer(layer.id())).isEqualTo(Status.RUNNING);
   }
@@ -410,7 +410,7 @@ class JobCreationTest {
     assertThat(types(events))
         .containsExactly(JobCreated.class, TasksAdded.class, LayersStarted.class);
     assertThat(job.status()).isEqualTo(Status.RUNNING);
-    assertThat(job.job().snapshot().pausedAt()).isEqualTo(Plans.PAUSED_AT);
+    assertThat(job.job().snapshot().pausedAtMillis()).isEqualTo(Plans.PAUSED_AT);
     assertThat(job.statusOfLayer(first.id())).isEqualTo(Status.RUNNING);
     assertThat(job.statusOfLayer(second.id())).isEqualTo(Status.PENDING);
     assertThat(job.job().tasksInFlight()).isEmpty();

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /** Pause on a task, a layer and a job (SEMANTICS.md section 3). */
 class PauseTest {
-  private static final long NOW_SECONDS = JobScenario.START / 1000;
+  private static final long NOW_WHOLE_SECOND = JobScenario.START / 1000 * 1000;
 
   private final TaskBuilder a = aTask();
   private final TaskBuilder b = aTask().retries(1);
@@ -48,9 +48,9 @@ class PauseTest {
     assertThat(paused.jobId()).isEqualTo(job.jobId());
     assertThat(paused.targetKind()).isEqualTo(ObjectKind.TASK);
     assertThat(paused.targetId()).isEqualTo(a.id());
-    assertThat(paused.pausedAt()).isEqualTo(NOW_SECONDS);
+    assertThat(paused.pausedAtMillis()).isEqualTo(NOW_WHOLE_SECOND);
     assertThat(paused.at()).isEqualTo(job.now());
-    assertThat(job.task(a.id()).pausedAt()).isEqualTo(NOW_SECONDS);
+    assertThat(job.task(a.id()).pausedAtMillis()).isEqualTo(NOW_WHOLE_SECOND);
     assertThat(job.task(a.id()).snapshot().updatedAt()).isEqualTo(job.now());
   }
 
@@ -176,9 +176,9 @@ class PauseTest {
     assertThat(job.lastEvents()).isEmpty();
     assertThat(job.act(Action.PAUSE, taskRef(errored.id()))).isZero();
     assertThat(job.lastEvents()).isEmpty();
-    assertThat(job.task(a.id()).pausedAt()).isZero();
-    assertThat(job.task(skipped.id()).pausedAt()).isZero();
-    assertThat(job.task(errored.id()).pausedAt()).isZero();
+    assertThat(job.task(a.id()).pausedAtMillis()).isZero();
+    assertThat(job.task(skipped.id()).pausedAtMillis()).isZero();
+    assertThat(job.task(errored.id()).pausedAtMillis()).isZero();
   }
 
   @Test
@@ -189,7 +189,7 @@ class PauseTest {
 
     assertThat(again).isZero();
     assertThat(job.lastEvents()).isEmpty();
-    assertThat(job.task(a.id()).pausedAt()).isEqualTo(NOW_SECONDS);
+    assertThat(job.task(a.id()).pausedAtMillis()).isEqualTo(NOW_WHOLE_SECOND);
   }
 
   // ---- layer ----
@@ -207,7 +207,7 @@ class PauseTest {
     assertThat(paused.targetId()).isEqualTo(first.id());
     Layer layer = job.layer(first.id());
     assertThat(layer.isPaused()).isTrue();
-    assertThat(layer.snapshot().pausedAt()).isEqualTo(NOW_SECONDS);
+    assertThat(layer.snapshot().pausedAtMillis()).isEqualTo(NOW_WHOLE_SECOND);
     assertThat(layer.status()).isEqualTo(Status.RUNNING);
     assertThat(job.statusOfTask(a.id())).isEqualTo(Status.RUNNING);
     assertThat(job.statusOfTask(b.id())).isEqualTo(Status.RUNNING);
@@ -306,7 +306,7 @@ class PauseTest {
     Paused paused = only(job.lastEvents(), Paused.class);
     assertThat(paused.targetKind()).isEqualTo(ObjectKind.JOB);
     assertThat(paused.targetId()).isEqualTo(job.jobId());
-    assertThat(job.job().snapshot().pausedAt()).isEqualTo(NOW_SECONDS);
+    assertThat(job.job().snapshot().pausedAtMillis()).isEqualTo(NOW_WHOLE_SECOND);
     assertThat(job.status()).isEqualTo(Status.RUNNING);
     assertThat(job.statusOfTask(a.id())).isEqualTo(Status.RUNNING);
     assertThat(job.statusOfTask(b.id())).isEqualTo(Status.RUNNING);
@@ -356,7 +356,7 @@ class PauseTest {
 
     assertThat(job.act(Action.PAUSE, jobRef(job.jobId()))).isZero();
     assertThat(job.lastEvents()).isEmpty();
-    assertThat(job.job().snapshot().pausedAt()).isZero();
+    assertThat(job.job().snapshot().pausedAtMillis()).isZero();
   }
 
   @Test

@@ -40,6 +40,19 @@ class PlanBoundsTest {
   }
 
   @Test
+  void aPauseTimeAJobKeepsIsAWholeSecondInMillisecondsBecauseTheJournalKeepsSeconds() {
+    assertThat(PlanBounds.pausedAtMillisProblem(0)).isEmpty();
+    assertThat(PlanBounds.pausedAtMillisProblem(PlanBounds.pausedAtMillis(1_790_000_000L)))
+        .isEmpty();
+    assertThat(PlanBounds.pausedAtMillisProblem(1_790_000_000_001L))
+        .hasValueSatisfying(p -> assertThat(p).contains("whole second"));
+    assertThat(PlanBounds.pausedAtMillisProblem(253_402_300_800_000L)).isPresent();
+    assertThat(PlanBounds.pausedAtMillisProblem(-1000)).isPresent();
+    assertThat(PlanBounds.wholeSecond(1_790_000_000_999L)).isEqualTo(1_790_000_000_000L);
+    assertThat(PlanBounds.wholeSecond(5)).as("never 0: 0 means not paused").isEqualTo(1000);
+  }
+
+  @Test
   void aSettingPastTheTimerCeilingIsRefused() {
     assertThatThrownBy(() -> new PlanBounds(PlanBounds.TIMER_CEILING_SECONDS + 1, 10))
         .hasMessageContaining("igor.limits.max-task-timeout");

@@ -10,8 +10,8 @@ import java.util.List;
  * test can name it afterwards.
  */
 final class Plans {
-  /** When something is paused in a plan (unix seconds): any non-zero time will do. */
-  static final long PAUSED_AT = 1_600_000_000L;
+  /** When something is paused in a plan (unix ms of a whole second): any such time will do. */
+  static final long PAUSED_AT = 1_600_000_000_000L;
 
   private Plans() {}
 

@@ -19,7 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Time-outs as the decider sees them when time passes ({@link JobDecider#tick}): an attempt that
+ * Time-outs as the decider sees them when time passes ({@link JobDecider#wake}): an attempt that
  * outlives its task's time-out has failed, "timed out", and is retried after its back-off while
  * retries are left (SEMANTICS.md section 2); Igor's time-out is a final word on the attempt
  * (section 3).
@@ -224,9 +224,9 @@ class TimeOutsTest {
     job.start(once.id());
 
     job.later(TIMEOUT_MILLIS).complete(once.id());
-    List<JobEvent> tick = job.wake();
+    List<JobEvent> woken = job.wake();
 
-    assertThat(tick).isEmpty();
+    assertThat(woken).isEmpty();
     assertThat(job.statusOfTask(once.id())).isEqualTo(Status.COMPLETED);
   }
 

@@ -33,7 +33,7 @@ class TransitionsTest {
         new JobEvent.LayerFinished(JOB, LAYER, Status.COMPLETED, AT),
         new JobEvent.JobStatusChanged(JOB, Status.COMPLETED, AT),
         new JobEvent.ActionTaken(JOB, Action.KILL, ObjectKind.TASK, TASK, "ops", AT),
-        new JobEvent.Paused(JOB, ObjectKind.LAYER, LAYER, 5, AT),
+        new JobEvent.Paused(JOB, ObjectKind.LAYER, LAYER, 5_000, AT),
         new JobEvent.Unpaused(JOB, ObjectKind.LAYER, LAYER, AT),
         new JobEvent.TasksSkipped(JOB, List.of(TASK), AT),
         new JobEvent.LayerSkipped(JOB, LAYER, AT),
@@ -241,10 +241,11 @@ class TransitionsTest {
 
   @Test
   void pausesChangeNoStatus() {
-    Transitions paused = Transitions.of(new JobEvent.Paused(JOB, ObjectKind.TASK, TASK, 77, AT));
+    Transitions paused =
+        Transitions.of(new JobEvent.Paused(JOB, ObjectKind.TASK, TASK, 77_000, AT));
     Transitions unpaused = Transitions.of(new JobEvent.Unpaused(JOB, ObjectKind.TASK, TASK, AT));
 
-    assertThat(paused.pause()).contains(new PauseChange(ObjectKind.TASK, TASK, 77));
+    assertThat(paused.pause()).contains(new PauseChange(ObjectKind.TASK, TASK, 77_000));
     assertThat(unpaused.pause()).contains(new PauseChange(ObjectKind.TASK, TASK, 0));
     assertThat(List.of(paused, unpaused))
         .allSatisfy(

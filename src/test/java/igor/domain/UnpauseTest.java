@@ -47,7 +47,7 @@ class UnpauseTest {
     assertThat(unpaused.at()).isEqualTo(job.now());
     assertThat(only(job.lastEvents(), TasksQueued.class).taskIds()).containsExactly(held.id());
     Task task = job.task(held.id());
-    assertThat(task.pausedAt()).isZero();
+    assertThat(task.pausedAtMillis()).isZero();
     assertThat(task.status()).isEqualTo(Status.QUEUED);
     assertThat(task.attempts()).isEqualTo(1);
     assertThat(job.task(other.id()).attempts()).isEqualTo(1);
@@ -79,7 +79,7 @@ class UnpauseTest {
     assertThat(updated).isEqualTo(1);
     assertThat(types(job.lastEvents())).containsExactly(ActionTaken.class, Unpaused.class);
     assertThat(job.statusOfTask(held.id())).isEqualTo(Status.PENDING);
-    assertThat(job.task(held.id()).pausedAt()).isZero();
+    assertThat(job.task(held.id()).pausedAtMillis()).isZero();
   }
 
   @Test
@@ -248,7 +248,7 @@ class UnpauseTest {
     assertThat(all(job.lastEvents(), TasksQueued.class))
         .flatExtracting(TasksQueued::taskIds)
         .containsExactlyInAnyOrder(x.id(), y.id());
-    assertThat(job.job().snapshot().pausedAt()).isZero();
+    assertThat(job.job().snapshot().pausedAtMillis()).isZero();
     assertThat(job.statusOfTask(held.id())).isEqualTo(Status.PENDING);
     assertThat(job.statusOfTask(inPausedLayer.id())).isEqualTo(Status.PENDING);
     assertThat(job.statusOfTask(later.id())).isEqualTo(Status.PENDING);
@@ -334,7 +334,7 @@ class UnpauseTest {
     assertThat(updated).isZero();
     assertThat(job.lastEvents()).isEmpty();
     assertThat(job.layer(layer.id()).isPaused()).isTrue();
-    assertThat(job.job().snapshot().pausedAt()).isNotZero();
+    assertThat(job.job().snapshot().pausedAtMillis()).isNotZero();
   }
 
   // ---- the original scenario ----

@@ -76,7 +76,7 @@ class RunningWorkOverHttpTest {
         .isFalse();
     long retryAt = retryAtOf(job, paused);
     awaitClockPast(retryAt);
-    // The other task fails after the paused one's back-off ran out: the tick that queues its retry
+    // The other task fails after the paused one's back-off ran out: the wake that queues its retry
     // would queue the paused one as well if the pause were not honoured.
     gate.fail(attempt(other, 1), "the other fails once");
     gate.awaitStarted(attempt(other, 2), WAIT);

@@ -42,8 +42,9 @@ class JobEntityTest {
   static void start() {
     testKit =
         ActorTestKit.create(
-            EventSourcedBehaviorTestKit.config()
-                .withFallback(ConfigFactory.parseResources("pekko-serialization.conf")));
+            ConfigFactory.load(
+                EventSourcedBehaviorTestKit.config()
+                    .withFallback(ConfigFactory.parseResources("pekko-serialization.conf"))));
     redis = TestRedis.create();
   }
 

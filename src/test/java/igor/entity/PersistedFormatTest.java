@@ -46,7 +46,11 @@ class PersistedFormatTest {
 
   @BeforeAll
   static void start() {
-    testKit = ActorTestKit.create(ConfigFactory.parseResources("pekko-serialization.conf"));
+    // Loaded as a node loads it: over Pekko's reference.conf, then resolved (the file adds to a
+    // list).
+    testKit =
+        ActorTestKit.create(
+            ConfigFactory.load(ConfigFactory.parseResources("pekko-serialization.conf")));
     serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
   }
 
@@ -66,7 +70,7 @@ class PersistedFormatTest {
     e.put(
         "JobCreated",
         new JobEvent.JobCreated(
-            JOB, "nightly", 0, List.of(new LayerPlan(LAYER, "build", -1, 7)), AT));
+            JOB, "nightly", 0, List.of(new LayerPlan(LAYER, "build", -1, 7_000)), AT));
     e.put(
         "TasksAdded",
         new JobEvent.TasksAdded(
@@ -121,7 +125,7 @@ class PersistedFormatTest {
     e.put(
         "ActionTaken",
         new JobEvent.ActionTaken(JOB, Action.RETRY, ObjectKind.TASK, TASK, "ops", AT));
-    e.put("Paused", new JobEvent.Paused(JOB, ObjectKind.LAYER, LAYER, 1_790_000_000L, AT));
+    e.put("Paused", new JobEvent.Paused(JOB, ObjectKind.LAYER, LAYER, 1_790_000_000_000L, AT));
     e.put("Unpaused", new JobEvent.Unpaused(JOB, ObjectKind.JOB, JOB, AT));
     e.put("LayerSkipped", new JobEvent.LayerSkipped(JOB, LAYER, AT));
     e.put("TasksSkipped", new JobEvent.TasksSkipped(JOB, List.of(TASK), AT));

@@ -46,7 +46,7 @@ class EventViewsTest {
     return Stream.of(
         new Pinned(
             new JobEvent.JobCreated(
-                JOB, "nightly", 7, List.of(new LayerPlan(LAYER, "l", -2, 5)), AT),
+                JOB, "nightly", 7_000, List.of(new LayerPlan(LAYER, "l", -2, 5_000)), AT),
             "job_created",
             J
                 + ",\"name\":\"nightly\",\"paused_at\":7,\"layers\":[{\"id\":\""
@@ -55,7 +55,9 @@ class EventViewsTest {
                 + END),
         new Pinned(
             new JobEvent.TasksAdded(
-                JOB, List.of(new TaskPlan(TASK, LAYER, "echo", "t", new byte[] {1}, 9, 2, 30)), AT),
+                JOB,
+                List.of(new TaskPlan(TASK, LAYER, "echo", "t", new byte[] {1}, 9_000, 2, 30)),
+                AT),
             "tasks_added",
             J
                 + ",\"tasks\":[{\"id\":\""
@@ -218,7 +220,7 @@ class EventViewsTest {
                 + "\"by\":\"ops\""
                 + END),
         new Pinned(
-            new JobEvent.Paused(JOB, ObjectKind.TASK, TASK, 1_700_000_001L, AT),
+            new JobEvent.Paused(JOB, ObjectKind.TASK, TASK, 1_700_000_001_000L, AT),
             "paused",
             J + ",\"kind\":\"Task\",\"id\":\"" + TASK + "\",\"paused_at\":1700000001" + END),
         new Pinned(

@@ -40,6 +40,19 @@ public record RedisKeys(String prefix) {
     return lease.jobId() + "|" + lease.taskId() + "|" + lease.attempt();
   }
 
+  /** The lease a member of {@link #leases()} stands for, or null when it is not one. */
+  static igor.queue.AttemptLease lease(String member) {
+    String[] parts = member.split("\\|", -1);
+    if (parts.length != 3) {
+      return null;
+    }
+    try {
+      return new igor.queue.AttemptLease(parts[0], parts[1], Integer.parseInt(parts[2]));
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
   /** List of messages no one could read, newest first, capped (docs/operations.md). */
   public String deadLetters() {
     return prefix + ":dead-letters";

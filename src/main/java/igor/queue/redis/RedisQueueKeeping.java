@@ -1,6 +1,10 @@
 package igor.queue.redis;
 
+import igor.domain.WorkerReport;
+import igor.queue.AttemptLease;
 import igor.queue.QueueKeeping;
+import igor.queue.WireFormat;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,24 +17,35 @@ import org.redisson.api.RFuture;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Lease expiry and data-loss detection on Redis. Expired leases are taken and turned into failure
- * reports by one Lua script, so that of several nodes exactly one reports each lost attempt.
+ * Lease expiry and data-loss detection on Redis. Expired leases are read, their failure reports
+ * written by {@link WireFormat#report} (the one encoder of reports), and one Lua script takes each
+ * lease that is still expired and adds its report, so that of several nodes exactly one reports
+ * each lost attempt, and a lease renewed in between is left alone.
  */
 public final class RedisQueueKeeping implements QueueKeeping {
+  private static final Logger log = LoggerFactory.getLogger(RedisQueueKeeping.class);
+
+  /** The message of the failure of an attempt whose lease ran out. */
+  static final String LOST = "lost worker";
+
+  /** ARGV: now, the report field, then pairs of lease member and report ("" for no report). */
   private static final String FAIL_EXPIRED =
-      "local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0,"
-          + " tonumber(ARGV[2]))\n"
-          + "for _, member in ipairs(expired) do\n"
-          + "  redis.call('ZREM', KEYS[1], member)\n"
-          + "  local job, task, attempt = string.match(member, '([^|]+)|([^|]+)|([^|]+)')\n"
-          + "  local report = cjson.encode({v = 1, kind = 'failed', job_id = job, task_id = task,"
-          + " attempt = tonumber(attempt), worker = '', message = 'lost worker',"
-          + " retryable = true, at = tonumber(ARGV[1])})\n"
-          + "  redis.call('XADD', KEYS[2], '*', ARGV[3], report)\n"
+      "local failed = 0\n"
+          + "for i = 3, #ARGV, 2 do\n"
+          + "  local expiry = redis.call('ZSCORE', KEYS[1], ARGV[i])\n"
+          + "  if expiry and tonumber(expiry) <= tonumber(ARGV[1]) then\n"
+          + "    redis.call('ZREM', KEYS[1], ARGV[i])\n"
+          + "    if ARGV[i + 1] ~= '' then\n"
+          + "      redis.call('XADD', KEYS[2], '*', ARGV[2], ARGV[i + 1])\n"
+          + "      failed = failed + 1\n"
+          + "    end\n"
+          + "  end\n"
           + "end\n"
-          + "return #expired";
+          + "return failed";
 
   private final RedissonClient redis;
   private final RedisKeys keys;
@@ -44,16 +59,49 @@ public final class RedisQueueKeeping implements QueueKeeping {
   @Override
   public CompletionStage<Integer> failExpiredLeases(long now, int max) {
     return redis
+        .<String>getScoredSortedSet(keys.leases(), StringCodec.INSTANCE)
+        .valueRangeAsync(Double.NEGATIVE_INFINITY, true, now, true, 0, max)
+        .thenCompose(expired -> fail(expired, now));
+  }
+
+  private CompletionStage<Integer> fail(Collection<String> expired, long now) {
+    if (expired.isEmpty()) {
+      return CompletableFuture.completedFuture(0);
+    }
+    List<Object> args = new ArrayList<>(2 + 2 * expired.size());
+    args.add(String.valueOf(now));
+    args.add(RedisReportInbox.FIELD);
+    for (String member : expired) {
+      AttemptLease lease = RedisKeys.lease(member);
+      if (lease == null) {
+        log.warn("dropping a lease that names no attempt member={}", member);
+      }
+      args.add(member);
+      args.add(lease == null ? "" : WireFormat.report(lost(lease, now)));
+    }
+    return redis
         .getScript(StringCodec.INSTANCE)
         .<Long>evalAsync(
             RScript.Mode.READ_WRITE,
             FAIL_EXPIRED,
             RScript.ReturnType.LONG,
             List.of(keys.leases(), keys.reports()),
-            String.valueOf(now),
-            String.valueOf(max),
-            RedisReportInbox.FIELD)
+            args.toArray())
         .thenApply(Long::intValue);
+  }
+
+  /** The failure of an attempt whose worker stopped renewing its lease: it may run again. */
+  static WorkerReport lost(AttemptLease lease, long now) {
+    return new WorkerReport(
+        WorkerReport.Kind.FAILED,
+        lease.jobId(),
+        lease.taskId(),
+        lease.attempt(),
+        "",
+        LOST,
+        null,
+        true,
+        now);
   }
 
   @Override

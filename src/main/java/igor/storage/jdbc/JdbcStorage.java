@@ -114,11 +114,6 @@ public final class JdbcStorage implements AutoCloseable {
     return DriverManager.getConnection(dataSource.getJdbcUrl(), credentials);
   }
 
-  /** A connection of Igor's pool, for the benchmark's rows (SyntheticTasks). */
-  Connection connection() throws SQLException {
-    return dataSource.getConnection();
-  }
-
   /** Creates or updates the read-write and read-only roles (docs/operations.md, "Roles"). */
   public void createRoles(DatabaseRoles.Role readWrite, DatabaseRoles.Role readOnly) {
     DatabaseRoles.apply(dataSource, readWrite, readOnly);

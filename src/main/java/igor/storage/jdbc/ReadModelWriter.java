@@ -82,7 +82,7 @@ final class ReadModelWriter {
     }
     if (transitions.pause().isPresent()) {
       PauseChange pause = transitions.pause().get();
-      paused(pause.kind(), pause.id(), pause.pausedAt(), at);
+      paused(pause.kind(), pause.id(), seconds(pause.pausedAtMillis()), at);
     }
     // The audit (ActionTaken) has no row: its effects come as their own events.
   }
@@ -104,7 +104,7 @@ final class ReadModelWriter {
         uuid(e.jobId()),
         Status.RUNNING.name(),
         Text.sanitise(e.name()),
-        e.pausedAt(),
+        seconds(e.pausedAtMillis()),
         at,
         at);
     String sql =
@@ -118,7 +118,7 @@ final class ReadModelWriter {
         s.setString(3, Status.PENDING.name());
         s.setString(4, Text.sanitise(l.name()));
         s.setInt(5, l.priority());
-        s.setLong(6, l.pausedAt());
+        s.setLong(6, seconds(l.pausedAtMillis()));
         s.setLong(7, at);
         s.setLong(8, at);
         s.addBatch();
@@ -146,7 +146,7 @@ final class ReadModelWriter {
         s.setString(5, Text.sanitise(t.name()));
         s.setString(6, Text.sanitise(t.type()));
         s.setBytes(7, t.args());
-        s.setLong(8, t.pausedAt());
+        s.setLong(8, seconds(t.pausedAtMillis()));
         s.setInt(9, t.retries());
         s.setInt(10, t.timeoutSeconds());
         s.setLong(11, at);
@@ -328,6 +328,7 @@ final class ReadModelWriter {
         uuid(layerId));
   }
 
+  /** {@code pausedAt} in unix seconds, as the read model keeps every time. */
   private void paused(ObjectKind kind, String id, long pausedAt, long at) throws SQLException {
     if (kind == ObjectKind.TASK) {
       load(List.of(id));

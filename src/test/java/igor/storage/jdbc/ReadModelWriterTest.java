@@ -121,9 +121,9 @@ class ReadModelWriterTest {
 
     write(
         List.of(
-            new JobEvent.Paused(job, ObjectKind.TASK, task, 6, 6_000),
-            new JobEvent.Paused(job, ObjectKind.LAYER, next, 6, 6_000),
-            new JobEvent.Paused(job, ObjectKind.JOB, job, 6, 6_000)));
+            new JobEvent.Paused(job, ObjectKind.TASK, task, 6_000, 6_000),
+            new JobEvent.Paused(job, ObjectKind.LAYER, next, 6_000, 6_000),
+            new JobEvent.Paused(job, ObjectKind.JOB, job, 6_000, 6_000)));
     assertThat(task(task).pausedAt()).isEqualTo(6);
     assertThat(layer(next).pausedAt()).isEqualTo(6);
     assertThat(jobRow().pausedAt()).isEqualTo(6);
@@ -165,7 +165,7 @@ class ReadModelWriterTest {
             new JobEvent.TaskKilled(job, task, 1, 4_000),
             new JobEvent.TaskReset(job, task, 4_000),
             new JobEvent.TasksQueued(job, List.of(task), 4_000),
-            new JobEvent.Paused(job, ObjectKind.TASK, other, 5, 5_000),
+            new JobEvent.Paused(job, ObjectKind.TASK, other, 5_000, 5_000),
             new JobEvent.TaskWithdrawn(job, other, 1, "paused while queued", 5_000),
             new JobEvent.Unpaused(job, ObjectKind.TASK, other, 6_000),
             new JobEvent.TasksQueued(job, List.of(other), 6_000),
@@ -175,8 +175,8 @@ class ReadModelWriterTest {
             new JobEvent.TaskCompleted(job, task, 2, null, "", 8_000),
             new JobEvent.LayerFinished(job, layer, Status.ERRORED, 8_000),
             new JobEvent.JobStatusChanged(job, Status.ERRORED, 8_000),
-            new JobEvent.Paused(job, ObjectKind.LAYER, next, 9, 9_000),
-            new JobEvent.Paused(job, ObjectKind.JOB, job, 9, 9_000));
+            new JobEvent.Paused(job, ObjectKind.LAYER, next, 9_000, 9_000),
+            new JobEvent.Paused(job, ObjectKind.JOB, job, 9_000, 9_000));
     write(events);
     Job entity = Job.empty();
     events.forEach(entity::apply);
@@ -197,7 +197,7 @@ class ReadModelWriterTest {
       var expected = entity.findLayer(id).snapshot();
       assertThat(Identifiers.etag(id, layer(id).revision())).isEqualTo(expected.etag());
       assertThat(layer(id).status()).isEqualTo(expected.status());
-      assertThat(layer(id).pausedAt()).isEqualTo(expected.pausedAt());
+      assertThat(layer(id).pausedAt()).isEqualTo(expected.pausedAtMillis() / 1000);
     }
     assertThat(Identifiers.etag(job, jobRow().revision())).isEqualTo(entity.snapshot().etag());
     assertThat(jobRow().pausedAt()).isEqualTo(9);
@@ -296,7 +296,7 @@ class ReadModelWriterTest {
     }
     plans.add(new TaskPlan(id.apply("f"), l2, "echo\u0007", "f", new byte[0], 0, 0));
     plans.add(new TaskPlan(id.apply("g"), l2, "echo", "g", new byte[0], 0, 0));
-    plans.add(new TaskPlan(id.apply("h"), l3, "echo", "h", new byte[] {3}, 7, 0));
+    plans.add(new TaskPlan(id.apply("h"), l3, "echo", "h", new byte[] {3}, 7_000, 0));
     String a = id.apply("a");
     String b = id.apply("b");
     String c = id.apply("c");
@@ -313,7 +313,7 @@ class ReadModelWriterTest {
             List.of(
                 new LayerPlan(l1, "first", 0, 0),
                 new LayerPlan(l2, "second", 1, 0),
-                new LayerPlan(l3, "third", 2, 5)),
+                new LayerPlan(l3, "third", 2, 5_000)),
             1_000),
         new JobEvent.TasksAdded(j, plans, 1_500),
         new JobEvent.LayersStarted(j, List.of(l1), 2_000),
@@ -334,7 +334,7 @@ class ReadModelWriterTest {
         new JobEvent.TaskKilled(j, d, 1, 14_000),
         new JobEvent.ActionTaken(j, Action.RETRY, ObjectKind.TASK, d, "ops", 15_000),
         new JobEvent.TaskReset(j, d, 15_000),
-        new JobEvent.Paused(j, ObjectKind.TASK, e, 16, 16_000),
+        new JobEvent.Paused(j, ObjectKind.TASK, e, 16_000, 16_000),
         new JobEvent.TaskWithdrawn(j, e, 1, "paused while queued", 16_000),
         new JobEvent.Unpaused(j, ObjectKind.TASK, e, 17_000),
         new JobEvent.TasksQueued(j, List.of(d, e), 17_000),
@@ -349,8 +349,8 @@ class ReadModelWriterTest {
         new JobEvent.TaskStarted(j, b, 3, "w2", 21_600),
         new JobEvent.TaskCompleted(j, b, 3, new byte[] {4}, "fine", 21_700),
         new JobEvent.LayerFinished(j, l1, Status.ERRORED, 21_800),
-        new JobEvent.Paused(j, ObjectKind.LAYER, l2, 22, 22_000),
-        new JobEvent.Paused(j, ObjectKind.JOB, j, 22, 22_000),
+        new JobEvent.Paused(j, ObjectKind.LAYER, l2, 22_000, 22_000),
+        new JobEvent.Paused(j, ObjectKind.JOB, j, 22_000, 22_000),
         new JobEvent.Unpaused(j, ObjectKind.LAYER, l2, 23_000),
         new JobEvent.Unpaused(j, ObjectKind.JOB, j, 23_000),
         new JobEvent.LayersStarted(j, List.of(l2), 24_000),

@@ -1,4 +1,4 @@
-package igor.http;
+package igor.service;
 
 import igor.domain.AuditEntry;
 import igor.domain.Identifiers;
@@ -15,13 +15,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The response bodies of API v1: jobs, layers and tasks as the original Igor shows them (times in
- * unix seconds, args and result in base64), built from the entity's snapshots.
+ * Jobs, layers and tasks as API v1 shows them (times in unix seconds, args and result in base64),
+ * built from the entity's snapshots and from the read model's rows: the one mapping from what Igor
+ * keeps to what it shows. The HTTP edge writes these records as the response bodies; {@link
+ * ClusterIgor} reads them into the client's records as {@code IgorClient} reads those bodies.
  */
-final class JobViews {
+public final class JobViews {
   private JobViews() {}
 
-  record JobView(
+  public record JobView(
       String id,
       String etag,
       Status status,
@@ -32,7 +34,7 @@ final class JobViews {
       Map<Status, Integer> counts,
       List<LayerView> layers) {}
 
-  record LayerView(
+  public record LayerView(
       String id,
       String etag,
       Status status,
@@ -45,7 +47,7 @@ final class JobViews {
       Map<Status, Integer> counts,
       List<TaskView> tasks) {}
 
-  record TaskView(
+  public record TaskView(
       String id,
       String etag,
       Status status,
@@ -64,9 +66,9 @@ final class JobViews {
       long createdAt,
       long updatedAt) {}
 
-  record AuditView(String action, String kind, String id, String by, long at) {}
+  public record AuditView(String action, String kind, String id, String by, long at) {}
 
-  static List<AuditView> audit(List<AuditEntry> entries) {
+  public static List<AuditView> audit(List<AuditEntry> entries) {
     return entries.stream()
         .map(
             e ->
@@ -79,12 +81,12 @@ final class JobViews {
         .toList();
   }
 
-  static String kindName(ObjectKind kind) {
+  public static String kindName(ObjectKind kind) {
     String name = kind.name();
     return name.charAt(0) + name.substring(1).toLowerCase(java.util.Locale.ROOT);
   }
 
-  record SummaryView(
+  public record SummaryView(
       String id,
       String etag,
       Status status,
@@ -92,14 +94,14 @@ final class JobViews {
       long updatedAt,
       Map<Status, Integer> counts) {}
 
-  static SummaryView summary(igor.domain.JobSummary s) {
+  public static SummaryView summary(igor.domain.JobSummary s) {
     Map<Status, Integer> counts = zeroCounts();
     counts.putAll(s.counts());
     return new SummaryView(
-        s.id(), s.etag(), s.status(), s.pausedAt(), seconds(s.updatedAt()), counts);
+        s.id(), s.etag(), s.status(), seconds(s.pausedAtMillis()), seconds(s.updatedAt()), counts);
   }
 
-  static JobView job(JobSnapshot job) {
+  public static JobView job(JobSnapshot job) {
     Map<String, List<TaskView>> tasksByLayer = new HashMap<>();
     for (TaskSnapshot t : job.tasks()) {
       tasksByLayer.computeIfAbsent(t.layerId(), id -> new ArrayList<>()).add(task(t));
@@ -113,21 +115,21 @@ final class JobViews {
         job.etag(),
         job.status(),
         job.name(),
-        job.pausedAt(),
+        seconds(job.pausedAtMillis()),
         seconds(job.createdAt()),
         seconds(job.updatedAt()),
         countOf(job.tasks().stream().map(TaskSnapshot::status).toList()),
         layers);
   }
 
-  static LayerView layer(LayerSnapshot l, List<TaskView> tasks) {
+  public static LayerView layer(LayerSnapshot l, List<TaskView> tasks) {
     return new LayerView(
         l.id(),
         l.etag(),
         l.status(),
         l.name(),
         l.priority(),
-        l.pausedAt(),
+        seconds(l.pausedAtMillis()),
         l.jobId(),
         seconds(l.createdAt()),
         seconds(l.updatedAt()),
@@ -136,7 +138,7 @@ final class JobViews {
   }
 
   /** A job of the read model, without its layers (lists). */
-  static JobView job(ReadModel.JobRow j) {
+  public static JobView job(ReadModel.JobRow j) {
     return new JobView(
         j.id(),
         Identifiers.etag(j.id(), j.revision()),
@@ -150,7 +152,7 @@ final class JobViews {
   }
 
   /** A layer of the read model, without its tasks. */
-  static LayerView layer(ReadModel.LayerRow l) {
+  public static LayerView layer(ReadModel.LayerRow l) {
     return new LayerView(
         l.id(),
         Identifiers.etag(l.id(), l.revision()),
@@ -165,7 +167,7 @@ final class JobViews {
         null);
   }
 
-  static TaskView task(ReadModel.TaskRow t) {
+  public static TaskView task(ReadModel.TaskRow t) {
     return new TaskView(
         t.id(),
         Identifiers.etag(t.id(), t.revision()),
@@ -187,11 +189,12 @@ final class JobViews {
   }
 
   /** Counts of a job and its layers, for GET /api/v1/counts. */
-  record JobCountsView(String jobId, Map<Status, Integer> counts, List<LayerCountsView> layers) {}
+  public record JobCountsView(
+      String jobId, Map<Status, Integer> counts, List<LayerCountsView> layers) {}
 
-  record LayerCountsView(String layerId, Map<Status, Integer> counts) {}
+  public record LayerCountsView(String layerId, Map<Status, Integer> counts) {}
 
-  static JobCountsView counts(ReadModel.JobCounts c) {
+  public static JobCountsView counts(ReadModel.JobCounts c) {
     return new JobCountsView(
         c.jobId(),
         ordered(c.counts()),
@@ -223,13 +226,13 @@ final class JobViews {
     return counts;
   }
 
-  static TaskView task(TaskSnapshot t) {
+  public static TaskView task(TaskSnapshot t) {
     return new TaskView(
         t.id(),
         t.etag(),
         t.status(),
         t.name(),
-        t.pausedAt(),
+        seconds(t.pausedAtMillis()),
         t.jobId(),
         t.layerId(),
         t.type(),
@@ -244,12 +247,12 @@ final class JobViews {
         seconds(t.updatedAt()));
   }
 
-  static List<TaskView> tasks(List<TaskSnapshot> tasks) {
+  public static List<TaskView> tasks(List<TaskSnapshot> tasks) {
     return tasks.stream().map(JobViews::task).toList();
   }
 
-  /** Times are kept in unix millis and shown in seconds; paused_at is kept in seconds already. */
-  static long seconds(long millis) {
+  /** Jobs keep times in unix millis; the API shows them in seconds (the read model keeps those). */
+  public static long seconds(long millis) {
     return millis / 1000;
   }
 }

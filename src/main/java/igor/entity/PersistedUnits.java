@@ -1,0 +1,65 @@
+package igor.entity;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.util.StdConverter;
+import igor.domain.JobEvent;
+import igor.domain.JobPlan;
+import igor.domain.JobSnapshot;
+import igor.domain.JobSummary;
+import igor.domain.LayerPlan;
+import igor.domain.LayerSnapshot;
+import igor.domain.TaskPlan;
+import igor.domain.TaskSnapshot;
+import java.util.List;
+
+/**
+ * The units of the journal, kept forever: a job keeps when something was paused in unix
+ * milliseconds ({@code pausedAtMillis}, a whole second), as it keeps every other time, but events,
+ * snapshots and messages have always carried it in unix seconds under the name {@code pausedAt}.
+ * This module (registered in pekko-serialization.conf) converts at the serializer, so that the
+ * persisted form does not change (golden files under src/test/resources/golden).
+ */
+public final class PersistedUnits extends SimpleModule {
+  /** Every record that carries {@code pausedAtMillis}, persisted or sent between nodes. */
+  static final List<Class<?>> PAUSABLE =
+      List.of(
+          JobEvent.JobCreated.class,
+          JobEvent.Paused.class,
+          JobPlan.class,
+          LayerPlan.class,
+          TaskPlan.class,
+          JobSnapshot.class,
+          LayerSnapshot.class,
+          TaskSnapshot.class,
+          JobSummary.class);
+
+  public PersistedUnits() {
+    super("igor-persisted-units");
+    PAUSABLE.forEach(type -> setMixInAnnotation(type, PausedAtInSeconds.class));
+  }
+
+  /** {@code pausedAtMillis} is written and read as {@code pausedAt}, in seconds. */
+  abstract static class PausedAtInSeconds {
+    @JsonProperty("pausedAt")
+    @JsonSerialize(converter = MillisToSeconds.class)
+    @JsonDeserialize(converter = SecondsToMillis.class)
+    abstract long pausedAtMillis();
+  }
+
+  static final class MillisToSeconds extends StdConverter<Long, Long> {
+    @Override
+    public Long convert(Long millis) {
+      return millis / 1000;
+    }
+  }
+
+  static final class SecondsToMillis extends StdConverter<Long, Long> {
+    @Override
+    public Long convert(Long seconds) {
+      return seconds * 1000;
+    }
+  }
+}
