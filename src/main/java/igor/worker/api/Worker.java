@@ -1,6 +1,7 @@
 package igor.worker.api;
 
 import igor.domain.OutcomeLimits;
+import igor.queue.ProtocolDefaults;
 import igor.worker.internal.RedisAddress;
 import igor.worker.internal.WorkerRuntime;
 import igor.worker.internal.WorkerSettings;
@@ -67,7 +68,7 @@ public final class Worker implements AutoCloseable {
     private String redisCaFile = "";
     private String name = WorkerSettings.defaultName();
     private int concurrency = 8;
-    private Duration lease = Duration.ofSeconds(30);
+    private Duration lease = ProtocolDefaults.LEASE;
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private OutcomeLimits outcomeLimits = OutcomeLimits.DEFAULTS;
     private final List<TaskHandler> handlers = new ArrayList<>();
@@ -134,7 +135,10 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
-    /** Must match the installation's igor.worker.lease (default 30 s). */
+    /**
+     * Must match the installation's igor.worker.lease; both default to {@link
+     * ProtocolDefaults#LEASE} (docs/worker-protocol.md, "Defaults").
+     */
     public Builder lease(Duration lease) {
       this.lease = lease;
       return this;
@@ -163,7 +167,7 @@ public final class Worker implements AutoCloseable {
               name,
               concurrency,
               Duration.ofSeconds(1),
-              Duration.ofHours(1),
+              ProtocolDefaults.CLAIM_TTL,
               lease,
               shutdownGrace,
               apiUrl,
