@@ -76,7 +76,43 @@ class ArchitectureTest {
         .should()
         .dependOnClassesThat()
         .resideInAnyPackage(
-            "org.apache.pekko..", "igor.entity..", "igor.http..", "igor.storage..", "igor.app..")
+            "org.apache.pekko..",
+            "java.sql..",
+            "javax.sql..",
+            "com.zaxxer..",
+            "org.flywaydb..",
+            "igor.entity..",
+            "igor.service..",
+            "igor.http..",
+            "igor.storage..",
+            "igor.app..")
+        .because("the worker SDK must stay usable as a small artifact")
+        .check(igor);
+  }
+
+  @Test
+  void onlyTheWorkerSdkAndTheWiringReachTheWorkerRuntime() {
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("igor.worker..", "igor.app..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("igor.worker.internal..")
+        .because(
+            "handlers and clients use igor.worker.api; only the node's wiring runs the runtime on"
+                + " its own Redis connection")
+        .check(igor);
+  }
+
+  @Test
+  void theWorkerApiConnectsToNothingItself() {
+    noClasses()
+        .that()
+        .resideInAPackage("igor.worker.api..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("igor.queue.redis..", "igor.config..", "org.redisson..", "java.net..")
+        .because("the public package states what a handler sees; igor.worker.internal runs it")
         .check(igor);
   }
 

@@ -20,7 +20,7 @@ import igor.service.ReportRouter;
 import igor.service.RetentionKeeper;
 import igor.storage.jdbc.JdbcStorage;
 import igor.worker.api.TaskHandler;
-import igor.worker.api.Worker;
+import igor.worker.internal.WorkerRuntime;
 import java.time.Duration;
 import java.util.List;
 import java.util.TreeSet;
@@ -168,7 +168,7 @@ public final class IgorNode implements AutoCloseable {
           () -> bound.unbind().thenApply(x -> Done.getInstance()));
     }
     if (node.has(IgorSettings.Node.WORKER) && !workerHandlers.isEmpty()) {
-      Worker worker = startWorker(settings, redis, workerHandlers, binding);
+      WorkerRuntime worker = startWorker(settings, redis, workerHandlers, binding);
       // before the keepers stop, so that the attempts it gives back reach their jobs
       stopWith(
           shutdown,
@@ -288,8 +288,11 @@ public final class IgorNode implements AutoCloseable {
             settings));
   }
 
-  /** The role "worker": the built-in handlers, reaching the API of this node when it serves one. */
-  private static Worker startWorker(
+  /**
+   * The role "worker": the built-in handlers, reaching the API of this node when it serves one. It
+   * runs the SDK's runtime on the node's own Redis connection (one Redisson client per process).
+   */
+  private static WorkerRuntime startWorker(
       IgorSettings settings, RedisQueues redis, List<TaskHandler> handlers, ServerBinding binding) {
     String apiUrl = WorkerProcess.apiUrl(settings);
     if (binding != null) {
@@ -297,7 +300,7 @@ public final class IgorNode implements AutoCloseable {
       String apiHost = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
       apiUrl = settings.http().scheme() + "://" + apiHost + ":" + binding.localAddress().getPort();
     }
-    return new Worker(
+    return new WorkerRuntime(
             redis.workerChannel(),
             handlers,
             List.of(),

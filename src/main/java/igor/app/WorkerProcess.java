@@ -5,17 +5,24 @@ import igor.config.IgorSettings;
 import igor.domain.OutcomeLimits;
 import igor.queue.redis.RedisQueues;
 import igor.worker.api.TaskHandler;
-import igor.worker.api.Worker;
+import igor.worker.internal.WorkerRuntime;
+import igor.worker.internal.WorkerSettings;
 import java.time.Duration;
 import java.util.List;
 
-/** A worker on its own (`igor worker`): Redis and handlers, no cluster node. */
+/**
+ * A worker on its own (`igor worker`): Redis and handlers, no cluster node. It runs the SDK's
+ * runtime ({@code igor.worker.internal}) rather than the public {@code Worker.connect}: it takes
+ * everything from the installation's configuration (Redis pool size, dead-letter excerpts, poll
+ * wait, lease, claim TTL, outcome limits), which the public builder does not offer to handler
+ * authors.
+ */
 public final class WorkerProcess implements AutoCloseable {
   private final RedisQueues redis;
-  private final Worker worker;
+  private final WorkerRuntime worker;
   private final Duration shutdownGrace;
 
-  private WorkerProcess(RedisQueues redis, Worker worker, Duration shutdownGrace) {
+  private WorkerProcess(RedisQueues redis, WorkerRuntime worker, Duration shutdownGrace) {
     this.redis = redis;
     this.worker = worker;
     this.shutdownGrace = shutdownGrace;
@@ -28,8 +35,8 @@ public final class WorkerProcess implements AutoCloseable {
             settings.redis(),
             settings.worker().claimTtl(),
             settings.reports().deadLetterExcerptChars());
-    Worker worker =
-        new Worker(
+    WorkerRuntime worker =
+        new WorkerRuntime(
                 redis.workerChannel(),
                 handlers,
                 List.of(),
@@ -39,10 +46,10 @@ public final class WorkerProcess implements AutoCloseable {
     return new WorkerProcess(redis, worker, settings.worker().shutdownGrace());
   }
 
-  static Worker.Settings workerSettings(
+  static WorkerSettings workerSettings(
       IgorSettings.Worker settings, OutcomeLimits outcomeLimits, String apiUrl) {
-    return new Worker.Settings(
-        Worker.defaultName(),
+    return new WorkerSettings(
+        WorkerSettings.defaultName(),
         settings.concurrency(),
         settings.pollWait(),
         settings.claimTtl(),

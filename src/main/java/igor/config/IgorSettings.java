@@ -6,6 +6,7 @@ import igor.domain.PlanBounds;
 import igor.domain.RetryPolicy;
 import igor.domain.TaskDefaults;
 import igor.entity.EntitySettings;
+import igor.queue.ProtocolDefaults;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -249,8 +250,8 @@ public record IgorSettings(
         new Worker(
             c.getInt("worker.concurrency"),
             c.getDuration("worker.poll-wait"),
-            c.getDuration("worker.claim-ttl"),
-            c.getDuration("worker.lease"),
+            durationOr(c, "worker.claim-ttl", ProtocolDefaults.CLAIM_TTL),
+            durationOr(c, "worker.lease", ProtocolDefaults.LEASE),
             c.getDuration("worker.lease-check-interval"),
             c.getDuration("worker.queue-check-interval"),
             c.getDuration("worker.shutdown-grace")),
@@ -366,6 +367,11 @@ public record IgorSettings(
   }
 
   /** A whole number of bytes or characters, from 1 to 2^31 - 1 (sizes such as 1MiB are read). */
+  /** A duration the config may leave unset, taking a default defined in code. */
+  private static Duration durationOr(Config c, String path, Duration otherwise) {
+    return c.hasPath(path) ? c.getDuration(path) : otherwise;
+  }
+
   private static int positiveInt(Config c, String path) {
     long value = c.getBytes(path);
     if (value < 1 || value > Integer.MAX_VALUE) {

@@ -1,5 +1,6 @@
 package igor.http;
 
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,9 +15,12 @@ import igor.testing.StoppableHandler;
 import igor.testing.TestDatabase;
 import igor.testing.TestNode;
 import igor.testing.TestRedis;
-import igor.worker.HttpTaskAdder;
+import igor.testing.TestTime;
+import igor.worker.api.TaskContext;
 import igor.worker.api.TaskFailedException;
+import igor.worker.api.TaskHandler;
 import igor.worker.api.TaskSpec;
+import igor.worker.api.Worker;
 import igor.worker.builtin.NoopHandler;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -27,8 +31,10 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -340,17 +346,47 @@ class HostileInputTest {
   }
 
   @Test
-  void theWorkerSdkGetsARefusalThatIsNotRetriedForATimeoutPastTheMaximum() {
-    HttpTaskAdder adder = new HttpTaskAdder("http://127.0.0.1:" + node.httpPort(), "", "");
+  void theWorkerSdkGetsARefusalThatIsNotRetriedForATimeoutPastTheMaximum() throws Exception {
     String layer = pendingLayer();
     List<TaskSpec> overlong =
         List.of(TaskSpec.of("noop", null).withTimeout(Duration.ofSeconds(Long.MAX_VALUE)));
+    CompletableFuture<TaskFailedException> refused = new CompletableFuture<>();
+    TaskHandler adding =
+        new TaskHandler() {
+          @Override
+          public String type() {
+            return "adds-overlong";
+          }
 
-    assertThatThrownBy(() -> adder.add(layer, overlong))
-        .isInstanceOfSatisfying(
-            TaskFailedException.class, e -> assertThat(e.isRetryable()).isFalse())
-        .hasMessageContaining("400")
-        .hasMessageContaining("igor.limits.max-task-timeout");
+          @Override
+          public byte[] handle(TaskContext context) throws TaskFailedException {
+            try {
+              context.addTasks(context.argsAsText(), overlong);
+              refused.completeExceptionally(new AssertionError("the tasks were added"));
+              return null;
+            } catch (TaskFailedException e) {
+              refused.complete(e);
+              throw e;
+            }
+          }
+        };
+    api.createJob(
+        job(
+            "{\"type\": \"adds-overlong\", \"args\": \""
+                + Base64.getEncoder().encodeToString(layer.getBytes(StandardCharsets.UTF_8))
+                + "\"}"));
+
+    try (Worker worker =
+        Worker.connect(redis.url())
+            .keyPrefix(redis.prefix())
+            .apiUrl("http://127.0.0.1:" + node.httpPort())
+            .register(adding)
+            .start()) {
+      assertThat(refused.get(TestTime.scaled(Duration.ofSeconds(30)).toMillis(), MILLISECONDS))
+          .satisfies(e -> assertThat(e.isRetryable()).isFalse())
+          .hasMessageContaining("400")
+          .hasMessageContaining("igor.limits.max-task-timeout");
+    }
   }
 
   private static void assertRefused(HttpApi.Answer a, String field, String bad) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import igor.testing.HttpApi;
 import igor.testing.TestNode;
 import igor.testing.TestTime;
+import igor.worker.api.BatchContext;
 import igor.worker.api.BatchTaskHandler;
 import igor.worker.api.TaskContext;
 import igor.worker.api.Worker;
@@ -49,9 +50,10 @@ class BatchFailuresTest {
     BatchTaskHandler handler =
         batchOf(
             "batch-failing",
-            tasks -> {
-              batches.add(tasks.stream().map(t -> t.argsAsText() + "/" + t.attempt()).toList());
-              for (TaskContext t : tasks) {
+            batch -> {
+              batches.add(
+                  batch.tasks().stream().map(t -> t.argsAsText() + "/" + t.attempt()).toList());
+              for (TaskContext t : batch.tasks()) {
                 switch (t.argsAsText()) {
                   case "fails-once" -> {
                     if (t.attempt() == 1) {
@@ -111,12 +113,13 @@ class BatchFailuresTest {
     BatchTaskHandler handler =
         batchOf(
             "batch-killed",
-            tasks -> {
-              tasks.forEach(t -> contexts.put(t.argsAsText(), t));
+            batch -> {
+              batch.tasks().forEach(t -> contexts.put(t.argsAsText(), t));
               batchRunning.countDown();
               // What a batch handler does: one blocking call for the whole batch.
               assertThat(goOn.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
-              for (TaskContext t : tasks) {
+              assertThat(batch.isCancelled()).as("two of its three tasks still wanted").isFalse();
+              for (TaskContext t : batch.tasks()) {
                 cancelledAtTheEnd.put(t.argsAsText(), t.isCancelled());
                 t.complete(bytes("done " + t.argsAsText()));
               }
@@ -166,7 +169,7 @@ class BatchFailuresTest {
 
   /** The body of a batch handler. */
   interface Batch {
-    void handle(List<TaskContext> tasks) throws Exception;
+    void handle(BatchContext batch) throws Exception;
   }
 
   private static BatchTaskHandler batchOf(String type, Batch body) {
@@ -187,7 +190,7 @@ class BatchFailuresTest {
       }
 
       @Override
-      public void handle(List<TaskContext> batch) throws Exception {
+      public void handle(BatchContext batch) throws Exception {
         body.handle(batch);
       }
     };

@@ -13,6 +13,7 @@ import igor.testing.TestDatabase;
 import igor.testing.TestNode;
 import igor.testing.TestRedis;
 import igor.testing.TestTime;
+import igor.worker.api.BatchContext;
 import igor.worker.api.BatchTaskHandler;
 import igor.worker.api.TaskContext;
 import igor.worker.api.TaskFailedException;
@@ -348,9 +349,10 @@ class WorkerGuaranteesTest {
           }
 
           @Override
-          public void handle(List<TaskContext> tasks) {
-            sizes.add(tasks.size());
-            for (TaskContext t : tasks) {
+          public void handle(BatchContext batch) {
+            assertThat(batch.type()).isEqualTo("batched");
+            sizes.add(batch.tasks().size());
+            for (TaskContext t : batch.tasks()) {
               if (t.argsAsText().equals("skip")) {
                 t.skip("not needed");
               } else {

@@ -1,4 +1,4 @@
-package igor.worker;
+package igor.worker.internal;
 
 import igor.client.IgorClient;
 import igor.client.IgorException;
@@ -13,14 +13,14 @@ import java.util.List;
  * {@link IgorClient}. A refusal fails the attempt for good; an Igor that is unavailable fails it
  * retryably.
  */
-public final class HttpTaskAdder {
+final class HttpTaskAdder {
   private final IgorClient client;
 
   /**
    * {@code token}: the bearer token for the API, or "" when it runs open; {@code caFile}: a PEM
    * file of the CA certificates to trust for an https URL, or "" for the JVM's own.
    */
-  public HttpTaskAdder(String apiUrl, String token, String caFile) {
+  HttpTaskAdder(String apiUrl, String token, String caFile) {
     IgorClient.Builder builder = IgorClient.builder(apiUrl).token(token);
     if (!caFile.isBlank()) {
       builder.trustCertificates(Path.of(caFile));
@@ -28,7 +28,7 @@ public final class HttpTaskAdder {
     this.client = builder.build();
   }
 
-  public List<String> add(String layerId, List<TaskSpec> tasks) throws TaskFailedException {
+  List<String> add(String layerId, List<TaskSpec> tasks) throws TaskFailedException {
     try {
       return client.addTasks(layerId, tasks).stream().map(Task::id).toList();
     } catch (IgorException e) {

@@ -1,0 +1,25 @@
+package igor.queue;
+
+import java.time.Duration;
+
+/**
+ * The worker protocol's times, when the installation sets no other (docs/worker-protocol.md,
+ * "Defaults"): the one place both sides take them from. Nodes read {@code igor.worker.lease} and
+ * {@code igor.worker.claim-ttl} with these as their defaults; the Java worker SDK starts from them
+ * too, so a worker and a node that nobody configured agree.
+ */
+public final class ProtocolDefaults {
+  /**
+   * How long an attempt's lease lasts unless renewed: a worker renews it every third of this, and
+   * nodes fail an attempt whose lease ran out as "lost worker".
+   */
+  public static final Duration LEASE = Duration.ofSeconds(30);
+
+  /**
+   * How long the claim of an attempt (or its withdrawal) is remembered: a duplicate delivery of the
+   * attempt within it is dropped.
+   */
+  public static final Duration CLAIM_TTL = Duration.ofHours(1);
+
+  private ProtocolDefaults() {}
+}

@@ -1,0 +1,183 @@
+package igor.worker.internal;
+
+import igor.worker.api.TaskContext;
+import igor.worker.api.TaskFailedException;
+import igor.worker.api.TaskSpec;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The worker's side of a {@link TaskContext}: one attempt it claimed, with what its handler set on
+ * it (message, result, outcome) and whether Igor withdrew it.
+ */
+public final class Attempt implements TaskContext {
+
+  /** How a worker carries out what a context asks for. */
+  interface Services {
+    /** Renews the leases of these attempts now, in one round trip. */
+    void heartbeat(List<Attempt> attempts);
+
+    List<String> addTasks(String layerId, List<TaskSpec> tasks) throws TaskFailedException;
+  }
+
+  /** The outcome a handler set on its context; NONE leaves it to returning or throwing. */
+  enum Outcome {
+    NONE,
+    COMPLETED,
+    FAILED,
+    FAILED_FOR_GOOD,
+    SKIPPED
+  }
+
+  private static final Services DETACHED =
+      new Services() {
+        @Override
+        public void heartbeat(List<Attempt> attempts) {}
+
+        @Override
+        public List<String> addTasks(String layerId, List<TaskSpec> tasks)
+            throws TaskFailedException {
+          throw new TaskFailedException("no Igor to add tasks to in a test context", false);
+        }
+      };
+
+  private final String jobId;
+  private final String layerId;
+  private final String taskId;
+  private final int attempt;
+  private final String type;
+  private final byte[] args;
+  private final String deliveryId;
+  private final Services services;
+  private volatile boolean cancelled;
+  private volatile String message = "";
+  private volatile byte[] result;
+  private volatile Outcome outcome = Outcome.NONE;
+
+  Attempt(
+      String jobId,
+      String layerId,
+      String taskId,
+      int attempt,
+      String type,
+      byte[] args,
+      String deliveryId,
+      Services services) {
+    this.jobId = jobId;
+    this.layerId = layerId;
+    this.taskId = taskId;
+    this.attempt = attempt;
+    this.type = type;
+    this.args = args;
+    this.deliveryId = deliveryId;
+    this.services = services;
+  }
+
+  /** An attempt outside any worker ({@link TaskContext#forTest}). */
+  public static TaskContext detached(String taskId, int attempt, String type, byte[] args) {
+    return new Attempt("", "", taskId, attempt, type, args, "", DETACHED);
+  }
+
+  @Override
+  public String jobId() {
+    return jobId;
+  }
+
+  @Override
+  public String layerId() {
+    return layerId;
+  }
+
+  @Override
+  public String taskId() {
+    return taskId;
+  }
+
+  @Override
+  public int attempt() {
+    return attempt;
+  }
+
+  @Override
+  public String type() {
+    return type;
+  }
+
+  @Override
+  public byte[] args() {
+    return args.clone();
+  }
+
+  @Override
+  public String argsAsText() {
+    return new String(args, StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return cancelled || Thread.currentThread().isInterrupted();
+  }
+
+  @Override
+  public void heartbeat() {
+    services.heartbeat(List.of(this));
+  }
+
+  @Override
+  public void setMessage(String message) {
+    this.message = message == null ? "" : message;
+  }
+
+  @Override
+  public void setResult(byte[] result) {
+    this.result = result;
+  }
+
+  @Override
+  public List<String> addTasks(String layerId, List<TaskSpec> tasks) throws TaskFailedException {
+    return services.addTasks(layerId, tasks);
+  }
+
+  @Override
+  public void complete(byte[] result) {
+    this.result = result;
+    this.outcome = Outcome.COMPLETED;
+  }
+
+  @Override
+  public void fail(String message, boolean retryable) {
+    setMessage(message);
+    this.outcome = retryable ? Outcome.FAILED : Outcome.FAILED_FOR_GOOD;
+  }
+
+  @Override
+  public void skip(String message) {
+    setMessage(message);
+    this.outcome = Outcome.SKIPPED;
+  }
+
+  String deliveryId() {
+    return deliveryId;
+  }
+
+  String message() {
+    return message;
+  }
+
+  byte[] result() {
+    return result;
+  }
+
+  Outcome outcome() {
+    return outcome;
+  }
+
+  void cancel() {
+    cancelled = true;
+  }
+
+  /** Whether the worker was told to stop this attempt (whatever thread asks). */
+  boolean cancelFlag() {
+    return cancelled;
+  }
+}
