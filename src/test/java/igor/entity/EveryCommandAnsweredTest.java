@@ -2,7 +2,6 @@ package igor.entity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import igor.domain.Action;
 import igor.domain.Identifiers;
 import igor.domain.JobDecider;
@@ -37,6 +36,7 @@ import igor.entity.JobEntity.TasksResult;
 import igor.entity.JobEntity.Wake;
 import igor.queue.redis.RedisKeys;
 import igor.queue.redis.RedisTaskQueue;
+import igor.testing.SerializationConfig;
 import igor.testing.TestRedis;
 import java.time.Duration;
 import java.util.HashMap;
@@ -81,10 +81,7 @@ class EveryCommandAnsweredTest {
 
   @BeforeAll
   static void start() {
-    testKit =
-        ActorTestKit.create(
-            EventSourcedBehaviorTestKit.config()
-                .withFallback(ConfigFactory.parseResources("pekko-serialization.conf")));
+    testKit = ActorTestKit.create(SerializationConfig.withTestJournal());
     redis = TestRedis.create();
   }
 

@@ -2,7 +2,6 @@ package igor.entity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import igor.domain.Identifiers;
 import igor.domain.JobEvent;
 import igor.domain.JobPlan;
@@ -15,6 +14,7 @@ import igor.domain.WorkerReport;
 import igor.queue.WireFormat;
 import igor.queue.redis.RedisKeys;
 import igor.queue.redis.RedisTaskQueue;
+import igor.testing.SerializationConfig;
 import igor.testing.TestRedis;
 import java.time.Duration;
 import java.util.List;
@@ -40,11 +40,7 @@ class JobEntityTest {
 
   @BeforeAll
   static void start() {
-    testKit =
-        ActorTestKit.create(
-            ConfigFactory.load(
-                EventSourcedBehaviorTestKit.config()
-                    .withFallback(ConfigFactory.parseResources("pekko-serialization.conf"))));
+    testKit = ActorTestKit.create(SerializationConfig.withTestJournal());
     redis = TestRedis.create();
   }
 

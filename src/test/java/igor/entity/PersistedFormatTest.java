@@ -2,7 +2,6 @@ package igor.entity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import igor.domain.Action;
 import igor.domain.AuditEntry;
 import igor.domain.JobEvent;
@@ -13,6 +12,7 @@ import igor.domain.ObjectKind;
 import igor.domain.Status;
 import igor.domain.TaskPlan;
 import igor.domain.TaskSnapshot;
+import igor.testing.SerializationConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,9 +48,7 @@ class PersistedFormatTest {
   static void start() {
     // Loaded as a node loads it: over Pekko's reference.conf, then resolved (the file adds to a
     // list).
-    testKit =
-        ActorTestKit.create(
-            ConfigFactory.load(ConfigFactory.parseResources("pekko-serialization.conf")));
+    testKit = ActorTestKit.create(SerializationConfig.serializers());
     serialization = SerializationExtension.get(Adapter.toClassic(testKit.system()));
   }
 

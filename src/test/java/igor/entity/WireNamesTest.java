@@ -2,9 +2,9 @@ package igor.entity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.typesafe.config.ConfigFactory;
 import igor.domain.Action;
 import igor.domain.Status;
+import igor.testing.SerializationConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,7 +31,7 @@ class WireNamesTest {
 
   @BeforeAll
   static void start() {
-    testKit = ActorTestKit.create(ConfigFactory.parseResources("pekko-serialization.conf"));
+    testKit = ActorTestKit.create(SerializationConfig.serializers());
   }
 
   @AfterAll
