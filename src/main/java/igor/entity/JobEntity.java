@@ -139,6 +139,18 @@ public final class JobEntity
     }
   }
 
+  /** Timer: look for QUEUED attempts not claimed for a while, which the queue may have lost. */
+  record Reconcile() implements Command {}
+
+  /** The queue got these attempts again, having lost them: journal it, saying why. */
+  record Redelivered(List<String> taskIds, List<Integer> attempts, String reason)
+      implements Command {
+    Redelivered {
+      taskIds = List.copyOf(taskIds);
+      attempts = List.copyOf(attempts);
+    }
+  }
+
   /** The queue did not take these tasks: try again after the redelivery delay. */
   record DeliveryFailed(List<String> taskIds, String problem) implements Command {
     DeliveryFailed {
@@ -202,6 +214,7 @@ public final class JobEntity
   private static final String WAKE_TIMER = "wake";
   private static final String REDELIVERY_TIMER = "redelivery";
   private static final String IDLE_TIMER = "idle";
+  private static final String RECONCILE_TIMER = "reconcile";
 
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
@@ -371,6 +384,8 @@ public final class JobEntity
         .onCommand(Wake.class, this::onWake)
         .onCommand(QueueLost.class, this::onQueueLost)
         .onCommand(Redeliver.class, this::onRedeliver)
+        .onCommand(Reconcile.class, this::onReconcile)
+        .onCommand(Redelivered.class, this::onRedelivered)
         .onCommand(DeliveryFailed.class, this::onDeliveryFailed)
         .onCommand(Delivered.class, (job, command) -> Effect().noReply())
         .onCommand(Idle.class, this::onIdle)
@@ -500,7 +515,7 @@ public final class JobEntity
             "queue lost its data: queuing again={} leasing running={}",
             queued.size(),
             running.size());
-    deliver(JobEffects.deliveries(job, queued));
+    redeliver(JobEffects.deliveries(job, queued), "Redis lost its data");
     deps.queue().ensureLeases(running, deps.settings().lease());
     return Effect().noReply();
   }
@@ -508,6 +523,73 @@ public final class JobEntity
   private ReplyEffect<JobEvent, Job> onRedeliver(Job job, Redeliver command) {
     deliver(JobEffects.deliveries(job, command.taskIds()));
     return Effect().noReply();
+  }
+
+  /**
+   * Hands the attempts QUEUED longer than igor.jobs.unclaimed-redelivery-after to the queue again,
+   * where it lost them (a worker took one and died before claiming it, with a take that leaves no
+   * trace). Stops looking once no task is QUEUED.
+   */
+  private ReplyEffect<JobEvent, Job> onReconcile(Job job, Reconcile command) {
+    if (!job.exists() || job.count(Status.QUEUED) == 0) {
+      timers.cancel(RECONCILE_TIMER);
+      return Effect().noReply();
+    }
+    Duration after = deps.settings().unclaimedRedeliveryAfter();
+    List<String> unclaimed = JobEffects.queuedBefore(job, now() - after.toMillis());
+    redeliver(
+        JobEffects.deliveries(job, unclaimed), "not claimed within " + after.toSeconds() + " s");
+    return Effect().noReply();
+  }
+
+  private ReplyEffect<JobEvent, Job> onRedelivered(Job job, Redelivered command) {
+    Decision decision =
+        deps.decider()
+            .redelivered(job, command.taskIds(), command.attempts(), command.reason(), now());
+    if (decision instanceof Decision.Accepted accepted && !accepted.events().isEmpty()) {
+      context
+          .getLog()
+          .warn(
+              "queue had lost attempts, handed out again count={} reason={}",
+              command.taskIds().size(),
+              command.reason());
+      return persistAndAct(job, accepted.events()).thenNoReply();
+    }
+    return Effect().noReply();
+  }
+
+  /**
+   * Hands these attempts to the queue again where it lost them, and has the job journal those it
+   * did ({@link Redelivered}, saying {@code reason}). A failure is logged; the next look tries
+   * again.
+   */
+  private void redeliver(List<TaskDelivery> deliveries, String reason) {
+    if (deliveries.isEmpty()) {
+      return;
+    }
+    context.pipeToSelf(
+        deps.queue().redeliver(deliveries),
+        (pushed, failure) -> {
+          if (failure != null) {
+            return new DeliveryFailed(
+                deliveries.stream().map(TaskDelivery::taskId).toList(), failure.toString());
+          }
+          java.util.Set<String> ids = java.util.Set.copyOf(pushed);
+          List<TaskDelivery> again =
+              deliveries.stream().filter(d -> ids.contains(d.deliveryId())).toList();
+          return new Redelivered(
+              again.stream().map(TaskDelivery::taskId).toList(),
+              again.stream().map(TaskDelivery::attempt).toList(),
+              reason);
+        });
+  }
+
+  /** Keeps the reconcile timer going while the job has QUEUED tasks. */
+  private void keepReconciling(Job job) {
+    if (job.count(Status.QUEUED) > 0 && !timers.isTimerActive(RECONCILE_TIMER)) {
+      Duration every = deps.settings().unclaimedRedeliveryAfter().dividedBy(2);
+      timers.startTimerWithFixedDelay(RECONCILE_TIMER, new Reconcile(), timerDelay(every));
+    }
   }
 
   private ReplyEffect<JobEvent, Job> onDeliveryFailed(Job job, DeliveryFailed command) {
@@ -579,6 +661,7 @@ public final class JobEntity
     deliver(effects.deliveries());
     withdraw(effects.withdrawals());
     scheduleWake(effects.wakeAt());
+    keepReconciling(job);
     if (effects.atRest()) {
       startIdleTimer();
     } else {
