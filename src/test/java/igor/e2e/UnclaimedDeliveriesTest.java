@@ -132,6 +132,12 @@ class UnclaimedDeliveriesTest {
         .isGreaterThanOrEqualTo(heartbeatSetAt + HEARTBEAT.toMillis())
         .isLessThanOrEqualTo(
             heartbeatSetAt + HEARTBEAT.toMillis() + SWEEP.toMillis() + SLACK.toMillis());
+    System.out.printf(
+        "unclaimed-deliveries taken-and-died: completed %d ms after the dead take's heartbeat"
+            + " was set (TTL %d ms, sweep every %d ms)%n",
+        completed.json().path("at").asLong() - heartbeatSetAt,
+        HEARTBEAT.toMillis(),
+        SWEEP.toMillis());
     assertThat(events).extracting(Journal.Entry::type).doesNotContain("TaskFailed");
     assertThat(fragile.runs().values()).extracting(AtomicInteger::get).containsExactly(1);
     assertThat(redis.client().getKeys().countExists(redis.prefix() + ":inflight:dead"))
@@ -174,6 +180,10 @@ class UnclaimedDeliveriesTest {
         .as("handed out again after the bound, and at most two bounds (a look every half)")
         .isGreaterThanOrEqualTo(poppedAt + bound.toMillis() - 1000)
         .isLessThanOrEqualTo(poppedAt + 2 * bound.toMillis() + SLACK.toMillis());
+    System.out.printf(
+        "unclaimed-deliveries popped-the-old-way: handed out again %d ms after the pop (bound %d"
+            + " ms)%n",
+        redelivered.json().path("at").asLong() - poppedAt, bound.toMillis());
     assertThat(only(events, "TaskCompleted").json().path("attempt").asInt()).isEqualTo(1);
     assertThat(fragile.runs().values()).extracting(AtomicInteger::get).containsExactly(1);
   }
@@ -211,6 +221,7 @@ class UnclaimedDeliveriesTest {
               }
             });
 
+    long flushedAt = System.currentTimeMillis();
     redis.client().getKeys().flushall();
     List<Journal.Entry> redelivered =
         awaitJournal(
@@ -220,6 +231,10 @@ class UnclaimedDeliveriesTest {
     }
 
     JsonNode done = api.awaitJob(jobId, status("COMPLETED"), WAIT);
+    System.out.printf(
+        "unclaimed-deliveries flushall: queued attempts handed out again %d ms after FLUSHALL"
+            + " (data check every 1000 ms)%n",
+        only(redelivered, "TasksRedelivered").json().path("at").asLong() - flushedAt);
     done.path("layers")
         .get(0)
         .path("tasks")
