@@ -101,7 +101,8 @@ public record IgorSettings(
       RetryPolicy retryPolicy,
       int snapshotEveryEvents,
       Duration idleAfterFinish,
-      Duration redeliveryDelay) {
+      Duration redeliveryDelay,
+      Duration unclaimedRedeliveryAfter) {
 
     /** What a task that names no retries or time-out gets. */
     public TaskDefaults taskDefaults() {
@@ -112,7 +113,11 @@ public record IgorSettings(
   /** What job entities need, from the jobs and worker settings. */
   public EntitySettings entitySettings() {
     return new EntitySettings(
-        jobs.snapshotEveryEvents(), jobs.idleAfterFinish(), jobs.redeliveryDelay(), worker.lease());
+        jobs.snapshotEveryEvents(),
+        jobs.idleAfterFinish(),
+        jobs.redeliveryDelay(),
+        worker.lease(),
+        jobs.unclaimedRedeliveryAfter());
   }
 
   /**
@@ -238,7 +243,8 @@ public record IgorSettings(
                 timerDelay(c, "jobs.retry-max-delay").toMillis()),
             c.getInt("jobs.snapshot-every-events"),
             c.getDuration("jobs.idle-after-finish"),
-            c.getDuration("jobs.redelivery-delay")),
+            c.getDuration("jobs.redelivery-delay"),
+            unclaimedRedeliveryAfter(c)),
         new Reports(
             c.getInt("reports.batch-size"),
             c.getDuration("reports.poll-wait"),
@@ -309,6 +315,15 @@ public record IgorSettings(
               + "): raise IGOR_HTTP_REQUEST_TIMEOUT with it");
     }
     return ask;
+  }
+
+  /** igor.jobs.unclaimed-redelivery-after: 1 s or more, and a timer Pekko takes. */
+  private static Duration unclaimedRedeliveryAfter(Config c) {
+    Duration after = timerDelay(c, "jobs.unclaimed-redelivery-after");
+    if (after.compareTo(Duration.ofSeconds(1)) < 0) {
+      refuse("igor.jobs.unclaimed-redelivery-after must be 1s or more, got " + after);
+    }
+    return after;
   }
 
   /** igor.jobs.default-retries, within igor.limits.max-task-retries. */

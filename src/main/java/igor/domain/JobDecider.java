@@ -220,6 +220,32 @@ public final class JobDecider {
     return Decision.accept(draft.events());
   }
 
+  /**
+   * The queue got these attempts again ({@code taskIds} with their {@code attempts}, as they were
+   * handed out) because it had lost them, noticed as {@code reason}: a {@link
+   * JobEvent.TasksRedelivered} for those still QUEUED in that attempt, {@value #TASKS_PER_EVENT}
+   * tasks per event. The attempt count stays: it is the same attempt.
+   */
+  public Decision.Accepted redelivered(
+      Job job, List<String> taskIds, List<Integer> attempts, String reason, long now) {
+    List<JobEvent> events = new java.util.ArrayList<>();
+    List<String> chunk = new java.util.ArrayList<>();
+    for (int i = 0; job.exists() && i < taskIds.size(); i++) {
+      Task task = job.findTask(taskIds.get(i));
+      if (task != null && task.status == Status.QUEUED && task.attempts == attempts.get(i)) {
+        chunk.add(task.id);
+        if (chunk.size() == TASKS_PER_EVENT) {
+          events.add(new JobEvent.TasksRedelivered(job.id(), chunk, reason, now));
+          chunk.clear();
+        }
+      }
+    }
+    if (!chunk.isEmpty()) {
+      events.add(new JobEvent.TasksRedelivered(job.id(), chunk, reason, now));
+    }
+    return Decision.accept(events);
+  }
+
   /** How many objects the events of an {@link #act} decision changed. */
   public static int applied(List<JobEvent> events) {
     int n = 0;

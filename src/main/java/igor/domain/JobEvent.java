@@ -125,6 +125,19 @@ public sealed interface JobEvent {
   record TaskWithdrawn(String jobId, String taskId, int attempt, String reason, long at)
       implements JobEvent {}
 
+  /**
+   * The current attempts of these QUEUED tasks were handed to the queue again, as the same attempts
+   * with the same delivery ids, because the queue had lost them: {@code reason} says how it was
+   * noticed (not claimed within igor.jobs.unclaimed-redelivery-after, or Redis lost its data). It
+   * changes no status and no attempt count. At most 1,000 tasks per event.
+   */
+  record TasksRedelivered(String jobId, List<String> taskIds, String reason, long at)
+      implements JobEvent {
+    public TasksRedelivered {
+      taskIds = List.copyOf(taskIds);
+    }
+  }
+
   /** The finished layer runs again, because tasks of it were retried. */
   record LayerReopened(String jobId, String layerId, long at) implements JobEvent {}
 }

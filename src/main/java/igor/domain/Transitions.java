@@ -18,6 +18,7 @@ import igor.domain.JobEvent.TaskTimedOut;
 import igor.domain.JobEvent.TaskWithdrawn;
 import igor.domain.JobEvent.TasksAdded;
 import igor.domain.JobEvent.TasksQueued;
+import igor.domain.JobEvent.TasksRedelivered;
 import igor.domain.JobEvent.TasksSkipped;
 import igor.domain.JobEvent.Unpaused;
 import igor.domain.TaskTransition.Step;
@@ -35,7 +36,8 @@ import java.util.Optional;
  * <p>For {@link JobCreated} the job is RUNNING and its layers PENDING, and for {@link TasksAdded}
  * each task is PENDING ({@link Step#ADDED}), as {@link AllowedStatusChanges#initial} says; the
  * plans themselves are read from those events. {@link ActionTaken} changes no status: it is the
- * audit trail. An event of a type this class does not know is an error, never passed over.
+ * audit trail; nor does {@link TasksRedelivered}, a note that the queue got the same attempts
+ * again. An event of a type this class does not know is an error, never passed over.
  *
  * @param tasks the tasks the event changes, in the event's order
  * @param layers the layers the event changes, in the event's order
@@ -165,6 +167,9 @@ public record Transitions(
       AuditEntry entry = new AuditEntry(e.action(), e.targetKind(), e.targetId(), e.by(), e.at());
       return new Transitions(
           List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.of(entry));
+    } else if (event instanceof TasksRedelivered) {
+      return new Transitions(
+          List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty());
     } else if (event instanceof Paused e) {
       return ofPause(new PauseChange(e.targetKind(), e.targetId(), e.pausedAtMillis()));
     } else if (event instanceof Unpaused e) {

@@ -5,6 +5,7 @@ import igor.domain.Job;
 import igor.domain.JobDecider;
 import igor.domain.JobEvent;
 import igor.domain.Rejection;
+import igor.domain.Status;
 import igor.domain.TaskPlan;
 import igor.domain.TaskSnapshot;
 import igor.entity.JobEntity.Act;
@@ -19,7 +20,9 @@ import igor.entity.JobEntity.GetSummary;
 import igor.entity.JobEntity.Idle;
 import igor.entity.JobEntity.JobResult;
 import igor.entity.JobEntity.QueueLost;
+import igor.entity.JobEntity.Reconcile;
 import igor.entity.JobEntity.Redeliver;
+import igor.entity.JobEntity.Redelivered;
 import igor.entity.JobEntity.Retire;
 import igor.entity.JobEntity.Retired;
 import igor.entity.JobEntity.SummaryResult;
@@ -27,6 +30,7 @@ import igor.entity.JobEntity.TasksResult;
 import igor.entity.JobEntity.Wake;
 import igor.queue.AttemptLease;
 import igor.queue.TaskDelivery;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -65,10 +69,12 @@ final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent
   private final JobTimers timers;
   private final Logger log;
   private final Incarnation entity;
+  private final EntitySettings settings;
 
   ActingHandler(
       EffectFactories<JobEvent, Job> effect,
       JobDecider decider,
+      EntitySettings settings,
       LongSupplier clock,
       EffectRunner runner,
       JobTimers timers,
@@ -76,6 +82,7 @@ final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent
       Incarnation entity) {
     this.effect = effect;
     this.decider = decider;
+    this.settings = settings;
     this.clock = clock;
     this.runner = runner;
     this.timers = timers;
@@ -181,9 +188,43 @@ final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent
     List<AttemptLease> running = JobEffects.leases(job);
     log.warn(
         "queue lost its data: queuing again={} leasing running={}", queued.size(), running.size());
-    runner.deliver(queued);
+    runner.redeliver(queued, "Redis lost its data");
     runner.lease(running);
     return effect.noReply();
+  }
+
+  /**
+   * Hands the attempts QUEUED longer than igor.jobs.unclaimed-redelivery-after to the queue again,
+   * where it lost them (a worker took one and died before claiming it, with a take that leaves no
+   * trace). Stops looking once no task is QUEUED.
+   */
+  @Override
+  public ReplyEffect<JobEvent, Job> reconcile(Job job, Reconcile command) {
+    if (!job.exists() || job.count(Status.QUEUED) == 0) {
+      timers.stopReconciling();
+      return effect.noReply();
+    }
+    Duration after = settings.unclaimedRedeliveryAfter();
+    List<String> unclaimed = JobEffects.queuedBefore(job, now() - after.toMillis());
+    runner.redeliver(
+        JobEffects.deliveries(job, unclaimed), "not claimed within " + after.toSeconds() + " s");
+    return effect.noReply();
+  }
+
+  @Override
+  public ReplyEffect<JobEvent, Job> redelivered(Job job, Redelivered command) {
+    List<JobEvent> events =
+        decider
+            .redelivered(job, command.taskIds(), command.attempts(), command.reason(), now())
+            .events();
+    if (events.isEmpty()) {
+      return effect.noReply();
+    }
+    log.warn(
+        "queue had lost attempts, handed out again count={} reason={}",
+        command.taskIds().size(),
+        command.reason());
+    return runner.persist(job, events).thenNoReply();
   }
 
   @Override

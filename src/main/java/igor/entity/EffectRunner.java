@@ -2,13 +2,16 @@ package igor.entity;
 
 import igor.domain.Job;
 import igor.domain.JobEvent;
+import igor.domain.Status;
 import igor.entity.JobEntity.Command;
 import igor.entity.JobEntity.Delivered;
 import igor.entity.JobEntity.DeliveryFailed;
+import igor.entity.JobEntity.Redelivered;
 import igor.queue.AttemptLease;
 import igor.queue.TaskDelivery;
 import igor.queue.TaskQueue;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
@@ -69,6 +72,7 @@ final class EffectRunner {
     deliver(effects.deliveries());
     withdraw(effects.withdrawals());
     timers.wakeAt(effects.wakeAt());
+    timers.reconcileWhile(job.count(Status.QUEUED) > 0);
     timers.idle(effects.atRest());
   }
 
@@ -85,6 +89,32 @@ final class EffectRunner {
         queue.enqueue(deliveries),
         (ok, failure) ->
             failure == null ? Delivered.INSTANCE : new DeliveryFailed(ids, failure.toString()));
+  }
+
+  /**
+   * Hands these attempts to the queue again where it lost them, and has the job journal those it
+   * did ({@link Redelivered}, saying {@code reason}). If the queue does not answer, they are tried
+   * again after the redelivery delay, as any hand-over.
+   */
+  void redeliver(List<TaskDelivery> deliveries, String reason) {
+    if (deliveries.isEmpty()) {
+      return;
+    }
+    context.pipeToSelf(
+        queue.redeliver(deliveries),
+        (pushed, failure) -> {
+          if (failure != null) {
+            return new DeliveryFailed(
+                deliveries.stream().map(TaskDelivery::taskId).toList(), failure.toString());
+          }
+          Set<String> ids = Set.copyOf(pushed);
+          List<TaskDelivery> again =
+              deliveries.stream().filter(d -> ids.contains(d.deliveryId())).toList();
+          return new Redelivered(
+              again.stream().map(TaskDelivery::taskId).toList(),
+              again.stream().map(TaskDelivery::attempt).toList(),
+              reason);
+        });
   }
 
   /** Puts running attempts under a lease, so that one whose worker is gone fails in time. */

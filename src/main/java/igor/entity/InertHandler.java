@@ -6,7 +6,9 @@ import igor.entity.JobEntity.Delivered;
 import igor.entity.JobEntity.DeliveryFailed;
 import igor.entity.JobEntity.Idle;
 import igor.entity.JobEntity.QueueLost;
+import igor.entity.JobEntity.Reconcile;
 import igor.entity.JobEntity.Redeliver;
+import igor.entity.JobEntity.Redelivered;
 import igor.entity.JobEntity.Wake;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
@@ -37,6 +39,16 @@ abstract class InertHandler implements JobEntity.Handler<Job, ReplyEffect<JobEve
 
   @Override
   public final ReplyEffect<JobEvent, Job> redeliver(Job job, Redeliver command) {
+    return effect.noReply();
+  }
+
+  @Override
+  public final ReplyEffect<JobEvent, Job> reconcile(Job job, Reconcile command) {
+    return effect.noReply();
+  }
+
+  @Override
+  public final ReplyEffect<JobEvent, Job> redelivered(Job job, Redelivered command) {
     return effect.noReply();
   }
 

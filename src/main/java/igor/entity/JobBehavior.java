@@ -105,6 +105,7 @@ public final class JobBehavior
         new ActingHandler(
             Effect(),
             deps.decider(),
+            deps.settings(),
             deps.clock(),
             runner,
             jobTimers,

@@ -93,6 +93,17 @@ public record JobEffects(
         .toList();
   }
 
+  /** The tasks QUEUED since {@code at} (unix ms) or earlier: none of them claimed since. */
+  static List<String> queuedBefore(Job job, long at) {
+    List<String> ids = new ArrayList<>();
+    for (Task task : job.tasksInFlight()) {
+      if (task.status() == Status.QUEUED && task.updatedAt() <= at) {
+        ids.add(task.id());
+      }
+    }
+    return ids;
+  }
+
   /** The deliveries of those tasks that still wait in QUEUED, as their current attempts. */
   static List<TaskDelivery> deliveries(Job job, Collection<String> taskIds) {
     List<TaskDelivery> deliveries = new ArrayList<>(taskIds.size());

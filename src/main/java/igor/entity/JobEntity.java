@@ -70,6 +70,10 @@ public final class JobEntity {
 
     R redeliver(S job, Redeliver command);
 
+    R reconcile(S job, Reconcile command);
+
+    R redelivered(S job, Redelivered command);
+
     R deliveryFailed(S job, DeliveryFailed command);
 
     R delivered(S job, Delivered command);
@@ -193,6 +197,28 @@ public final class JobEntity {
     @Override
     public <S, R> R handledBy(Handler<S, R> handler, S job) {
       return handler.redeliver(job, this);
+    }
+  }
+
+  /** Timer: look for QUEUED attempts not claimed for a while, which the queue may have lost. */
+  record Reconcile() implements Command {
+    @Override
+    public <S, R> R handledBy(Handler<S, R> handler, S job) {
+      return handler.reconcile(job, this);
+    }
+  }
+
+  /** The queue got these attempts again, having lost them: journal it, saying why. */
+  record Redelivered(List<String> taskIds, List<Integer> attempts, String reason)
+      implements Command {
+    Redelivered {
+      taskIds = List.copyOf(taskIds);
+      attempts = List.copyOf(attempts);
+    }
+
+    @Override
+    public <S, R> R handledBy(Handler<S, R> handler, S job) {
+      return handler.redelivered(job, this);
     }
   }
 

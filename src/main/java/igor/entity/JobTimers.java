@@ -2,6 +2,7 @@ package igor.entity;
 
 import igor.entity.JobEntity.Command;
 import igor.entity.JobEntity.Idle;
+import igor.entity.JobEntity.Reconcile;
 import igor.entity.JobEntity.Redeliver;
 import igor.entity.JobEntity.Wake;
 import java.time.Duration;
@@ -11,7 +12,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 /**
  * The timers of a job entity: one wake at the next moment time alone changes the job, one idle
- * timer once it is at rest, and one redelivery timer per hand-over the queue refused.
+ * timer once it is at rest, one redelivery timer per hand-over the queue refused, and while tasks
+ * wait QUEUED, a look every half of {@code unclaimed-redelivery-after} for attempts the queue lost.
  */
 final class JobTimers {
 
@@ -25,6 +27,7 @@ final class JobTimers {
   private static final String WAKE_TIMER = "wake";
   private static final String REDELIVERY_TIMER = "redelivery";
   private static final String IDLE_TIMER = "idle";
+  private static final String RECONCILE_TIMER = "reconcile";
 
   private final TimerScheduler<Command> timers;
   private final EntitySettings settings;
@@ -55,6 +58,21 @@ final class JobTimers {
     } else {
       timers.cancel(IDLE_TIMER);
     }
+  }
+
+  /**
+   * Looks for attempts the queue lost every half of {@code unclaimed-redelivery-after} while tasks
+   * wait QUEUED (the look itself stops the timer once none does: {@link #stopReconciling}).
+   */
+  void reconcileWhile(boolean tasksQueued) {
+    if (tasksQueued && !timers.isTimerActive(RECONCILE_TIMER)) {
+      Duration every = settings.unclaimedRedeliveryAfter().dividedBy(2);
+      timers.startTimerWithFixedDelay(RECONCILE_TIMER, new Reconcile(), timerDelay(every));
+    }
+  }
+
+  void stopReconciling() {
+    timers.cancel(RECONCILE_TIMER);
   }
 
   /** Hands these tasks to the queue again after the redelivery delay. */

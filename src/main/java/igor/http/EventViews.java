@@ -112,6 +112,10 @@ final class EventViews {
       d.put("task_ids", e.taskIds());
       d.put("status", commonStatus(meaning.tasks().stream().map(TaskTransition::to)));
       d.put("message", TaskTransition.SKIPPED);
+    } else if (event instanceof JobEvent.TasksRedelivered e) {
+      name = "tasks_redelivered";
+      d.put("task_ids", e.taskIds());
+      d.put("message", e.reason());
     } else if (event instanceof TaskKilled) {
       name = "task_killed";
       TaskTransition t = task(d, meaning);

@@ -15,6 +15,13 @@ public interface QueueKeeping {
   CompletionStage<Integer> failExpiredLeases(long now, int max);
 
   /**
+   * Gives the deliveries that workers took and never claimed back to the front of their queues, for
+   * every worker whose take heartbeat lapsed (it died between a take and its claims). Answers how
+   * many went back.
+   */
+  CompletionStage<Integer> giveBackLapsedTakes();
+
+  /**
    * True when the queue's data is the data this node saw before; false when it was lost since (the
    * first call only records what it sees).
    */

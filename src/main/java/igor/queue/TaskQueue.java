@@ -13,6 +13,13 @@ public interface TaskQueue {
   CompletionStage<Void> enqueue(List<TaskDelivery> deliveries);
 
   /**
+   * Hands these attempts out again where the queue lost them: an attempt neither waiting in its
+   * queue nor claimed nor withdrawn is appended again (the same attempt, the same delivery id).
+   * Answers the delivery ids appended.
+   */
+  CompletionStage<List<String>> redeliver(List<TaskDelivery> deliveries);
+
+  /**
    * Withdraws these attempts (each as it was handed out): one still waiting in its queue is removed
    * from it, a worker running one is told to stop it, and one taken but not begun is dropped by the
    * worker that took it.

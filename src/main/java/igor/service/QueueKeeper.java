@@ -14,8 +14,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node's watch over the queue: fails attempts whose worker stopped renewing its lease ("lost
- * worker", at most one node reports each), and notices when Redis lost its data so that every job
- * on this node hands its QUEUED attempts out again ({@link QueueDataLost} on the event stream).
+ * worker", at most one node reports each), gives back to their queues the deliveries a worker took
+ * and never claimed once its take heartbeat lapsed, and notices when Redis lost its data so that
+ * every job on this node hands its QUEUED attempts out again ({@link QueueDataLost} on the event
+ * stream).
  *
  * <p>While Redis does not answer, no worker can renew a lease. Once it answers again, leases are
  * judged only after one more lease has passed, so that workers that ran through the outage renew
@@ -73,7 +75,10 @@ public final class QueueKeeper {
     } else if (now < judgeLeasesFrom) {
       check = CompletableFuture.completedFuture(0);
     } else {
-      check = keeping.failExpiredLeases(now, MAX_LOST_PER_ROUND);
+      check =
+          keeping
+              .failExpiredLeases(now, MAX_LOST_PER_ROUND)
+              .thenCombine(giveBackLapsedTakes(), (lost, givenBack) -> lost);
     }
     check.whenComplete(
         (lost, failure) -> {
@@ -85,6 +90,21 @@ public final class QueueKeeper {
             log.warn("attempts lost with their workers count={}", lost);
           }
         });
+  }
+
+  /**
+   * Gives deliveries that dead workers took and never claimed back to their queues. Judged like
+   * leases (not during the grace after an outage), since the same heartbeats lapse in an outage.
+   */
+  private CompletionStage<Integer> giveBackLapsedTakes() {
+    return keeping
+        .giveBackLapsedTakes()
+        .whenComplete(
+            (givenBack, failure) -> {
+              if (givenBack != null && givenBack > 0) {
+                log.warn("deliveries taken by lapsed workers given back count={}", givenBack);
+              }
+            });
   }
 
   private int graceAfterOutage(long now) {

@@ -187,6 +187,11 @@ final class JobScenario {
     return applied(decideWake());
   }
 
+  /** The queue got these attempts again, having lost them ({@link JobDecider#redelivered}). */
+  List<JobEvent> redelivered(List<String> taskIds, List<Integer> attempts, String reason) {
+    return applied(decide(j -> decider.redelivered(j, taskIds, attempts, reason, now)));
+  }
+
   /** The events of an accepted decision, applied; nothing for a rejected one. */
   List<JobEvent> appliedIfAccepted(Decision decision) {
     return decision instanceof Decision.Accepted ? applied(decision) : List.of();

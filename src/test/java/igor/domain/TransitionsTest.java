@@ -41,6 +41,7 @@ class TransitionsTest {
         new JobEvent.TaskReset(JOB, TASK, AT),
         new JobEvent.TaskTimedOut(JOB, TASK, 1, 0, AT),
         new JobEvent.TaskWithdrawn(JOB, TASK, 1, "given back", AT),
+        new JobEvent.TasksRedelivered(JOB, List.of(TASK), "Redis lost its data", AT),
         new JobEvent.LayerReopened(JOB, LAYER, AT));
   }
 

@@ -132,6 +132,9 @@ class PersistedFormatTest {
     e.put("LayerReopened", new JobEvent.LayerReopened(JOB, LAYER, AT));
     e.put("TaskTimedOut", new JobEvent.TaskTimedOut(JOB, TASK, 2, AT + 5000, AT));
     e.put("TaskWithdrawn", new JobEvent.TaskWithdrawn(JOB, TASK, 1, "paused while queued", AT));
+    e.put(
+        "TasksRedelivered",
+        new JobEvent.TasksRedelivered(JOB, List.of(TASK), "not claimed within 120 s", AT));
     return e;
   }
 

@@ -151,6 +151,10 @@ class EventViewsTest {
                 + "\"message\":\"skipped\""
                 + END),
         new Pinned(
+            new JobEvent.TasksRedelivered(JOB, List.of(TASK), "not claimed within 120 s", AT),
+            "tasks_redelivered",
+            J + ",\"task_ids\":[\"" + TASK + "\"],\"message\":\"not claimed within 120 s\"" + END),
+        new Pinned(
             new JobEvent.TaskKilled(JOB, TASK, 4, AT),
             "task_killed",
             J

@@ -58,6 +58,25 @@ public record RedisKeys(String prefix) {
     return prefix + ":dead-letters";
   }
 
+  /**
+   * List of the deliveries a taker (one worker process) moved off the type queues and has not
+   * claimed yet: the reliable take. Nodes give it back to the queues once the taker's heartbeat
+   * ({@link #taker}) lapsed.
+   */
+  public String inFlight(String taker) {
+    return prefix + ":inflight:" + taker;
+  }
+
+  /** A taker's heartbeat: a string with a TTL that the taker sets again while it lives. */
+  public String taker(String taker) {
+    return prefix + ":taker:" + taker;
+  }
+
+  /** Set of the takers that may hold an in-flight list: where nodes look for lapsed ones. */
+  public String takers() {
+    return prefix + ":takers";
+  }
+
   public String claim(String deliveryId) {
     return prefix + ":claim:" + deliveryId;
   }

@@ -49,11 +49,39 @@ public final class RedisQueueKeeping implements QueueKeeping {
 
   private final RedissonClient redis;
   private final RedisKeys keys;
+  private final DeadLetters deadLetters;
   private volatile String knownEpoch;
 
-  RedisQueueKeeping(RedissonClient redis, RedisKeys keys) {
+  RedisQueueKeeping(RedissonClient redis, RedisKeys keys, int deadLetterExcerptChars) {
     this.redis = redis;
     this.keys = keys;
+    this.deadLetters = new DeadLetters(keys, deadLetterExcerptChars);
+  }
+
+  @Override
+  public CompletionStage<Integer> giveBackLapsedTakes() {
+    return redis
+        .getScript(StringCodec.INSTANCE)
+        .<List<Object>>evalAsync(
+            RScript.Mode.READ_WRITE,
+            InFlightScripts.SWEEP_LAPSED,
+            RScript.ReturnType.LIST,
+            List.of(keys.takers()),
+            keys.prefix())
+        .thenCompose(
+            answer -> {
+              int returned = ((Number) answer.get(0)).intValue();
+              List<String> malformed = RedisWorkerChannel.malformedOf(answer);
+              if (malformed.isEmpty()) {
+                return CompletableFuture.completedFuture(returned);
+              }
+              RBatch batch = redis.createBatch();
+              for (int i = 0; i < malformed.size(); i += 3) {
+                deadLetters.add(
+                    batch, malformed.get(i), malformed.get(i + 1), malformed.get(i + 2));
+              }
+              return batch.executeAsync().thenApply(done -> returned);
+            });
   }
 
   @Override

@@ -52,7 +52,7 @@ public final class RedisQueues implements AutoCloseable {
   }
 
   public QueueKeeping keeping() {
-    return new RedisQueueKeeping(redis, keys);
+    return new RedisQueueKeeping(redis, keys, deadLetterExcerptChars);
   }
 
   public WorkerChannel workerChannel() {

@@ -30,26 +30,44 @@ public final class RedisTaskQueue implements TaskQueue {
 
   /**
    * KEYS: queued set, type queue, then the claim key of each delivery. ARGV: delivery id, message,
-   * delivery id, message, ... A delivery is pushed unless it waits already or its attempt was
-   * claimed or withdrawn. When the queue is empty, nothing of its type waits, whatever the set says
-   * (the list was deleted, or taken by workers that keep ids in the set): then each delivery not
-   * claimed or withdrawn is pushed.
+   * delivery id, message, ... Answers the ids pushed. A delivery is pushed unless it waits already
+   * or its attempt was claimed or withdrawn. When the queue is empty, nothing of its type waits,
+   * whatever the set says (the list was deleted, or taken by workers that keep ids in the set):
+   * then each delivery not claimed or withdrawn is pushed.
    */
   private static final String PUSH_UNLESS_QUEUED =
       "local empty = redis.call('LLEN', KEYS[2]) == 0\n"
           + "local seen = {}\n"
-          + "local pushed = 0\n"
+          + "local pushed = {}\n"
           + "for i = 1, #ARGV, 2 do\n"
           + "  if redis.call('EXISTS', KEYS[2 + (i + 1) / 2]) == 0 then\n"
           + "    local added = redis.call('SADD', KEYS[1], ARGV[i]) == 1\n"
           + "    if added or (empty and not seen[ARGV[i]]) then\n"
           + "      seen[ARGV[i]] = true\n"
           + "      redis.call('RPUSH', KEYS[2], ARGV[i + 1])\n"
-          + "      pushed = pushed + 1\n"
+          + "      pushed[#pushed + 1] = ARGV[i]\n"
           + "    end\n"
           + "  end\n"
           + "end\n"
           + "return pushed";
+
+  /**
+   * KEYS: queued set, type queue. ARGV: prefix, then delivery ids. Answers the ids the queue lost:
+   * neither waiting (in the set while the queue has entries) nor claimed nor withdrawn.
+   */
+  private static final String LOST =
+      "local empty = redis.call('LLEN', KEYS[2]) == 0\n"
+          + "local lost = {}\n"
+          + "for i = 2, #ARGV do\n"
+          + "  if (empty or redis.call('SISMEMBER', KEYS[1], ARGV[i]) == 0)"
+          + " and redis.call('EXISTS', ARGV[1] .. ':claim:' .. ARGV[i]) == 0 then\n"
+          + "    lost[#lost + 1] = ARGV[i]\n"
+          + "  end\n"
+          + "end\n"
+          + "return lost";
+
+  /** Delivery ids looked up per LOST script: a script blocks Redis while it runs. */
+  static final int LOOKED_UP_PER_SCRIPT = 1000;
 
   /** Up to this many entries are removed one LREM each; more, in one pass over the queue. */
   static final int REMOVED_ONE_BY_ONE = 32;
@@ -157,8 +175,50 @@ public final class RedisTaskQueue implements TaskQueue {
 
   @Override
   public CompletionStage<Void> enqueue(List<TaskDelivery> deliveries) {
+    return push(deliveries).thenApply(pushed -> null);
+  }
+
+  @Override
+  public CompletionStage<List<String>> redeliver(List<TaskDelivery> deliveries) {
     if (deliveries.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
+      return CompletableFuture.completedFuture(List.of());
+    }
+    Map<String, List<Object>> idsByQueue = new LinkedHashMap<>();
+    for (TaskDelivery d : deliveries) {
+      idsByQueue.computeIfAbsent(keys.queue(d.type()), k -> new ArrayList<>()).add(d.deliveryId());
+    }
+    RBatch batch = redis.createBatch(BatchOptions.defaults());
+    List<CompletionStage<List<String>>> answers = new ArrayList<>();
+    idsByQueue.forEach(
+        (queue, ids) -> {
+          for (int from = 0; from < ids.size(); from += LOOKED_UP_PER_SCRIPT) {
+            List<Object> args = new ArrayList<>(List.of(keys.prefix()));
+            args.addAll(ids.subList(from, Math.min(ids.size(), from + LOOKED_UP_PER_SCRIPT)));
+            answers.add(
+                batch
+                    .getScript(StringCodec.INSTANCE)
+                    .<List<String>>evalAsync(
+                        RScript.Mode.READ_WRITE,
+                        LOST,
+                        RScript.ReturnType.LIST,
+                        List.of(keys.queued(), queue),
+                        args.toArray()));
+          }
+        });
+    return batch
+        .executeAsync()
+        .thenCompose(
+            done -> {
+              java.util.Set<String> lost = new java.util.HashSet<>();
+              answers.forEach(a -> lost.addAll(a.toCompletableFuture().join()));
+              return push(deliveries.stream().filter(d -> lost.contains(d.deliveryId())).toList());
+            });
+  }
+
+  /** Pushes the deliveries unless they wait already: answers the delivery ids pushed. */
+  private CompletionStage<List<String>> push(List<TaskDelivery> deliveries) {
+    if (deliveries.isEmpty()) {
+      return CompletableFuture.completedFuture(List.of());
     }
     Map<String, List<Object>> byQueue = new LinkedHashMap<>();
     Map<String, List<Object>> keysByQueue = new LinkedHashMap<>();
@@ -172,16 +232,25 @@ public final class RedisTaskQueue implements TaskQueue {
           .add(keys.claim(d.deliveryId()));
     }
     RBatch batch = redis.createBatch(BatchOptions.defaults());
+    List<CompletionStage<List<String>>> answers = new ArrayList<>();
     byQueue.forEach(
         (queue, idsAndMessages) ->
-            batch
-                .getScript(StringCodec.INSTANCE)
-                .evalAsync(
-                    RScript.Mode.READ_WRITE,
-                    PUSH_UNLESS_QUEUED,
-                    RScript.ReturnType.LONG,
-                    keysByQueue.get(queue),
-                    idsAndMessages.toArray()));
-    return batch.executeAsync().thenApply(result -> null);
+            answers.add(
+                batch
+                    .getScript(StringCodec.INSTANCE)
+                    .<List<String>>evalAsync(
+                        RScript.Mode.READ_WRITE,
+                        PUSH_UNLESS_QUEUED,
+                        RScript.ReturnType.LIST,
+                        keysByQueue.get(queue),
+                        idsAndMessages.toArray())));
+    return batch
+        .executeAsync()
+        .thenApply(
+            done -> {
+              List<String> pushed = new ArrayList<>();
+              answers.forEach(a -> pushed.addAll(a.toCompletableFuture().join()));
+              return pushed;
+            });
   }
 }

@@ -9,26 +9,59 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
-import org.redisson.api.RBlockingQueue;
 import org.redisson.api.RScript;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.queue.DequeMoveArgs;
 import org.redisson.api.stream.StreamAddArgs;
 import org.redisson.client.codec.StringCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker's side of the Redis protocol: BLPOP then LPOP on the type queues, SET NX claims, XADD
- * reports.
+ * A worker's side of the Redis protocol: the reliable take (BLMOVE and LMOVE from the type queues
+ * into this taker's in-flight list, under a heartbeat key), SET NX claims that also take the
+ * delivery out of the in-flight list, XADD reports.
+ *
+ * <p>Each channel is one taker, named by a random id: nodes give its in-flight list back to the
+ * queues once its heartbeat lapsed (the process died between a take and its claims).
  */
 public final class RedisWorkerChannel implements WorkerChannel {
   private static final Logger log = LoggerFactory.getLogger(RedisWorkerChannel.class);
   private final RedissonClient redis;
   private final RedisKeys keys;
   private final DeadLetters deadLetters;
+
+  /** This channel's name as a taker: its in-flight list and heartbeat key. */
+  private final String taker = UUID.randomUUID().toString();
+
+  /** Messages taken into the in-flight list and not yet begun (a message may be there twice). */
+  private final Collection<String> held = new ConcurrentLinkedQueue<>();
+
+  /** The message of each delivery taken and not yet begun, by delivery id. */
+  private final Map<String, String> raw = new ConcurrentHashMap<>();
+
+  /** Messages in the in-flight list this process did not hold at the last look. */
+  private volatile List<String> suspects = List.of();
+
+  /**
+   * The heartbeat's TTL: the lease this worker holds attempts for (it is told with each claim and
+   * renewal), {@value #DEFAULT_HEARTBEAT_SECONDS} s until then.
+   */
+  private volatile long heartbeatSeconds = DEFAULT_HEARTBEAT_SECONDS;
+
+  static final long DEFAULT_HEARTBEAT_SECONDS = 30;
+
+  /** System.nanoTime() of the last heartbeat, 0 before the first take. */
+  private volatile long heartbeatAt;
 
   public RedisWorkerChannel(RedissonClient redis, RedisKeys keys) {
     this(redis, keys, DeadLetters.DEFAULT_EXCERPT_CHARS);
@@ -45,73 +78,182 @@ public final class RedisWorkerChannel implements WorkerChannel {
   public List<TaskDelivery> take(Collection<String> types, int max, Duration wait)
       throws InterruptedException {
     List<String> queues = types.stream().map(keys::queue).toList();
-    RBlockingQueue<String> first = redis.getBlockingQueue(queues.get(0), StringCodec.INSTANCE);
-    String[] others = queues.subList(1, queues.size()).toArray(String[]::new);
-    var entry = first.pollFromAnyWithName(wait, others);
-    if (entry == null) {
+    List<String> taken = takeNow(queues, max);
+    if (taken.isEmpty() && wait.compareTo(Duration.ofSeconds(1)) >= 0) {
+      String first = queues.get(0);
+      String moved = blockingMove(first, wait);
+      if (moved != null) {
+        taken = new ArrayList<>(List.of(first, moved));
+        if (max > 1) {
+          List<String> more = takeNow(List.of(first), max - 1);
+          taken.addAll(more.isEmpty() ? more : more.subList(1, more.size()));
+        }
+      }
+    } else if (taken.isEmpty() && !wait.isNegative() && !wait.isZero()) {
+      Thread.sleep(wait.toMillis(), wait.toNanosPart() % 1_000_000);
+      taken = takeNow(queues, max);
+    }
+    if (taken.isEmpty()) {
       return List.of();
     }
-    List<String> messages = new ArrayList<>();
-    messages.add(entry.getValue());
-    if (max > 1) {
-      messages.addAll(redis.<String>getQueue(entry.getKey(), StringCodec.INSTANCE).poll(max - 1));
+    return read(taken.get(0), taken.subList(1, taken.size()));
+  }
+
+  /**
+   * Moves up to {@code max} deliveries from the first of the queues that has any into this taker's
+   * in-flight list, renewing its heartbeat: that queue's key then the deliveries, or nothing.
+   */
+  private List<String> takeNow(List<String> queues, int max) {
+    List<Object> scriptKeys =
+        new ArrayList<>(List.of(keys.inFlight(taker), keys.taker(taker), keys.takers()));
+    scriptKeys.addAll(queues);
+    List<String> taken =
+        redis
+            .getScript(StringCodec.INSTANCE)
+            .eval(
+                RScript.Mode.READ_WRITE,
+                InFlightScripts.TAKE,
+                RScript.ReturnType.LIST,
+                scriptKeys,
+                String.valueOf(max),
+                String.valueOf(heartbeatSeconds),
+                taker);
+    heartbeatAt = System.nanoTime();
+    held.addAll(taken.subList(Math.min(1, taken.size()), taken.size()));
+    return taken;
+  }
+
+  /**
+   * BLMOVE from the queue into the in-flight list, waiting whole seconds (Redisson sends no
+   * fraction): the one blocking step of a take, on one queue. Null when nothing came.
+   */
+  private String blockingMove(String queue, Duration wait) throws InterruptedException {
+    var move =
+        redis
+            .<String>getBlockingDeque(queue, StringCodec.INSTANCE)
+            .moveAsync(
+                Duration.ofSeconds(wait.toSeconds()),
+                DequeMoveArgs.pollFirst().addLastTo(keys.inFlight(taker)));
+    try {
+      String moved = move.toCompletableFuture().get();
+      if (moved != null) {
+        held.add(moved);
+      }
+      return moved;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
+  }
+
+  /** Parses what was taken from {@code queue}; sets malformed messages aside as dead letters. */
+  private List<TaskDelivery> read(String queue, List<String> messages) {
     List<TaskDelivery> deliveries = new ArrayList<>(messages.size());
-    RBatch deadLetterBatch = redis.createBatch(BatchOptions.defaults());
     List<String> malformed = new ArrayList<>();
     for (String message : messages) {
       try {
-        deliveries.add(WireFormat.parseDelivery(message));
+        TaskDelivery d = WireFormat.parseDelivery(message);
+        raw.put(d.deliveryId(), message);
+        deliveries.add(d);
       } catch (WireFormat.MalformedMessageException e) {
         log.warn(
             "malformed delivery set aside as a dead letter queue={} problem={}",
-            entry.getKey(),
+            queue,
             e.getMessage());
-        deadLetters.add(deadLetterBatch, entry.getKey(), message, e.getMessage());
+        malformed.add(queue);
         malformed.add(message);
+        malformed.add(e.getMessage());
       }
     }
-    forgetQueued(deliveries);
-    if (!malformed.isEmpty()) {
-      try {
-        deadLetterBatch.execute();
-      } catch (RuntimeException e) {
-        log.warn(
-            "dead letters could not be written, so here they are queue={} messages={} problem={}",
-            entry.getKey(),
-            malformed,
-            e.toString());
-      }
-    }
+    setAside(malformed, true);
     return deliveries;
   }
 
   /**
-   * Takes the deliveries out of the set of queued ones, so that if this worker stops before it
-   * begins them, Igor hands them out again when the job is recovered. Best effort: Igor also
-   * forgets them when their reports arrive.
+   * Writes (source, message, problem) triples as dead letters; with {@code fromInFlight}, also
+   * takes each message out of this taker's in-flight list.
    */
-  private void forgetQueued(List<TaskDelivery> deliveries) {
-    if (deliveries.isEmpty()) {
+  private void setAside(List<String> sourceMessageProblem, boolean fromInFlight) {
+    if (sourceMessageProblem.isEmpty()) {
       return;
     }
-    Object[] ids = deliveries.stream().map(TaskDelivery::deliveryId).toArray();
+    RBatch batch = redis.createBatch(BatchOptions.defaults());
+    for (int i = 0; i < sourceMessageProblem.size(); i += 3) {
+      String message = sourceMessageProblem.get(i + 1);
+      deadLetters.add(batch, sourceMessageProblem.get(i), message, sourceMessageProblem.get(i + 2));
+      if (fromInFlight) {
+        batch.getList(keys.inFlight(taker), StringCodec.INSTANCE).removeAsync(message, 1);
+        held.remove(message);
+      }
+    }
+    try {
+      batch.execute();
+    } catch (RuntimeException e) {
+      log.warn(
+          "dead letters could not be written, so here they are messages={} problem={}",
+          sourceMessageProblem,
+          e.toString());
+    }
+  }
+
+  /**
+   * Every third of the heartbeat: renews it, and gives back to their queues the deliveries that sat
+   * in the in-flight list unknown to this process at two looks in a row (a take whose answer was
+   * lost, for example after the client's time-out).
+   */
+  private void keepTaking() {
+    if (heartbeatAt == 0
+        || System.nanoTime() - heartbeatAt < TimeUnit.SECONDS.toNanos(heartbeatSeconds) / 3) {
+      return;
+    }
     redis
-        .getSet(keys.queued(), StringCodec.INSTANCE)
-        .removeAllAsync(java.util.Arrays.asList(ids))
-        .whenComplete(
-            (ok, failure) -> {
-              if (failure != null) {
-                log.debug("queued deliveries not forgotten problem={}", failure.toString());
-              }
-            });
+        .getBucket(keys.taker(taker), StringCodec.INSTANCE)
+        .set("1", Duration.ofSeconds(heartbeatSeconds));
+    heartbeatAt = System.nanoTime();
+    List<String> listed =
+        redis.<String>getList(keys.inFlight(taker), StringCodec.INSTANCE).readAll();
+    List<String> unknown = new ArrayList<>(listed);
+    new ArrayList<>(held).forEach(unknown::remove);
+    List<String> orphans = new ArrayList<>(unknown);
+    orphans.retainAll(suspects);
+    suspects = unknown;
+    if (orphans.isEmpty()) {
+      return;
+    }
+    List<Object> args = new ArrayList<>(List.of(keys.prefix()));
+    args.addAll(orphans);
+    List<Object> answer =
+        redis
+            .getScript(StringCodec.INSTANCE)
+            .eval(
+                RScript.Mode.READ_WRITE,
+                InFlightScripts.GIVE_BACK_ORPHANS,
+                RScript.ReturnType.LIST,
+                List.of(keys.inFlight(taker)),
+                args.toArray());
+    log.warn("taken deliveries this worker never saw given back count={}", answer.get(0));
+    setAside(malformedOf(answer), false);
+  }
+
+  /** (source, message, problem) triples of what a give-back script found malformed. */
+  static List<String> malformedOf(List<Object> answer) {
+    List<String> triples = new ArrayList<>();
+    for (int i = 1; i + 1 < answer.size(); i += 2) {
+      triples.add(String.valueOf(answer.get(i)));
+      triples.add(String.valueOf(answer.get(i + 1)));
+      triples.add("not a delivery");
+    }
+    return triples;
   }
 
   /**
    * Claim, lease and started report in one script: a worker never holds a lease it did not claim.
+   * Claimed or not, the delivery leaves the in-flight list (KEYS[4], ARGV[7] its message, '' when
+   * not known) and the queued set (KEYS[5]).
    */
   private static final String BEGIN =
-      "if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end\n"
+      "if ARGV[7] ~= '' then redis.call('LREM', KEYS[4], 1, ARGV[7]) end\n"
+          + "redis.call('SREM', KEYS[5], ARGV[8])\n"
+          + "if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end\n"
           + "redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])\n"
           + "redis.call('XADD', KEYS[3], '*', ARGV[5], ARGV[6])\n"
           + "return 1";
@@ -123,6 +265,8 @@ public final class RedisWorkerChannel implements WorkerChannel {
       Duration claimTtl,
       Duration lease,
       WorkerReport started) {
+    heartbeatSeconds = heartbeatSeconds(lease);
+    String message = raw.getOrDefault(delivery.deliveryId(), "");
     Long begun =
         redis
             .getScript(StringCodec.INSTANCE)
@@ -130,14 +274,24 @@ public final class RedisWorkerChannel implements WorkerChannel {
                 RScript.Mode.READ_WRITE,
                 BEGIN,
                 RScript.ReturnType.LONG,
-                List.of(keys.claim(delivery.deliveryId()), keys.leases(), keys.reports()),
+                List.of(
+                    keys.claim(delivery.deliveryId()),
+                    keys.leases(),
+                    keys.reports(),
+                    keys.inFlight(taker),
+                    keys.queued()),
                 worker,
                 String.valueOf(claimTtl.toMillis()),
                 String.valueOf(System.currentTimeMillis() + lease.toMillis()),
                 RedisKeys.leaseMember(
                     new AttemptLease(delivery.jobId(), delivery.taskId(), delivery.attempt())),
                 RedisReportInbox.FIELD,
-                WireFormat.report(started));
+                WireFormat.report(started),
+                message,
+                delivery.deliveryId());
+    if (raw.remove(delivery.deliveryId(), message)) {
+      held.remove(message);
+    }
     return begun != null && begun == 1L;
   }
 
@@ -158,6 +312,8 @@ public final class RedisWorkerChannel implements WorkerChannel {
 
   @Override
   public void renewLeases(Collection<AttemptLease> leases, Duration lease) {
+    heartbeatSeconds = heartbeatSeconds(lease);
+    keepTaking();
     if (leases.isEmpty()) {
       return;
     }
@@ -168,6 +324,11 @@ public final class RedisWorkerChannel implements WorkerChannel {
       set.addIfExistsAsync(expiry, RedisKeys.leaseMember(l));
     }
     batch.execute();
+  }
+
+  /** The lease in whole seconds, at least one: the TTL of the taker's heartbeat. */
+  static long heartbeatSeconds(Duration lease) {
+    return Math.max(1, (lease.toMillis() + 999) / 1000);
   }
 
   @Override

@@ -338,6 +338,7 @@ class ReadModelWriterTest {
         new JobEvent.TaskWithdrawn(j, e, 1, "paused while queued", 16_000),
         new JobEvent.Unpaused(j, ObjectKind.TASK, e, 17_000),
         new JobEvent.TasksQueued(j, List.of(d, e), 17_000),
+        new JobEvent.TasksRedelivered(j, List.of(d, e), "not claimed within 120 s", 17_500),
         new JobEvent.TaskStarted(j, d, 2, "w3", 18_000),
         new JobEvent.TaskCompleted(j, d, 2, null, "", 19_000),
         new JobEvent.TaskSkipped(j, e, 2, "not needed", 20_000),
