@@ -28,7 +28,9 @@ import igor.entity.JobEntity.GetSummary;
 import igor.entity.JobEntity.Idle;
 import igor.entity.JobEntity.JobResult;
 import igor.entity.JobEntity.QueueLost;
+import igor.entity.JobEntity.Reconcile;
 import igor.entity.JobEntity.Redeliver;
+import igor.entity.JobEntity.Redelivered;
 import igor.entity.JobEntity.Retire;
 import igor.entity.JobEntity.Retired;
 import igor.entity.JobEntity.SummaryResult;
@@ -67,6 +69,8 @@ class EveryCommandAnsweredTest {
           Wake.class,
           QueueLost.class,
           Redeliver.class,
+          Reconcile.class,
+          Redelivered.class,
           DeliveryFailed.class,
           Delivered.class,
           Idle.class);
@@ -204,6 +208,8 @@ class EveryCommandAnsweredTest {
         new Wake(),
         new QueueLost(),
         new Redeliver(List.of(taskId)),
+        new Reconcile(),
+        new Redelivered(List.of(taskId), List.of(1), "Redis lost its data"),
         new DeliveryFailed(List.of(taskId), "the queue is down"),
         Delivered.INSTANCE,
         new Idle());
