@@ -55,12 +55,14 @@ public record IgorSettings(
   /** The HTTP API's address; HTTPS when both TLS files are set (empty strings: plain HTTP). */
   /**
    * allowedHosts: more names the node answers to in open mode (docs/security.md#open-mode), each
-   * "name" (any port) or "name:port"; "*" takes any Host.
+   * "name" (any port) or "name:port"; "*" takes any Host. askResendAfter: how long a read of a job
+   * waits for its answer before it is sent again (JobGateway#askResending).
    */
   public record Http(
       String host,
       int port,
       Duration askTimeout,
+      Duration askResendAfter,
       String tlsCertificateFile,
       String tlsPrivateKeyFile,
       java.util.List<String> allowedHosts) {
@@ -204,6 +206,7 @@ public record IgorSettings(
             c.getString("http.host"),
             c.getInt("http.port"),
             askTimeout(root),
+            askResendAfter(c),
             c.getString("http.tls.certificate-file"),
             c.getString("http.tls.private-key-file"),
             java.util.Arrays.stream(c.getString("http.allowed-hosts").split(","))
@@ -301,6 +304,18 @@ public record IgorSettings(
               + "): raise IGOR_HTTP_REQUEST_TIMEOUT with it");
     }
     return ask;
+  }
+
+  /** igor.http.ask-resend-after: more than 0s (as long as the ask time-out: never resent). */
+  private static Duration askResendAfter(Config c) {
+    Duration resendAfter = c.getDuration("http.ask-resend-after");
+    if (resendAfter.isZero() || resendAfter.isNegative()) {
+      refuse(
+          "igor.http.ask-resend-after must be more than 0s (IGOR_HTTP_ASK_RESEND_AFTER; as long"
+              + " as igor.http.ask-timeout: never sent again), got "
+              + resendAfter);
+    }
+    return resendAfter;
   }
 
   /** igor.jobs.default-retries, within igor.limits.max-task-retries. */

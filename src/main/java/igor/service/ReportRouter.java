@@ -180,7 +180,10 @@ public final class ReportRouter {
   private CompletableFuture<Void> apply(
       String jobId, List<ReceivedReport> reports, List<String> done) {
     List<WorkerReport> batch = reports.stream().map(ReceivedReport::report).toList();
-    return jobs.<Done>ask(
+    // Sent again while unanswered: a job applies a report once however often it arrives (ADR 0004),
+    // and reports sent while the job's node is down then reach it from its new home, instead of
+    // waiting for igor.reports.reclaim-after.
+    return jobs.<Done>askResending(
             jobId,
             replyTo -> new JobEntity.ApplyReports(batch, replyTo),
             askTimeout,
