@@ -243,7 +243,7 @@ public final class IgorNode implements AutoCloseable {
                 metrics,
                 settings.reports().batchSize(),
                 settings.reports().pollWait(),
-                settings.http().askTimeout(),
+                settings.reports().applyTimeout(),
                 system.executionContext())
             .start();
     stopWith(

@@ -112,14 +112,29 @@ public record IgorSettings(
   /**
    * How nodes read worker reports: batches, waits, and the largest outcome applied ({@code
    * outcomeLimits}, also told to the built-in worker); a dead letter keeps at most {@code
-   * deadLetterExcerptChars} characters of the message it sets aside.
+   * deadLetterExcerptChars} characters of the message it sets aside. A batch is handed to its jobs
+   * for at most {@code applyTimeout}, shorter than {@code reclaimAfter}.
    */
   public record Reports(
       int batchSize,
       Duration pollWait,
       Duration reclaimAfter,
       OutcomeLimits outcomeLimits,
-      int deadLetterExcerptChars) {}
+      int deadLetterExcerptChars,
+      Duration applyTimeout) {
+    public Reports {
+      if (applyTimeout.isZero()
+          || applyTimeout.isNegative()
+          || applyTimeout.compareTo(reclaimAfter) >= 0) {
+        throw new IllegalArgumentException(
+            "igor.reports.apply-timeout (IGOR_REPORTS_APPLY_TIMEOUT) must be more than 0s and"
+                + " shorter than igor.reports.reclaim-after ("
+                + reclaimAfter
+                + "), got "
+                + applyTimeout);
+      }
+    }
+  }
 
   /** API tokens (comma-separated subject:token:role, and/or a file of them) and their rate. */
   /**
@@ -198,6 +213,7 @@ public record IgorSettings(
   }
 
   public static IgorSettings from(Config root) {
+    FailoverSettings.from(root); // refuses, at start, failover settings without a margin
     Config c = root.getConfig("igor");
     Limits limits = Limits.from(c.getConfig("limits"));
     return new IgorSettings(
@@ -241,7 +257,8 @@ public record IgorSettings(
             new OutcomeLimits(
                 positiveInt(c, "reports.max-result-bytes"),
                 positiveInt(c, "reports.max-message-bytes")),
-            positiveInt(c, "reports.dead-letter-excerpt-chars")),
+            positiveInt(c, "reports.dead-letter-excerpt-chars"),
+            c.getDuration("reports.apply-timeout")),
         new Worker(
             c.getInt("worker.concurrency"),
             c.getDuration("worker.poll-wait"),
