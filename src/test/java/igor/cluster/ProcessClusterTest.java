@@ -177,7 +177,7 @@ class ProcessClusterTest {
 
   /**
    * A hang fails after 12 minutes, with a thread dump; the scenario took 173 to 208 s on 2 shared
-   * cores (docs/operations.md, "Failover").
+   * cores, and 230 to 380 s at load averages of 30 to 50 (docs/operations.md, "Failover").
    */
   @Test
   @Timeout(value = 12, unit = TimeUnit.MINUTES)
