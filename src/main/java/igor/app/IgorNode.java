@@ -134,7 +134,8 @@ public final class IgorNode implements AutoCloseable {
             metrics),
         IgorSettings.Node.JOBS);
 
-    JobGateway gateway = new JobGateway(system, storage.directory());
+    JobGateway gateway =
+        new JobGateway(system, storage.directory(), settings.http().askResendAfter());
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     RetentionKeeper retention =
         new RetentionKeeper(
@@ -239,7 +240,7 @@ public final class IgorNode implements AutoCloseable {
                 metrics,
                 settings.reports().batchSize(),
                 settings.reports().pollWait(),
-                settings.http().askTimeout(),
+                settings.reports().applyTimeout(),
                 system.executionContext())
             .start();
     stopWith(

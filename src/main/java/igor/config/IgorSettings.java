@@ -57,12 +57,14 @@ public record IgorSettings(
   /** The HTTP API's address; HTTPS when both TLS files are set (empty strings: plain HTTP). */
   /**
    * allowedHosts: more names the node answers to in open mode (docs/security.md#open-mode), each
-   * "name" (any port) or "name:port"; "*" takes any Host.
+   * "name" (any port) or "name:port"; "*" takes any Host. askResendAfter: how long a read of a job
+   * waits for its answer before it is sent again (JobGateway#askResending).
    */
   public record Http(
       String host,
       int port,
       Duration askTimeout,
+      Duration askResendAfter,
       String tlsCertificateFile,
       String tlsPrivateKeyFile,
       java.util.List<String> allowedHosts) {
@@ -123,14 +125,29 @@ public record IgorSettings(
   /**
    * How nodes read worker reports: batches, waits, and the largest outcome applied ({@code
    * outcomeLimits}, also told to the built-in worker); a dead letter keeps at most {@code
-   * deadLetterExcerptChars} characters of the message it sets aside.
+   * deadLetterExcerptChars} characters of the message it sets aside. A batch is handed to its jobs
+   * for at most {@code applyTimeout}, shorter than {@code reclaimAfter}.
    */
   public record Reports(
       int batchSize,
       Duration pollWait,
       Duration reclaimAfter,
       OutcomeLimits outcomeLimits,
-      int deadLetterExcerptChars) {}
+      int deadLetterExcerptChars,
+      Duration applyTimeout) {
+    public Reports {
+      if (applyTimeout.isZero()
+          || applyTimeout.isNegative()
+          || applyTimeout.compareTo(reclaimAfter) >= 0) {
+        throw new IllegalArgumentException(
+            "igor.reports.apply-timeout (IGOR_REPORTS_APPLY_TIMEOUT) must be more than 0s and"
+                + " shorter than igor.reports.reclaim-after ("
+                + reclaimAfter
+                + "), got "
+                + applyTimeout);
+      }
+    }
+  }
 
   /** API tokens (comma-separated subject:token:role, and/or a file of them) and their rate. */
   /**
@@ -209,6 +226,7 @@ public record IgorSettings(
   }
 
   public static IgorSettings from(Config root) {
+    FailoverSettings.from(root); // refuses, at start, failover settings without a margin
     Config c = root.getConfig("igor");
     Limits limits = Limits.from(c.getConfig("limits"));
     return new IgorSettings(
@@ -217,6 +235,7 @@ public record IgorSettings(
             c.getString("http.host"),
             c.getInt("http.port"),
             askTimeout(root),
+            askResendAfter(c),
             c.getString("http.tls.certificate-file"),
             c.getString("http.tls.private-key-file"),
             java.util.Arrays.stream(c.getString("http.allowed-hosts").split(","))
@@ -252,7 +271,8 @@ public record IgorSettings(
             new OutcomeLimits(
                 positiveInt(c, "reports.max-result-bytes"),
                 positiveInt(c, "reports.max-message-bytes")),
-            positiveInt(c, "reports.dead-letter-excerpt-chars")),
+            positiveInt(c, "reports.dead-letter-excerpt-chars"),
+            c.getDuration("reports.apply-timeout")),
         new Worker(
             c.getInt("worker.concurrency"),
             c.getDuration("worker.poll-wait"),
@@ -324,6 +344,18 @@ public record IgorSettings(
       refuse("igor.jobs.unclaimed-redelivery-after must be 1s or more, got " + after);
     }
     return after;
+  }
+
+  /** igor.http.ask-resend-after: more than 0s (as long as the ask time-out: never resent). */
+  private static Duration askResendAfter(Config c) {
+    Duration resendAfter = c.getDuration("http.ask-resend-after");
+    if (resendAfter.isZero() || resendAfter.isNegative()) {
+      refuse(
+          "igor.http.ask-resend-after must be more than 0s (IGOR_HTTP_ASK_RESEND_AFTER; as long"
+              + " as igor.http.ask-timeout: never sent again), got "
+              + resendAfter);
+    }
+    return resendAfter;
   }
 
   /** igor.jobs.default-retries, within igor.limits.max-task-retries. */

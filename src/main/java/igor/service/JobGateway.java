@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 
 /**
  * The one way to a job entity by an id that a client or a worker chose. Asking a sharded entity
@@ -30,6 +31,11 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
  * first), so a busy job costs no lookup; each is looked up again after {@link #RECHECK_AFTER}, and
  * forgotten when its job turns out to be gone (removed by retention). Ids not found are never kept:
  * a job created a moment later is found at once.
+ *
+ * <p>Sharding delivers at most once: a message that reaches a shard while it moves is dropped.
+ * Messages a job may receive twice are therefore sent again while unanswered ({@link
+ * #askResending}); the others are sent once, and their time-out says that they may have been
+ * applied.
  */
 public final class JobGateway {
   static final int KNOWN_IDS_KEPT = 20_000;
@@ -39,6 +45,7 @@ public final class JobGateway {
   private final ObjectDirectory directory;
   private final Executor executor;
   private final LongSupplier clock;
+  private final Duration resendAfter;
 
   /** Job ids found in the directory, with when (clock millis), least recently used first. */
   private final Map<String, Long> known =
@@ -49,15 +56,21 @@ public final class JobGateway {
         }
       };
 
-  public JobGateway(ActorSystem<?> system, ObjectDirectory directory) {
-    this(system, directory, System::currentTimeMillis);
+  /**
+   * resendAfter: how long {@link #askResending} waits for an answer before it sends the message
+   * again (igor.http.ask-resend-after).
+   */
+  public JobGateway(ActorSystem<?> system, ObjectDirectory directory, Duration resendAfter) {
+    this(system, directory, resendAfter, System::currentTimeMillis);
   }
 
-  JobGateway(ActorSystem<?> system, ObjectDirectory directory, LongSupplier clock) {
+  JobGateway(
+      ActorSystem<?> system, ObjectDirectory directory, Duration resendAfter, LongSupplier clock) {
     this.sharding = ClusterSharding.get(system);
     this.directory = directory;
     this.executor = system.executionContext();
     this.clock = clock;
+    this.resendAfter = resendAfter;
   }
 
   /**
@@ -106,21 +119,46 @@ public final class JobGateway {
   }
 
   /**
-   * Asks the job, if it exists; else answers {@code whenUnknown} without asking (nothing is started
-   * or written).
+   * Asks the job once, if it exists; else answers {@code whenUnknown} without asking (nothing is
+   * started or written). For messages that must not reach the job twice (a create, an action).
    */
   public <R> CompletionStage<R> ask(
       String jobId,
       Function<ActorRef<R>, JobEntity.Command> message,
       Duration timeout,
       Supplier<R> whenUnknown) {
+    return askIfKnown(jobId, whenUnknown, entity -> entity.<R>ask(message::apply, timeout));
+  }
+
+  /**
+   * As {@link #ask}, for a message that the job may receive more than once with the effect of
+   * receiving it once (a read; worker reports, which the job matches to their attempts): unanswered
+   * after igor.http.ask-resend-after, it is sent again, until the first answer or {@code timeout}
+   * ({@link ResendingAsk}). A read lost while its job's shard moves is then answered from the
+   * shard's new home instead of failing after the whole time-out.
+   */
+  public <R> CompletionStage<R> askResending(
+      String jobId,
+      Function<ActorRef<R>, JobEntity.Command> message,
+      Duration timeout,
+      Supplier<R> whenUnknown) {
+    return askIfKnown(
+        jobId,
+        whenUnknown,
+        entity ->
+            ResendingAsk.ask(
+                left -> entity.<R>ask(message::apply, left), timeout, resendAfter, executor));
+  }
+
+  private <R> CompletionStage<R> askIfKnown(
+      String jobId,
+      Supplier<R> whenUnknown,
+      Function<EntityRef<JobEntity.Command>, CompletionStage<R>> asking) {
     return exists(jobId)
         .thenComposeAsync(
             found ->
                 found
-                    ? sharding
-                        .entityRefFor(JobEntity.ENTITY_KEY, jobId)
-                        .<R>ask(message::apply, timeout)
+                    ? asking.apply(sharding.entityRefFor(JobEntity.ENTITY_KEY, jobId))
                     : CompletableFuture.completedFuture(whenUnknown.get()),
             executor);
   }

@@ -133,7 +133,7 @@ public final class JobService {
   /** The whole job, from its entity; an unknown job is answered without asking any entity. */
   public CompletionStage<JobAnswer> get(String jobId) {
     return gateway
-        .<JobResult>ask(
+        .<JobResult>askResending(
             jobId,
             JobEntity.Get::new,
             askTimeout,
@@ -144,7 +144,7 @@ public final class JobService {
   /** The job's status and task counts, from its entity (exact), without its tasks. */
   public CompletionStage<SummaryAnswer> summary(String jobId) {
     return gateway
-        .<SummaryResult>ask(
+        .<SummaryResult>askResending(
             jobId,
             JobEntity.GetSummary::new,
             askTimeout,

@@ -34,7 +34,7 @@ public final class ReportRouter {
   private final IgorMetrics metrics;
   private final int batchSize;
   private final Duration pollWait;
-  private final Duration askTimeout;
+  private final Duration applyTimeout;
   private final Executor executor;
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private volatile boolean running = true;
@@ -48,14 +48,14 @@ public final class ReportRouter {
       IgorMetrics metrics,
       int batchSize,
       Duration pollWait,
-      Duration askTimeout,
+      Duration applyTimeout,
       Executor executor) {
     this.inbox = inbox;
     this.jobs = jobs;
     this.metrics = metrics;
     this.batchSize = batchSize;
     this.pollWait = pollWait;
-    this.askTimeout = askTimeout;
+    this.applyTimeout = applyTimeout;
     this.executor = executor;
   }
 
@@ -180,10 +180,13 @@ public final class ReportRouter {
   private CompletableFuture<Void> apply(
       String jobId, List<ReceivedReport> reports, List<String> done) {
     List<WorkerReport> batch = reports.stream().map(ReceivedReport::report).toList();
-    return jobs.<Done>ask(
+    // Sent again while unanswered, for igor.reports.apply-timeout: a job applies a report once
+    // however often it arrives (ADR 0004), and reports read while the job's node is down then reach
+    // it from its new home, instead of waiting for igor.reports.reclaim-after.
+    return jobs.<Done>askResending(
             jobId,
             replyTo -> new JobEntity.ApplyReports(batch, replyTo),
-            askTimeout,
+            applyTimeout,
             Done::getInstance)
         .handleAsync(
             (ok, failure) -> {

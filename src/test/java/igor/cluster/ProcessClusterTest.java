@@ -13,6 +13,10 @@ import igor.testing.TestRedis;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -22,6 +26,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,27 +48,31 @@ import org.junit.jupiter.api.Timeout;
  *
  * <ol>
  *   <li><b>start</b>: the three nodes and the worker, until all three members are Up;
- *   <li><b>crash</b>: 50 jobs run; node c, holding some of them, is killed (SIGKILL). Every job
- *       completes with each attempt journaled once; meanwhile the survivors answer every request
- *       but those about the dead node's jobs, until its shards have moved;
+ *   <li><b>crash</b>: 50 jobs run; node c, holding some of them, is killed (SIGKILL). Within {@link
+ *       #FAILOVER_WITHIN} of the kill each of its jobs answers a GET again and journals a task
+ *       started or completed; every job completes with each attempt journaled once; meanwhile the
+ *       survivors answer every request but those about the dead node's jobs, until its shards have
+ *       moved;
  *   <li><b>restart</b>: node c, started again, joins and takes new jobs;
  *   <li><b>leave</b>: node b leaves on SIGTERM while two clients keep asking nodes a and c.
  * </ol>
  *
- * <p>Every setting is the default (ask time-out 10 s, {@code igor.reports.reclaim-after} 30 s,
- * split-brain resolver stable-after 20 s). What the scenario asserts, and what it does not:
+ * <p>Every setting is the default (ask time-out 10 s, a read or a batch of reports sent again after
+ * 2 s without an answer, {@code igor.reports.reclaim-after} 30 s, split-brain resolver stable-after
+ * 4 s, removal margin 2 s). What the scenario asserts, and what it does not:
  *
  * <ul>
  *   <li>A request that fails, in the crash or the leave, is Igor's JSON 503 answered within the ask
- *       time-out (plus {@link #ANSWER_SLACK}), never pekko-http's plain-text 503 nor a 500. A leave
- *       can fail requests: Pekko's sharding drops the messages that reach the leaving node's shard
- *       region or shard while the shard is handed off (ShardRegion's "Dropping buffered messages to
- *       shard during hand off to avoid re-ordering", and a shard in hand-off handles nothing but
- *       the end of its entities), so an ask lost that way waits its whole time-out. That is how
- *       this test once failed, when it ran with a 20 s ask time-out: pekko-http's request time-out,
- *       also 20 s and started first, answered its own 503. Igor now refuses an ask time-out that is
- *       not shorter than the request time-out, and answers the request time-out with its own JSON
- *       503.
+ *       time-out (plus {@link #ANSWER_SLACK}), never pekko-http's plain-text 503 nor a 500. In the
+ *       crash, only GETs sent so soon after the kill that their job did not move within the ask
+ *       time-out fail. In the leave, a GET never fails, a create may: Pekko's sharding drops the
+ *       messages that reach the leaving node's shard region or shard while the shard is handed off
+ *       (ShardRegion's "Dropping buffered messages to shard during hand off to avoid re-ordering");
+ *       a read is sent again after 2 s without an answer (JobGateway#askResending), a create is
+ *       sent once and may then fail after the whole ask time-out. That is how this test once
+ *       failed, when it ran with a 20 s ask time-out: pekko-http's request time-out, also 20 s and
+ *       started first, answered its own 503. Igor now refuses an ask time-out that is not shorter
+ *       than the request time-out, and answers the request time-out with its own JSON 503.
  *   <li>Creating a job answers 200, or 503 "may still be created" when its entity did not answer
  *       within 10 s: on two shared cores the first request to a shard (which reads its remembered
  *       jobs from the journal) has taken longer. The test then does what that 503 tells a client:
@@ -100,13 +109,11 @@ class ProcessClusterTest {
   private static final Duration REMOVAL_TIMEOUT = scaled(Duration.ofSeconds(60));
 
   /**
-   * Shards of a crashed node move this long after it is removed (Pekko's down-removal-margin, which
-   * under the split-brain resolver is its stable-after: 20 s in pekko-cluster.conf).
+   * From the SIGKILL of a node until each of its jobs answers again and journals a task started or
+   * completed: detection (about 4 s), the resolver's stable-after (4 s), the removal (about 1 s),
+   * the removal margin (2 s), the shards' start and the jobs' recovery (issue 18: within 15 s).
    */
-  private static final Duration REMOVAL_MARGIN = Duration.ofSeconds(20);
-
-  /** Then the shards start elsewhere and their jobs recover: at most this long. */
-  private static final Duration REBALANCE_ALLOWANCE = scaled(Duration.ofSeconds(15));
+  private static final Duration FAILOVER_WITHIN = scaled(Duration.ofSeconds(15));
 
   /** From the kill until every job is COMPLETED: removal, rebalance, two reclaims of 30 s. */
   private static final Duration JOBS_COMPLETE_WITHIN = scaled(Duration.ofSeconds(150));
@@ -170,7 +177,7 @@ class ProcessClusterTest {
 
   /**
    * A hang fails after 12 minutes, with a thread dump; the scenario took 173 to 208 s on 2 shared
-   * cores (docs/operations.md, "Failover").
+   * cores, and 230 to 380 s at load averages of 30 to 50 (docs/operations.md, "Failover").
    */
   @Test
   @Timeout(value = 12, unit = TimeUnit.MINUTES)
@@ -258,22 +265,25 @@ class ProcessClusterTest {
     long allDoneMs = millisSince(killedAt);
     List<ApiProbe.Outcome> outcomes = probe.stop();
     List<ApiProbe.Outcome> failed = outcomes.stream().filter(ApiProbe.Outcome::failed).toList();
-    Map<String, Long> answeredAgainMs = answeredAgainAfterFailing(outcomes, killedAt);
-    long longestOutageMs =
-        answeredAgainMs.values().stream().mapToLong(Long::longValue).max().orElse(0);
-    long carriedOn =
-        answeredAgainMs.keySet().stream()
-            .map(path -> path.substring("/api/v1/jobs/".length()))
-            .filter(jobId -> completedTasksAfter(jobId, killedAtMillis))
-            .count();
+    List<String> ofTheDead = jobsUnansweredUntil(jobIds, outcomes, killedAt, removedMs);
+    Map<String, Long> answeredAgainMs = new TreeMap<>();
+    Map<String, Long> ranAgainMs = new TreeMap<>();
+    for (String jobId : ofTheDead) {
+      answeredAgainMs.put(jobId, firstAnsweredAfter("/api/v1/jobs/" + jobId, outcomes, killedAt));
+      if (tasksCompletedUntil(jobId, killedAtMillis) < TASKS_PER_JOB) {
+        ranAgainMs.put(jobId, firstTaskJournaledAfter(jobId, killedAtMillis) - killedAtMillis);
+      }
+    }
+    long answeredAgainMaxMs = maxOf(answeredAgainMs);
+    long ranAgainMaxMs = maxOf(ranAgainMs);
 
     System.out.printf(
         "[process cluster] crash: %d jobs of %d tasks created in %d ms; SIGKILL of node c holding"
             + " %d of them, %d of %d tasks completed: c removed by the resolver %d ms after the"
             + " kill; %d requests to the survivors, %d failed (sent %d to %d ms after the kill,"
-            + " the slowest answered in %d ms), about %d jobs, answered again at most %d ms after"
-            + " the kill, %d of which completed tasks after it; all %d jobs completed %d ms after"
-            + " the kill%n",
+            + " the slowest answered in %d ms); the %d jobs of c answered a GET again %d to %d ms"
+            + " after the kill, and journaled a task started or completed %d to %d ms after it"
+            + " (%d with work left); all %d jobs completed %d ms after the kill%n",
         JOBS,
         TASKS_PER_JOB,
         createdMs,
@@ -286,11 +296,18 @@ class ProcessClusterTest {
         failed.isEmpty() ? 0 : (failed.get(0).sentNanos() - killedAt) / 1_000_000,
         failed.isEmpty() ? 0 : (failed.get(failed.size() - 1).sentNanos() - killedAt) / 1_000_000,
         failed.stream().mapToLong(f -> f.took().toMillis()).max().orElse(0),
-        answeredAgainMs.size(),
-        longestOutageMs,
-        carriedOn,
+        ofTheDead.size(),
+        minOf(answeredAgainMs),
+        answeredAgainMaxMs,
+        minOf(ranAgainMs),
+        ranAgainMaxMs,
+        ranAgainMs.size(),
         JOBS,
         allDoneMs);
+    System.out.printf(
+        "[process cluster] failover: a GET answered again at most %d ms, a task journaled again"
+            + " at most %d ms after the SIGKILL (bound %d ms); per job: answered %s, ran %s%n",
+        answeredAgainMaxMs, ranAgainMaxMs, FAILOVER_WITHIN.toMillis(), answeredAgainMs, ranAgainMs);
 
     assertThat(completedAtKill)
         .as("tasks completed when node c died")
@@ -303,15 +320,18 @@ class ProcessClusterTest {
               assertThat(f.answeredNanos()).isGreaterThanOrEqualTo(killedAt);
               assertIgorsOwn503InTime(f.status(), f.body(), f.took());
             });
-    assertThat(answeredAgainMs.size())
-        .as("jobs the survivors could not answer for (only those of the dead node): %s", failed)
-        .isLessThanOrEqualTo(heldByTheDying);
-    assertThat(longestOutageMs)
-        .as("jobs answered again once the resolver removed c and its shards moved")
-        .isLessThan(removedMs + REMOVAL_MARGIN.plus(REBALANCE_ALLOWANCE).toMillis());
-    assertThat(carriedOn)
-        .as("jobs of the dead node that completed tasks after the kill, on the survivors")
-        .isPositive();
+    assertThat(ofTheDead.size())
+        .as("jobs the survivors could not answer for until c was removed (only c's): %s", failed)
+        .isBetween(1, heldByTheDying);
+    assertThat(answeredAgainMaxMs)
+        .as("ms from the SIGKILL until each job of c answered a GET again: %s", answeredAgainMs)
+        .isLessThanOrEqualTo(FAILOVER_WITHIN.toMillis());
+    assertThat(ranAgainMs).as("jobs of c with tasks left at the kill").isNotEmpty();
+    assertThat(ranAgainMaxMs)
+        .as(
+            "ms from the SIGKILL until each job of c journaled a task started or completed: %s",
+            ranAgainMs)
+        .isLessThanOrEqualTo(FAILOVER_WITHIN.toMillis());
     jobIds.forEach(this::assertEveryTaskRanOnceAndCompleted);
   }
 
@@ -380,8 +400,12 @@ class ProcessClusterTest {
         Math.max(a.slowestMs(), c.slowestMs()),
         createdDuringLeave.size());
     assertThat(failures)
-        .as("failed requests while node b left: each Igor's JSON 503 within the ask time-out")
-        .allSatisfy(f -> assertIgorsOwn503InTime(f.status(), f.text(), f.took()));
+        .as("failed requests while node b left: creates only, each Igor's JSON 503 in time")
+        .allSatisfy(
+            f -> {
+              assertThat(f.what()).as("a failed request (reads are sent again)").isEqualTo("POST");
+              assertIgorsOwn503InTime(f.status(), f.text(), f.took());
+            });
     assertThat(a.sent() + c.sent()).as("requests while node b left").isGreaterThan(jobIds.size());
     List<String> everyJob = new ArrayList<>(jobIds);
     everyJob.addAll(createdDuringLeave);
@@ -408,35 +432,83 @@ class ProcessClusterTest {
         .isLessThanOrEqualTo(ASK_TIMEOUT.plus(ANSWER_SLACK));
   }
 
-  /** Whether the journal has a task of the job completed after this time (unix ms). */
-  private boolean completedTasksAfter(String jobId, long unixMillis) {
-    return Journal.events(db, jobId).stream()
-        .anyMatch(
-            e -> e.type().equals("TaskCompleted") && e.json().path("at").asLong() > unixMillis);
+  /**
+   * The jobs none of whose GETs sent after the kill was answered before c was removed ({@code
+   * removedMs} after the kill): those of the dead node. The survivors answer their own jobs within
+   * a second, several times in that span (detection and stable-after alone take 5 s or more).
+   */
+  private static List<String> jobsUnansweredUntil(
+      List<String> jobIds, List<ApiProbe.Outcome> outcomes, long killedAt, long removedMs) {
+    long removedAt = killedAt + removedMs * 1_000_000;
+    return jobIds.stream()
+        .filter(
+            jobId ->
+                outcomes.stream()
+                    .noneMatch(
+                        o ->
+                            o.path().equals("/api/v1/jobs/" + jobId)
+                                && !o.failed()
+                                && o.sentNanos() >= killedAt
+                                && o.answeredNanos() < removedAt))
+        .toList();
+  }
+
+  /** Ms after {@code since} of the first 200 answer to a GET of this path sent after it. */
+  private static long firstAnsweredAfter(String path, List<ApiProbe.Outcome> outcomes, long since) {
+    return outcomes.stream()
+        .filter(o -> o.path().equals(path) && !o.failed() && o.sentNanos() >= since)
+        .mapToLong(o -> (o.answeredNanos() - since) / 1_000_000)
+        .min()
+        .orElse(Long.MAX_VALUE);
+  }
+
+  private static long maxOf(Map<String, Long> values) {
+    return values.values().stream().mapToLong(Long::longValue).max().orElse(0);
+  }
+
+  private static long minOf(Map<String, Long> values) {
+    return values.values().stream().mapToLong(Long::longValue).min().orElse(0);
+  }
+
+  /** Tasks of the job whose completion was journaled at or before this time (unix ms). */
+  private int tasksCompletedUntil(String jobId, long unixMillis) {
+    return (int)
+        journalWrites(jobId, "TaskCompleted").stream().filter(at -> at <= unixMillis).count();
   }
 
   /**
-   * For each path that failed: when, in ms after {@code since}, the first request sent after its
-   * last failure was answered (the end of its outage as a client saw it).
+   * When (unix ms, the journal's write time) the job first journaled a task started or completed
+   * after this time; {@code Long.MAX_VALUE} if never.
    */
-  private static Map<String, Long> answeredAgainAfterFailing(
-      List<ApiProbe.Outcome> outcomes, long since) {
-    Map<String, Long> lastFailureSent = new HashMap<>();
-    outcomes.stream()
-        .filter(ApiProbe.Outcome::failed)
-        .forEach(f -> lastFailureSent.merge(f.path(), f.sentNanos(), Math::max));
-    Map<String, Long> answeredAgain = new HashMap<>();
-    lastFailureSent.forEach(
-        (path, lastFailure) ->
-            answeredAgain.put(
-                path,
-                outcomes.stream()
-                    .filter(
-                        o -> o.path().equals(path) && !o.failed() && o.sentNanos() > lastFailure)
-                    .mapToLong(o -> (o.answeredNanos() - since) / 1_000_000)
-                    .min()
-                    .orElse(Long.MAX_VALUE)));
-    return answeredAgain;
+  private long firstTaskJournaledAfter(String jobId, long unixMillis) {
+    List<Long> writes = new ArrayList<>(journalWrites(jobId, "TaskStarted"));
+    writes.addAll(journalWrites(jobId, "TaskCompleted"));
+    return writes.stream()
+        .mapToLong(Long::longValue)
+        .filter(at -> at > unixMillis)
+        .min()
+        .orElse(Long.MAX_VALUE);
+  }
+
+  /** The journal's write times (unix ms) of the job's events of this type. */
+  private List<Long> journalWrites(String jobId, String eventType) {
+    String sql =
+        "SELECT write_timestamp FROM event_journal WHERE persistence_id = ?"
+            + " AND event_ser_manifest LIKE ?";
+    List<Long> at = new ArrayList<>();
+    try (Connection c = db.connect();
+        PreparedStatement s = c.prepareStatement(sql)) {
+      s.setString(1, "Job|" + jobId);
+      s.setString(2, "%$" + eventType);
+      try (ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          at.add(rs.getLong(1));
+        }
+      }
+      return at;
+    } catch (SQLException e) {
+      throw new IllegalStateException("journal could not be read: " + e.getMessage(), e);
+    }
   }
 
   /** One request a client made that was not answered 200: what, the answer, how long it took. */

@@ -49,6 +49,19 @@ class AskTimeoutSettingsTest {
     assertThat(s.http().askTimeout()).isEqualTo(Duration.ofSeconds(30));
   }
 
+  @Test
+  void anUnansweredReadIsSentAgainAfterTwoSecondsByDefault() {
+    assertThat(IgorSettings.from(IgorConfig.load()).http().askResendAfter())
+        .isEqualTo(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void aResendAfterOfZeroIsRefusedAtStart() {
+    assertThatThrownBy(() -> settings(Map.of("igor.http.ask-resend-after", "0s")))
+        .hasMessageContaining("igor.http.ask-resend-after must be more than 0s")
+        .hasMessageContaining("IGOR_HTTP_ASK_RESEND_AFTER");
+  }
+
   private static IgorSettings settings(Map<String, ?> overrides) {
     return IgorSettings.from(IgorConfig.load(overrides));
   }
