@@ -26,6 +26,8 @@ public final class TestNode {
     o.put("igor.http.port", 0);
     o.put("igor.node.roles", List.of("api", "jobs", "worker"));
     o.put("igor.reports.reclaim-after", "2s");
+    // shorter than reclaim-after, as a node requires (a batch applied late is sent again)
+    o.put("igor.reports.apply-timeout", "1500ms");
     o.put("igor.reports.poll-wait", "200ms");
     o.put("igor.worker.poll-wait", "200ms");
     o.put("igor.jobs.retry-initial-delay", "100ms");
