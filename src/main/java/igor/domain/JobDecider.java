@@ -27,20 +27,34 @@ import java.util.Set;
  * follows (SEMANTICS.md section 2).
  */
 public final class JobDecider {
-  /** Events that carry task lists hold at most this many tasks each, to keep journal rows small. */
-  static final int TASKS_PER_EVENT = 1000;
+  /**
+   * By default, events that carry task lists hold at most this many tasks each, to keep journal
+   * rows small (igor.jobs.tasks-per-event).
+   */
+  public static final int TASKS_PER_EVENT = 1000;
 
   private final RetryPolicy retryPolicy;
   private final int maxTasksPerJob;
   private final PlanBounds bounds;
+  private final int tasksPerEvent;
 
   /**
-   * A decider whose jobs may hold at most {@code maxTasksPerJob} tasks, each within {@code bounds}.
+   * A decider whose jobs may hold at most {@code maxTasksPerJob} tasks, each within {@code bounds},
+   * and whose events name at most {@code tasksPerEvent} tasks each.
    */
-  public JobDecider(RetryPolicy retryPolicy, int maxTasksPerJob, PlanBounds bounds) {
+  public JobDecider(
+      RetryPolicy retryPolicy, int maxTasksPerJob, PlanBounds bounds, int tasksPerEvent) {
+    if (tasksPerEvent < 1) {
+      throw new IllegalArgumentException("tasksPerEvent must be 1 or more, got " + tasksPerEvent);
+    }
     this.retryPolicy = retryPolicy;
     this.maxTasksPerJob = maxTasksPerJob;
     this.bounds = bounds;
+    this.tasksPerEvent = tasksPerEvent;
+  }
+
+  public JobDecider(RetryPolicy retryPolicy, int maxTasksPerJob, PlanBounds bounds) {
+    this(retryPolicy, maxTasksPerJob, bounds, TASKS_PER_EVENT);
   }
 
   public JobDecider(RetryPolicy retryPolicy) {
@@ -62,7 +76,7 @@ public final class JobDecider {
         return Decision.reject(Rejection.invalid("layer id " + layer.layerId() + " is repeated"));
       }
     }
-    JobDraft draft = new JobDraft(job, now);
+    JobDraft draft = draft(job, now);
     draft.emit(new JobCreated(plan.jobId(), plan.name(), plan.pausedAt(), plan.layers(), now));
     Rejection invalid = addTasks(draft, plan.tasks());
     if (invalid != null) {
@@ -80,7 +94,7 @@ public final class JobDecider {
     if (!job.exists()) {
       return Decision.reject(Rejection.notFound("job not found"));
     }
-    JobDraft draft = new JobDraft(job, now);
+    JobDraft draft = draft(job, now);
     for (TaskPlan task : tasks) {
       Layer layer = draft.layer(task.layerId());
       if (layer == null) {
@@ -127,7 +141,7 @@ public final class JobDecider {
     if (!job.exists()) {
       return Decision.accept(List.of());
     }
-    JobDraft draft = new JobDraft(job, now);
+    JobDraft draft = draft(job, now);
     for (WorkerReport report : reports) {
       Task task = draft.task(report.taskId());
       if (task == null
@@ -177,7 +191,7 @@ public final class JobDecider {
     if (!job.exists()) {
       return Decision.accept(List.of());
     }
-    JobDraft draft = new JobDraft(job, now);
+    JobDraft draft = draft(job, now);
     for (Task task : job.tasksInFlight()) {
       long deadline = task.deadline();
       if (deadline > 0 && deadline <= now) {
@@ -206,7 +220,7 @@ public final class JobDecider {
     if (!job.exists()) {
       return Decision.accept(List.of());
     }
-    JobDraft draft = new JobDraft(job, now);
+    JobDraft draft = draft(job, now);
     JobActions actions = new JobActions(draft, by == null ? "" : by);
     for (ObjectRef ref : refs) {
       actions.apply(action, ref);
@@ -227,6 +241,10 @@ public final class JobDecider {
       }
     }
     return n;
+  }
+
+  private JobDraft draft(Job job, long now) {
+    return new JobDraft(job, now, tasksPerEvent);
   }
 
   private static boolean acceptsTasks(Layer layer) {
@@ -251,10 +269,7 @@ public final class JobDecider {
         return Rejection.invalid("task id " + task.taskId() + " is repeated");
       }
     }
-    for (int from = 0; from < tasks.size(); from += TASKS_PER_EVENT) {
-      List<TaskPlan> chunk = tasks.subList(from, Math.min(tasks.size(), from + TASKS_PER_EVENT));
-      draft.emit(new TasksAdded(draft.jobId(), new ArrayList<>(chunk), draft.now()));
-    }
+    draft.emitInChunks(tasks, chunk -> new TasksAdded(draft.jobId(), chunk, draft.now()));
     return null;
   }
 
@@ -347,14 +362,8 @@ public final class JobDecider {
       Task task = draft.task(taskId);
       if (task.status == Status.PENDING && task.pausedAt == 0 && task.retryAt <= draft.now()) {
         due.add(taskId);
-        if (due.size() == TASKS_PER_EVENT) {
-          draft.emit(new TasksQueued(draft.jobId(), due, draft.now()));
-          due = new ArrayList<>();
-        }
       }
     }
-    if (!due.isEmpty()) {
-      draft.emit(new TasksQueued(draft.jobId(), due, draft.now()));
-    }
+    draft.emitInChunks(due, chunk -> new TasksQueued(draft.jobId(), chunk, draft.now()));
   }
 }

@@ -11,6 +11,7 @@ import igor.domain.LayerPlan;
 import igor.domain.LayerSnapshot;
 import igor.domain.ObjectKind;
 import igor.domain.Status;
+import igor.domain.TaskAttempt;
 import igor.domain.TaskPlan;
 import igor.domain.TaskSnapshot;
 import java.io.IOException;
@@ -130,6 +131,12 @@ class PersistedFormatTest {
     e.put("LayerReopened", new JobEvent.LayerReopened(JOB, LAYER, AT));
     e.put("TaskTimedOut", new JobEvent.TaskTimedOut(JOB, TASK, 2, AT + 5000, AT));
     e.put("TaskWithdrawn", new JobEvent.TaskWithdrawn(JOB, TASK, 1, "paused while queued", AT));
+    e.put("TasksKilled", new JobEvent.TasksKilled(JOB, List.of(new TaskAttempt(TASK, 2)), AT));
+    e.put(
+        "TasksWithdrawn",
+        new JobEvent.TasksWithdrawn(
+            JOB, List.of(new TaskAttempt(TASK, 1)), "paused while queued", AT));
+    e.put("TasksReset", new JobEvent.TasksReset(JOB, List.of(TASK), AT));
     return e;
   }
 
