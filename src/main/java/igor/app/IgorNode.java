@@ -128,7 +128,8 @@ public final class IgorNode implements AutoCloseable {
             new JobDecider(
                 settings.jobs().retryPolicy(),
                 settings.limits().maxTasksPerJob(),
-                settings.limits().planBounds()),
+                settings.limits().planBounds(),
+                settings.jobs().tasksPerEvent()),
             settings.entitySettings(),
             System::currentTimeMillis,
             metrics),

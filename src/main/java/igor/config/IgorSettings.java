@@ -97,6 +97,10 @@ public record IgorSettings(
     }
   }
 
+  /**
+   * What job entities decide with; {@code tasksPerEvent} bounds the tasks one journaled event names
+   * (a creation, a queuing, and a pause, kill, retry or skip of a layer or job).
+   */
   public record Jobs(
       int defaultRetries,
       int defaultTimeoutSeconds,
@@ -104,7 +108,10 @@ public record IgorSettings(
       int snapshotEveryEvents,
       Duration idleAfterFinish,
       Duration redeliveryDelay,
-      Duration unclaimedRedeliveryAfter) {
+      Duration unclaimedRedeliveryAfter,
+      int tasksPerEvent) {
+    /** The most tasks one event may name: 10,000 ids make a journal row of about 400 KB. */
+    public static final int MAX_TASKS_PER_EVENT = 10_000;
 
     /** What a task that names no retries or time-out gets. */
     public TaskDefaults taskDefaults() {
@@ -263,7 +270,8 @@ public record IgorSettings(
             c.getInt("jobs.snapshot-every-events"),
             c.getDuration("jobs.idle-after-finish"),
             c.getDuration("jobs.redelivery-delay"),
-            unclaimedRedeliveryAfter(c)),
+            unclaimedRedeliveryAfter(c),
+            tasksPerEvent(c)),
         new Reports(
             c.getInt("reports.batch-size"),
             c.getDuration("reports.poll-wait"),
@@ -411,6 +419,17 @@ public record IgorSettings(
     }
     return new Retention(
         finishedAfter, statuses, r.getInt("batch-size"), r.getDuration("interval"));
+  }
+
+  private static int tasksPerEvent(Config c) {
+    int value = c.getInt("jobs.tasks-per-event");
+    if (value < 1 || value > Jobs.MAX_TASKS_PER_EVENT) {
+      throw new com.typesafe.config.ConfigException.BadValue(
+          c.origin(),
+          "igor.jobs.tasks-per-event",
+          "must be from 1 to " + Jobs.MAX_TASKS_PER_EVENT + ", got " + value);
+    }
+    return value;
   }
 
   /** A whole number of bytes or characters, from 1 to 2^31 - 1 (sizes such as 1MiB are read). */

@@ -9,15 +9,24 @@ import igor.domain.JobEvent.TaskKilled;
 import igor.domain.JobEvent.TaskReset;
 import igor.domain.JobEvent.TaskSkipped;
 import igor.domain.JobEvent.TaskWithdrawn;
+import igor.domain.JobEvent.TasksKilled;
+import igor.domain.JobEvent.TasksReset;
+import igor.domain.JobEvent.TasksWithdrawn;
 import igor.domain.JobEvent.Unpaused;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The actions a person takes on a job, a layer or a task: pause, unpause, skip, kill, retry
  * (SEMANTICS.md section 3). Each applies only where the object's state allows it and its etag, if
  * given, is current; an action that applies is recorded ({@link ActionTaken}) before its effects,
  * and every effect is an event of its own.
+ *
+ * <p>An action on a task changes it by an event about that task. An action on a layer or a job
+ * changes its tasks by events about many tasks each, in chunks ({@link JobDraft#emitInChunks}): a
+ * job of 100,000 tasks is paused, killed or retried in a hundred events, not a hundred thousand.
  */
 final class JobActions {
   static final String PAUSED = "paused while queued";
@@ -78,10 +87,20 @@ final class JobActions {
       record(Action.PAUSE, ref);
       long pausedAtMillis = PlanBounds.wholeSecond(draft.now());
       draft.emit(new Paused(draft.jobId(), ref.kind(), ref.id(), pausedAtMillis, draft.now()));
+      List<Task> queued = new ArrayList<>();
       for (Task task : affectedTasks(ref)) {
         if (task.status == Status.QUEUED) {
+          queued.add(task);
+        }
+      }
+      if (ref.kind() == ObjectKind.TASK) {
+        for (Task task : queued) {
           draft.emit(new TaskWithdrawn(draft.jobId(), task.id, task.attempts, PAUSED, draft.now()));
         }
+      } else {
+        draft.emitInChunks(
+            attempts(queued),
+            chunk -> new TasksWithdrawn(draft.jobId(), chunk, PAUSED, draft.now()));
       }
     }
     return applies;
@@ -153,15 +172,10 @@ final class JobActions {
         skipTask(task);
       } else if (!task.status.isFinal()) {
         waiting.add(taskId);
-        if (waiting.size() == JobDecider.TASKS_PER_EVENT) {
-          draft.emit(new JobEvent.TasksSkipped(draft.jobId(), waiting, draft.now()));
-          waiting = new ArrayList<>();
-        }
       }
     }
-    if (!waiting.isEmpty()) {
-      draft.emit(new JobEvent.TasksSkipped(draft.jobId(), waiting, draft.now()));
-    }
+    draft.emitInChunks(
+        waiting, chunk -> new JobEvent.TasksSkipped(draft.jobId(), chunk, draft.now()));
     draft.emit(new LayerSkipped(draft.jobId(), layer.id, draft.now()));
   }
 
@@ -184,8 +198,11 @@ final class JobActions {
       return false;
     }
     record(Action.KILL, ref);
-    for (Task task : inFlight) {
-      draft.emit(new TaskKilled(draft.jobId(), task.id, task.attempts, draft.now()));
+    if (ref.kind() == ObjectKind.TASK) {
+      killTask(inFlight.get(0));
+    } else {
+      draft.emitInChunks(
+          attempts(inFlight), chunk -> new TasksKilled(draft.jobId(), chunk, draft.now()));
     }
     return true;
   }
@@ -212,15 +229,21 @@ final class JobActions {
       return false;
     }
     record(Action.RETRY, ref);
-    List<String> layers = new ArrayList<>();
+    Set<String> layers = new LinkedHashSet<>();
+    List<String> reset = new ArrayList<>(retried.size());
     for (Task task : retried) {
+      layers.add(task.layerId);
+      reset.add(task.id);
+    }
+    if (ref.kind() == ObjectKind.TASK) {
+      Task task = retried.get(0);
       if (task.status == Status.QUEUED || task.status == Status.RUNNING) {
-        draft.emit(new TaskKilled(draft.jobId(), task.id, task.attempts, draft.now()));
+        killTask(task);
       }
       draft.emit(new TaskReset(draft.jobId(), task.id, draft.now()));
-      if (!layers.contains(task.layerId)) {
-        layers.add(task.layerId);
-      }
+    } else {
+      // Only ERRORED tasks of a layer or job are retried: none is in flight, none to kill.
+      draft.emitInChunks(reset, chunk -> new TasksReset(draft.jobId(), chunk, draft.now()));
     }
     for (String layerId : layers) {
       Layer layer = draft.layer(layerId);
@@ -230,6 +253,19 @@ final class JobActions {
       JobDecider.queueEligible(draft, draft.layer(layerId));
     }
     return true;
+  }
+
+  private void killTask(Task task) {
+    draft.emit(new TaskKilled(draft.jobId(), task.id, task.attempts, draft.now()));
+  }
+
+  /** The current attempt of each task. */
+  private static List<TaskAttempt> attempts(List<Task> tasks) {
+    List<TaskAttempt> attempts = new ArrayList<>(tasks.size());
+    for (Task task : tasks) {
+      attempts.add(new TaskAttempt(task.id, task.attempts));
+    }
+    return attempts;
   }
 
   private void record(Action action, ObjectRef ref) {

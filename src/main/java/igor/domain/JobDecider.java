@@ -28,20 +28,34 @@ import java.util.Set;
  * follows (SEMANTICS.md section 2).
  */
 public final class JobDecider {
-  /** Events that carry task lists hold at most this many tasks each, to keep journal rows small. */
-  static final int TASKS_PER_EVENT = 1000;
+  /**
+   * By default, events that carry task lists hold at most this many tasks each, to keep journal
+   * rows small (igor.jobs.tasks-per-event).
+   */
+  public static final int TASKS_PER_EVENT = 1000;
 
   private final RetryPolicy retryPolicy;
   private final int maxTasksPerJob;
   private final PlanBounds bounds;
+  private final int tasksPerEvent;
 
   /**
-   * A decider whose jobs may hold at most {@code maxTasksPerJob} tasks, each within {@code bounds}.
+   * A decider whose jobs may hold at most {@code maxTasksPerJob} tasks, each within {@code bounds},
+   * and whose events name at most {@code tasksPerEvent} tasks each.
    */
-  public JobDecider(RetryPolicy retryPolicy, int maxTasksPerJob, PlanBounds bounds) {
+  public JobDecider(
+      RetryPolicy retryPolicy, int maxTasksPerJob, PlanBounds bounds, int tasksPerEvent) {
+    if (tasksPerEvent < 1) {
+      throw new IllegalArgumentException("tasksPerEvent must be 1 or more, got " + tasksPerEvent);
+    }
     this.retryPolicy = retryPolicy;
     this.maxTasksPerJob = maxTasksPerJob;
     this.bounds = bounds;
+    this.tasksPerEvent = tasksPerEvent;
+  }
+
+  public JobDecider(RetryPolicy retryPolicy, int maxTasksPerJob, PlanBounds bounds) {
+    this(retryPolicy, maxTasksPerJob, bounds, TASKS_PER_EVENT);
   }
 
   public JobDecider(RetryPolicy retryPolicy) {
@@ -63,7 +77,7 @@ public final class JobDecider {
         return Decision.reject(Rejection.invalid("layer id " + layer.layerId() + " is repeated"));
       }
     }
-    JobDraft draft = new JobDraft(job, now);
+    JobDraft draft = draft(job, now);
     draft.emit(
         new JobCreated(plan.jobId(), plan.name(), plan.pausedAtMillis(), plan.layers(), now));
     Rejection invalid = addTasks(draft, plan.tasks());
@@ -82,7 +96,7 @@ public final class JobDecider {
     if (!job.exists()) {
       return Decision.reject(Rejection.notFound("job not found"));
     }
-    JobDraft draft = new JobDraft(job, now);
+    JobDraft draft = draft(job, now);
     for (TaskPlan task : tasks) {
       Layer layer = draft.layer(task.layerId());
       if (layer == null) {
@@ -129,7 +143,7 @@ public final class JobDecider {
     if (!job.exists()) {
       return Decision.accept(List.of());
     }
-    JobDraft draft = new JobDraft(job, now);
+    JobDraft draft = draft(job, now);
     for (WorkerReport report : reports) {
       Task task = draft.task(report.taskId());
       if (task == null
@@ -179,7 +193,7 @@ public final class JobDecider {
     if (!job.exists()) {
       return Decision.accept(List.of());
     }
-    JobDraft draft = new JobDraft(job, now);
+    JobDraft draft = draft(job, now);
     for (Task task : job.tasksInFlight()) {
       long deadline = task.deadline();
       if (deadline > 0 && deadline <= now) {
@@ -208,7 +222,7 @@ public final class JobDecider {
     if (!job.exists()) {
       return Decision.accept(List.of());
     }
-    JobDraft draft = new JobDraft(job, now);
+    JobDraft draft = draft(job, now);
     JobActions actions = new JobActions(draft, by == null ? "" : by);
     for (ObjectRef ref : refs) {
       actions.apply(action, ref);
@@ -222,28 +236,25 @@ public final class JobDecider {
 
   /**
    * The queue got these attempts again ({@code taskIds} with their {@code attempts}, as they were
-   * handed out) because it had lost them, noticed as {@code reason}: a {@link
-   * JobEvent.TasksRedelivered} for those still QUEUED in that attempt, {@value #TASKS_PER_EVENT}
-   * tasks per event. The attempt count stays: it is the same attempt.
+   * handed out) because it had lost them, noticed as {@code reason}: {@link
+   * JobEvent.TasksRedelivered} for those still QUEUED in that attempt, in chunks of
+   * igor.jobs.tasks-per-event. The attempt count stays: it is the same attempt.
    */
   public Decision.Accepted redelivered(
       Job job, List<String> taskIds, List<Integer> attempts, String reason, long now) {
-    List<JobEvent> events = new java.util.ArrayList<>();
-    List<String> chunk = new java.util.ArrayList<>();
-    for (int i = 0; job.exists() && i < taskIds.size(); i++) {
+    if (!job.exists()) {
+      return Decision.accept(List.of());
+    }
+    List<String> still = new ArrayList<>();
+    for (int i = 0; i < taskIds.size(); i++) {
       Task task = job.findTask(taskIds.get(i));
       if (task != null && task.status == Status.QUEUED && task.attempts == attempts.get(i)) {
-        chunk.add(task.id);
-        if (chunk.size() == TASKS_PER_EVENT) {
-          events.add(new JobEvent.TasksRedelivered(job.id(), chunk, reason, now));
-          chunk.clear();
-        }
+        still.add(task.id);
       }
     }
-    if (!chunk.isEmpty()) {
-      events.add(new JobEvent.TasksRedelivered(job.id(), chunk, reason, now));
-    }
-    return Decision.accept(events);
+    JobDraft draft = draft(job, now);
+    draft.emitInChunks(still, chunk -> new JobEvent.TasksRedelivered(job.id(), chunk, reason, now));
+    return Decision.accept(draft.events());
   }
 
   /** How many objects the events of an {@link #act} decision changed. */
@@ -255,6 +266,10 @@ public final class JobDecider {
       }
     }
     return n;
+  }
+
+  private JobDraft draft(Job job, long now) {
+    return new JobDraft(job, now, tasksPerEvent);
   }
 
   private static boolean acceptsTasks(Layer layer) {
@@ -279,10 +294,7 @@ public final class JobDecider {
         return Rejection.invalid("task id " + task.taskId() + " is repeated");
       }
     }
-    for (int from = 0; from < tasks.size(); from += TASKS_PER_EVENT) {
-      List<TaskPlan> chunk = tasks.subList(from, Math.min(tasks.size(), from + TASKS_PER_EVENT));
-      draft.emit(new TasksAdded(draft.jobId(), new ArrayList<>(chunk), draft.now()));
-    }
+    draft.emitInChunks(tasks, chunk -> new TasksAdded(draft.jobId(), chunk, draft.now()));
     return null;
   }
 
@@ -379,14 +391,8 @@ public final class JobDecider {
           && task.pausedAtMillis == 0
           && task.retryAt <= draft.now()) {
         due.add(taskId);
-        if (due.size() == TASKS_PER_EVENT) {
-          draft.emit(new TasksQueued(draft.jobId(), due, draft.now()));
-          due = new ArrayList<>();
-        }
       }
     }
-    if (!due.isEmpty()) {
-      draft.emit(new TasksQueued(draft.jobId(), due, draft.now()));
-    }
+    draft.emitInChunks(due, chunk -> new TasksQueued(draft.jobId(), chunk, draft.now()));
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * A scratch copy of a job for one decision: it reads through to the job and copies an object the
@@ -15,15 +16,17 @@ import java.util.TreeMap;
 final class JobDraft extends JobState {
   private final JobState base;
   private final long now;
+  private final int tasksPerEvent;
   private JobHeader header;
   private final Map<String, Layer> layers = new HashMap<>();
   private final Map<String, Task> tasks = new HashMap<>();
   private NavigableMap<Integer, List<String>> groups;
   private final List<JobEvent> events = new ArrayList<>();
 
-  JobDraft(JobState base, long now) {
+  JobDraft(JobState base, long now, int tasksPerEvent) {
     this.base = base;
     this.now = now;
+    this.tasksPerEvent = tasksPerEvent;
   }
 
   long now() {
@@ -33,6 +36,16 @@ final class JobDraft extends JobState {
   void emit(JobEvent event) {
     JobEvolution.apply(this, event);
     events.add(event);
+  }
+
+  /**
+   * Emits the event that {@code chunk} makes of each run of at most {@code tasksPerEvent} items, in
+   * order; nothing for no items. Events about many tasks are cut so, to keep journal rows small.
+   */
+  <T> void emitInChunks(List<T> items, Function<List<T>, JobEvent> chunk) {
+    for (int from = 0; from < items.size(); from += tasksPerEvent) {
+      emit(chunk.apply(items.subList(from, Math.min(items.size(), from + tasksPerEvent))));
+    }
   }
 
   List<JobEvent> events() {

@@ -93,7 +93,8 @@ public sealed interface JobEvent {
 
   /**
    * Tasks that were not in flight were skipped by a person, all at once (a layer or job skip of a
-   * big job): SKIPPED, message "skipped". At most 1,000 tasks per event.
+   * big job): SKIPPED, message "skipped". At most igor.jobs.tasks-per-event tasks per event (1,000
+   * by default).
    */
   record TasksSkipped(String jobId, List<String> taskIds, long at) implements JobEvent {
     public TasksSkipped {
@@ -140,4 +141,38 @@ public sealed interface JobEvent {
 
   /** The finished layer runs again, because tasks of it were retried. */
   record LayerReopened(String jobId, String layerId, long at) implements JobEvent {}
+
+  /**
+   * Igor stopped these attempts all at once (a layer or job killed by a person): each task is
+   * ERRORED with message "killed", as by {@link TaskKilled}. At most igor.jobs.tasks-per-event
+   * attempts per event (1,000 by default).
+   */
+  record TasksKilled(String jobId, List<TaskAttempt> attempts, long at) implements JobEvent {
+    public TasksKilled {
+      attempts = List.copyOf(attempts);
+    }
+  }
+
+  /**
+   * These attempts were taken back all at once before they ran (a layer or job paused while they
+   * waited in a queue): each task is PENDING again, as by {@link TaskWithdrawn} with this reason.
+   * At most igor.jobs.tasks-per-event attempts per event (1,000 by default).
+   */
+  record TasksWithdrawn(String jobId, List<TaskAttempt> attempts, String reason, long at)
+      implements JobEvent {
+    public TasksWithdrawn {
+      attempts = List.copyOf(attempts);
+    }
+  }
+
+  /**
+   * These tasks go back to PENDING with a fresh allowance of retries, all at once (a layer or job
+   * retried by a person), as by {@link TaskReset}. At most igor.jobs.tasks-per-event tasks per
+   * event (1,000 by default).
+   */
+  record TasksReset(String jobId, List<String> taskIds, long at) implements JobEvent {
+    public TasksReset {
+      taskIds = List.copyOf(taskIds);
+    }
+  }
 }

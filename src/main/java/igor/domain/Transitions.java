@@ -17,9 +17,12 @@ import igor.domain.JobEvent.TaskStarted;
 import igor.domain.JobEvent.TaskTimedOut;
 import igor.domain.JobEvent.TaskWithdrawn;
 import igor.domain.JobEvent.TasksAdded;
+import igor.domain.JobEvent.TasksKilled;
 import igor.domain.JobEvent.TasksQueued;
 import igor.domain.JobEvent.TasksRedelivered;
+import igor.domain.JobEvent.TasksReset;
 import igor.domain.JobEvent.TasksSkipped;
+import igor.domain.JobEvent.TasksWithdrawn;
 import igor.domain.JobEvent.Unpaused;
 import igor.domain.TaskTransition.Step;
 import java.util.ArrayList;
@@ -127,18 +130,21 @@ public record Transitions(
       }
       return ofTasks(tasks);
     } else if (event instanceof TaskKilled e) {
-      return ofTask(
-          new TaskTransition(
-              e.taskId(),
-              Step.KILLED,
-              Status.ERRORED,
-              e.attempt(),
-              TaskTransition.KILLED,
-              0,
-              null,
-              null));
+      return ofTask(killed(e.taskId(), e.attempt()));
+    } else if (event instanceof TasksKilled e) {
+      List<TaskTransition> tasks = new ArrayList<>(e.attempts().size());
+      for (TaskAttempt a : e.attempts()) {
+        tasks.add(killed(a.taskId(), a.attempt()));
+      }
+      return ofTasks(tasks);
     } else if (event instanceof TaskReset e) {
-      return ofTask(new TaskTransition(e.taskId(), Step.RESET, Status.PENDING, 0, "", 0, "", null));
+      return ofTask(reset(e.taskId()));
+    } else if (event instanceof TasksReset e) {
+      List<TaskTransition> tasks = new ArrayList<>(e.taskIds().size());
+      for (String taskId : e.taskIds()) {
+        tasks.add(reset(taskId));
+      }
+      return ofTasks(tasks);
     } else if (event instanceof TaskTimedOut e) {
       return ofTask(
           new TaskTransition(
@@ -151,9 +157,13 @@ public record Transitions(
               null,
               null));
     } else if (event instanceof TaskWithdrawn e) {
-      return ofTask(
-          new TaskTransition(
-              e.taskId(), Step.WITHDRAWN, Status.PENDING, e.attempt(), e.reason(), 0, "", null));
+      return ofTask(withdrawn(e.taskId(), e.attempt(), e.reason()));
+    } else if (event instanceof TasksWithdrawn e) {
+      List<TaskTransition> tasks = new ArrayList<>(e.attempts().size());
+      for (TaskAttempt a : e.attempts()) {
+        tasks.add(withdrawn(a.taskId(), a.attempt(), e.reason()));
+      }
+      return ofTasks(tasks);
     } else if (event instanceof LayerFinished e) {
       return ofLayers(List.of(e.layerId()), e.status());
     } else if (event instanceof LayerSkipped e) {
@@ -193,6 +203,31 @@ public record Transitions(
       throw new IllegalStateException("the event changes " + layers.size() + " layers, not one");
     }
     return layers.get(0);
+  }
+
+  /**
+   * Igor stopped the attempt ({@link TaskKilled}, {@link TasksKilled}): ERRORED "killed", the
+   * attempt counts.
+   */
+  private static TaskTransition killed(String taskId, int attempt) {
+    return new TaskTransition(
+        taskId, Step.KILLED, Status.ERRORED, attempt, TaskTransition.KILLED, 0, null, null);
+  }
+
+  /**
+   * A person retried the task ({@link TaskReset}, {@link TasksReset}): PENDING, message, worker and
+   * result cleared.
+   */
+  private static TaskTransition reset(String taskId) {
+    return new TaskTransition(taskId, Step.RESET, Status.PENDING, 0, "", 0, "", null);
+  }
+
+  /**
+   * The attempt was taken back ({@link TaskWithdrawn}, {@link TasksWithdrawn}): PENDING, with the
+   * reason as message.
+   */
+  private static TaskTransition withdrawn(String taskId, int attempt, String reason) {
+    return new TaskTransition(taskId, Step.WITHDRAWN, Status.PENDING, attempt, reason, 0, "", null);
   }
 
   private static Transitions ofTask(TaskTransition task) {

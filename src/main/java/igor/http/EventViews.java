@@ -18,8 +18,11 @@ import igor.domain.JobEvent.TaskStarted;
 import igor.domain.JobEvent.TaskTimedOut;
 import igor.domain.JobEvent.TaskWithdrawn;
 import igor.domain.JobEvent.TasksAdded;
+import igor.domain.JobEvent.TasksKilled;
 import igor.domain.JobEvent.TasksQueued;
+import igor.domain.JobEvent.TasksReset;
 import igor.domain.JobEvent.TasksSkipped;
+import igor.domain.JobEvent.TasksWithdrawn;
 import igor.domain.JobEvent.Unpaused;
 import igor.domain.LayerTransition;
 import igor.domain.Status;
@@ -120,11 +123,18 @@ final class EventViews {
       name = "task_killed";
       TaskTransition t = task(d, meaning);
       d.put("message", t.message());
+    } else if (event instanceof TasksKilled) {
+      name = "tasks_killed";
+      attempts(d, meaning);
     } else if (event instanceof TaskReset) {
       name = "task_reset";
       TaskTransition t = meaning.onlyTask();
       d.put("task_id", t.taskId());
       d.put("status", t.to().name());
+    } else if (event instanceof TasksReset e) {
+      name = "tasks_reset";
+      d.put("task_ids", e.taskIds());
+      d.put("status", commonStatus(meaning.tasks().stream().map(TaskTransition::to)));
     } else if (event instanceof TaskTimedOut) {
       name = "task_timed_out";
       TaskTransition t = task(d, meaning);
@@ -134,6 +144,9 @@ final class EventViews {
       name = "task_withdrawn";
       TaskTransition t = task(d, meaning);
       d.put("message", t.message());
+    } else if (event instanceof TasksWithdrawn) {
+      name = "tasks_withdrawn";
+      attempts(d, meaning);
     } else if (event instanceof LayerFinished) {
       name = "layer_finished";
       layer(d, meaning);
@@ -187,6 +200,19 @@ final class EventViews {
     d.put("attempt", t.attempt());
     d.put("status", t.to().name());
     return t;
+  }
+
+  /**
+   * The fields of an event that ends many attempts the same way: each task with its attempt, and
+   * their one status and message.
+   */
+  private static void attempts(Map<String, Object> d, Transitions meaning) {
+    List<TaskTransition> tasks = meaning.tasks();
+    d.put(
+        "tasks",
+        tasks.stream().map(t -> inOrder("id", t.taskId(), "attempt", t.attempt())).toList());
+    d.put("status", commonStatus(tasks.stream().map(TaskTransition::to)));
+    d.put("message", tasks.isEmpty() ? null : tasks.get(0).message());
   }
 
   private static void layer(Map<String, Object> d, Transitions meaning) {

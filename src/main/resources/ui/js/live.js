@@ -4,7 +4,8 @@ import {token} from './api.js';
 
 const EVENTS = [
   'job_created', 'tasks_added', 'layers_started', 'tasks_queued', 'task_started', 'task_completed',
-  'task_failed', 'task_timed_out', 'task_skipped', 'tasks_skipped', 'task_killed', 'task_withdrawn', 'task_reset',
+  'task_failed', 'task_timed_out', 'task_skipped', 'tasks_skipped', 'task_killed', 'tasks_killed',
+  'task_withdrawn', 'tasks_withdrawn', 'task_reset', 'tasks_reset',
   'layer_finished', 'layer_skipped', 'layer_reopened', 'job_status_changed', 'action_taken',
   'paused', 'unpaused',
 ];

@@ -27,6 +27,18 @@ class LimitSettingsTest {
   }
 
   @Test
+  void eventsNameAThousandTasksEachByDefaultAndFromOneToTenThousandWhenSet() {
+    assertThat(IgorSettings.from(IgorConfig.load()).jobs().tasksPerEvent()).isEqualTo(1000);
+    assertThat(settings(Map.of("igor.jobs.tasks-per-event", 10_000)).jobs().tasksPerEvent())
+        .isEqualTo(10_000);
+    assertThatThrownBy(() -> settings(Map.of("igor.jobs.tasks-per-event", 0)))
+        .hasMessageContaining("igor.jobs.tasks-per-event")
+        .hasMessageContaining("from 1 to 10000");
+    assertThatThrownBy(() -> settings(Map.of("igor.jobs.tasks-per-event", 10_001)))
+        .hasMessageContaining("igor.jobs.tasks-per-event");
+  }
+
+  @Test
   void defaultRetriesOverTheMaximumAreRefusedAtStart() {
     assertThatThrownBy(() -> settings(Map.of("igor.jobs.default-retries", 5000)))
         .hasMessageContaining("igor.jobs.default-retries")

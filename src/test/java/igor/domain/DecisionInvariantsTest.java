@@ -8,7 +8,9 @@ import igor.domain.JobEvent.TaskKilled;
 import igor.domain.JobEvent.TaskSkipped;
 import igor.domain.JobEvent.TaskTimedOut;
 import igor.domain.JobEvent.TaskWithdrawn;
+import igor.domain.JobEvent.TasksKilled;
 import igor.domain.JobEvent.TasksQueued;
+import igor.domain.JobEvent.TasksWithdrawn;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -303,17 +305,17 @@ class DecisionInvariantsTest {
               .isZero();
         }
       }
-      String ended = endOfAttempt(event);
+      List<String> ended = endsOfAttempts(event);
       assertThat(
               Transitions.of(event).tasks().stream()
                   .filter(TaskTransition::endsAttempt)
                   .map(t -> t.taskId() + "/" + t.attempt())
                   .toList())
           .as("%s: the attempts that %s ends", history, event)
-          .isEqualTo(ended == null ? List.of() : List.of(ended));
-      if (ended != null) {
-        int ends = endsOfAttempts.merge(ended, 1, Integer::sum);
-        assertThat(ends).as("%s: attempt %s ended more than once", history, ended).isEqualTo(1);
+          .isEqualTo(ended);
+      for (String attempt : ended) {
+        int ends = endsOfAttempts.merge(attempt, 1, Integer::sum);
+        assertThat(ends).as("%s: attempt %s ended more than once", history, attempt).isEqualTo(1);
       }
     }
 
@@ -328,7 +330,19 @@ class DecisionInvariantsTest {
     }
   }
 
-  /** "taskId/attempt" of the attempt the event ends, or null. */
+  /** "taskId/attempt" of each attempt the event ends, in its order. */
+  private static List<String> endsOfAttempts(JobEvent event) {
+    if (event instanceof TasksKilled e) {
+      return e.attempts().stream().map(a -> a.taskId() + "/" + a.attempt()).toList();
+    }
+    if (event instanceof TasksWithdrawn e) {
+      return e.attempts().stream().map(a -> a.taskId() + "/" + a.attempt()).toList();
+    }
+    String ended = endOfAttempt(event);
+    return ended == null ? List.of() : List.of(ended);
+  }
+
+  /** "taskId/attempt" of the attempt an event about one task ends, or null. */
   private static String endOfAttempt(JobEvent event) {
     if (event instanceof TaskCompleted e) {
       return e.taskId() + "/" + e.attempt();

@@ -23,15 +23,35 @@ final class JobScenario {
   /** Who takes the actions of a scenario unless a test names someone else. */
   static final String BY = "operator";
 
-  private final JobDecider decider = new JobDecider(RETRY_POLICY);
+  private final JobDecider decider;
   private Job job = Job.empty();
   private long now = START;
   private final List<JobEvent> history = new ArrayList<>();
   private List<JobEvent> lastEvents = List.of();
 
+  private JobScenario() {
+    this(new JobDecider(RETRY_POLICY));
+  }
+
+  private JobScenario(JobDecider decider) {
+    this.decider = decider;
+  }
+
   /** A scenario whose job does not exist yet. */
   static JobScenario noJob() {
     return new JobScenario();
+  }
+
+  /**
+   * A scenario whose job was created from the plan at {@link #START} by a decider whose events name
+   * at most {@code tasksPerEvent} tasks each.
+   */
+  static JobScenario created(Plans.JobBuilder plan, int tasksPerEvent) {
+    JobScenario scenario =
+        new JobScenario(
+            new JobDecider(RETRY_POLICY, Integer.MAX_VALUE, PlanBounds.CEILINGS, tasksPerEvent));
+    scenario.create(plan.build());
+    return scenario;
   }
 
   /** A scenario whose job was created from the plan at {@link #START}. */

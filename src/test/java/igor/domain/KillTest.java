@@ -15,6 +15,7 @@ import igor.domain.JobEvent.ActionTaken;
 import igor.domain.JobEvent.JobStatusChanged;
 import igor.domain.JobEvent.LayerFinished;
 import igor.domain.JobEvent.TaskKilled;
+import igor.domain.JobEvent.TasksKilled;
 import igor.domain.Plans.LayerBuilder;
 import igor.domain.Plans.TaskBuilder;
 import java.util.List;
@@ -158,14 +159,10 @@ class KillTest {
     assertThat(updated).isEqualTo(1);
     assertThat(types(job.lastEvents()))
         .containsExactly(
-            ActionTaken.class,
-            TaskKilled.class,
-            TaskKilled.class,
-            LayerFinished.class,
-            JobStatusChanged.class);
-    assertThat(all(job.lastEvents(), TaskKilled.class))
-        .extracting(TaskKilled::taskId)
-        .containsExactly(a.id(), b.id());
+            ActionTaken.class, TasksKilled.class, LayerFinished.class, JobStatusChanged.class);
+    // a layer's tasks are killed in bulk, each with the attempt it stops
+    assertThat(only(job.lastEvents(), TasksKilled.class).attempts())
+        .containsExactly(new TaskAttempt(a.id(), 1), new TaskAttempt(b.id(), 1));
     assertThat(job.statusOfTask(a.id())).isEqualTo(Status.ERRORED);
     assertThat(job.statusOfTask(b.id())).isEqualTo(Status.ERRORED);
     assertThat(job.task(a.id()).snapshot().message()).isEqualTo("killed");
@@ -188,7 +185,8 @@ class KillTest {
     int updated = job.act(Action.KILL, layerRef(layer.id()));
 
     assertThat(updated).isEqualTo(1);
-    assertThat(only(job.lastEvents(), TaskKilled.class).taskId()).isEqualTo(inFlight.id());
+    assertThat(only(job.lastEvents(), TasksKilled.class).attempts())
+        .containsExactly(new TaskAttempt(inFlight.id(), 1));
     assertThat(job.statusOfTask(done.id())).isEqualTo(Status.COMPLETED);
     assertThat(job.statusOfTask(held.id())).isEqualTo(Status.PENDING);
     assertThat(job.statusOfLayer(layer.id())).isEqualTo(Status.RUNNING);
@@ -237,8 +235,8 @@ class KillTest {
     int updated = job.act(Action.KILL, jobRef(job.jobId()));
 
     assertThat(updated).isEqualTo(1);
-    assertThat(all(job.lastEvents(), TaskKilled.class))
-        .extracting(TaskKilled::taskId)
+    assertThat(only(job.lastEvents(), TasksKilled.class).attempts())
+        .extracting(TaskAttempt::taskId)
         .containsExactly(a.id(), b.id(), s.id());
     assertThat(all(job.lastEvents(), LayerFinished.class))
         .extracting(LayerFinished::status)

@@ -87,10 +87,13 @@ class PauseTest {
         .containsExactly(
             ActionTaken.class,
             Paused.class,
-            JobEvent.TaskWithdrawn.class,
-            JobEvent.TaskWithdrawn.class,
+            JobEvent.TasksWithdrawn.class,
             ActionTaken.class,
             Paused.class);
+    JobEvent.TasksWithdrawn withdrawn = only(job.lastEvents(), JobEvent.TasksWithdrawn.class);
+    assertThat(withdrawn.attempts())
+        .containsExactly(new TaskAttempt(a.id(), 1), new TaskAttempt(b.id(), 1));
+    assertThat(withdrawn.reason()).isEqualTo("paused while queued");
     assertThat(job.statusOfTask(a.id())).isEqualTo(Status.PENDING);
     assertThat(job.statusOfTask(b.id())).isEqualTo(Status.PENDING);
   }

@@ -19,6 +19,7 @@ import igor.domain.JobEvent.TaskFailed;
 import igor.domain.JobEvent.TaskKilled;
 import igor.domain.JobEvent.TaskReset;
 import igor.domain.JobEvent.TasksQueued;
+import igor.domain.JobEvent.TasksReset;
 import igor.domain.Plans.LayerBuilder;
 import igor.domain.Plans.TaskBuilder;
 import java.util.List;
@@ -240,14 +241,11 @@ class RetryTest {
     assertThat(types(job.lastEvents()))
         .containsExactly(
             ActionTaken.class,
-            TaskReset.class,
-            TaskReset.class,
+            TasksReset.class,
             LayerReopened.class,
             TasksQueued.class,
             JobStatusChanged.class);
-    assertThat(all(job.lastEvents(), TaskReset.class))
-        .extracting(TaskReset::taskId)
-        .containsExactly(a.id(), b.id());
+    assertThat(only(job.lastEvents(), TasksReset.class).taskIds()).containsExactly(a.id(), b.id());
     assertThat(only(job.lastEvents(), LayerReopened.class).layerId()).isEqualTo(layer.id());
     assertThat(only(job.lastEvents(), TasksQueued.class).taskIds()).containsExactly(a.id(), b.id());
     assertThat(only(job.lastEvents(), JobStatusChanged.class).status()).isEqualTo(Status.RUNNING);
@@ -269,8 +267,8 @@ class RetryTest {
 
     assertThat(updated).isEqualTo(1);
     assertThat(types(job.lastEvents()))
-        .containsExactly(ActionTaken.class, TaskReset.class, TasksQueued.class);
-    assertThat(only(job.lastEvents(), TaskReset.class).taskId()).isEqualTo(a.id());
+        .containsExactly(ActionTaken.class, TasksReset.class, TasksQueued.class);
+    assertThat(only(job.lastEvents(), TasksReset.class).taskIds()).containsExactly(a.id());
     assertThat(job.statusOfTask(b.id())).isEqualTo(Status.RUNNING);
     assertThat(job.task(b.id()).attempts()).isEqualTo(1);
   }
@@ -362,9 +360,7 @@ class RetryTest {
     int updated = job.act(Action.RETRY, jobRef(job.jobId()));
 
     assertThat(updated).isEqualTo(1);
-    assertThat(all(job.lastEvents(), TaskReset.class))
-        .extracting(TaskReset::taskId)
-        .containsExactly(x.id(), y.id());
+    assertThat(only(job.lastEvents(), TasksReset.class).taskIds()).containsExactly(x.id(), y.id());
     assertThat(all(job.lastEvents(), LayerReopened.class))
         .extracting(LayerReopened::layerId)
         .containsExactly(left.id(), middle.id());
@@ -393,7 +389,7 @@ class RetryTest {
 
     assertThat(updated).isEqualTo(1);
     assertThat(all(job.lastEvents(), TaskKilled.class)).isEmpty();
-    assertThat(only(job.lastEvents(), TaskReset.class).taskId()).isEqualTo(a.id());
+    assertThat(only(job.lastEvents(), TasksReset.class).taskIds()).containsExactly(a.id());
     assertThat(job.statusOfTask(b.id())).isEqualTo(Status.RUNNING);
   }
 

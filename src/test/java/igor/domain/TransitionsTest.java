@@ -42,7 +42,11 @@ class TransitionsTest {
         new JobEvent.TaskTimedOut(JOB, TASK, 1, 0, AT),
         new JobEvent.TaskWithdrawn(JOB, TASK, 1, "given back", AT),
         new JobEvent.TasksRedelivered(JOB, List.of(TASK), "Redis lost its data", AT),
-        new JobEvent.LayerReopened(JOB, LAYER, AT));
+        new JobEvent.LayerReopened(JOB, LAYER, AT),
+        new JobEvent.TasksKilled(JOB, List.of(new TaskAttempt(TASK, 1)), AT),
+        new JobEvent.TasksWithdrawn(
+            JOB, List.of(new TaskAttempt(TASK, 1)), "paused while queued", AT),
+        new JobEvent.TasksReset(JOB, List.of(TASK), AT));
   }
 
   @Test
@@ -190,6 +194,54 @@ class TransitionsTest {
               assertThat(task.attempt()).isZero();
               assertThat(task.endsAttempt()).isFalse();
             });
+  }
+
+  @Test
+  void tasksKilledInBulkMeanForEachTaskWhatTaskKilledMeansForOne() {
+    Transitions bulk =
+        Transitions.of(
+            new JobEvent.TasksKilled(
+                JOB, List.of(new TaskAttempt(TASK, 2), new TaskAttempt(OTHER, 1)), AT));
+
+    assertThat(bulk.tasks())
+        .usingRecursiveFieldByFieldElementComparator()
+        .containsExactly(
+            Transitions.of(new JobEvent.TaskKilled(JOB, TASK, 2, AT)).onlyTask(),
+            Transitions.of(new JobEvent.TaskKilled(JOB, OTHER, 1, AT)).onlyTask());
+    assertThat(bulk.tasks()).allMatch(t -> t.stopsAttempt() && t.endsAttempt());
+    assertThat(bulk.layers()).isEmpty();
+    assertThat(bulk.job()).isEmpty();
+  }
+
+  @Test
+  void tasksWithdrawnInBulkMeanForEachTaskWhatTaskWithdrawnMeansForOne() {
+    Transitions bulk =
+        Transitions.of(
+            new JobEvent.TasksWithdrawn(
+                JOB,
+                List.of(new TaskAttempt(TASK, 3), new TaskAttempt(OTHER, 1)),
+                "paused while queued",
+                AT));
+
+    assertThat(bulk.tasks())
+        .usingRecursiveFieldByFieldElementComparator()
+        .containsExactly(
+            Transitions.of(new JobEvent.TaskWithdrawn(JOB, TASK, 3, "paused while queued", AT))
+                .onlyTask(),
+            Transitions.of(new JobEvent.TaskWithdrawn(JOB, OTHER, 1, "paused while queued", AT))
+                .onlyTask());
+    assertThat(bulk.tasks()).allMatch(t -> t.stopsAttempt() && t.endsAttempt());
+  }
+
+  @Test
+  void tasksResetInBulkMeanForEachTaskWhatTaskResetMeansForOne() {
+    Transitions bulk = Transitions.of(new JobEvent.TasksReset(JOB, List.of(TASK, OTHER), AT));
+
+    assertThat(bulk.tasks())
+        .usingRecursiveFieldByFieldElementComparator()
+        .containsExactly(
+            Transitions.of(new JobEvent.TaskReset(JOB, TASK, AT)).onlyTask(),
+            Transitions.of(new JobEvent.TaskReset(JOB, OTHER, AT)).onlyTask());
   }
 
   @Test

@@ -10,6 +10,7 @@ import igor.domain.LayerPlan;
 import igor.domain.LayerSnapshot;
 import igor.domain.ObjectKind;
 import igor.domain.Status;
+import igor.domain.TaskAttempt;
 import igor.domain.TaskPlan;
 import igor.domain.TaskSnapshot;
 import igor.testing.SerializationConfig;
@@ -135,6 +136,12 @@ class PersistedFormatTest {
     e.put(
         "TasksRedelivered",
         new JobEvent.TasksRedelivered(JOB, List.of(TASK), "not claimed within 120 s", AT));
+    e.put("TasksKilled", new JobEvent.TasksKilled(JOB, List.of(new TaskAttempt(TASK, 2)), AT));
+    e.put(
+        "TasksWithdrawn",
+        new JobEvent.TasksWithdrawn(
+            JOB, List.of(new TaskAttempt(TASK, 1)), "paused while queued", AT));
+    e.put("TasksReset", new JobEvent.TasksReset(JOB, List.of(TASK), AT));
     return e;
   }
 

@@ -7,6 +7,7 @@ import igor.domain.JobEvent;
 import igor.domain.LayerPlan;
 import igor.domain.ObjectKind;
 import igor.domain.Status;
+import igor.domain.TaskAttempt;
 import igor.domain.TaskPlan;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -194,6 +195,37 @@ class EventViewsTest {
                 + "\",\"attempt\":1,\"status\":\"PENDING\","
                 + "\"message\":\"paused while queued\""
                 + END),
+        new Pinned(
+            new JobEvent.TasksKilled(
+                JOB, List.of(new TaskAttempt(TASK, 4), new TaskAttempt(OTHER, 1)), AT),
+            "tasks_killed",
+            J
+                + ",\"tasks\":[{\"id\":\""
+                + TASK
+                + "\",\"attempt\":4},{\"id\":\""
+                + OTHER
+                + "\",\"attempt\":1}],\"status\":\"ERRORED\","
+                + "\"message\":\"killed\""
+                + END),
+        new Pinned(
+            new JobEvent.TasksWithdrawn(
+                JOB,
+                List.of(new TaskAttempt(TASK, 2), new TaskAttempt(OTHER, 1)),
+                "paused while queued",
+                AT),
+            "tasks_withdrawn",
+            J
+                + ",\"tasks\":[{\"id\":\""
+                + TASK
+                + "\",\"attempt\":2},{\"id\":\""
+                + OTHER
+                + "\",\"attempt\":1}],\"status\":\"PENDING\","
+                + "\"message\":\"paused while queued\""
+                + END),
+        new Pinned(
+            new JobEvent.TasksReset(JOB, List.of(TASK, OTHER), AT),
+            "tasks_reset",
+            J + ",\"task_ids\":[\"" + TASK + "\",\"" + OTHER + "\"],\"status\":\"PENDING\"" + END),
         new Pinned(
             new JobEvent.LayerFinished(JOB, LAYER, Status.ERRORED, AT),
             "layer_finished",

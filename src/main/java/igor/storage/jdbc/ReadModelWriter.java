@@ -231,7 +231,10 @@ final class ReadModelWriter {
     }
   }
 
-  /** Reads (and locks) the tasks of the group not read yet, in one statement. */
+  /**
+   * Reads (and locks) the tasks of the group not read yet, {@link #BATCH_ROWS} per statement: the
+   * bulk events of an action on a 100,000-task job name them all.
+   */
   private void load(java.util.Collection<String> taskIds) throws SQLException {
     List<String> missing = new ArrayList<>();
     for (String id : taskIds) {
@@ -246,18 +249,21 @@ final class ReadModelWriter {
         c.prepareStatement(
             "SELECT id, job_id, layer_id, status, attempts FROM igor_tasks"
                 + " WHERE id = ANY (?) FOR UPDATE")) {
-      s.setArray(1, c.createArrayOf("uuid", missing.stream().map(UUID::fromString).toArray()));
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          String id = rs.getString(1);
-          tasks.put(
-              id,
-              new TaskChange(
-                  id,
-                  rs.getString(2),
-                  rs.getString(3),
-                  Status.valueOf(rs.getString(4)),
-                  rs.getInt(5)));
+      for (int from = 0; from < missing.size(); from += BATCH_ROWS) {
+        List<String> batch = missing.subList(from, Math.min(missing.size(), from + BATCH_ROWS));
+        s.setArray(1, c.createArrayOf("uuid", batch.stream().map(UUID::fromString).toArray()));
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            String id = rs.getString(1);
+            tasks.put(
+                id,
+                new TaskChange(
+                    id,
+                    rs.getString(2),
+                    rs.getString(3),
+                    Status.valueOf(rs.getString(4)),
+                    rs.getInt(5)));
+          }
         }
       }
     }

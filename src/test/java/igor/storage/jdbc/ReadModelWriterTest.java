@@ -10,6 +10,7 @@ import igor.domain.JobEvent;
 import igor.domain.LayerPlan;
 import igor.domain.ObjectKind;
 import igor.domain.Status;
+import igor.domain.TaskAttempt;
 import igor.domain.TaskPlan;
 import igor.storage.ReadModel;
 import igor.testing.TestDatabase;
@@ -363,7 +364,24 @@ class ReadModelWriterTest {
         new JobEvent.ActionTaken(j, Action.SKIP, ObjectKind.LAYER, l3, "ops", 31_000),
         new JobEvent.TasksSkipped(j, List.of(h), 31_000),
         new JobEvent.LayerSkipped(j, l3, 31_000),
-        new JobEvent.JobStatusChanged(j, Status.ERRORED, 44_000));
+        new JobEvent.JobStatusChanged(j, Status.ERRORED, 44_000),
+        // the bulk events of actions on a whole job
+        new JobEvent.ActionTaken(j, Action.RETRY, ObjectKind.JOB, j, "ops", 45_000),
+        new JobEvent.TasksReset(j, List.of(c), 45_000),
+        new JobEvent.LayerReopened(j, l1, 45_000),
+        new JobEvent.TasksQueued(j, List.of(c), 45_000),
+        new JobEvent.JobStatusChanged(j, Status.RUNNING, 45_000),
+        new JobEvent.ActionTaken(j, Action.PAUSE, ObjectKind.JOB, j, "ops", 46_000),
+        new JobEvent.Paused(j, ObjectKind.JOB, j, 46, 46_000),
+        new JobEvent.TasksWithdrawn(
+            j, List.of(new TaskAttempt(c, 3)), "paused while queued", 46_000),
+        new JobEvent.ActionTaken(j, Action.UNPAUSE, ObjectKind.JOB, j, "ops", 47_000),
+        new JobEvent.Unpaused(j, ObjectKind.JOB, j, 47_000),
+        new JobEvent.TasksQueued(j, List.of(c), 47_000),
+        new JobEvent.ActionTaken(j, Action.KILL, ObjectKind.JOB, j, "ops", 48_000),
+        new JobEvent.TasksKilled(j, List.of(new TaskAttempt(c, 4)), 48_000),
+        new JobEvent.LayerFinished(j, l1, Status.ERRORED, 48_000),
+        new JobEvent.JobStatusChanged(j, Status.ERRORED, 48_000));
   }
 
   /** Writes a group of events as the projection does: prefetched, applied, finished. */
