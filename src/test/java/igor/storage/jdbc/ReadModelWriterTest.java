@@ -372,7 +372,7 @@ class ReadModelWriterTest {
         new JobEvent.TasksQueued(j, List.of(c), 45_000),
         new JobEvent.JobStatusChanged(j, Status.RUNNING, 45_000),
         new JobEvent.ActionTaken(j, Action.PAUSE, ObjectKind.JOB, j, "ops", 46_000),
-        new JobEvent.Paused(j, ObjectKind.JOB, j, 46, 46_000),
+        new JobEvent.Paused(j, ObjectKind.JOB, j, 46_000, 46_000),
         new JobEvent.TasksWithdrawn(
             j, List.of(new TaskAttempt(c, 3)), "paused while queued", 46_000),
         new JobEvent.ActionTaken(j, Action.UNPAUSE, ObjectKind.JOB, j, "ops", 47_000),
