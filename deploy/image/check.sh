@@ -24,11 +24,9 @@ redis_host="${REDIS_HOST:-127.0.0.1}"
 redis_port="${REDIS_PORT:-6379}"
 ready_timeout="${READY_TIMEOUT:-180}"
 
-started=$SECONDS
-say() { echo "[image check +$((SECONDS - started))s] $*"; }
-fail() { echo "[image check] FAILED: $*" >&2; exit 1; }
-cannot() { echo "[image check] CANNOT RUN HERE: $*" >&2; exit 77; }
-answers() { timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
+who="image check"
+# shellcheck source=deploy/image/lib.sh
+source "$here/lib.sh"
 
 for tool in podman psql redis-cli curl jq; do
   command -v "$tool" >/dev/null || cannot "$tool is not installed"
@@ -36,16 +34,6 @@ done
 podman image exists "$image" || cannot "no image $image: run deploy/image/build.sh first"
 answers "$PGHOST" "$PGPORT" || cannot "no PostgreSQL answers at $PGHOST:$PGPORT"
 answers "$redis_host" "$redis_port" || cannot "no Redis answers at $redis_host:$redis_port"
-
-# A port nothing listens on, from a range away from Igor's defaults and cluster.sh's.
-free_port() {
-  local port
-  for _ in $(seq 50); do
-    port=$((30000 + RANDOM % 20000))
-    answers 127.0.0.1 "$port" || { echo "$port"; return; }
-  done
-  fail "no free port found"
-}
 
 id=$$
 database="igor_image_check_$id"
@@ -108,41 +96,15 @@ podman run -d --name "$worker" --network host "${worker_env[@]}" "$image" worker
 say "started $server (igor server) and $worker (igor worker) from $image"
 
 running() { [ "$(podman inspect -f '{{.State.Running}}' "$1")" = true ]; }
-for ((waited = 0; ; waited++)); do
-  running "$server" || fail "$server stopped before it was ready"
-  running "$worker" || fail "$worker stopped"
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$api/readyz")" = 200 ] && break
-  ((waited < ready_timeout)) || fail "/readyz not 200 after ${ready_timeout}s"
-  sleep 1
-done
+both_running() { running "$server" && running "$worker"; }
+await_ready "$api" "$ready_timeout" both_running
 say "/readyz answers 200"
 
 [ "$(podman exec "$server" id -u)" = 10001 ] || fail "the node does not run as uid 10001"
 curl -s -o /dev/null -w '%{http_code}' "$api/api/v1/jobs" | grep -qx 401 \
   || fail "the API answers without a token"
 
-auth=(-H "Authorization: Bearer $token" -H 'Content-Type: application/json')
-greeting=$(printf 'hello from the image' | base64)
-job=$(curl -sf "${auth[@]}" -X POST "$api/api/v1/jobs" -d '{
-  "name": "image check",
-  "layers": [
-    {"name": "first", "priority": 0, "tasks": [
-      {"type": "echo", "name": "greet", "args": "'"$greeting"'"},
-      {"type": "sleep", "args": "'"$(printf 1 | base64)"'"}]},
-    {"name": "then", "priority": 10, "tasks": [{"type": "noop"}]}]}') \
-  || fail "POST /api/v1/jobs did not succeed"
-job_id=$(jq -r .id <<<"$job")
-say "job $job_id submitted: $(jq -c '[.layers[].tasks[].status]' <<<"$job")"
-
-for ((waited = 0; ; waited++)); do
-  job=$(curl -sf "${auth[@]}" "$api/api/v1/jobs/$job_id") || fail "GET the job did not succeed"
-  [ "$(jq -r .status <<<"$job")" = COMPLETED ] && break
-  ((waited < 120)) || fail "job not COMPLETED after 60 s: $(jq -c . <<<"$job")"
-  sleep 0.5
-done
-result=$(jq -r '.layers[].tasks[] | select(.name == "greet") | .result' <<<"$job")
-[ "$result" = "$greeting" ] || fail "the echo task's result is '$result', not its argument"
-say "job COMPLETED: $(jq -c '[.layers[].tasks[] | {type, status, attempts}]' <<<"$job")"
+run_job "$api" "$api" "$token"
 
 # SIGTERM with the grace the manifests give (workers 30 s, nodes 60 s). The JVM runs Igor's
 # shutdown hooks and then exits with 143 (128 + SIGTERM); 137 would mean podman had to SIGKILL it.

@@ -30,8 +30,13 @@ class DeployFilesTest {
   private static final Path DEPLOY = Path.of("deploy");
   private static final Pattern VARIABLE = Pattern.compile("\\bIGOR_[A-Z0-9_]+\\b");
 
-  /** deploy/local/cluster.sh's own setting (where its logs and pids go), not one of Igor's. */
-  private static final Set<String> SCRIPT_SETTINGS = Set.of("IGOR_CLUSTER_DIR");
+  /**
+   * Settings of deploy/'s own files, not Igor's: where deploy/local/cluster.sh puts its logs and
+   * pids, and the host ports of the Compose file's three nodes.
+   */
+  private static final Set<String> SCRIPT_SETTINGS =
+      Set.of(
+          "IGOR_CLUSTER_DIR", "IGOR_COMPOSE_PORT_1", "IGOR_COMPOSE_PORT_2", "IGOR_COMPOSE_PORT_3");
 
   @Test
   void everyIgorVariableNamedInDeployIsOneIgorReads() throws IOException {
