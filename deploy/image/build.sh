@@ -33,6 +33,9 @@ cannot() { echo "[image build] CANNOT BUILD HERE: $*" >&2; exit 77; }
 command -v podman >/dev/null || cannot "no podman (apt-get install podman runc mmdebstrap)"
 command -v runc >/dev/null || cannot "no runc (apt-get install runc)"
 command -v mvn >/dev/null || cannot "no mvn"
+if ! out=$(podman info 2>&1 >/dev/null); then
+  cannot "podman does not work here ($CONTAINERS_CONF): $out"
+fi
 
 mvn -q -B package -DskipTests
 took "jar built: target/igor.jar and target/lib"
@@ -56,7 +59,8 @@ if [ "$base" = localhost/debian:bookworm ] \
 fi
 
 # Whether this machine lets podman start a container at all, apart from Igor's Dockerfile.
-if ! out=$(podman run --rm --network host "$base" true 2>&1); then
+if ! out=$(podman run --rm --network host "$base" true 2>&1 | tr -d '\0'; exit "${PIPESTATUS[0]}")
+then
   cannot "podman cannot start a container from $base here: $out"
 fi
 

@@ -3,8 +3,8 @@
 # that form one cluster, two workers, on a network of their own. Docker Hub's postgres and redis
 # images cannot be pulled where no registry answers: compose/podman.yaml swaps in stand-ins built
 # here from Debian's packages (compose/*.Dockerfile); Igor's image is deploy/image/build.sh's.
-# It checks that every node answers /readyz on its published port, that node 1 sees three Up
-# members, that a job posted to node 1 runs on the workers to COMPLETED as read from node 3, and
+# It checks that every node answers /readyz on its published port, that the Compose file's health
+# checks pass, that node 1 sees three Up members, that a job posted to node 1 runs on the workers to COMPLETED as read from node 3, and
 # that `stop` ends every container within its grace (the JVMs with 143: their shutdown hooks ran).
 # Everything it made is removed after (`down` with the volumes); the images stay.
 #
@@ -88,18 +88,34 @@ for node in "${nodes[@]}"; do
   say "$node/readyz answers 200"
 done
 
-members=$(curl -sf -H "Authorization: Bearer $token" "${nodes[0]}/api/v1/cluster") \
-  || fail "GET /api/v1/cluster did not succeed"
-up=$(jq '[(if type == "array" then . else .members end)[] | select(.status == "Up")] | length' \
-  <<<"$members")
-[ "$up" = 3 ] || fail "node 1 sees $up Up members, not 3: $members"
-say "node 1 sees 3 Up members: $(jq -c '[(if type == "array" then . else .members end)[]
-  | .address]' <<<"$members")"
+# podman runs health checks from systemd timers, and there is no systemd here: run each once.
+for container in $(containers); do
+  case "$container" in *worker*) continue ;; esac
+  health=$(podman healthcheck run "$container" 2>&1) \
+    || fail "the Compose file's health check of $container says: ${health:-unhealthy}"
+done
+say "the Compose file's health checks pass (postgres, redis, igor-1 to igor-3)"
+
+# Members join one after the other: wait until node 1 sees all three Up.
+up_members='[(if type == "array" then . else .members end)[] | select(.status == "Up")]'
+for ((waited = 0; ; waited++)); do
+  members=$(curl -s -w '\n%{http_code}' -H "Authorization: Bearer $token" \
+    "${nodes[0]}/api/v1/cluster")
+  if [ "$(tail -1 <<<"$members")" = 200 ]; then
+    members=$(sed '$d' <<<"$members")
+    [ "$(jq "$up_members | length" <<<"$members")" = 3 ] && break
+  fi
+  ((waited < 120)) || fail "node 1 does not see 3 Up members after 120 s: $members"
+  sleep 1
+done
+say "node 1 sees 3 Up members: $(jq -c "$up_members | map(.address)" <<<"$members")"
 
 run_job "${nodes[0]}" "${nodes[2]}" "$token"
 
+# podman-compose 1.0.3 ignores stop_grace_period (podman's 10 s would SIGKILL a node that is still
+# handing its jobs over): give every container the longest grace of the Compose file.
 step_started=$SECONDS
-"${compose[@]}" stop >>"$log" 2>&1 || fail "podman-compose stop failed"
+"${compose[@]}" stop -t 60 >>"$log" 2>&1 || fail "podman-compose stop failed"
 for container in $(containers); do
   code=$(podman inspect -f '{{.State.ExitCode}}' "$container")
   case "$container" in
