@@ -4,8 +4,9 @@
 # images cannot be pulled where no registry answers: compose/podman.yaml swaps in stand-ins built
 # here from Debian's packages (compose/*.Dockerfile); Igor's image is deploy/image/build.sh's.
 # It checks that every node answers /readyz on its published port, that the Compose file's health
-# checks pass, that node 1 sees three Up members, that a job posted to node 1 runs on the workers to COMPLETED as read from node 3, and
-# that `stop` ends every container within its grace (the JVMs with 143: their shutdown hooks ran).
+# checks pass, that node 1 sees three Up members, that a job posted to node 1 runs on the workers
+# to COMPLETED as read from node 3, and that `stop` ends every container within its grace (the
+# JVMs with 143: their shutdown hooks ran).
 # Everything it made is removed after (`down` with the volumes); the images stay.
 #
 # Settings (environment): IMAGE (localhost/igor:dev: the Compose file's igor:dev), BASE (the
@@ -53,7 +54,9 @@ compose=(podman-compose --project-name "$project" -f deploy/compose/compose.yaml
   -f "$here/compose/podman.yaml")
 log=$(mktemp)
 
-containers() { podman ps -a --filter "label=io.podman.compose.project=$project" --format '{{.Names}}'; }
+containers() {
+  podman ps -a --filter "label=io.podman.compose.project=$project" --format '{{.Names}}'
+}
 cleanup() {
   local status=$?
   if [ "$status" -ne 0 ]; then

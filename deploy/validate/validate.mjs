@@ -15,8 +15,8 @@ import { parseAllDocuments } from "yaml";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-// apiVersion "apps/v1", kind "StatefulSet" -> _schemas/IoK8sApiAppsV1StatefulSet.mjs; the core group
-// ("v1") is Core; a group "x.k8s.io" is X.
+// apiVersion "apps/v1", kind "StatefulSet" -> _schemas/IoK8sApiAppsV1StatefulSet.mjs; the core
+// group ("v1") is Core; a group "x.k8s.io" is X.
 function schemaName(apiVersion, kind) {
   const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["core", apiVersion];
   const upper = (s) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -24,7 +24,8 @@ function schemaName(apiVersion, kind) {
 }
 
 async function validatorOf(apiVersion, kind) {
-  const file = join(here, "node_modules/kubernetes-models/_schemas", `${schemaName(apiVersion, kind)}.mjs`);
+  const schemas = join(here, "node_modules/kubernetes-models/_schemas");
+  const file = join(schemas, `${schemaName(apiVersion, kind)}.mjs`);
   try {
     return (await import(file)).validate;
   } catch {
@@ -109,11 +110,12 @@ async function selfCheck() {
       },
     },
   });
+  const container = (d) => d.spec.template.spec.containers[0];
   const broken = {
     "a valid Deployment": [deployment(), 0],
     "replicas as a string": [deployment(), 1, (d) => (d.spec.replicas = "two")],
-    "a container without its name": [deployment(), 1, (d) => delete d.spec.template.spec.containers[0].name],
-    "a misspelt livenessProbe": [deployment(), 1, (d) => (d.spec.template.spec.containers[0].livenesProbe = {})],
+    "a container without its name": [deployment(), 1, (d) => delete container(d).name],
+    "a misspelt livenessProbe": [deployment(), 1, (d) => (container(d).livenesProbe = {})],
     "an unknown kind": [{ apiVersion: "v1", kind: "Nothing" }, 1],
   };
   for (const [name, [object, wanted, breakIt]] of Object.entries(broken)) {
