@@ -219,18 +219,32 @@ public final class IgorMetrics implements JobObserver {
 
   /** The length of a type's queue in Redis, as last measured. */
   public void queueDepth(String type, long depth) {
-    queueDepths
-        .computeIfAbsent(
-            type,
-            t -> {
-              AtomicLong value = new AtomicLong();
-              Gauge.builder("igor.queue.depth", value, AtomicLong::get)
-                  .description("Deliveries waiting in a type's queue in Redis (LLEN)")
-                  .tag("type", t)
-                  .register(registry);
-              return value;
-            })
+    labelledGauge(
+            queueDepths,
+            "igor.queue.depth",
+            "Deliveries waiting in a type's queue in Redis (LLEN)",
+            "type",
+            type)
         .set(depth);
+  }
+
+  /** The value of a gauge with one label, registered the first time that label is seen. */
+  private AtomicLong labelledGauge(
+      Map<String, AtomicLong> byLabel,
+      String name,
+      String description,
+      String label,
+      String labelValue) {
+    return byLabel.computeIfAbsent(
+        labelValue,
+        v -> {
+          AtomicLong value = new AtomicLong();
+          Gauge.builder(name, value, AtomicLong::get)
+              .description(description)
+              .tag(label, v)
+              .register(registry);
+          return value;
+        });
   }
 
   /** Worker reports this node dropped without applying them, by reason (a fixed word). */
@@ -258,17 +272,12 @@ public final class IgorMetrics implements JobObserver {
     membersByStatus.forEach((status, value) -> value.set(byStatus.getOrDefault(status, 0L)));
     byStatus.forEach(
         (status, count) ->
-            membersByStatus
-                .computeIfAbsent(
-                    status,
-                    s -> {
-                      AtomicLong value = new AtomicLong();
-                      Gauge.builder("igor.cluster.members", value, AtomicLong::get)
-                          .description("Members of the cluster as this node sees them, by status")
-                          .tag("status", s)
-                          .register(registry);
-                      return value;
-                    })
+            labelledGauge(
+                    membersByStatus,
+                    "igor.cluster.members",
+                    "Members of the cluster as this node sees them, by status",
+                    "status",
+                    status)
                 .set(count));
     unreachableMembers.set(unreachable);
   }
