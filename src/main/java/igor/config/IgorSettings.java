@@ -110,14 +110,17 @@ public record IgorSettings(
   /**
    * How nodes read worker reports: batches, waits, and the largest outcome applied ({@code
    * outcomeLimits}, also told to the built-in worker); a dead letter keeps at most {@code
-   * deadLetterExcerptChars} characters of the message it sets aside.
+   * deadLetterExcerptChars} characters of the message it sets aside, and the list of them at most
+   * {@code deadLettersKept} entries, none older than {@code deadLetterMaxAge} for long.
    */
   public record Reports(
       int batchSize,
       Duration pollWait,
       Duration reclaimAfter,
       OutcomeLimits outcomeLimits,
-      int deadLetterExcerptChars) {}
+      int deadLetterExcerptChars,
+      int deadLettersKept,
+      Duration deadLetterMaxAge) {}
 
   /** API tokens (comma-separated subject:token:role, and/or a file of them) and their rate. */
   /**
@@ -131,10 +134,15 @@ public record IgorSettings(
       double requestsPerSecond,
       double failuresPerMinute) {}
 
+  /**
+   * {@code claimTtl}: a claim's life unless renewed with its lease (longer than {@code lease});
+   * {@code claimLinger}: what is left of it once its attempt's final report was read.
+   */
   public record Worker(
       int concurrency,
       Duration pollWait,
       Duration claimTtl,
+      Duration claimLinger,
       Duration lease,
       Duration leaseCheckInterval,
       Duration queueCheckInterval,
@@ -238,11 +246,14 @@ public record IgorSettings(
             new OutcomeLimits(
                 positiveInt(c, "reports.max-result-bytes"),
                 positiveInt(c, "reports.max-message-bytes")),
-            positiveInt(c, "reports.dead-letter-excerpt-chars")),
+            positiveInt(c, "reports.dead-letter-excerpt-chars"),
+            positiveInt(c, "reports.dead-letters-kept"),
+            positiveDuration(c, "reports.dead-letter-max-age")),
         new Worker(
             c.getInt("worker.concurrency"),
             c.getDuration("worker.poll-wait"),
-            c.getDuration("worker.claim-ttl"),
+            claimTtl(c),
+            positiveDuration(c, "worker.claim-linger"),
             c.getDuration("worker.lease"),
             c.getDuration("worker.lease-check-interval"),
             c.getDuration("worker.queue-check-interval"),
@@ -356,6 +367,30 @@ public record IgorSettings(
     }
     return new Retention(
         finishedAfter, statuses, r.getInt("batch-size"), r.getDuration("interval"));
+  }
+
+  /** igor.worker.claim-ttl: longer than the lease it is renewed with. */
+  private static Duration claimTtl(Config c) {
+    Duration ttl = positiveDuration(c, "worker.claim-ttl");
+    Duration lease = c.getDuration("worker.lease");
+    if (ttl.compareTo(lease) <= 0) {
+      refuse(
+          "igor.worker.claim-ttl ("
+              + ttl
+              + ") must be longer than igor.worker.lease ("
+              + lease
+              + "), with which it is renewed");
+    }
+    return ttl;
+  }
+
+  /** A duration of at least a millisecond. */
+  private static Duration positiveDuration(Config c, String path) {
+    Duration value = c.getDuration(path);
+    if (value.toMillis() < 1) {
+      refuse("igor." + path + " must be at least 1ms, got " + value);
+    }
+    return value;
   }
 
   /** A whole number of bytes or characters, from 1 to 2^31 - 1 (sizes such as 1MiB are read). */

@@ -617,7 +617,7 @@ public final class Worker implements AutoCloseable {
     private int concurrency = 8;
     private Duration lease = Duration.ofSeconds(30);
     private Duration shutdownGrace = Duration.ofSeconds(10);
-    private Duration claimTtl = Duration.ofHours(1);
+    private Duration claimTtl = Duration.ofMinutes(5);
     private OutcomeLimits outcomeLimits = OutcomeLimits.DEFAULTS;
     private final List<TaskHandler> handlers = new ArrayList<>();
     private final List<BatchTaskHandler> batchHandlers = new ArrayList<>();
