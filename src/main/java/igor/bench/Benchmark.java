@@ -274,7 +274,7 @@ public final class Benchmark {
     try (Footprint f = installation.footprint();
         RedisQueues bench = installation.redis()) {
       Map<String, Long> tablesBefore = settledTables(f);
-      RedisQueues.KeyMemory empty = f.redis();
+      RedisQueues.KeyMemory empty = settledRedis(f);
       String body =
           "{\"name\": \"footprint\", \"layers\": [{\"tasks\": ["
               + String.join(
@@ -392,6 +392,20 @@ public final class Benchmark {
         now.bytes(),
         empty.bytes(),
         now.serverUsedMemory() - empty.serverUsedMemory());
+  }
+
+  /**
+   * The installation's keys once the claims of the scenarios before have lingered out: at most its
+   * epoch, its report stream and its dead letters (waits up to two minutes).
+   */
+  private static RedisQueues.KeyMemory settledRedis(Footprint f) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    RedisQueues.KeyMemory now = f.redis();
+    while (now.keys() > 3 && System.nanoTime() < deadline) {
+      Thread.sleep(1000);
+      now = f.redis();
+    }
+    return now;
   }
 
   /** Table sizes once the read model's projection stopped writing (3 equal reads 1 s apart). */
