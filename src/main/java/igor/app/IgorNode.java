@@ -9,6 +9,7 @@ import igor.http.ApiServer;
 import igor.metrics.IgorMetrics;
 import igor.metrics.MetricsPoller;
 import igor.queue.QueueKeeping;
+import igor.queue.redis.KeyBounds;
 import igor.queue.redis.RedisQueues;
 import igor.service.ClusterIgor;
 import igor.service.ClusterService;
@@ -84,11 +85,7 @@ public final class IgorNode implements AutoCloseable {
         storage.migrate();
       }
       storage.warnWhenAutovacuumIsOff();
-      redis =
-          RedisQueues.open(
-              settings.redis(),
-              settings.worker().claimTtl(),
-              settings.reports().deadLetterExcerptChars());
+      redis = RedisQueues.open(settings.redis(), KeyBounds.of(settings));
       system = ActorSystem.create(Behaviors.empty(), "igor", config);
       return wire(system, settings, storage, redis, workerHandlers);
     } catch (RuntimeException e) {

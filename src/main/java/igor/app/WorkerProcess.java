@@ -3,6 +3,7 @@ package igor.app;
 import com.typesafe.config.Config;
 import igor.config.IgorSettings;
 import igor.domain.OutcomeLimits;
+import igor.queue.redis.KeyBounds;
 import igor.queue.redis.RedisQueues;
 import igor.worker.api.TaskHandler;
 import igor.worker.internal.WorkerRuntime;
@@ -30,11 +31,7 @@ public final class WorkerProcess implements AutoCloseable {
 
   public static WorkerProcess start(Config config, List<TaskHandler> handlers) {
     IgorSettings settings = IgorSettings.from(config);
-    RedisQueues redis =
-        RedisQueues.open(
-            settings.redis(),
-            settings.worker().claimTtl(),
-            settings.reports().deadLetterExcerptChars());
+    RedisQueues redis = RedisQueues.open(settings.redis(), KeyBounds.of(settings));
     WorkerRuntime worker =
         new WorkerRuntime(
                 redis.workerChannel(),

@@ -41,13 +41,28 @@ final class BenchClient {
   String awaitFinal(String jobId, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      String status = get("/api/v1/jobs/" + jobId + "/status").path("status").asText("");
+      String status = status(jobId).path("status").asText("");
       if (status.equals("COMPLETED") || status.equals("ERRORED") || status.equals("SKIPPED")) {
         return status;
       }
       Thread.sleep(20);
     }
     throw new IllegalStateException("job " + jobId + " did not finish within " + timeout);
+  }
+
+  /**
+   * GET /api/v1/jobs/{id}/status; a missing node when the job did not answer in time (503, a busy
+   * machine), so that the caller asks again.
+   */
+  JsonNode status(String jobId) {
+    try {
+      return get("/api/v1/jobs/" + jobId + "/status");
+    } catch (IllegalStateException busy) {
+      if (!String.valueOf(busy.getMessage()).contains("answered 503")) {
+        throw busy;
+      }
+      return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
   }
 
   private JsonNode send(HttpRequest.Builder request) {

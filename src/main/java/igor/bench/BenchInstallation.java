@@ -85,7 +85,13 @@ final class BenchInstallation implements AutoCloseable {
     }
   }
 
-  private RedisQueues redis() {
+  /** Measures what the installation takes in Redis, PostgreSQL and this JVM; close it after. */
+  Footprint footprint() {
+    return new Footprint(redis(), JdbcStorage.open(database()));
+  }
+
+  /** A connection to the installation's Redis, with a worker's channel as the bench's worker. */
+  RedisQueues redis() {
     return RedisQueues.open(
         IgorSettings.from(IgorConfig.load(overrides)).redis(), Duration.ofMinutes(1));
   }

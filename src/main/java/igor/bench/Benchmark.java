@@ -1,6 +1,10 @@
 package igor.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import igor.domain.WorkerReport;
+import igor.queue.TaskDelivery;
+import igor.queue.WorkerChannel;
+import igor.queue.redis.RedisQueues;
 import igor.storage.jdbc.JdbcStorage;
 import igor.storage.jdbc.JobJournal;
 import java.io.PrintStream;
@@ -33,6 +37,18 @@ public final class Benchmark {
   private JdbcStorage storage;
   private JobJournal journal;
 
+  /**
+   * A job may take longer than the default 10 s to answer on a machine that other work shares: the
+   * benchmark waits for it rather than fail (its figures are times it measures, not time-outs).
+   * Finished jobs stay in memory 10 minutes instead of 1, so that the 1,000 finished jobs of {@link
+   * #idleFinishedJobs} are all still held when they are counted, however slowly they ran.
+   */
+  private static final Map<String, Object> PATIENT =
+      Map.of(
+          "igor.http.ask-timeout", "60s",
+          "pekko.http.server.request-timeout", "90s",
+          "igor.jobs.idle-after-finish", "10m");
+
   public Benchmark(PrintStream out, int runs) {
     this.out = out;
     this.runs = runs;
@@ -48,7 +64,16 @@ public final class Benchmark {
    * writes the figures there too ({@link BenchReport}).
    */
   public Map<String, Double> run(boolean withMemory, Path report) throws Exception {
-    try (BenchInstallation installation = new BenchInstallation("bench")) {
+    return run(withMemory, true, report);
+  }
+
+  /**
+   * The same; without {@code withSpeed}, only the footprints (Redis, PostgreSQL, and with {@code
+   * withMemory} the heap) are measured, not the throughput and latency scenarios.
+   */
+  public Map<String, Double> run(boolean withMemory, boolean withSpeed, Path report)
+      throws Exception {
+    try (BenchInstallation installation = new BenchInstallation("bench", PATIENT)) {
       this.installation = installation;
       startNode();
       storage = JdbcStorage.open(installation.database());
@@ -59,18 +84,24 @@ public final class Benchmark {
           Runtime.getRuntime().availableProcessors(),
           Runtime.getRuntime().maxMemory() >> 20,
           installation.databaseName());
-      warmUp();
-      for (int i = 1; i <= runs; i++) {
-        out.printf("run %d of %d%n", i, runs);
-        String fanOutJob = fanOut();
-        chain();
-        manyJobs();
-        api(fanOutJob);
+      if (withSpeed) {
+        warmUp();
+        for (int i = 1; i <= runs; i++) {
+          out.printf("run %d of %d%n", i, runs);
+          String fanOutJob = fanOut();
+          chain();
+          manyJobs();
+          api(fanOutJob);
+        }
       }
-      listOverAMillionTasks();
+      footprints();
+      if (withSpeed) {
+        listOverAMillionTasks();
+      }
       if (withMemory) {
         for (int i = 1; i <= runs; i++) {
           memoryAndRecovery();
+          idleFinishedJobs();
         }
       }
       if (report != null) {
@@ -227,6 +258,183 @@ public final class Benchmark {
     record("GET job of 10,000 tasks", Stats.median(gets), "ms");
   }
 
+  private static final String FOOTPRINT_TYPE = "bench-footprint";
+  private static final int FOOTPRINT_TASKS = 10_000;
+
+  /**
+   * 7. What tasks leave in Redis and PostgreSQL. A job of 10,000 tasks of a type only the benchmark
+   * takes: its Redis keys (MEMORY USAGE over the installation's prefix) once they are queued, once
+   * the benchmark claimed and began all of them (claims, leases, their started reports applied),
+   * once it finished them, and a minute after; then the bytes its finished tasks take in each group
+   * of tables. Then the same for 200 jobs of 50 `noop` tasks.
+   */
+  private void footprints() throws Exception {
+    out.println("footprints");
+    try (Footprint f = installation.footprint();
+        RedisQueues bench = installation.redis()) {
+      Map<String, Long> tablesBefore = settledTables(f);
+      RedisQueues.KeyMemory empty = settledRedis(f);
+      String body =
+          "{\"name\": \"footprint\", \"layers\": [{\"tasks\": ["
+              + String.join(
+                  ",",
+                  Collections.nCopies(FOOTPRINT_TASKS, "{\"type\": \"" + FOOTPRINT_TYPE + "\"}"))
+              + "]}]}";
+      String id = api.post("/api/v1/jobs", body).path("id").asText();
+      var keeping = bench.keeping();
+      long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+      while (keeping
+                  .depths(List.of(FOOTPRINT_TYPE))
+                  .toCompletableFuture()
+                  .join()
+                  .get(FOOTPRINT_TYPE)
+              < FOOTPRINT_TASKS
+          && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      redisPerAttempt("queued", empty, f.redis(), FOOTPRINT_TASKS);
+
+      WorkerChannel worker = bench.workerChannel();
+      List<TaskDelivery> taken = java.util.Collections.synchronizedList(new ArrayList<>());
+      ExecutorService workers = Executors.newFixedThreadPool(8);
+      deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+      int offered = 0;
+      List<Future<?>> begun = new ArrayList<>();
+      while (offered < FOOTPRINT_TASKS && System.nanoTime() < deadline) {
+        for (TaskDelivery d : worker.take(List.of(FOOTPRINT_TYPE), 1000, Duration.ofSeconds(1))) {
+          offered++;
+          begun.add(
+              workers.submit(
+                  () -> {
+                    if (worker.begin(
+                        d,
+                        "bench",
+                        Duration.ofMinutes(5),
+                        Duration.ofMinutes(15),
+                        report(WorkerReport.Kind.STARTED, d))) {
+                      taken.add(d);
+                    }
+                  }));
+        }
+      }
+      for (Future<?> b : begun) {
+        b.get();
+      }
+      if (taken.size() < FOOTPRINT_TASKS) {
+        throw new IllegalStateException(
+            "the benchmark began " + taken.size() + " of " + FOOTPRINT_TASKS + " attempts");
+      }
+      awaitCount(id, "RUNNING", taken.size());
+      Thread.sleep(2000); // the started reports' acknowledgements
+      redisPerAttempt("running", empty, f.redis(), taken.size());
+
+      List<Future<?>> finished = new ArrayList<>();
+      for (TaskDelivery d : taken) {
+        finished.add(workers.submit(() -> worker.finish(report(WorkerReport.Kind.COMPLETED, d))));
+      }
+      for (Future<?> done : finished) {
+        done.get();
+      }
+      workers.shutdown();
+      api.awaitFinal(id, Duration.ofMinutes(5));
+      Thread.sleep(2000); // the final reports' acknowledgements
+      redisPerAttempt("just finished", empty, f.redis(), taken.size());
+      Thread.sleep(60_000);
+      redisPerAttempt("finished a minute earlier", empty, f.redis(), taken.size());
+      Map<String, Long> tablesAfterOne = settledTables(f);
+      postgresPerTask("one job of 10,000", tablesBefore, tablesAfterOne, FOOTPRINT_TASKS);
+
+      String small = job(List.of(noops(25), noops(25)));
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        ids.add(api.post("/api/v1/jobs", small).path("id").asText());
+      }
+      for (String each : ids) {
+        api.awaitFinal(each, Duration.ofMinutes(5));
+      }
+      postgresPerTask("200 jobs of 50", tablesAfterOne, settledTables(f), 10_000);
+    }
+  }
+
+  private static WorkerReport report(WorkerReport.Kind kind, TaskDelivery d) {
+    return new WorkerReport(
+        kind,
+        d.jobId(),
+        d.taskId(),
+        d.attempt(),
+        "bench",
+        "",
+        null,
+        true,
+        System.currentTimeMillis());
+  }
+
+  private void awaitCount(String jobId, String status, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (api.status(jobId).path("counts").path(status).asInt() < count
+        && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+  }
+
+  private void redisPerAttempt(
+      String state, RedisQueues.KeyMemory empty, RedisQueues.KeyMemory now, int attempts) {
+    record(
+        "Redis bytes per attempt, " + state,
+        (now.bytes() - empty.bytes()) / (double) attempts,
+        "bytes");
+    out.printf(
+        "      %d keys under the prefix (%d before), %d bytes (%d before); server used_memory"
+            + " %+d bytes (shared with whatever else uses this Redis)%n",
+        now.keys(),
+        empty.keys(),
+        now.bytes(),
+        empty.bytes(),
+        now.serverUsedMemory() - empty.serverUsedMemory());
+  }
+
+  /**
+   * The installation's keys once the claims of the scenarios before have lingered out: at most its
+   * epoch, its report stream and its dead letters (waits up to two minutes).
+   */
+  private static RedisQueues.KeyMemory settledRedis(Footprint f) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    RedisQueues.KeyMemory now = f.redis();
+    while (now.keys() > 3 && System.nanoTime() < deadline) {
+      Thread.sleep(1000);
+      now = f.redis();
+    }
+    return now;
+  }
+
+  /** Table sizes once the read model's projection stopped writing (3 equal reads 1 s apart). */
+  private static Map<String, Long> settledTables(Footprint f) throws InterruptedException {
+    Map<String, Long> last = f.tables();
+    int same = 0;
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (same < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(1000);
+      Map<String, Long> now = f.tables();
+      same = now.equals(last) ? same + 1 : 0;
+      last = now;
+    }
+    return last;
+  }
+
+  private void postgresPerTask(
+      String shape, Map<String, Long> before, Map<String, Long> after, int tasks) {
+    long total = 0;
+    StringBuilder groups = new StringBuilder();
+    for (var e : after.entrySet()) {
+      long grown = e.getValue() - before.getOrDefault(e.getKey(), 0L);
+      total += grown;
+      groups.append(String.format(" %s %.0f,", e.getKey(), grown / (double) tasks));
+    }
+    record("PostgreSQL bytes per finished task, " + shape, total / (double) tasks, "bytes");
+    out.printf(
+        "      by group of tables, bytes per task:%s%n", groups.substring(0, groups.length() - 1));
+  }
+
   /**
    * 6. GET /api/v1/tasks?job_ids=X&limit=1000 over a read model of 1,000,000 task rows (1,000 jobs
    * of 1,000 tasks, written straight into the table): median and p99 of 20 calls after 3 warm-up.
@@ -259,9 +467,14 @@ public final class Benchmark {
             + noops(100_000).replace("{\"tasks\"", "{\"priority\": 1, \"tasks\"")
             + "]}";
     long before = usedHeapAfterGc();
+    Map<String, Footprint.ClassCount> histogramBefore = Footprint.heapHistogram();
     String id = api.post("/api/v1/jobs", body).path("id").asText();
+    Map<String, Footprint.ClassCount> perTask =
+        Footprint.grownBy(histogramBefore, Footprint.heapHistogram(), 100_000 / 2);
     long after = usedHeapAfterGc();
-    record("heap per pending task", (after - before) / 100_000.0, "bytes");
+    record("heap per pending task", Footprint.totalBytes(perTask) / 100_000.0, "bytes");
+    record("heap per pending task, used heap", (after - before) / 100_000.0, "bytes");
+    printClasses(perTask, 100_000);
     installation.stopNode();
     startNode();
     long start = System.nanoTime();
@@ -275,6 +488,59 @@ public final class Benchmark {
     }
     record("recovery of a 100,000-task job", (System.nanoTime() - start) / 1e6, "ms");
     api.patch("/api/v1/skip", "[{\"kind\": \"Job\", \"id\": \"" + id + "\"}]");
+  }
+
+  /**
+   * 8. The heap of a node holding 1,000 finished jobs of 10 tasks each, before they are passivated
+   * (igor.jobs.idle-after-finish): the classes of which at least 1,000 more live instances are
+   * there once they finished and the read model has written them, from the heap histogram.
+   */
+  private void idleFinishedJobs() throws Exception {
+    String body = job(List.of(noops(10)));
+    Map<String, Footprint.ClassCount> before = Footprint.heapHistogram();
+    ExecutorService submitters = Executors.newFixedThreadPool(16);
+    List<Future<String>> submitted = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      submitted.add(submitters.submit(() -> api.post("/api/v1/jobs", body).path("id").asText()));
+    }
+    List<String> open = new ArrayList<>();
+    for (Future<String> f : submitted) {
+      open.add(f.get());
+    }
+    submitters.shutdown();
+    long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+    while (!open.isEmpty() && System.nanoTime() < deadline) {
+      open.removeIf(
+          id ->
+              List.of("COMPLETED", "ERRORED", "SKIPPED")
+                  .contains(api.status(id).path("status").asText()));
+      Thread.sleep(200);
+    }
+    if (!open.isEmpty()) {
+      out.printf(
+          "      %d of the 1,000 jobs had not finished after 5 minutes; counted as they are%n",
+          open.size());
+    }
+    try (Footprint f = installation.footprint()) {
+      settledTables(f); // the read model's projection holds their changes until it wrote them
+    }
+    Map<String, Footprint.ClassCount> held =
+        Footprint.grownBy(before, Footprint.heapHistogram(), 1000);
+    record("heap of 1,000 idle finished jobs", Footprint.totalBytes(held) / 1048576.0, "MiB");
+    printClasses(held, 1000);
+  }
+
+  /** The largest classes of a histogram's growth, per thing counted. */
+  private void printClasses(Map<String, Footprint.ClassCount> classes, int per) {
+    classes.entrySet().stream()
+        .limit(8)
+        .forEach(
+            e ->
+                out.printf(
+                    "      %-60s %8.1f objects %8.1f bytes per one%n",
+                    e.getKey(),
+                    e.getValue().instances() / (double) per,
+                    e.getValue().bytes() / (double) per));
   }
 
   /** Used heap after full collections: what stays, not what waits to be collected. */

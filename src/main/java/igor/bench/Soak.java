@@ -82,7 +82,10 @@ public final class Soak {
       double actionP99Millis,
       long streamChanges,
       long shed,
-      long errors) {}
+      long errors,
+      long redisKeys,
+      long redisBytes,
+      long databaseBytes) {}
 
   /** The result: the windows, whether every job finished, and the verdict. */
   public record Result(
@@ -94,6 +97,8 @@ public final class Soak {
       double heapGrowthMiB,
       double submitP99Ratio,
       double readP99Ratio,
+      double redisGrowthMiB,
+      double databaseGrowthMiBPerWindow,
       boolean flat) {}
 
   /** Heap may grow this much from the first third to the last before the soak calls it a leak. */
@@ -101,6 +106,12 @@ public final class Soak {
 
   /** A p99 latency may grow by this factor from the first third to the last. */
   static final double LATENCY_GROWTH_LIMIT = 2.0;
+
+  /**
+   * The installation's Redis keys may grow this much from the first third to the last: they hold
+   * the work in flight and the claims of the last igor.worker.claim-linger, not finished work.
+   */
+  static final double REDIS_GROWTH_LIMIT_MIB = 16;
 
   static final int MAX_SUBMITS_IN_FLIGHT = 16;
 
@@ -121,6 +132,7 @@ public final class Soak {
   private long windowChanges;
   private long actionTurn;
   private BenchClient api;
+  private Footprint footprint;
 
   private final Map<String, Object> installationSettings;
 
@@ -141,6 +153,7 @@ public final class Soak {
   public Result run() throws InterruptedException {
     try (BenchInstallation installation = new BenchInstallation("soak", installationSettings)) {
       String url = installation.startNode();
+      footprint = installation.footprint();
       api = new BenchClient(url);
       IgorClient client = IgorClient.connect(url);
       out.printf(
@@ -185,6 +198,7 @@ public final class Soak {
       }
       streams.forEach(Subscription::close);
       unfinished.stream().limit(3).forEach(this::describe);
+      footprint.close();
       return verdict();
     }
   }
@@ -391,6 +405,7 @@ public final class Soak {
     int backlog = backlog();
     long finishedNow = Math.max(windowFinished, submittedNow - backlog);
     long changesNow = streamChanges.get();
+    var redis = footprint.redis();
     Window w =
         new Window(
             index,
@@ -405,7 +420,10 @@ public final class Soak {
             Stats.percentile(taken.getOrDefault("action", List.of()), 99),
             changesNow - windowChanges,
             shed.get(),
-            errors.get());
+            errors.get(),
+            redis.keys(),
+            redis.bytes(),
+            footprint.database());
     windowSubmitted = submittedNow;
     windowFinished = finishedNow;
     windowChanges = changesNow;
@@ -413,7 +431,7 @@ public final class Soak {
     out.printf(
         "window %3d%s: heap %6.1f MiB, jobs +%d submitted +%d finished, backlog %d, submit p50 %.1f"
             + " p99 %.1f ms, read p50 %.1f p99 %.1f ms, action p99 %.1f ms, %d changes streamed,"
-            + " %d shed, %d errors%s%n",
+            + " %d shed, %d errors%s; Redis %d keys %.1f MiB, database %.1f MiB%n",
         w.index(),
         w.index() <= settings.warmUpWindows() ? " (warm-up)" : "",
         w.heapAfterGcBytes() / 1048576.0,
@@ -428,7 +446,10 @@ public final class Soak {
         w.streamChanges(),
         w.shed(),
         w.errors(),
-        w.errors() > 0 ? " (last: " + lastError + ")" : "");
+        w.errors() > 0 ? " (last: " + lastError + ")" : "",
+        w.redisKeys(),
+        w.redisBytes() / 1048576.0,
+        w.databaseBytes() / 1048576.0);
   }
 
   private Result verdict() {
@@ -444,6 +465,15 @@ public final class Soak {
     double submitRatio =
         median(last, Window::submitP99Millis) / median(first, Window::submitP99Millis);
     double readRatio = median(last, Window::readP99Millis) / median(first, Window::readP99Millis);
+    double redisGrowth =
+        (median(last, w -> (double) w.redisBytes()) - median(first, w -> (double) w.redisBytes()))
+            / 1048576.0;
+    double databaseGrowth =
+        measured.size() < 2
+            ? 0
+            : (measured.get(measured.size() - 1).databaseBytes() - measured.get(0).databaseBytes())
+                / 1048576.0
+                / (measured.size() - 1);
     // Igor keeps up when what waits at the end is less than one window's submissions: jobs finish
     // within a window of being submitted instead of piling up.
     double backlogAtEnd = median(last, w -> (double) w.backlog());
@@ -453,6 +483,7 @@ public final class Soak {
         heapGrowth <= HEAP_GROWTH_LIMIT_MIB
             && submitRatio <= LATENCY_GROWTH_LIMIT
             && readRatio <= LATENCY_GROWTH_LIMIT
+            && redisGrowth <= REDIS_GROWTH_LIMIT_MIB
             && keptUp;
     Result result =
         new Result(
@@ -464,11 +495,15 @@ public final class Soak {
             heapGrowth,
             submitRatio,
             readRatio,
+            redisGrowth,
+            databaseGrowth,
             flat);
     out.printf(
         "soak: %d jobs (%d tasks) submitted, %d shed, %d unfinished after the drain, %d errors;"
             + " last third vs first third: heap %+.1f MiB (limit %.0f), submit p99 x%.2f, read p99"
-            + " x%.2f (limit x%.1f), backlog %.0f jobs (limit %.0f, a window's submissions): %s%n",
+            + " x%.2f (limit x%.1f), Redis %+.1f MiB (limit %.0f), backlog %.0f jobs (limit %.0f,"
+            + " a window's submissions): %s; the database grew %.1f MiB a window (without"
+            + " retention every finished task's rows stay: not part of the verdict)%n",
         result.jobsSubmitted(),
         result.jobsSubmitted() * Settings.TASKS_PER_JOB,
         result.shed(),
@@ -479,9 +514,12 @@ public final class Soak {
         submitRatio,
         readRatio,
         LATENCY_GROWTH_LIMIT,
+        redisGrowth,
+        REDIS_GROWTH_LIMIT_MIB,
         backlogAtEnd,
         submittedPerWindow,
-        flat ? "FLAT" : "NOT FLAT");
+        flat ? "FLAT" : "NOT FLAT",
+        databaseGrowth);
     return result;
   }
 

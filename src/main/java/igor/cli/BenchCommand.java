@@ -25,6 +25,12 @@ final class BenchCommand implements Callable<Integer> {
   boolean noMemory;
 
   @Option(
+      names = "--footprints-only",
+      description =
+          "Measure only what tasks take in Redis, PostgreSQL and the heap, not the speed.")
+  boolean footprintsOnly;
+
+  @Option(
       names = "--write",
       paramLabel = "FILE",
       description =
@@ -34,7 +40,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    new Benchmark(System.out, runs).run(!noMemory, write);
+    new Benchmark(System.out, runs).run(!noMemory, !footprintsOnly, write);
     return 0;
   }
 }

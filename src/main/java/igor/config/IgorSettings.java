@@ -132,8 +132,9 @@ public record IgorSettings(
   /**
    * How nodes read worker reports: batches, waits, and the largest outcome applied ({@code
    * outcomeLimits}, also told to the built-in worker); a dead letter keeps at most {@code
-   * deadLetterExcerptChars} characters of the message it sets aside. A batch is handed to its jobs
-   * for at most {@code applyTimeout}, shorter than {@code reclaimAfter}.
+   * deadLetterExcerptChars} characters of the message it sets aside, and the list of them at most
+   * {@code deadLettersKept} entries, none older than {@code deadLetterMaxAge} for long. A batch is
+   * handed to its jobs for at most {@code applyTimeout}, shorter than {@code reclaimAfter}.
    */
   public record Reports(
       int batchSize,
@@ -141,7 +142,9 @@ public record IgorSettings(
       Duration reclaimAfter,
       OutcomeLimits outcomeLimits,
       int deadLetterExcerptChars,
-      Duration applyTimeout) {
+      Duration applyTimeout,
+      int deadLettersKept,
+      Duration deadLetterMaxAge) {
     public Reports {
       if (applyTimeout.isZero()
           || applyTimeout.isNegative()
@@ -168,10 +171,15 @@ public record IgorSettings(
       double requestsPerSecond,
       double failuresPerMinute) {}
 
+  /**
+   * {@code claimTtl}: a claim's life unless renewed with its lease (longer than {@code lease});
+   * {@code claimLinger}: what is left of it once its attempt's final report was read.
+   */
   public record Worker(
       int concurrency,
       Duration pollWait,
       Duration claimTtl,
+      Duration claimLinger,
       Duration lease,
       Duration leaseCheckInterval,
       Duration queueCheckInterval,
@@ -280,11 +288,14 @@ public record IgorSettings(
                 positiveInt(c, "reports.max-result-bytes"),
                 positiveInt(c, "reports.max-message-bytes")),
             positiveInt(c, "reports.dead-letter-excerpt-chars"),
-            c.getDuration("reports.apply-timeout")),
+            c.getDuration("reports.apply-timeout"),
+            positiveInt(c, "reports.dead-letters-kept"),
+            positiveDuration(c, "reports.dead-letter-max-age")),
         new Worker(
             c.getInt("worker.concurrency"),
             c.getDuration("worker.poll-wait"),
-            durationOr(c, "worker.claim-ttl", ProtocolDefaults.CLAIM_TTL),
+            claimTtl(c),
+            positiveDuration(c, "worker.claim-linger"),
             durationOr(c, "worker.lease", ProtocolDefaults.LEASE),
             c.getDuration("worker.lease-check-interval"),
             c.getDuration("worker.queue-check-interval"),
@@ -432,12 +443,39 @@ public record IgorSettings(
     return value;
   }
 
-  /** A whole number of bytes or characters, from 1 to 2^31 - 1 (sizes such as 1MiB are read). */
+  /**
+   * igor.worker.claim-ttl (unset: the protocol's default): longer than the lease it is renewed
+   * with.
+   */
+  private static Duration claimTtl(Config c) {
+    Duration ttl = durationOr(c, "worker.claim-ttl", ProtocolDefaults.CLAIM_TTL);
+    Duration lease = durationOr(c, "worker.lease", ProtocolDefaults.LEASE);
+    if (ttl.toMillis() < 1 || ttl.compareTo(lease) <= 0) {
+      refuse(
+          "igor.worker.claim-ttl ("
+              + ttl
+              + ") must be longer than igor.worker.lease ("
+              + lease
+              + "), with which it is renewed");
+    }
+    return ttl;
+  }
+
+  /** A duration of at least a millisecond. */
+  private static Duration positiveDuration(Config c, String path) {
+    Duration value = c.getDuration(path);
+    if (value.toMillis() < 1) {
+      refuse("igor." + path + " must be at least 1ms, got " + value);
+    }
+    return value;
+  }
+
   /** A duration the config may leave unset, taking a default defined in code. */
   private static Duration durationOr(Config c, String path, Duration otherwise) {
     return c.hasPath(path) ? c.getDuration(path) : otherwise;
   }
 
+  /** A whole number of bytes or characters, from 1 to 2^31 - 1 (sizes such as 1MiB are read). */
   private static int positiveInt(Config c, String path) {
     long value = c.getBytes(path);
     if (value < 1 || value > Integer.MAX_VALUE) {

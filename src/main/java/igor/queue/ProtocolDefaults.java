@@ -16,10 +16,11 @@ public final class ProtocolDefaults {
   public static final Duration LEASE = Duration.ofSeconds(30);
 
   /**
-   * How long the claim of an attempt (or its withdrawal) is remembered: a duplicate delivery of the
-   * attempt within it is dropped.
+   * How long the claim of an attempt is remembered while the attempt runs: a worker renews it with
+   * the lease, and a duplicate delivery of the attempt within it is dropped. Once a node read the
+   * attempt's final report, the claim is kept only {@code igor.worker.claim-linger}.
    */
-  public static final Duration CLAIM_TTL = Duration.ofHours(1);
+  public static final Duration CLAIM_TTL = Duration.ofMinutes(5);
 
   private ProtocolDefaults() {}
 }

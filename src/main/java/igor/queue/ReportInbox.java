@@ -13,8 +13,11 @@ public interface ReportInbox {
   /** Up to {@code max} reports, waiting at most {@code wait} for the first. */
   CompletionStage<List<ReceivedReport>> next(int max, Duration wait);
 
-  /** Removes the reports for good: their effects are journaled. */
-  CompletionStage<Void> acknowledge(List<String> receipts);
+  /**
+   * Removes the reports for good: their effects are journaled. An attempt that a final report among
+   * them ended leaves the queue's keys soon after.
+   */
+  CompletionStage<Void> acknowledge(List<ReceivedReport> reports);
 
   /**
    * Moves reports that could not be read out of the inbox to the dead letters, where an operator

@@ -118,7 +118,7 @@ public final class ReportRouter {
       return CompletableFuture.completedFuture(null);
     }
     Map<String, List<ReceivedReport>> byJob = new LinkedHashMap<>();
-    List<String> done = new ArrayList<>();
+    List<ReceivedReport> done = new ArrayList<>();
     List<ReceivedReport> unreadable = new ArrayList<>();
     for (ReceivedReport r : received) {
       if (r.report() == null) {
@@ -158,7 +158,7 @@ public final class ReportRouter {
 
   /** Takes the reports of unknown jobs out of {@code byJob}: they are acknowledged, and counted. */
   private void dropUnknown(
-      Map<String, List<ReceivedReport>> byJob, Set<String> known, List<String> done) {
+      Map<String, List<ReceivedReport>> byJob, Set<String> known, List<ReceivedReport> done) {
     int dropped = 0;
     for (var it = byJob.entrySet().iterator(); it.hasNext(); ) {
       var job = it.next();
@@ -167,7 +167,7 @@ public final class ReportRouter {
             "worker reports for an unknown job dropped jobId={} count={}",
             job.getKey(),
             job.getValue().size());
-        job.getValue().forEach(r -> done.add(r.receipt()));
+        done.addAll(job.getValue());
         dropped += job.getValue().size();
         it.remove();
       }
@@ -178,7 +178,7 @@ public final class ReportRouter {
   }
 
   private CompletableFuture<Void> apply(
-      String jobId, List<ReceivedReport> reports, List<String> done) {
+      String jobId, List<ReceivedReport> reports, List<ReceivedReport> done) {
     List<WorkerReport> batch = reports.stream().map(ReceivedReport::report).toList();
     // Sent again while unanswered, for igor.reports.apply-timeout: a job applies a report once
     // however often it arrives (ADR 0004), and reports read while the job's node is down then reach
@@ -199,7 +199,7 @@ public final class ReportRouter {
                     failure.toString());
               } else {
                 synchronized (done) {
-                  reports.forEach(r -> done.add(r.receipt()));
+                  done.addAll(reports);
                 }
               }
               return (Void) null;

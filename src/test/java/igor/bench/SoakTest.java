@@ -41,5 +41,10 @@ class SoakTest {
         .as(report)
         .allSatisfy(w -> assertThat(w.streamChanges()).isPositive());
     assertThat(result.heapGrowthMiB()).as(report).isLessThan(Soak.HEAP_GROWTH_LIMIT_MIB);
+    assertThat(result.redisGrowthMiB()).as(report).isLessThan(Soak.REDIS_GROWTH_LIMIT_MIB);
+    assertThat(result.windows())
+        .as("each window measures the installation's Redis keys and database")
+        .allSatisfy(w -> assertThat(w.redisKeys()).isPositive())
+        .allSatisfy(w -> assertThat(w.databaseBytes()).isPositive());
   }
 }

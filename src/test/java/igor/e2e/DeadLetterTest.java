@@ -124,6 +124,44 @@ class DeadLetterTest {
     }
   }
 
+  @Test
+  void theDeadLetterListKeepsTheNewestEntriesUpToItsCountAndExpiresAfterItsMaximumAge()
+      throws Exception {
+    Duration maxAge = Duration.ofSeconds(3);
+    try (TestNode.Running igor =
+        TestNode.running(
+            List.of(),
+            java.util.Map.of(
+                "igor.reports.dead-letters-kept",
+                3,
+                "igor.reports.dead-letter-max-age",
+                maxAge.toMillis() + "ms"))) {
+      RedissonClient redis = igor.redis().client();
+      String prefix = igor.redis().prefix();
+      var reports = redis.<String, String>getStream(prefix + ":reports", StringCodec.INSTANCE);
+      for (int i = 1; i <= 5; i++) {
+        reports.add(StreamAddArgs.entry("report", "unreadable " + i));
+      }
+      String key = prefix + ":dead-letters";
+      List<JsonNode> kept = awaitDeadLetters(redis, key, 3);
+      assertThat(reports.size()).as("all five were read and set aside").isZero();
+      assertThat(kept)
+          .extracting(d -> d.path("raw").asText())
+          .containsExactly("unreadable 5", "unreadable 4", "unreadable 3");
+      assertThat(redis.getList(key, StringCodec.INSTANCE).remainTimeToLive())
+          .as("the list expires its maximum age after its newest entry")
+          .isBetween(1L, maxAge.toMillis());
+
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (redis.getList(key, StringCodec.INSTANCE).isExists() && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+      assertThat(redis.getList(key, StringCodec.INSTANCE).isExists())
+          .as("no dead letter outlives twice its maximum age")
+          .isFalse();
+    }
+  }
+
   private static String queuedTask(JsonNode job) {
     JsonNode task = job.path("layers").path(0).path("tasks").path(0);
     return "QUEUED".equals(task.path("status").asText()) ? task.path("id").asText() : null;

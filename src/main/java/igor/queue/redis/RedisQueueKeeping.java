@@ -52,10 +52,10 @@ public final class RedisQueueKeeping implements QueueKeeping {
   private final DeadLetters deadLetters;
   private volatile String knownEpoch;
 
-  RedisQueueKeeping(RedissonClient redis, RedisKeys keys, int deadLetterExcerptChars) {
+  RedisQueueKeeping(RedissonClient redis, RedisKeys keys, KeyBounds bounds) {
     this.redis = redis;
     this.keys = keys;
-    this.deadLetters = new DeadLetters(keys, deadLetterExcerptChars);
+    this.deadLetters = new DeadLetters(keys, bounds);
   }
 
   @Override

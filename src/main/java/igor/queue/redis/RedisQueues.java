@@ -7,7 +7,14 @@ import igor.queue.ReportInbox;
 import igor.queue.TaskQueue;
 import igor.queue.WorkerChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.redisson.api.BatchOptions;
+import org.redisson.api.RBatch;
+import org.redisson.api.RFuture;
 import org.redisson.api.RedissonClient;
+import org.redisson.api.options.KeysScanOptions;
+import org.redisson.client.codec.StringCodec;
 
 /**
  * Igor's queues on one Redis connection pool: the task queues, the report inbox of a node, and the
@@ -16,47 +23,42 @@ import org.redisson.api.RedissonClient;
 public final class RedisQueues implements AutoCloseable {
   private final RedissonClient redis;
   private final RedisKeys keys;
-  private final Duration claimTtl;
-  private final int deadLetterExcerptChars;
+  private final KeyBounds bounds;
 
-  private RedisQueues(
-      RedissonClient redis, RedisKeys keys, Duration claimTtl, int deadLetterExcerptChars) {
+  private RedisQueues(RedissonClient redis, RedisKeys keys, KeyBounds bounds) {
     this.redis = redis;
     this.keys = keys;
-    this.claimTtl = claimTtl;
-    this.deadLetterExcerptChars = deadLetterExcerptChars;
+    this.bounds = bounds;
   }
 
-  /** {@code claimTtl}: how long the claim of an attempt, or its withdrawal, is remembered. */
+  /**
+   * {@code claimTtl}: how long a claim lives unless renewed with its lease; the other bounds are
+   * igor.conf's defaults.
+   */
   public static RedisQueues open(IgorSettings.Redis settings, Duration claimTtl) {
-    return open(settings, claimTtl, DeadLetters.DEFAULT_EXCERPT_CHARS);
+    return open(settings, KeyBounds.withClaimTtl(claimTtl));
   }
 
-  /** {@code deadLetterExcerptChars}: what a dead letter keeps of the message it sets aside. */
-  public static RedisQueues open(
-      IgorSettings.Redis settings, Duration claimTtl, int deadLetterExcerptChars) {
+  /** {@code bounds}: how long claims live and what the dead letters keep. */
+  public static RedisQueues open(IgorSettings.Redis settings, KeyBounds bounds) {
     return new RedisQueues(
-        RedisConnections.open(settings),
-        new RedisKeys(settings.keyPrefix()),
-        claimTtl,
-        deadLetterExcerptChars);
+        RedisConnections.open(settings), new RedisKeys(settings.keyPrefix()), bounds);
   }
 
   public TaskQueue taskQueue() {
-    return new RedisTaskQueue(redis, keys, claimTtl);
+    return new RedisTaskQueue(redis, keys, bounds.claimLinger());
   }
 
   public ReportInbox reportInbox(String consumer, Duration reclaimAfter, OutcomeLimits limits) {
-    return new RedisReportInbox(
-        redis, keys, consumer, reclaimAfter, limits, deadLetterExcerptChars);
+    return new RedisReportInbox(redis, keys, consumer, reclaimAfter, limits, bounds);
   }
 
   public QueueKeeping keeping() {
-    return new RedisQueueKeeping(redis, keys, deadLetterExcerptChars);
+    return new RedisQueueKeeping(redis, keys, bounds);
   }
 
   public WorkerChannel workerChannel() {
-    return new RedisWorkerChannel(redis, keys, deadLetterExcerptChars);
+    return new RedisWorkerChannel(redis, keys, bounds);
   }
 
   /** The server's version (INFO server), for reports such as the benchmark's. */
@@ -69,6 +71,50 @@ public final class RedisQueues implements AutoCloseable {
           .getOrDefault("redis_version", "unknown");
     } catch (RuntimeException e) {
       return "unknown (" + e.getMessage() + ")";
+    }
+  }
+
+  /**
+   * What this installation's keys take in Redis: the sum of {@code MEMORY USAGE} over the keys
+   * under its prefix (exact for this installation, whatever else shares the server), and the key
+   * count. For the benchmark and the soak.
+   */
+  public KeyMemory keyMemory() {
+    List<String> names = new ArrayList<>();
+    redis
+        .getKeys()
+        .getKeys(KeysScanOptions.defaults().pattern(keys.prefix() + ":*").chunkSize(1000))
+        .forEach(names::add);
+    long bytes = 0;
+    for (int from = 0; from < names.size(); from += 1000) {
+      RBatch batch = redis.createBatch(BatchOptions.defaults());
+      List<RFuture<Long>> sizes = new ArrayList<>();
+      for (String name : names.subList(from, Math.min(names.size(), from + 1000))) {
+        sizes.add(batch.getBucket(name, StringCodec.INSTANCE).sizeInMemoryAsync());
+      }
+      batch.execute();
+      for (RFuture<Long> size : sizes) {
+        Long b = size.toCompletableFuture().join();
+        bytes += b == null ? 0 : b;
+      }
+    }
+    return new KeyMemory(names.size(), bytes, usedMemory());
+  }
+
+  /** Keys under the prefix, their bytes, and the whole server's used_memory (INFO memory). */
+  public record KeyMemory(long keys, long bytes, long serverUsedMemory) {}
+
+  private long usedMemory() {
+    try {
+      String used =
+          redis
+              .getRedisNodes(org.redisson.api.redisnode.RedisNodes.SINGLE)
+              .getInstance()
+              .info(org.redisson.api.redisnode.RedisNode.InfoSection.MEMORY)
+              .getOrDefault("used_memory", "-1");
+      return Long.parseLong(used);
+    } catch (RuntimeException e) {
+      return -1;
     }
   }
 

@@ -41,23 +41,13 @@ public final class RedisReportInbox implements ReportInbox {
   private final Duration reclaimAfter;
   private final DeadLetters deadLetters;
   private final OutcomeLimits limits;
+  private final Duration claimLinger;
   private volatile long lastReclaim;
   private volatile StreamMessageId reclaimCursor = new StreamMessageId(0, 0);
 
-  public RedisReportInbox(
-      RedissonClient redis, RedisKeys keys, String consumer, Duration reclaimAfter) {
-    this(
-        redis,
-        keys,
-        consumer,
-        reclaimAfter,
-        OutcomeLimits.DEFAULTS,
-        DeadLetters.DEFAULT_EXCERPT_CHARS);
-  }
-
   /**
-   * {@code limits}: a report over them fails its attempt; {@code deadLetterExcerptChars}: what a
-   * dead letter keeps of a report it sets aside.
+   * {@code limits}: a report over them fails its attempt; {@code bounds}: what a dead letter keeps
+   * of a report it sets aside, and how long an ended attempt's claim is kept.
    */
   public RedisReportInbox(
       RedissonClient redis,
@@ -65,14 +55,15 @@ public final class RedisReportInbox implements ReportInbox {
       String consumer,
       Duration reclaimAfter,
       OutcomeLimits limits,
-      int deadLetterExcerptChars) {
+      KeyBounds bounds) {
     this.redis = redis;
     this.keys = keys;
     this.stream = redis.getStream(keys.reports(), StringCodec.INSTANCE);
     this.consumer = consumer;
     this.reclaimAfter = reclaimAfter;
     this.limits = limits;
-    this.deadLetters = new DeadLetters(keys, deadLetterExcerptChars);
+    this.deadLetters = new DeadLetters(keys, bounds);
+    this.claimLinger = bounds.claimLinger();
     ensureGroupAsync().toCompletableFuture().join();
   }
 
@@ -187,13 +178,25 @@ public final class RedisReportInbox implements ReportInbox {
             });
   }
 
+  /**
+   * Removes the reports from the stream and shortens the claim of every attempt a final report
+   * ended to the claim linger: the attempt cannot be delivered any more, so its claim need only
+   * absorb a stray copy for a little while (docs/worker-protocol.md, "What stays in Redis").
+   */
   @Override
-  public CompletionStage<Void> acknowledge(List<String> receipts) {
-    if (receipts.isEmpty()) {
+  public CompletionStage<Void> acknowledge(List<ReceivedReport> reports) {
+    if (reports.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
     RBatch batch = redis.createBatch(BatchOptions.defaults());
-    remove(batch, receipts);
+    remove(batch, reports.stream().map(ReceivedReport::receipt).toList());
+    for (ReceivedReport r : reports) {
+      WorkerReport report = r.report();
+      if (report != null && report.kind() != WorkerReport.Kind.STARTED) {
+        String claim = keys.claim(Identifiers.deliveryId(report.taskId(), report.attempt()));
+        batch.getBucket(claim, StringCodec.INSTANCE).expireAsync(claimLinger);
+      }
+    }
     return batch.executeAsync().thenApply(r -> null);
   }
 

@@ -110,12 +110,17 @@ public final class RedisTaskQueue implements TaskQueue {
 
   private final RedissonClient redis;
   private final RedisKeys keys;
-  private final Duration claimTtl;
+  private final Duration withdrawnClaimTtl;
 
-  public RedisTaskQueue(RedissonClient redis, RedisKeys keys, Duration claimTtl) {
+  /**
+   * {@code withdrawnClaimTtl}: how long the "cancelled" claim of a withdrawn attempt lives; a
+   * worker that took the attempt's delivery before it was withdrawn claims it within that time or
+   * not at all (igor.worker.claim-linger).
+   */
+  public RedisTaskQueue(RedissonClient redis, RedisKeys keys, Duration withdrawnClaimTtl) {
     this.redis = redis;
     this.keys = keys;
-    this.claimTtl = claimTtl;
+    this.withdrawnClaimTtl = withdrawnClaimTtl;
   }
 
   @Override
@@ -148,7 +153,7 @@ public final class RedisTaskQueue implements TaskQueue {
     for (TaskDelivery w : withdrawals) {
       batch
           .<String>getBucket(keys.claim(w.deliveryId()), StringCodec.INSTANCE)
-          .setIfAbsentAsync(CANCELLED, claimTtl);
+          .setIfAbsentAsync(CANCELLED, withdrawnClaimTtl);
       List<Object> idsAndMessages =
           byQueue.computeIfAbsent(
               keys.queue(w.type()),

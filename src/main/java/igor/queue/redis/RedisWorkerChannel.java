@@ -1,5 +1,6 @@
 package igor.queue.redis;
 
+import igor.domain.Identifiers;
 import igor.domain.WorkerReport;
 import igor.queue.AttemptLease;
 import igor.queue.TaskDelivery;
@@ -39,6 +40,7 @@ public final class RedisWorkerChannel implements WorkerChannel {
   private final RedissonClient redis;
   private final RedisKeys keys;
   private final DeadLetters deadLetters;
+  private final Duration claimTtl;
 
   /** This channel's name as a taker: its in-flight list and heartbeat key. */
   private final String taker = UUID.randomUUID().toString();
@@ -64,14 +66,18 @@ public final class RedisWorkerChannel implements WorkerChannel {
   private volatile long heartbeatAt;
 
   public RedisWorkerChannel(RedissonClient redis, RedisKeys keys) {
-    this(redis, keys, DeadLetters.DEFAULT_EXCERPT_CHARS);
+    this(redis, keys, KeyBounds.defaults());
   }
 
-  /** {@code deadLetterExcerptChars}: what a dead letter keeps of a delivery it sets aside. */
-  public RedisWorkerChannel(RedissonClient redis, RedisKeys keys, int deadLetterExcerptChars) {
+  /**
+   * {@code bounds}: what a dead letter keeps of a delivery it sets aside, and the claim TTL that
+   * each lease renewal gives the attempt's claim again.
+   */
+  public RedisWorkerChannel(RedissonClient redis, RedisKeys keys, KeyBounds bounds) {
     this.redis = redis;
     this.keys = keys;
-    this.deadLetters = new DeadLetters(keys, deadLetterExcerptChars);
+    this.deadLetters = new DeadLetters(keys, bounds);
+    this.claimTtl = bounds.claimTtl();
   }
 
   @Override
@@ -310,6 +316,23 @@ public final class RedisWorkerChannel implements WorkerChannel {
             });
   }
 
+  /**
+   * KEYS: leases, then the claim of each attempt. ARGV: lease expiry, claim TTL (ms), then the
+   * lease members in the order of the claims. Renews each lease still held (ZADD XX) and, with it,
+   * the attempt's claim: a claim lives as long as its attempt runs, and no longer than the claim
+   * TTL once its worker stops renewing.
+   */
+  private static final String RENEW =
+      "local renewed = 0\n"
+          + "for i = 2, #KEYS do\n"
+          + "  if redis.call('ZSCORE', KEYS[1], ARGV[i + 1]) then\n"
+          + "    redis.call('ZADD', KEYS[1], 'XX', ARGV[1], ARGV[i + 1])\n"
+          + "    redis.call('PEXPIRE', KEYS[i], ARGV[2])\n"
+          + "    renewed = renewed + 1\n"
+          + "  end\n"
+          + "end\n"
+          + "return renewed";
+
   @Override
   public void renewLeases(Collection<AttemptLease> leases, Duration lease) {
     heartbeatSeconds = heartbeatSeconds(lease);
@@ -317,13 +340,19 @@ public final class RedisWorkerChannel implements WorkerChannel {
     if (leases.isEmpty()) {
       return;
     }
-    double expiry = System.currentTimeMillis() + lease.toMillis();
-    RBatch batch = redis.createBatch(BatchOptions.defaults());
-    var set = batch.<String>getScoredSortedSet(keys.leases(), StringCodec.INSTANCE);
+    List<Object> keysOfScript = new ArrayList<>(leases.size() + 1);
+    List<Object> args = new ArrayList<>(leases.size() + 2);
+    keysOfScript.add(keys.leases());
+    args.add(String.valueOf(System.currentTimeMillis() + lease.toMillis()));
+    args.add(String.valueOf(claimTtl.toMillis()));
     for (AttemptLease l : leases) {
-      set.addIfExistsAsync(expiry, RedisKeys.leaseMember(l));
+      keysOfScript.add(keys.claim(Identifiers.deliveryId(l.taskId(), l.attempt())));
+      args.add(RedisKeys.leaseMember(l));
     }
-    batch.execute();
+    redis
+        .getScript(StringCodec.INSTANCE)
+        .eval(
+            RScript.Mode.READ_WRITE, RENEW, RScript.ReturnType.LONG, keysOfScript, args.toArray());
   }
 
   /** The lease in whole seconds, at least one: the TTL of the taker's heartbeat. */

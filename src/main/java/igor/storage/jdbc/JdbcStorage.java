@@ -115,6 +115,12 @@ public final class JdbcStorage implements AutoCloseable {
   }
 
   /** Creates or updates the read-write and read-only roles (docs/operations.md, "Roles"). */
+  /** A connection of Igor's pool, for reading the schema's own sizes (TableSizes). */
+  Connection connection() throws SQLException {
+    return dataSource.getConnection();
+  }
+
+  /** Creates or updates the read-write and read-only roles (docs/operations.md, "Roles"). */
   public void createRoles(DatabaseRoles.Role readWrite, DatabaseRoles.Role readOnly) {
     DatabaseRoles.apply(dataSource, readWrite, readOnly);
   }

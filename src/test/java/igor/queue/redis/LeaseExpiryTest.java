@@ -30,7 +30,7 @@ class LeaseExpiryTest {
   void redis() {
     redis = TestRedis.create();
     keys = new RedisKeys(redis.prefix());
-    keeping = new RedisQueueKeeping(redis.client(), keys, DeadLetters.DEFAULT_EXCERPT_CHARS);
+    keeping = new RedisQueueKeeping(redis.client(), keys, KeyBounds.defaults());
   }
 
   @AfterEach
