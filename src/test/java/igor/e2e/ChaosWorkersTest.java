@@ -31,6 +31,7 @@ class ChaosWorkersTest {
   private static final int WORKERS = 3;
   private static final int KILLS = 24;
   private static final String LEASE = "4s";
+  private static final Duration WARM_UP = Duration.ofSeconds(3);
 
   @Test
   void everyTaskCompletesOnceWhileWorkersAreKilledAtRandom() throws Exception {
@@ -62,12 +63,21 @@ class ChaosWorkersTest {
         }
         String jobId = igor.api().createJob(job());
         long chaos = System.nanoTime();
-        for (int kill = 0; kill < KILLS; kill++) {
-          Thread.sleep(300 + random.nextInt(900));
+        List<Long> startedAt = new ArrayList<>();
+        workers.forEach(w -> startedAt.add(System.nanoTime()));
+        int kills = 0;
+        while (kills < KILLS) {
+          Thread.sleep(400 + random.nextInt(800));
+          // a worker that had time to start and take work (a JVM starts in about 2 s)
           int victim = random.nextInt(workers.size());
+          if (System.nanoTime() - startedAt.get(victim) < WARM_UP.toNanos()) {
+            continue;
+          }
           workers.get(victim).kill();
-          IgorProcess again = worker(WORKERS + kill, env, logs);
+          kills++;
+          IgorProcess again = worker(WORKERS + kills, env, logs);
           workers.set(victim, again);
+          startedAt.set(victim, System.nanoTime());
           all.add(again);
         }
         System.out.printf(
@@ -88,6 +98,9 @@ class ChaosWorkersTest {
         Map<Integer, Integer> runs = new TreeMap<>();
         completed.values().forEach(a -> runs.merge(a.get(0), 1, Integer::sum));
         System.out.println("[chaos] tasks by the attempt that completed them: " + runs);
+        assertThat(runs.keySet())
+            .as("some kills hit running attempts, which then ran again")
+            .anyMatch(attempt -> attempt > 1);
       } finally {
         for (IgorProcess w : all) {
           w.close();
@@ -113,7 +126,7 @@ class ChaosWorkersTest {
 
   /** One layer of short sleeps, each with retries enough for the kills it may meet. */
   private static String job() {
-    String args = Base64.getEncoder().encodeToString("0.2".getBytes());
+    String args = Base64.getEncoder().encodeToString("0.4".getBytes());
     StringBuilder tasks = new StringBuilder();
     for (int i = 0; i < TASKS; i++) {
       tasks.append(i == 0 ? "" : ",");
