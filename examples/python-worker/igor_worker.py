@@ -34,6 +34,7 @@ import signal
 import socket
 import threading
 import time
+import uuid
 import urllib.error
 import urllib.request
 
@@ -110,7 +111,7 @@ class Worker:
         name=None,
         concurrency=4,
         lease_seconds=30.0,
-        claim_ttl_seconds=3600,
+        claim_ttl_seconds=300,
         poll_wait_seconds=1.0,
         shutdown_grace_seconds=10.0,
         api_url="http://127.0.0.1:8100",
@@ -129,6 +130,10 @@ class Worker:
         self.concurrency = max(1, int(concurrency))
         self.lease_ms = int(lease_seconds * 1000)
         self.claim_ttl_ms = int(claim_ttl_seconds * 1000)
+        # One taker per process: its in-flight list and heartbeat (docs/worker-protocol.md, "Taking
+        # work"). Nodes give what it took back to the queues once the heartbeat lapses.
+        self.taker = uuid.uuid4().hex
+        self._next_queue = 0
         self.poll_wait = poll_wait_seconds
         self.shutdown_grace = shutdown_grace_seconds
         self.api_url = api_url.rstrip("/")
@@ -142,6 +147,17 @@ class Worker:
         self._releasing = False
         self._subscribed = threading.Event()
         self._threads = []
+        # Renews each lease still held, and its claim with it (one script: a lease that is gone,
+        # finished or failed by Igor as lost, is not brought back, nor its claim).
+        self._renew = self.redis.register_script(
+            "for i = 1, #KEYS - 1 do"
+            "  if redis.call('ZSCORE', KEYS[#KEYS], ARGV[i]) then"
+            "    redis.call('ZADD', KEYS[#KEYS], 'XX', ARGV[#ARGV - 1], ARGV[i])"
+            "    redis.call('PEXPIRE', KEYS[i], ARGV[#ARGV])"
+            "  end"
+            " end"
+            " return 1"
+        )
 
     # --- keys (docs/worker-protocol.md, "Keys") ---------------------------------------------------
 
@@ -214,25 +230,50 @@ class Worker:
             self._slots.release()
 
     def _pop(self, queues, count):
-        """BLPOP one delivery over all our queues, then LPOP up to count-1 more from that queue."""
-        answer = self.redis.blpop(queues, timeout=self.poll_wait)
-        if answer is None:
+        """The reliable take: under a heartbeat, LMOVE up to count deliveries from our queues into
+        this taker's in-flight list; if none waits, BLMOVE one (waiting on one queue, the next
+        each time), then LMOVE up to count-1 more from that queue. Answers the messages taken."""
+        inflight = self._key("inflight", self.taker)
+        self._heartbeat()
+        messages = self._move_now(queues, inflight, count)
+        if messages:
+            return messages
+        queue = queues[self._next_queue % len(queues)]
+        self._next_queue += 1
+        first = self.redis.blmove(queue, inflight, max(1, int(self.poll_wait)), "LEFT", "RIGHT")
+        if first is None:
             return []
-        queue, first = answer
-        messages = [first]
-        if count > 1:
-            messages.extend(self.redis.lpop(queue, count - 1) or [])
+        return [first] + self._move_now([queue], inflight, count - 1)
+
+    def _move_now(self, queues, inflight, count):
+        messages = []
+        for queue in queues:
+            while len(messages) < count:
+                message = self.redis.lmove(queue, inflight, "LEFT", "RIGHT")
+                if message is None:
+                    break
+                messages.append(message)
         return messages
+
+    def _heartbeat(self):
+        """This taker is alive for one lease more (a key with a TTL), and known to the nodes."""
+        with self.redis.pipeline(transaction=False) as p:
+            p.set(self._key("taker", self.taker), self.name, ex=max(1, int(self.lease_ms / 1000)))
+            p.sadd(self._key("takers"), self.taker)
+            p.execute()
 
     def _claim(self, messages):
         """Claims each delivery (dropping the ones claimed already or withdrawn), then takes the
         lease and reports `started` for each claimed one, before any handler runs."""
+        inflight = self._key("inflight", self.taker)
         deliveries = []
         for message in messages:
             delivery = parse_delivery(message)
             if delivery is None:
                 log.warning("dropped malformed delivery: %.200s", message)
+                self.redis.lrem(inflight, 1, message)
             else:
+                delivery["_message"] = message
                 deliveries.append(delivery)
         if not deliveries:
             return []
@@ -240,7 +281,9 @@ class Worker:
             with self.redis.pipeline(transaction=False) as p:
                 for d in deliveries:
                     p.set(self._key("claim", d["delivery_id"]), self.name, nx=True, px=self.claim_ttl_ms)
-                # Taken off the queue: Igor may hand them out again (protocol v1.1, optional).
+                # Claimed or not, out of the in-flight list and the queued set.
+                for d in deliveries:
+                    p.lrem(inflight, 1, d["_message"])
                 p.srem(self._key("queued"), *[d["delivery_id"] for d in deliveries])
                 claimed = p.execute()[: len(deliveries)]
         except redis.RedisError as e:
@@ -361,18 +404,19 @@ class Worker:
     # --- leases ----------------------------------------------------------------------------------
 
     def _renew_leases(self):
-        """Every third of the lease, pushes every in-flight lease's expiry forward. XX: a lease that
-        is gone (finished, or failed by Igor as lost) is not brought back."""
+        """Every third of the lease: keeps this taker's heartbeat, and pushes every in-flight
+        lease's expiry forward with its claim's (only while the lease is still held)."""
         every = max(0.1, self.lease_ms / 3000.0)
         while True:
             time.sleep(every)
             with self._lock:
-                members = [t.lease_member for t in self._in_flight.values()]
-            if not members:
-                continue
-            expiry = now_ms() + self.lease_ms
+                tasks = list(self._in_flight.values())
             try:
-                self.redis.zadd(self._key("leases"), {m: expiry for m in members}, xx=True)
+                self._heartbeat()
+                if tasks:
+                    keys = [self._key("claim", t.delivery_id) for t in tasks] + [self._key("leases")]
+                    args = [t.lease_member for t in tasks] + [now_ms() + self.lease_ms, self.claim_ttl_ms]
+                    self._renew(keys=keys, args=args)
             except redis.RedisError as e:
                 log.warning("leases could not be renewed: %s", e)
 

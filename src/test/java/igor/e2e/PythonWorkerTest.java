@@ -163,6 +163,13 @@ class PythonWorkerTest {
     assertThat(redis.client().getScoredSortedSet(redis.prefix() + ":leases").size())
         .as("leases dropped with the final reports")
         .isZero();
+    // it takes the reliable way: into an in-flight list of its own, under a heartbeat
+    java.util.Set<String> takers =
+        redis.client().<String>getSet(redis.prefix() + ":takers", StringCodec.INSTANCE).readAll();
+    assertThat(takers).as("takers known to the nodes").isNotEmpty();
+    assertThat(takers)
+        .as("a taker whose heartbeat lives")
+        .anyMatch(t -> redis.client().getBucket(redis.prefix() + ":taker:" + t).isExists());
     assertThat(worker.isAlive()).as("python worker still running:\n" + workerOutput()).isTrue();
   }
 
