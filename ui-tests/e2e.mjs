@@ -324,6 +324,7 @@ try {
     await canvas.waitFor();
     const d = await canvas.evaluate((c) => ({...c.dataset}));
     if (d.aggregated !== '10000' || d.bars !== '0') throw new Error(`aggregated ${d.aggregated}, bars ${d.bars}: not 10,000 attempts as counts`);
+    await page.screenshot({path: join(shots, 'timeline-10k.png'), fullPage: true});
     await page.getByRole('button', {name: 'Zoom in', exact: true}).click();
     const zoomed = await canvas.evaluate((c) => c.dataset.drawMs);
     console.log(`timeline of a 10,000-task job in headless Chromium: rendered in ${d.renderMs} ms (answer parsed to drawn: typed arrays, summary, canvas; ` +

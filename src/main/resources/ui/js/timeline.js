@@ -14,7 +14,7 @@ const BAND_GAP = 10;    // px between layers
 const LANE_MIN = 4;     // below this a layer is drawn as a density strip
 const LANE_MAX = 14;
 const BAND_MAX = 220;   // the most px of lanes one layer gets
-const DENSITY_H = 72;
+const DENSITY_H = 84;
 const MIN_SPAN = 5;     // ms: the deepest zoom
 
 // Outcome codes of the typed arrays, with the colour (a CSS variable of app.css) and the legend.
@@ -142,7 +142,7 @@ export function timelinePage(main, jobId) {
     const {layers, job} = model;
     const all = job.waitMs + job.runMs;
     const row = (name, tasks, attempts, wait, run, wp50, wp95, rp50, rp95, cls) => h('tr', {class: cls},
-        h('th', {scope: 'row'}, name), h('td', {class: 'num'}, tasks), h('td', {class: 'num'}, attempts),
+        h('th', {scope: 'row'}, name), h('td', {class: 'num'}, tasks.toLocaleString('en')), h('td', {class: 'num'}, attempts.toLocaleString('en')),
         h('td', {class: 'num'}, duration(wait)), h('td', {class: 'num'}, duration(run)), h('td', {}, splitBar(wait, run)),
         h('td', {class: 'num'}, `${duration(wp50)} / ${duration(wp95)}`), h('td', {class: 'num'}, `${duration(rp50)} / ${duration(rp95)}`));
     replaceContent(summary,
@@ -152,7 +152,7 @@ export function timelinePage(main, jobId) {
           `${duration(job.waitMs)} waiting and ${duration(job.runMs)} running, over ${job.attempts.toLocaleString('en')} attempts` +
           ` (${duration(model.last - model.first)} from the first queued to the last ended).`),
         h('table', {class: 'where'},
-            h('thead', {}, h('tr', {}, ['Layer', 'Tasks', 'Attempts', 'Queue wait', 'Run time', 'Wait vs run', 'Wait p50 / p95', 'Run p50 / p95']
+            h('thead', {}, h('tr', {}, ['Layer', 'Tasks', 'Attempts', 'Queue wait, summed', 'Run time, summed', 'Wait vs run', 'Wait p50 / p95', 'Run p50 / p95']
                 .map((c) => h('th', {scope: 'col'}, c)))),
             h('tbody', {}, layers.map((l) => row(l.name || '(no name)', l.tasks,
                 l.attempts, l.queue_wait_ms, l.run_ms, l.queue_wait_p50_ms, l.queue_wait_p95_ms, l.run_p50_ms, l.run_p95_ms, ''))),
@@ -301,20 +301,31 @@ export function timelinePage(main, jobId) {
   }
 
   /**
-   * Per pixel column, how many attempts were waiting, and running by outcome, somewhere in it:
-   * stacked from the bottom (completed, failed, killed, other, running now, then waiting), scaled
-   * to the layer's peak. Answers the attempts counted.
+   * Per pixel column, how many attempts were waiting, and running by outcome, on average over the
+   * column's time (an attempt counts by the share of the column it covers, so the stack is "how
+   * many at once"), stacked from the bottom (completed, failed, timed out, killed, skipped,
+   * withdrawn, running now, then waiting) and scaled to the layer's peak; below it a strip of the
+   * attempts that ended in each column, darker for more, red when any failed. Answers the attempts
+   * counted.
    */
   function drawDensity(ctx, l, b, x, plotW) {
     const W = Math.ceil(plotW);
-    // rows of counts: 0 waiting, 1..7 running by outcome code
-    const diff = Array.from({length: 8}, () => new Int32Array(W + 2));
+    // rows of counts: 0 waiting, 1..7 running by outcome code (as OUTCOMES + 1)
+    const diff = Array.from({length: 8}, () => new Float64Array(W + 2));
+    const part = Array.from({length: 8}, () => new Float64Array(W + 1));
+    const ends = new Int32Array(W + 1);
+    const bad = new Int32Array(W + 1);
     const add = (row, a, z) => {
-      if (z < 0 || a >= W) return;
-      const from = Math.max(0, Math.floor(a));
-      const to = Math.min(W, Math.max(from + 1, Math.ceil(z)));
-      diff[row][from]++;
-      diff[row][to]--;
+      a = Math.max(0, a);
+      z = Math.min(W, z);
+      if (z <= a) return;
+      const fa = Math.floor(a);
+      const fz = Math.floor(z);
+      if (fa === fz) { part[row][fa] += z - a; return; }
+      part[row][fa] += fa + 1 - a;
+      diff[row][fa + 1] += 1;
+      diff[row][fz] -= 1;
+      if (fz < W) part[row][fz] += z - fz;
     };
     let counted = 0;
     for (let i = 0; i < l.n; i++) {
@@ -324,40 +335,62 @@ export function timelinePage(main, jobId) {
       const s = l.s[i] ? x(l.s[i]) - GUTTER : e;
       add(0, q, s);
       if (l.s[i]) add(1 + l.outcome[i], s, e);
+      if (l.outcome[i] && e >= 0 && e < W) {
+        ends[Math.floor(e)]++;
+        const o = OUTCOMES[l.outcome[i]];
+        if (o === 'failed' || o === 'timed_out' || o === 'killed') bad[Math.floor(e)]++;
+      }
       counted++;
     }
-    const counts = diff.map((d) => {
-      const c = new Int32Array(W);
+    const counts = diff.map((d, r) => {
+      const c = new Float64Array(W);
       let run = 0;
-      for (let k = 0; k < W; k++) { run += d[k]; c[k] = run; }
+      for (let k = 0; k < W; k++) { run += d[k]; c[k] = run + part[r][k]; }
       return c;
     });
     let peak = 0;
+    let mostEnds = 0;
     for (let k = 0; k < W; k++) {
       let sum = 0;
       for (let r = 0; r < 8; r++) sum += counts[r][k];
       peak = Math.max(peak, sum);
+      mostEnds = Math.max(mostEnds, ends[k]);
     }
-    if (peak === 0) return counted;
-    const order = [2, 3, 4, 5, 6, 7, 1, 0];  // completed, failed, timed out, killed, skipped, withdrawn, running now, waiting
-    const fills = order.map((r) => (r === 0 ? color('--queued') : color(RUN_COLOR[OUTCOMES[r - 1]])));
-    const unit = (b.height - 14) / peak;
-    const base = new Float32Array(W);
-    order.forEach((r, oi) => {
-      ctx.fillStyle = fills[oi];
-      ctx.beginPath();
-      const c = counts[r];
+    const STRIP = 8;
+    const areaH = b.height - 14 - STRIP - 2;
+    const bottom = b.top + b.height - STRIP - 2;
+    if (peak > 0) {
+      const order = [2, 3, 4, 5, 6, 7, 1, 0];  // completed, failed, timed out, killed, skipped, withdrawn, running now, waiting
+      const fills = order.map((r) => (r === 0 ? color('--queued') : color(RUN_COLOR[OUTCOMES[r - 1]])));
+      const unit = areaH / peak;
+      const base = new Float64Array(W);
+      order.forEach((r, oi) => {
+        ctx.fillStyle = fills[oi];
+        ctx.beginPath();
+        const c = counts[r];
+        for (let k = 0; k < W; k++) {
+          if (c[k] <= 0) continue;
+          const hh = Math.max(1, c[k] * unit);  // what is there stays visible
+          ctx.rect(GUTTER + k, bottom - base[k] - hh, 1, hh);
+          base[k] += hh;
+        }
+        ctx.fill();
+      });
+    }
+    if (mostEnds > 0) {
+      const ok = color('--completed');
+      const failed = color('--errored');
       for (let k = 0; k < W; k++) {
-        if (!c[k]) continue;
-        const hh = c[k] * unit;
-        ctx.rect(GUTTER + k, b.top + b.height - base[k] - hh, 1, hh);
-        base[k] += hh;
+        if (!ends[k]) continue;
+        ctx.globalAlpha = 0.25 + (0.75 * ends[k]) / mostEnds;
+        ctx.fillStyle = bad[k] ? failed : ok;
+        ctx.fillRect(GUTTER + k, b.top + b.height - STRIP, 1, STRIP);
       }
-      ctx.fill();
-    });
+      ctx.globalAlpha = 1;
+    }
     ctx.fillStyle = color('--muted');
     ctx.font = '11px system-ui, sans-serif';
-    ctx.fillText(`peak ${peak.toLocaleString('en')} at once`, GUTTER + 4, b.top + 7);
+    ctx.fillText(`peak ${Math.round(peak).toLocaleString('en')} at once; bottom strip: attempts ending (most ${mostEnds.toLocaleString('en')} in a pixel)`, GUTTER + 4, b.top + 7);
     return counted;
   }
 
