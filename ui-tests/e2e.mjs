@@ -309,6 +309,9 @@ try {
     await page.waitForFunction((before) => Number(document.querySelector('canvas.timeline-canvas').dataset.span) < before, all);
     await page.getByRole('button', {name: 'Show all', exact: true}).click();
     if (await span() !== all) throw new Error('Show all did not show all');
+    // the first line of layer fetch, just right of where the axis begins: its first attempt
+    await page.mouse.move(box.x + 190 + 40, box.y + 30 + 4);
+    await expectText(page.locator('#timeline-hover'), /^task [0-9a-f-]{36}, attempt 1: queued .*, waited .*, ran .*, completed$/);
     await page.mouse.move(box.x + 20, box.y + 5);
     await accessible('a job\'s timeline');
     await page.screenshot({path: join(shots, 'timeline.png'), fullPage: true});
