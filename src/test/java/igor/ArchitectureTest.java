@@ -102,7 +102,7 @@ class ArchitectureTest {
                     "igor.tls..")
                 .or(areOrArraysOf(WIRE_DOMAIN)))
         .because(
-            "they ship as igor-worker (docs/adr/0010-small-artifacts.md), whose POM names"
+            "they ship as igor-worker (docs/adr/0011-small-artifacts.md), whose POM names"
                 + " igor-client, Redisson, Jackson and SLF4J; of the domain it takes only what the"
                 + " wire format needs (the jar's includes in pom.xml)")
         .check(igor);
@@ -155,7 +155,7 @@ class ArchitectureTest {
                     "java..", "javax..", "com.fasterxml.jackson..", "igor.client..", "igor.tls..")
                 .or(areOrArraysOf(TaskSpec.class)))
         .because(
-            "they ship as igor-client (docs/adr/0010-small-artifacts.md), whose POM names Jackson"
+            "they ship as igor-client (docs/adr/0011-small-artifacts.md), whose POM names Jackson"
                 + " alone; it also holds igor.worker.api.TaskSpec, the task a client creates")
         .check(igor);
   }

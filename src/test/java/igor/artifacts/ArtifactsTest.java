@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * The small artifacts stand on their own: every class in igor-client.jar needs only the JDK,
  * Jackson and the jar itself; every class in igor-worker.jar only the JDK, Redisson, Jackson,
  * SLF4J, igor-client and itself; and projects of their own, built with Maven from their POMs alone,
- * run against a real node (docs/adr/0010-small-artifacts.md). The examples' project is run by
+ * run against a real node (docs/adr/0011-small-artifacts.md). The examples' project is run by
  * {@code ExamplesTest}.
  */
 class ArtifactsTest {
@@ -148,6 +148,28 @@ class ArtifactsTest {
     }
   }
 
+  @Test
+  void theArtifactsWithTheirDependenciesWeighAFractionOfTheServer() {
+    SmallArtifacts.Built built = SmallArtifacts.built();
+    long client = built.clientOnly().dependencyBytes();
+    long worker = built.examples().dependencyBytes();
+    System.out.printf(
+        "[igor tests] igor-client.jar %d KB, with its dependencies %.1f MB in %d jars;"
+            + " igor-worker.jar %d KB, with its dependencies (igor-client's too) %.1f MB in %d"
+            + " jars%n",
+        size(SmallArtifacts.CLIENT_JAR) / 1000,
+        client / 1e6,
+        built.clientOnly().classpath().size(),
+        size(SmallArtifacts.WORKER_JAR) / 1000,
+        worker / 1e6,
+        built.examples().classpath().size());
+
+    // The server's are about 115 MB (docs/operations.md, "Artifacts"); these bounds catch a
+    // dependency that would drag a large part of it in.
+    assertThat(client).isLessThan(5_000_000);
+    assertThat(worker).isLessThan(40_000_000);
+  }
+
   private static JavaClasses importJar(Path jar) throws IOException {
     try (JarFile file = new JarFile(jar.toFile())) {
       return new ClassFileImporter().importJar(file);
@@ -158,6 +180,14 @@ class ArtifactsTest {
     Set<String> names = new HashSet<>();
     contents.forEach(c -> names.add(c.getName()));
     return describe("are in " + jar, c -> names.contains(c.getBaseComponentType().getName()));
+  }
+
+  private static long size(Path file) {
+    try {
+      return java.nio.file.Files.size(file);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static List<String> testClasspathJarNames() {
