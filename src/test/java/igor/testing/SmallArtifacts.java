@@ -129,7 +129,8 @@ public final class SmallArtifacts {
               "-Dmaven.repo.local=" + repository.toAbsolutePath(),
               "-f",
               HOME.resolve("pom.xml").toAbsolutePath().toString(),
-              "compile",
+              // the goals alone, not the lifecycle: no plugin that this build did not use
+              "org.apache.maven.plugins:maven-compiler-plugin:3.14.0:compile",
               "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:build-classpath",
               "-Dmdep.outputFile=classpath.txt"),
           log,
