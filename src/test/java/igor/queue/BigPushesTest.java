@@ -3,9 +3,9 @@ package igor.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import igor.config.IgorSettings;
 import igor.domain.Identifiers;
 import igor.queue.redis.RedisQueues;
+import igor.queue.redis.RedisSettings;
 import igor.testing.TestRedis;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +31,7 @@ class BigPushesTest {
     redis = TestRedis.create();
     queues =
         RedisQueues.open(
-            new IgorSettings.Redis(redis.url(), "", redis.prefix(), 4), Duration.ofMinutes(5));
+            new RedisSettings(redis.url(), "", redis.prefix(), 4), Duration.ofMinutes(5));
   }
 
   @AfterEach
