@@ -20,19 +20,20 @@ public record Limits(
     int maxListLimit,
     int maxTaskTimeoutSeconds,
     int maxTaskRetries,
-    int maxTimelineAttempts) {
+    int maxTimelineAttempts,
+    int maxStartDelaySeconds) {
 
   public Limits {
-    new PlanBounds(maxTaskTimeoutSeconds, maxTaskRetries);
+    new PlanBounds(maxTaskTimeoutSeconds, maxTaskRetries, maxStartDelaySeconds);
     if (maxTimelineAttempts < 1) {
       throw new IllegalArgumentException(
           "igor.limits.max-timeline-attempts must be at least 1, got " + maxTimelineAttempts);
     }
   }
 
-  /** The bounds on a task's time-out and retries. */
+  /** The bounds on a task's time-out and retries, and on a job's start delay. */
   public PlanBounds planBounds() {
-    return new PlanBounds(maxTaskTimeoutSeconds, maxTaskRetries);
+    return new PlanBounds(maxTaskTimeoutSeconds, maxTaskRetries, maxStartDelaySeconds);
   }
 
   public static Limits from(Config c) {
@@ -49,7 +50,8 @@ public record Limits(
         c.getInt("max-list-limit"),
         seconds(c, "max-task-timeout"),
         c.getInt("max-task-retries"),
-        c.getInt("max-timeline-attempts"));
+        c.getInt("max-timeline-attempts"),
+        seconds(c, "max-start-delay"));
   }
 
   /** A duration setting in whole seconds, refused at start when it is not one. */

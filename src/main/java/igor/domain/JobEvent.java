@@ -17,13 +17,32 @@ public sealed interface JobEvent {
 
   long at();
 
-  /** The job and all its layers were declared. Tasks follow in {@link TasksAdded} events. */
-  record JobCreated(String jobId, String name, long pausedAtMillis, List<LayerPlan> layers, long at)
+  /**
+   * The job and all its layers were declared. Tasks follow in {@link TasksAdded} events. With
+   * {@code startAt > 0} (unix ms, later than {@code at}) the job waits PENDING until then, or until
+   * a person starts it: {@link JobStarted} ends the wait. With 0 (events written before delayed
+   * starts existed read so) it is RUNNING at once.
+   */
+  record JobCreated(
+      String jobId, String name, long pausedAtMillis, List<LayerPlan> layers, long at, long startAt)
       implements JobEvent {
     public JobCreated {
       layers = List.copyOf(layers);
     }
+
+    /** A job that starts at once. */
+    public JobCreated(
+        String jobId, String name, long pausedAtMillis, List<LayerPlan> layers, long at) {
+      this(jobId, name, pausedAtMillis, layers, at, 0);
+    }
   }
+
+  /**
+   * The job that waited for its start time ({@link JobCreated#startAt}) starts: it is RUNNING from
+   * now on, and its first group starts with the events that follow. Its time came, or a person
+   * started it early (then an {@link ActionTaken} START comes just before).
+   */
+  record JobStarted(String jobId, long at) implements JobEvent {}
 
   /** Tasks joined layers that had not started (at creation, or later by a client). */
   record TasksAdded(String jobId, List<TaskPlan> tasks, long at) implements JobEvent {

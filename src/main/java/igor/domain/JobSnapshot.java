@@ -4,7 +4,9 @@ import java.util.List;
 
 /**
  * An immutable copy of a whole job: what a full read returns and what the snapshot store keeps.
- * Layers are in declaration order, tasks in the order they were added. Times in unix millis.
+ * Layers are in declaration order, tasks in the order they were added. Times in unix millis; {@code
+ * startAt} is when the job was created to start, 0 when at once (and in snapshots taken before
+ * delayed starts existed).
  */
 public record JobSnapshot(
     String id,
@@ -16,12 +18,33 @@ public record JobSnapshot(
     long revision,
     List<LayerSnapshot> layers,
     List<TaskSnapshot> tasks,
-    List<AuditEntry> audit) {
+    List<AuditEntry> audit,
+    long startAt) {
 
   public JobSnapshot {
     layers = List.copyOf(layers);
     tasks = List.copyOf(tasks);
     audit = audit == null ? List.of() : List.copyOf(audit);
+  }
+
+  /** A job that started at once. */
+  public JobSnapshot(
+      String id,
+      String name,
+      Status status,
+      long pausedAtMillis,
+      long createdAt,
+      long updatedAt,
+      long revision,
+      List<LayerSnapshot> layers,
+      List<TaskSnapshot> tasks,
+      List<AuditEntry> audit) {
+    this(id, name, status, pausedAtMillis, createdAt, updatedAt, revision, layers, tasks, audit, 0);
+  }
+
+  /** Whether the job waits for its start time (PENDING, created to start later). */
+  public boolean waitingToStart() {
+    return status == Status.PENDING && startAt > 0;
   }
 
   public String etag() {

@@ -171,7 +171,13 @@ final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent
 
   @Override
   public ReplyEffect<JobEvent, Job> wake(Job job, Wake command) {
-    List<JobEvent> events = decider.wake(job, now()).events();
+    long now = now();
+    boolean waited = job.waitingToStart();
+    List<JobEvent> events = decider.wake(job, now).events();
+    if (waited && !events.isEmpty()) {
+      log.info(
+          "job starts at its start time startAt={} lateMs={}", job.startAt(), now - job.startAt());
+    }
     if (!events.isEmpty()) {
       return runner.persist(job, events).thenNoReply();
     }

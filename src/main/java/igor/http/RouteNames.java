@@ -21,7 +21,8 @@ final class RouteNames {
           "unpause",
           "skip",
           "kill",
-          "retry");
+          "retry",
+          "start");
 
   private RouteNames() {}
 

@@ -31,6 +31,7 @@ public final class JobViews {
       long pausedAt,
       long createdAt,
       long updatedAt,
+      long startAt,
       Map<Status, Integer> counts,
       List<LayerView> layers) {}
 
@@ -118,6 +119,7 @@ public final class JobViews {
         seconds(job.pausedAtMillis()),
         seconds(job.createdAt()),
         seconds(job.updatedAt()),
+        seconds(job.startAt()),
         countOf(job.tasks().stream().map(TaskSnapshot::status).toList()),
         layers);
   }
@@ -147,6 +149,7 @@ public final class JobViews {
         j.pausedAt(),
         j.createdAt(),
         j.updatedAt(),
+        j.startAt(),
         ordered(j.counts()),
         null);
   }

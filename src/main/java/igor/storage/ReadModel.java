@@ -56,7 +56,8 @@ public interface ReadModel {
       long pausedAt,
       long createdAt,
       long updatedAt,
-      Counts counts) {}
+      Counts counts,
+      long startAt) {}
 
   record LayerRow(
       String id,

@@ -5,7 +5,7 @@ import {api} from './api.js';
 import {bytesView, h, isDone, progress, replaceContent, statusBadge, STATUSES, throttle, time, timeCell, total} from './dom.js';
 import {follow} from './live.js';
 import {addTasksForm, takesTasks} from './add-tasks.js';
-import {actionButtons, ref, Selection} from './steer.js';
+import {actionButtons, ref, Selection, steer} from './steer.js';
 
 const PAGE = 100;
 /** The read model trails the journal by under a second: look again after an event's dust settles. */
@@ -78,6 +78,10 @@ export function jobPage(main, jobId, firstTaskId, params) {
     const name = state.meta?.name || '';
     document.title = `${name || jobId} · Igor`;
     const job = {id: jobId, etag: s.etag};
+    // A job created to start later: PENDING until its start_at (the read model keeps it).
+    const startAt = state.meta?.start_at || 0;
+    const waiting = s.status === 'PENDING' && startAt > 0;
+    const startNow = {name: 'start', label: 'Start now'};
     replaceContent(slots.head,
         h('p', {class: 'crumbs'}, h('a', {href: '/'}, 'Jobs'), ' / '),
         h('div', {class: 'page-head'},
@@ -88,7 +92,13 @@ export function jobPage(main, jobId, firstTaskId, params) {
             h('dt', {}, 'Id'), h('dd', {class: 'mono'}, jobId),
             h('dt', {}, 'Created'), h('dd', {}, state.meta ? timeCell(state.meta.created_at) : '…'),
             h('dt', {}, 'Updated'), h('dd', {}, timeCell(s.updated_at)),
+            startAt ? h('dt', {}, waiting ? 'Starts at' : 'Was due at') : null,
+            startAt ? h('dd', {'data-key': 'start-at'}, timeCell(startAt),
+                waiting ? h('span', {class: 'muted small'}, ' waiting: nothing of it runs until then') : null) : null,
             h('dt', {}, 'Tasks'), h('dd', {class: 'wide'}, progress(s.counts))),
+        waiting ? h('p', {class: 'actions', role: 'group', 'aria-label': 'Start'},
+            h('button', {type: 'button', class: 'small', 'data-key': 'job:start', 'data-action': 'start',
+              'aria-label': 'Start the job now', onclick: () => steer(startNow, [ref('Job', job)], refresh)}, 'Start now')) : null,
         actionButtons(() => [ref('Job', job)], {label: 'job', after: refresh, keyPrefix: 'job'}));
   }
 

@@ -78,6 +78,33 @@ class IgorClientTest {
   }
 
   @Test
+  void aJobToStartLaterWaitsWithItsStartTimeAndStartIsAnAction() {
+    long before = System.currentTimeMillis() / 1000;
+    Job waiting =
+        client.create(
+            JobSpec.named("later")
+                .startAfter(Duration.ofHours(1))
+                .layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null))));
+    Job atATime =
+        client.create(
+            JobSpec.named("at")
+                .startAt(java.time.Instant.ofEpochSecond(before + 600))
+                .layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null))));
+
+    assertThat(waiting.status()).isEqualTo(Status.PENDING);
+    assertThat(waiting.isWaitingToStart()).isTrue();
+    assertThat(waiting.startAt()).isBetween(before + 3599, before + 3602);
+    assertThat(atATime.startAt()).isEqualTo(before + 600);
+    assertThat(client.act(igor.client.Action.START, List.of(igor.client.Ref.of(waiting))))
+        .isEqualTo(1);
+    assertThat(client.awaitFinished(waiting.id(), WAIT).status()).isEqualTo(Status.COMPLETED);
+    assertThatThrownBy(() -> client.create(JobSpec.named("far").startAfter(Duration.ofDays(365))))
+        .isInstanceOfSatisfying(
+            IgorException.BadRequest.class,
+            e -> assertThat(e.error()).contains("start_after", "igor.limits.max-start-delay"));
+  }
+
+  @Test
   void awaitJobReturnsTheJobOnceItSatisfiesTheCondition() {
     Job job =
         client.create(

@@ -69,7 +69,8 @@ class PersistedFormatTest {
     e.put(
         "JobCreated",
         new JobEvent.JobCreated(
-            JOB, "nightly", 0, List.of(new LayerPlan(LAYER, "build", -1, 7_000)), AT));
+            JOB, "nightly", 0, List.of(new LayerPlan(LAYER, "build", -1, 7_000)), AT, 0));
+    e.put("JobStarted", new JobEvent.JobStarted(JOB, AT));
     e.put(
         "TasksAdded",
         new JobEvent.TasksAdded(
@@ -120,7 +121,8 @@ class PersistedFormatTest {
                     0,
                     0,
                     0)),
-            List.of(new AuditEntry(Action.PAUSE, ObjectKind.LAYER, LAYER, "ops", AT))));
+            List.of(new AuditEntry(Action.PAUSE, ObjectKind.LAYER, LAYER, "ops", AT)),
+            0));
     e.put(
         "ActionTaken",
         new JobEvent.ActionTaken(JOB, Action.RETRY, ObjectKind.TASK, TASK, "ops", AT));

@@ -160,6 +160,17 @@ class ApiContractTest {
     assertThat(act("skip", "Task", failingTask).status()).isEqualTo(200);
     assertThat(act("kill", "Job", jobId).status()).isEqualTo(200);
     assertThat(call("PATCH", "/api/v1/pause", "/api/v1/pause", "null").status()).isEqualTo(200);
+    Exchange delayed =
+        call(
+            "POST",
+            "/api/v1/jobs",
+            "/api/v1/jobs",
+            "{\"start_after\": 3600, \"layers\": [{\"tasks\": [{\"type\": \"noop\"}]}]}");
+    assertThat(JSON.readTree(delayed.body()).path("status").asText()).isEqualTo("PENDING");
+    assertThat(act("start", "Job", JSON.readTree(delayed.body()).path("id").asText()).body())
+        .isEqualTo("{\"updated\":1}");
+    assertThat(call("POST", "/api/v1/jobs", "/api/v1/jobs", "{\"start_at\": -1}").status())
+        .isEqualTo(400);
 
     String ids = "?job_ids=" + jobId;
     assertThat(get("/api/v1/jobs/{id}", "/api/v1/jobs/" + jobId).status()).isEqualTo(200);

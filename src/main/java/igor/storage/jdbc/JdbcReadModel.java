@@ -23,7 +23,7 @@ import javax.sql.DataSource;
 public final class JdbcReadModel implements ReadModel {
   private static final String COUNTS = String.join(", ", ReadModelWriter.countColumns());
   private static final String JOB_COLUMNS =
-      "id, revision, status, name, paused_at, created_at, updated_at, " + COUNTS;
+      "id, revision, status, name, paused_at, created_at, updated_at, " + COUNTS + ", start_at";
   private static final String LAYER_COLUMNS =
       "id, job_id, revision, status, name, priority, paused_at, created_at, updated_at, " + COUNTS;
   private static final String TASK_COLUMNS =
@@ -246,7 +246,8 @@ public final class JdbcReadModel implements ReadModel {
         rs.getLong("paused_at"),
         rs.getLong("created_at"),
         rs.getLong("updated_at"),
-        counts(rs, 8));
+        counts(rs, 8),
+        rs.getLong("start_at"));
   }
 
   private static LayerRow layer(ResultSet rs) throws SQLException {

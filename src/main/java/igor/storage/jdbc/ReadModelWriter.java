@@ -99,14 +99,15 @@ final class ReadModelWriter {
   private void created(JobCreated e) throws SQLException {
     long at = seconds(e.at());
     update(
-        "INSERT INTO igor_jobs (id, revision, status, name, paused_at, created_at, updated_at) "
-            + "VALUES (?, 0, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO igor_jobs (id, revision, status, name, paused_at, created_at, updated_at,"
+            + " start_at) VALUES (?, 0, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
         uuid(e.jobId()),
-        Status.RUNNING.name(),
+        Transitions.of(e).job().orElseThrow().name(),
         Text.sanitise(e.name()),
         seconds(e.pausedAtMillis()),
         at,
-        at);
+        at,
+        seconds(e.startAt()));
     String sql =
         "INSERT INTO igor_layers (id, job_id, revision, status, name, priority, paused_at,"
             + " created_at, updated_at) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)"
