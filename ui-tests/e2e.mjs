@@ -237,6 +237,29 @@ try {
     await page.locator('table.jobs', {hasText: KILL}).waitFor({state: 'detached'});
   });
 
+  await run('the dashboard charts the finished attempts and the tasks waiting', async () => {
+    // a type no worker takes: its tasks wait in the queue
+    await submit({name: `ui-waiting ${run_}`, layers: [{name: 'waits', tasks: [
+      {type: 'ui-unclaimed'}, {type: 'ui-unclaimed'}, {type: 'ui-unclaimed'}]}]});
+    await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
+    await page.getByRole('navigation', {name: 'Main'}).getByRole('link', {name: 'Dashboard', exact: true}).click();
+    await page.getByRole('heading', {name: 'Dashboard', level: 1}).waitFor();
+    const waiting = page.locator('.queues tr[data-type="ui-unclaimed"]');
+    await expectText(waiting.locator('td').nth(0), /^3$/);
+    await expectText(waiting.locator('td').nth(1), /^\d+ (s|min)/);
+    await expectText(page.locator('.queues tr[data-type="echo"]'), /echo/);
+    const points = async (id) => Number(await page.locator(`#${id} svg`).getAttribute('data-points'));
+    if (!(await points('throughput') > 0)) throw new Error('the throughput chart has no data');
+    const line = await page.locator('#throughput path.c-ended').evaluate((e) => e.getBBox().height);
+    if (!(line > 0)) throw new Error(`the finished line is flat (${line})`);
+    if (!(await page.locator('#failures svg').isVisible())) throw new Error('no failures chart');
+    const tiles = await page.locator('.tiles').textContent();
+    if (!/3\s*tasks waiting/.test(tiles) || !/[1-9]\d*\s*jobs running/.test(tiles)) throw new Error(`tiles: ${tiles}`);
+    await page.evaluate(() => { document.getElementById('toast').textContent = ''; });
+    await page.screenshot({path: join(shots, 'dashboard.png'), fullPage: true});
+    await accessible('the dashboard');
+  });
+
   await run('the API page shows the contract, with links to its schemas', async () => {
     await page.getByRole('navigation', {name: 'Main'}).getByRole('link', {name: 'API', exact: true}).click();
     await page.getByRole('heading', {name: 'Igor API v1', level: 1}).waitFor();

@@ -205,7 +205,9 @@ public final class IgorNode implements AutoCloseable {
 
   private static Map<String, Long> oldestQueued(List<ReadModel.Waiting> waiting) {
     Map<String, Long> oldest = new java.util.TreeMap<>();
-    waiting.forEach(w -> oldest.put(w.type(), w.oldestQueuedAt()));
+    waiting.stream()
+        .filter(w -> w.oldestQueuedAt() > 0)
+        .forEach(w -> oldest.put(w.type(), w.oldestQueuedAt()));
     return oldest;
   }
 

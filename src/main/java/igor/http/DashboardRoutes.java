@@ -130,7 +130,9 @@ final class DashboardRoutes extends AllDirectives {
       Map<String, Object> row = type(types, w.type());
       row.put("queued", w.queued());
       row.put("oldest_queued_at", w.oldestQueuedAt());
-      row.put("oldest_age_seconds", Math.max(0, now - w.oldestQueuedAt()));
+      row.put(
+          "oldest_age_seconds",
+          w.oldestQueuedAt() == 0 ? 0 : Math.max(0, now - w.oldestQueuedAt()));
       queued += w.queued();
     }
     Map<String, Object> totals = new LinkedHashMap<>();

@@ -113,8 +113,9 @@ public interface ReadModel {
   CompletionStage<List<JobCounts>> counts(List<String> jobIds);
 
   /**
-   * The attempts started, ended (completed, failed, timed out, killed, skipped) and failed (failed
-   * or timed out) in one bucket of {@link Activity#bucketSeconds()} seconds from {@code at}.
+   * The attempts started, ended with an outcome (completed, failed, timed out, or skipped by the
+   * handler; a kill is not an outcome) and failed (failed or timed out) in one bucket of {@link
+   * Activity#bucketSeconds()} seconds from {@code at}.
    */
   record ActivityBucket(long at, long started, long ended, long failed) {}
 

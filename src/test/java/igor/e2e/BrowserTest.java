@@ -150,8 +150,9 @@ class BrowserTest {
         .isTrue();
     assertThat(browser.exitValue()).as(output).isZero();
     assertThat(output).contains("PASS " + base).doesNotContain("FAIL");
-    assertThat(output.lines().filter(l -> l.startsWith("ok ")).count()).as(output).isEqualTo(12);
-    for (String view : List.of("jobs.png", "job.png", "task.png", "reference.png")) {
+    assertThat(output.lines().filter(l -> l.startsWith("ok ")).count()).as(output).isEqualTo(13);
+    for (String view :
+        List.of("jobs.png", "job.png", "task.png", "reference.png", "dashboard.png")) {
       assertThat(shots.resolve(view)).as(view).isNotEmptyFile();
     }
   }

@@ -148,13 +148,19 @@ public final class JdbcReadModel implements ReadModel {
     return call("the waiting tasks could not be read", JdbcReadModel::waiting);
   }
 
-  /** Reads the partial index igor_tasks_queued_idx (V9): the QUEUED tasks only. */
+  /**
+   * The counts kept per type and slice (igor_queued_tasks, V9), and per type the first entry of the
+   * partial index igor_tasks_queued_idx: a few rows read per type, however many tasks wait. Tasks
+   * queued before V9 by an older node have no queued_at (0) and do not count for the age.
+   */
   private static List<Waiting> waiting(Connection c) throws SQLException {
     List<Waiting> waiting = new ArrayList<>();
     try (PreparedStatement s =
             c.prepareStatement(
-                "SELECT type, count(*), min(queued_at) FROM igor_tasks WHERE status = 'QUEUED'"
-                    + " GROUP BY type ORDER BY type");
+                "SELECT q.type, q.queued, COALESCE((SELECT min(t.queued_at) FROM igor_tasks t"
+                    + " WHERE t.status = 'QUEUED' AND t.type = q.type AND t.queued_at > 0), 0)"
+                    + " FROM (SELECT type, sum(queued) AS queued FROM igor_queued_tasks"
+                    + " GROUP BY type HAVING sum(queued) > 0) q ORDER BY q.type");
         ResultSet rs = s.executeQuery()) {
       while (rs.next()) {
         waiting.add(new Waiting(rs.getString(1), rs.getLong(2), rs.getLong(3)));

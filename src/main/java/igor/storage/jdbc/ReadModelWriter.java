@@ -205,6 +205,9 @@ final class ReadModelWriter {
         continue;
       }
       count(t.jobId, t.layerId, t.status, transition.to());
+      if (activity != null) {
+        activity.statusChange(t.type, t.status, transition.to());
+      }
       t.status = transition.to();
       if (transition.step() == TaskTransition.Step.QUEUED) {
         t.attempts++;

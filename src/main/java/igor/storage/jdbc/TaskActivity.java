@@ -1,5 +1,6 @@
 package igor.storage.jdbc;
 
+import igor.domain.Status;
 import igor.domain.TaskTransition;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -8,11 +9,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The attempts one slice of the projection saw start, end and fail, per {@value #BUCKET_SECONDS}
- * seconds and task type: the rows of igor_task_activity (V9) that the dashboard sums. Written in
- * the transaction of the read model's rows, so each event is counted exactly once; each slice (tag)
- * writes rows of its own, so the projections never wait on each other. Buckets older than {@code
- * keepSeconds} are deleted by the slice once per new bucket. Used by one projection at a time.
+ * The attempts one slice of the projection saw start, end (completed, failed, timed out, or skipped
+ * by its handler: an outcome; a kill is not one) and fail (failed or timed out), per {@value
+ * #BUCKET_SECONDS} seconds and task type: the rows of igor_task_activity (V9) that the dashboard
+ * sums. Written in the transaction of the read model's rows, so each event is counted exactly once;
+ * each slice (tag) writes rows of its own, so the projections never wait on each other. Buckets
+ * older than {@code keepSeconds} are deleted by the slice once per new bucket. It keeps the number
+ * of tasks QUEUED per type too (igor_queued_tasks), as each slice's changes. Used by one projection
+ * at a time.
  */
 final class TaskActivity {
   static final int BUCKET_SECONDS = 10;
@@ -22,6 +26,9 @@ final class TaskActivity {
 
   /** Per (bucket, type), the started, ended and failed attempts of the group being written. */
   private final Map<Key, int[]> deltas = new TreeMap<>();
+
+  /** Per type, how the group changed the number of its tasks QUEUED. */
+  private final Map<String, Integer> queued = new TreeMap<>();
 
   private long prunedBefore = -1;
 
@@ -41,6 +48,15 @@ final class TaskActivity {
   /** Forgets what a group that was not written counted. */
   void begin() {
     deltas.clear();
+    queued.clear();
+  }
+
+  /** A task of this type moved from one status to another (from is null for a new task). */
+  void statusChange(String type, Status from, Status to) {
+    int change = (to == Status.QUEUED ? 1 : 0) - (from == Status.QUEUED ? 1 : 0);
+    if (change != 0 && type != null) {
+      queued.merge(type, change, Integer::sum);
+    }
   }
 
   /** Counts one transition of a task of this type at this time (unix seconds). */
@@ -48,9 +64,11 @@ final class TaskActivity {
     int kind =
         switch (transition.step()) {
           case STARTED -> 0;
-          case COMPLETED, KILLED, SKIPPED -> transition.attempt() == 0 ? -1 : 1;
+            // an attempt's outcome; a skip by a person while no attempt was in flight names none
+          case COMPLETED, SKIPPED -> transition.attempt() == 0 ? -1 : 1;
           case FAILED, TIMED_OUT -> 2;
-          case ADDED, QUEUED, WITHDRAWN, RESET -> -1;
+            // Igor stopped it (kill): no outcome, and often an attempt that never started
+          case ADDED, QUEUED, WITHDRAWN, RESET, KILLED -> -1;
         };
     if (kind < 0 || type == null) {
       return;
@@ -64,12 +82,36 @@ final class TaskActivity {
     }
   }
 
+  private void flushQueued(Connection c) throws SQLException {
+    boolean any = false;
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "INSERT INTO igor_queued_tasks (type, slice, queued) VALUES (?, ?, ?)"
+                + " ON CONFLICT (type, slice) DO UPDATE"
+                + " SET queued = igor_queued_tasks.queued + EXCLUDED.queued")) {
+      for (Map.Entry<String, Integer> e : queued.entrySet()) {
+        if (e.getValue() != 0) {
+          s.setString(1, e.getKey());
+          s.setString(2, slice);
+          s.setLong(3, e.getValue());
+          s.addBatch();
+          any = true;
+        }
+      }
+      if (any) {
+        s.executeBatch();
+      }
+    }
+    queued.clear();
+  }
+
   static long bucketOf(long seconds) {
     return Math.floorDiv(seconds, BUCKET_SECONDS) * BUCKET_SECONDS;
   }
 
   /** Adds the counts of the group to the slice's rows, and deletes its rows past keeping. */
   void flush(Connection c) throws SQLException {
+    flushQueued(c);
     if (deltas.isEmpty()) {
       return;
     }
