@@ -227,6 +227,8 @@ public final class IgorMetrics implements JobObserver {
             "type",
             type)
         .set(depth);
+    // beside each depth, its type's oldest waiting age (0 until a task of it is seen waiting)
+    oldestAge(type);
   }
 
   /**
@@ -240,16 +242,16 @@ public final class IgorMetrics implements JobObserver {
             value.set(0);
           }
         });
-    oldestQueuedAt.forEach(
-        (type, at) ->
-            labelledGauge(
-                    oldestAges,
-                    "igor.queue.oldest.age.seconds",
-                    "Age of the oldest task QUEUED of a type, in seconds (read model,"
-                        + " cluster-wide)",
-                    "type",
-                    type)
-                .set(Math.max(0, nowSeconds - at)));
+    oldestQueuedAt.forEach((type, at) -> oldestAge(type).set(Math.max(0, nowSeconds - at)));
+  }
+
+  private AtomicLong oldestAge(String type) {
+    return labelledGauge(
+        oldestAges,
+        "igor.queue.oldest.age.seconds",
+        "Age of the oldest task QUEUED of a type, in seconds (read model, cluster-wide)",
+        "type",
+        type);
   }
 
   /** The value of a gauge with one label, registered the first time that label is seen. */
