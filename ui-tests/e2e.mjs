@@ -161,8 +161,12 @@ try {
     await expectText(jobStatus, /COMPLETED/);
     await expectText(layer('report'), /3 \/ 3/);
     // the bars are sized through the CSSOM, which the Content-Security-Policy allows (no inline style)
-    const bar = await layer('report').locator('.progress .seg').first().evaluate((e) => e.getBoundingClientRect().width);
-    if (!(bar > 0)) throw new Error(`the progress bar has no width (${bar}): its style was refused`);
+    // (read again for a few seconds: a live redraw may replace the bar between finding and measuring it)
+    const sized = await page.waitForFunction(() => [...document.querySelectorAll('li.layer')]
+        .filter((l) => l.querySelector('.layer-name')?.textContent === 'report')
+        .some((l) => l.querySelector('.progress .seg')?.getBoundingClientRect().width > 0), null, {timeout: 5000})
+        .then(() => true, () => false);
+    if (!sized) throw new Error('the progress bar has no width: its style was refused');
     await expectText(page.locator('li.group').nth(1), /done/);
     if (page.url() !== jobUrl) throw new Error(`the page moved to ${page.url()}`);
     await expectText(page.locator('.audit'), /unpause/);
@@ -238,9 +242,9 @@ try {
   });
 
   await run('the dashboard charts the finished attempts and the tasks waiting', async () => {
-    // a type no worker takes: its tasks wait in the queue
+    // a type no worker takes: its tasks wait in the queue; and one attempt that fails
     await submit({name: `ui-waiting ${run_}`, layers: [{name: 'waits', tasks: [
-      {type: 'ui-unclaimed'}, {type: 'ui-unclaimed'}, {type: 'ui-unclaimed'}]}]});
+      {type: 'ui-unclaimed'}, {type: 'ui-unclaimed'}, {type: 'ui-unclaimed'}, {type: 'fail', retries: 0}]}]});
     await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
     await page.getByRole('navigation', {name: 'Main'}).getByRole('link', {name: 'Dashboard', exact: true}).click();
     await page.getByRole('heading', {name: 'Dashboard', level: 1}).waitFor();
@@ -252,7 +256,8 @@ try {
     if (!(await points('throughput') > 0)) throw new Error('the throughput chart has no data');
     const line = await page.locator('#throughput path.c-ended').evaluate((e) => e.getBBox().height);
     if (!(line > 0)) throw new Error(`the finished line is flat (${line})`);
-    if (!(await page.locator('#failures svg').isVisible())) throw new Error('no failures chart');
+    await page.waitForFunction(() => Number(document.querySelector('#failures svg')?.getAttribute('data-points')) > 0);
+    if (!(await page.locator('#failures rect').count() > 0)) throw new Error('no bar on the failures chart');
     const tiles = await page.locator('.tiles').textContent();
     if (!/3\s*tasks waiting/.test(tiles) || !/[1-9]\d*\s*jobs running/.test(tiles)) throw new Error(`tiles: ${tiles}`);
     await page.evaluate(() => { document.getElementById('toast').textContent = ''; });

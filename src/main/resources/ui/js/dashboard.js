@@ -42,8 +42,9 @@ export function age(seconds) {
 function chart({id, title, unit, buckets, series, bars = false, summary}) {
   const n = buckets.length;
   const max = Math.max(0, ...series.flatMap((x) => x.values));
-  const step = niceStep(max);
-  const top = Math.max(step, Math.ceil(max / step) * step);
+  // counts (bars) step by whole numbers; an empty chart still gets a scale from 0 to 1
+  const step = max === 0 ? 0.5 : bars ? Math.max(1, niceStep(max)) : niceStep(max);
+  const top = Math.max(max === 0 ? 1 : step, Math.ceil(max / step) * step);
   const iw = W - PAD.left - PAD.right;
   const ih = H - PAD.top - PAD.bottom;
   const x = (i) => PAD.left + (n <= 1 ? 0 : (i * iw) / (n - 1));
@@ -98,8 +99,10 @@ function lastMinute(buckets, key, bucketSeconds) {
 function view(d) {
   const per = d.bucket_seconds;
   const buckets = d.buckets;
-  const started = buckets.map((b) => b.started / per);
-  const ended = buckets.map((b) => b.ended / per);
+  // the current bucket has lasted only since its start: its rate is over that time
+  const seconds = (b) => Math.min(per, Math.max(1, d.now - b.at + 1));
+  const started = buckets.map((b) => b.started / seconds(b));
+  const ended = buckets.map((b) => b.ended / seconds(b));
   const failed = buckets.map((b) => b.failed);
   const peak = (vs) => rate(Math.max(0, ...vs));
   const maxQueued = Math.max(1, ...d.types.map((t) => t.queued));
@@ -115,8 +118,8 @@ function view(d) {
     h('div', {class: 'charts'},
         chart({id: 'throughput', title: 'Throughput', unit: `attempts per second, in ${per} s steps`, buckets,
           series: [
-            {label: 'started', cls: 'c-started', values: started},
-            {label: 'finished', cls: 'c-ended', values: ended}],
+            {label: 'finished', cls: 'c-ended', values: ended},
+            {label: 'started', cls: 'c-started', values: started}],
           summary: `Over the last hour: ${d.totals.started} attempts started (peak ${peak(started)} per second) and ${d.totals.ended} finished (peak ${peak(ended)} per second).`}),
         chart({id: 'failures', title: 'Failures', unit: `failed attempts per ${per} s`, buckets, bars: true,
           series: [{label: 'failed', cls: 'c-failed', values: failed}],
