@@ -7,6 +7,7 @@ import igor.http.auth.TokenSources;
 import igor.metrics.IgorMetrics;
 import igor.service.ClusterService;
 import igor.service.JobService;
+import igor.service.JobTimelines;
 import igor.service.ReadYourWrites;
 import igor.storage.ChangeFeed;
 import igor.storage.ReadModel;
@@ -44,6 +45,7 @@ public final class ApiServer extends AllDirectives {
               + " for may still be made, so read before asking again");
 
   private final JobRoutes jobRoutes;
+  private final TimelineRoutes timelineRoutes;
   private final TaskRoutes taskRoutes;
   private final ActionRoutes actionRoutes;
   private final ListRoutes listRoutes;
@@ -66,6 +68,13 @@ public final class ApiServer extends AllDirectives {
     JobRequests requests = new JobRequests(settings.limits(), settings.jobs().taskDefaults());
     RequestBodies bodies = new RequestBodies(settings.limits().maxBodyBytes());
     this.jobRoutes = new JobRoutes(jobs, requests, bodies);
+    this.timelineRoutes =
+        new TimelineRoutes(
+            new JobTimelines(
+                jobs.gateway(),
+                changes,
+                settings.limits().maxTimelineAttempts(),
+                System::currentTimeMillis));
     this.taskRoutes = new TaskRoutes(jobs, requests, bodies);
     this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits());
     ListQueries queries = new ListQueries(settings.limits());
@@ -138,6 +147,7 @@ public final class ApiServer extends AllDirectives {
                         eventRoutes.route(),
                         listRoutes.route(),
                         jobRoutes.route(),
+                        timelineRoutes.route(),
                         taskRoutes.route(),
                         actionRoutes.route())));
   }

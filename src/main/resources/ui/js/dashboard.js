@@ -81,7 +81,7 @@ function chart({id, title, unit, buckets, series, bars = false, summary}) {
   }
   return h('figure', {class: 'chart-box', id},
       h('figcaption', {}, h('h2', {}, title), h('span', {class: 'muted small'}, unit),
-          h('span', {class: 'legend'}, series.map((x) => h('span', {class: `key ${x.cls}`}, x.label)))),
+          h('span', {class: 'chart-legend'}, series.map((x) => h('span', {class: `key ${x.cls}`}, x.label)))),
       svg);
 }
 
