@@ -186,8 +186,12 @@ try {
     await expectText(jobStatus, /COMPLETED/);
     await expectText(layer('report'), /3 \/ 3/);
     // the bars are sized through the CSSOM, which the Content-Security-Policy allows (no inline style)
-    const bar = await layer('report').locator('.progress .seg').first().evaluate((e) => e.getBoundingClientRect().width);
-    if (!(bar > 0)) throw new Error(`the progress bar has no width (${bar}): its style was refused`);
+    // (read again for a few seconds: a live redraw may replace the bar between finding and measuring it)
+    const sized = await page.waitForFunction(() => [...document.querySelectorAll('li.layer')]
+        .filter((l) => l.querySelector('.layer-name')?.textContent === 'report')
+        .some((l) => l.querySelector('.progress .seg')?.getBoundingClientRect().width > 0), null, {timeout: 5000})
+        .then(() => true, () => false);
+    if (!sized) throw new Error('the progress bar has no width: its style was refused');
     await expectText(page.locator('li.group').nth(1), /done/);
     if (page.url() !== jobUrl) throw new Error(`the page moved to ${page.url()}`);
     await expectText(page.locator('.audit'), /unpause/);
@@ -260,6 +264,30 @@ try {
     await page.waitForURL(/statuses=COMPLETED/);
     await expectText(page.locator('table.jobs'), MAIN);
     await page.locator('table.jobs', {hasText: KILL}).waitFor({state: 'detached'});
+  });
+
+  await run('the dashboard charts the finished attempts and the tasks waiting', async () => {
+    // a type no worker takes: its tasks wait in the queue; and one attempt that fails
+    await submit({name: `ui-waiting ${run_}`, layers: [{name: 'waits', tasks: [
+      {type: 'ui-unclaimed'}, {type: 'ui-unclaimed'}, {type: 'ui-unclaimed'}, {type: 'fail', retries: 0}]}]});
+    await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
+    await page.getByRole('navigation', {name: 'Main'}).getByRole('link', {name: 'Dashboard', exact: true}).click();
+    await page.getByRole('heading', {name: 'Dashboard', level: 1}).waitFor();
+    const waiting = page.locator('.queues tr[data-type="ui-unclaimed"]');
+    await expectText(waiting.locator('td').nth(0), /^3$/);
+    await expectText(waiting.locator('td').nth(1), /^\d+ (s|min)/);
+    await expectText(page.locator('.queues tr[data-type="echo"]'), /echo/);
+    const points = async (id) => Number(await page.locator(`#${id} svg`).getAttribute('data-points'));
+    if (!(await points('throughput') > 0)) throw new Error('the throughput chart has no data');
+    const line = await page.locator('#throughput path.c-ended').evaluate((e) => e.getBBox().height);
+    if (!(line > 0)) throw new Error(`the finished line is flat (${line})`);
+    await page.waitForFunction(() => Number(document.querySelector('#failures svg')?.getAttribute('data-points')) > 0);
+    if (!(await page.locator('#failures rect').count() > 0)) throw new Error('no bar on the failures chart');
+    const tiles = await page.locator('.tiles').textContent();
+    if (!/3\s*tasks waiting/.test(tiles) || !/[1-9]\d*\s*jobs running/.test(tiles)) throw new Error(`tiles: ${tiles}`);
+    await page.evaluate(() => { document.getElementById('toast').textContent = ''; });
+    await page.screenshot({path: join(shots, 'dashboard.png'), fullPage: true});
+    await accessible('the dashboard');
   });
 
   await run('the API page shows the contract, with links to its schemas', async () => {

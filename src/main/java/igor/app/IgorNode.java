@@ -18,11 +18,13 @@ import igor.service.QueueKeeper;
 import igor.service.ReadYourWrites;
 import igor.service.ReportRouter;
 import igor.service.RetentionKeeper;
+import igor.storage.ReadModel;
 import igor.storage.jdbc.JdbcStorage;
 import igor.worker.api.TaskHandler;
 import igor.worker.internal.WorkerRuntime;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -150,7 +152,8 @@ public final class IgorNode implements AutoCloseable {
                 redis.keeping(),
                 settings.projection().enabled()
                     ? now -> storage.projectionLagMillis(JobTags.all(), now)
-                    : null)
+                    : null,
+                () -> storage.readModel().waiting().thenApply(IgorNode::oldestQueued))
             .start(system);
     stopWith(shutdown, CoordinatedShutdown.PhaseServiceStop(), "igor-metrics-poller", poller::stop);
 
@@ -199,6 +202,14 @@ public final class IgorNode implements AutoCloseable {
     return new IgorNode(system, binding, jobs, retention, igor);
   }
 
+  private static Map<String, Long> oldestQueued(List<ReadModel.Waiting> waiting) {
+    Map<String, Long> oldest = new java.util.TreeMap<>();
+    waiting.stream()
+        .filter(w -> w.oldestQueuedAt() > 0)
+        .forEach(w -> oldest.put(w.type(), w.oldestQueuedAt()));
+    return oldest;
+  }
+
   /**
    * The role "jobs": the queue's keeper, the read model's projection, the report router and
    * retention, each stopped by a named task of the service-stop phase.
@@ -225,6 +236,7 @@ public final class IgorNode implements AutoCloseable {
               JobTags.all(),
               settings.projection().groupSize(),
               settings.projection().groupWithin(),
+              settings.projection().activityHistory(),
               metrics::projectionFailure);
     }
     ReportRouter router =

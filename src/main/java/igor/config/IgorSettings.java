@@ -192,8 +192,13 @@ public record IgorSettings(
       Duration queueCheckInterval,
       Duration shutdownGrace) {}
 
-  /** The read model's projection: events are written in groups of at most groupSize. */
-  public record Projection(boolean enabled, int groupSize, Duration groupWithin) {}
+  /**
+   * The read model's projection: events are written in groups of at most groupSize. It counts the
+   * attempts started, ended and failed per 10 s for activityHistory: how far back the dashboard
+   * reaches.
+   */
+  public record Projection(
+      boolean enabled, int groupSize, Duration groupWithin, Duration activityHistory) {}
 
   /**
    * GET /api/v1/events: at most maxStreams open per node, a heartbeat comment after heartbeat of
@@ -317,7 +322,8 @@ public record IgorSettings(
         new Projection(
             c.getBoolean("projection.enabled"),
             c.getInt("projection.group-size"),
-            c.getDuration("projection.group-within")),
+            c.getDuration("projection.group-within"),
+            positiveDuration(c, "projection.activity-history")),
         new Events(
             c.getInt("events.max-streams"),
             c.getDuration("events.heartbeat"),

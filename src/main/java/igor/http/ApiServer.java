@@ -51,6 +51,7 @@ public final class ApiServer extends AllDirectives {
   private final ListRoutes listRoutes;
   private final EventRoutes eventRoutes;
   private final ClusterRoutes clusterRoutes;
+  private final DashboardRoutes dashboardRoutes;
   private final ContractRoutes contractRoutes = new ContractRoutes();
   private final IgorMetrics metrics;
   private final Guard guard;
@@ -82,6 +83,9 @@ public final class ApiServer extends AllDirectives {
         new EventRoutes(
             changes, queries, settings.events().maxStreams(), settings.events().heartbeat());
     this.clusterRoutes = new ClusterRoutes(cluster, metrics);
+    this.dashboardRoutes =
+        new DashboardRoutes(
+            readModel, settings.projection().activityHistory(), System::currentTimeMillis);
     this.metrics = metrics;
     this.guard =
         new Guard(
@@ -138,6 +142,7 @@ public final class ApiServer extends AllDirectives {
                 () ->
                     concat(
                         clusterRoutes.api(),
+                        dashboardRoutes.route(),
                         contractRoutes.route(),
                         eventRoutes.route(),
                         listRoutes.route(),

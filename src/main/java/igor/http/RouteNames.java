@@ -15,6 +15,7 @@ final class RouteNames {
           "tasks",
           "counts",
           "cluster",
+          "dashboard",
           "events",
           "openapi.json",
           "pause",

@@ -44,6 +44,7 @@ public final class IgorMetrics implements JobObserver {
   private final AtomicLongArray jobsByStatus = new AtomicLongArray(Status.values().length);
   private final AtomicLongArray tasksByStatus = new AtomicLongArray(Status.values().length);
   private final Map<String, AtomicLong> queueDepths = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> oldestAges = new ConcurrentHashMap<>();
   private final Set<String> knownTypes = ConcurrentHashMap.newKeySet();
   private final AtomicLong projectionLagMillis = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
@@ -226,6 +227,31 @@ public final class IgorMetrics implements JobObserver {
             "type",
             type)
         .set(depth);
+    // beside each depth, its type's oldest waiting age (0 until a task of it is seen waiting)
+    oldestAge(type);
+  }
+
+  /**
+   * The age of the oldest task waiting per type: {@code oldestQueuedAt} holds, per type with tasks
+   * QUEUED, when the oldest was queued (unix seconds); a type seen before and absent now reads 0.
+   */
+  public void queueOldestAges(Map<String, Long> oldestQueuedAt, long nowSeconds) {
+    oldestAges.forEach(
+        (type, value) -> {
+          if (!oldestQueuedAt.containsKey(type)) {
+            value.set(0);
+          }
+        });
+    oldestQueuedAt.forEach((type, at) -> oldestAge(type).set(Math.max(0, nowSeconds - at)));
+  }
+
+  private AtomicLong oldestAge(String type) {
+    return labelledGauge(
+        oldestAges,
+        "igor.queue.oldest.age.seconds",
+        "Age of the oldest task QUEUED of a type, in seconds (read model, cluster-wide)",
+        "type",
+        type);
   }
 
   /** The value of a gauge with one label, registered the first time that label is seen. */

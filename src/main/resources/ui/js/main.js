@@ -1,5 +1,6 @@
 // The UI's entry: picks the page for the address and keeps the header in step.
 
+import {dashboardPage} from './dashboard.js';
 import {jobPage} from './job.js';
 import {jobsPage} from './jobs.js';
 import {h, replaceContent} from './dom.js';
@@ -30,6 +31,9 @@ function route() {
   } else if (path === '/submit') {
     page = 'submit';
     current = {cleanup: submitPage(main)};
+  } else if (path === '/dashboard') {
+    page = 'dashboard';
+    current = {cleanup: dashboardPage(main)};
   } else if (path === '/reference') {
     page = 'reference';
     current = {cleanup: referencePage(main)};

@@ -150,9 +150,10 @@ class BrowserTest {
         .isTrue();
     assertThat(browser.exitValue()).as(output).isZero();
     assertThat(output).contains("PASS " + base).doesNotContain("FAIL");
-    assertThat(output.lines().filter(l -> l.startsWith("ok ")).count()).as(output).isEqualTo(14);
+    assertThat(output.lines().filter(l -> l.startsWith("ok ")).count()).as(output).isEqualTo(15);
     for (String view :
-        List.of("jobs.png", "job.png", "task.png", "reference.png", "timeline.png")) {
+        List.of(
+            "jobs.png", "job.png", "task.png", "reference.png", "timeline.png", "dashboard.png")) {
       assertThat(shots.resolve(view)).as(view).isNotEmptyFile();
     }
   }
