@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""An Igor worker in Python, written only against docs/worker-protocol.md (wire format 1).
+"""An Igor worker in Python, written only against docs/worker-protocol.md (protocol version 2,
+wire format 1).
 
 Library:
 
@@ -41,6 +42,27 @@ import urllib.request
 import redis
 
 WIRE_VERSION = 1
+# The worker protocol's version this worker follows: 2 announces itself in the registry.
+PROTOCOL_VERSION = 2
+SDK = "igor-python-example"
+SDK_VERSION = "0.1.0"
+# A worker's announcement outlives its last heartbeat by this many leases (worker-protocol.md,
+# "Registry"), then nothing of it stays in Redis.
+KEPT_HEARTBEATS = 10
+# The registry's script (worker-protocol.md, "Registry"): the worker's hash, stamped with Redis's
+# clock, and its entry in the sorted set by last-seen, both bounded in time.
+ANNOUNCE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local keep = tonumber(ARGV[2])
+redis.call('HSET', KEYS[1], 'last_seen', string.format('%d', now), unpack(ARGV, 3))
+redis.call('HSETNX', KEYS[1], 'started', string.format('%d', now))
+redis.call('PEXPIRE', KEYS[1], keep)
+redis.call('ZADD', KEYS[2], now, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - keep)
+if redis.call('PTTL', KEYS[2]) < keep then redis.call('PEXPIRE', KEYS[2], keep) end
+return string.format('%d', now)
+"""
 # The largest outcome nodes apply (igor.reports.max-result-bytes and max-message-bytes): over
 # either, the worker reports the failure a node would make of it instead (worker-protocol.md).
 MAX_RESULT_BYTES = 1024 * 1024
@@ -147,6 +169,7 @@ class Worker:
         self._releasing = False
         self._subscribed = threading.Event()
         self._threads = []
+        self._announce = self.redis.register_script(ANNOUNCE)
         # Renews each lease still held, and its claim with it (one script: a lease that is gone,
         # finished or failed by Igor as lost, is not brought back, nor its claim).
         self._renew = self.redis.register_script(
@@ -183,6 +206,7 @@ class Worker:
             raise ValueError("a worker needs at least one handler")
         self._running.set()
         self._start_thread("igor-cancel", self._listen_for_cancellations)
+        self._announce_self()
         self._start_thread("igor-heartbeat", self._renew_leases)
         if not self._subscribed.wait(10):
             log.warning("not subscribed to the cancel channel yet; taking work anyway")
@@ -413,12 +437,41 @@ class Worker:
                 tasks = list(self._in_flight.values())
             try:
                 self._heartbeat()
+                if self._running.is_set():
+                    self._announce_self()
                 if tasks:
                     keys = [self._key("claim", t.delivery_id) for t in tasks] + [self._key("leases")]
                     args = [t.lease_member for t in tasks] + [now_ms() + self.lease_ms, self.claim_ttl_ms]
                     self._renew(keys=keys, args=args)
             except redis.RedisError as e:
                 log.warning("leases could not be renewed: %s", e)
+
+    def _announce_self(self, stopped=False):
+        """Says who this worker is in the registry, with its heartbeat there (worker-protocol.md,
+        "Registry"). Best effort: the work goes on without it."""
+        with self._lock:
+            in_flight = len(self._in_flight)
+        fields = [
+            "protocol", PROTOCOL_VERSION,
+            "name", self.name,
+            "host", socket.gethostname(),
+            "pid", os.getpid(),
+            "sdk", SDK,
+            "sdk_version", SDK_VERSION,
+            "types", json.dumps({t: self.concurrency for t in self.handlers}, sort_keys=True),
+            "concurrency", self.concurrency,
+            "in_flight", in_flight,
+            "heartbeat_ms", self.lease_ms,
+        ]
+        if stopped:
+            fields += ["stopped", now_ms()]
+        try:
+            self._announce(
+                keys=[self._key("worker", self.taker), self._key("workers")],
+                args=[self.taker, self.lease_ms * KEPT_HEARTBEATS] + fields,
+            )
+        except redis.RedisError as e:
+            log.warning("announcement did not reach Redis: %s", e)
 
     # --- cancellation ----------------------------------------------------------------------------
 
@@ -481,6 +534,7 @@ class Worker:
                 transaction=True,
             )
             log.info("attempt given back task=%s attempt=%d", t.task_id, t.attempt)
+        self._announce_self(stopped=True)
         log.info("worker stopped name=%s", self.name)
 
     def _wait_for_handlers(self, seconds):

@@ -8,6 +8,7 @@ import igor.metrics.IgorMetrics;
 import igor.service.ClusterService;
 import igor.service.JobService;
 import igor.service.ReadYourWrites;
+import igor.service.WorkerWatch;
 import igor.storage.ChangeFeed;
 import igor.storage.ReadModel;
 import igor.tls.PemFiles;
@@ -49,6 +50,7 @@ public final class ApiServer extends AllDirectives {
   private final ListRoutes listRoutes;
   private final EventRoutes eventRoutes;
   private final ClusterRoutes clusterRoutes;
+  private final WorkerRoutes workerRoutes;
   private final ContractRoutes contractRoutes = new ContractRoutes();
   private final IgorMetrics metrics;
   private final Guard guard;
@@ -61,14 +63,16 @@ public final class ApiServer extends AllDirectives {
       ChangeFeed changes,
       ClusterService cluster,
       IgorMetrics metrics,
+      WorkerWatch workers,
       IgorSettings settings) {
     JobRequests requests = new JobRequests(settings.limits(), settings.jobs().taskDefaults());
     RequestBodies bodies = new RequestBodies(settings.limits().maxBodyBytes());
-    this.jobRoutes = new JobRoutes(jobs, requests, bodies);
+    this.jobRoutes = new JobRoutes(jobs, requests, bodies, workers::waitingReason);
     this.taskRoutes = new TaskRoutes(jobs, requests, bodies);
     this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits());
     ListQueries queries = new ListQueries(settings.limits());
-    this.listRoutes = new ListRoutes(readModel, readYourWrites, queries);
+    this.listRoutes = new ListRoutes(readModel, readYourWrites, queries, workers::waitingReason);
+    this.workerRoutes = new WorkerRoutes(workers, queries);
     this.eventRoutes =
         new EventRoutes(
             changes, queries, settings.events().maxStreams(), settings.events().heartbeat());
@@ -129,6 +133,7 @@ public final class ApiServer extends AllDirectives {
                 () ->
                     concat(
                         clusterRoutes.api(),
+                        workerRoutes.route(),
                         contractRoutes.route(),
                         eventRoutes.route(),
                         listRoutes.route(),
