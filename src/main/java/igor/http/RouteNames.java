@@ -15,6 +15,7 @@ final class RouteNames {
           "tasks",
           "counts",
           "cluster",
+          "workers",
           "events",
           "openapi.json",
           "pause",

@@ -175,6 +175,8 @@ class ApiContractTest {
     assertThat(get("/api/v1/tasks/{id}", "/api/v1/tasks/" + taskId).status()).isEqualTo(200);
     assertThat(get("/api/v1/counts", "/api/v1/counts" + ids).status()).isEqualTo(200);
     assertThat(get("/api/v1/cluster", "/api/v1/cluster").status()).isEqualTo(200);
+    assertThat(get("/api/v1/workers", "/api/v1/workers").body()).contains("igor-java");
+    assertThat(get("/api/v1/workers", "/api/v1/workers?limit=0").status()).isEqualTo(400);
     assertThat(get("/healthz", "/healthz").status()).isEqualTo(200);
     assertThat(get("/readyz", "/readyz").status()).isEqualTo(200);
     assertThat(get("/metrics", "/metrics").body()).contains("igor_tasks_started_total");
