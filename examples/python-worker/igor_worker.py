@@ -93,6 +93,11 @@ class Task:
         self.delivery_id = delivery["delivery_id"]
         self.type = delivery["type"]
         self.args = base64.b64decode(delivery.get("args") or "")
+        # optional fields of format 1 (absent from older nodes' deliveries): the task's own
+        self.name = delivery.get("name") if isinstance(delivery.get("name"), str) else ""
+        self.retries = _count(delivery.get("retries"))
+        self.timeout = _count(delivery.get("timeout"))
+        self.started_at = 0  # unix ms of the `started` report: the deadline counts from it
         self._cancelled = threading.Event()
         self._withdrawn = False  # cancelled by Igor, not by a stopping worker
         self._worker = worker
@@ -116,6 +121,13 @@ class Task:
         API (POST /api/v1/tasks). Each task is a dict: type, and optionally args (bytes or str),
         name, retries, timeout. Returns the new task ids; raises TaskFailed when Igor refuses."""
         return self._worker.add_tasks(layer_id, tasks)
+
+    @property
+    def deadline(self):
+        """When Igor times this attempt out (unix seconds, float), or None without a time-out."""
+        if not self.timeout or not self.started_at:
+            return None
+        return (self.started_at + self.timeout * 1000) / 1000.0
 
     @property
     def lease_member(self):
@@ -330,8 +342,9 @@ class Worker:
 
         def lease_and_start(p):
             for t in tasks:
+                t.started_at = now_ms()
                 p.zadd(self._key("leases"), {t.lease_member: expiry})
-                p.xadd(self._key("reports"), {"report": self._report("started", t)})
+                p.xadd(self._key("reports"), {"report": self._report("started", t, at=t.started_at)})
 
         self._send("lease and start", lease_and_start)
         return tasks
@@ -394,7 +407,7 @@ class Worker:
         log.info("attempt done task=%s attempt=%d kind=%s%s", task.task_id, task.attempt, kind,
                  " (withdrawn: Igor ignores it)" if task._withdrawn else "")
 
-    def _report(self, kind, task, message="", result=None, retryable=True):
+    def _report(self, kind, task, message="", result=None, retryable=True, at=None):
         report = {
             "v": WIRE_VERSION,
             "kind": kind,
@@ -404,7 +417,7 @@ class Worker:
             "worker": self.name,
             "message": message,
             "retryable": retryable,
-            "at": now_ms(),
+            "at": at or now_ms(),
         }
         if result is not None:
             report["result"] = base64.b64encode(result).decode("ascii")
@@ -573,6 +586,11 @@ class Worker:
             raise TaskFailed("adding tasks failed (%d): %s" % (e.code, error), retryable=e.code >= 500)
         except OSError as e:
             raise TaskFailed("adding tasks failed: Igor at %s did not answer: %s" % (self.api_url, e))
+
+
+def _count(value):
+    """A whole number of a delivery's optional fields, 0 when absent or not one."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def parse_delivery(message):

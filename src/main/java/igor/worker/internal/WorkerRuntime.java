@@ -333,14 +333,15 @@ public final class WorkerRuntime implements AutoCloseable {
     AttemptLease lease = new AttemptLease(d.jobId(), d.taskId(), d.attempt());
     Attempt context =
         new Attempt(
-            d.jobId(),
-            d.layerId(),
-            d.taskId(),
-            d.attempt(),
-            d.type(),
-            d.args(),
-            d.deliveryId(),
-            services);
+                d.jobId(),
+                d.layerId(),
+                d.taskId(),
+                d.attempt(),
+                d.type(),
+                d.args(),
+                d.deliveryId(),
+                services)
+            .withTask(d.name(), d.retries(), d.timeoutSeconds(), started.at());
     inFlight.put(d.deliveryId(), new Running(context, lease, Thread.currentThread()));
     return context;
   }
