@@ -547,6 +547,12 @@ class Worker:
                 transaction=True,
             )
             log.info("attempt given back task=%s attempt=%d", t.task_id, t.attempt)
+        # a handler that just ended may still be sending its final report (it left _in_flight
+        # first): let it, so that the process does not exit under it
+        deadline = time.monotonic() + 5.0
+        for t in self._threads:
+            if t.name.startswith("igor-task-") and t is not threading.current_thread():
+                t.join(max(0.0, deadline - time.monotonic()))
         self._announce_self(stopped=True)
         log.info("worker stopped name=%s", self.name)
 

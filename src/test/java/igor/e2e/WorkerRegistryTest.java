@@ -106,6 +106,14 @@ class WorkerRegistryTest {
     assertThat(listed.path("live_by_type").path("py_upper").asInt()).isEqualTo(1);
     assertThat(listed.path("live_by_type").path("java_type").asInt()).isEqualTo(1);
     assertThat(listed.path("unannounced")).as("every taker announced itself").isEmpty();
+    HttpApi.Answer metrics =
+        api.awaitGet(
+            "/metrics",
+            a -> a.text().contains("igor_workers_by_type{type=\"py_upper\"} 1.0"),
+            WAIT);
+    assertThat(metrics.text())
+        .as("the two, and those of other tests for a lease after them")
+        .containsPattern("(?m)^igor_workers [2-9]\\.0$");
 
     String key = redis.prefix() + ":worker:" + py.path("id").asText();
     long ttl = redis.client().getBucket(key, StringCodec.INSTANCE).remainTimeToLive();
