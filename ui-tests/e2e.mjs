@@ -290,6 +290,26 @@ try {
     await accessible('the dashboard');
   });
 
+  await run('the workers page lists the node\'s worker, live, with its types', async () => {
+    await page.getByRole('navigation', {name: 'Main'}).getByRole('link', {name: 'Workers', exact: true}).click();
+    await page.getByRole('heading', {name: 'Workers', level: 1}).waitFor();
+    const row = page.locator('table.workers tr', {hasText: 'igor-java'});
+    await expectText(row, /LIVE/);
+    await expectText(row, /echo/);
+    await expectText(page.locator('.summary'), /1 live of 1 known/);
+    await page.screenshot({path: join(shots, 'workers.png'), fullPage: false});
+    await accessible('the workers page');
+  });
+
+  await run('a task of a type no live worker takes says why it waits', async () => {
+    await submit({name: `ui-waits ${run_}`, layers: [{tasks: [{name: 'lonely', type: 'ui-nobody-takes'}]}]});
+    await page.waitForURL(/\/jobs\/[0-9a-f-]{36}/);
+    await expectText(page.locator('table.task-table'), /waiting: no live worker takes type "ui-nobody-takes"/);
+    await page.getByRole('link', {name: 'lonely (ui-nobody-takes)'}).click();
+    await expectText(page.locator('#detail .waiting'), /no live worker takes type "ui-nobody-takes"/);
+    await accessible('a task waiting for a worker');
+  });
+
   await run('the API page shows the contract, with links to its schemas', async () => {
     await page.getByRole('navigation', {name: 'Main'}).getByRole('link', {name: 'API', exact: true}).click();
     await page.getByRole('heading', {name: 'Igor API v1', level: 1}).waitFor();

@@ -18,6 +18,7 @@ import igor.service.QueueKeeper;
 import igor.service.ReadYourWrites;
 import igor.service.ReportRouter;
 import igor.service.RetentionKeeper;
+import igor.service.WorkerWatch;
 import igor.storage.ReadModel;
 import igor.storage.jdbc.JdbcStorage;
 import igor.worker.api.TaskHandler;
@@ -156,12 +157,16 @@ public final class IgorNode implements AutoCloseable {
                 () -> storage.readModel().waiting().thenApply(IgorNode::oldestQueued))
             .start(system);
     stopWith(shutdown, CoordinatedShutdown.PhaseServiceStop(), "igor-metrics-poller", poller::stop);
+    WorkerWatch workers =
+        new WorkerWatch(redis.workerRegistry(), metrics::workers)
+            .start(system, settings.worker().leaseCheckInterval());
+    stopWith(shutdown, CoordinatedShutdown.PhaseServiceStop(), "igor-worker-watch", workers::stop);
 
     JobService jobs =
         new JobService(system, gateway, storage.directory(), settings.http().askTimeout());
     ServerBinding binding = null;
     if (node.has(IgorSettings.Node.API)) {
-      binding = startApiRole(system, settings, storage, redis, jobs, metrics);
+      binding = startApiRole(system, settings, storage, redis, jobs, metrics, workers);
       ServerBinding bound = binding;
       shutdown.addTask(
           CoordinatedShutdown.PhaseServiceUnbind(),
@@ -270,7 +275,8 @@ public final class IgorNode implements AutoCloseable {
       JdbcStorage storage,
       RedisQueues redis,
       JobService jobs,
-      IgorMetrics metrics) {
+      IgorMetrics metrics,
+      WorkerWatch workers) {
     QueueKeeping queue = redis.keeping();
     ClusterService clusterService =
         new ClusterService(
@@ -295,6 +301,7 @@ public final class IgorNode implements AutoCloseable {
             storage.changeFeed(system, settings.events().reorderWindow()),
             clusterService,
             metrics,
+            workers,
             settings));
   }
 

@@ -118,7 +118,10 @@ public record JobEffects(
                 task.attempts(),
                 task.queueTaskId(),
                 task.type(),
-                task.args()));
+                task.args(),
+                task.name(),
+                task.retries(),
+                task.timeoutSeconds()));
       }
     }
     return deliveries;
@@ -132,7 +135,16 @@ public record JobEffects(
       return new TaskDelivery(job.id(), "", taskId, attempt, deliveryId, "", null);
     }
     return new TaskDelivery(
-        job.id(), task.layerId(), taskId, attempt, deliveryId, task.type(), task.args());
+        job.id(),
+        task.layerId(),
+        taskId,
+        attempt,
+        deliveryId,
+        task.type(),
+        task.args(),
+        task.name(),
+        task.retries(),
+        task.timeoutSeconds());
   }
 
   /** Nothing will happen to the job unless someone asks: it may leave memory. */

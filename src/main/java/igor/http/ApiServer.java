@@ -9,6 +9,7 @@ import igor.service.ClusterService;
 import igor.service.JobService;
 import igor.service.JobTimelines;
 import igor.service.ReadYourWrites;
+import igor.service.WorkerWatch;
 import igor.storage.ChangeFeed;
 import igor.storage.ReadModel;
 import igor.tls.PemFiles;
@@ -52,6 +53,7 @@ public final class ApiServer extends AllDirectives {
   private final EventRoutes eventRoutes;
   private final ClusterRoutes clusterRoutes;
   private final DashboardRoutes dashboardRoutes;
+  private final WorkerRoutes workerRoutes;
   private final ContractRoutes contractRoutes = new ContractRoutes();
   private final IgorMetrics metrics;
   private final Guard guard;
@@ -64,10 +66,11 @@ public final class ApiServer extends AllDirectives {
       ChangeFeed changes,
       ClusterService cluster,
       IgorMetrics metrics,
+      WorkerWatch workers,
       IgorSettings settings) {
     JobRequests requests = new JobRequests(settings.limits(), settings.jobs().taskDefaults());
     RequestBodies bodies = new RequestBodies(settings.limits().maxBodyBytes());
-    this.jobRoutes = new JobRoutes(jobs, requests, bodies);
+    this.jobRoutes = new JobRoutes(jobs, requests, bodies, workers::waitingReason);
     this.timelineRoutes =
         new TimelineRoutes(
             new JobTimelines(
@@ -78,7 +81,8 @@ public final class ApiServer extends AllDirectives {
     this.taskRoutes = new TaskRoutes(jobs, requests, bodies);
     this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits());
     ListQueries queries = new ListQueries(settings.limits());
-    this.listRoutes = new ListRoutes(readModel, readYourWrites, queries);
+    this.listRoutes = new ListRoutes(readModel, readYourWrites, queries, workers::waitingReason);
+    this.workerRoutes = new WorkerRoutes(workers, queries);
     this.eventRoutes =
         new EventRoutes(
             changes, queries, settings.events().maxStreams(), settings.events().heartbeat());
@@ -143,6 +147,7 @@ public final class ApiServer extends AllDirectives {
                     concat(
                         clusterRoutes.api(),
                         dashboardRoutes.route(),
+                        workerRoutes.route(),
                         contractRoutes.route(),
                         eventRoutes.route(),
                         listRoutes.route(),

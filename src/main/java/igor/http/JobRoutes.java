@@ -7,6 +7,7 @@ import igor.service.JobService.JobAnswer;
 import igor.service.JobViews;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -16,11 +17,18 @@ final class JobRoutes extends AllDirectives {
   private final JobService jobs;
   private final JobRequests requests;
   private final RequestBodies bodies;
+  private final Function<String, String> waitingReasons;
 
-  JobRoutes(JobService jobs, JobRequests requests, RequestBodies bodies) {
+  /** {@code waitingReasons}: why QUEUED tasks of a type wait, or null (the worker registry). */
+  JobRoutes(
+      JobService jobs,
+      JobRequests requests,
+      RequestBodies bodies,
+      Function<String, String> waitingReasons) {
     this.jobs = jobs;
     this.requests = requests;
     this.bodies = bodies;
+    this.waitingReasons = waitingReasons;
   }
 
   Route route() {
@@ -86,6 +94,7 @@ final class JobRoutes extends AllDirectives {
   }
 
   private Route answer(CompletionStage<JobAnswer> result) {
-    return Answers.of(result, JobAnswer::rejection, r -> JobViews.job(r.job()));
+    return Answers.of(
+        result, JobAnswer::rejection, r -> JobViews.job(r.job()).explained(waitingReasons));
   }
 }

@@ -16,6 +16,7 @@ final class RouteNames {
           "counts",
           "cluster",
           "dashboard",
+          "workers",
           "events",
           "openapi.json",
           "pause",

@@ -38,6 +38,7 @@ final class UiRoutes extends AllDirectives {
                 path("submit", this::index),
                 path("reference", this::index),
                 path("dashboard", this::index),
+                path("workers", this::index),
                 pathPrefix("jobs", this::index),
                 pathPrefix(
                     "ui",

@@ -49,6 +49,8 @@ public final class IgorMetrics implements JobObserver {
   private final AtomicLong projectionLagMillis = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
   private final AtomicLong unreachableMembers = new AtomicLong();
+  private final AtomicLong liveWorkers = new AtomicLong();
+  private final Map<String, AtomicLong> workersByType = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> membersByStatus = new ConcurrentHashMap<>();
   private final Timer journalWrites;
   private final Counter projectionFailures;
@@ -85,6 +87,9 @@ public final class IgorMetrics implements JobObserver {
     reportsDroppedCounter(UNKNOWN_JOB);
     Gauge.builder("igor.dead.letters", deadLetters, AtomicLong::get)
         .description("Dead letters kept in Redis: messages no one could read (LLEN)")
+        .register(registry);
+    Gauge.builder("igor.workers", liveWorkers, AtomicLong::get)
+        .description("Live workers in the registry (announced, heartbeat within its lease)")
         .register(registry);
     Gauge.builder("igor.cluster.unreachable.members", unreachableMembers, AtomicLong::get)
         .description("Members of the cluster this node cannot reach")
@@ -271,6 +276,24 @@ public final class IgorMetrics implements JobObserver {
               .register(registry);
           return value;
         });
+  }
+
+  /**
+   * The worker registry as last read: live workers, and live workers by task type (a type no live
+   * worker takes any more reads 0).
+   */
+  public void workers(int live, Map<String, Integer> liveByType) {
+    liveWorkers.set(live);
+    workersByType.forEach((type, value) -> value.set(liveByType.getOrDefault(type, 0)));
+    liveByType.forEach(
+        (type, count) ->
+            labelledGauge(
+                    workersByType,
+                    "igor.workers.by.type",
+                    "Live workers that announced they take a task type",
+                    "type",
+                    type)
+                .set(count));
   }
 
   /** Worker reports this node dropped without applying them, by reason (a fixed word). */

@@ -69,6 +69,7 @@ export const api = {
   contract: () => call('GET', '/api/v1/openapi.json'),
   /** GET /api/v1/dashboard: the cluster's last hour. */
   dashboard: () => call('GET', '/api/v1/dashboard'),
+  workers: () => call('GET', '/api/v1/workers'),
   /** POST /api/v1/tasks with [{layer_id, type, ...}]; answers the tasks added. */
   addTasks: (json) => call('POST', '/api/v1/tasks', json),
   /** PATCH /api/v1/{action} with [{kind, id, etag?}]; answers the number updated. */

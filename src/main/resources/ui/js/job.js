@@ -171,7 +171,8 @@ export function jobPage(main, jobId, firstTaskId, params) {
                 h('td', {}, layerName(t.layer_id)),
                 h('td', {}, statusBadge(t.status, t.paused_at)),
                 h('td', {class: 'num'}, `${t.attempts}`, h('span', {class: 'muted'}, ` / ${t.retries + 1}`)),
-                h('td', {class: 'message', title: t.message}, t.message),
+                h('td', {class: 'message', title: t.waiting_reason || t.message}, t.message,
+                    t.waiting_reason ? h('span', {class: 'waiting'}, `waiting: ${t.waiting_reason}`) : null),
                 h('td', {}, timeCell(t.created_at)),
                 h('td', {}, timeCell(t.updated_at)))))),
         h('nav', {class: 'pager', 'aria-label': 'Pages of tasks'},
@@ -208,7 +209,8 @@ export function jobPage(main, jobId, firstTaskId, params) {
             h('dt', {}, 'Timeout'), h('dd', {}, t.timeout ? `${t.timeout} s per attempt` : 'none'),
             h('dt', {}, 'Created'), h('dd', {}, time(t.created_at)),
             h('dt', {}, 'Updated'), h('dd', {}, time(t.updated_at)),
-            h('dt', {}, 'Message'), h('dd', {class: 'task-message'}, t.message || h('span', {class: 'muted'}, '(none)'))),
+            h('dt', {}, 'Message'), h('dd', {class: 'task-message'}, t.message || h('span', {class: 'muted'}, '(none)')),
+            t.waiting_reason ? [h('dt', {}, 'Waiting'), h('dd', {class: 'waiting'}, t.waiting_reason, ' ', h('a', {href: '/workers'}, 'See the workers'))] : null),
         h('h3', {}, 'Args'), bytesView(t.args),
         h('h3', {}, 'Result'), bytesView(t.result));
   }

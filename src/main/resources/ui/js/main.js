@@ -9,6 +9,7 @@ import {setUpEtagToggle} from './steer.js';
 import {referencePage} from './reference.js';
 import {submitPage} from './submit.js';
 import {timelinePage} from './timeline.js';
+import {workersPage} from './workers.js';
 
 const main = document.getElementById('main');
 let current = null;
@@ -34,6 +35,9 @@ function route() {
   } else if (path === '/dashboard') {
     page = 'dashboard';
     current = {cleanup: dashboardPage(main)};
+  } else if (path === '/workers') {
+    page = 'workers';
+    current = {cleanup: workersPage(main)};
   } else if (path === '/reference') {
     page = 'reference';
     current = {cleanup: referencePage(main)};

@@ -190,6 +190,24 @@ class ApiContractTest {
     assertThat(get("/api/v1/cluster", "/api/v1/cluster").status()).isEqualTo(200);
     assertThat(get("/api/v1/dashboard", "/api/v1/dashboard").body()).contains("\"echo\"");
     assertThat(get("/api/v1/dashboard", "/api/v1/dashboard?since=soon").status()).isEqualTo(400);
+    assertThat(get("/api/v1/workers", "/api/v1/workers").body()).contains("igor-java");
+    assertThat(get("/api/v1/workers", "/api/v1/workers?limit=0").status()).isEqualTo(400);
+    String waits =
+        JSON.readTree(
+                call(
+                        "POST",
+                        "/api/v1/jobs",
+                        "/api/v1/jobs",
+                        "{\"layers\": [{\"tasks\": [{\"type\": \"nobody-takes\"}]}]}")
+                    .body())
+            .path("id")
+            .asText();
+    igor.api()
+        .awaitJob(waits, j -> j.has("waiting_reason"), Duration.ofSeconds(30)); // then checked:
+    assertThat(get("/api/v1/jobs/{id}", "/api/v1/jobs/" + waits).body())
+        .contains("\"waiting_reason\"");
+    assertThat(get("/api/v1/tasks", "/api/v1/tasks?job_ids=" + waits).body())
+        .contains("\"waiting_reason\"");
     assertThat(get("/healthz", "/healthz").status()).isEqualTo(200);
     assertThat(get("/readyz", "/readyz").status()).isEqualTo(200);
     assertThat(get("/metrics", "/metrics").body()).contains("igor_tasks_started_total");

@@ -5,6 +5,7 @@ import igor.queue.QueueKeeping;
 import igor.queue.ReportInbox;
 import igor.queue.TaskQueue;
 import igor.queue.WorkerChannel;
+import igor.queue.WorkerRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,11 @@ public final class RedisQueues implements AutoCloseable {
 
   public QueueKeeping keeping() {
     return new RedisQueueKeeping(redis, keys, bounds);
+  }
+
+  /** The nodes' read of the worker registry. */
+  public WorkerRegistry workerRegistry() {
+    return new RedisWorkerRegistry(redis, keys);
   }
 
   public WorkerChannel workerChannel() {
