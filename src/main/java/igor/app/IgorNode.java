@@ -13,6 +13,7 @@ import igor.queue.redis.KeyBounds;
 import igor.queue.redis.RedisQueues;
 import igor.service.ClusterIgor;
 import igor.service.ClusterService;
+import igor.service.IdempotentJobs;
 import igor.service.JobGateway;
 import igor.service.JobService;
 import igor.service.QueueKeeper;
@@ -56,18 +57,21 @@ public final class IgorNode implements AutoCloseable {
 
   private final RetentionKeeper retention;
   private final ClusterIgor igor;
+  private final IdempotentJobs idempotentJobs;
 
   private IgorNode(
       ActorSystem<Void> system,
       ServerBinding binding,
       JobService jobs,
       RetentionKeeper retention,
-      ClusterIgor igor) {
+      ClusterIgor igor,
+      IdempotentJobs idempotentJobs) {
     this.system = system;
     this.binding = binding;
     this.jobs = jobs;
     this.retention = retention;
     this.igor = igor;
+    this.idempotentJobs = idempotentJobs;
   }
 
   /**
@@ -157,9 +161,25 @@ public final class IgorNode implements AutoCloseable {
 
     JobService jobs =
         new JobService(system, gateway, storage.directory(), settings.http().askTimeout());
+    IdempotentJobs idempotentJobs =
+        new IdempotentJobs(
+            system,
+            jobs,
+            storage.directory(),
+            storage.idempotencyKeys(),
+            settings.idempotency().window());
+    if (node.has(IgorSettings.Node.JOBS)) {
+      idempotentJobs.startSweeping(
+          system, settings.idempotency().sweepInterval(), settings.idempotency().sweepBatchSize());
+      stopWith(
+          shutdown,
+          CoordinatedShutdown.PhaseServiceStop(),
+          "igor-idempotency-sweep",
+          idempotentJobs::stopSweeping);
+    }
     ServerBinding binding = null;
     if (node.has(IgorSettings.Node.API)) {
-      binding = startApiRole(system, settings, storage, redis, jobs, metrics);
+      binding = startApiRole(system, settings, storage, redis, jobs, idempotentJobs, metrics);
       ServerBinding bound = binding;
       shutdown.addTask(
           CoordinatedShutdown.PhaseServiceUnbind(),
@@ -197,7 +217,7 @@ public final class IgorNode implements AutoCloseable {
     ClusterIgor igor =
         new ClusterIgor(
             jobs, settings.jobs().taskDefaults(), settings.http().askTimeout().plusSeconds(1));
-    return new IgorNode(system, binding, jobs, retention, igor);
+    return new IgorNode(system, binding, jobs, retention, igor, idempotentJobs);
   }
 
   /**
@@ -259,6 +279,7 @@ public final class IgorNode implements AutoCloseable {
       JdbcStorage storage,
       RedisQueues redis,
       JobService jobs,
+      IdempotentJobs idempotentJobs,
       IgorMetrics metrics) {
     QueueKeeping queue = redis.keeping();
     ClusterService clusterService =
@@ -273,6 +294,7 @@ public final class IgorNode implements AutoCloseable {
         settings,
         new ApiServer(
             jobs,
+            idempotentJobs,
             storage.readModel(),
             new ReadYourWrites(
                 system,
@@ -346,6 +368,14 @@ public final class IgorNode implements AutoCloseable {
 
   public JobService jobs() {
     return jobs;
+  }
+
+  /**
+   * Job creation at most once per idempotency key: {@link IdempotentJobs#createOnce} for services
+   * in the node that derive their own keys (e.g. schedules).
+   */
+  public IdempotentJobs idempotentJobs() {
+    return idempotentJobs;
   }
 
   /** Retention of finished jobs (it runs on its own only when igor.retention is on). */

@@ -64,13 +64,26 @@ final class ClientCommands {
     @Parameters(paramLabel = "FILE", description = "The job as API v1 JSON, or - for stdin.")
     String file;
 
+    @Option(
+        names = "--idempotency-key",
+        paramLabel = "KEY",
+        description =
+            "Create the job at most once per KEY (header Idempotency-Key; visible ASCII, at most"
+                + " 255 characters by default): running the command again with the same KEY"
+                + " answers the job created first. Default: a new random key, reused only by this"
+                + " command's own retries.")
+    String idempotencyKey;
+
     @Override
     public Integer call() throws IOException {
       String json =
           file.equals("-")
               ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
               : read(file);
-      Job job = options.client().create(json);
+      Job job =
+          idempotencyKey == null
+              ? options.client().create(json)
+              : options.client().create(json, idempotencyKey);
       if (options.json()) {
         printer().json(job);
       } else {
