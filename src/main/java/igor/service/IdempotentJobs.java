@@ -214,11 +214,23 @@ public final class IdempotentJobs {
     return Rejection.conflict(
         "Idempotency-Key '"
             + key
-            + "' was used with another request within the last "
-            + window
-            + " (it created "
+            + "' was used with another request within igor.idempotency.window ("
+            + readable(window)
+            + "; it created "
             + what
             + "): use a new key for a different request");
+  }
+
+  /** A window as igor.conf writes it: 24h, 10m, 90s, 1500ms. */
+  static String readable(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 3_600_000 == 0) {
+      return ms / 3_600_000 + "h";
+    }
+    if (ms % 60_000 == 0) {
+      return ms / 60_000 + "m";
+    }
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
   }
 
   /** The plan with the ids derived from {@code jobId}: layers and tasks by their position. */
