@@ -266,8 +266,16 @@ class IdempotentSubmitTest {
         .contains("igor.idempotency.max-key-length");
     assertThat(spaced.status()).isEqualTo(400);
     assertThat(spaced.error()).contains("visible ASCII");
+    RawHttp.Answer nul = rawKey(raw, "a\u0000b");
+    RawHttp.Answer latin = rawKey(raw, "cl\u00e9");
     assertThat(control.status()).isEqualTo(400);
     assertThat(control.json().path("error").asText()).isNotEmpty();
+    assertThat(nul.status()).isEqualTo(400);
+    assertThat(nul.json().path("error").asText()).isNotEmpty();
+    assertThat(latin.status()).isEqualTo(400);
+    assertThat(latin.error()).contains("visible ASCII");
+    assertThat(count("SELECT count(*) FROM igor_idempotency_key WHERE idem_key LIKE 'cl%'"))
+        .isZero();
   }
 
   @Test
@@ -286,6 +294,15 @@ class IdempotentSubmitTest {
     assertThat(again.job().tasks().get(0).id()).isEqualTo(first.job().tasks().get(0).id());
     assertThat(other.rejection()).isNotNull();
     assertThat(other.rejection().reason()).contains(key);
+  }
+
+  private static RawHttp.Answer rawKey(RawHttp raw, String key) {
+    return raw.send(
+        "POST",
+        "/api/v1/jobs",
+        raw.ownHost(),
+        "Content-Type: application/json\r\n" + KEY + ": " + key + "\r\n",
+        JOB);
   }
 
   private static JobPlan plan(String name) {
