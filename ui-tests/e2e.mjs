@@ -18,6 +18,7 @@ const started = Date.now();
 const run_ = Math.random().toString(36).slice(2, 7);
 const MAIN = `ui-e2e ${run_}`;
 const KILL = `ui-kill ${run_}`;
+const TIMELINE = `ui-timeline ${run_}`;
 let step = 'launch';
 
 async function run(name, f) {
@@ -75,6 +76,30 @@ async function accessible(what) {
   const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}; ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
   if (found.length) throw new Error(`accessibility of ${what}:\n${found.join('\n')}`);
   checkedPages.push(what);
+}
+
+/** Straight to the API (not through the UI): jobs the UI only looks at. */
+async function api(method, path, body) {
+  const headers = {'Content-Type': 'application/json'};
+  if (TOKEN) headers.Authorization = `Bearer ${TOKEN}`;
+  const r = await fetch(base + path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
+  const text = await r.text();
+  if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text);
+}
+
+async function createByApi(job) {
+  return (await api('POST', '/api/v1/jobs', job)).id;
+}
+
+async function awaitStatus(id, status, within) {
+  const until = Date.now() + within;
+  for (;;) {
+    const s = await api('GET', `/api/v1/jobs/${id}/status`);
+    if (s.status === status) return;
+    if (Date.now() > until) throw new Error(`job ${id} is ${s.status}, not ${status}, after ${within} ms: ${JSON.stringify(s.counts)}`);
+    await new Promise((r) => setTimeout(r, 300));
+  }
 }
 
 async function expectText(locator, pattern) {
@@ -245,6 +270,69 @@ try {
     await page.locator('#schema-CreateJob', {hasText: 'layers'}).waitFor();
     await page.screenshot({path: join(shots, 'reference.png'), fullPage: false});
     await accessible('the API page');
+  });
+
+  await run('a job\'s timeline: where the time went, a bar per attempt (retries too), zoom', async () => {
+    const fetchTasks = Array.from({length: 12}, (_, i) => ({type: 'sleep', name: `f${i + 1}`, args: b64(String(0.3 + 0.1 * i))}));
+    const transform = [...Array.from({length: 6}, (_, i) => ({type: 'sleep', name: `t${i + 1}`, args: b64('0.5')})),
+      {type: 'fail', name: 'flaky', args: b64('flaky on purpose'), retries: 2}];
+    const id = await createByApi({name: TIMELINE, layers: [
+      {name: 'transform', priority: 10, tasks: transform}, {name: 'fetch', priority: 0, tasks: fetchTasks}]});
+    await awaitStatus(id, 'ERRORED', 60000);
+    await page.goto(`${base}/jobs/${id}`);
+    await page.locator('.job-head').getByRole('link', {name: 'Timeline', exact: true}).click();
+    await page.waitForURL(/\/jobs\/[0-9a-f-]{36}\/timeline$/);
+    const canvas = page.locator('canvas.timeline-canvas[data-drawn]');
+    await canvas.waitFor();
+    await page.getByRole('heading', {name: `Timeline of ${TIMELINE}`}).waitFor();
+    const rows = await page.locator('table.where tbody th').allTextContents();
+    if (rows.join(',') !== 'fetch,transform') throw new Error(`layers not in run order: ${rows}`);
+    await expectText(page.locator('.timeline-summary .headline'), /% of the attempts' time was spent waiting in the queue/);
+    await expectText(page.locator('table.where tfoot'), /The job\s*19\s*21/);
+    const data = async () => canvas.evaluate((c) => ({...c.dataset}));
+    const first = await data();
+    if (first.bars !== '21' || first.aggregated !== '0') throw new Error(`bars ${first.bars}, aggregated ${first.aggregated}: not 21 attempts as lanes (18 tasks and 3 attempts of flaky)`);
+    const span = async () => Number((await data()).span);
+    const all = await span();
+    await page.getByRole('button', {name: 'Zoom in', exact: true}).click();
+    if (Math.abs(await span() - all / 2) > 1) throw new Error(`zoom in: span ${await span()} of ${all}`);
+    await canvas.focus();
+    await page.keyboard.press('-');
+    if (Math.abs(await span() - all) > 1) throw new Error(`key -: span ${await span()}, not ${all}`);
+    await page.keyboard.press('+');
+    await page.keyboard.press('+');
+    if (Math.abs(await span() - all / 4) > 1) throw new Error(`key + twice: span ${await span()}, not ${all / 4}`);
+    await page.keyboard.press('0');
+    const box = await canvas.boundingBox();
+    await page.mouse.move(box.x + box.width * 0.6, box.y + 60);
+    await page.mouse.wheel(0, -300);
+    await page.waitForFunction((before) => Number(document.querySelector('canvas.timeline-canvas').dataset.span) < before, all);
+    await page.getByRole('button', {name: 'Show all', exact: true}).click();
+    if (await span() !== all) throw new Error('Show all did not show all');
+    // the first line of layer fetch, just right of where the axis begins: its first attempt
+    await page.mouse.move(box.x + 190 + 40, box.y + 30 + 4);
+    await expectText(page.locator('#timeline-hover'), /^task [0-9a-f-]{36}, attempt 1: queued .*, waited .*, ran .*, completed$/);
+    await page.mouse.move(box.x + 20, box.y + 5);
+    await accessible('a job\'s timeline');
+    await page.screenshot({path: join(shots, 'timeline.png'), fullPage: true});
+  });
+
+  await run('a 10,000-task job\'s timeline renders in under 1 s', async () => {
+    const noops = (n) => Array.from({length: n}, () => ({type: 'noop'}));
+    const id = await createByApi({name: `ui-timeline-10k ${run_}`, layers: [
+      {name: 'fan-out', priority: 0, tasks: noops(8000)}, {name: 'fan-in', priority: 10, tasks: noops(2000)}]});
+    await awaitStatus(id, 'COMPLETED', 150000);
+    await page.goto(`${base}/jobs/${id}/timeline`);
+    const canvas = page.locator('canvas.timeline-canvas[data-drawn]');
+    await canvas.waitFor();
+    const d = await canvas.evaluate((c) => ({...c.dataset}));
+    if (d.aggregated !== '10000' || d.bars !== '0') throw new Error(`aggregated ${d.aggregated}, bars ${d.bars}: not 10,000 attempts as counts`);
+    await page.screenshot({path: join(shots, 'timeline-10k.png'), fullPage: true});
+    await page.getByRole('button', {name: 'Zoom in', exact: true}).click();
+    const zoomed = await canvas.evaluate((c) => c.dataset.drawMs);
+    console.log(`timeline of a 10,000-task job in headless Chromium: rendered in ${d.renderMs} ms (answer parsed to drawn: typed arrays, summary, canvas; ` +
+        `of which the canvas ${d.drawMs} ms); the API answered in ${d.fetchMs} ms; page opened to drawn ${d.sinceOpenMs} ms; a zoom redraws in ${zoomed} ms`);
+    if (!(Number(d.renderMs) < 1000)) throw new Error(`rendering took ${d.renderMs} ms, not under 1 s`);
   });
 
   if (problems.length) {

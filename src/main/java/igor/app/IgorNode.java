@@ -9,7 +9,6 @@ import igor.http.ApiServer;
 import igor.metrics.IgorMetrics;
 import igor.metrics.MetricsPoller;
 import igor.queue.QueueKeeping;
-import igor.queue.redis.KeyBounds;
 import igor.queue.redis.RedisQueues;
 import igor.service.ClusterIgor;
 import igor.service.ClusterService;
@@ -89,7 +88,7 @@ public final class IgorNode implements AutoCloseable {
         storage.migrate();
       }
       storage.warnWhenAutovacuumIsOff();
-      redis = RedisQueues.open(settings.redis(), KeyBounds.of(settings));
+      redis = RedisQueues.open(settings.redis(), settings.keyBounds());
       system = ActorSystem.create(Behaviors.empty(), "igor", config);
       return wire(system, settings, storage, redis, workerHandlers);
     } catch (RuntimeException e) {

@@ -3,7 +3,6 @@ package igor.app;
 import com.typesafe.config.Config;
 import igor.config.IgorSettings;
 import igor.domain.OutcomeLimits;
-import igor.queue.redis.KeyBounds;
 import igor.queue.redis.RedisQueues;
 import igor.worker.api.TaskHandler;
 import igor.worker.internal.WorkerRuntime;
@@ -31,7 +30,7 @@ public final class WorkerProcess implements AutoCloseable {
 
   public static WorkerProcess start(Config config, List<TaskHandler> handlers) {
     IgorSettings settings = IgorSettings.from(config);
-    RedisQueues redis = RedisQueues.open(settings.redis(), KeyBounds.of(settings));
+    RedisQueues redis = RedisQueues.open(settings.redis(), settings.keyBounds());
     WorkerRuntime worker =
         new WorkerRuntime(
                 redis.workerChannel(),

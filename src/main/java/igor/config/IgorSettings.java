@@ -7,6 +7,8 @@ import igor.domain.RetryPolicy;
 import igor.domain.TaskDefaults;
 import igor.entity.EntitySettings;
 import igor.queue.ProtocolDefaults;
+import igor.queue.redis.KeyBounds;
+import igor.queue.redis.RedisSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -16,7 +18,7 @@ public record IgorSettings(
     Node node,
     Http http,
     Database database,
-    Redis redis,
+    RedisSettings redis,
     Jobs jobs,
     Reports reports,
     Worker worker,
@@ -90,14 +92,6 @@ public record IgorSettings(
   public record Database(
       String url, String user, String password, int maxPoolSize, boolean migrateOnStart) {}
 
-  /** Redis: rediss:// URLs use TLS, trusting the CAs of tlsCaFile (empty: the JVM's). */
-  public record Redis(
-      String url, String password, String keyPrefix, int connectionPoolSize, String tlsCaFile) {
-    public Redis(String url, String password, String keyPrefix, int connectionPoolSize) {
-      this(url, password, keyPrefix, connectionPoolSize, "");
-    }
-  }
-
   /**
    * What job entities decide with; {@code tasksPerEvent} bounds the tasks one journaled event names
    * (a creation, a queuing, and a pause, kill, retry or skip of a layer or job).
@@ -118,6 +112,19 @@ public record IgorSettings(
     public TaskDefaults taskDefaults() {
       return new TaskDefaults(defaultRetries, defaultTimeoutSeconds);
     }
+  }
+
+  /**
+   * How long Igor's per-attempt keys live in Redis and what the dead letters keep, from the worker
+   * and reports settings.
+   */
+  public KeyBounds keyBounds() {
+    return new KeyBounds(
+        worker.claimTtl(),
+        worker.claimLinger(),
+        reports.deadLetterExcerptChars(),
+        reports.deadLettersKept(),
+        reports.deadLetterMaxAge());
   }
 
   /** What job entities need, from the jobs and worker settings. */
@@ -302,7 +309,7 @@ public record IgorSettings(
             c.getString("database.password"),
             c.getInt("database.max-pool-size"),
             c.getBoolean("database.migrate-on-start")),
-        new Redis(
+        new RedisSettings(
             c.getString("redis.url"),
             c.getString("redis.password"),
             c.getString("redis.key-prefix"),

@@ -19,10 +19,15 @@ public record Limits(
     int defaultListLimit,
     int maxListLimit,
     int maxTaskTimeoutSeconds,
-    int maxTaskRetries) {
+    int maxTaskRetries,
+    int maxTimelineAttempts) {
 
   public Limits {
     new PlanBounds(maxTaskTimeoutSeconds, maxTaskRetries);
+    if (maxTimelineAttempts < 1) {
+      throw new IllegalArgumentException(
+          "igor.limits.max-timeline-attempts must be at least 1, got " + maxTimelineAttempts);
+    }
   }
 
   /** The bounds on a task's time-out and retries. */
@@ -43,7 +48,8 @@ public record Limits(
         c.getInt("default-list-limit"),
         c.getInt("max-list-limit"),
         seconds(c, "max-task-timeout"),
-        c.getInt("max-task-retries"));
+        c.getInt("max-task-retries"),
+        c.getInt("max-timeline-attempts"));
   }
 
   /** A duration setting in whole seconds, refused at start when it is not one. */

@@ -8,6 +8,7 @@ import igor.metrics.IgorMetrics;
 import igor.service.ClusterService;
 import igor.service.IdempotentJobs;
 import igor.service.JobService;
+import igor.service.JobTimelines;
 import igor.service.ReadYourWrites;
 import igor.storage.ChangeFeed;
 import igor.storage.ReadModel;
@@ -45,6 +46,7 @@ public final class ApiServer extends AllDirectives {
               + " for may still be made, so read before asking again");
 
   private final JobRoutes jobRoutes;
+  private final TimelineRoutes timelineRoutes;
   private final TaskRoutes taskRoutes;
   private final ActionRoutes actionRoutes;
   private final ListRoutes listRoutes;
@@ -69,6 +71,13 @@ public final class ApiServer extends AllDirectives {
     IdempotentSubmits submits =
         new IdempotentSubmits(jobs, idempotent, settings.idempotency().maxKeyLength());
     this.jobRoutes = new JobRoutes(jobs, requests, bodies, submits);
+    this.timelineRoutes =
+        new TimelineRoutes(
+            new JobTimelines(
+                jobs.gateway(),
+                changes,
+                settings.limits().maxTimelineAttempts(),
+                System::currentTimeMillis));
     this.taskRoutes = new TaskRoutes(requests, bodies, submits);
     this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits());
     ListQueries queries = new ListQueries(settings.limits());
@@ -137,6 +146,7 @@ public final class ApiServer extends AllDirectives {
                         eventRoutes.route(),
                         listRoutes.route(),
                         jobRoutes.route(),
+                        timelineRoutes.route(),
                         taskRoutes.route(),
                         actionRoutes.route())));
   }

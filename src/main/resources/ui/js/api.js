@@ -61,6 +61,7 @@ export const api = {
   jobs: (params) => call('GET', `/api/v1/jobs${query(params)}`),
   jobStatus: (id) => call('GET', `/api/v1/jobs/${encodeURIComponent(id)}/status`),
   audit: (id) => call('GET', `/api/v1/jobs/${encodeURIComponent(id)}/audit`),
+  timeline: (id) => call('GET', `/api/v1/jobs/${encodeURIComponent(id)}/timeline`),
   layers: (params) => call('GET', `/api/v1/layers${query(params)}`),
   tasks: (params) => call('GET', `/api/v1/tasks${query(params)}`),
   task: (id) => call('GET', `/api/v1/tasks/${encodeURIComponent(id)}`),

@@ -7,6 +7,7 @@ import {interceptLinks, onNavigate} from './router.js';
 import {setUpEtagToggle} from './steer.js';
 import {referencePage} from './reference.js';
 import {submitPage} from './submit.js';
+import {timelinePage} from './timeline.js';
 
 const main = document.getElementById('main');
 let current = null;
@@ -15,12 +16,15 @@ function route() {
   const path = location.pathname.replace(/\/+$/, '') || '/';
   const params = new URLSearchParams(location.search);
   const job = /^\/jobs\/([0-9a-f-]{36})(?:\/tasks\/([0-9a-f-]{36}))?$/.exec(path);
+  const timeline = /^\/jobs\/([0-9a-f-]{36})\/timeline$/.exec(path);
   if (job && current?.update && current.update(job[1], job[2] || null, params)) return false;
   if (current) current.cleanup();
   current = null;
   let page = 'jobs';
   if (path === '/' || path === '/jobs') {
     current = {cleanup: jobsPage(main, params)};
+  } else if (timeline) {
+    current = {cleanup: timelinePage(main, timeline[1])};
   } else if (job) {
     current = jobPage(main, job[1], job[2] || null, params);
   } else if (path === '/submit') {

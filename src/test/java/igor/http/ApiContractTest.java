@@ -167,6 +167,8 @@ class ApiContractTest {
         .isEqualTo(200);
     assertThat(get("/api/v1/jobs/{id}/audit", "/api/v1/jobs/" + jobId + "/audit").status())
         .isEqualTo(200);
+    assertThat(get("/api/v1/jobs/{id}/timeline", "/api/v1/jobs/" + jobId + "/timeline").status())
+        .isEqualTo(200);
     assertThat(get("/api/v1/jobs", "/api/v1/jobs" + ids).status()).isEqualTo(200);
     assertThat(get("/api/v1/layers", "/api/v1/layers" + ids).status()).isEqualTo(200);
     assertThat(get("/api/v1/tasks", "/api/v1/tasks" + ids + "&statuses=COMPLETED").body())
@@ -182,7 +184,8 @@ class ApiContractTest {
     assertThat(events(jobId).status()).isEqualTo(200);
 
     String unknown = UUID.randomUUID().toString();
-    for (String path : List.of("/api/v1/jobs/{id}", "/api/v1/jobs/{id}/status")) {
+    for (String path :
+        List.of("/api/v1/jobs/{id}", "/api/v1/jobs/{id}/status", "/api/v1/jobs/{id}/timeline")) {
       assertThat(get(path, path.replace("{id}", unknown)).status()).isEqualTo(404);
     }
     assertThat(get("/api/v1/tasks/{id}", "/api/v1/tasks/" + unknown).status()).isEqualTo(404);

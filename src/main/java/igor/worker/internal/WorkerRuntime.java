@@ -1,6 +1,5 @@
 package igor.worker.internal;
 
-import igor.config.IgorSettings;
 import igor.domain.OutcomeLimits;
 import igor.domain.Text;
 import igor.domain.WorkerReport;
@@ -8,6 +7,7 @@ import igor.queue.AttemptLease;
 import igor.queue.TaskDelivery;
 import igor.queue.WorkerChannel;
 import igor.queue.redis.RedisQueues;
+import igor.queue.redis.RedisSettings;
 import igor.worker.api.BatchTaskHandler;
 import igor.worker.api.SkipTaskException;
 import igor.worker.api.TaskContext;
@@ -129,7 +129,7 @@ public final class WorkerRuntime implements AutoCloseable {
       WorkerSettings settings) {
     RedisQueues queues =
         RedisQueues.open(
-            new IgorSettings.Redis(
+            new RedisSettings(
                 redis.url(),
                 redis.password(),
                 redis.keyPrefix(),
