@@ -12,6 +12,7 @@ import igor.queue.QueueKeeping;
 import igor.queue.redis.RedisQueues;
 import igor.service.ClusterIgor;
 import igor.service.ClusterService;
+import igor.service.IdempotentJobs;
 import igor.service.JobGateway;
 import igor.service.JobService;
 import igor.service.QueueKeeper;
@@ -58,18 +59,21 @@ public final class IgorNode implements AutoCloseable {
 
   private final RetentionKeeper retention;
   private final ClusterIgor igor;
+  private final IdempotentJobs idempotentJobs;
 
   private IgorNode(
       ActorSystem<Void> system,
       ServerBinding binding,
       JobService jobs,
       RetentionKeeper retention,
-      ClusterIgor igor) {
+      ClusterIgor igor,
+      IdempotentJobs idempotentJobs) {
     this.system = system;
     this.binding = binding;
     this.jobs = jobs;
     this.retention = retention;
     this.igor = igor;
+    this.idempotentJobs = idempotentJobs;
   }
 
   /**
@@ -164,9 +168,26 @@ public final class IgorNode implements AutoCloseable {
 
     JobService jobs =
         new JobService(system, gateway, storage.directory(), settings.http().askTimeout());
+    IdempotentJobs idempotentJobs =
+        new IdempotentJobs(
+            system,
+            jobs,
+            storage.directory(),
+            storage.idempotencyKeys(),
+            settings.idempotency().window());
+    if (node.has(IgorSettings.Node.JOBS)) {
+      idempotentJobs.startSweeping(
+          system, settings.idempotency().sweepInterval(), settings.idempotency().sweepBatchSize());
+      stopWith(
+          shutdown,
+          CoordinatedShutdown.PhaseServiceStop(),
+          "igor-idempotency-sweep",
+          idempotentJobs::stopSweeping);
+    }
     ServerBinding binding = null;
     if (node.has(IgorSettings.Node.API)) {
-      binding = startApiRole(system, settings, storage, redis, jobs, metrics, workers);
+      binding =
+          startApiRole(system, settings, storage, redis, jobs, idempotentJobs, metrics, workers);
       ServerBinding bound = binding;
       shutdown.addTask(
           CoordinatedShutdown.PhaseServiceUnbind(),
@@ -204,7 +225,7 @@ public final class IgorNode implements AutoCloseable {
     ClusterIgor igor =
         new ClusterIgor(
             jobs, settings.jobs().taskDefaults(), settings.http().askTimeout().plusSeconds(1));
-    return new IgorNode(system, binding, jobs, retention, igor);
+    return new IgorNode(system, binding, jobs, retention, igor, idempotentJobs);
   }
 
   private static Map<String, Long> oldestQueued(List<ReadModel.Waiting> waiting) {
@@ -275,6 +296,7 @@ public final class IgorNode implements AutoCloseable {
       JdbcStorage storage,
       RedisQueues redis,
       JobService jobs,
+      IdempotentJobs idempotentJobs,
       IgorMetrics metrics,
       WorkerWatch workers) {
     QueueKeeping queue = redis.keeping();
@@ -290,6 +312,7 @@ public final class IgorNode implements AutoCloseable {
         settings,
         new ApiServer(
             jobs,
+            idempotentJobs,
             storage.readModel(),
             new ReadYourWrites(
                 system,
@@ -364,6 +387,14 @@ public final class IgorNode implements AutoCloseable {
 
   public JobService jobs() {
     return jobs;
+  }
+
+  /**
+   * Job creation at most once per idempotency key: {@link IdempotentJobs#createOnce} for services
+   * in the node that derive their own keys (e.g. schedules).
+   */
+  public IdempotentJobs idempotentJobs() {
+    return idempotentJobs;
   }
 
   /** Retention of finished jobs (it runs on its own only when igor.retention is on). */

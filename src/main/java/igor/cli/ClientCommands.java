@@ -80,6 +80,16 @@ final class ClientCommands {
                 + " than at once.")
     String startAfter;
 
+    @Option(
+        names = "--idempotency-key",
+        paramLabel = "KEY",
+        description =
+            "Create the job at most once per KEY (header Idempotency-Key; visible ASCII, at most"
+                + " 255 characters by default): running the command again with the same KEY"
+                + " answers the job created first. Default: a new random key, reused only by this"
+                + " command's own retries.")
+    String idempotencyKey;
+
     @Override
     public Integer call() throws IOException {
       String json =
@@ -98,7 +108,10 @@ final class ClientCommands {
       } catch (IllegalArgumentException e) {
         throw usage(e.getMessage());
       }
-      Job job = options.client().create(json);
+      Job job =
+          idempotencyKey == null
+              ? options.client().create(json)
+              : options.client().create(json, idempotencyKey);
       if (options.json()) {
         printer().json(job);
       } else {

@@ -28,6 +28,7 @@ public record IgorSettings(
     Events events,
     Retention retention,
     Reads reads,
+    Idempotency idempotency,
     Path devDataDir) {
 
   /** What this node runs: a subset of {@link #ROLES}. */
@@ -252,6 +253,44 @@ public record IgorSettings(
     }
   }
 
+  /**
+   * Idempotency keys of submits (docs/semantics.md, "Idempotent submits"): a key answers what it
+   * created for {@code window}; keys are {@code maxKeyLength} characters at most; expired keys are
+   * removed {@code sweepBatchSize} at a time every {@code sweepInterval}.
+   */
+  public record Idempotency(
+      Duration window, int maxKeyLength, Duration sweepInterval, int sweepBatchSize) {
+    /** The longest key the setting may allow: index entries of PostgreSQL stay well bounded. */
+    public static final int MAX_KEY_LENGTH_CEILING = 1000;
+
+    public Idempotency {
+      if (window.compareTo(Duration.ofSeconds(1)) < 0) {
+        refuse("igor.idempotency.window must be at least 1s, got " + window);
+      }
+      if (maxKeyLength < 1 || maxKeyLength > MAX_KEY_LENGTH_CEILING) {
+        refuse(
+            "igor.idempotency.max-key-length must be from 1 to "
+                + MAX_KEY_LENGTH_CEILING
+                + ", got "
+                + maxKeyLength);
+      }
+      if (sweepInterval.toMillis() < 1) {
+        refuse("igor.idempotency.sweep-interval must be at least 1ms, got " + sweepInterval);
+      }
+      if (sweepBatchSize < 1) {
+        refuse("igor.idempotency.sweep-batch-size must be 1 or more, got " + sweepBatchSize);
+      }
+    }
+
+    static Idempotency from(Config c) {
+      return new Idempotency(
+          c.getDuration("window"),
+          c.getInt("max-key-length"),
+          c.getDuration("sweep-interval"),
+          c.getInt("sweep-batch-size"));
+    }
+  }
+
   public static IgorSettings from(Config root) {
     FailoverSettings.from(root); // refuses, at start, failover settings without a margin
     Config c = root.getConfig("igor");
@@ -333,6 +372,7 @@ public record IgorSettings(
             c.getDuration("reads.wait-for-writes"),
             c.getDuration("reads.poll-interval"),
             c.getInt("reads.max-jobs-per-wait")),
+        Idempotency.from(c.getConfig("idempotency")),
         devDataDir(c, System.getenv("HOME"), System.getProperty("user.home")));
   }
 

@@ -30,4 +30,9 @@ public record JobPlan(
       List<TaskPlan> tasks) {
     this(jobId, name, pausedAtMillis, layers, tasks, 0);
   }
+
+  /** The same job under other ids: everything else (name, pause, start time) kept. */
+  public JobPlan withIds(String jobId, List<LayerPlan> layers, List<TaskPlan> tasks) {
+    return new JobPlan(jobId, name, pausedAtMillis, layers, tasks, startAtMillis);
+  }
 }

@@ -6,6 +6,7 @@ import igor.http.auth.RateLimiter;
 import igor.http.auth.TokenSources;
 import igor.metrics.IgorMetrics;
 import igor.service.ClusterService;
+import igor.service.IdempotentJobs;
 import igor.service.JobService;
 import igor.service.JobTimelines;
 import igor.service.ReadYourWrites;
@@ -61,6 +62,7 @@ public final class ApiServer extends AllDirectives {
 
   public ApiServer(
       JobService jobs,
+      IdempotentJobs idempotent,
       ReadModel readModel,
       ReadYourWrites readYourWrites,
       ChangeFeed changes,
@@ -70,7 +72,9 @@ public final class ApiServer extends AllDirectives {
       IgorSettings settings) {
     JobRequests requests = new JobRequests(settings.limits(), settings.jobs().taskDefaults());
     RequestBodies bodies = new RequestBodies(settings.limits().maxBodyBytes());
-    this.jobRoutes = new JobRoutes(jobs, requests, bodies, workers::waitingReason);
+    IdempotentSubmits submits =
+        new IdempotentSubmits(jobs, idempotent, settings.idempotency().maxKeyLength());
+    this.jobRoutes = new JobRoutes(jobs, requests, bodies, submits, workers::waitingReason);
     this.timelineRoutes =
         new TimelineRoutes(
             new JobTimelines(
@@ -78,7 +82,7 @@ public final class ApiServer extends AllDirectives {
                 changes,
                 settings.limits().maxTimelineAttempts(),
                 System::currentTimeMillis));
-    this.taskRoutes = new TaskRoutes(jobs, requests, bodies);
+    this.taskRoutes = new TaskRoutes(requests, bodies, submits);
     this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits());
     ListQueries queries = new ListQueries(settings.limits());
     this.listRoutes = new ListRoutes(readModel, readYourWrites, queries, workers::waitingReason);

@@ -131,6 +131,29 @@ class ClientCliTest {
   }
 
   @Test
+  void submitWithAnIdempotencyKeyCreatesTheJobOnceHoweverOftenItRuns() throws Exception {
+    String job = file("{\"name\": \"keyed\", \"layers\": [{\"tasks\": []}]}").toString();
+    String key = "order-" + java.util.UUID.randomUUID();
+
+    Run first = igor("submit", job, "--idempotency-key", key, "-o", "json");
+    Run again = igor("submit", job, "--idempotency-key", key, "-o", "json");
+    Run other =
+        igor(
+            "submit",
+            file("{\"name\": \"other\"}").toString(),
+            "--idempotency-key",
+            key,
+            "-o",
+            "json");
+
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.json().path("id").asText()).isEqualTo(first.json().path("id").asText());
+    assertThat(other.code()).isEqualTo(3);
+    assertThat(other.err()).contains("409").contains(key);
+  }
+
+  @Test
   void submitOfAJobIgorRefusesExitsThreeWithItsError() throws Exception {
     Run run = igor("submit", file("{\"layers\": [{\"tasks\": [{\"name\": \"x\"}]}]}").toString());
 

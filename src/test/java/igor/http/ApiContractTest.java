@@ -225,6 +225,12 @@ class ApiContractTest {
     assertThat(call("POST", "/api/v1/jobs", "/api/v1/jobs", "{\"layers\": 3}").status())
         .isEqualTo(400);
     assertThat(act("kill", "Job", unknown).status()).isEqualTo(404);
+    String key = UUID.randomUUID().toString();
+    String keyed = "{\"name\": \"keyed\", \"layers\": [{\"tasks\": []}]}";
+    assertThat(keyed("/api/v1/jobs", keyed, key).status()).isEqualTo(200);
+    assertThat(keyed("/api/v1/jobs", keyed, key).status()).isEqualTo(200);
+    assertThat(keyed("/api/v1/jobs", keyed.replace("keyed", "other"), key).status()).isEqualTo(409);
+    assertThat(keyed("/api/v1/jobs", keyed, " ").status()).isEqualTo(400);
 
     Set<String> operations = new TreeSet<>();
     for (Iterator<Map.Entry<String, JsonNode>> paths = contract.path("paths").fields();
@@ -273,10 +279,24 @@ class ApiContractTest {
     return e;
   }
 
+  /** A POST with the header Idempotency-Key. */
+  private static Exchange keyed(String path, String body, String key) throws Exception {
+    return call("POST", path, path, body, key);
+  }
+
   private static Exchange call(String method, String template, String path, String body)
+      throws Exception {
+    return call(method, template, path, body, null);
+  }
+
+  private static Exchange call(
+      String method, String template, String path, String body, String idempotencyKey)
       throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    if (idempotencyKey != null) {
+      request.header("Idempotency-Key", idempotencyKey);
+    }
     request.method(
         method,
         body == null
