@@ -2,15 +2,19 @@ package igor.app;
 
 import com.typesafe.config.Config;
 import igor.config.IgorSettings;
+import igor.config.ScheduleSettings;
 import igor.domain.JobDecider;
+import igor.domain.ScheduleDecider;
 import igor.entity.JobBehavior;
 import igor.entity.JobTags;
+import igor.entity.ScheduleBehavior;
 import igor.http.ApiServer;
 import igor.metrics.IgorMetrics;
 import igor.metrics.MetricsPoller;
 import igor.queue.QueueKeeping;
 import igor.queue.redis.KeyBounds;
 import igor.queue.redis.RedisQueues;
+import igor.schedule.CronDueTimes;
 import igor.service.ClusterIgor;
 import igor.service.ClusterService;
 import igor.service.JobGateway;
@@ -19,6 +23,8 @@ import igor.service.QueueKeeper;
 import igor.service.ReadYourWrites;
 import igor.service.ReportRouter;
 import igor.service.RetentionKeeper;
+import igor.service.ScheduleService;
+import igor.service.ScheduledJobsOverJobService;
 import igor.storage.jdbc.JdbcStorage;
 import igor.worker.api.TaskHandler;
 import igor.worker.internal.WorkerRuntime;
@@ -157,9 +163,17 @@ public final class IgorNode implements AutoCloseable {
 
     JobService jobs =
         new JobService(system, gateway, storage.directory(), settings.http().askTimeout());
+    ScheduleService schedules =
+        startSchedules(
+            system,
+            ScheduleSettings.from(system.settings().config()),
+            settings,
+            storage,
+            jobs,
+            metrics);
     ServerBinding binding = null;
     if (node.has(IgorSettings.Node.API)) {
-      binding = startApiRole(system, settings, storage, redis, jobs, metrics);
+      binding = startApiRole(system, settings, storage, redis, jobs, schedules, metrics);
       ServerBinding bound = binding;
       shutdown.addTask(
           CoordinatedShutdown.PhaseServiceUnbind(),
@@ -259,6 +273,7 @@ public final class IgorNode implements AutoCloseable {
       JdbcStorage storage,
       RedisQueues redis,
       JobService jobs,
+      ScheduleService schedules,
       IgorMetrics metrics) {
     QueueKeeping queue = redis.keeping();
     ClusterService clusterService =
@@ -284,7 +299,39 @@ public final class IgorNode implements AutoCloseable {
             storage.changeFeed(system, settings.events().reorderWindow()),
             clusterService,
             metrics,
-            settings));
+            settings,
+            schedules,
+            ScheduleSettings.from(system.settings().config())));
+  }
+
+  /**
+   * Schedules (docs/adr/0010-schedules.md): their entities' shards on the members with the role
+   * "jobs" (a proxy elsewhere), each firing jobs through {@code jobs}.
+   */
+  private static ScheduleService startSchedules(
+      ActorSystem<Void> system,
+      ScheduleSettings scheduleSettings,
+      IgorSettings settings,
+      JdbcStorage storage,
+      JobService jobs,
+      IgorMetrics metrics) {
+    ScheduleBehavior.init(
+        system,
+        new ScheduleBehavior.Dependencies(
+            new ScheduleDecider(scheduleSettings.misfireAfter().toMillis()),
+            spec -> CronDueTimes.of(spec.cron(), spec.zone()),
+            new ScheduledJobsOverJobService(jobs),
+            System::currentTimeMillis,
+            metrics::scheduleFired,
+            scheduleSettings.retryAfter(),
+            scheduleSettings.snapshotEveryEvents()),
+        IgorSettings.Node.JOBS);
+    return new ScheduleService(
+        system,
+        storage.scheduleDirectory(),
+        scheduleSettings,
+        settings.http().askTimeout(),
+        settings.http().askResendAfter());
   }
 
   /**

@@ -1,6 +1,7 @@
 package igor.http;
 
 import igor.config.IgorSettings;
+import igor.config.ScheduleSettings;
 import igor.http.auth.FailureLimiter;
 import igor.http.auth.RateLimiter;
 import igor.http.auth.TokenSources;
@@ -8,6 +9,7 @@ import igor.metrics.IgorMetrics;
 import igor.service.ClusterService;
 import igor.service.JobService;
 import igor.service.ReadYourWrites;
+import igor.service.ScheduleService;
 import igor.storage.ChangeFeed;
 import igor.storage.ReadModel;
 import igor.tls.PemFiles;
@@ -46,6 +48,7 @@ public final class ApiServer extends AllDirectives {
   private final JobRoutes jobRoutes;
   private final TaskRoutes taskRoutes;
   private final ActionRoutes actionRoutes;
+  private final ScheduleRoutes scheduleRoutes;
   private final ListRoutes listRoutes;
   private final EventRoutes eventRoutes;
   private final ClusterRoutes clusterRoutes;
@@ -61,12 +64,22 @@ public final class ApiServer extends AllDirectives {
       ChangeFeed changes,
       ClusterService cluster,
       IgorMetrics metrics,
-      IgorSettings settings) {
+      IgorSettings settings,
+      ScheduleService schedules,
+      ScheduleSettings scheduleSettings) {
     JobRequests requests = new JobRequests(settings.limits(), settings.jobs().taskDefaults());
     RequestBodies bodies = new RequestBodies(settings.limits().maxBodyBytes());
     this.jobRoutes = new JobRoutes(jobs, requests, bodies);
     this.taskRoutes = new TaskRoutes(jobs, requests, bodies);
     this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits());
+    this.scheduleRoutes =
+        new ScheduleRoutes(
+            schedules,
+            requests,
+            bodies,
+            settings.limits(),
+            scheduleSettings,
+            System::currentTimeMillis);
     ListQueries queries = new ListQueries(settings.limits());
     this.listRoutes = new ListRoutes(readModel, readYourWrites, queries);
     this.eventRoutes =
@@ -134,7 +147,8 @@ public final class ApiServer extends AllDirectives {
                         listRoutes.route(),
                         jobRoutes.route(),
                         taskRoutes.route(),
-                        actionRoutes.route())));
+                        actionRoutes.route(),
+                        scheduleRoutes.route())));
   }
 
   /**
