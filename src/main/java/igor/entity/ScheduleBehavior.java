@@ -239,7 +239,7 @@ public final class ScheduleBehavior
                 passivate.run();
               }
             })
-        .thenReply(replyTo, this::result);
+        .thenReply(replyTo, after -> leave ? new ScheduleResult(after, 0, null) : result(after));
   }
 
   private ReplyEffect<ScheduleEvent, Schedule> tick(Schedule schedule) {

@@ -21,7 +21,12 @@ final class RouteNames {
           "unpause",
           "skip",
           "kill",
-          "retry");
+          "retry",
+          "schedules");
+
+  /** What follows an id: a job's audit and status, a schedule's actions. */
+  private static final Set<String> SUBRESOURCES =
+      Set.of("audit", "status", "pause", "unpause", "trigger");
 
   private RouteNames() {}
 
@@ -50,7 +55,7 @@ final class RouteNames {
     if (parts.length >= 4) {
       route.append("/{id}");
     }
-    if (parts.length == 5 && (parts[4].equals("audit") || parts[4].equals("status"))) {
+    if (parts.length == 5 && SUBRESOURCES.contains(parts[4])) {
       route.append("/").append(parts[4]);
     } else if (parts.length > 4) {
       return "other";
