@@ -153,6 +153,41 @@ public final class IgorClient implements Igor {
     return ClientJson.read(send("POST", "/api/v1/jobs", createJobJson), Job.class);
   }
 
+  /**
+   * Creates a schedule from the JSON body of POST /api/v1/schedules (docs/semantics.md,
+   * "Schedules"); answers the schedule as the API's JSON text ({@code igor schedules create}).
+   */
+  public String createSchedule(String createScheduleJson) {
+    return send("POST", "/api/v1/schedules", createScheduleJson);
+  }
+
+  /** Every schedule, as the JSON text of GET /api/v1/schedules. */
+  public String schedules() {
+    return send("GET", "/api/v1/schedules", null);
+  }
+
+  /** One schedule, as the JSON text of GET /api/v1/schedules/{id}. */
+  public String schedule(String scheduleId) {
+    return send("GET", "/api/v1/schedules/" + encode(scheduleId), null);
+  }
+
+  /**
+   * Acts on a schedule: {@code pause}, {@code unpause}, {@code trigger} (POST) or {@code delete};
+   * answers the schedule as JSON text.
+   */
+  public String actOnSchedule(String scheduleId, String action) {
+    String path = "/api/v1/schedules/" + encode(scheduleId);
+    return switch (action) {
+      case "delete" -> send("DELETE", path, null);
+      case "pause", "unpause", "trigger" -> send("POST", path + "/" + action, null);
+      default -> throw new IllegalArgumentException("no such schedule action: " + action);
+    };
+  }
+
+  private static String encode(String segment) {
+    return java.net.URLEncoder.encode(segment, StandardCharsets.UTF_8);
+  }
+
   @Override
   public List<Task> addTasks(String layerId, List<TaskSpec> tasks) {
     return ClientJson.readList(
