@@ -37,6 +37,7 @@ final class UiRoutes extends AllDirectives {
                 pathSingleSlash(this::index),
                 path("submit", this::index),
                 path("reference", this::index),
+                path("schedules", this::index),
                 pathPrefix("jobs", this::index),
                 pathPrefix(
                     "ui",

@@ -66,6 +66,7 @@ export const api = {
   task: (id) => call('GET', `/api/v1/tasks/${encodeURIComponent(id)}`),
   createJob: (json) => call('POST', '/api/v1/jobs', json),
   contract: () => call('GET', '/api/v1/openapi.json'),
+  schedules: () => call('GET', '/api/v1/schedules'),
   /** POST /api/v1/tasks with [{layer_id, type, ...}]; answers the tasks added. */
   addTasks: (json) => call('POST', '/api/v1/tasks', json),
   /** PATCH /api/v1/{action} with [{kind, id, etag?}]; answers the number updated. */

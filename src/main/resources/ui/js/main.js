@@ -7,6 +7,7 @@ import {interceptLinks, onNavigate} from './router.js';
 import {setUpEtagToggle} from './steer.js';
 import {referencePage} from './reference.js';
 import {submitPage} from './submit.js';
+import {schedulesPage} from './schedules.js';
 
 const main = document.getElementById('main');
 let current = null;
@@ -26,6 +27,9 @@ function route() {
   } else if (path === '/submit') {
     page = 'submit';
     current = {cleanup: submitPage(main)};
+  } else if (path === '/schedules') {
+    page = 'schedules';
+    current = {cleanup: schedulesPage(main)};
   } else if (path === '/reference') {
     page = 'reference';
     current = {cleanup: referencePage(main)};

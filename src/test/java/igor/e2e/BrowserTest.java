@@ -68,7 +68,8 @@ class BrowserTest {
 
   @Test
   void theNodeServesTheUiWithContentTypesAndCaching() throws Exception {
-    for (String page : List.of("/", "/submit", "/jobs/" + java.util.UUID.randomUUID())) {
+    for (String page :
+        List.of("/", "/submit", "/schedules", "/jobs/" + java.util.UUID.randomUUID())) {
       HttpResponse<String> r = get(page);
       assertThat(r.statusCode()).as(page).isEqualTo(200);
       assertThat(r.headers().firstValue("Content-Type"))
@@ -150,7 +151,7 @@ class BrowserTest {
         .isTrue();
     assertThat(browser.exitValue()).as(output).isZero();
     assertThat(output).contains("PASS " + base).doesNotContain("FAIL");
-    assertThat(output.lines().filter(l -> l.startsWith("ok ")).count()).as(output).isEqualTo(12);
+    assertThat(output.lines().filter(l -> l.startsWith("ok ")).count()).as(output).isEqualTo(13);
     for (String view : List.of("jobs.png", "job.png", "task.png", "reference.png")) {
       assertThat(shots.resolve(view)).as(view).isNotEmptyFile();
     }
