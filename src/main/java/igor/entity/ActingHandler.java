@@ -92,10 +92,6 @@ final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent
 
   @Override
   public ReplyEffect<JobEvent, Job> create(Job job, Create command) {
-    if (job.exists() && job.id().equals(command.plan().jobId())) {
-      // the same create again (a schedule's fire tried again after a crash): the job as it is
-      return effect.reply(command.replyTo(), JobResult.of(job.snapshot()));
-    }
     return decided(
         job,
         decider.create(job, command.plan(), now()),

@@ -26,6 +26,9 @@ public final class ScheduledJobsOverJobService implements ScheduledJobs {
                 return new Created(Outcome.CREATED, null);
               }
               return switch (refused.kind()) {
+                  // the job's entity refuses a second create of its id: only this fire makes that
+                  // id (derived from the schedule and the due time), so the job exists already
+                case CONFLICT -> new Created(Outcome.CREATED, null);
                 case INVALID, TOO_LARGE -> new Created(Outcome.REFUSED, refused.reason());
                 default -> new Created(Outcome.UNAVAILABLE, refused.reason());
               };

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import igor.client.IgorClient;
+import igor.domain.JobPlan;
+import igor.domain.LayerPlan;
+import igor.domain.ScheduleDecider;
+import igor.domain.TaskPlan;
+import igor.entity.ScheduledJobs;
+import igor.service.ScheduledJobsOverJobService;
 import igor.testing.HttpApi;
 import igor.testing.TestNode;
 import igor.worker.builtin.BuiltinHandlers;
@@ -118,6 +124,30 @@ class SchedulesTest {
     assertThat(client.actOnSchedule(id, "unpause")).contains("\"paused\":false");
     client.actOnSchedule(id, "delete");
     assertThat(client.schedules()).doesNotContain(id);
+  }
+
+  @Test
+  void aFiredJobCreatedAgainIsTheSameJobNotASecondOne() throws Exception {
+    var jobs = new ScheduledJobsOverJobService(igor.node().jobs());
+    String jobId = ScheduleDecider.jobIdOf(java.util.UUID.randomUUID().toString(), 0);
+    String layer = java.util.UUID.randomUUID().toString();
+    JobPlan plan =
+        new JobPlan(
+            jobId,
+            "again@1970-01-01T00:00:00Z",
+            0,
+            List.of(new LayerPlan(layer, "only", 0, 0)),
+            List.of(
+                new TaskPlan(
+                    java.util.UUID.randomUUID().toString(), layer, "noop", "", null, 0, 0)));
+    assertThat(jobs.create(plan).toCompletableFuture().get().outcome())
+        .isEqualTo(ScheduledJobs.Outcome.CREATED);
+    assertThat(jobs.create(plan).toCompletableFuture().get().outcome())
+        .as("the same fire's job created again")
+        .isEqualTo(ScheduledJobs.Outcome.CREATED);
+    JsonNode job = api.get("/api/v1/jobs/" + jobId).body();
+    assertThat(job.path("layers")).hasSize(1);
+    assertThat(job.path("layers").get(0).path("tasks")).hasSize(1);
   }
 
   private static String base() {
