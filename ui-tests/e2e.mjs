@@ -310,6 +310,20 @@ try {
     await accessible('a task waiting for a worker');
   });
 
+  await run('the schedules page lists a schedule with its next fire', async () => {
+    const made = await page.evaluate(async (token) => {
+      const r = await fetch('/api/v1/schedules', {method: 'POST',
+        headers: {'Content-Type': 'application/json', Authorization: `Bearer ${token}`},
+        body: JSON.stringify({name: 'ui nightly', cron: '0 30 2 * * *', time_zone: 'Europe/Paris',
+          job: {layers: [{tasks: [{type: 'noop'}]}]}})});
+      return r.status;
+    }, TOKEN);
+    if (made !== 200) throw new Error(`schedule not created: ${made}`);
+    await page.getByRole('navigation', {name: 'Main'}).getByRole('link', {name: 'Schedules', exact: true}).click();
+    await expectText(page.locator('table.list'), 'ui nightly');
+    await accessible('the schedules page');
+  });
+
   await run('the API page shows the contract, with links to its schemas', async () => {
     await page.getByRole('navigation', {name: 'Main'}).getByRole('link', {name: 'API', exact: true}).click();
     await page.getByRole('heading', {name: 'Igor API v1', level: 1}).waitFor();

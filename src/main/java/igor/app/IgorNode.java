@@ -2,14 +2,18 @@ package igor.app;
 
 import com.typesafe.config.Config;
 import igor.config.IgorSettings;
+import igor.config.ScheduleSettings;
 import igor.domain.JobDecider;
+import igor.domain.ScheduleDecider;
 import igor.entity.JobBehavior;
 import igor.entity.JobTags;
+import igor.entity.ScheduleBehavior;
 import igor.http.ApiServer;
 import igor.metrics.IgorMetrics;
 import igor.metrics.MetricsPoller;
 import igor.queue.QueueKeeping;
 import igor.queue.redis.RedisQueues;
+import igor.schedule.CronDueTimes;
 import igor.service.ClusterIgor;
 import igor.service.ClusterService;
 import igor.service.IdempotentJobs;
@@ -19,6 +23,8 @@ import igor.service.QueueKeeper;
 import igor.service.ReadYourWrites;
 import igor.service.ReportRouter;
 import igor.service.RetentionKeeper;
+import igor.service.ScheduleService;
+import igor.service.ScheduledJobsOverJobService;
 import igor.service.WorkerWatch;
 import igor.storage.ReadModel;
 import igor.storage.jdbc.JdbcStorage;
@@ -184,10 +190,19 @@ public final class IgorNode implements AutoCloseable {
           "igor-idempotency-sweep",
           idempotentJobs::stopSweeping);
     }
+    ScheduleService schedules =
+        startSchedules(
+            system,
+            ScheduleSettings.from(system.settings().config()),
+            settings,
+            storage,
+            jobs,
+            metrics);
     ServerBinding binding = null;
     if (node.has(IgorSettings.Node.API)) {
       binding =
-          startApiRole(system, settings, storage, redis, jobs, idempotentJobs, metrics, workers);
+          startApiRole(
+              system, settings, storage, redis, jobs, idempotentJobs, schedules, metrics, workers);
       ServerBinding bound = binding;
       shutdown.addTask(
           CoordinatedShutdown.PhaseServiceUnbind(),
@@ -297,6 +312,7 @@ public final class IgorNode implements AutoCloseable {
       RedisQueues redis,
       JobService jobs,
       IdempotentJobs idempotentJobs,
+      ScheduleService schedules,
       IgorMetrics metrics,
       WorkerWatch workers) {
     QueueKeeping queue = redis.keeping();
@@ -325,7 +341,39 @@ public final class IgorNode implements AutoCloseable {
             clusterService,
             metrics,
             workers,
-            settings));
+            settings,
+            schedules,
+            ScheduleSettings.from(system.settings().config())));
+  }
+
+  /**
+   * Schedules (docs/adr/0013-schedules.md): their entities' shards on the members with the role
+   * "jobs" (a proxy elsewhere), each firing jobs through {@code jobs}.
+   */
+  private static ScheduleService startSchedules(
+      ActorSystem<Void> system,
+      ScheduleSettings scheduleSettings,
+      IgorSettings settings,
+      JdbcStorage storage,
+      JobService jobs,
+      IgorMetrics metrics) {
+    ScheduleBehavior.init(
+        system,
+        new ScheduleBehavior.Dependencies(
+            new ScheduleDecider(scheduleSettings.misfireAfter().toMillis()),
+            spec -> CronDueTimes.of(spec.cron(), spec.zone()),
+            new ScheduledJobsOverJobService(jobs),
+            System::currentTimeMillis,
+            metrics::scheduleFired,
+            scheduleSettings.retryAfter(),
+            scheduleSettings.snapshotEveryEvents()),
+        IgorSettings.Node.JOBS);
+    return new ScheduleService(
+        system,
+        storage.scheduleDirectory(),
+        scheduleSettings,
+        settings.http().askTimeout(),
+        settings.http().askResendAfter());
   }
 
   /**

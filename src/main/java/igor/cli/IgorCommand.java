@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
       ClientCommands.Get.class,
       ClientCommands.Ls.class,
       ClientCommands.Audit.class,
-      ClientCommands.Watch.class
+      ClientCommands.Watch.class,
+      ScheduleCommands.class
     })
 public final class IgorCommand implements Runnable {
 

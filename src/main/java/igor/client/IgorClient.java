@@ -173,6 +173,41 @@ public final class IgorClient implements Igor {
     return create(createJobJson, newIdempotencyKey());
   }
 
+  /**
+   * Creates a schedule from the JSON body of POST /api/v1/schedules (docs/semantics.md,
+   * "Schedules"); answers the schedule as the API's JSON text ({@code igor schedules create}).
+   */
+  public String createSchedule(String createScheduleJson) {
+    return send("POST", "/api/v1/schedules", createScheduleJson);
+  }
+
+  /** Every schedule, as the JSON text of GET /api/v1/schedules. */
+  public String schedules() {
+    return send("GET", "/api/v1/schedules", null);
+  }
+
+  /** One schedule, as the JSON text of GET /api/v1/schedules/{id}. */
+  public String schedule(String scheduleId) {
+    return send("GET", "/api/v1/schedules/" + encode(scheduleId), null);
+  }
+
+  /**
+   * Acts on a schedule: {@code pause}, {@code unpause}, {@code trigger} (POST) or {@code delete};
+   * answers the schedule as JSON text.
+   */
+  public String actOnSchedule(String scheduleId, String action) {
+    String path = "/api/v1/schedules/" + encode(scheduleId);
+    return switch (action) {
+      case "delete" -> send("DELETE", path, null);
+      case "pause", "unpause", "trigger" -> send("POST", path + "/" + action, null);
+      default -> throw new IllegalArgumentException("no such schedule action: " + action);
+    };
+  }
+
+  private static String encode(String segment) {
+    return java.net.URLEncoder.encode(segment, StandardCharsets.UTF_8);
+  }
+
   /** The same, at most once per key, as {@link #create(JobSpec, String)}. */
   public Job create(String createJobJson, String idempotencyKey) {
     return ClientJson.read(submit("/api/v1/jobs", createJobJson, idempotencyKey), Job.class);

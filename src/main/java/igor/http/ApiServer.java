@@ -1,6 +1,7 @@
 package igor.http;
 
 import igor.config.IgorSettings;
+import igor.config.ScheduleSettings;
 import igor.http.auth.FailureLimiter;
 import igor.http.auth.RateLimiter;
 import igor.http.auth.TokenSources;
@@ -10,6 +11,7 @@ import igor.service.IdempotentJobs;
 import igor.service.JobService;
 import igor.service.JobTimelines;
 import igor.service.ReadYourWrites;
+import igor.service.ScheduleService;
 import igor.service.WorkerWatch;
 import igor.storage.ChangeFeed;
 import igor.storage.ReadModel;
@@ -50,6 +52,7 @@ public final class ApiServer extends AllDirectives {
   private final TimelineRoutes timelineRoutes;
   private final TaskRoutes taskRoutes;
   private final ActionRoutes actionRoutes;
+  private final ScheduleRoutes scheduleRoutes;
   private final ListRoutes listRoutes;
   private final EventRoutes eventRoutes;
   private final ClusterRoutes clusterRoutes;
@@ -69,7 +72,9 @@ public final class ApiServer extends AllDirectives {
       ClusterService cluster,
       IgorMetrics metrics,
       WorkerWatch workers,
-      IgorSettings settings) {
+      IgorSettings settings,
+      ScheduleService schedules,
+      ScheduleSettings scheduleSettings) {
     JobRequests requests = new JobRequests(settings.limits(), settings.jobs().taskDefaults());
     RequestBodies bodies = new RequestBodies(settings.limits().maxBodyBytes());
     IdempotentSubmits submits =
@@ -84,6 +89,14 @@ public final class ApiServer extends AllDirectives {
                 System::currentTimeMillis));
     this.taskRoutes = new TaskRoutes(requests, bodies, submits);
     this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits());
+    this.scheduleRoutes =
+        new ScheduleRoutes(
+            schedules,
+            requests,
+            bodies,
+            settings.limits(),
+            scheduleSettings,
+            System::currentTimeMillis);
     ListQueries queries = new ListQueries(settings.limits());
     this.listRoutes = new ListRoutes(readModel, readYourWrites, queries, workers::waitingReason);
     this.workerRoutes = new WorkerRoutes(workers, queries);
@@ -158,7 +171,8 @@ public final class ApiServer extends AllDirectives {
                         jobRoutes.route(),
                         timelineRoutes.route(),
                         taskRoutes.route(),
-                        actionRoutes.route())));
+                        actionRoutes.route(),
+                        scheduleRoutes.route())));
   }
 
   /**

@@ -24,7 +24,12 @@ final class RouteNames {
           "skip",
           "kill",
           "retry",
-          "start");
+          "start",
+          "schedules");
+
+  /** What follows an id: a job's audit, status and timeline, a schedule's actions. */
+  private static final Set<String> SUBRESOURCES =
+      Set.of("audit", "status", "timeline", "pause", "unpause", "trigger");
 
   private RouteNames() {}
 
@@ -53,7 +58,7 @@ final class RouteNames {
     if (parts.length >= 4) {
       route.append("/{id}");
     }
-    if (parts.length == 5 && Set.of("audit", "status", "timeline").contains(parts[4])) {
+    if (parts.length == 5 && SUBRESOURCES.contains(parts[4])) {
       route.append("/").append(parts[4]);
     } else if (parts.length > 4) {
       return "other";

@@ -39,6 +39,7 @@ final class UiRoutes extends AllDirectives {
                 path("reference", this::index),
                 path("dashboard", this::index),
                 path("workers", this::index),
+                path("schedules", this::index),
                 pathPrefix("jobs", this::index),
                 pathPrefix(
                     "ui",

@@ -331,6 +331,16 @@ public final class IgorMetrics implements JobObserver {
     unreachableMembers.set(unreachable);
   }
 
+  /** A schedule fired this late after its due time (manual: a trigger, always on time). */
+  public void scheduleFired(long lateMillis, boolean manual) {
+    Timer.builder("igor.schedule.fire.lateness")
+        .description("How late a schedule's fire was journaled after its due time")
+        .tag("manual", Boolean.toString(manual))
+        .publishPercentileHistogram()
+        .register(registry)
+        .record(java.time.Duration.ofMillis(lateMillis));
+  }
+
   public void projectionLag(long millis) {
     projectionLagMillis.set(Math.max(0, millis));
   }

@@ -70,6 +70,7 @@ export const api = {
   /** GET /api/v1/dashboard: the cluster's last hour. */
   dashboard: () => call('GET', '/api/v1/dashboard'),
   workers: () => call('GET', '/api/v1/workers'),
+  schedules: () => call('GET', '/api/v1/schedules'),
   /** POST /api/v1/tasks with [{layer_id, type, ...}]; answers the tasks added. */
   addTasks: (json) => call('POST', '/api/v1/tasks', json),
   /** PATCH /api/v1/{action} with [{kind, id, etag?}]; answers the number updated. */

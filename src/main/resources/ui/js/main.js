@@ -10,6 +10,7 @@ import {referencePage} from './reference.js';
 import {submitPage} from './submit.js';
 import {timelinePage} from './timeline.js';
 import {workersPage} from './workers.js';
+import {schedulesPage} from './schedules.js';
 
 const main = document.getElementById('main');
 let current = null;
@@ -38,6 +39,9 @@ function route() {
   } else if (path === '/workers') {
     page = 'workers';
     current = {cleanup: workersPage(main)};
+  } else if (path === '/schedules') {
+    page = 'schedules';
+    current = {cleanup: schedulesPage(main)};
   } else if (path === '/reference') {
     page = 'reference';
     current = {cleanup: referencePage(main)};

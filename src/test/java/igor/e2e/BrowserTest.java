@@ -69,7 +69,7 @@ class BrowserTest {
   @Test
   void theNodeServesTheUiWithContentTypesAndCaching() throws Exception {
     for (String page :
-        List.of("/", "/submit", "/workers", "/jobs/" + java.util.UUID.randomUUID())) {
+        List.of("/", "/submit", "/workers", "/schedules", "/jobs/" + java.util.UUID.randomUUID())) {
       HttpResponse<String> r = get(page);
       assertThat(r.statusCode()).as(page).isEqualTo(200);
       assertThat(r.headers().firstValue("Content-Type"))
@@ -151,7 +151,7 @@ class BrowserTest {
         .isTrue();
     assertThat(browser.exitValue()).as(output).isZero();
     assertThat(output).contains("PASS " + base).doesNotContain("FAIL");
-    assertThat(output.lines().filter(l -> l.startsWith("ok ")).count()).as(output).isEqualTo(17);
+    assertThat(output.lines().filter(l -> l.startsWith("ok ")).count()).as(output).isEqualTo(18);
     for (String view :
         List.of(
             "jobs.png",

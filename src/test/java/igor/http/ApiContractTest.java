@@ -214,6 +214,8 @@ class ApiContractTest {
     assertThat(get("/api/v1/openapi.json", "/api/v1/openapi.json").status()).isEqualTo(200);
     assertThat(events(jobId).status()).isEqualTo(200);
 
+    everyScheduleOperationAnswers();
+
     String unknown = UUID.randomUUID().toString();
     for (String path :
         List.of("/api/v1/jobs/{id}", "/api/v1/jobs/{id}/status", "/api/v1/jobs/{id}/timeline")) {
@@ -250,6 +252,38 @@ class ApiContractTest {
         .filter(a -> a.endsWith(" 200"))
         .forEach(a -> answeredWithSuccess.add(a.substring(0, a.length() - 4)));
     assertThat(answeredWithSuccess).as("operations called with success").isEqualTo(operations);
+  }
+
+  private static void everyScheduleOperationAnswers() throws Exception {
+    Exchange created =
+        call(
+            "POST",
+            "/api/v1/schedules",
+            "/api/v1/schedules",
+            "{\"name\": \"contract\", \"cron\": \"0 0 3 * * *\", \"time_zone\":"
+                + " \"Europe/Paris\", \"overlap\": \"allow\", \"catch_up\": \"all\","
+                + " \"catch_up_limit\": 2, \"job\": {\"layers\": [{\"tasks\": [{\"type\":"
+                + " \"noop\"}]}]}}");
+    assertThat(created.status()).isEqualTo(200);
+    String id = JSON.readTree(created.body()).path("id").asText();
+    String one = "/api/v1/schedules/{id}";
+    assertThat(get("/api/v1/schedules", "/api/v1/schedules").body()).contains(id);
+    assertThat(get(one, "/api/v1/schedules/" + id).status()).isEqualTo(200);
+    for (String action : List.of("pause", "unpause", "trigger")) {
+      String template = one + "/" + action;
+      assertThat(call("POST", template, template.replace("{id}", id), null).status())
+          .isEqualTo(200);
+    }
+    assertThat(call("DELETE", one, "/api/v1/schedules/" + id, null).status()).isEqualTo(200);
+    assertThat(get(one, "/api/v1/schedules/" + id).status()).isEqualTo(404);
+    assertThat(
+            call(
+                    "POST",
+                    "/api/v1/schedules",
+                    "/api/v1/schedules",
+                    "{\"cron\": \"0 61 * * * *\", \"job\": {}}")
+                .status())
+        .isEqualTo(400);
   }
 
   private static Exchange act(String action, String kind, String id) throws Exception {

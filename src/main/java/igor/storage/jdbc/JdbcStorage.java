@@ -209,6 +209,10 @@ public final class JdbcStorage implements AutoCloseable {
   }
 
   /** Where the journal and the read model's projection stand, for reads that must see writes. */
+  public JdbcScheduleDirectory scheduleDirectory() {
+    return new JdbcScheduleDirectory(dataSource, executor);
+  }
+
   public JdbcProjectionProgress projectionProgress() {
     return new JdbcProjectionProgress(dataSource, executor);
   }

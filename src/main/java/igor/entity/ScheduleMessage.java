@@ -1,0 +1,7 @@
+package igor.entity;
+
+/**
+ * Marker of every message to and from a schedule entity: they may cross nodes, so they are
+ * serialized (Jackson JSON, bound in pekko-serialization.conf).
+ */
+public interface ScheduleMessage {}
