@@ -46,6 +46,11 @@ public final class Job extends JobState {
     return header.id;
   }
 
+  /** The W3C traceparent the job's spans and attempts join, or empty (no trace). */
+  public String traceParent() {
+    return header.traceParent;
+  }
+
   public Status status() {
     return header.status;
   }
@@ -175,7 +180,8 @@ public final class Job extends JobState {
         header.revision,
         layerCopies,
         taskCopies,
-        audit);
+        audit,
+        header.traceParent);
   }
 
   public static Job restore(JobSnapshot snapshot) {
@@ -188,6 +194,7 @@ public final class Job extends JobState {
     job.header.updatedAt = snapshot.updatedAt();
     job.header.revision = snapshot.revision();
     job.header.created = true;
+    job.header.traceParent = snapshot.traceParent();
     for (LayerSnapshot ls : snapshot.layers()) {
       job.addLayer(Layer.restore(ls));
     }

@@ -64,6 +64,14 @@ public final class JobDecider {
 
   /** Creates the job of the plan, and starts its first group. */
   public Decision create(Job job, JobPlan plan, long now) {
+    return create(job, plan, now, "");
+  }
+
+  /**
+   * Creates the job of the plan in the trace {@code traceParent} (a W3C traceparent, kept in {@link
+   * JobCreated}; empty for none), and starts its first group.
+   */
+  public Decision create(Job job, JobPlan plan, long now, String traceParent) {
     if (job.exists()) {
       return Decision.reject(Rejection.conflict("job " + plan.jobId() + " exists already"));
     }
@@ -79,7 +87,8 @@ public final class JobDecider {
     }
     JobDraft draft = draft(job, now);
     draft.emit(
-        new JobCreated(plan.jobId(), plan.name(), plan.pausedAtMillis(), plan.layers(), now));
+        new JobCreated(
+            plan.jobId(), plan.name(), plan.pausedAtMillis(), plan.layers(), now, traceParent));
     Rejection invalid = addTasks(draft, plan.tasks());
     if (invalid != null) {
       return Decision.reject(invalid);

@@ -17,11 +17,28 @@ public sealed interface JobEvent {
 
   long at();
 
-  /** The job and all its layers were declared. Tasks follow in {@link TasksAdded} events. */
-  record JobCreated(String jobId, String name, long pausedAtMillis, List<LayerPlan> layers, long at)
+  /**
+   * The job and all its layers were declared. Tasks follow in {@link TasksAdded} events. {@code
+   * traceParent} is the W3C traceparent of the span that created the job, so that its later spans
+   * (and its attempts on workers) join the job's trace; empty when tracing was off (and in events
+   * from before it existed).
+   */
+  record JobCreated(
+      String jobId,
+      String name,
+      long pausedAtMillis,
+      List<LayerPlan> layers,
+      long at,
+      String traceParent)
       implements JobEvent {
     public JobCreated {
       layers = List.copyOf(layers);
+      traceParent = traceParent == null ? "" : traceParent;
+    }
+
+    public JobCreated(
+        String jobId, String name, long pausedAtMillis, List<LayerPlan> layers, long at) {
+      this(jobId, name, pausedAtMillis, layers, at, "");
     }
   }
 

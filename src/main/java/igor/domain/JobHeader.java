@@ -10,6 +10,7 @@ final class JobHeader {
   long updatedAt;
   long revision;
   boolean created;
+  String traceParent = "";
 
   JobHeader copy() {
     JobHeader h = new JobHeader();
@@ -21,6 +22,7 @@ final class JobHeader {
     h.updatedAt = updatedAt;
     h.revision = revision;
     h.created = created;
+    h.traceParent = traceParent;
     return h;
   }
 }

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * An immutable copy of a whole job: what a full read returns and what the snapshot store keeps.
- * Layers are in declaration order, tasks in the order they were added. Times in unix millis.
+ * Layers are in declaration order, tasks in the order they were added. Times in unix millis. {@code
+ * traceParent} is the job's trace ({@link JobEvent.JobCreated}), empty if it has none.
  */
 public record JobSnapshot(
     String id,
@@ -16,12 +17,30 @@ public record JobSnapshot(
     long revision,
     List<LayerSnapshot> layers,
     List<TaskSnapshot> tasks,
-    List<AuditEntry> audit) {
+    List<AuditEntry> audit,
+    String traceParent) {
 
   public JobSnapshot {
     layers = List.copyOf(layers);
     tasks = List.copyOf(tasks);
     audit = audit == null ? List.of() : List.copyOf(audit);
+    traceParent = traceParent == null ? "" : traceParent;
+  }
+
+  /** A snapshot of a job without a trace (tracing off, or a job from before it). */
+  public JobSnapshot(
+      String id,
+      String name,
+      Status status,
+      long pausedAtMillis,
+      long createdAt,
+      long updatedAt,
+      long revision,
+      List<LayerSnapshot> layers,
+      List<TaskSnapshot> tasks,
+      List<AuditEntry> audit) {
+    this(
+        id, name, status, pausedAtMillis, createdAt, updatedAt, revision, layers, tasks, audit, "");
   }
 
   public String etag() {
