@@ -117,6 +117,20 @@ class ArchitectureTest {
   }
 
   @Test
+  void theWorkerSdkTracesWithTheOpenTelemetryApiAlone() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("igor.worker..", "igor.queue", "igor.domain..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.opentelemetry.sdk..", "io.opentelemetry.exporter..")
+        .because(
+            "a worker's only tracing dependency is opentelemetry-api: the SDK is the node's, or the"
+                + " worker's own application's")
+        .check(igor);
+  }
+
+  @Test
   void theHttpClientDoesNotDependOnTheServer() {
     noClasses()
         .that()
