@@ -2,6 +2,7 @@ package igor.app;
 
 import com.typesafe.config.Config;
 import igor.config.IgorSettings;
+import igor.config.TracingSettings;
 import igor.domain.JobDecider;
 import igor.entity.JobBehavior;
 import igor.entity.JobTags;
@@ -20,8 +21,11 @@ import igor.service.ReadYourWrites;
 import igor.service.ReportRouter;
 import igor.service.RetentionKeeper;
 import igor.storage.jdbc.JdbcStorage;
+import igor.tracing.NodeTracing;
 import igor.worker.api.TaskHandler;
 import igor.worker.internal.WorkerRuntime;
+import io.opentelemetry.api.OpenTelemetry;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.TreeSet;
@@ -76,7 +80,21 @@ public final class IgorNode implements AutoCloseable {
    * embedding JVM its actor system would otherwise go on writing to Redis and holding connections.
    */
   public static IgorNode start(Config config, List<TaskHandler> workerHandlers) {
+    return start(config, workerHandlers, null);
+  }
+
+  /**
+   * As {@link #start(Config, List)}, tracing with {@code tracing} (tests, an embedding
+   * application); null: as igor.tracing says (docs/operations.md#tracing).
+   */
+  public static IgorNode start(
+      Config config, List<TaskHandler> workerHandlers, NodeTracing tracing) {
     IgorSettings settings = IgorSettings.from(config);
+    if (tracing == null) {
+      tracing =
+          NodeTracing.from(
+              TracingSettings.from(config), ManagementFactory.getRuntimeMXBean().getName());
+    }
     JdbcStorage storage = JdbcStorage.open(settings.database());
     RedisQueues redis = null;
     ActorSystem<Void> system = null;
@@ -87,7 +105,7 @@ public final class IgorNode implements AutoCloseable {
       storage.warnWhenAutovacuumIsOff();
       redis = RedisQueues.open(settings.redis(), KeyBounds.of(settings));
       system = ActorSystem.create(Behaviors.empty(), "igor", config);
-      return wire(system, settings, storage, redis, workerHandlers);
+      return wire(system, settings, storage, redis, workerHandlers, tracing);
     } catch (RuntimeException e) {
       if (system != null) {
         system.terminate();
@@ -101,6 +119,7 @@ public final class IgorNode implements AutoCloseable {
         redis.close();
       }
       storage.close();
+      tracing.close();
       throw e;
     }
   }
@@ -110,7 +129,8 @@ public final class IgorNode implements AutoCloseable {
       IgorSettings settings,
       JdbcStorage storage,
       RedisQueues redis,
-      List<TaskHandler> workerHandlers) {
+      List<TaskHandler> workerHandlers,
+      NodeTracing tracing) {
     IgorSettings.Node node = settings.node();
     Cluster cluster = Cluster.get(system);
     if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
@@ -129,7 +149,8 @@ public final class IgorNode implements AutoCloseable {
                 settings.jobs().tasksPerEvent()),
             settings.entitySettings(),
             System::currentTimeMillis,
-            metrics),
+            metrics,
+            tracing.openTelemetry().getTracer("igor.node")),
         IgorSettings.Node.JOBS);
 
     JobGateway gateway =
@@ -159,7 +180,8 @@ public final class IgorNode implements AutoCloseable {
         new JobService(system, gateway, storage.directory(), settings.http().askTimeout());
     ServerBinding binding = null;
     if (node.has(IgorSettings.Node.API)) {
-      binding = startApiRole(system, settings, storage, redis, jobs, metrics);
+      binding =
+          startApiRole(system, settings, storage, redis, jobs, metrics, tracing.openTelemetry());
       ServerBinding bound = binding;
       shutdown.addTask(
           CoordinatedShutdown.PhaseServiceUnbind(),
@@ -167,7 +189,10 @@ public final class IgorNode implements AutoCloseable {
           () -> bound.unbind().thenApply(x -> Done.getInstance()));
     }
     if (node.has(IgorSettings.Node.WORKER) && !workerHandlers.isEmpty()) {
-      WorkerRuntime worker = startWorker(settings, redis, workerHandlers, binding);
+      WorkerRuntime worker =
+          startWorker(settings, redis, workerHandlers, binding)
+              .tracedBy(tracing.openTelemetry())
+              .start();
       // before the keepers stop, so that the attempts it gives back reach their jobs
       stopWith(
           shutdown,
@@ -182,6 +207,7 @@ public final class IgorNode implements AutoCloseable {
             () -> {
               redis.close();
               storage.close();
+              tracing.close();
             });
     log.info(
         "igor node started roles={} http={} cluster={}",
@@ -259,7 +285,8 @@ public final class IgorNode implements AutoCloseable {
       JdbcStorage storage,
       RedisQueues redis,
       JobService jobs,
-      IgorMetrics metrics) {
+      IgorMetrics metrics,
+      OpenTelemetry openTelemetry) {
     QueueKeeping queue = redis.keeping();
     ClusterService clusterService =
         new ClusterService(
@@ -284,7 +311,8 @@ public final class IgorNode implements AutoCloseable {
             storage.changeFeed(system, settings.events().reorderWindow()),
             clusterService,
             metrics,
-            settings));
+            settings,
+            openTelemetry));
   }
 
   /**
@@ -300,12 +328,11 @@ public final class IgorNode implements AutoCloseable {
       apiUrl = settings.http().scheme() + "://" + apiHost + ":" + binding.localAddress().getPort();
     }
     return new WorkerRuntime(
-            redis.workerChannel(),
-            handlers,
-            List.of(),
-            WorkerProcess.workerSettings(
-                settings.worker(), settings.reports().outcomeLimits(), apiUrl))
-        .start();
+        redis.workerChannel(),
+        handlers,
+        List.of(),
+        WorkerProcess.workerSettings(
+            settings.worker(), settings.reports().outcomeLimits(), apiUrl));
   }
 
   /**

@@ -62,16 +62,11 @@ public final class JobDecider {
     this(retryPolicy, Integer.MAX_VALUE, PlanBounds.CEILINGS);
   }
 
-  /** Creates the job of the plan, and starts its first group. */
-  public Decision create(Job job, JobPlan plan, long now) {
-    return create(job, plan, now, "");
-  }
-
   /**
-   * Creates the job of the plan in the trace {@code traceParent} (a W3C traceparent, kept in {@link
-   * JobCreated}; empty for none), and starts its first group.
+   * Creates the job of the plan, and starts its first group. The plan's trace ({@link
+   * JobPlan#traceParent}) becomes the job's ({@link JobCreated}).
    */
-  public Decision create(Job job, JobPlan plan, long now, String traceParent) {
+  public Decision create(Job job, JobPlan plan, long now) {
     if (job.exists()) {
       return Decision.reject(Rejection.conflict("job " + plan.jobId() + " exists already"));
     }
@@ -88,7 +83,12 @@ public final class JobDecider {
     JobDraft draft = draft(job, now);
     draft.emit(
         new JobCreated(
-            plan.jobId(), plan.name(), plan.pausedAtMillis(), plan.layers(), now, traceParent));
+            plan.jobId(),
+            plan.name(),
+            plan.pausedAtMillis(),
+            plan.layers(),
+            now,
+            plan.traceParent()));
     Rejection invalid = addTasks(draft, plan.tasks());
     if (invalid != null) {
       return Decision.reject(invalid);

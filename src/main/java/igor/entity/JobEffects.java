@@ -104,7 +104,10 @@ public record JobEffects(
     return ids;
   }
 
-  /** The deliveries of those tasks that still wait in QUEUED, as their current attempts. */
+  /**
+   * The deliveries of those tasks that still wait in QUEUED, as their current attempts, in the
+   * job's trace (a decision's span, when there is one, takes its place: {@link EffectRunner}).
+   */
   static List<TaskDelivery> deliveries(Job job, Collection<String> taskIds) {
     List<TaskDelivery> deliveries = new ArrayList<>(taskIds.size());
     for (String taskId : taskIds) {
@@ -118,7 +121,8 @@ public record JobEffects(
                 task.attempts(),
                 task.queueTaskId(),
                 task.type(),
-                task.args()));
+                task.args(),
+                job.traceParent()));
       }
     }
     return deliveries;

@@ -11,6 +11,7 @@ import igor.service.ReadYourWrites;
 import igor.storage.ChangeFeed;
 import igor.storage.ReadModel;
 import igor.tls.PemFiles;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -62,11 +63,26 @@ public final class ApiServer extends AllDirectives {
       ClusterService cluster,
       IgorMetrics metrics,
       IgorSettings settings) {
+    this(
+        jobs, readModel, readYourWrites, changes, cluster, metrics, settings, OpenTelemetry.noop());
+  }
+
+  /** With tracing: the requests that start or steer jobs are spans of the jobs' traces. */
+  public ApiServer(
+      JobService jobs,
+      ReadModel readModel,
+      ReadYourWrites readYourWrites,
+      ChangeFeed changes,
+      ClusterService cluster,
+      IgorMetrics metrics,
+      IgorSettings settings,
+      OpenTelemetry openTelemetry) {
+    RequestTracing tracing = new RequestTracing(openTelemetry);
     JobRequests requests = new JobRequests(settings.limits(), settings.jobs().taskDefaults());
     RequestBodies bodies = new RequestBodies(settings.limits().maxBodyBytes());
-    this.jobRoutes = new JobRoutes(jobs, requests, bodies);
+    this.jobRoutes = new JobRoutes(jobs, requests, bodies, tracing);
     this.taskRoutes = new TaskRoutes(jobs, requests, bodies);
-    this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits());
+    this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits()).tracedBy(tracing);
     ListQueries queries = new ListQueries(settings.limits());
     this.listRoutes = new ListRoutes(readModel, readYourWrites, queries);
     this.eventRoutes =

@@ -16,11 +16,13 @@ final class JobRoutes extends AllDirectives {
   private final JobService jobs;
   private final JobRequests requests;
   private final RequestBodies bodies;
+  private final RequestTracing tracing;
 
-  JobRoutes(JobService jobs, JobRequests requests, RequestBodies bodies) {
+  JobRoutes(JobService jobs, JobRequests requests, RequestBodies bodies, RequestTracing tracing) {
     this.jobs = jobs;
     this.requests = requests;
     this.bodies = bodies;
+    this.tracing = tracing;
   }
 
   Route route() {
@@ -36,8 +38,12 @@ final class JobRoutes extends AllDirectives {
 
   private Route create(String body) {
     JobPlan plan = requests.toPlan(ApiJson.read(body, JobRequests.CreateJob.class));
-    return answer(
-        jobs.create(plan).handle((result, failure) -> created(plan.jobId(), result, failure)));
+    return extractRequest(
+        request ->
+            answer(
+                tracing
+                    .traced(request, "POST /api/v1/jobs", trace -> jobs.create(plan.inTrace(trace)))
+                    .handle((result, failure) -> created(plan.jobId(), result, failure))));
   }
 
   /**

@@ -67,7 +67,7 @@ class SnapshotTest {
     Job job = Job.empty();
     Decision created =
         new JobDecider(JobScenario.RETRY_POLICY)
-            .create(job, aJob().with(aLayer().with(aTask())).build(), 1_000, trace);
+            .create(job, aJob().with(aLayer().with(aTask())).build().inTrace(trace), 1_000);
     for (JobEvent e : ((Decision.Accepted) created).events()) {
       job = job.apply(e);
     }
