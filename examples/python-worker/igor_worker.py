@@ -71,6 +71,11 @@ class Task:
         self.delivery_id = delivery["delivery_id"]
         self.type = delivery["type"]
         self.args = base64.b64decode(delivery.get("args") or "")
+        # The W3C traceparent of the job's span that handed this attempt out ("" when Igor does not
+        # trace). A handler with OpenTelemetry of its own can continue it; the worker sends it back
+        # on its reports, so that the job's trace goes on with no OpenTelemetry here.
+        traceparent = delivery.get("traceparent")
+        self.traceparent = traceparent if isinstance(traceparent, str) else ""
         self._cancelled = threading.Event()
         self._withdrawn = False  # cancelled by Igor, not by a stopping worker
         self._worker = worker
@@ -384,6 +389,8 @@ class Worker:
         }
         if result is not None:
             report["result"] = base64.b64encode(result).decode("ascii")
+        if task.traceparent:
+            report["traceparent"] = task.traceparent
         return json.dumps(report, separators=(",", ":"))
 
     def _send(self, what, commands, transaction=False, tries=5):
