@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""An Igor worker in Python, written only against docs/worker-protocol.md (wire format 1).
+"""An Igor worker in Python, written only against docs/worker-protocol.md (protocol version 2,
+wire format 1).
 
 Library:
 
@@ -41,6 +42,27 @@ import urllib.request
 import redis
 
 WIRE_VERSION = 1
+# The worker protocol's version this worker follows: 2 announces itself in the registry.
+PROTOCOL_VERSION = 2
+SDK = "igor-python-example"
+SDK_VERSION = "0.1.0"
+# A worker's announcement outlives its last heartbeat by this many leases (worker-protocol.md,
+# "Registry"), then nothing of it stays in Redis.
+KEPT_HEARTBEATS = 10
+# The registry's script (worker-protocol.md, "Registry"): the worker's hash, stamped with Redis's
+# clock, and its entry in the sorted set by last-seen, both bounded in time.
+ANNOUNCE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local keep = tonumber(ARGV[2])
+redis.call('HSET', KEYS[1], 'last_seen', string.format('%d', now), unpack(ARGV, 3))
+redis.call('HSETNX', KEYS[1], 'started', string.format('%d', now))
+redis.call('PEXPIRE', KEYS[1], keep)
+redis.call('ZADD', KEYS[2], now, ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - keep)
+if redis.call('PTTL', KEYS[2]) < keep then redis.call('PEXPIRE', KEYS[2], keep) end
+return string.format('%d', now)
+"""
 # The largest outcome nodes apply (igor.reports.max-result-bytes and max-message-bytes): over
 # either, the worker reports the failure a node would make of it instead (worker-protocol.md).
 MAX_RESULT_BYTES = 1024 * 1024
@@ -71,6 +93,11 @@ class Task:
         self.delivery_id = delivery["delivery_id"]
         self.type = delivery["type"]
         self.args = base64.b64decode(delivery.get("args") or "")
+        # optional fields of format 1 (absent from older nodes' deliveries): the task's own
+        self.name = delivery.get("name") if isinstance(delivery.get("name"), str) else ""
+        self.retries = _count(delivery.get("retries"))
+        self.timeout = _count(delivery.get("timeout"))
+        self.started_at = 0  # unix ms of the `started` report: the deadline counts from it
         # The W3C traceparent of the job's span that handed this attempt out ("" when Igor does not
         # trace). A handler with OpenTelemetry of its own can continue it; the worker sends it back
         # on its reports, so that the job's trace goes on with no OpenTelemetry here.
@@ -99,6 +126,13 @@ class Task:
         API (POST /api/v1/tasks). Each task is a dict: type, and optionally args (bytes or str),
         name, retries, timeout. Returns the new task ids; raises TaskFailed when Igor refuses."""
         return self._worker.add_tasks(layer_id, tasks)
+
+    @property
+    def deadline(self):
+        """When Igor times this attempt out (unix seconds, float), or None without a time-out."""
+        if not self.timeout or not self.started_at:
+            return None
+        return (self.started_at + self.timeout * 1000) / 1000.0
 
     @property
     def lease_member(self):
@@ -152,6 +186,7 @@ class Worker:
         self._releasing = False
         self._subscribed = threading.Event()
         self._threads = []
+        self._announce = self.redis.register_script(ANNOUNCE)
         # Renews each lease still held, and its claim with it (one script: a lease that is gone,
         # finished or failed by Igor as lost, is not brought back, nor its claim).
         self._renew = self.redis.register_script(
@@ -188,6 +223,7 @@ class Worker:
             raise ValueError("a worker needs at least one handler")
         self._running.set()
         self._start_thread("igor-cancel", self._listen_for_cancellations)
+        self._announce_self()
         self._start_thread("igor-heartbeat", self._renew_leases)
         if not self._subscribed.wait(10):
             log.warning("not subscribed to the cancel channel yet; taking work anyway")
@@ -311,8 +347,9 @@ class Worker:
 
         def lease_and_start(p):
             for t in tasks:
+                t.started_at = now_ms()
                 p.zadd(self._key("leases"), {t.lease_member: expiry})
-                p.xadd(self._key("reports"), {"report": self._report("started", t)})
+                p.xadd(self._key("reports"), {"report": self._report("started", t, at=t.started_at)})
 
         self._send("lease and start", lease_and_start)
         return tasks
@@ -375,7 +412,7 @@ class Worker:
         log.info("attempt done task=%s attempt=%d kind=%s%s", task.task_id, task.attempt, kind,
                  " (withdrawn: Igor ignores it)" if task._withdrawn else "")
 
-    def _report(self, kind, task, message="", result=None, retryable=True):
+    def _report(self, kind, task, message="", result=None, retryable=True, at=None):
         report = {
             "v": WIRE_VERSION,
             "kind": kind,
@@ -385,7 +422,7 @@ class Worker:
             "worker": self.name,
             "message": message,
             "retryable": retryable,
-            "at": now_ms(),
+            "at": at or now_ms(),
         }
         if result is not None:
             report["result"] = base64.b64encode(result).decode("ascii")
@@ -420,12 +457,41 @@ class Worker:
                 tasks = list(self._in_flight.values())
             try:
                 self._heartbeat()
+                if self._running.is_set():
+                    self._announce_self()
                 if tasks:
                     keys = [self._key("claim", t.delivery_id) for t in tasks] + [self._key("leases")]
                     args = [t.lease_member for t in tasks] + [now_ms() + self.lease_ms, self.claim_ttl_ms]
                     self._renew(keys=keys, args=args)
             except redis.RedisError as e:
                 log.warning("leases could not be renewed: %s", e)
+
+    def _announce_self(self, stopped=False):
+        """Says who this worker is in the registry, with its heartbeat there (worker-protocol.md,
+        "Registry"). Best effort: the work goes on without it."""
+        with self._lock:
+            in_flight = len(self._in_flight)
+        fields = [
+            "protocol", PROTOCOL_VERSION,
+            "name", self.name,
+            "host", socket.gethostname(),
+            "pid", os.getpid(),
+            "sdk", SDK,
+            "sdk_version", SDK_VERSION,
+            "types", json.dumps({t: self.concurrency for t in self.handlers}, sort_keys=True),
+            "concurrency", self.concurrency,
+            "in_flight", in_flight,
+            "heartbeat_ms", self.lease_ms,
+        ]
+        if stopped:
+            fields += ["stopped", now_ms()]
+        try:
+            self._announce(
+                keys=[self._key("worker", self.taker), self._key("workers")],
+                args=[self.taker, self.lease_ms * KEPT_HEARTBEATS] + fields,
+            )
+        except redis.RedisError as e:
+            log.warning("announcement did not reach Redis: %s", e)
 
     # --- cancellation ----------------------------------------------------------------------------
 
@@ -488,6 +554,13 @@ class Worker:
                 transaction=True,
             )
             log.info("attempt given back task=%s attempt=%d", t.task_id, t.attempt)
+        # a handler that just ended may still be sending its final report (it left _in_flight
+        # first): let it, so that the process does not exit under it
+        deadline = time.monotonic() + 5.0
+        for t in self._threads:
+            if t.name.startswith("igor-task-") and t is not threading.current_thread():
+                t.join(max(0.0, deadline - time.monotonic()))
+        self._announce_self(stopped=True)
         log.info("worker stopped name=%s", self.name)
 
     def _wait_for_handlers(self, seconds):
@@ -526,6 +599,11 @@ class Worker:
             raise TaskFailed("adding tasks failed (%d): %s" % (e.code, error), retryable=e.code >= 500)
         except OSError as e:
             raise TaskFailed("adding tasks failed: Igor at %s did not answer: %s" % (self.api_url, e))
+
+
+def _count(value):
+    """A whole number of a delivery's optional fields, 0 when absent or not one."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
 
 
 def parse_delivery(message):

@@ -1,15 +1,30 @@
 package igor;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.belongToAnyOf;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import igor.domain.Identifiers;
+import igor.domain.OutcomeLimits;
+import igor.domain.Text;
+import igor.domain.WorkerReport;
+import igor.worker.api.TaskSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The layering of docs/architecture.md, kept by the build. */
 class ArchitectureTest {
+  /** The domain classes that igor-worker.jar holds (pom.xml, the worker-jar execution). */
+  private static final Class<?>[] WIRE_DOMAIN = {
+    Identifiers.class, OutcomeLimits.class, Text.class, WorkerReport.class
+  };
+
   private static JavaClasses igor;
 
   @BeforeAll
@@ -69,24 +84,40 @@ class ArchitectureTest {
   }
 
   @Test
-  void workerSdkDoesNotDependOnTheServer() {
-    noClasses()
+  void theWorkerSdkNeedsOnlyJavaRedissonJacksonSlf4jOpenTelemetryApiTheClientAndItself() {
+    classes()
         .that()
-        .resideInAPackage("igor.worker..")
+        .resideInAnyPackage("igor.worker..", "igor.queue..")
         .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "org.apache.pekko..",
-            "java.sql..",
-            "javax.sql..",
-            "com.zaxxer..",
-            "org.flywaydb..",
-            "igor.entity..",
-            "igor.service..",
-            "igor.http..",
-            "igor.storage..",
-            "igor.app..")
-        .because("the worker SDK must stay usable as a small artifact")
+        .onlyDependOnClassesThat(
+            resideInAnyPackage(
+                    "java..",
+                    "javax.net.ssl..",
+                    "com.fasterxml.jackson..",
+                    "org.redisson..",
+                    "org.slf4j..",
+                    "io.opentelemetry.api..",
+                    "io.opentelemetry.context..",
+                    "igor.worker..",
+                    "igor.queue..",
+                    "igor.client..",
+                    "igor.tls..")
+                .or(areOrArraysOf(WIRE_DOMAIN)))
+        .because(
+            "they ship as igor-worker (docs/adr/0011-small-artifacts.md), whose POM names"
+                + " igor-client, Redisson, Jackson, SLF4J and opentelemetry-api (with its context);"
+                + " of the domain it takes only what the wire format needs (the jar's includes in"
+                + " pom.xml)")
+        .check(igor);
+  }
+
+  @Test
+  void theDomainClassesOfTheWorkerSdkNeedNothingButJavaAndEachOther() {
+    classes()
+        .that(belongToAnyOf(WIRE_DOMAIN))
+        .should()
+        .onlyDependOnClassesThat(resideInAnyPackage("java..").or(areOrArraysOf(WIRE_DOMAIN)))
+        .because("igor-worker.jar holds these domain classes and no other")
         .check(igor);
   }
 
@@ -131,20 +162,33 @@ class ArchitectureTest {
   }
 
   @Test
-  void theHttpClientDoesNotDependOnTheServer() {
-    noClasses()
+  void theHttpClientNeedsOnlyJavaJacksonAndItself() {
+    classes()
         .that()
-        .resideInAPackage("igor.client..")
+        .resideInAnyPackage("igor.client..", "igor.tls..")
         .should()
-        .dependOnClassesThat()
-        .resideInAnyPackage(
-            "org.apache.pekko..",
-            "igor.domain..",
-            "igor.entity..",
-            "igor.service..",
-            "igor.http..",
-            "igor.storage..",
-            "igor.app..")
+        .onlyDependOnClassesThat(
+            resideInAnyPackage(
+                    "java..",
+                    "javax.net.ssl..",
+                    "com.fasterxml.jackson..",
+                    "igor.client..",
+                    "igor.tls..")
+                .or(areOrArraysOf(TaskSpec.class)))
+        .because(
+            "they ship as igor-client (docs/adr/0011-small-artifacts.md), whose POM names Jackson"
+                + " alone; it also holds igor.worker.api.TaskSpec, the task a client creates")
+        .check(igor);
+  }
+
+  @Test
+  void theTaskSpecOfTheClientNeedsOnlyJava() {
+    classes()
+        .that()
+        .belongToAnyOf(TaskSpec.class)
+        .should()
+        .onlyDependOnClassesThat(resideInAnyPackage("java..").or(areOrArraysOf(TaskSpec.class)))
+        .because("igor-client.jar holds it without the rest of igor.worker.api")
         .check(igor);
   }
 
@@ -158,5 +202,13 @@ class ArchitectureTest {
         .resideInAnyPackage("igor.entity..", "igor.storage.jdbc..", "igor.queue.redis..")
         .because("routes ask igor.service, which answers with its own results")
         .check(igor);
+  }
+
+  /** These classes (with their nested ones), or arrays of them. */
+  private static DescribedPredicate<JavaClass> areOrArraysOf(Class<?>... types) {
+    DescribedPredicate<JavaClass> belong = belongToAnyOf(types);
+    return DescribedPredicate.describe(
+        belong.getDescription() + " (or arrays of them)",
+        c -> belong.test(c.getBaseComponentType()));
   }
 }

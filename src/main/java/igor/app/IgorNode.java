@@ -10,16 +10,18 @@ import igor.http.ApiServer;
 import igor.metrics.IgorMetrics;
 import igor.metrics.MetricsPoller;
 import igor.queue.QueueKeeping;
-import igor.queue.redis.KeyBounds;
 import igor.queue.redis.RedisQueues;
 import igor.service.ClusterIgor;
 import igor.service.ClusterService;
+import igor.service.IdempotentJobs;
 import igor.service.JobGateway;
 import igor.service.JobService;
 import igor.service.QueueKeeper;
 import igor.service.ReadYourWrites;
 import igor.service.ReportRouter;
 import igor.service.RetentionKeeper;
+import igor.service.WorkerWatch;
+import igor.storage.ReadModel;
 import igor.storage.jdbc.JdbcStorage;
 import igor.tracing.NodeTracing;
 import igor.worker.api.TaskHandler;
@@ -28,6 +30,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -60,18 +63,21 @@ public final class IgorNode implements AutoCloseable {
 
   private final RetentionKeeper retention;
   private final ClusterIgor igor;
+  private final IdempotentJobs idempotentJobs;
 
   private IgorNode(
       ActorSystem<Void> system,
       ServerBinding binding,
       JobService jobs,
       RetentionKeeper retention,
-      ClusterIgor igor) {
+      ClusterIgor igor,
+      IdempotentJobs idempotentJobs) {
     this.system = system;
     this.binding = binding;
     this.jobs = jobs;
     this.retention = retention;
     this.igor = igor;
+    this.idempotentJobs = idempotentJobs;
   }
 
   /**
@@ -103,7 +109,7 @@ public final class IgorNode implements AutoCloseable {
         storage.migrate();
       }
       storage.warnWhenAutovacuumIsOff();
-      redis = RedisQueues.open(settings.redis(), KeyBounds.of(settings));
+      redis = RedisQueues.open(settings.redis(), settings.keyBounds());
       system = ActorSystem.create(Behaviors.empty(), "igor", config);
       return wire(system, settings, storage, redis, workerHandlers, tracing);
     } catch (RuntimeException e) {
@@ -172,16 +178,46 @@ public final class IgorNode implements AutoCloseable {
                 redis.keeping(),
                 settings.projection().enabled()
                     ? now -> storage.projectionLagMillis(JobTags.all(), now)
-                    : null)
+                    : null,
+                () -> storage.readModel().waiting().thenApply(IgorNode::oldestQueued))
             .start(system);
     stopWith(shutdown, CoordinatedShutdown.PhaseServiceStop(), "igor-metrics-poller", poller::stop);
+    WorkerWatch workers =
+        new WorkerWatch(redis.workerRegistry(), metrics::workers)
+            .start(system, settings.worker().leaseCheckInterval());
+    stopWith(shutdown, CoordinatedShutdown.PhaseServiceStop(), "igor-worker-watch", workers::stop);
 
     JobService jobs =
         new JobService(system, gateway, storage.directory(), settings.http().askTimeout());
+    IdempotentJobs idempotentJobs =
+        new IdempotentJobs(
+            system,
+            jobs,
+            storage.directory(),
+            storage.idempotencyKeys(),
+            settings.idempotency().window());
+    if (node.has(IgorSettings.Node.JOBS)) {
+      idempotentJobs.startSweeping(
+          system, settings.idempotency().sweepInterval(), settings.idempotency().sweepBatchSize());
+      stopWith(
+          shutdown,
+          CoordinatedShutdown.PhaseServiceStop(),
+          "igor-idempotency-sweep",
+          idempotentJobs::stopSweeping);
+    }
     ServerBinding binding = null;
     if (node.has(IgorSettings.Node.API)) {
       binding =
-          startApiRole(system, settings, storage, redis, jobs, metrics, tracing.openTelemetry());
+          startApiRole(
+              system,
+              settings,
+              storage,
+              redis,
+              jobs,
+              idempotentJobs,
+              metrics,
+              workers,
+              tracing.openTelemetry());
       ServerBinding bound = binding;
       shutdown.addTask(
           CoordinatedShutdown.PhaseServiceUnbind(),
@@ -223,7 +259,15 @@ public final class IgorNode implements AutoCloseable {
     ClusterIgor igor =
         new ClusterIgor(
             jobs, settings.jobs().taskDefaults(), settings.http().askTimeout().plusSeconds(1));
-    return new IgorNode(system, binding, jobs, retention, igor);
+    return new IgorNode(system, binding, jobs, retention, igor, idempotentJobs);
+  }
+
+  private static Map<String, Long> oldestQueued(List<ReadModel.Waiting> waiting) {
+    Map<String, Long> oldest = new java.util.TreeMap<>();
+    waiting.stream()
+        .filter(w -> w.oldestQueuedAt() > 0)
+        .forEach(w -> oldest.put(w.type(), w.oldestQueuedAt()));
+    return oldest;
   }
 
   /**
@@ -252,6 +296,7 @@ public final class IgorNode implements AutoCloseable {
               JobTags.all(),
               settings.projection().groupSize(),
               settings.projection().groupWithin(),
+              settings.projection().activityHistory(),
               metrics::projectionFailure);
     }
     ReportRouter router =
@@ -285,7 +330,9 @@ public final class IgorNode implements AutoCloseable {
       JdbcStorage storage,
       RedisQueues redis,
       JobService jobs,
+      IdempotentJobs idempotentJobs,
       IgorMetrics metrics,
+      WorkerWatch workers,
       OpenTelemetry openTelemetry) {
     QueueKeeping queue = redis.keeping();
     ClusterService clusterService =
@@ -300,6 +347,7 @@ public final class IgorNode implements AutoCloseable {
         settings,
         new ApiServer(
             jobs,
+            idempotentJobs,
             storage.readModel(),
             new ReadYourWrites(
                 system,
@@ -311,6 +359,7 @@ public final class IgorNode implements AutoCloseable {
             storage.changeFeed(system, settings.events().reorderWindow()),
             clusterService,
             metrics,
+            workers,
             settings,
             openTelemetry));
   }
@@ -373,6 +422,14 @@ public final class IgorNode implements AutoCloseable {
 
   public JobService jobs() {
     return jobs;
+  }
+
+  /**
+   * Job creation at most once per idempotency key: {@link IdempotentJobs#createOnce} for services
+   * in the node that derive their own keys (e.g. schedules).
+   */
+  public IdempotentJobs idempotentJobs() {
+    return idempotentJobs;
   }
 
   /** Retention of finished jobs (it runs on its own only when igor.retention is on). */

@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import igor.config.IgorSettings;
 import igor.config.TracingSettings;
 import igor.domain.OutcomeLimits;
-import igor.queue.redis.KeyBounds;
 import igor.queue.redis.RedisQueues;
 import igor.tracing.NodeTracing;
 import igor.worker.api.TaskHandler;
@@ -40,7 +39,7 @@ public final class WorkerProcess implements AutoCloseable {
     NodeTracing tracing =
         NodeTracing.from(
             TracingSettings.from(config), ManagementFactory.getRuntimeMXBean().getName());
-    RedisQueues redis = RedisQueues.open(settings.redis(), KeyBounds.of(settings));
+    RedisQueues redis = RedisQueues.open(settings.redis(), settings.keyBounds());
     WorkerRuntime worker =
         new WorkerRuntime(
                 redis.workerChannel(),

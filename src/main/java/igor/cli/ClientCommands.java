@@ -64,19 +64,128 @@ final class ClientCommands {
     @Parameters(paramLabel = "FILE", description = "The job as API v1 JSON, or - for stdin.")
     String file;
 
+    @Option(
+        names = "--start-at",
+        paramLabel = "TIME",
+        description =
+            "Start the job at this time (unix seconds or an ISO-8601 instant such as"
+                + " 2026-12-24T06:00:00Z) rather than at once: it waits PENDING until then.")
+    String startAt;
+
+    @Option(
+        names = "--start-after",
+        paramLabel = "DELAY",
+        description =
+            "Start the job this long after it is created (seconds, or 90s, 15m, 2h, 1d) rather"
+                + " than at once.")
+    String startAfter;
+
+    @Option(
+        names = "--idempotency-key",
+        paramLabel = "KEY",
+        description =
+            "Create the job at most once per KEY (header Idempotency-Key; visible ASCII, at most"
+                + " 255 characters by default): running the command again with the same KEY"
+                + " answers the job created first. Default: a new random key, reused only by this"
+                + " command's own retries.")
+    String idempotencyKey;
+
     @Override
     public Integer call() throws IOException {
       String json =
           file.equals("-")
               ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
               : read(file);
-      Job job = options.client().create(json);
+      if (startAt != null && startAfter != null) {
+        throw usage("give --start-at or --start-after, not both");
+      }
+      try {
+        if (startAt != null) {
+          json = withStart(json, "start_at", unixSeconds(startAt));
+        } else if (startAfter != null) {
+          json = withStart(json, "start_after", delaySeconds(startAfter));
+        }
+      } catch (IllegalArgumentException e) {
+        throw usage(e.getMessage());
+      }
+      Job job =
+          idempotencyKey == null
+              ? options.client().create(json)
+              : options.client().create(json, idempotencyKey);
       if (options.json()) {
         printer().json(job);
       } else {
         printer().job(job);
       }
       return ExitCodes.OK;
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
+   * The job's JSON with its start set by an option: the option replaces a start the file names
+   * (either field, in any case).
+   */
+  static String withStart(String json, String field, long seconds) throws IOException {
+    com.fasterxml.jackson.databind.JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IOException("the job is not JSON: " + e.getOriginalMessage(), e);
+    }
+    if (!(root instanceof com.fasterxml.jackson.databind.node.ObjectNode job)) {
+      throw new IOException("the job must be a JSON object to be given a start time");
+    }
+    List<String> starts = new ArrayList<>();
+    job.fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (name.equalsIgnoreCase("start_at") || name.equalsIgnoreCase("start_after")) {
+                starts.add(name);
+              }
+            });
+    job.remove(starts);
+    job.put(field, seconds);
+    return JSON.writeValueAsString(job);
+  }
+
+  private static long unixSeconds(String text) {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException notSeconds) {
+      try {
+        return Instant.parse(text.trim()).getEpochSecond();
+      } catch (DateTimeParseException e) {
+        throw new IllegalArgumentException(
+            "--start-at must be unix seconds or an ISO-8601 instant, got '" + text + "'");
+      }
+    }
+  }
+
+  /** Seconds of "90", "90s", "15m", "2h", "1d" or an ISO-8601 duration ("PT15M"). */
+  static long delaySeconds(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (t.startsWith("p")) {
+        return Duration.parse(t.toUpperCase(Locale.ROOT)).toSeconds();
+      }
+      long unit =
+          switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
+            case 's' -> 1;
+            case 'm' -> 60;
+            case 'h' -> 3600;
+            case 'd' -> 86400;
+            default -> 0;
+          };
+      String number = unit == 0 ? t : t.substring(0, t.length() - 1);
+      return Math.multiplyExact(Long.parseLong(number), unit == 0 ? 1 : unit);
+    } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+      throw new IllegalArgumentException(
+          "--start-after must be seconds or a duration such as 90s, 15m, 2h, 1d, got '"
+              + text
+              + "'");
     }
   }
 

@@ -62,6 +62,7 @@ public final class IgorCommand implements Runnable {
           case SKIP -> "Skip jobs, layers or tasks (counts as done).";
           case KILL -> "Kill the queued and running attempts of jobs, layers or tasks.";
           case RETRY -> "Retry the errored tasks of jobs, layers or tasks.";
+          case START -> "Start jobs that wait for their start time now.";
         }
         + " Prints how many changed.";
   }

@@ -94,8 +94,14 @@ final class Printer {
   /** A whole job: its line, then each layer with its tasks. */
   void job(Job job) {
     out.printf(
-        "job %s  %s  %s  %s done%n",
-        job.id(), status(job.status(), job.pausedAt()), quoted(job.name()), done(job.counts()));
+        "job %s  %s  %s  %s done%s%n",
+        job.id(),
+        status(job.status(), job.pausedAt()),
+        quoted(job.name()),
+        done(job.counts()),
+        job.isWaitingToStart()
+            ? "  starts at " + java.time.Instant.ofEpochSecond(job.startAt())
+            : "");
     for (Layer l : job.layers()) {
       out.printf(
           "  layer %s  priority %d  %s  %s  %s done%n",

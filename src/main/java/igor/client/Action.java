@@ -13,7 +13,9 @@ public enum Action {
   /** Stops queued and running attempts: ERRORED "killed". */
   KILL,
   /** Runs errored tasks again with a fresh allowance of retries. */
-  RETRY;
+  RETRY,
+  /** Starts a job that waits for its start time now ({@link JobSpec#startAt}). */
+  START;
 
   /** The path segment of the action: "pause", "unpause", ... */
   public String path() {

@@ -34,6 +34,12 @@ final class ClientJson {
     if (job.pausedAt() > 0) {
       body.put("paused_at", job.pausedAt());
     }
+    if (job.startAt() > 0) {
+      body.put("start_at", job.startAt());
+    }
+    if (job.startAfter() > 0) {
+      body.put("start_after", job.startAfter());
+    }
     ArrayNode layers = body.putArray("layers");
     for (LayerSpec layer : job.layers()) {
       ObjectNode l = layers.addObject();

@@ -104,7 +104,10 @@ public final class IgorClient implements Igor {
       return this;
     }
 
-    /** How many times a failed read is tried again (0: never). */
+    /**
+     * How many times a failed read, or a create or add of tasks that got no answer, is tried again
+     * (0: never). Creates and adds are sent again with the same idempotency key.
+     */
     public Builder retries(int retries) {
       if (retries < 0) {
         throw new IllegalArgumentException("retries must be 0 or more, got " + retries);
@@ -139,24 +142,62 @@ public final class IgorClient implements Igor {
     return base;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Safe to retry: it sends a new idempotency key, and sends the request again with the same key
+   * when no answer came (a time-out, a lost connection, a 502, 503 or 504), up to {@code retries}
+   * times: Igor creates the job once and answers it to each.
+   */
   @Override
   public Job create(JobSpec job) {
+    return create(job, newIdempotencyKey());
+  }
+
+  /**
+   * Creates the job at most once per key (within Igor's igor.idempotency.window), whoever sends it
+   * and however often: a key of the caller's, e.g. derived from an order number, makes a retry of
+   * the caller's own safe too. The same key with another job is refused ({@link
+   * IgorException.Conflict}).
+   */
+  public Job create(JobSpec job, String idempotencyKey) {
     return ClientJson.read(
-        send("POST", "/api/v1/jobs", ClientJson.createJob(job).toString()), Job.class);
+        submit("/api/v1/jobs", ClientJson.createJob(job).toString(), idempotencyKey), Job.class);
   }
 
   /**
    * Creates a job from the JSON body of POST /api/v1/jobs as it is ({@code igor submit} uses this).
-   * Igor checks it.
+   * Igor checks it. Safe to retry, as {@link #create(JobSpec)}.
    */
   public Job create(String createJobJson) {
-    return ClientJson.read(send("POST", "/api/v1/jobs", createJobJson), Job.class);
+    return create(createJobJson, newIdempotencyKey());
   }
 
+  /** The same, at most once per key, as {@link #create(JobSpec, String)}. */
+  public Job create(String createJobJson, String idempotencyKey) {
+    return ClientJson.read(submit("/api/v1/jobs", createJobJson, idempotencyKey), Job.class);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Safe to retry, as {@link #create(JobSpec)}: the tasks are added once.
+   */
   @Override
   public List<Task> addTasks(String layerId, List<TaskSpec> tasks) {
+    return addTasks(layerId, tasks, newIdempotencyKey());
+  }
+
+  /** Adds the tasks at most once per key, as {@link #create(JobSpec, String)}. */
+  public List<Task> addTasks(String layerId, List<TaskSpec> tasks, String idempotencyKey) {
     return ClientJson.readList(
-        send("POST", "/api/v1/tasks", ClientJson.addTasks(layerId, tasks).toString()), Task.class);
+        submit("/api/v1/tasks", ClientJson.addTasks(layerId, tasks).toString(), idempotencyKey),
+        Task.class);
+  }
+
+  /** A new key for one submit and its retries: a random UUID. */
+  public static String newIdempotencyKey() {
+    return java.util.UUID.randomUUID().toString();
   }
 
   @Override
@@ -360,11 +401,37 @@ public final class IgorClient implements Igor {
     throw last;
   }
 
+  /** A POST with its idempotency key, sent again with the same key while no answer comes. */
+  private String submit(String path, String body, String idempotencyKey) {
+    Objects.requireNonNull(idempotencyKey, "idempotencyKey");
+    IgorException.Unavailable last = null;
+    long wait = backoff.toMillis();
+    for (int attempt = 0; attempt <= retries; attempt++) {
+      if (attempt > 0) {
+        sleep(wait);
+        wait = Math.min(wait * 2, 5000);
+      }
+      try {
+        return send("POST", path, body, idempotencyKey);
+      } catch (IgorException.Unavailable e) {
+        last = e;
+      }
+    }
+    throw last;
+  }
+
   private String send(String method, String path, String body) {
+    return send(method, path, body, null);
+  }
+
+  private String send(String method, String path, String body, String idempotencyKey) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(requestTimeout)
             .header("Accept", "application/json");
+    if (idempotencyKey != null) {
+      request.header("Idempotency-Key", idempotencyKey);
+    }
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }

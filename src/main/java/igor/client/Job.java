@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param updatedAt when it last changed (unix seconds)
  * @param counts its tasks by status
  * @param layers its layers in the order they were declared (empty in lists)
+ * @param startAt when it was created to start (unix seconds), 0 if at once; while it waits for that
+ *     time it is PENDING ({@link #isWaitingToStart()})
  */
 public record Job(
     String id,
@@ -26,13 +28,33 @@ public record Job(
     long createdAt,
     long updatedAt,
     Counts counts,
-    List<Layer> layers) {
+    List<Layer> layers,
+    long startAt) {
 
   /** Never null: absent fields become empty. */
   public Job {
     name = name == null ? "" : name;
     counts = counts == null ? Counts.none() : counts;
     layers = layers == null ? List.of() : List.copyOf(layers);
+  }
+
+  /** A job that started at once. */
+  public Job(
+      String id,
+      String etag,
+      Status status,
+      String name,
+      long pausedAt,
+      long createdAt,
+      long updatedAt,
+      Counts counts,
+      List<Layer> layers) {
+    this(id, etag, status, name, pausedAt, createdAt, updatedAt, counts, layers, 0);
+  }
+
+  /** Whether it waits for its start time ({@link JobSpec#startAt}): PENDING with a start time. */
+  public boolean isWaitingToStart() {
+    return status == Status.PENDING && startAt > 0;
   }
 
   /** Whether it is paused. */

@@ -1,8 +1,11 @@
 package igor.client;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A new job for {@link Igor#create}: its name, layers and whether it starts paused. A builder: each
@@ -17,6 +20,8 @@ import java.util.List;
 public final class JobSpec {
   private final String name;
   private long pausedAt;
+  private long startAt;
+  private long startAfter;
   private final List<LayerSpec> layers = new ArrayList<>();
 
   private JobSpec(String name) {
@@ -32,6 +37,46 @@ public final class JobSpec {
   public JobSpec paused() {
     this.pausedAt = now();
     return this;
+  }
+
+  /**
+   * Starts the job at this time (whole unix seconds, rounded down) rather than at once: until then
+   * it waits PENDING, and can be paused, skipped or started early ({@link Action#START}). At most
+   * igor.limits.max-start-delay ahead (30 days by default); a time already past starts it at once.
+   * Replaces an earlier {@link #startAfter}.
+   */
+  public JobSpec startAt(Instant at) {
+    long seconds = Objects.requireNonNull(at, "at").getEpochSecond();
+    if (seconds < 0) {
+      throw new IllegalArgumentException("start time must be after 1970, got " + at);
+    }
+    this.startAt = seconds;
+    this.startAfter = 0;
+    return this;
+  }
+
+  /**
+   * Starts the job this long after Igor receives it (whole seconds, rounded down) rather than at
+   * once; see {@link #startAt}. Replaces an earlier {@link #startAt}.
+   */
+  public JobSpec startAfter(Duration delay) {
+    long seconds = Objects.requireNonNull(delay, "delay").toSeconds();
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("start delay must not be negative, got " + delay);
+    }
+    this.startAfter = seconds;
+    this.startAt = 0;
+    return this;
+  }
+
+  /** When it is to start (unix seconds), 0 when at once or after a delay. */
+  public long startAt() {
+    return startAt;
+  }
+
+  /** How many seconds after its creation it is to start, 0 when at once or at a time. */
+  public long startAfter() {
+    return startAfter;
   }
 
   /** Adds layers. */

@@ -7,6 +7,8 @@ import igor.domain.RetryPolicy;
 import igor.domain.TaskDefaults;
 import igor.entity.EntitySettings;
 import igor.queue.ProtocolDefaults;
+import igor.queue.redis.KeyBounds;
+import igor.queue.redis.RedisSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -16,7 +18,7 @@ public record IgorSettings(
     Node node,
     Http http,
     Database database,
-    Redis redis,
+    RedisSettings redis,
     Jobs jobs,
     Reports reports,
     Worker worker,
@@ -26,6 +28,7 @@ public record IgorSettings(
     Events events,
     Retention retention,
     Reads reads,
+    Idempotency idempotency,
     Path devDataDir) {
 
   /** What this node runs: a subset of {@link #ROLES}. */
@@ -89,14 +92,6 @@ public record IgorSettings(
   public record Database(
       String url, String user, String password, int maxPoolSize, boolean migrateOnStart) {}
 
-  /** Redis: rediss:// URLs use TLS, trusting the CAs of tlsCaFile (empty: the JVM's). */
-  public record Redis(
-      String url, String password, String keyPrefix, int connectionPoolSize, String tlsCaFile) {
-    public Redis(String url, String password, String keyPrefix, int connectionPoolSize) {
-      this(url, password, keyPrefix, connectionPoolSize, "");
-    }
-  }
-
   /**
    * What job entities decide with; {@code tasksPerEvent} bounds the tasks one journaled event names
    * (a creation, a queuing, and a pause, kill, retry or skip of a layer or job).
@@ -117,6 +112,19 @@ public record IgorSettings(
     public TaskDefaults taskDefaults() {
       return new TaskDefaults(defaultRetries, defaultTimeoutSeconds);
     }
+  }
+
+  /**
+   * How long Igor's per-attempt keys live in Redis and what the dead letters keep, from the worker
+   * and reports settings.
+   */
+  public KeyBounds keyBounds() {
+    return new KeyBounds(
+        worker.claimTtl(),
+        worker.claimLinger(),
+        reports.deadLetterExcerptChars(),
+        reports.deadLettersKept(),
+        reports.deadLetterMaxAge());
   }
 
   /** What job entities need, from the jobs and worker settings. */
@@ -185,8 +193,13 @@ public record IgorSettings(
       Duration queueCheckInterval,
       Duration shutdownGrace) {}
 
-  /** The read model's projection: events are written in groups of at most groupSize. */
-  public record Projection(boolean enabled, int groupSize, Duration groupWithin) {}
+  /**
+   * The read model's projection: events are written in groups of at most groupSize. It counts the
+   * attempts started, ended and failed per 10 s for activityHistory: how far back the dashboard
+   * reaches.
+   */
+  public record Projection(
+      boolean enabled, int groupSize, Duration groupWithin, Duration activityHistory) {}
 
   /**
    * GET /api/v1/events: at most maxStreams open per node, a heartbeat comment after heartbeat of
@@ -240,6 +253,44 @@ public record IgorSettings(
     }
   }
 
+  /**
+   * Idempotency keys of submits (docs/semantics.md, "Idempotent submits"): a key answers what it
+   * created for {@code window}; keys are {@code maxKeyLength} characters at most; expired keys are
+   * removed {@code sweepBatchSize} at a time every {@code sweepInterval}.
+   */
+  public record Idempotency(
+      Duration window, int maxKeyLength, Duration sweepInterval, int sweepBatchSize) {
+    /** The longest key the setting may allow: index entries of PostgreSQL stay well bounded. */
+    public static final int MAX_KEY_LENGTH_CEILING = 1000;
+
+    public Idempotency {
+      if (window.compareTo(Duration.ofSeconds(1)) < 0) {
+        refuse("igor.idempotency.window must be at least 1s, got " + window);
+      }
+      if (maxKeyLength < 1 || maxKeyLength > MAX_KEY_LENGTH_CEILING) {
+        refuse(
+            "igor.idempotency.max-key-length must be from 1 to "
+                + MAX_KEY_LENGTH_CEILING
+                + ", got "
+                + maxKeyLength);
+      }
+      if (sweepInterval.toMillis() < 1) {
+        refuse("igor.idempotency.sweep-interval must be at least 1ms, got " + sweepInterval);
+      }
+      if (sweepBatchSize < 1) {
+        refuse("igor.idempotency.sweep-batch-size must be 1 or more, got " + sweepBatchSize);
+      }
+    }
+
+    static Idempotency from(Config c) {
+      return new Idempotency(
+          c.getDuration("window"),
+          c.getInt("max-key-length"),
+          c.getDuration("sweep-interval"),
+          c.getInt("sweep-batch-size"));
+    }
+  }
+
   public static IgorSettings from(Config root) {
     FailoverSettings.from(root); // refuses, at start, failover settings without a margin
     Config c = root.getConfig("igor");
@@ -263,7 +314,7 @@ public record IgorSettings(
             c.getString("database.password"),
             c.getInt("database.max-pool-size"),
             c.getBoolean("database.migrate-on-start")),
-        new Redis(
+        new RedisSettings(
             c.getString("redis.url"),
             c.getString("redis.password"),
             c.getString("redis.key-prefix"),
@@ -310,7 +361,8 @@ public record IgorSettings(
         new Projection(
             c.getBoolean("projection.enabled"),
             c.getInt("projection.group-size"),
-            c.getDuration("projection.group-within")),
+            c.getDuration("projection.group-within"),
+            positiveDuration(c, "projection.activity-history")),
         new Events(
             c.getInt("events.max-streams"),
             c.getDuration("events.heartbeat"),
@@ -320,6 +372,7 @@ public record IgorSettings(
             c.getDuration("reads.wait-for-writes"),
             c.getDuration("reads.poll-interval"),
             c.getInt("reads.max-jobs-per-wait")),
+        Idempotency.from(c.getConfig("idempotency")),
         devDataDir(c, System.getenv("HOME"), System.getProperty("user.home")));
   }
 

@@ -19,15 +19,21 @@ public record Limits(
     int defaultListLimit,
     int maxListLimit,
     int maxTaskTimeoutSeconds,
-    int maxTaskRetries) {
+    int maxTaskRetries,
+    int maxTimelineAttempts,
+    int maxStartDelaySeconds) {
 
   public Limits {
-    new PlanBounds(maxTaskTimeoutSeconds, maxTaskRetries);
+    new PlanBounds(maxTaskTimeoutSeconds, maxTaskRetries, maxStartDelaySeconds);
+    if (maxTimelineAttempts < 1) {
+      throw new IllegalArgumentException(
+          "igor.limits.max-timeline-attempts must be at least 1, got " + maxTimelineAttempts);
+    }
   }
 
-  /** The bounds on a task's time-out and retries. */
+  /** The bounds on a task's time-out and retries, and on a job's start delay. */
   public PlanBounds planBounds() {
-    return new PlanBounds(maxTaskTimeoutSeconds, maxTaskRetries);
+    return new PlanBounds(maxTaskTimeoutSeconds, maxTaskRetries, maxStartDelaySeconds);
   }
 
   public static Limits from(Config c) {
@@ -43,7 +49,9 @@ public record Limits(
         c.getInt("default-list-limit"),
         c.getInt("max-list-limit"),
         seconds(c, "max-task-timeout"),
-        c.getInt("max-task-retries"));
+        c.getInt("max-task-retries"),
+        c.getInt("max-timeline-attempts"),
+        seconds(c, "max-start-delay"));
   }
 
   /** A duration setting in whole seconds, refused at start when it is not one. */

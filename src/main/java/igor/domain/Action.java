@@ -6,5 +6,7 @@ public enum Action {
   UNPAUSE,
   SKIP,
   KILL,
-  RETRY
+  RETRY,
+  /** Starts a job that waits for its start time now (a delayed start, started early). */
+  START
 }

@@ -35,6 +35,7 @@ public final class AllowedStatusChanges {
     LAYER.put(RUNNING, EnumSet.of(COMPLETED, ERRORED, SKIPPED));
     LAYER.put(ERRORED, EnumSet.of(RUNNING, COMPLETED, SKIPPED));
 
+    JOB.put(PENDING, EnumSet.of(RUNNING, SKIPPED));
     JOB.put(RUNNING, EnumSet.of(COMPLETED, ERRORED, SKIPPED));
     JOB.put(ERRORED, EnumSet.of(RUNNING, COMPLETED, SKIPPED));
     JOB.put(COMPLETED, EnumSet.of(RUNNING));
@@ -45,6 +46,14 @@ public final class AllowedStatusChanges {
   /** The status an object has when it is declared: a job RUNNING, a layer or task PENDING. */
   public static Status initial(ObjectKind kind) {
     return kind == ObjectKind.JOB ? RUNNING : PENDING;
+  }
+
+  /**
+   * The status of a job when it is declared: RUNNING, or PENDING when it waits for a start time
+   * ({@code startAt > 0}, unix ms) until it starts (then RUNNING) or is skipped.
+   */
+  public static Status initialJob(long startAt) {
+    return startAt > 0 ? PENDING : initial(ObjectKind.JOB);
   }
 
   /** Whether an object of this kind may move from {@code from} to {@code to}. */

@@ -130,8 +130,27 @@ public final class Job extends JobState {
     return next;
   }
 
-  /** When time alone will change the job next (a retry due, a time-out), or 0 for never. */
+  /**
+   * When the job was created to start (unix ms), or 0 when it started at once. It keeps that time
+   * after it started, early or late; {@link #waitingToStart} says whether it still waits.
+   */
+  public long startAt() {
+    return header.startAt;
+  }
+
+  /** Whether the job waits for its start time: PENDING until then, nothing of it started. */
+  public boolean waitingToStart() {
+    return header.waitingToStart();
+  }
+
+  /**
+   * When time alone will change the job next (its start time, a retry due, a time-out), or 0 for
+   * never.
+   */
   public long nextWakeAt() {
+    if (header.waitingToStart()) {
+      return header.startAt;
+    }
     long retry = nextRetryAt();
     long deadline = nextDeadline();
     if (retry == 0 || deadline == 0) {
@@ -181,6 +200,7 @@ public final class Job extends JobState {
         layerCopies,
         taskCopies,
         audit,
+        header.startAt,
         header.traceParent);
   }
 
@@ -190,6 +210,7 @@ public final class Job extends JobState {
     job.header.name = snapshot.name();
     job.header.status = snapshot.status();
     job.header.pausedAtMillis = snapshot.pausedAtMillis();
+    job.header.startAt = snapshot.startAt();
     job.header.createdAt = snapshot.createdAt();
     job.header.updatedAt = snapshot.updatedAt();
     job.header.revision = snapshot.revision();

@@ -20,9 +20,10 @@ import java.util.Set;
 
 /**
  * The actions a person takes on a job, a layer or a task: pause, unpause, skip, kill, retry
- * (SEMANTICS.md section 3). Each applies only where the object's state allows it and its etag, if
- * given, is current; an action that applies is recorded ({@link ActionTaken}) before its effects,
- * and every effect is an event of its own.
+ * (SEMANTICS.md section 3), and start (a job that waits for its start time starts now). Each
+ * applies only where the object's state allows it and its etag, if given, is current; an action
+ * that applies is recorded ({@link ActionTaken}) before its effects, and every effect is an event
+ * of its own.
  *
  * <p>An action on a task changes it by an event about that task. An action on a layer or a job
  * changes its tasks by events about many tasks each, in chunks ({@link JobDraft#emitInChunks}): a
@@ -50,6 +51,7 @@ final class JobActions {
       case SKIP -> skip(ref);
       case KILL -> kill(ref);
       case RETRY -> retry(ref);
+      case START -> start(ref);
     };
   }
 
@@ -252,6 +254,19 @@ final class JobActions {
       }
       JobDecider.queueEligible(draft, draft.layer(layerId));
     }
+    return true;
+  }
+
+  /**
+   * Start now: a job that waits for its start time starts at once (the decider's settle then starts
+   * its first group). Only a job, and only while it waits.
+   */
+  private boolean start(ObjectRef ref) {
+    if (ref.kind() != ObjectKind.JOB || !draft.header().waitingToStart()) {
+      return false;
+    }
+    record(Action.START, ref);
+    draft.emit(new JobEvent.JobStarted(draft.jobId(), draft.now()));
     return true;
   }
 

@@ -1,6 +1,7 @@
 package igor.domain;
 
 import igor.domain.JobEvent.JobCreated;
+import igor.domain.JobEvent.JobStarted;
 import igor.domain.JobEvent.JobStatusChanged;
 import igor.domain.JobEvent.LayerFinished;
 import igor.domain.JobEvent.LayersStarted;
@@ -25,7 +26,8 @@ import java.util.Set;
  *
  * <p>Every decision ends by letting the job {@linkplain #settle settle}: layers whose tasks are all
  * final finish, the next priority group starts when the current one is done, and the job's status
- * follows (SEMANTICS.md section 2).
+ * follows (SEMANTICS.md section 2). A job that waits for its start time does not settle: nothing of
+ * it starts until {@link JobStarted}.
  */
 public final class JobDecider {
   /**
@@ -63,14 +65,23 @@ public final class JobDecider {
   }
 
   /**
-   * Creates the job of the plan, and starts its first group. The plan's trace ({@link
-   * JobPlan#traceParent}) becomes the job's ({@link JobCreated}).
+   * Creates the job of the plan, and starts its first group; or, when the plan names a start time
+   * after {@code now}, leaves it waiting (PENDING) until then: {@link #wake} starts it at that
+   * time, the action START earlier. The plan's trace ({@link JobPlan#traceParent}) becomes the
+   * job's ({@link JobCreated}).
    */
   public Decision create(Job job, JobPlan plan, long now) {
     if (job.exists()) {
       return Decision.reject(Rejection.conflict("job " + plan.jobId() + " exists already"));
     }
-    Optional<String> outOfBounds = bounds.problem(plan);
+    Optional<String> outOfBounds =
+        bounds
+            .problem(plan)
+            .or(
+                () ->
+                    bounds
+                        .startAtMillisProblem(plan.startAtMillis(), now)
+                        .map(p -> "job start time " + p));
     if (outOfBounds.isPresent()) {
       return Decision.reject(Rejection.invalid(outOfBounds.get()));
     }
@@ -81,6 +92,7 @@ public final class JobDecider {
       }
     }
     JobDraft draft = draft(job, now);
+    long startAt = plan.startAtMillis() > now ? plan.startAtMillis() : 0;
     draft.emit(
         new JobCreated(
             plan.jobId(),
@@ -88,6 +100,7 @@ public final class JobDecider {
             plan.pausedAtMillis(),
             plan.layers(),
             now,
+            startAt,
             plan.traceParent()));
     Rejection invalid = addTasks(draft, plan.tasks());
     if (invalid != null) {
@@ -195,14 +208,23 @@ public final class JobDecider {
   }
 
   /**
-   * What time brings: attempts that outlived their task's time-out fail (and are retried while
-   * retries are left), and failed tasks whose back-off has run out are queued again.
+   * What time brings: a job waiting for its start time starts once it has come (however late: the
+   * time may have passed while no node ran it), attempts that outlived their task's time-out fail
+   * (and are retried while retries are left), and failed tasks whose back-off has run out are
+   * queued again.
    */
   public Decision.Accepted wake(Job job, long now) {
     if (!job.exists()) {
       return Decision.accept(List.of());
     }
     JobDraft draft = draft(job, now);
+    if (job.waitingToStart()) {
+      if (job.startAt() <= now) {
+        draft.emit(new JobStarted(job.id(), now));
+        settle(draft);
+      }
+      return Decision.accept(draft.events());
+    }
     for (Task task : job.tasksInFlight()) {
       long deadline = task.deadline();
       if (deadline > 0 && deadline <= now) {
@@ -313,7 +335,7 @@ public final class JobDecider {
    */
   static void settle(JobDraft draft) {
     Status jobStatus = draft.header().status;
-    if (jobStatus == Status.SKIPPED) {
+    if (jobStatus == Status.SKIPPED || draft.header().waitingToStart()) {
       return;
     }
     while (true) {

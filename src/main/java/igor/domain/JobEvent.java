@@ -18,10 +18,12 @@ public sealed interface JobEvent {
   long at();
 
   /**
-   * The job and all its layers were declared. Tasks follow in {@link TasksAdded} events. {@code
-   * traceParent} is the W3C traceparent of the span that created the job, so that its later spans
-   * (and its attempts on workers) join the job's trace; empty when tracing was off (and in events
-   * from before it existed).
+   * The job and all its layers were declared. Tasks follow in {@link TasksAdded} events. With
+   * {@code startAt > 0} (unix ms, later than {@code at}) the job waits PENDING until then, or until
+   * a person starts it: {@link JobStarted} ends the wait. With 0 (events written before delayed
+   * starts existed read so) it is RUNNING at once. {@code traceParent} is the W3C traceparent of
+   * the span that created the job, so that its later spans (and its attempts on workers) join the
+   * job's trace; empty when tracing was off (and in events from before it existed).
    */
   record JobCreated(
       String jobId,
@@ -29,6 +31,7 @@ public sealed interface JobEvent {
       long pausedAtMillis,
       List<LayerPlan> layers,
       long at,
+      long startAt,
       String traceParent)
       implements JobEvent {
     public JobCreated {
@@ -36,11 +39,30 @@ public sealed interface JobEvent {
       traceParent = traceParent == null ? "" : traceParent;
     }
 
+    /** A job without a trace. */
+    public JobCreated(
+        String jobId,
+        String name,
+        long pausedAtMillis,
+        List<LayerPlan> layers,
+        long at,
+        long startAt) {
+      this(jobId, name, pausedAtMillis, layers, at, startAt, "");
+    }
+
+    /** A job that starts at once, without a trace. */
     public JobCreated(
         String jobId, String name, long pausedAtMillis, List<LayerPlan> layers, long at) {
-      this(jobId, name, pausedAtMillis, layers, at, "");
+      this(jobId, name, pausedAtMillis, layers, at, 0);
     }
   }
+
+  /**
+   * The job that waited for its start time ({@link JobCreated#startAt}) starts: it is RUNNING from
+   * now on, and its first group starts with the events that follow. Its time came, or a person
+   * started it early (then an {@link ActionTaken} START comes just before).
+   */
+  record JobStarted(String jobId, long at) implements JobEvent {}
 
   /** Tasks joined layers that had not started (at creation, or later by a client). */
   record TasksAdded(String jobId, List<TaskPlan> tasks, long at) implements JobEvent {

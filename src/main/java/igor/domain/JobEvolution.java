@@ -16,7 +16,7 @@ final class JobEvolution {
   static void apply(JobState state, JobEvent event) {
     Transitions transitions = Transitions.of(event);
     if (event instanceof JobCreated e) {
-      created(state, e);
+      created(state, e, transitions.job().orElseThrow());
       return;
     }
     if (event instanceof TasksAdded e) {
@@ -49,12 +49,13 @@ final class JobEvolution {
     transitions.audit().ifPresent(state::addAudit);
   }
 
-  private static void created(JobState state, JobCreated e) {
+  private static void created(JobState state, JobCreated e, Status status) {
     JobHeader h = state.headerForUpdate();
     h.id = e.jobId();
     h.name = e.name();
     h.pausedAtMillis = e.pausedAtMillis();
-    h.status = AllowedStatusChanges.initial(ObjectKind.JOB);
+    h.startAt = e.startAt();
+    h.status = status;
     h.createdAt = e.at();
     h.updatedAt = e.at();
     h.created = true;

@@ -4,8 +4,10 @@ import java.util.List;
 
 /**
  * An immutable copy of a whole job: what a full read returns and what the snapshot store keeps.
- * Layers are in declaration order, tasks in the order they were added. Times in unix millis. {@code
- * traceParent} is the job's trace ({@link JobEvent.JobCreated}), empty if it has none.
+ * Layers are in declaration order, tasks in the order they were added. Times in unix millis; {@code
+ * startAt} is when the job was created to start, 0 when at once (and in snapshots taken before
+ * delayed starts existed). {@code traceParent} is the job's trace ({@link JobEvent.JobCreated}),
+ * empty if it has none.
  */
 public record JobSnapshot(
     String id,
@@ -18,6 +20,7 @@ public record JobSnapshot(
     List<LayerSnapshot> layers,
     List<TaskSnapshot> tasks,
     List<AuditEntry> audit,
+    long startAt,
     String traceParent) {
 
   public JobSnapshot {
@@ -38,9 +41,41 @@ public record JobSnapshot(
       long revision,
       List<LayerSnapshot> layers,
       List<TaskSnapshot> tasks,
-      List<AuditEntry> audit) {
+      List<AuditEntry> audit,
+      long startAt) {
     this(
-        id, name, status, pausedAtMillis, createdAt, updatedAt, revision, layers, tasks, audit, "");
+        id,
+        name,
+        status,
+        pausedAtMillis,
+        createdAt,
+        updatedAt,
+        revision,
+        layers,
+        tasks,
+        audit,
+        startAt,
+        "");
+  }
+
+  /** A job that started at once, without a trace. */
+  public JobSnapshot(
+      String id,
+      String name,
+      Status status,
+      long pausedAtMillis,
+      long createdAt,
+      long updatedAt,
+      long revision,
+      List<LayerSnapshot> layers,
+      List<TaskSnapshot> tasks,
+      List<AuditEntry> audit) {
+    this(id, name, status, pausedAtMillis, createdAt, updatedAt, revision, layers, tasks, audit, 0);
+  }
+
+  /** Whether the job waits for its start time (PENDING, created to start later). */
+  public boolean waitingToStart() {
+    return status == Status.PENDING && startAt > 0;
   }
 
   public String etag() {

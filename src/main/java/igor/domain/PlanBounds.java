@@ -11,9 +11,12 @@ import java.util.Optional;
  * <p>{@code maxTimeoutSeconds} ({@code igor.limits.max-task-timeout}) bounds a task's time-out, a
  * timer of Pekko's scheduler, which refuses delays above 21,474,835 s; the setting itself may not
  * exceed {@link #TIMER_CEILING_SECONDS}. {@code maxRetries} ({@code igor.limits.max-task-retries})
- * bounds a task's retries, so its attempts stay far from the end of their 32-bit counter.
+ * bounds a task's retries, so its attempts stay far from the end of their 32-bit counter. {@code
+ * maxStartDelaySeconds} ({@code igor.limits.max-start-delay}) bounds how far ahead a job may be
+ * created to start; at most {@link #TIMER_CEILING_SECONDS} too, though the entity reaches a later
+ * time in steps of its longest timer.
  */
-public record PlanBounds(int maxTimeoutSeconds, int maxRetries) {
+public record PlanBounds(int maxTimeoutSeconds, int maxRetries, int maxStartDelaySeconds) {
   /** The longest timer a setting may ask for: 180 days, far below Pekko's 21,474,835 s. */
   public static final int TIMER_CEILING_SECONDS = 180 * 24 * 60 * 60;
 
@@ -26,8 +29,12 @@ public record PlanBounds(int maxTimeoutSeconds, int maxRetries) {
    */
   public static final long MAX_UNIX_SECONDS = 253_402_300_799L;
 
+  /** How far ahead a job may be created to start unless configured (30 days). */
+  public static final int DEFAULT_MAX_START_DELAY_SECONDS = 30 * 24 * 60 * 60;
+
   /** The widest bounds a configuration may set. */
-  public static final PlanBounds CEILINGS = new PlanBounds(TIMER_CEILING_SECONDS, RETRIES_CEILING);
+  public static final PlanBounds CEILINGS =
+      new PlanBounds(TIMER_CEILING_SECONDS, RETRIES_CEILING, TIMER_CEILING_SECONDS);
 
   public PlanBounds {
     if (maxTimeoutSeconds < 1 || maxTimeoutSeconds > TIMER_CEILING_SECONDS) {
@@ -45,6 +52,67 @@ public record PlanBounds(int maxTimeoutSeconds, int maxRetries) {
               + ", got "
               + maxRetries);
     }
+    if (maxStartDelaySeconds < 0 || maxStartDelaySeconds > TIMER_CEILING_SECONDS) {
+      throw new IllegalArgumentException(
+          "igor.limits.max-start-delay must be from 0s to "
+              + TIMER_CEILING_SECONDS
+              + "s (180 days), got "
+              + maxStartDelaySeconds
+              + "s");
+    }
+  }
+
+  /** Bounds with the default maximum start delay. */
+  public PlanBounds(int maxTimeoutSeconds, int maxRetries) {
+    this(maxTimeoutSeconds, maxRetries, DEFAULT_MAX_START_DELAY_SECONDS);
+  }
+
+  /** Why a {@code start_after} (seconds from now; 0: at once) is refused, or empty. */
+  public Optional<String> startAfterProblem(long seconds) {
+    if (seconds >= 0 && seconds <= maxStartDelaySeconds) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "must be from 0 (at once) to "
+            + maxStartDelaySeconds
+            + " seconds (igor.limits.max-start-delay), got "
+            + seconds);
+  }
+
+  /**
+   * Why a {@code start_at} (unix seconds; 0, or a time not after now: at once) is refused at time
+   * {@code nowMillis}, or empty: it may be at most igor.limits.max-start-delay ahead.
+   */
+  public Optional<String> startAtProblem(long seconds, long nowMillis) {
+    long latest = nowMillis / 1000 + maxStartDelaySeconds;
+    if (seconds >= 0 && seconds <= latest) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "must be 0 (at once) or unix seconds at most "
+            + maxStartDelaySeconds
+            + " seconds from now (igor.limits.max-start-delay): up to "
+            + latest
+            + ", got "
+            + seconds);
+  }
+
+  /**
+   * Why a job's start time ({@code startAtMillis}, unix ms; 0 or not after now: at once) is refused
+   * at time {@code nowMillis}, or empty.
+   */
+  public Optional<String> startAtMillisProblem(long startAtMillis, long nowMillis) {
+    if (startAtMillis >= 0 && startAtMillis - nowMillis <= maxStartDelaySeconds * 1000L) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "must be 0 (at once) or unix ms at most "
+            + maxStartDelaySeconds
+            + " seconds from now (igor.limits.max-start-delay), got "
+            + startAtMillis
+            + " ms at "
+            + nowMillis
+            + " ms");
   }
 
   /** Why a task's time-out in seconds (0: none) is refused, or empty. */

@@ -101,6 +101,20 @@ public final class Task {
     return type;
   }
 
+  public String name() {
+    return name;
+  }
+
+  /** The automatic retries it allows after a failed attempt (its own, never changed). */
+  public int retries() {
+    return retries;
+  }
+
+  /** The time-out of one attempt in seconds, 0 for none. */
+  public int timeoutSeconds() {
+    return timeoutSeconds;
+  }
+
   public byte[] args() {
     return args;
   }

@@ -2,6 +2,7 @@ package igor.domain;
 
 import igor.domain.JobEvent.ActionTaken;
 import igor.domain.JobEvent.JobCreated;
+import igor.domain.JobEvent.JobStarted;
 import igor.domain.JobEvent.JobStatusChanged;
 import igor.domain.JobEvent.LayerFinished;
 import igor.domain.JobEvent.LayerReopened;
@@ -36,11 +37,12 @@ import java.util.Optional;
  * all take an event's meaning from here, so a rule such as "a failure with a retry time waits in
  * PENDING" is written once.
  *
- * <p>For {@link JobCreated} the job is RUNNING and its layers PENDING, and for {@link TasksAdded}
- * each task is PENDING ({@link Step#ADDED}), as {@link AllowedStatusChanges#initial} says; the
- * plans themselves are read from those events. {@link ActionTaken} changes no status: it is the
- * audit trail; nor does {@link TasksRedelivered}, a note that the queue got the same attempts
- * again. An event of a type this class does not know is an error, never passed over.
+ * <p>For {@link JobCreated} the job is RUNNING (PENDING when it waits for its start time, which
+ * {@link JobStarted} ends) and its layers PENDING, and for {@link TasksAdded} each task is PENDING
+ * ({@link Step#ADDED}), as {@link AllowedStatusChanges#initial} says; the plans themselves are read
+ * from those events. {@link ActionTaken} changes no status: it is the audit trail; nor does {@link
+ * TasksRedelivered}, a note that the queue got the same attempts again. An event of a type this
+ * class does not know is an error, never passed over.
  *
  * @param tasks the tasks the event changes, in the event's order
  * @param layers the layers the event changes, in the event's order
@@ -73,7 +75,7 @@ public record Transitions(
       return new Transitions(
           List.of(),
           layers,
-          Optional.of(AllowedStatusChanges.initial(ObjectKind.JOB)),
+          Optional.of(AllowedStatusChanges.initialJob(e.startAt())),
           Optional.empty(),
           Optional.empty());
     } else if (event instanceof TasksAdded e) {
@@ -170,6 +172,9 @@ public record Transitions(
       return ofLayers(List.of(e.layerId()), Status.SKIPPED);
     } else if (event instanceof LayerReopened e) {
       return ofLayers(List.of(e.layerId()), Status.RUNNING);
+    } else if (event instanceof JobStarted) {
+      return new Transitions(
+          List.of(), List.of(), Optional.of(Status.RUNNING), Optional.empty(), Optional.empty());
     } else if (event instanceof JobStatusChanged e) {
       return new Transitions(
           List.of(), List.of(), Optional.of(e.status()), Optional.empty(), Optional.empty());

@@ -213,7 +213,13 @@ final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent
   @Override
   public ReplyEffect<JobEvent, Job> wake(Job job, Wake command) {
     Instant start = Instant.now();
-    List<JobEvent> events = decider.wake(job, now()).events();
+    long now = now();
+    boolean waited = job.waitingToStart();
+    List<JobEvent> events = decider.wake(job, now).events();
+    if (waited && !events.isEmpty()) {
+      log.info(
+          "job starts at its start time startAt={} lateMs={}", job.startAt(), now - job.startAt());
+    }
     if (!events.isEmpty()) {
       Span span = tracing.start("wake", job.id(), job.traceParent(), List.of(), start);
       return runner.persist(job, events, span).thenNoReply();

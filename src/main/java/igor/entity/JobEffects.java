@@ -122,6 +122,9 @@ public record JobEffects(
                 task.queueTaskId(),
                 task.type(),
                 task.args(),
+                task.name(),
+                task.retries(),
+                task.timeoutSeconds(),
                 job.traceParent()));
       }
     }
@@ -136,7 +139,16 @@ public record JobEffects(
       return new TaskDelivery(job.id(), "", taskId, attempt, deliveryId, "", null);
     }
     return new TaskDelivery(
-        job.id(), task.layerId(), taskId, attempt, deliveryId, task.type(), task.args());
+        job.id(),
+        task.layerId(),
+        taskId,
+        attempt,
+        deliveryId,
+        task.type(),
+        task.args(),
+        task.name(),
+        task.retries(),
+        task.timeoutSeconds());
   }
 
   /** Nothing will happen to the job unless someone asks: it may leave memory. */

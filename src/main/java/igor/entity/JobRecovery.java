@@ -40,7 +40,11 @@ final class JobRecovery {
     }
   }
 
-  /** After recovery: hand QUEUED attempts out again and set the timers. */
+  /**
+   * After recovery: hand QUEUED attempts out again, put RUNNING ones under a lease where Redis has
+   * none (it may have lost its data while no node held this job, or be a new one after a restore
+   * from backup: no node would then notice a lost epoch), and set the timers.
+   */
   void completed(Job job) {
     if (!job.exists() || unrecoverable != null) {
       return;
@@ -53,6 +57,7 @@ final class JobRecovery {
           job.taskCount(),
           effects.deliveries().size());
       runner.carryOut(job, effects);
+      runner.lease(JobEffects.leases(job));
     } catch (RuntimeException e) {
       giveUp(e);
     }

@@ -6,8 +6,11 @@ import igor.http.auth.RateLimiter;
 import igor.http.auth.TokenSources;
 import igor.metrics.IgorMetrics;
 import igor.service.ClusterService;
+import igor.service.IdempotentJobs;
 import igor.service.JobService;
+import igor.service.JobTimelines;
 import igor.service.ReadYourWrites;
+import igor.service.WorkerWatch;
 import igor.storage.ChangeFeed;
 import igor.storage.ReadModel;
 import igor.tls.PemFiles;
@@ -45,11 +48,14 @@ public final class ApiServer extends AllDirectives {
               + " for may still be made, so read before asking again");
 
   private final JobRoutes jobRoutes;
+  private final TimelineRoutes timelineRoutes;
   private final TaskRoutes taskRoutes;
   private final ActionRoutes actionRoutes;
   private final ListRoutes listRoutes;
   private final EventRoutes eventRoutes;
   private final ClusterRoutes clusterRoutes;
+  private final DashboardRoutes dashboardRoutes;
+  private final WorkerRoutes workerRoutes;
   private final ContractRoutes contractRoutes = new ContractRoutes();
   private final IgorMetrics metrics;
   private final Guard guard;
@@ -57,38 +63,65 @@ public final class ApiServer extends AllDirectives {
 
   public ApiServer(
       JobService jobs,
+      IdempotentJobs idempotent,
       ReadModel readModel,
       ReadYourWrites readYourWrites,
       ChangeFeed changes,
       ClusterService cluster,
       IgorMetrics metrics,
+      WorkerWatch workers,
       IgorSettings settings) {
     this(
-        jobs, readModel, readYourWrites, changes, cluster, metrics, settings, OpenTelemetry.noop());
+        jobs,
+        idempotent,
+        readModel,
+        readYourWrites,
+        changes,
+        cluster,
+        metrics,
+        workers,
+        settings,
+        OpenTelemetry.noop());
   }
 
   /** With tracing: the requests that start or steer jobs are spans of the jobs' traces. */
   public ApiServer(
       JobService jobs,
+      IdempotentJobs idempotent,
       ReadModel readModel,
       ReadYourWrites readYourWrites,
       ChangeFeed changes,
       ClusterService cluster,
       IgorMetrics metrics,
+      WorkerWatch workers,
       IgorSettings settings,
       OpenTelemetry openTelemetry) {
     RequestTracing tracing = new RequestTracing(openTelemetry);
     JobRequests requests = new JobRequests(settings.limits(), settings.jobs().taskDefaults());
     RequestBodies bodies = new RequestBodies(settings.limits().maxBodyBytes());
-    this.jobRoutes = new JobRoutes(jobs, requests, bodies, tracing);
-    this.taskRoutes = new TaskRoutes(jobs, requests, bodies);
+    IdempotentSubmits submits =
+        new IdempotentSubmits(jobs, idempotent, settings.idempotency().maxKeyLength());
+    this.jobRoutes =
+        new JobRoutes(jobs, requests, bodies, submits, workers::waitingReason, tracing);
+    this.timelineRoutes =
+        new TimelineRoutes(
+            new JobTimelines(
+                jobs.gateway(),
+                changes,
+                settings.limits().maxTimelineAttempts(),
+                System::currentTimeMillis));
+    this.taskRoutes = new TaskRoutes(requests, bodies, submits);
     this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits()).tracedBy(tracing);
     ListQueries queries = new ListQueries(settings.limits());
-    this.listRoutes = new ListRoutes(readModel, readYourWrites, queries);
+    this.listRoutes = new ListRoutes(readModel, readYourWrites, queries, workers::waitingReason);
+    this.workerRoutes = new WorkerRoutes(workers, queries);
     this.eventRoutes =
         new EventRoutes(
             changes, queries, settings.events().maxStreams(), settings.events().heartbeat());
     this.clusterRoutes = new ClusterRoutes(cluster, metrics);
+    this.dashboardRoutes =
+        new DashboardRoutes(
+            readModel, settings.projection().activityHistory(), System::currentTimeMillis);
     this.metrics = metrics;
     this.guard =
         new Guard(
@@ -145,10 +178,13 @@ public final class ApiServer extends AllDirectives {
                 () ->
                     concat(
                         clusterRoutes.api(),
+                        dashboardRoutes.route(),
+                        workerRoutes.route(),
                         contractRoutes.route(),
                         eventRoutes.route(),
                         listRoutes.route(),
                         jobRoutes.route(),
+                        timelineRoutes.route(),
                         taskRoutes.route(),
                         actionRoutes.route())));
   }

@@ -57,6 +57,8 @@ final class EventViews {
       name = "job_created";
       d.put("name", e.name());
       d.put("paused_at", JobViews.seconds(e.pausedAtMillis()));
+      d.put("start_at", JobViews.seconds(e.startAt()));
+      d.put("status", meaning.job().orElseThrow().name());
       d.put(
           "layers",
           e.layers().stream()
@@ -156,6 +158,9 @@ final class EventViews {
     } else if (event instanceof LayerReopened) {
       name = "layer_reopened";
       layer(d, meaning);
+    } else if (event instanceof JobEvent.JobStarted) {
+      name = "job_started";
+      d.put("status", meaning.job().orElseThrow().name());
     } else if (event instanceof JobStatusChanged) {
       name = "job_status_changed";
       d.put("status", meaning.job().orElseThrow().name());

@@ -19,7 +19,8 @@ import java.util.Optional;
  */
 final class JobRequests {
 
-  record CreateJob(String name, Long pausedAt, List<CreateLayer> layers) {}
+  record CreateJob(
+      String name, Long pausedAt, List<CreateLayer> layers, Long startAt, Long startAfter) {}
 
   record CreateLayer(String name, Integer priority, Long pausedAt, List<CreateTask> tasks) {}
 
@@ -96,7 +97,29 @@ final class JobRequests {
                 t.timeout()));
       }
     }
-    return new JobPlan(jobId, request.name(), jobPausedAtMillis, layerPlans, taskPlans);
+    return new JobPlan(
+        jobId, request.name(), jobPausedAtMillis, layerPlans, taskPlans, startAtMillis(request));
+  }
+
+  /**
+   * When the job may start (unix ms), 0 for at once: {@code start_at} (unix seconds) or {@code
+   * start_after} (seconds from now), at most one of them, within igor.limits.max-start-delay.
+   */
+  private long startAtMillis(CreateJob request) {
+    long now = System.currentTimeMillis();
+    if (request.startAt() != null && request.startAfter() != null) {
+      throw ApiException.badRequest(
+          "fields 'start_at' and 'start_after' exclude each other: give at most one");
+    }
+    if (request.startAt() != null) {
+      check("start_at", bounds.startAtProblem(request.startAt(), now));
+      return request.startAt() * 1000;
+    }
+    if (request.startAfter() != null) {
+      check("start_after", bounds.startAfterProblem(request.startAfter()));
+      return request.startAfter() == 0 ? 0 : now + request.startAfter() * 1000;
+    }
+    return 0;
   }
 
   /** The plans of tasks to add to existing layers, with fresh ids. */

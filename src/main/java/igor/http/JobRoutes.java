@@ -5,8 +5,10 @@ import igor.domain.JobPlan;
 import igor.service.JobService;
 import igor.service.JobService.JobAnswer;
 import igor.service.JobViews;
+import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -16,12 +18,23 @@ final class JobRoutes extends AllDirectives {
   private final JobService jobs;
   private final JobRequests requests;
   private final RequestBodies bodies;
+  private final IdempotentSubmits submits;
+  private final Function<String, String> waitingReasons;
   private final RequestTracing tracing;
 
-  JobRoutes(JobService jobs, JobRequests requests, RequestBodies bodies, RequestTracing tracing) {
+  /** {@code waitingReasons}: why QUEUED tasks of a type wait, or null (the worker registry). */
+  JobRoutes(
+      JobService jobs,
+      JobRequests requests,
+      RequestBodies bodies,
+      IdempotentSubmits submits,
+      Function<String, String> waitingReasons,
+      RequestTracing tracing) {
     this.jobs = jobs;
     this.requests = requests;
     this.bodies = bodies;
+    this.submits = submits;
+    this.waitingReasons = waitingReasons;
     this.tracing = tracing;
   }
 
@@ -30,29 +43,46 @@ final class JobRoutes extends AllDirectives {
         "jobs",
         () ->
             concat(
-                pathEnd(() -> post(() -> bodies.json(this::create))),
+                pathEnd(
+                    () ->
+                        post(
+                            () ->
+                                submits.key(
+                                    "jobs", key -> bodies.json(body -> create(body, key))))),
                 path(PathMatchers.segment(), id -> get(() -> read(id))),
                 path(PathMatchers.segment().slash("audit"), id -> get(() -> audit(id))),
                 path(PathMatchers.segment().slash("status"), id -> get(() -> status(id)))));
   }
 
-  private Route create(String body) {
-    JobPlan plan = requests.toPlan(ApiJson.read(body, JobRequests.CreateJob.class));
+  private Route create(String body, Optional<IdempotentSubmits.Key> key) {
+    JobRequests.CreateJob request = ApiJson.read(body, JobRequests.CreateJob.class);
+    JobPlan plan = requests.toPlan(request);
     return extractRequest(
-        request ->
+        httpRequest ->
             answer(
                 tracing
-                    .traced(request, "POST /api/v1/jobs", trace -> jobs.create(plan.inTrace(trace)))
-                    .handle((result, failure) -> created(plan.jobId(), result, failure))));
+                    .traced(
+                        httpRequest,
+                        "POST /api/v1/jobs",
+                        trace -> submits.create(key, request, plan.inTrace(trace)))
+                    .handle((result, failure) -> created(plan.jobId(), key, result, failure))));
   }
 
   /**
    * A create whose job did not answer in time may still be journaled: the client learns the new
-   * job's id, so that it can look before creating the job again.
+   * job's id, so that it can look before creating the job again (or, with a key, that it may send
+   * the same request with the same key again).
    */
-  private static JobAnswer created(String jobId, JobAnswer result, Throwable failure) {
+  private static JobAnswer created(
+      String jobId, Optional<IdempotentSubmits.Key> key, JobAnswer result, Throwable failure) {
     if (failure == null) {
       return result;
+    }
+    if (ApiErrors.isTimeout(failure) && key.isPresent()) {
+      throw new ApiException(
+          503,
+          "the job did not answer in time and may still be created: send the same request with"
+              + " the same Idempotency-Key again, it answers the job created once");
     }
     if (ApiErrors.isTimeout(failure)) {
       throw new ApiException(
@@ -92,6 +122,7 @@ final class JobRoutes extends AllDirectives {
   }
 
   private Route answer(CompletionStage<JobAnswer> result) {
-    return Answers.of(result, JobAnswer::rejection, r -> JobViews.job(r.job()));
+    return Answers.of(
+        result, JobAnswer::rejection, r -> JobViews.job(r.job()).explained(waitingReasons));
   }
 }

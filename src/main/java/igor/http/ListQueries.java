@@ -230,6 +230,18 @@ final class ListQueries {
     return seconds;
   }
 
+  /** The query of GET /api/v1/workers: only {@code limit}. */
+  int workersLimit(Map<String, List<String>> query) {
+    checkText(query);
+    for (String name : query.keySet()) {
+      if (!name.equals("limit")) {
+        throw ApiException.badRequest(
+            "unknown query parameter '" + name + "'; the workers list takes limit");
+      }
+    }
+    return limit(query);
+  }
+
   private int limit(Map<String, List<String>> query) {
     Long limit = number(query, "limit", "an integer");
     if (limit == null) {

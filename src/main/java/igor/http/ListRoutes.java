@@ -23,11 +23,22 @@ final class ListRoutes extends AllDirectives {
   private final ReadModel readModel;
   private final ReadYourWrites readYourWrites;
   private final ListQueries queries;
+  private final Function<String, String> waitingReasons;
 
-  ListRoutes(ReadModel readModel, ReadYourWrites readYourWrites, ListQueries queries) {
+  /** {@code waitingReasons}: why QUEUED tasks of a type wait, or null (the worker registry). */
+  ListRoutes(
+      ReadModel readModel,
+      ReadYourWrites readYourWrites,
+      ListQueries queries,
+      Function<String, String> waitingReasons) {
     this.readModel = readModel;
     this.readYourWrites = readYourWrites;
     this.queries = queries;
+    this.waitingReasons = waitingReasons;
+  }
+
+  private JobViews.TaskView task(ReadModel.TaskRow row) {
+    return JobViews.task(row).explained(waitingReasons);
   }
 
   Route route() {
@@ -36,7 +47,7 @@ final class ListRoutes extends AllDirectives {
             concat(
                 path("jobs", () -> list(Kind.JOBS, f -> readModel.jobs(f), JobViews::job)),
                 path("layers", () -> list(Kind.LAYERS, f -> readModel.layers(f), JobViews::layer)),
-                path("tasks", () -> list(Kind.TASKS, f -> readModel.tasks(f), JobViews::task)),
+                path("tasks", () -> list(Kind.TASKS, f -> readModel.tasks(f), this::task)),
                 path(
                     PathMatchers.segment("layers").slash(PathMatchers.segment()),
                     id ->
@@ -56,7 +67,7 @@ final class ListRoutes extends AllDirectives {
                             taskId ->
                                 afterWritesTo(List.of(), List.of(), List.of(taskId))
                                     .thenCompose(fresh -> readModel.task(taskId)),
-                            JobViews::task)),
+                            this::task)),
                 path(
                     "counts",
                     () ->

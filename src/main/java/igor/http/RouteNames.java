@@ -15,13 +15,16 @@ final class RouteNames {
           "tasks",
           "counts",
           "cluster",
+          "dashboard",
+          "workers",
           "events",
           "openapi.json",
           "pause",
           "unpause",
           "skip",
           "kill",
-          "retry");
+          "retry",
+          "start");
 
   private RouteNames() {}
 
@@ -50,7 +53,7 @@ final class RouteNames {
     if (parts.length >= 4) {
       route.append("/{id}");
     }
-    if (parts.length == 5 && (parts[4].equals("audit") || parts[4].equals("status"))) {
+    if (parts.length == 5 && Set.of("audit", "status", "timeline").contains(parts[4])) {
       route.append("/").append(parts[4]);
     } else if (parts.length > 4) {
       return "other";

@@ -37,6 +37,8 @@ final class UiRoutes extends AllDirectives {
                 pathSingleSlash(this::index),
                 path("submit", this::index),
                 path("reference", this::index),
+                path("dashboard", this::index),
+                path("workers", this::index),
                 pathPrefix("jobs", this::index),
                 pathPrefix(
                     "ui",

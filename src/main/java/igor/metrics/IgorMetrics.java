@@ -44,10 +44,13 @@ public final class IgorMetrics implements JobObserver {
   private final AtomicLongArray jobsByStatus = new AtomicLongArray(Status.values().length);
   private final AtomicLongArray tasksByStatus = new AtomicLongArray(Status.values().length);
   private final Map<String, AtomicLong> queueDepths = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> oldestAges = new ConcurrentHashMap<>();
   private final Set<String> knownTypes = ConcurrentHashMap.newKeySet();
   private final AtomicLong projectionLagMillis = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
   private final AtomicLong unreachableMembers = new AtomicLong();
+  private final AtomicLong liveWorkers = new AtomicLong();
+  private final Map<String, AtomicLong> workersByType = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> membersByStatus = new ConcurrentHashMap<>();
   private final Timer journalWrites;
   private final Counter projectionFailures;
@@ -84,6 +87,9 @@ public final class IgorMetrics implements JobObserver {
     reportsDroppedCounter(UNKNOWN_JOB);
     Gauge.builder("igor.dead.letters", deadLetters, AtomicLong::get)
         .description("Dead letters kept in Redis: messages no one could read (LLEN)")
+        .register(registry);
+    Gauge.builder("igor.workers", liveWorkers, AtomicLong::get)
+        .description("Live workers in the registry (announced, heartbeat within its lease)")
         .register(registry);
     Gauge.builder("igor.cluster.unreachable.members", unreachableMembers, AtomicLong::get)
         .description("Members of the cluster this node cannot reach")
@@ -226,6 +232,31 @@ public final class IgorMetrics implements JobObserver {
             "type",
             type)
         .set(depth);
+    // beside each depth, its type's oldest waiting age (0 until a task of it is seen waiting)
+    oldestAge(type);
+  }
+
+  /**
+   * The age of the oldest task waiting per type: {@code oldestQueuedAt} holds, per type with tasks
+   * QUEUED, when the oldest was queued (unix seconds); a type seen before and absent now reads 0.
+   */
+  public void queueOldestAges(Map<String, Long> oldestQueuedAt, long nowSeconds) {
+    oldestAges.forEach(
+        (type, value) -> {
+          if (!oldestQueuedAt.containsKey(type)) {
+            value.set(0);
+          }
+        });
+    oldestQueuedAt.forEach((type, at) -> oldestAge(type).set(Math.max(0, nowSeconds - at)));
+  }
+
+  private AtomicLong oldestAge(String type) {
+    return labelledGauge(
+        oldestAges,
+        "igor.queue.oldest.age.seconds",
+        "Age of the oldest task QUEUED of a type, in seconds (read model, cluster-wide)",
+        "type",
+        type);
   }
 
   /** The value of a gauge with one label, registered the first time that label is seen. */
@@ -245,6 +276,24 @@ public final class IgorMetrics implements JobObserver {
               .register(registry);
           return value;
         });
+  }
+
+  /**
+   * The worker registry as last read: live workers, and live workers by task type (a type no live
+   * worker takes any more reads 0).
+   */
+  public void workers(int live, Map<String, Integer> liveByType) {
+    liveWorkers.set(live);
+    workersByType.forEach((type, value) -> value.set(liveByType.getOrDefault(type, 0)));
+    liveByType.forEach(
+        (type, count) ->
+            labelledGauge(
+                    workersByType,
+                    "igor.workers.by.type",
+                    "Live workers that announced they take a task type",
+                    "type",
+                    type)
+                .set(count));
   }
 
   /** Worker reports this node dropped without applying them, by reason (a fixed word). */

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.cluster.ClusterEvent;
@@ -19,9 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Measures what is not an event every few seconds: the depth of the queues of the task types this
- * node has seen, the dead letters kept, the cluster's members as this node sees them, and the read
- * model's lag behind the journal. A scrape reads the last figures and never waits for Redis or
- * PostgreSQL.
+ * node has seen, the dead letters kept, the cluster's members as this node sees them, the read
+ * model's lag behind the journal, and the age of the oldest task waiting per type (from the read
+ * model: cluster-wide). A scrape reads the last figures and never waits for Redis or PostgreSQL.
  */
 public final class MetricsPoller {
   static final Duration INTERVAL = Duration.ofSeconds(5);
@@ -30,6 +31,7 @@ public final class MetricsPoller {
   private final IgorMetrics metrics;
   private final QueueKeeping queue;
   private final LongFunction<CompletionStage<Long>> projectionLag;
+  private final Supplier<CompletionStage<Map<String, Long>>> oldestQueued;
   private final AtomicBoolean running = new AtomicBoolean();
   private Cancellable schedule;
   private ActorSystem<?> system;
@@ -37,9 +39,22 @@ public final class MetricsPoller {
   /** {@code projectionLag}: from a time (unix ms), the lag in ms; null when not measured here. */
   public MetricsPoller(
       IgorMetrics metrics, QueueKeeping queue, LongFunction<CompletionStage<Long>> projectionLag) {
+    this(metrics, queue, projectionLag, null);
+  }
+
+  /**
+   * {@code oldestQueued}: per task type with tasks QUEUED, when the oldest was queued (unix
+   * seconds); null when not measured here.
+   */
+  public MetricsPoller(
+      IgorMetrics metrics,
+      QueueKeeping queue,
+      LongFunction<CompletionStage<Long>> projectionLag,
+      Supplier<CompletionStage<Map<String, Long>>> oldestQueued) {
     this.metrics = metrics;
     this.queue = queue;
     this.projectionLag = projectionLag;
+    this.oldestQueued = oldestQueued;
   }
 
   public MetricsPoller start(ActorSystem<?> system) {
@@ -70,7 +85,13 @@ public final class MetricsPoller {
                     projectionLag
                         .apply(System.currentTimeMillis())
                         .thenAccept(metrics::projectionLag));
-    lag.whenComplete(
+    CompletionStage<?> ages =
+        oldestQueued == null
+            ? lag
+            : lag.thenCompose(x -> oldestQueued.get())
+                .thenAccept(
+                    oldest -> metrics.queueOldestAges(oldest, System.currentTimeMillis() / 1000));
+    ages.whenComplete(
         (ok, failure) -> {
           running.set(false);
           if (failure != null) {

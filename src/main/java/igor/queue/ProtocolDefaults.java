@@ -22,5 +22,18 @@ public final class ProtocolDefaults {
    */
   public static final Duration CLAIM_TTL = Duration.ofMinutes(5);
 
+  /**
+   * How many heartbeats (leases) a worker's announcement outlives its last renewal in the registry:
+   * long enough to show a gone worker as gone, short enough that nothing of it stays
+   * (docs/worker-protocol.md, "Registry").
+   */
+  public static final int WORKER_KEPT_HEARTBEATS = 10;
+
+  /**
+   * The worker protocol's version: 2 added the registry. Workers of version 1 (no announcement) are
+   * served all the same.
+   */
+  public static final int PROTOCOL_VERSION = 2;
+
   private ProtocolDefaults() {}
 }

@@ -38,6 +38,16 @@ public final class WireFormat {
     n.put("delivery_id", d.deliveryId());
     n.put("type", d.type());
     n.put("args", Base64.getEncoder().encodeToString(d.args()));
+    // added later to format 1, each only when it says something (older workers ignore them)
+    if (!d.name().isEmpty()) {
+      n.put("name", d.name());
+    }
+    if (d.retries() > 0) {
+      n.put("retries", d.retries());
+    }
+    if (d.timeoutSeconds() > 0) {
+      n.put("timeout", d.timeoutSeconds());
+    }
     if (!d.traceParent().isEmpty()) {
       n.put("traceparent", d.traceParent());
     }
@@ -54,6 +64,9 @@ public final class WireFormat {
         text(n, "delivery_id"),
         text(n, "type"),
         base64(n, "args"),
+        n.path("name").asText(""),
+        Math.max(0, n.path("retries").asInt(0)),
+        Math.max(0, n.path("timeout").asInt(0)),
         traceParent(n));
   }
 

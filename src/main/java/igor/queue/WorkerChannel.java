@@ -39,6 +39,12 @@ public interface WorkerChannel {
   /** Sends an attempt's final report and drops its lease, in one round trip. */
   void finish(WorkerReport outcome);
 
+  /**
+   * Announces this worker in the registry, or renews its announcement: its heartbeat there
+   * (docs/worker-protocol.md, "Registry"). Its id is this channel's taker name.
+   */
+  void announce(WorkerAnnouncement announcement);
+
   /** Calls {@code cancelled} with the delivery id of every attempt Igor withdraws from now on. */
   void onCancel(Consumer<String> cancelled);
 }

@@ -104,7 +104,12 @@ public final class ClusterIgor implements Igor {
         await(
             jobs.create(
                 new JobPlan(
-                    jobId, spec.name(), pausedAtMillis("job", spec.pausedAt()), layers, tasks)));
+                    jobId,
+                    spec.name(),
+                    pausedAtMillis("job", spec.pausedAt()),
+                    layers,
+                    tasks,
+                    startAtMillis(spec))));
     return job(checked(result.rejection(), result).job());
   }
 
@@ -156,6 +161,32 @@ public final class ClusterIgor implements Igor {
         t.paused() ? PlanBounds.wholeSecond(System.currentTimeMillis()) : 0,
         defaults.retries(t.retries() < 0 ? null : t.retries()),
         defaults.timeoutSeconds(t.timeoutSeconds()));
+  }
+
+  /**
+   * When the job may start (unix ms), 0 for at once; a 400 beyond igor.limits.max-start-delay (the
+   * job checks that bound, this only keeps the numbers far from overflowing).
+   */
+  private static long startAtMillis(JobSpec spec) {
+    if (spec.startAt() > 0) {
+      PlanBounds.unixSecondsProblem(spec.startAt())
+          .ifPresent(
+              p -> {
+                throw IgorException.of(400, "job start_at " + p);
+              });
+      return spec.startAt() * 1000;
+    }
+    if (spec.startAfter() > 0) {
+      if (spec.startAfter() > PlanBounds.TIMER_CEILING_SECONDS) {
+        throw IgorException.of(
+            400,
+            "job start_after must be at most igor.limits.max-start-delay, got "
+                + spec.startAfter()
+                + " seconds");
+      }
+      return System.currentTimeMillis() + spec.startAfter() * 1000;
+    }
+    return 0;
   }
 
   /** A paused_at of the API (unix seconds) as the job keeps it (ms); a 400 past the year 9999. */

@@ -142,12 +142,24 @@ public final class JobGateway {
       Function<ActorRef<R>, JobEntity.Command> message,
       Duration timeout,
       Supplier<R> whenUnknown) {
-    return askIfKnown(
-        jobId,
-        whenUnknown,
-        entity ->
-            ResendingAsk.ask(
-                left -> entity.<R>ask(message::apply, left), timeout, resendAfter, executor));
+    return askIfKnown(jobId, whenUnknown, entity -> resending(entity, message, timeout));
+  }
+
+  /**
+   * As {@link #askResending}, for a job the caller found in {@link #existing}: sent at once, on the
+   * caller's thread, so that messages asked one after another reach the job in that order.
+   */
+  public <R> CompletionStage<R> askResendingExisting(
+      String jobId, Function<ActorRef<R>, JobEntity.Command> message, Duration timeout) {
+    return resending(sharding.entityRefFor(JobEntity.ENTITY_KEY, jobId), message, timeout);
+  }
+
+  private <R> CompletionStage<R> resending(
+      EntityRef<JobEntity.Command> entity,
+      Function<ActorRef<R>, JobEntity.Command> message,
+      Duration timeout) {
+    return ResendingAsk.ask(
+        left -> entity.<R>ask(message::apply, left), timeout, resendAfter, executor);
   }
 
   private <R> CompletionStage<R> askIfKnown(

@@ -31,8 +31,46 @@ public final class JobViews {
       long pausedAt,
       long createdAt,
       long updatedAt,
+      long startAt,
       Map<Status, Integer> counts,
-      List<LayerView> layers) {}
+      List<LayerView> layers,
+      String waitingReason) {
+
+    /**
+     * This job with the reason why its QUEUED tasks wait, on them and on the job ({@code reasons}:
+     * from a task type to why its tasks wait, null when nothing is known against them).
+     */
+    public JobView explained(java.util.function.Function<String, String> reasons) {
+      if (layers == null) {
+        return this;
+      }
+      java.util.Set<String> waitingTypes = new java.util.TreeSet<>();
+      int waiting = 0;
+      List<LayerView> explained = new ArrayList<>(layers.size());
+      for (LayerView l : layers) {
+        List<TaskView> tasks = new ArrayList<>(l.tasks().size());
+        for (TaskView t : l.tasks()) {
+          TaskView e = t.explained(reasons);
+          if (e.waitingReason() != null) {
+            waitingTypes.add(e.type());
+            waiting++;
+          }
+          tasks.add(e);
+        }
+        explained.add(l.withTasks(tasks));
+      }
+      String reason =
+          waiting == 0
+              ? null
+              : waiting
+                  + (waiting == 1 ? " queued task waits" : " queued tasks wait")
+                  + " for a type no live worker takes: "
+                  + String.join(", ", waitingTypes);
+      return new JobView(
+          id, etag, status, name, pausedAt, createdAt, updatedAt, startAt, counts, explained,
+          reason);
+    }
+  }
 
   public record LayerView(
       String id,
@@ -45,7 +83,13 @@ public final class JobViews {
       long createdAt,
       long updatedAt,
       Map<Status, Integer> counts,
-      List<TaskView> tasks) {}
+      List<TaskView> tasks) {
+
+    LayerView withTasks(List<TaskView> tasks) {
+      return new LayerView(
+          id, etag, status, name, priority, pausedAt, jobId, createdAt, updatedAt, counts, tasks);
+    }
+  }
 
   public record TaskView(
       String id,
@@ -64,7 +108,39 @@ public final class JobViews {
       byte[] result,
       String queueTaskId,
       long createdAt,
-      long updatedAt) {}
+      long updatedAt,
+      String waitingReason) {
+
+    /**
+     * This task with the reason why it waits, when it is QUEUED and {@code reasons} knows one for
+     * its type (docs/worker-protocol.md, "Registry"); else as it is.
+     */
+    public TaskView explained(java.util.function.Function<String, String> reasons) {
+      String reason = status == Status.QUEUED ? reasons.apply(type) : null;
+      if (java.util.Objects.equals(reason, waitingReason)) {
+        return this;
+      }
+      return new TaskView(
+          id,
+          etag,
+          status,
+          name,
+          pausedAt,
+          jobId,
+          layerId,
+          type,
+          args,
+          retries,
+          timeout,
+          attempts,
+          message,
+          result,
+          queueTaskId,
+          createdAt,
+          updatedAt,
+          reason);
+    }
+  }
 
   public record AuditView(String action, String kind, String id, String by, long at) {}
 
@@ -118,8 +194,10 @@ public final class JobViews {
         seconds(job.pausedAtMillis()),
         seconds(job.createdAt()),
         seconds(job.updatedAt()),
+        seconds(job.startAt()),
         countOf(job.tasks().stream().map(TaskSnapshot::status).toList()),
-        layers);
+        layers,
+        null);
   }
 
   public static LayerView layer(LayerSnapshot l, List<TaskView> tasks) {
@@ -147,7 +225,9 @@ public final class JobViews {
         j.pausedAt(),
         j.createdAt(),
         j.updatedAt(),
+        j.startAt(),
         ordered(j.counts()),
+        null,
         null);
   }
 
@@ -185,7 +265,8 @@ public final class JobViews {
         t.result(),
         t.queueTaskId(),
         t.createdAt(),
-        t.updatedAt());
+        t.updatedAt(),
+        null);
   }
 
   /** Counts of a job and its layers, for GET /api/v1/counts. */
@@ -244,7 +325,8 @@ public final class JobViews {
         t.result(),
         t.queueTaskId(),
         seconds(t.createdAt()),
-        seconds(t.updatedAt()));
+        seconds(t.updatedAt()),
+        null);
   }
 
   public static List<TaskView> tasks(List<TaskSnapshot> tasks) {

@@ -42,6 +42,16 @@ public final class ReportRouter {
   private final java.util.concurrent.atomic.AtomicInteger inFlight =
       new java.util.concurrent.atomic.AtomicInteger();
 
+  /**
+   * Completes once the commands of the batch read last were sent: the next batch's are sent after
+   * them, so that a job gets its reports in the order they were read (an attempt's start before its
+   * end, which would otherwise find the attempt ended and be dropped as stale). Only the sending is
+   * in order; batches are applied and acknowledged concurrently. Read and written by {@link
+   * #route}, which batches reach one at a time.
+   */
+  private volatile CompletableFuture<Void> previousBatchSent =
+      CompletableFuture.completedFuture(null);
+
   public ReportRouter(
       ReportInbox inbox,
       JobGateway jobs,
@@ -67,7 +77,7 @@ public final class ReportRouter {
   /**
    * Reads the next batch as soon as the previous one's commands are sent, with at most {@value
    * #MAX_BATCHES_IN_FLIGHT} batches waiting for their jobs: the commands of one job still reach it
-   * in the order the reports were read.
+   * in the order the reports were read ({@link #previousBatchSent}).
    */
   private void next() {
     if (!running) {
@@ -143,16 +153,20 @@ public final class ReportRouter {
                   return null;
                 })
             .toCompletableFuture();
-    return jobs.existing(byJob.keySet())
-        .thenComposeAsync(
-            known -> {
-              List<CompletableFuture<Void>> applied = new ArrayList<>(byJob.size() + 1);
-              applied.add(setAside);
-              dropUnknown(byJob, known, done);
-              byJob.forEach((jobId, reports) -> applied.add(apply(jobId, reports, done)));
-              return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new));
-            },
-            executor)
+    CompletableFuture<CompletableFuture<Void>> sent =
+        previousBatchSent
+            .thenCompose(previous -> jobs.existing(byJob.keySet()))
+            .thenApplyAsync(
+                known -> {
+                  List<CompletableFuture<Void>> applied = new ArrayList<>(byJob.size() + 1);
+                  applied.add(setAside);
+                  dropUnknown(byJob, known, done);
+                  byJob.forEach((jobId, reports) -> applied.add(apply(jobId, reports, done)));
+                  return CompletableFuture.allOf(applied.toArray(CompletableFuture[]::new));
+                },
+                executor);
+    previousBatchSent = sent.handle((ok, failure) -> null);
+    return sent.thenCompose(applied -> applied)
         .thenComposeAsync(all -> inbox.acknowledge(done), executor);
   }
 
@@ -183,11 +197,8 @@ public final class ReportRouter {
     // Sent again while unanswered, for igor.reports.apply-timeout: a job applies a report once
     // however often it arrives (ADR 0004), and reports read while the job's node is down then reach
     // it from its new home, instead of waiting for igor.reports.reclaim-after.
-    return jobs.<Done>askResending(
-            jobId,
-            replyTo -> new JobEntity.ApplyReports(batch, replyTo),
-            applyTimeout,
-            Done::getInstance)
+    return jobs.<Done>askResendingExisting(
+            jobId, replyTo -> new JobEntity.ApplyReports(batch, replyTo), applyTimeout)
         .handleAsync(
             (ok, failure) -> {
               if (failure != null) {

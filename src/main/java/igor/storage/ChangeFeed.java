@@ -3,6 +3,7 @@ package igor.storage;
 import igor.domain.JobEvent;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.stream.javadsl.Source;
 
@@ -24,4 +25,11 @@ public interface ChangeFeed {
 
   /** The ordering of the latest change journaled so far (0 when none): "from now on". */
   CompletionStage<Long> latest();
+
+  /**
+   * Every event journaled so far for one job, oldest first, each handed to {@code each} in turn;
+   * completes once the last was. An exception thrown by {@code each} stops the reading and fails
+   * the answer with it. A job with no events (unknown, or removed) is read as nothing.
+   */
+  CompletionStage<Void> history(String jobId, Consumer<JobEvent> each);
 }

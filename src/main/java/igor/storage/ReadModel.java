@@ -56,7 +56,8 @@ public interface ReadModel {
       long pausedAt,
       long createdAt,
       long updatedAt,
-      Counts counts) {}
+      Counts counts,
+      long startAt) {}
 
   record LayerRow(
       String id,
@@ -111,4 +112,42 @@ public interface ReadModel {
 
   /** The counts of the known jobs among these; unknown ones are absent. */
   CompletionStage<List<JobCounts>> counts(List<String> jobIds);
+
+  /**
+   * The attempts started, ended with an outcome (completed, failed, timed out, or skipped by the
+   * handler; a kill is not an outcome) and failed (failed or timed out) in one bucket of {@link
+   * Activity#bucketSeconds()} seconds from {@code at}.
+   */
+  record ActivityBucket(long at, long started, long ended, long failed) {}
+
+  /** The attempts of one task type over the whole window. */
+  record TypeActivity(String type, long started, long ended, long failed) {}
+
+  /** The tasks of one type QUEUED now, and when the oldest of their attempts was queued. */
+  record Waiting(String type, long queued, long oldestQueuedAt) {}
+
+  /**
+   * What the dashboard shows, cluster-wide, from the read model: the buckets from {@code since} on
+   * that saw attempts (oldest first; the others saw none), the types' totals over them, the tasks
+   * waiting per type, and the jobs and tasks RUNNING now.
+   */
+  record Activity(
+      int bucketSeconds,
+      List<ActivityBucket> buckets,
+      List<TypeActivity> types,
+      List<Waiting> waiting,
+      long runningJobs,
+      long runningTasks) {
+    public Activity {
+      buckets = List.copyOf(buckets);
+      types = List.copyOf(types);
+      waiting = List.copyOf(waiting);
+    }
+  }
+
+  /** The activity since this time (unix seconds; rounded down to its bucket). */
+  CompletionStage<Activity> activity(long since);
+
+  /** The tasks QUEUED now, per type (by type). */
+  CompletionStage<List<Waiting>> waiting();
 }

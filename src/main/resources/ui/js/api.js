@@ -61,11 +61,15 @@ export const api = {
   jobs: (params) => call('GET', `/api/v1/jobs${query(params)}`),
   jobStatus: (id) => call('GET', `/api/v1/jobs/${encodeURIComponent(id)}/status`),
   audit: (id) => call('GET', `/api/v1/jobs/${encodeURIComponent(id)}/audit`),
+  timeline: (id) => call('GET', `/api/v1/jobs/${encodeURIComponent(id)}/timeline`),
   layers: (params) => call('GET', `/api/v1/layers${query(params)}`),
   tasks: (params) => call('GET', `/api/v1/tasks${query(params)}`),
   task: (id) => call('GET', `/api/v1/tasks/${encodeURIComponent(id)}`),
   createJob: (json) => call('POST', '/api/v1/jobs', json),
   contract: () => call('GET', '/api/v1/openapi.json'),
+  /** GET /api/v1/dashboard: the cluster's last hour. */
+  dashboard: () => call('GET', '/api/v1/dashboard'),
+  workers: () => call('GET', '/api/v1/workers'),
   /** POST /api/v1/tasks with [{layer_id, type, ...}]; answers the tasks added. */
   addTasks: (json) => call('POST', '/api/v1/tasks', json),
   /** PATCH /api/v1/{action} with [{kind, id, etag?}]; answers the number updated. */

@@ -5,7 +5,7 @@ import {api} from './api.js';
 import {bytesView, h, isDone, progress, replaceContent, statusBadge, STATUSES, throttle, time, timeCell, total} from './dom.js';
 import {follow} from './live.js';
 import {addTasksForm, takesTasks} from './add-tasks.js';
-import {actionButtons, ref, Selection} from './steer.js';
+import {actionButtons, ref, Selection, steer} from './steer.js';
 
 const PAGE = 100;
 /** The read model trails the journal by under a second: look again after an event's dust settles. */
@@ -78,16 +78,27 @@ export function jobPage(main, jobId, firstTaskId, params) {
     const name = state.meta?.name || '';
     document.title = `${name || jobId} · Igor`;
     const job = {id: jobId, etag: s.etag};
+    // A job created to start later: PENDING until its start_at (the read model keeps it).
+    const startAt = state.meta?.start_at || 0;
+    const waiting = s.status === 'PENDING' && startAt > 0;
+    const startNow = {name: 'start', label: 'Start now'};
     replaceContent(slots.head,
         h('p', {class: 'crumbs'}, h('a', {href: '/'}, 'Jobs'), ' / '),
         h('div', {class: 'page-head'},
             h('h1', {}, name || h('span', {class: 'muted'}, '(no name)')),
-            h('span', {class: 'job-status'}, statusBadge(s.status, s.paused_at))),
+            h('span', {class: 'job-status'}, statusBadge(s.status, s.paused_at)),
+            h('a', {href: `/jobs/${jobId}/timeline`, class: 'button small', 'data-key': 'timeline'}, 'Timeline')),
         h('dl', {class: 'facts'},
             h('dt', {}, 'Id'), h('dd', {class: 'mono'}, jobId),
             h('dt', {}, 'Created'), h('dd', {}, state.meta ? timeCell(state.meta.created_at) : '…'),
             h('dt', {}, 'Updated'), h('dd', {}, timeCell(s.updated_at)),
+            startAt ? h('dt', {}, waiting ? 'Starts at' : 'Was due at') : null,
+            startAt ? h('dd', {'data-key': 'start-at'}, timeCell(startAt),
+                waiting ? h('span', {class: 'muted small'}, ' waiting: nothing of it runs until then') : null) : null,
             h('dt', {}, 'Tasks'), h('dd', {class: 'wide'}, progress(s.counts))),
+        waiting ? h('p', {class: 'actions', role: 'group', 'aria-label': 'Start'},
+            h('button', {type: 'button', class: 'small', 'data-key': 'job:start', 'data-action': 'start',
+              'aria-label': 'Start the job now', onclick: () => steer(startNow, [ref('Job', job)], refresh)}, 'Start now')) : null,
         actionButtons(() => [ref('Job', job)], {label: 'job', after: refresh, keyPrefix: 'job'}));
   }
 
@@ -160,7 +171,8 @@ export function jobPage(main, jobId, firstTaskId, params) {
                 h('td', {}, layerName(t.layer_id)),
                 h('td', {}, statusBadge(t.status, t.paused_at)),
                 h('td', {class: 'num'}, `${t.attempts}`, h('span', {class: 'muted'}, ` / ${t.retries + 1}`)),
-                h('td', {class: 'message', title: t.message}, t.message),
+                h('td', {class: 'message', title: t.waiting_reason || t.message}, t.message,
+                    t.waiting_reason ? h('span', {class: 'waiting'}, `waiting: ${t.waiting_reason}`) : null),
                 h('td', {}, timeCell(t.created_at)),
                 h('td', {}, timeCell(t.updated_at)))))),
         h('nav', {class: 'pager', 'aria-label': 'Pages of tasks'},
@@ -197,7 +209,8 @@ export function jobPage(main, jobId, firstTaskId, params) {
             h('dt', {}, 'Timeout'), h('dd', {}, t.timeout ? `${t.timeout} s per attempt` : 'none'),
             h('dt', {}, 'Created'), h('dd', {}, time(t.created_at)),
             h('dt', {}, 'Updated'), h('dd', {}, time(t.updated_at)),
-            h('dt', {}, 'Message'), h('dd', {class: 'task-message'}, t.message || h('span', {class: 'muted'}, '(none)'))),
+            h('dt', {}, 'Message'), h('dd', {class: 'task-message'}, t.message || h('span', {class: 'muted'}, '(none)')),
+            t.waiting_reason ? [h('dt', {}, 'Waiting'), h('dd', {class: 'waiting'}, t.waiting_reason, ' ', h('a', {href: '/workers'}, 'See the workers'))] : null),
         h('h3', {}, 'Args'), bytesView(t.args),
         h('h3', {}, 'Result'), bytesView(t.result));
   }

@@ -6,7 +6,8 @@ const EVENTS = [
   'job_created', 'tasks_added', 'layers_started', 'tasks_queued', 'task_started', 'task_completed',
   'task_failed', 'task_timed_out', 'task_skipped', 'tasks_skipped', 'task_killed', 'tasks_killed',
   'task_withdrawn', 'tasks_withdrawn', 'task_reset', 'tasks_reset',
-  'layer_finished', 'layer_skipped', 'layer_reopened', 'job_status_changed', 'action_taken',
+  'layer_finished', 'layer_skipped', 'layer_reopened', 'job_status_changed', 'job_started',
+  'action_taken',
   'paused', 'unpaused',
 ];
 const RECONNECT_MS = 3000;

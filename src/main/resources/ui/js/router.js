@@ -1,4 +1,4 @@
-// Client-side pages: /, /jobs/{id}, /jobs/{id}/tasks/{taskId}, /submit, /reference (the server answers
+// Client-side pages: /, /jobs/{id}, /jobs/{id}/tasks/{taskId}, /submit, /dashboard, /workers, /reference (the server answers
 // index.html at each, so they can be bookmarked and reloaded).
 
 let render = () => {};

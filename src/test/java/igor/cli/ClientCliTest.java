@@ -94,6 +94,66 @@ class ClientCliTest {
   }
 
   @Test
+  void submitWithAStartDelayCreatesAJobThatWaitsAndStartStartsItNow() throws Exception {
+    Path job = file("{\"name\": \"later\", \"layers\": [{\"tasks\": [{\"type\": \"noop\"}]}]}");
+    long before = System.currentTimeMillis() / 1000;
+
+    Run run = igor("submit", job.toString(), "--start-after", "2h", "-o", "json");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.json().path("status").asText()).isEqualTo("PENDING");
+    assertThat(run.json().path("start_at").asLong()).isBetween(before + 7199, before + 7202);
+    String id = run.json().path("id").asText();
+    Run text = igor("get", "job", id);
+    assertThat(text.out()).contains("PENDING", "starts at ");
+    Run started = igor("start", "job", id);
+    assertThat(started.code()).as(started.err()).isZero();
+    assertThat(started.out()).contains("1");
+  }
+
+  @Test
+  void submitWithAStartTimeAndABadDelayAreRefusedAsUsage() throws Exception {
+    Path job = file("{\"start_after\": 5, \"layers\": []}");
+
+    long inAnHour = System.currentTimeMillis() / 1000 + 3600;
+    String iso = java.time.Instant.ofEpochSecond(inAnHour).toString();
+
+    Run at = igor("submit", job.toString(), "--start-at", iso, "-o", "json");
+    Run bad = igor("submit", job.toString(), "--start-after", "soon");
+    Run both = igor("submit", job.toString(), "--start-at", "5", "--start-after", "5");
+
+    assertThat(at.code()).as(at.err()).isZero();
+    assertThat(at.json().path("start_at").asLong()).isEqualTo(inAnHour);
+    assertThat(at.json().path("status").asText()).isEqualTo("PENDING");
+    assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err()).contains("--start-after");
+    assertThat(both.code()).isEqualTo(ExitCodes.USAGE);
+  }
+
+  @Test
+  void submitWithAnIdempotencyKeyCreatesTheJobOnceHoweverOftenItRuns() throws Exception {
+    String job = file("{\"name\": \"keyed\", \"layers\": [{\"tasks\": []}]}").toString();
+    String key = "order-" + java.util.UUID.randomUUID();
+
+    Run first = igor("submit", job, "--idempotency-key", key, "-o", "json");
+    Run again = igor("submit", job, "--idempotency-key", key, "-o", "json");
+    Run other =
+        igor(
+            "submit",
+            file("{\"name\": \"other\"}").toString(),
+            "--idempotency-key",
+            key,
+            "-o",
+            "json");
+
+    assertThat(first.code()).as(first.err()).isZero();
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.json().path("id").asText()).isEqualTo(first.json().path("id").asText());
+    assertThat(other.code()).isEqualTo(3);
+    assertThat(other.err()).contains("409").contains(key);
+  }
+
+  @Test
   void submitOfAJobIgorRefusesExitsThreeWithItsError() throws Exception {
     Run run = igor("submit", file("{\"layers\": [{\"tasks\": [{\"name\": \"x\"}]}]}").toString());
 
@@ -296,7 +356,7 @@ class ClientCliTest {
     assertThat(IgorCommand.commandLine().getSubcommands().keySet())
         .contains(
             "server", "worker", "dev", "migrate", "submit", "get", "ls", "pause", "unpause", "skip",
-            "kill", "retry", "watch", "audit");
+            "kill", "retry", "start", "watch", "audit");
   }
 
   private static Run awaitCode(java.util.function.Supplier<Run> run) {

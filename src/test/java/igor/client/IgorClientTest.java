@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -75,6 +76,33 @@ class IgorClientTest {
     assertThat(greet.args()).isEqualTo(text("hi"));
     assertThat(job.layers().get(0).tasks().get(1).timeout()).isEqualTo(30);
     assertThat(job.counts().total()).isEqualTo(3);
+  }
+
+  @Test
+  void aJobToStartLaterWaitsWithItsStartTimeAndStartIsAnAction() {
+    long before = System.currentTimeMillis() / 1000;
+    Job waiting =
+        client.create(
+            JobSpec.named("later")
+                .startAfter(Duration.ofHours(1))
+                .layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null))));
+    Job atATime =
+        client.create(
+            JobSpec.named("at")
+                .startAt(java.time.Instant.ofEpochSecond(before + 600))
+                .layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null))));
+
+    assertThat(waiting.status()).isEqualTo(Status.PENDING);
+    assertThat(waiting.isWaitingToStart()).isTrue();
+    assertThat(waiting.startAt()).isBetween(before + 3599, before + 3602);
+    assertThat(atATime.startAt()).isEqualTo(before + 600);
+    assertThat(client.act(igor.client.Action.START, List.of(igor.client.Ref.of(waiting))))
+        .isEqualTo(1);
+    assertThat(client.awaitFinished(waiting.id(), WAIT).status()).isEqualTo(Status.COMPLETED);
+    assertThatThrownBy(() -> client.create(JobSpec.named("far").startAfter(Duration.ofDays(365))))
+        .isInstanceOfSatisfying(
+            IgorException.BadRequest.class,
+            e -> assertThat(e.error()).contains("start_after", "igor.limits.max-start-delay"));
   }
 
   @Test
@@ -269,11 +297,15 @@ class IgorClientTest {
   void readsAreRetriedWithBackOffAndSendTheBearerToken() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     List<String> auth = new CopyOnWriteArrayList<>();
+    List<String> keys = new CopyOnWriteArrayList<>();
     HttpServer stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     stub.createContext(
         "/",
         exchange -> {
           auth.add(exchange.getRequestHeaders().getFirst("Authorization"));
+          if (exchange.getRequestMethod().equals("POST")) {
+            keys.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+          }
           boolean fail = calls.incrementAndGet() < 3 || exchange.getRequestMethod().equals("POST");
           byte[] body =
               (fail ? "{\"error\": \"not ready\"}" : "{\"id\": \"j\", \"status\": \"RUNNING\"}")
@@ -298,9 +330,89 @@ class IgorClientTest {
       assertThatThrownBy(() -> stubbed.create(JobSpec.named("once")))
           .isInstanceOfSatisfying(
               IgorException.Unavailable.class, e -> assertThat(e.status()).isEqualTo(503));
-      assertThat(calls.get()).as("writes are not retried").isEqualTo(1);
+      assertThat(calls.get()).as("a create is retried, as often as a read").isEqualTo(4);
+      assertThat(keys).hasSize(4).doesNotContainNull();
+      assertThat(Set.copyOf(keys)).as("with one key for the create and its retries").hasSize(1);
+      calls.set(0);
+      assertThatThrownBy(() -> stubbed.create(JobSpec.named("twice")))
+          .isInstanceOf(IgorException.Unavailable.class);
+      assertThat(Set.copyOf(keys)).as("a new create, a new key").hasSize(2);
     } finally {
       stub.stop(0);
+    }
+  }
+
+  @Test
+  void aCreateWhoseAnswerIsLostIsSentAgainWithItsKeyAndMakesOneJob() throws Exception {
+    // a proxy that passes every request on to the node, but answers the first one 504, as a
+    // load balancer whose wait ran out does when the node made the job anyway
+    AtomicInteger calls = new AtomicInteger();
+    List<String> keys = new CopyOnWriteArrayList<>();
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    HttpServer proxy = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    proxy.createContext(
+        "/",
+        exchange -> {
+          String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+          keys.add(key);
+          java.net.http.HttpRequest.Builder forward =
+              java.net.http.HttpRequest.newBuilder(
+                      java.net.URI.create(
+                          "http://127.0.0.1:" + node.httpPort() + exchange.getRequestURI()))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                          exchange.getRequestBody().readAllBytes()));
+          if (key != null) {
+            forward.header("Idempotency-Key", key);
+          }
+          byte[] body;
+          int status;
+          try {
+            java.net.http.HttpResponse<byte[]> answer =
+                http.send(forward.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            boolean lost = calls.incrementAndGet() == 1;
+            status = lost ? 504 : answer.statusCode();
+            body = lost ? "upstream timed out".getBytes(StandardCharsets.UTF_8) : answer.body();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            status = 500;
+            body = new byte[0];
+          }
+          exchange.sendResponseHeaders(status, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    proxy.start();
+    try {
+      IgorClient throughProxy =
+          IgorClient.builder("http://127.0.0.1:" + proxy.getAddress().getPort())
+              .backoff(Duration.ofMillis(10))
+              .build();
+      String name = "lost-" + java.util.UUID.randomUUID();
+      long before = jobsInJournal();
+
+      Job job = throughProxy.create(JobSpec.named(name).layer(LayerSpec.priority(0)));
+
+      assertThat(calls.get()).isEqualTo(2);
+      assertThat(keys).hasSize(2).doesNotContainNull();
+      assertThat(keys.get(1)).isEqualTo(keys.get(0));
+      assertThat(job.name()).isEqualTo(name);
+      assertThat(jobsInJournal() - before).as("jobs created").isEqualTo(1);
+    } finally {
+      proxy.stop(0);
+    }
+  }
+
+  private static long jobsInJournal() throws java.sql.SQLException {
+    try (var c = db.connect();
+        var s =
+            c.prepareStatement(
+                "SELECT count(*) FROM event_journal WHERE persistence_id LIKE 'Job|%'"
+                    + " AND sequence_number = 1");
+        var rs = s.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

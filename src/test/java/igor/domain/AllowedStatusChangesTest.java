@@ -51,6 +51,9 @@ class AllowedStatusChangesTest {
           entry(
               "LAYER ERRORED>COMPLETED", "its ERRORED tasks were skipped: they count as done (2)"),
           entry("LAYER ERRORED>SKIPPED", "a person skips it (3)"),
+          entry(
+              "JOB PENDING>RUNNING", "its start time came, or a person started it (delayed start)"),
+          entry("JOB PENDING>SKIPPED", "a person skips a job that waits for its start time (3)"),
           entry("JOB RUNNING>COMPLETED", "every layer is COMPLETED or SKIPPED (2)"),
           entry(
               "JOB RUNNING>ERRORED",
@@ -73,7 +76,8 @@ class AllowedStatusChangesTest {
       return "only tasks are queued (2)";
     }
     if (kind == ObjectKind.JOB && (from == PENDING || to == PENDING)) {
-      return "a job is RUNNING from its creation (2)";
+      return "a job is RUNNING from its creation, or PENDING only while it waits for its start"
+          + " time, which it never goes back to (2, delayed start)";
     }
     if (from == SKIPPED) {
       return "SKIPPED counts as done and sticks: retry takes ERRORED tasks only (2, 3)";

@@ -94,4 +94,34 @@ class PlanBoundsTest {
   private static TaskPlan task(String type, String name, int retries, int timeout) {
     return new TaskPlan(Identifiers.newId(), LAYER, type, name, new byte[0], 0, retries, timeout);
   }
+
+  @Test
+  void aStartDelayIsRefusedBeyondItsLimitNamingTheSetting() {
+    PlanBounds oneHour = new PlanBounds(60, 10, 3_600);
+    long now = 1_700_000_000_500L;
+
+    assertThat(oneHour.startAfterProblem(0)).isEmpty();
+    assertThat(oneHour.startAfterProblem(3_600)).isEmpty();
+    assertThat(oneHour.startAfterProblem(3_601))
+        .hasValueSatisfying(p -> assertThat(p).contains("igor.limits.max-start-delay", "3601"));
+    assertThat(oneHour.startAfterProblem(-1)).isPresent();
+    assertThat(oneHour.startAtProblem(0, now)).isEmpty();
+    assertThat(oneHour.startAtProblem(1_000_000_000, now)).as("in the past: at once").isEmpty();
+    assertThat(oneHour.startAtProblem(1_700_003_600, now)).isEmpty();
+    assertThat(oneHour.startAtProblem(1_700_003_601, now))
+        .hasValueSatisfying(p -> assertThat(p).contains("igor.limits.max-start-delay"));
+    assertThat(oneHour.startAtProblem(-5, now)).isPresent();
+    assertThat(oneHour.startAtProblem(Long.MAX_VALUE, now)).isPresent();
+    assertThat(oneHour.startAtMillisProblem(now + 3_600_000, now)).isEmpty();
+    assertThat(oneHour.startAtMillisProblem(now + 3_600_001, now)).isPresent();
+    assertThat(oneHour.startAtMillisProblem(Long.MAX_VALUE, now)).isPresent();
+  }
+
+  @Test
+  void theStartDelaySettingMayNotExceedTheTimerCeiling() {
+    assertThatThrownBy(() -> new PlanBounds(60, 10, PlanBounds.TIMER_CEILING_SECONDS + 1))
+        .hasMessageContaining("igor.limits.max-start-delay");
+    assertThat(new PlanBounds(60, 10).maxStartDelaySeconds())
+        .isEqualTo(PlanBounds.DEFAULT_MAX_START_DELAY_SECONDS);
+  }
 }

@@ -40,10 +40,17 @@ final class Plans {
     private final String id = Identifiers.newId();
     private String name = "";
     private long pausedAt;
+    private long startAt;
     private final List<LayerBuilder> layers = new ArrayList<>();
 
     String id() {
       return id;
+    }
+
+    /** Created to start at this time (unix ms). */
+    JobBuilder startingAt(long startAtMillis) {
+      this.startAt = startAtMillis;
+      return this;
     }
 
     JobBuilder named(String name) {
@@ -68,7 +75,7 @@ final class Plans {
         layerPlans.add(layer.build());
         taskPlans.addAll(layer.taskPlans());
       }
-      return new JobPlan(id, name, pausedAt, layerPlans, taskPlans);
+      return new JobPlan(id, name, pausedAt, layerPlans, taskPlans, startAt);
     }
   }
 

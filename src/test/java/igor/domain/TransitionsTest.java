@@ -46,7 +46,8 @@ class TransitionsTest {
         new JobEvent.TasksKilled(JOB, List.of(new TaskAttempt(TASK, 1)), AT),
         new JobEvent.TasksWithdrawn(
             JOB, List.of(new TaskAttempt(TASK, 1)), "paused while queued", AT),
-        new JobEvent.TasksReset(JOB, List.of(TASK), AT));
+        new JobEvent.TasksReset(JOB, List.of(TASK), AT),
+        new JobEvent.JobStarted(JOB, AT));
   }
 
   @Test
@@ -74,6 +75,21 @@ class TransitionsTest {
     assertThat(t.job()).contains(Status.RUNNING);
     assertThat(t.layers()).containsExactly(new LayerTransition(LAYER, Status.PENDING));
     assertThat(t.tasks()).isEmpty();
+  }
+
+  @Test
+  void aJobCreatedToStartLaterWaitsAndItsStartMakesItRun() {
+    Transitions created =
+        Transitions.of(
+            new JobEvent.JobCreated(
+                JOB, "n", 0, List.of(new LayerPlan(LAYER, "", 0, 0)), AT, AT + 1));
+    Transitions started = Transitions.of(new JobEvent.JobStarted(JOB, AT + 1));
+
+    assertThat(created.job()).contains(Status.PENDING);
+    assertThat(created.layers()).containsExactly(new LayerTransition(LAYER, Status.PENDING));
+    assertThat(started.job()).contains(Status.RUNNING);
+    assertThat(started.tasks()).isEmpty();
+    assertThat(started.layers()).isEmpty();
   }
 
   @Test

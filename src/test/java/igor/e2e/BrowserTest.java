@@ -34,7 +34,7 @@ class BrowserTest {
   private static final Path SCRIPT = Path.of("ui-tests/e2e.mjs");
   private static final Path PLAYWRIGHT =
       Path.of("ui-tests/node_modules/playwright-core/package.json");
-  private static final Duration BROWSER_TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration BROWSER_TIMEOUT = Duration.ofMinutes(5);
   private static TestNode.Running igor;
   private static String base;
   private static final HttpClient http = HttpClient.newHttpClient();
@@ -68,7 +68,8 @@ class BrowserTest {
 
   @Test
   void theNodeServesTheUiWithContentTypesAndCaching() throws Exception {
-    for (String page : List.of("/", "/submit", "/jobs/" + java.util.UUID.randomUUID())) {
+    for (String page :
+        List.of("/", "/submit", "/workers", "/jobs/" + java.util.UUID.randomUUID())) {
       HttpResponse<String> r = get(page);
       assertThat(r.statusCode()).as(page).isEqualTo(200);
       assertThat(r.headers().firstValue("Content-Type"))
@@ -150,8 +151,16 @@ class BrowserTest {
         .isTrue();
     assertThat(browser.exitValue()).as(output).isZero();
     assertThat(output).contains("PASS " + base).doesNotContain("FAIL");
-    assertThat(output.lines().filter(l -> l.startsWith("ok ")).count()).as(output).isEqualTo(12);
-    for (String view : List.of("jobs.png", "job.png", "task.png", "reference.png")) {
+    assertThat(output.lines().filter(l -> l.startsWith("ok ")).count()).as(output).isEqualTo(17);
+    for (String view :
+        List.of(
+            "jobs.png",
+            "job.png",
+            "task.png",
+            "reference.png",
+            "timeline.png",
+            "dashboard.png",
+            "workers.png")) {
       assertThat(shots.resolve(view)).as(view).isNotEmptyFile();
     }
   }

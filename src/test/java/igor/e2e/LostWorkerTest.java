@@ -4,11 +4,11 @@ import static igor.testing.HttpApi.status;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import igor.config.IgorSettings;
 import igor.domain.WorkerReport;
 import igor.queue.TaskDelivery;
 import igor.queue.WorkerChannel;
 import igor.queue.redis.RedisQueues;
+import igor.queue.redis.RedisSettings;
 import igor.testing.HttpApi;
 import igor.testing.Journal;
 import igor.testing.TestNode;
@@ -51,7 +51,7 @@ class LostWorkerTest {
                 "igor.worker.lease-check-interval", LEASE_CHECK.toMillis() + "ms"));
     deadWorkersRedis =
         RedisQueues.open(
-            new IgorSettings.Redis(igor.redis().url(), "", igor.redis().prefix(), 2),
+            new RedisSettings(igor.redis().url(), "", igor.redis().prefix(), 2),
             Duration.ofMinutes(5));
   }
 

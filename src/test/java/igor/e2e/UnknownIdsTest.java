@@ -44,7 +44,7 @@ class UnknownIdsTest {
 
       for (int i = 0; i < N; i++) {
         String id = Identifiers.newId();
-        for (String path : List.of("", "/audit", "/status")) {
+        for (String path : List.of("", "/audit", "/status", "/timeline")) {
           HttpApi.Answer read = api.get("/api/v1/jobs/" + id + path);
           assertThat(read.status()).as("GET /api/v1/jobs/{id}" + path).isEqualTo(404);
           assertThat(read.error()).isEqualTo("job not found");

@@ -69,7 +69,8 @@ class PersistedFormatTest {
     e.put(
         "JobCreated",
         new JobEvent.JobCreated(
-            JOB, "nightly", 0, List.of(new LayerPlan(LAYER, "build", -1, 7_000)), AT));
+            JOB, "nightly", 0, List.of(new LayerPlan(LAYER, "build", -1, 7_000)), AT, 0));
+    e.put("JobStarted", new JobEvent.JobStarted(JOB, AT));
     e.put(
         "JobCreatedTraced",
         new JobEvent.JobCreated(
@@ -78,6 +79,7 @@ class PersistedFormatTest {
             0,
             List.of(new LayerPlan(LAYER, "build", -1, 7_000)),
             AT,
+            0,
             "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
     e.put(
         "TasksAdded",
@@ -129,7 +131,8 @@ class PersistedFormatTest {
                     0,
                     0,
                     0)),
-            List.of(new AuditEntry(Action.PAUSE, ObjectKind.LAYER, LAYER, "ops", AT))));
+            List.of(new AuditEntry(Action.PAUSE, ObjectKind.LAYER, LAYER, "ops", AT)),
+            0));
     JobSnapshot s = (JobSnapshot) e.get("JobSnapshot");
     e.put(
         "JobSnapshotTraced",
@@ -144,6 +147,7 @@ class PersistedFormatTest {
             s.layers(),
             s.tasks(),
             s.audit(),
+            s.startAt(),
             "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
     e.put(
         "ActionTaken",

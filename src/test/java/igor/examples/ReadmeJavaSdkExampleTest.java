@@ -2,6 +2,7 @@ package igor.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import igor.testing.SmallArtifacts;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,9 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The README's Java worker SDK example ("Your own task types, in Java") compiles against the SDK's
- * public package alone (with java.time.Duration and java.util.List), as written. Its classes stay
- * as they are; its other lines become the body of a method; {@code Images}, the example's stand-in
- * for "your work", is given.
+ * public package alone (with java.time.Duration and java.util.List), as written, with only the
+ * worker artifact (io.igor:igor-worker) and its dependencies on the class path. Its classes stay as
+ * they are; its other lines become the body of a method; {@code Images}, the example's stand-in for
+ * "your work", is given.
  */
 class ReadmeJavaSdkExampleTest {
   private static final String SECTION = "### Your own task types, in Java";
@@ -25,7 +27,8 @@ class ReadmeJavaSdkExampleTest {
   @TempDir Path dir;
 
   @Test
-  void theReadmesWorkerExampleCompilesWithOnlyTheWorkerApiImported() throws Exception {
+  void theReadmesWorkerExampleCompilesWithOnlyTheWorkerApiImportedAndTheWorkerArtifact()
+      throws Exception {
     String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
     List<String> block = firstJavaBlockAfter(readme, SECTION);
     assertThat(block).as("the java block of %s", SECTION).isNotEmpty();
@@ -67,7 +70,7 @@ class ReadmeJavaSdkExampleTest {
             "-d",
             dir.resolve("classes").toString(),
             "-cp",
-            System.getProperty("java.class.path"),
+            SmallArtifacts.built().examples().runtimeClasspath(),
             file.toString());
 
     assertThat(compiled).as(errors + "\n" + source).isZero();

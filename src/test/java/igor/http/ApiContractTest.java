@@ -160,12 +160,25 @@ class ApiContractTest {
     assertThat(act("skip", "Task", failingTask).status()).isEqualTo(200);
     assertThat(act("kill", "Job", jobId).status()).isEqualTo(200);
     assertThat(call("PATCH", "/api/v1/pause", "/api/v1/pause", "null").status()).isEqualTo(200);
+    Exchange delayed =
+        call(
+            "POST",
+            "/api/v1/jobs",
+            "/api/v1/jobs",
+            "{\"start_after\": 3600, \"layers\": [{\"tasks\": [{\"type\": \"noop\"}]}]}");
+    assertThat(JSON.readTree(delayed.body()).path("status").asText()).isEqualTo("PENDING");
+    assertThat(act("start", "Job", JSON.readTree(delayed.body()).path("id").asText()).body())
+        .isEqualTo("{\"updated\":1}");
+    assertThat(call("POST", "/api/v1/jobs", "/api/v1/jobs", "{\"start_at\": -1}").status())
+        .isEqualTo(400);
 
     String ids = "?job_ids=" + jobId;
     assertThat(get("/api/v1/jobs/{id}", "/api/v1/jobs/" + jobId).status()).isEqualTo(200);
     assertThat(get("/api/v1/jobs/{id}/status", "/api/v1/jobs/" + jobId + "/status").status())
         .isEqualTo(200);
     assertThat(get("/api/v1/jobs/{id}/audit", "/api/v1/jobs/" + jobId + "/audit").status())
+        .isEqualTo(200);
+    assertThat(get("/api/v1/jobs/{id}/timeline", "/api/v1/jobs/" + jobId + "/timeline").status())
         .isEqualTo(200);
     assertThat(get("/api/v1/jobs", "/api/v1/jobs" + ids).status()).isEqualTo(200);
     assertThat(get("/api/v1/layers", "/api/v1/layers" + ids).status()).isEqualTo(200);
@@ -175,6 +188,26 @@ class ApiContractTest {
     assertThat(get("/api/v1/tasks/{id}", "/api/v1/tasks/" + taskId).status()).isEqualTo(200);
     assertThat(get("/api/v1/counts", "/api/v1/counts" + ids).status()).isEqualTo(200);
     assertThat(get("/api/v1/cluster", "/api/v1/cluster").status()).isEqualTo(200);
+    assertThat(get("/api/v1/dashboard", "/api/v1/dashboard").body()).contains("\"echo\"");
+    assertThat(get("/api/v1/dashboard", "/api/v1/dashboard?since=soon").status()).isEqualTo(400);
+    assertThat(get("/api/v1/workers", "/api/v1/workers").body()).contains("igor-java");
+    assertThat(get("/api/v1/workers", "/api/v1/workers?limit=0").status()).isEqualTo(400);
+    String waits =
+        JSON.readTree(
+                call(
+                        "POST",
+                        "/api/v1/jobs",
+                        "/api/v1/jobs",
+                        "{\"layers\": [{\"tasks\": [{\"type\": \"nobody-takes\"}]}]}")
+                    .body())
+            .path("id")
+            .asText();
+    igor.api()
+        .awaitJob(waits, j -> j.has("waiting_reason"), Duration.ofSeconds(30)); // then checked:
+    assertThat(get("/api/v1/jobs/{id}", "/api/v1/jobs/" + waits).body())
+        .contains("\"waiting_reason\"");
+    assertThat(get("/api/v1/tasks", "/api/v1/tasks?job_ids=" + waits).body())
+        .contains("\"waiting_reason\"");
     assertThat(get("/healthz", "/healthz").status()).isEqualTo(200);
     assertThat(get("/readyz", "/readyz").status()).isEqualTo(200);
     assertThat(get("/metrics", "/metrics").body()).contains("igor_tasks_started_total");
@@ -182,7 +215,8 @@ class ApiContractTest {
     assertThat(events(jobId).status()).isEqualTo(200);
 
     String unknown = UUID.randomUUID().toString();
-    for (String path : List.of("/api/v1/jobs/{id}", "/api/v1/jobs/{id}/status")) {
+    for (String path :
+        List.of("/api/v1/jobs/{id}", "/api/v1/jobs/{id}/status", "/api/v1/jobs/{id}/timeline")) {
       assertThat(get(path, path.replace("{id}", unknown)).status()).isEqualTo(404);
     }
     assertThat(get("/api/v1/tasks/{id}", "/api/v1/tasks/" + unknown).status()).isEqualTo(404);
@@ -191,6 +225,12 @@ class ApiContractTest {
     assertThat(call("POST", "/api/v1/jobs", "/api/v1/jobs", "{\"layers\": 3}").status())
         .isEqualTo(400);
     assertThat(act("kill", "Job", unknown).status()).isEqualTo(404);
+    String key = UUID.randomUUID().toString();
+    String keyed = "{\"name\": \"keyed\", \"layers\": [{\"tasks\": []}]}";
+    assertThat(keyed("/api/v1/jobs", keyed, key).status()).isEqualTo(200);
+    assertThat(keyed("/api/v1/jobs", keyed, key).status()).isEqualTo(200);
+    assertThat(keyed("/api/v1/jobs", keyed.replace("keyed", "other"), key).status()).isEqualTo(409);
+    assertThat(keyed("/api/v1/jobs", keyed, " ").status()).isEqualTo(400);
 
     Set<String> operations = new TreeSet<>();
     for (Iterator<Map.Entry<String, JsonNode>> paths = contract.path("paths").fields();
@@ -239,10 +279,24 @@ class ApiContractTest {
     return e;
   }
 
+  /** A POST with the header Idempotency-Key. */
+  private static Exchange keyed(String path, String body, String key) throws Exception {
+    return call("POST", path, path, body, key);
+  }
+
   private static Exchange call(String method, String template, String path, String body)
+      throws Exception {
+    return call(method, template, path, body, null);
+  }
+
+  private static Exchange call(
+      String method, String template, String path, String body, String idempotencyKey)
       throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    if (idempotencyKey != null) {
+      request.header("Idempotency-Key", idempotencyKey);
+    }
     request.method(
         method,
         body == null

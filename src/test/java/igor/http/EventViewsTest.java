@@ -50,10 +50,20 @@ class EventViewsTest {
                 JOB, "nightly", 7_000, List.of(new LayerPlan(LAYER, "l", -2, 5_000)), AT),
             "job_created",
             J
-                + ",\"name\":\"nightly\",\"paused_at\":7,\"layers\":[{\"id\":\""
+                + ",\"name\":\"nightly\",\"paused_at\":7,\"start_at\":0,\"status\":\"RUNNING\","
+                + "\"layers\":[{\"id\":\""
                 + LAYER
                 + "\",\"name\":\"l\",\"priority\":-2,\"paused_at\":5}]"
                 + END),
+        new Pinned(
+            new JobEvent.JobCreated(JOB, "later", 0, List.of(), AT, AT + 60_000),
+            "job_created",
+            J
+                + ",\"name\":\"later\",\"paused_at\":0,\"start_at\":1700000061,"
+                + "\"status\":\"PENDING\",\"layers\":[]"
+                + END),
+        new Pinned(
+            new JobEvent.JobStarted(JOB, AT), "job_started", J + ",\"status\":\"RUNNING\"" + END),
         new Pinned(
             new JobEvent.TasksAdded(
                 JOB,

@@ -2,10 +2,10 @@ package igor.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import igor.config.IgorSettings;
 import igor.domain.Identifiers;
 import igor.domain.WorkerReport;
 import igor.queue.redis.RedisQueues;
+import igor.queue.redis.RedisSettings;
 import igor.testing.TestRedis;
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +30,7 @@ class ReliableTakeTest {
   @BeforeEach
   void redis() {
     redis = TestRedis.create();
-    queues = RedisQueues.open(new IgorSettings.Redis(redis.url(), "", redis.prefix(), 4), CLAIM);
+    queues = RedisQueues.open(new RedisSettings(redis.url(), "", redis.prefix(), 4), CLAIM);
   }
 
   @AfterEach

@@ -16,8 +16,8 @@ class TraceContextOnTheWireTest {
   private final String taskId = Identifiers.newId();
 
   private TaskDelivery delivery(String traceParent) {
-    return new TaskDelivery(
-        jobId, Identifiers.newId(), taskId, 1, "d-1", "echo", new byte[] {1}, traceParent);
+    return new TaskDelivery(jobId, Identifiers.newId(), taskId, 1, "d-1", "echo", new byte[] {1})
+        .inTrace(traceParent);
   }
 
   @Test
@@ -26,6 +26,18 @@ class TraceContextOnTheWireTest {
 
     assertThat(json).contains("\"traceparent\":\"" + TRACE + "\"");
     assertThat(WireFormat.parseDelivery(json).traceParent()).isEqualTo(TRACE);
+  }
+
+  @Test
+  void aDeliveryCarriesTheTasksNameRetriesAndTimeOutBesideItsTraceparent() throws Exception {
+    TaskDelivery d =
+        new TaskDelivery(
+                jobId, Identifiers.newId(), taskId, 1, "d-1", "echo", new byte[] {1}, "say", 2, 30)
+            .inTrace(TRACE);
+
+    TaskDelivery read = WireFormat.parseDelivery(WireFormat.delivery(d));
+
+    assertThat(read).usingRecursiveComparison().isEqualTo(d);
   }
 
   @Test

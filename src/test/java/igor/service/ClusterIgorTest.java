@@ -67,6 +67,29 @@ class ClusterIgorTest {
   }
 
   @Test
+  void aJobCreatedInTheClusterToStartLaterWaitsAndIsStartedNow() {
+    Job job =
+        inCluster.create(
+            JobSpec.named("later")
+                .startAfter(Duration.ofMinutes(30))
+                .layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null))));
+
+    assertThat(job.status()).isEqualTo(Status.PENDING);
+    assertThat(job.startAt()).isPositive();
+    assertThat(inCluster.act(igor.client.Action.START, List.of(igor.client.Ref.of(job))))
+        .isEqualTo(1);
+    assertThat(inCluster.awaitFinished(job.id(), WAIT).status()).isEqualTo(Status.COMPLETED);
+    assertThatThrownBy(
+            () ->
+                inCluster.create(
+                    JobSpec.named("far")
+                        .startAt(java.time.Instant.now().plus(Duration.ofDays(90)))))
+        .isInstanceOfSatisfying(
+            igor.client.IgorException.BadRequest.class,
+            e -> assertThat(e.error()).contains("igor.limits.max-start-delay"));
+  }
+
+  @Test
   void tasksAreAddedAndActionsAreAuditedUnderTheServicesName() {
     Job job =
         inCluster.create(

@@ -38,6 +38,19 @@ public final class RequiredTools {
     assumeTrue(false, () -> test + " skipped, missing: " + String.join(", ", missing));
   }
 
+  /**
+   * Returns when {@code condition} holds; otherwise skips loudly, CI or not: for what no package of
+   * this machine's can provide (say so in {@code reason}).
+   */
+  public static void skipLoudlyUnless(
+      boolean condition, String test, String untested, String reason) {
+    if (condition) {
+      return;
+    }
+    loud(test, untested, List.of(reason));
+    assumeTrue(false, () -> test + " skipped: " + reason);
+  }
+
   /** Whether an executable of that name is on the PATH. */
   public static boolean onPath(String command) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
@@ -64,7 +77,7 @@ public final class RequiredTools {
     b.append(line).append("!!! ").append(test).append(" SKIPPED: ").append(untested);
     b.append(". Missing:\n");
     missing.forEach(m -> b.append("!!!   ").append(m).append('\n'));
-    b.append("!!! .ci/run installs them.\n").append(line);
+    b.append("!!! .ci/run installs what Debian packages.\n").append(line);
     System.err.print(b);
     System.err.flush();
     try {

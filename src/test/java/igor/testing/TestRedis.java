@@ -1,7 +1,7 @@
 package igor.testing;
 
-import igor.config.IgorSettings;
 import igor.queue.redis.RedisConnections;
+import igor.queue.redis.RedisSettings;
 import java.util.UUID;
 import org.redisson.api.RedissonClient;
 
@@ -24,8 +24,7 @@ public final class TestRedis implements AutoCloseable {
   /** A key prefix of its own on the Redis at this URL. */
   public static TestRedis create(String url) {
     String prefix = "igortest-" + UUID.randomUUID().toString().substring(0, 8);
-    return new TestRedis(
-        url, prefix, RedisConnections.open(new IgorSettings.Redis(url, "", prefix, 4)));
+    return new TestRedis(url, prefix, RedisConnections.open(new RedisSettings(url, "", prefix, 4)));
   }
 
   public String url() {

@@ -322,13 +322,9 @@ class WorkerGuaranteesTest {
         }
       }
       assertThat(ends).hasSize(1000).allSatisfy((task, n) -> assertThat(n).isEqualTo(1));
-      // A start is journaled at most once. It can be missing: when the batch holding an attempt's
-      // end is applied before the one holding its start, the start is stale and dropped
-      // (docs/operations.md, igor_tasks_started_total); the attempt itself ran and ended once.
-      assertThat(starts.values()).as("starts per task").containsOnly(1);
-      assertThat(ends.keySet()).as("tasks started").containsAll(starts.keySet());
-      System.out.printf(
-          "[four workers] %d of 1000 attempts journaled their start%n", starts.size());
+      // Every start journaled once, before its end: a job gets its reports in the order they were
+      // read, whichever batch holds them (ReportRouter).
+      assertThat(starts).hasSize(1000).allSatisfy((task, n) -> assertThat(n).isEqualTo(1));
     } finally {
       workers.forEach(Worker::close);
     }

@@ -1,6 +1,5 @@
 package igor.queue.redis;
 
-import igor.config.IgorSettings;
 import igor.queue.ProtocolDefaults;
 import java.time.Duration;
 
@@ -33,17 +32,6 @@ public record KeyBounds(
   /** The defaults of igor.conf and of the worker protocol. */
   public static KeyBounds defaults() {
     return withClaimTtl(ProtocolDefaults.CLAIM_TTL);
-  }
-
-  /** From an installation's settings. */
-  public static KeyBounds of(IgorSettings settings) {
-    IgorSettings.Reports reports = settings.reports();
-    return new KeyBounds(
-        settings.worker().claimTtl(),
-        settings.worker().claimLinger(),
-        reports.deadLetterExcerptChars(),
-        reports.deadLettersKept(),
-        reports.deadLetterMaxAge());
   }
 
   public KeyBounds {

@@ -1,6 +1,5 @@
 package igor.queue.redis;
 
-import igor.config.IgorSettings;
 import igor.tls.PemFiles;
 import java.nio.file.Path;
 import org.redisson.Redisson;
@@ -11,7 +10,7 @@ import org.redisson.config.Config;
 public final class RedisConnections {
   private RedisConnections() {}
 
-  public static RedissonClient open(IgorSettings.Redis settings) {
+  public static RedissonClient open(RedisSettings settings) {
     Config config = new Config();
     var server =
         config

@@ -77,6 +77,19 @@ public record RedisKeys(String prefix) {
     return prefix + ":takers";
   }
 
+  /**
+   * A worker's announcement in the registry: a hash with a TTL, named by the worker's taker name
+   * (docs/worker-protocol.md, "Registry").
+   */
+  public String worker(String taker) {
+    return prefix + ":worker:" + taker;
+  }
+
+  /** Sorted set of the announced workers: member the taker name, score its last-seen (unix ms). */
+  public String workers() {
+    return prefix + ":workers";
+  }
+
   public String claim(String deliveryId) {
     return prefix + ":claim:" + deliveryId;
   }

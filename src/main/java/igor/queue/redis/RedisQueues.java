@@ -1,11 +1,11 @@
 package igor.queue.redis;
 
-import igor.config.IgorSettings;
 import igor.domain.OutcomeLimits;
 import igor.queue.QueueKeeping;
 import igor.queue.ReportInbox;
 import igor.queue.TaskQueue;
 import igor.queue.WorkerChannel;
+import igor.queue.WorkerRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,12 +35,12 @@ public final class RedisQueues implements AutoCloseable {
    * {@code claimTtl}: how long a claim lives unless renewed with its lease; the other bounds are
    * igor.conf's defaults.
    */
-  public static RedisQueues open(IgorSettings.Redis settings, Duration claimTtl) {
+  public static RedisQueues open(RedisSettings settings, Duration claimTtl) {
     return open(settings, KeyBounds.withClaimTtl(claimTtl));
   }
 
   /** {@code bounds}: how long claims live and what the dead letters keep. */
-  public static RedisQueues open(IgorSettings.Redis settings, KeyBounds bounds) {
+  public static RedisQueues open(RedisSettings settings, KeyBounds bounds) {
     return new RedisQueues(
         RedisConnections.open(settings), new RedisKeys(settings.keyPrefix()), bounds);
   }
@@ -55,6 +55,11 @@ public final class RedisQueues implements AutoCloseable {
 
   public QueueKeeping keeping() {
     return new RedisQueueKeeping(redis, keys, bounds);
+  }
+
+  /** The nodes' read of the worker registry. */
+  public WorkerRegistry workerRegistry() {
+    return new RedisWorkerRegistry(redis, keys);
   }
 
   public WorkerChannel workerChannel() {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.redisson.api.BatchOptions;
@@ -29,18 +30,23 @@ public final class RedisTaskQueue implements TaskQueue {
   static final String CANCELLED = "cancelled";
 
   /**
-   * KEYS: queued set, type queue, then the claim key of each delivery. ARGV: delivery id, message,
-   * delivery id, message, ... Answers the ids pushed. A delivery is pushed unless it waits already
-   * or its attempt was claimed or withdrawn. When the queue is empty, nothing of its type waits,
-   * whatever the set says (the list was deleted, or taken by workers that keep ids in the set):
-   * then each delivery not claimed or withdrawn is pushed.
+   * KEYS: queued set, type queue, the push's mark, then the claim key of each delivery. ARGV:
+   * delivery id, message, delivery id, message, ... Answers the ids pushed. A delivery is pushed
+   * unless it waits already or its attempt was claimed or withdrawn. When the queue is empty,
+   * nothing of its type waits, whatever the set says (the list was deleted, or taken by workers
+   * that keep ids in the set): then each delivery not claimed or withdrawn is pushed. A push of
+   * many deliveries runs in chunks (one script each, so that Redis serves other clients between
+   * them); the first chunk that finds the queue empty leaves the mark for the later ones, which the
+   * last deletes.
    */
   private static final String PUSH_UNLESS_QUEUED =
       "local empty = redis.call('LLEN', KEYS[2]) == 0\n"
+          + "if empty then redis.call('SET', KEYS[3], '1', 'PX', 60000)\n"
+          + "elseif redis.call('EXISTS', KEYS[3]) == 1 then empty = true end\n"
           + "local seen = {}\n"
           + "local pushed = {}\n"
           + "for i = 1, #ARGV, 2 do\n"
-          + "  if redis.call('EXISTS', KEYS[2 + (i + 1) / 2]) == 0 then\n"
+          + "  if redis.call('EXISTS', KEYS[3 + (i + 1) / 2]) == 0 then\n"
           + "    local added = redis.call('SADD', KEYS[1], ARGV[i]) == 1\n"
           + "    if added or (empty and not seen[ARGV[i]]) then\n"
           + "      seen[ARGV[i]] = true\n"
@@ -65,6 +71,12 @@ public final class RedisTaskQueue implements TaskQueue {
           + "  end\n"
           + "end\n"
           + "return lost";
+
+  /** Delivery ids per message on the cancel channel: every worker reads each message. */
+  static final int CANCELLED_PER_MESSAGE = 1000;
+
+  /** Deliveries pushed per script: a script blocks Redis while it runs. */
+  static final int PUSHED_PER_SCRIPT = 1000;
 
   /** Delivery ids looked up per LOST script: a script blocks Redis while it runs. */
   static final int LOOKED_UP_PER_SCRIPT = 1000;
@@ -172,9 +184,14 @@ public final class RedisTaskQueue implements TaskQueue {
                     RScript.ReturnType.LONG,
                     List.of(keys.queued(), queue),
                     idsAndMessages.toArray()));
-    batch
-        .getTopic(keys.cancellations(), StringCodec.INSTANCE)
-        .publishAsync(WireFormat.cancellation(deliveryIds));
+    for (int from = 0; from < deliveryIds.size(); from += CANCELLED_PER_MESSAGE) {
+      batch
+          .getTopic(keys.cancellations(), StringCodec.INSTANCE)
+          .publishAsync(
+              WireFormat.cancellation(
+                  deliveryIds.subList(
+                      from, Math.min(deliveryIds.size(), from + CANCELLED_PER_MESSAGE))));
+    }
     return batch.executeAsync().thenApply(result -> null);
   }
 
@@ -225,21 +242,26 @@ public final class RedisTaskQueue implements TaskQueue {
     if (deliveries.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
-    Map<String, List<Object>> byQueue = new LinkedHashMap<>();
-    Map<String, List<Object>> keysByQueue = new LinkedHashMap<>();
+    Map<String, List<TaskDelivery>> byQueue = new LinkedHashMap<>();
     for (TaskDelivery d : deliveries) {
-      String queue = keys.queue(d.type());
-      List<Object> idsAndMessages = byQueue.computeIfAbsent(queue, k -> new ArrayList<>());
-      idsAndMessages.add(d.deliveryId());
-      idsAndMessages.add(WireFormat.delivery(d));
-      keysByQueue
-          .computeIfAbsent(queue, k -> new ArrayList<>(List.of(keys.queued(), queue)))
-          .add(keys.claim(d.deliveryId()));
+      byQueue.computeIfAbsent(keys.queue(d.type()), k -> new ArrayList<>()).add(d);
     }
     RBatch batch = redis.createBatch(BatchOptions.defaults());
     List<CompletionStage<List<String>>> answers = new ArrayList<>();
     byQueue.forEach(
-        (queue, idsAndMessages) ->
+        (queue, waiting) -> {
+          String mark = keys.prefix() + ":push:" + UUID.randomUUID();
+          for (int from = 0; from < waiting.size(); from += PUSHED_PER_SCRIPT) {
+            List<TaskDelivery> chunk =
+                waiting.subList(from, Math.min(waiting.size(), from + PUSHED_PER_SCRIPT));
+            List<Object> scriptKeys = new ArrayList<>(chunk.size() + 3);
+            scriptKeys.addAll(List.of(keys.queued(), queue, mark));
+            List<Object> idsAndMessages = new ArrayList<>(2 * chunk.size());
+            for (TaskDelivery d : chunk) {
+              scriptKeys.add(keys.claim(d.deliveryId()));
+              idsAndMessages.add(d.deliveryId());
+              idsAndMessages.add(WireFormat.delivery(d));
+            }
             answers.add(
                 batch
                     .getScript(StringCodec.INSTANCE)
@@ -247,8 +269,11 @@ public final class RedisTaskQueue implements TaskQueue {
                         RScript.Mode.READ_WRITE,
                         PUSH_UNLESS_QUEUED,
                         RScript.ReturnType.LIST,
-                        keysByQueue.get(queue),
-                        idsAndMessages.toArray())));
+                        scriptKeys,
+                        idsAndMessages.toArray()));
+          }
+          batch.getBucket(mark, StringCodec.INSTANCE).deleteAsync();
+        });
     return batch
         .executeAsync()
         .thenApply(

@@ -3,8 +3,10 @@ package igor.queue.redis;
 import igor.domain.Identifiers;
 import igor.domain.WorkerReport;
 import igor.queue.AttemptLease;
+import igor.queue.ProtocolDefaults;
 import igor.queue.TaskDelivery;
 import igor.queue.WireFormat;
+import igor.queue.WorkerAnnouncement;
 import igor.queue.WorkerChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -299,6 +301,40 @@ public final class RedisWorkerChannel implements WorkerChannel {
       held.remove(message);
     }
     return begun != null && begun == 1L;
+  }
+
+  @Override
+  public void announce(WorkerAnnouncement a) {
+    long heartbeatMillis = Math.max(1, a.heartbeat().toMillis());
+    List<Object> args = new ArrayList<>();
+    args.add(taker);
+    args.add(String.valueOf(heartbeatMillis * ProtocolDefaults.WORKER_KEPT_HEARTBEATS));
+    field(args, "protocol", String.valueOf(ProtocolDefaults.PROTOCOL_VERSION));
+    field(args, "name", a.name());
+    field(args, "host", a.host());
+    field(args, "pid", String.valueOf(a.pid()));
+    field(args, "sdk", a.sdk());
+    field(args, "sdk_version", a.sdkVersion());
+    field(args, "types", WorkerRecords.typesJson(a.types()));
+    field(args, "concurrency", String.valueOf(a.concurrency()));
+    field(args, "in_flight", String.valueOf(a.inFlight()));
+    field(args, "heartbeat_ms", String.valueOf(heartbeatMillis));
+    if (a.stopped()) {
+      field(args, "stopped", String.valueOf(System.currentTimeMillis()));
+    }
+    redis
+        .getScript(StringCodec.INSTANCE)
+        .eval(
+            RScript.Mode.READ_WRITE,
+            RegistryScripts.ANNOUNCE,
+            RScript.ReturnType.VALUE,
+            List.of(keys.worker(taker), keys.workers()),
+            args.toArray());
+  }
+
+  private static void field(List<Object> args, String name, String value) {
+    args.add(name);
+    args.add(value == null ? "" : value);
   }
 
   @Override

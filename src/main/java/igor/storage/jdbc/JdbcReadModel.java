@@ -23,7 +23,7 @@ import javax.sql.DataSource;
 public final class JdbcReadModel implements ReadModel {
   private static final String COUNTS = String.join(", ", ReadModelWriter.countColumns());
   private static final String JOB_COLUMNS =
-      "id, revision, status, name, paused_at, created_at, updated_at, " + COUNTS;
+      "id, revision, status, name, paused_at, created_at, updated_at, " + COUNTS + ", start_at";
   private static final String LAYER_COLUMNS =
       "id, job_id, revision, status, name, priority, paused_at, created_at, updated_at, " + COUNTS;
   private static final String TASK_COLUMNS =
@@ -99,6 +99,82 @@ public final class JdbcReadModel implements ReadModel {
           }
           return answer;
         });
+  }
+
+  @Override
+  public CompletionStage<Activity> activity(long since) {
+    long from = TaskActivity.bucketOf(since);
+    return call(
+        "the dashboard could not be read",
+        c -> {
+          List<ActivityBucket> buckets = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT bucket, sum(started), sum(ended), sum(failed) FROM igor_task_activity"
+                      + " WHERE bucket >= ? GROUP BY bucket ORDER BY bucket")) {
+            s.setLong(1, from);
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                buckets.add(
+                    new ActivityBucket(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+              }
+            }
+          }
+          List<TypeActivity> types = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement(
+                  "SELECT type, sum(started), sum(ended), sum(failed) FROM igor_task_activity"
+                      + " WHERE bucket >= ? GROUP BY type ORDER BY type")) {
+            s.setLong(1, from);
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                types.add(
+                    new TypeActivity(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)));
+              }
+            }
+          }
+          return new Activity(
+              TaskActivity.BUCKET_SECONDS,
+              buckets,
+              types,
+              waiting(c),
+              count(c, "SELECT count(*) FROM igor_jobs WHERE status = 'RUNNING'"),
+              count(c, "SELECT count(*) FROM igor_tasks WHERE status = 'RUNNING'"));
+        });
+  }
+
+  @Override
+  public CompletionStage<List<Waiting>> waiting() {
+    return call("the waiting tasks could not be read", JdbcReadModel::waiting);
+  }
+
+  /**
+   * The counts kept per type and slice (igor_queued_tasks, V9), and per type the first entry of the
+   * partial index igor_tasks_queued_idx: a few rows read per type, however many tasks wait. Tasks
+   * queued before V9 by an older node have no queued_at (0) and do not count for the age.
+   */
+  private static List<Waiting> waiting(Connection c) throws SQLException {
+    List<Waiting> waiting = new ArrayList<>();
+    try (PreparedStatement s =
+            c.prepareStatement(
+                "SELECT q.type, q.queued, COALESCE((SELECT min(t.queued_at) FROM igor_tasks t"
+                    + " WHERE t.status = 'QUEUED' AND t.type = q.type AND t.queued_at > 0), 0)"
+                    + " FROM (SELECT type, sum(queued) AS queued FROM igor_queued_tasks"
+                    + " GROUP BY type HAVING sum(queued) > 0) q ORDER BY q.type");
+        ResultSet rs = s.executeQuery()) {
+      while (rs.next()) {
+        waiting.add(new Waiting(rs.getString(1), rs.getLong(2), rs.getLong(3)));
+      }
+    }
+    return waiting;
+  }
+
+  private static long count(Connection c, String sql) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(sql);
+        ResultSet rs = s.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   private interface RowReader<T> {
@@ -246,7 +322,8 @@ public final class JdbcReadModel implements ReadModel {
         rs.getLong("paused_at"),
         rs.getLong("created_at"),
         rs.getLong("updated_at"),
-        counts(rs, 8));
+        counts(rs, 8),
+        rs.getLong("start_at"));
   }
 
   private static LayerRow layer(ResultSet rs) throws SQLException {

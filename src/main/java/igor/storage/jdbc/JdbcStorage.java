@@ -223,6 +223,10 @@ public final class JdbcStorage implements AutoCloseable {
     return new JournalChangeFeed(system, dataSource, executor, reorderWindow);
   }
 
+  public JdbcIdempotencyKeys idempotencyKeys() {
+    return new JdbcIdempotencyKeys(dataSource, executor);
+  }
+
   public JdbcRetention retention() {
     return new JdbcRetention(dataSource, executor);
   }

@@ -1,6 +1,7 @@
 package igor.storage.jdbc;
 
 import igor.domain.JobEvent;
+import igor.entity.JobEntity;
 import igor.entity.JobTags;
 import igor.storage.ChangeFeed;
 import igor.storage.StorageUnavailableException;
@@ -18,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -26,6 +28,7 @@ import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.query.Sequence;
+import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
@@ -39,6 +42,7 @@ import org.apache.pekko.stream.javadsl.Source;
  * ordering later than the window is seen out of order.)
  */
 public final class JournalChangeFeed implements ChangeFeed {
+  private final ActorSystem<?> system;
   private final JdbcReadJournal journal;
   private final DataSource dataSource;
   private final Executor executor;
@@ -46,6 +50,7 @@ public final class JournalChangeFeed implements ChangeFeed {
 
   JournalChangeFeed(
       ActorSystem<?> system, DataSource dataSource, Executor executor, Duration reorderWindow) {
+    this.system = system;
     this.journal =
         PersistenceQuery.get(system)
             .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
@@ -102,6 +107,15 @@ public final class JournalChangeFeed implements ChangeFeed {
           }
         },
         executor);
+  }
+
+  @Override
+  public CompletionStage<Void> history(String jobId, Consumer<JobEvent> each) {
+    return journal
+        .currentEventsByPersistenceId(
+            PersistenceId.of(JobEntity.TYPE_NAME, jobId).id(), 0L, Long.MAX_VALUE)
+        .runForeach(envelope -> each.accept((JobEvent) envelope.event()), system)
+        .thenApply(done -> null);
   }
 
   /**

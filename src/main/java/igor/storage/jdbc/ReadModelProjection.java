@@ -52,12 +52,16 @@ public final class ReadModelProjection {
    */
   public void start(
       ActorSystem<?> system, String role, List<String> tags, int groupSize, Duration groupWithin) {
-    start(system, role, tags, groupSize, groupWithin, () -> {});
+    start(system, role, tags, groupSize, groupWithin, DEFAULT_ACTIVITY_HISTORY, () -> {});
   }
+
+  /** How long the attempts counted per 10 s are kept when the caller does not say. */
+  static final Duration DEFAULT_ACTIVITY_HISTORY = Duration.ofHours(1);
 
   /**
    * As above; {@code onSkipped} is told of each event skipped because the database refused its rows
-   * (for the metric igor_projection_failures_total).
+   * (for the metric igor_projection_failures_total); the attempts counted per 10 s for the
+   * dashboard are kept for {@code activityHistory}.
    */
   public void start(
       ActorSystem<?> system,
@@ -65,6 +69,7 @@ public final class ReadModelProjection {
       List<String> tags,
       int groupSize,
       Duration groupWithin,
+      Duration activityHistory,
       Runnable onSkipped) {
     ShardedDaemonProcess.get(system)
         .init(
@@ -73,7 +78,8 @@ public final class ReadModelProjection {
             tags.size(),
             i ->
                 ProjectionBehavior.create(
-                    projection(system, tags.get(i), groupSize, groupWithin, onSkipped)),
+                    projection(
+                        system, tags.get(i), groupSize, groupWithin, activityHistory, onSkipped)),
             ShardedDaemonProcessSettings.create(system).withRole(role),
             Optional.of(ProjectionBehavior.stopMessage()));
   }
@@ -114,7 +120,12 @@ public final class ReadModelProjection {
   }
 
   private GroupedProjection<Offset, EventEnvelope<JobEvent>> projection(
-      ActorSystem<?> system, String tag, int groupSize, Duration groupWithin, Runnable onSkipped) {
+      ActorSystem<?> system,
+      String tag,
+      int groupSize,
+      Duration groupWithin,
+      Duration activityHistory,
+      Runnable onSkipped) {
     SourceProvider<Offset, EventEnvelope<JobEvent>> source =
         EventSourcedProvider.eventsByTag(system, JdbcReadJournal.Identifier(), tag);
     return JdbcProjection.groupedWithin(
@@ -122,8 +133,11 @@ public final class ReadModelProjection {
             source,
             () -> new Session(dataSource),
             () -> {
+              // Kept with the slice's projection: the activity rows are the slice's own.
+              TaskActivity activity =
+                  new TaskActivity(tag, activityHistory.toSeconds() + TaskActivity.BUCKET_SECONDS);
               java.util.function.BiConsumer<Session, List<EventEnvelope<JobEvent>>> handler =
-                  (session, envelopes) -> write(session, envelopes, onSkipped);
+                  (session, envelopes) -> write(session, envelopes, activity, onSkipped);
               return JdbcHandler.fromFunction(handler);
             },
             system)
@@ -138,18 +152,28 @@ public final class ReadModelProjection {
    * unreachable) fail the group, which the projection retries.
    */
   static void write(Session session, List<EventEnvelope<JobEvent>> envelopes, Runnable onSkipped) {
+    write(session, envelopes, null, onSkipped);
+  }
+
+  /** As above, counting the attempts in {@code activity} (null: not counted). */
+  static void write(
+      Session session,
+      List<EventEnvelope<JobEvent>> envelopes,
+      TaskActivity activity,
+      Runnable onSkipped) {
     try {
       session.withConnection(
           connection -> {
             Savepoint group = connection.setSavepoint();
             try {
-              writeGroup(connection, envelopes.stream().map(EventEnvelope::event).toList());
+              writeGroup(
+                  connection, envelopes.stream().map(EventEnvelope::event).toList(), activity);
             } catch (SQLException | RuntimeException e) {
               if (!isRefusedData(e)) {
                 throw e;
               }
               connection.rollback(group);
-              writeOneByOne(connection, envelopes, onSkipped);
+              writeOneByOne(connection, envelopes, activity, onSkipped);
             }
             return null;
           });
@@ -162,8 +186,12 @@ public final class ReadModelProjection {
     }
   }
 
-  private static void writeGroup(Connection connection, List<JobEvent> events) throws SQLException {
-    ReadModelWriter writer = new ReadModelWriter(connection);
+  private static void writeGroup(
+      Connection connection, List<JobEvent> events, TaskActivity activity) throws SQLException {
+    if (activity != null) {
+      activity.begin();
+    }
+    ReadModelWriter writer = new ReadModelWriter(connection, activity);
     writer.prefetch(events);
     for (JobEvent event : events) {
       writer.apply(event);
@@ -172,12 +200,15 @@ public final class ReadModelProjection {
   }
 
   private static void writeOneByOne(
-      Connection connection, List<EventEnvelope<JobEvent>> envelopes, Runnable onSkipped)
+      Connection connection,
+      List<EventEnvelope<JobEvent>> envelopes,
+      TaskActivity activity,
+      Runnable onSkipped)
       throws SQLException {
     for (EventEnvelope<JobEvent> envelope : envelopes) {
       Savepoint one = connection.setSavepoint();
       try {
-        writeGroup(connection, List.of(envelope.event()));
+        writeGroup(connection, List.of(envelope.event()), activity);
         connection.releaseSavepoint(one);
       } catch (SQLException | RuntimeException e) {
         if (!isRefusedData(e)) {

@@ -49,8 +49,17 @@ final class ReadModelWriter {
   /** The tasks this group of events touches, read once and written once. */
   private final Map<String, TaskChange> tasks = new java.util.LinkedHashMap<>();
 
+  /** The attempts started, ended and failed, per 10-second bucket and task type. */
+  private final TaskActivity activity;
+
   ReadModelWriter(Connection connection) {
+    this(connection, null);
+  }
+
+  /** {@code activity}: where to count the attempts for the dashboard, or null not to. */
+  ReadModelWriter(Connection connection, TaskActivity activity) {
     this.c = connection;
+    this.activity = activity;
   }
 
   /**
@@ -90,6 +99,9 @@ final class ReadModelWriter {
   /** Writes the tasks and the task counts changed by the events applied. */
   void finish() throws SQLException {
     flushTasks();
+    if (activity != null) {
+      activity.flush(c);
+    }
     flushCounts("igor_layers", layerDeltas);
     flushCounts("igor_jobs", jobDeltas);
     layerDeltas.clear();
@@ -99,14 +111,15 @@ final class ReadModelWriter {
   private void created(JobCreated e) throws SQLException {
     long at = seconds(e.at());
     update(
-        "INSERT INTO igor_jobs (id, revision, status, name, paused_at, created_at, updated_at) "
-            + "VALUES (?, 0, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO igor_jobs (id, revision, status, name, paused_at, created_at, updated_at,"
+            + " start_at) VALUES (?, 0, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
         uuid(e.jobId()),
-        Status.RUNNING.name(),
+        Transitions.of(e).job().orElseThrow().name(),
         Text.sanitise(e.name()),
         seconds(e.pausedAtMillis()),
         at,
-        at);
+        at,
+        seconds(e.startAt()));
     String sql =
         "INSERT INTO igor_layers (id, job_id, revision, status, name, priority, paused_at,"
             + " created_at, updated_at) VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)"
@@ -168,7 +181,10 @@ final class ReadModelWriter {
       if (inserted[i] != 0) {
         TaskPlan t = batch.get(i);
         count(jobId, t.layerId(), null, Status.PENDING);
-        tasks.put(t.taskId(), new TaskChange(t.taskId(), jobId, t.layerId(), Status.PENDING, 0));
+        tasks.put(
+            t.taskId(),
+            new TaskChange(
+                t.taskId(), jobId, t.layerId(), Text.sanitise(t.type()), Status.PENDING, 0));
       }
     }
     batch.clear();
@@ -190,9 +206,16 @@ final class ReadModelWriter {
         continue;
       }
       count(t.jobId, t.layerId, t.status, transition.to());
+      if (activity != null) {
+        activity.statusChange(t.type, t.status, transition.to());
+      }
       t.status = transition.to();
       if (transition.step() == TaskTransition.Step.QUEUED) {
         t.attempts++;
+        t.queuedAt = seconds(at);
+      }
+      if (activity != null) {
+        activity.count(transition, t.type, seconds(at));
       }
       t.updatedAt = seconds(at);
       t.revisions++;
@@ -211,9 +234,14 @@ final class ReadModelWriter {
     final String id;
     final String jobId;
     final String layerId;
+    final String type;
     Status status;
     int attempts;
     long updatedAt;
+
+    /** When the group queued the task's attempt (unix seconds), else null. */
+    Long queuedAt;
+
     int revisions;
     String message;
     boolean setResult;
@@ -222,10 +250,11 @@ final class ReadModelWriter {
     /** The task's new paused_at when an event of the group set it, else null. */
     Long pausedAt;
 
-    TaskChange(String id, String jobId, String layerId, Status status, int attempts) {
+    TaskChange(String id, String jobId, String layerId, String type, Status status, int attempts) {
       this.id = id;
       this.jobId = jobId;
       this.layerId = layerId;
+      this.type = type;
       this.status = status;
       this.attempts = attempts;
     }
@@ -247,7 +276,7 @@ final class ReadModelWriter {
     }
     try (PreparedStatement s =
         c.prepareStatement(
-            "SELECT id, job_id, layer_id, status, attempts FROM igor_tasks"
+            "SELECT id, job_id, layer_id, status, attempts, type FROM igor_tasks"
                 + " WHERE id = ANY (?) FOR UPDATE")) {
       for (int from = 0; from < missing.size(); from += BATCH_ROWS) {
         List<String> batch = missing.subList(from, Math.min(missing.size(), from + BATCH_ROWS));
@@ -261,6 +290,7 @@ final class ReadModelWriter {
                     id,
                     rs.getString(2),
                     rs.getString(3),
+                    rs.getString(6),
                     Status.valueOf(rs.getString(4)),
                     rs.getInt(5)));
           }
@@ -292,7 +322,8 @@ final class ReadModelWriter {
             + " revision = revision + ?,"
             + " message = CASE WHEN ? THEN ? ELSE message END,"
             + " result = CASE WHEN ? THEN ? ELSE result END,"
-            + " paused_at = CASE WHEN ? THEN ? ELSE paused_at END"
+            + " paused_at = CASE WHEN ? THEN ? ELSE paused_at END,"
+            + " queued_at = CASE WHEN ? THEN ? ELSE queued_at END"
             + " WHERE id = ?";
     try (PreparedStatement s = c.prepareStatement(sql)) {
       int batched = 0;
@@ -312,7 +343,9 @@ final class ReadModelWriter {
         s.setBytes(9, t.result);
         s.setBoolean(10, t.pausedAt != null);
         s.setLong(11, t.pausedAt == null ? 0 : t.pausedAt);
-        s.setObject(12, uuid(t.id));
+        s.setBoolean(12, t.queuedAt != null);
+        s.setLong(13, t.queuedAt == null ? 0 : t.queuedAt);
+        s.setObject(14, uuid(t.id));
         s.addBatch();
         batched++;
         if (batched % BATCH_ROWS == 0) {

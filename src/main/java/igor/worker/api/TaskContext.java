@@ -32,6 +32,33 @@ public interface TaskContext {
   /** The args read as UTF-8 text. */
   String argsAsText();
 
+  /** The task's name ("" when it has none, or when an older node delivered the attempt). */
+  default String name() {
+    return "";
+  }
+
+  /**
+   * The automatic retries the task allows after a failed attempt (its {@code retries}). Attempts
+   * given back without using a retry (a pause, a worker's stop) and retries by a person also count
+   * in {@link #attempt()}, so this is not how many are left.
+   */
+  default int retries() {
+    return 0;
+  }
+
+  /** The task's time-out for one attempt in seconds; 0 for none. */
+  default int timeoutSeconds() {
+    return 0;
+  }
+
+  /**
+   * When Igor times this attempt out: its start, as this worker reported it, plus the time-out.
+   * Empty when the task has no time-out.
+   */
+  default java.util.Optional<java.time.Instant> deadline() {
+    return java.util.Optional.empty();
+  }
+
   /**
    * True once Igor no longer wants this attempt (it was killed, skipped or timed out) or the worker
    * is stopping: return or throw soon. The handler's thread is interrupted as well (a batch

@@ -55,6 +55,10 @@ public final class Attempt implements TaskContext {
   private volatile byte[] result;
   private volatile Outcome outcome = Outcome.NONE;
   private volatile Span span = Span.getInvalid();
+  private String name = "";
+  private int retries;
+  private int timeoutSeconds;
+  private long startedAt;
 
   Attempt(
       String jobId,
@@ -73,6 +77,40 @@ public final class Attempt implements TaskContext {
     this.args = args;
     this.deliveryId = deliveryId;
     this.services = services;
+  }
+
+  /**
+   * What the delivery told of the task (its name, retries and time-out), and when this worker
+   * reported the attempt started (unix ms): the deadline counts from there, as Igor counts it.
+   */
+  Attempt withTask(String name, int retries, int timeoutSeconds, long startedAt) {
+    this.name = name;
+    this.retries = retries;
+    this.timeoutSeconds = timeoutSeconds;
+    this.startedAt = startedAt;
+    return this;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public int retries() {
+    return retries;
+  }
+
+  @Override
+  public int timeoutSeconds() {
+    return timeoutSeconds;
+  }
+
+  @Override
+  public java.util.Optional<java.time.Instant> deadline() {
+    return timeoutSeconds > 0 && startedAt > 0
+        ? java.util.Optional.of(java.time.Instant.ofEpochMilli(startedAt + timeoutSeconds * 1000L))
+        : java.util.Optional.empty();
   }
 
   /** An attempt outside any worker ({@link TaskContext#forTest}). */

@@ -1,14 +1,15 @@
 package igor.worker.internal;
 
-import igor.config.IgorSettings;
 import igor.domain.OutcomeLimits;
 import igor.domain.Text;
 import igor.domain.WorkerReport;
 import igor.queue.AttemptLease;
 import igor.queue.TaskDelivery;
 import igor.queue.TraceParents;
+import igor.queue.WorkerAnnouncement;
 import igor.queue.WorkerChannel;
 import igor.queue.redis.RedisQueues;
+import igor.queue.redis.RedisSettings;
 import igor.worker.api.BatchTaskHandler;
 import igor.worker.api.SkipTaskException;
 import igor.worker.api.TaskContext;
@@ -134,7 +135,7 @@ public final class WorkerRuntime implements AutoCloseable {
       WorkerSettings settings) {
     RedisQueues queues =
         RedisQueues.open(
-            new IgorSettings.Redis(
+            new RedisSettings(
                 redis.url(),
                 redis.password(),
                 redis.keyPrefix(),
@@ -160,6 +161,7 @@ public final class WorkerRuntime implements AutoCloseable {
 
   public WorkerRuntime start() {
     channel.onCancel(this::cancel);
+    announce(false);
     if (!handlers.isEmpty()) {
       pollers.add(thread("igor-poller", this::pollSingles));
     }
@@ -349,14 +351,15 @@ public final class WorkerRuntime implements AutoCloseable {
     AttemptLease lease = new AttemptLease(d.jobId(), d.taskId(), d.attempt());
     Attempt context =
         new Attempt(
-            d.jobId(),
-            d.layerId(),
-            d.taskId(),
-            d.attempt(),
-            d.type(),
-            d.args(),
-            d.deliveryId(),
-            services);
+                d.jobId(),
+                d.layerId(),
+                d.taskId(),
+                d.attempt(),
+                d.type(),
+                d.args(),
+                d.deliveryId(),
+                services)
+            .withTask(d.name(), d.retries(), d.timeoutSeconds(), started.at());
     context.setSpan(span);
     inFlight.put(d.deliveryId(), new Running(context, lease, Thread.currentThread()));
     return context;
@@ -467,6 +470,53 @@ public final class WorkerRuntime implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("leases could not be renewed problem={}", e.toString());
     }
+    if (running) {
+      announce(false);
+    }
+  }
+
+  /**
+   * Says who this worker is in the registry, with its heartbeat there (docs/worker-protocol.md,
+   * "Registry"); {@code stopped} once it stopped taking work. A failure only delays it: the
+   * registry is for people, the work goes on without it.
+   */
+  private void announce(boolean stopped) {
+    Map<String, Integer> types = new LinkedHashMap<>();
+    handlers.keySet().forEach(t -> types.put(t, settings.concurrency()));
+    batchHandlers.keySet().forEach(t -> types.put(t, settings.concurrency()));
+    try {
+      channel.announce(
+          new WorkerAnnouncement(
+              settings.name(),
+              HOST,
+              ProcessHandle.current().pid(),
+              SDK,
+              SDK_VERSION,
+              types,
+              settings.concurrency(),
+              inFlight.size(),
+              settings.lease(),
+              stopped));
+    } catch (RuntimeException e) {
+      log.debug("announcement did not reach Redis problem={}", e.toString());
+    }
+  }
+
+  /** The SDK's name and version in the registry. */
+  static final String SDK = "igor-java";
+
+  static final String SDK_VERSION =
+      java.util.Objects.requireNonNullElse(
+          WorkerRuntime.class.getPackage().getImplementationVersion(), "0.1.0");
+
+  private static final String HOST = hostName();
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException | RuntimeException e) {
+      return java.util.Objects.requireNonNullElse(System.getenv("HOSTNAME"), "");
+    }
   }
 
   /**
@@ -564,6 +614,7 @@ public final class WorkerRuntime implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       heartbeats.shutdownNow();
+      announce(true);
       closeOwned();
     }
   }

@@ -315,8 +315,10 @@ class ReadModelWriterTest {
                 new LayerPlan(l1, "first", 0, 0),
                 new LayerPlan(l2, "second", 1, 0),
                 new LayerPlan(l3, "third", 2, 5_000)),
-            1_000),
+            1_000,
+            1_800),
         new JobEvent.TasksAdded(j, plans, 1_500),
+        new JobEvent.JobStarted(j, 1_800),
         new JobEvent.LayersStarted(j, List.of(l1), 2_000),
         new JobEvent.TasksQueued(j, List.of(a, b, c, d, e), 2_000),
         new JobEvent.TaskStarted(j, a, 1, "w1", 2_500),
@@ -384,10 +386,114 @@ class ReadModelWriterTest {
         new JobEvent.JobStatusChanged(j, Status.ERRORED, 48_000));
   }
 
+  /**
+   * The attempts of the history that holds every kind of event, counted per 10 s and type for the
+   * dashboard: the same whether written event by event or as one group, and pinned: 8 attempts
+   * start; 10 end with an outcome (4 completed, 2 failed, 2 timed out, 2 skipped by their handler
+   * with no start seen; the 2 kills are no outcome) and 4 fail.
+   */
+  @Test
+  void theAttemptsAreCountedPerBucketAndTypeAlikeEventByEventAndInOneGroup() throws Exception {
+    TaskActivity byEvent = new TaskActivity("activity-by-event", 3600);
+    long mostQueued = 0;
+    for (JobEvent e : everyKindOfEvent(ids("activity by event", new java.util.HashMap<>()))) {
+      writePrefetched(List.of(e), byEvent);
+      long queued = queued("activity-by-event");
+      assertThat(queued).as("tasks QUEUED after " + e).isBetween(0L, 5L);
+      mostQueued = Math.max(mostQueued, queued);
+    }
+    assertThat(mostQueued).as("the first layer's five tasks queued at once").isEqualTo(5);
+    assertThat(queued("activity-by-event")).as("none left QUEUED").isZero();
+    TaskActivity grouped = new TaskActivity("activity-grouped", 3600);
+    writePrefetched(everyKindOfEvent(ids("activity grouped", new java.util.HashMap<>())), grouped);
+
+    List<String> rows = activity("activity-by-event");
+    assertThat(rows).isEqualTo(activity("activity-grouped"));
+    long[] totals = new long[3];
+    for (String row : rows) {
+      String[] f = row.split(" ");
+      for (int i = 0; i < 3; i++) {
+        totals[i] += Long.parseLong(f[f.length - 3 + i].split("=")[1]);
+      }
+    }
+    assertThat(totals).as("started, ended, failed in " + rows).containsExactly(8, 10, 4);
+    assertThat(rows)
+        .containsExactly(
+            "bucket=0 type=echo started=3 ended=3 failed=2",
+            "bucket=10 type=echo started=3 ended=3 failed=2",
+            "bucket=20 type=echo started=1 ended=3 failed=0",
+            "bucket=20 type=echo\uFFFD started=1 ended=1 failed=0");
+  }
+
+  @Test
+  void aSliceDeletesItsBucketsPastKeepingAsNewOnesBegin() throws Exception {
+    TaskActivity kept = new TaskActivity("activity-kept", 10);
+    for (JobEvent e : everyKindOfEvent(ids("activity kept", new java.util.HashMap<>()))) {
+      writePrefetched(List.of(e), kept);
+    }
+    // the last outcome is at 27 s (bucket 20; the kills after it count for nothing): bucket 0 is
+    // gone, 10 is kept
+    assertThat(activity("activity-kept"))
+        .containsExactly(
+            "bucket=10 type=echo started=3 ended=3 failed=2",
+            "bucket=20 type=echo started=1 ended=3 failed=0",
+            "bucket=20 type=echo\uFFFD started=1 ended=1 failed=0");
+  }
+
+  /** The tasks QUEUED as a slice counted them. */
+  private static long queued(String slice) throws Exception {
+    try (Connection c = db.connect();
+        java.sql.PreparedStatement s =
+            c.prepareStatement(
+                "SELECT COALESCE(sum(queued), 0) FROM igor_queued_tasks WHERE slice = ?")) {
+      s.setString(1, slice);
+      try (java.sql.ResultSet rs = s.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** The activity rows of a slice, oldest first. */
+  private static List<String> activity(String slice) throws Exception {
+    List<String> rows = new java.util.ArrayList<>();
+    try (Connection c = db.connect();
+        java.sql.PreparedStatement s =
+            c.prepareStatement(
+                "SELECT bucket, type, started, ended, failed FROM igor_task_activity"
+                    + " WHERE slice = ? ORDER BY bucket, type")) {
+      s.setString(1, slice);
+      try (java.sql.ResultSet rs = s.executeQuery()) {
+        while (rs.next()) {
+          rows.add(
+              "bucket="
+                  + rs.getLong(1)
+                  + " type="
+                  + rs.getString(2)
+                  + " started="
+                  + rs.getInt(3)
+                  + " ended="
+                  + rs.getInt(4)
+                  + " failed="
+                  + rs.getInt(5));
+        }
+      }
+    }
+    return rows;
+  }
+
   /** Writes a group of events as the projection does: prefetched, applied, finished. */
   private static void writePrefetched(List<JobEvent> events) throws Exception {
+    writePrefetched(events, null);
+  }
+
+  private static void writePrefetched(List<JobEvent> events, TaskActivity activity)
+      throws Exception {
     try (Connection c = db.connect()) {
-      ReadModelWriter writer = new ReadModelWriter(c);
+      if (activity != null) {
+        activity.begin();
+      }
+      ReadModelWriter writer = new ReadModelWriter(c, activity);
       writer.prefetch(events);
       for (JobEvent e : events) {
         writer.apply(e);

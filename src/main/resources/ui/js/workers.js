@@ -1,0 +1,74 @@
+// The workers: every worker process in the registry (GET /api/v1/workers), live, gone or stopped,
+// with its types, concurrency and attempts in flight; read again every two seconds.
+
+import {api} from './api.js';
+import {h, replaceContent, time, timeCell} from './dom.js';
+
+const EVERY_MS = 2000;
+/** A worker's status as a badge of the task colours: live runs, gone errored, stopped done. */
+const BADGE = {live: 's-running', gone: 's-errored', stopped: 's-completed'};
+
+function ago(ms) {
+  if (ms < 1000) return 'just now';
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `${s} s ago`;
+  return `${Math.round(s / 60)} min ago`;
+}
+
+function typesOf(w) {
+  const entries = Object.entries(w.types || {});
+  if (!entries.length) return h('span', {class: 'muted'}, '(none)');
+  return h('ul', {class: 'plain'}, entries.map(([type, n]) => h('li', {}, h('span', {class: 'mono'}, type), h('span', {class: 'muted'}, ` × ${n}`))));
+}
+
+export function workersPage(main) {
+  document.title = 'Workers · Igor';
+  const summary = h('p', {class: 'summary', role: 'status'});
+  const table = h('div', {class: 'table-slot', 'aria-live': 'off'});
+  const others = h('div', {class: 'unannounced-slot'});
+  const error = h('p', {class: 'error', role: 'alert'});
+
+  function draw(answer) {
+    const workers = answer.workers || [];
+    const types = Object.entries(answer.live_by_type || {});
+    replaceContent(summary,
+        `${answer.live} live of ${answer.total} known. `,
+        types.length ? `Types taken now: ${types.map(([t, n]) => `${t} (${n})`).join(', ')}.` : 'No type is taken by a live worker now.');
+    replaceContent(table, workers.length === 0 ? h('p', {class: 'empty'}, 'No worker has announced itself.') :
+      h('table', {class: 'workers'},
+          h('caption', {class: 'visually-hidden'}, 'Workers, the most recently seen first'),
+          h('thead', {}, h('tr', {}, ['Worker', 'Status', 'Types', 'In flight', 'Host', 'SDK', 'Started', 'Last seen']
+              .map((c) => h('th', {scope: 'col'}, c)))),
+          h('tbody', {}, workers.map((w) => h('tr', {'data-id': w.id},
+              h('td', {}, w.name || h('span', {class: 'muted'}, '(no name)'), h('div', {class: 'muted mono small'}, w.id)),
+              h('td', {}, h('span', {class: `status ${BADGE[w.status] || ''}`}, w.status.toUpperCase())),
+              h('td', {}, typesOf(w)),
+              h('td', {class: 'num'}, `${w.in_flight}`, h('span', {class: 'muted'}, ` / ${w.concurrency}`)),
+              h('td', {}, w.host, h('div', {class: 'muted small'}, `pid ${w.pid}`)),
+              h('td', {}, w.sdk, h('div', {class: 'muted small'}, `${w.sdk_version}, protocol ${w.protocol}`)),
+              h('td', {}, timeCell(w.started_at)),
+              h('td', {title: time(w.last_seen_at)}, ago(w.last_seen_ago_ms)))))));
+    const unannounced = answer.unannounced || [];
+    replaceContent(others, unannounced.length === 0 ? null : [
+      h('h2', {}, 'Taking work without announcing'),
+      h('p', {class: 'muted'}, 'Workers of protocol version 1: they take work, but their types are not known here.'),
+      h('ul', {}, unannounced.map((u) => h('li', {class: 'mono'}, u.id)))]);
+  }
+
+  async function load() {
+    try {
+      draw(await api.workers());
+      error.textContent = '';
+    } catch (e) {
+      error.textContent = `Could not load the workers: ${e.message}`;
+    }
+  }
+
+  replaceContent(main,
+      h('div', {class: 'page-head'}, h('h1', {}, 'Workers')),
+      h('p', {class: 'muted'}, 'Worker processes announce themselves and renew a heartbeat every third of their lease; one whose heartbeat is older than its lease is shown gone, and forgotten ten leases later.'),
+      error, summary, table, others);
+  load();
+  const timer = setInterval(load, EVERY_MS);
+  return () => clearInterval(timer);
+}
