@@ -98,6 +98,11 @@ class Task:
         self.retries = _count(delivery.get("retries"))
         self.timeout = _count(delivery.get("timeout"))
         self.started_at = 0  # unix ms of the `started` report: the deadline counts from it
+        # The W3C traceparent of the job's span that handed this attempt out ("" when Igor does not
+        # trace). A handler with OpenTelemetry of its own can continue it; the worker sends it back
+        # on its reports, so that the job's trace goes on with no OpenTelemetry here.
+        traceparent = delivery.get("traceparent")
+        self.traceparent = traceparent if isinstance(traceparent, str) else ""
         self._cancelled = threading.Event()
         self._withdrawn = False  # cancelled by Igor, not by a stopping worker
         self._worker = worker
@@ -421,6 +426,8 @@ class Worker:
         }
         if result is not None:
             report["result"] = base64.b64encode(result).decode("ascii")
+        if task.traceparent:
+            report["traceparent"] = task.traceparent
         return json.dumps(report, separators=(",", ":"))
 
     def _send(self, what, commands, transaction=False, tries=5):

@@ -84,7 +84,7 @@ class ArchitectureTest {
   }
 
   @Test
-  void theWorkerSdkNeedsOnlyJavaRedissonJacksonSlf4jTheClientAndItself() {
+  void theWorkerSdkNeedsOnlyJavaRedissonJacksonSlf4jOpenTelemetryApiTheClientAndItself() {
     classes()
         .that()
         .resideInAnyPackage("igor.worker..", "igor.queue..")
@@ -96,6 +96,8 @@ class ArchitectureTest {
                     "com.fasterxml.jackson..",
                     "org.redisson..",
                     "org.slf4j..",
+                    "io.opentelemetry.api..",
+                    "io.opentelemetry.context..",
                     "igor.worker..",
                     "igor.queue..",
                     "igor.client..",
@@ -103,8 +105,9 @@ class ArchitectureTest {
                 .or(areOrArraysOf(WIRE_DOMAIN)))
         .because(
             "they ship as igor-worker (docs/adr/0011-small-artifacts.md), whose POM names"
-                + " igor-client, Redisson, Jackson and SLF4J; of the domain it takes only what the"
-                + " wire format needs (the jar's includes in pom.xml)")
+                + " igor-client, Redisson, Jackson, SLF4J and opentelemetry-api (with its context);"
+                + " of the domain it takes only what the wire format needs (the jar's includes in"
+                + " pom.xml)")
         .check(igor);
   }
 
@@ -141,6 +144,20 @@ class ArchitectureTest {
         .dependOnClassesThat()
         .resideInAnyPackage("igor.queue.redis..", "igor.config..", "org.redisson..", "java.net..")
         .because("the public package states what a handler sees; igor.worker.internal runs it")
+        .check(igor);
+  }
+
+  @Test
+  void theWorkerSdkTracesWithTheOpenTelemetryApiAlone() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("igor.worker..", "igor.queue", "igor.domain..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("io.opentelemetry.sdk..", "io.opentelemetry.exporter..")
+        .because(
+            "a worker's only tracing dependency is opentelemetry-api: the SDK is the node's, or the"
+                + " worker's own application's")
         .check(igor);
   }
 

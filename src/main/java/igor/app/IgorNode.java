@@ -3,6 +3,7 @@ package igor.app;
 import com.typesafe.config.Config;
 import igor.config.IgorSettings;
 import igor.config.ScheduleSettings;
+import igor.config.TracingSettings;
 import igor.domain.JobDecider;
 import igor.domain.ScheduleDecider;
 import igor.entity.JobBehavior;
@@ -28,8 +29,11 @@ import igor.service.ScheduledJobsOverJobService;
 import igor.service.WorkerWatch;
 import igor.storage.ReadModel;
 import igor.storage.jdbc.JdbcStorage;
+import igor.tracing.NodeTracing;
 import igor.worker.api.TaskHandler;
 import igor.worker.internal.WorkerRuntime;
+import io.opentelemetry.api.OpenTelemetry;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -88,7 +92,21 @@ public final class IgorNode implements AutoCloseable {
    * embedding JVM its actor system would otherwise go on writing to Redis and holding connections.
    */
   public static IgorNode start(Config config, List<TaskHandler> workerHandlers) {
+    return start(config, workerHandlers, null);
+  }
+
+  /**
+   * As {@link #start(Config, List)}, tracing with {@code tracing} (tests, an embedding
+   * application); null: as igor.tracing says (docs/operations.md#tracing).
+   */
+  public static IgorNode start(
+      Config config, List<TaskHandler> workerHandlers, NodeTracing tracing) {
     IgorSettings settings = IgorSettings.from(config);
+    if (tracing == null) {
+      tracing =
+          NodeTracing.from(
+              TracingSettings.from(config), ManagementFactory.getRuntimeMXBean().getName());
+    }
     JdbcStorage storage = JdbcStorage.open(settings.database());
     RedisQueues redis = null;
     ActorSystem<Void> system = null;
@@ -99,7 +117,7 @@ public final class IgorNode implements AutoCloseable {
       storage.warnWhenAutovacuumIsOff();
       redis = RedisQueues.open(settings.redis(), settings.keyBounds());
       system = ActorSystem.create(Behaviors.empty(), "igor", config);
-      return wire(system, settings, storage, redis, workerHandlers);
+      return wire(system, settings, storage, redis, workerHandlers, tracing);
     } catch (RuntimeException e) {
       if (system != null) {
         system.terminate();
@@ -113,6 +131,7 @@ public final class IgorNode implements AutoCloseable {
         redis.close();
       }
       storage.close();
+      tracing.close();
       throw e;
     }
   }
@@ -122,7 +141,8 @@ public final class IgorNode implements AutoCloseable {
       IgorSettings settings,
       JdbcStorage storage,
       RedisQueues redis,
-      List<TaskHandler> workerHandlers) {
+      List<TaskHandler> workerHandlers,
+      NodeTracing tracing) {
     IgorSettings.Node node = settings.node();
     Cluster cluster = Cluster.get(system);
     if (system.settings().config().getStringList("pekko.cluster.seed-nodes").isEmpty()) {
@@ -141,7 +161,8 @@ public final class IgorNode implements AutoCloseable {
                 settings.jobs().tasksPerEvent()),
             settings.entitySettings(),
             System::currentTimeMillis,
-            metrics),
+            metrics,
+            tracing.openTelemetry().getTracer("igor.node")),
         IgorSettings.Node.JOBS);
 
     JobGateway gateway =
@@ -202,7 +223,16 @@ public final class IgorNode implements AutoCloseable {
     if (node.has(IgorSettings.Node.API)) {
       binding =
           startApiRole(
-              system, settings, storage, redis, jobs, idempotentJobs, schedules, metrics, workers);
+              system,
+              settings,
+              storage,
+              redis,
+              jobs,
+              idempotentJobs,
+              schedules,
+              metrics,
+              workers,
+              tracing.openTelemetry());
       ServerBinding bound = binding;
       shutdown.addTask(
           CoordinatedShutdown.PhaseServiceUnbind(),
@@ -210,7 +240,10 @@ public final class IgorNode implements AutoCloseable {
           () -> bound.unbind().thenApply(x -> Done.getInstance()));
     }
     if (node.has(IgorSettings.Node.WORKER) && !workerHandlers.isEmpty()) {
-      WorkerRuntime worker = startWorker(settings, redis, workerHandlers, binding);
+      WorkerRuntime worker =
+          startWorker(settings, redis, workerHandlers, binding)
+              .tracedBy(tracing.openTelemetry())
+              .start();
       // before the keepers stop, so that the attempts it gives back reach their jobs
       stopWith(
           shutdown,
@@ -225,6 +258,7 @@ public final class IgorNode implements AutoCloseable {
             () -> {
               redis.close();
               storage.close();
+              tracing.close();
             });
     log.info(
         "igor node started roles={} http={} cluster={}",
@@ -314,7 +348,8 @@ public final class IgorNode implements AutoCloseable {
       IdempotentJobs idempotentJobs,
       ScheduleService schedules,
       IgorMetrics metrics,
-      WorkerWatch workers) {
+      WorkerWatch workers,
+      OpenTelemetry openTelemetry) {
     QueueKeeping queue = redis.keeping();
     ClusterService clusterService =
         new ClusterService(
@@ -343,7 +378,8 @@ public final class IgorNode implements AutoCloseable {
             workers,
             settings,
             schedules,
-            ScheduleSettings.from(system.settings().config())));
+            ScheduleSettings.from(system.settings().config()),
+            openTelemetry));
   }
 
   /**
@@ -389,12 +425,11 @@ public final class IgorNode implements AutoCloseable {
       apiUrl = settings.http().scheme() + "://" + apiHost + ":" + binding.localAddress().getPort();
     }
     return new WorkerRuntime(
-            redis.workerChannel(),
-            handlers,
-            List.of(),
-            WorkerProcess.workerSettings(
-                settings.worker(), settings.reports().outcomeLimits(), apiUrl))
-        .start();
+        redis.workerChannel(),
+        handlers,
+        List.of(),
+        WorkerProcess.workerSettings(
+            settings.worker(), settings.reports().outcomeLimits(), apiUrl));
   }
 
   /**

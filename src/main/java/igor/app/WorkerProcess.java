@@ -2,11 +2,14 @@ package igor.app;
 
 import com.typesafe.config.Config;
 import igor.config.IgorSettings;
+import igor.config.TracingSettings;
 import igor.domain.OutcomeLimits;
 import igor.queue.redis.RedisQueues;
+import igor.tracing.NodeTracing;
 import igor.worker.api.TaskHandler;
 import igor.worker.internal.WorkerRuntime;
 import igor.worker.internal.WorkerSettings;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 
@@ -21,15 +24,21 @@ public final class WorkerProcess implements AutoCloseable {
   private final RedisQueues redis;
   private final WorkerRuntime worker;
   private final Duration shutdownGrace;
+  private final NodeTracing tracing;
 
-  private WorkerProcess(RedisQueues redis, WorkerRuntime worker, Duration shutdownGrace) {
+  private WorkerProcess(
+      RedisQueues redis, WorkerRuntime worker, Duration shutdownGrace, NodeTracing tracing) {
     this.redis = redis;
     this.worker = worker;
     this.shutdownGrace = shutdownGrace;
+    this.tracing = tracing;
   }
 
   public static WorkerProcess start(Config config, List<TaskHandler> handlers) {
     IgorSettings settings = IgorSettings.from(config);
+    NodeTracing tracing =
+        NodeTracing.from(
+            TracingSettings.from(config), ManagementFactory.getRuntimeMXBean().getName());
     RedisQueues redis = RedisQueues.open(settings.redis(), settings.keyBounds());
     WorkerRuntime worker =
         new WorkerRuntime(
@@ -38,8 +47,9 @@ public final class WorkerProcess implements AutoCloseable {
                 List.of(),
                 workerSettings(
                     settings.worker(), settings.reports().outcomeLimits(), apiUrl(settings)))
+            .tracedBy(tracing.openTelemetry())
             .start();
-    return new WorkerProcess(redis, worker, settings.worker().shutdownGrace());
+    return new WorkerProcess(redis, worker, settings.worker().shutdownGrace(), tracing);
   }
 
   static WorkerSettings workerSettings(
@@ -77,5 +87,6 @@ public final class WorkerProcess implements AutoCloseable {
   public void close() {
     worker.stop(shutdownGrace);
     redis.close();
+    tracing.close();
   }
 }

@@ -127,6 +127,41 @@ public final class Benchmark {
     return medians;
   }
 
+  /**
+   * Only the fan-out scenario: one unmeasured run, then {@code runs} measured ones, and their
+   * median. The node traces as igor.tracing says (IGOR_TRACING_OTLP_ENDPOINT).
+   */
+  public double fanOutOnly() throws Exception {
+    try (BenchInstallation installation = new BenchInstallation("bench", PATIENT)) {
+      this.installation = installation;
+      startNode();
+      storage = JdbcStorage.open(installation.database());
+      journal = storage.journal();
+      out.printf(
+          "igor bench --fan-out-only: %d runs, %d cores, tracing %s%n",
+          runs,
+          Runtime.getRuntime().availableProcessors(),
+          System.getenv().getOrDefault("IGOR_TRACING_OTLP_ENDPOINT", "").isEmpty() ? "off" : "on");
+      PrintStream was = swapOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
+      try {
+        fanOut();
+      } finally {
+        swapOut(was);
+        figures.clear();
+      }
+      for (int i = 1; i <= runs; i++) {
+        fanOut();
+      }
+    } finally {
+      if (storage != null) {
+        storage.close();
+      }
+    }
+    double median = Stats.median(figures.get("fan-out tasks/s"));
+    out.printf("median fan-out tasks/s over %d runs: %.1f%n", runs, median);
+    return median;
+  }
+
   private void startNode() {
     api = new BenchClient(installation.startNode());
   }

@@ -31,6 +31,13 @@ final class BenchCommand implements Callable<Integer> {
   boolean footprintsOnly;
 
   @Option(
+      names = "--fan-out-only",
+      description =
+          "Run only the fan-out scenario (a focused figure, such as the cost of tracing:"
+              + " docs/BENCHMARKS.md).")
+  boolean fanOutOnly;
+
+  @Option(
       names = "--write",
       paramLabel = "FILE",
       description =
@@ -40,7 +47,12 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    new Benchmark(System.out, runs).run(!noMemory, !footprintsOnly, write);
+    Benchmark bench = new Benchmark(System.out, runs);
+    if (fanOutOnly) {
+      bench.fanOutOnly();
+      return 0;
+    }
+    bench.run(!noMemory, !footprintsOnly, write);
     return 0;
   }
 }

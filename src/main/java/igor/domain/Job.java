@@ -46,6 +46,11 @@ public final class Job extends JobState {
     return header.id;
   }
 
+  /** The W3C traceparent the job's spans and attempts join, or empty (no trace). */
+  public String traceParent() {
+    return header.traceParent;
+  }
+
   public Status status() {
     return header.status;
   }
@@ -195,7 +200,8 @@ public final class Job extends JobState {
         layerCopies,
         taskCopies,
         audit,
-        header.startAt);
+        header.startAt,
+        header.traceParent);
   }
 
   public static Job restore(JobSnapshot snapshot) {
@@ -209,6 +215,7 @@ public final class Job extends JobState {
     job.header.updatedAt = snapshot.updatedAt();
     job.header.revision = snapshot.revision();
     job.header.created = true;
+    job.header.traceParent = snapshot.traceParent();
     for (LayerSnapshot ls : snapshot.layers()) {
       job.addLayer(Layer.restore(ls));
     }

@@ -67,7 +67,8 @@ public final class JobDecider {
   /**
    * Creates the job of the plan, and starts its first group; or, when the plan names a start time
    * after {@code now}, leaves it waiting (PENDING) until then: {@link #wake} starts it at that
-   * time, the action START earlier.
+   * time, the action START earlier. The plan's trace ({@link JobPlan#traceParent}) becomes the
+   * job's ({@link JobCreated}).
    */
   public Decision create(Job job, JobPlan plan, long now) {
     if (job.exists()) {
@@ -94,7 +95,13 @@ public final class JobDecider {
     long startAt = plan.startAtMillis() > now ? plan.startAtMillis() : 0;
     draft.emit(
         new JobCreated(
-            plan.jobId(), plan.name(), plan.pausedAtMillis(), plan.layers(), now, startAt));
+            plan.jobId(),
+            plan.name(),
+            plan.pausedAtMillis(),
+            plan.layers(),
+            now,
+            startAt,
+            plan.traceParent()));
     Rejection invalid = addTasks(draft, plan.tasks());
     if (invalid != null) {
       return Decision.reject(invalid);

@@ -21,16 +21,36 @@ public sealed interface JobEvent {
    * The job and all its layers were declared. Tasks follow in {@link TasksAdded} events. With
    * {@code startAt > 0} (unix ms, later than {@code at}) the job waits PENDING until then, or until
    * a person starts it: {@link JobStarted} ends the wait. With 0 (events written before delayed
-   * starts existed read so) it is RUNNING at once.
+   * starts existed read so) it is RUNNING at once. {@code traceParent} is the W3C traceparent of
+   * the span that created the job, so that its later spans (and its attempts on workers) join the
+   * job's trace; empty when tracing was off (and in events from before it existed).
    */
   record JobCreated(
-      String jobId, String name, long pausedAtMillis, List<LayerPlan> layers, long at, long startAt)
+      String jobId,
+      String name,
+      long pausedAtMillis,
+      List<LayerPlan> layers,
+      long at,
+      long startAt,
+      String traceParent)
       implements JobEvent {
     public JobCreated {
       layers = List.copyOf(layers);
+      traceParent = traceParent == null ? "" : traceParent;
     }
 
-    /** A job that starts at once. */
+    /** A job without a trace. */
+    public JobCreated(
+        String jobId,
+        String name,
+        long pausedAtMillis,
+        List<LayerPlan> layers,
+        long at,
+        long startAt) {
+      this(jobId, name, pausedAtMillis, layers, at, startAt, "");
+    }
+
+    /** A job that starts at once, without a trace. */
     public JobCreated(
         String jobId, String name, long pausedAtMillis, List<LayerPlan> layers, long at) {
       this(jobId, name, pausedAtMillis, layers, at, 0);

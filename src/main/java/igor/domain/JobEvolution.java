@@ -59,6 +59,7 @@ final class JobEvolution {
     h.createdAt = e.at();
     h.updatedAt = e.at();
     h.created = true;
+    h.traceParent = e.traceParent();
     for (LayerPlan plan : e.layers()) {
       state.addLayer(new Layer(plan, e.jobId(), e.at()));
     }

@@ -14,6 +14,7 @@ final class JobHeader {
   long updatedAt;
   long revision;
   boolean created;
+  String traceParent = "";
 
   /** Whether the job waits for its start time: created to start later, and not started yet. */
   boolean waitingToStart() {
@@ -31,6 +32,7 @@ final class JobHeader {
     h.updatedAt = updatedAt;
     h.revision = revision;
     h.created = created;
+    h.traceParent = traceParent;
     return h;
   }
 }

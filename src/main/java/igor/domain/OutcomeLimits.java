@@ -60,7 +60,8 @@ public record OutcomeLimits(int maxResultBytes, int maxMessageBytes) {
         problem,
         null,
         false,
-        over.at());
+        over.at(),
+        over.traceParent());
   }
 
   private static String overLimit(String what, long bytes, int limit, String setting) {

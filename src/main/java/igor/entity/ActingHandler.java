@@ -4,10 +4,12 @@ import igor.domain.Decision;
 import igor.domain.Job;
 import igor.domain.JobDecider;
 import igor.domain.JobEvent;
+import igor.domain.JobPlan;
 import igor.domain.Rejection;
 import igor.domain.Status;
 import igor.domain.TaskPlan;
 import igor.domain.TaskSnapshot;
+import igor.domain.WorkerReport;
 import igor.entity.JobEntity.Act;
 import igor.entity.JobEntity.ActResult;
 import igor.entity.JobEntity.AddTasks;
@@ -30,9 +32,13 @@ import igor.entity.JobEntity.TasksResult;
 import igor.entity.JobEntity.Wake;
 import igor.queue.AttemptLease;
 import igor.queue.TaskDelivery;
+import igor.queue.TraceParents;
+import io.opentelemetry.api.trace.Span;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.apache.pekko.Done;
@@ -70,6 +76,7 @@ final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent
   private final Logger log;
   private final Incarnation entity;
   private final EntitySettings settings;
+  private final DecisionTracing tracing;
 
   ActingHandler(
       EffectFactories<JobEvent, Job> effect,
@@ -79,7 +86,8 @@ final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent
       EffectRunner runner,
       JobTimers timers,
       Logger log,
-      Incarnation entity) {
+      Incarnation entity,
+      DecisionTracing tracing) {
     this.effect = effect;
     this.decider = decider;
     this.settings = settings;
@@ -88,26 +96,32 @@ final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent
     this.timers = timers;
     this.log = log;
     this.entity = entity;
+    this.tracing = tracing;
   }
 
   @Override
   public ReplyEffect<JobEvent, Job> create(Job job, Create command) {
+    JobPlan plan = command.plan();
+    Span span = tracing.start("create", plan.jobId(), plan.traceParent(), List.of(), Instant.now());
     return decided(
         job,
-        decider.create(job, command.plan(), now()),
+        decider.create(job, plan.inTrace(TraceParents.of(span)), now()),
         command.replyTo(),
         created -> JobResult.of(created.snapshot()),
-        JobResult::rejected);
+        JobResult::rejected,
+        span);
   }
 
   @Override
   public ReplyEffect<JobEvent, Job> addTasks(Job job, AddTasks command) {
+    Span span = tracing.start("add tasks", job.id(), job.traceParent(), List.of(), Instant.now());
     return decided(
         job,
         decider.addTasks(job, command.tasks(), now()),
         command.replyTo(),
         updated -> new TasksResult(snapshotsOf(updated, command.tasks()), null),
-        rejection -> new TasksResult(null, rejection));
+        rejection -> new TasksResult(null, rejection),
+        span);
   }
 
   @Override
@@ -134,13 +148,26 @@ final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent
       entity.passivate();
       return effect.reply(command.replyTo(), new ActResult(0));
     }
+    Instant start = Instant.now();
     List<JobEvent> events =
         decider.act(job, command.action(), command.refs(), command.by(), now()).events();
     int updated = JobDecider.applied(events);
     if (updated > 0) {
       log.info("action={} by={} updated={}", command.action(), command.by(), updated);
     }
-    return persisted(job, events, command.replyTo(), changed -> new ActResult(updated));
+    if (events.isEmpty()) {
+      return effect.reply(command.replyTo(), new ActResult(updated));
+    }
+    Span span =
+        tracing.start(
+            command.action().name().toLowerCase(Locale.ROOT),
+            job.id(),
+            job.traceParent(),
+            List.of(command.traceParent()),
+            start);
+    return runner
+        .persist(job, events, span)
+        .thenReply(command.replyTo(), changed -> new ActResult(updated));
   }
 
   @Override
@@ -150,8 +177,22 @@ final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent
       entity.passivate();
       return effect.reply(command.replyTo(), Done.getInstance());
     }
+    Instant start = Instant.now();
     List<JobEvent> events = decider.applyReports(job, command.reports(), now()).events();
-    return persisted(job, events, command.replyTo(), updated -> Done.getInstance());
+    if (events.isEmpty()) {
+      return effect.reply(command.replyTo(), Done.getInstance());
+    }
+    Span span =
+        tracing.start(
+            "apply reports",
+            job.id(),
+            job.traceParent(),
+            command.reports().stream().map(WorkerReport::traceParent).toList(),
+            start);
+    span.setAttribute("igor.reports", (long) command.reports().size());
+    return runner
+        .persist(job, events, span)
+        .thenReply(command.replyTo(), updated -> Done.getInstance());
   }
 
   @Override
@@ -171,6 +212,7 @@ final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent
 
   @Override
   public ReplyEffect<JobEvent, Job> wake(Job job, Wake command) {
+    Instant start = Instant.now();
     long now = now();
     boolean waited = job.waitingToStart();
     List<JobEvent> events = decider.wake(job, now).events();
@@ -179,7 +221,8 @@ final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent
           "job starts at its start time startAt={} lateMs={}", job.startAt(), now - job.startAt());
     }
     if (!events.isEmpty()) {
-      return runner.persist(job, events).thenNoReply();
+      Span span = tracing.start("wake", job.id(), job.traceParent(), List.of(), start);
+      return runner.persist(job, events, span).thenNoReply();
     }
     timers.wakeAt(job.nextWakeAt());
     return effect.noReply();
@@ -269,20 +312,18 @@ final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent
       Decision decision,
       ActorRef<R> replyTo,
       Function<Job, R> accepted,
-      Function<Rejection, R> rejected) {
+      Function<Rejection, R> rejected,
+      Span span) {
     if (decision instanceof Decision.Accepted a) {
-      return persisted(job, a.events(), replyTo, accepted);
+      if (a.events().isEmpty()) {
+        span.end();
+        return effect.none().thenReply(replyTo, accepted::apply);
+      }
+      return runner.persist(job, a.events(), span).thenReply(replyTo, accepted::apply);
     }
-    return effect.reply(replyTo, rejected.apply(((Decision.Rejected) decision).rejection()));
-  }
-
-  /** Persists the events (if any) and then replies what {@code reply} reads from the job. */
-  private <R> ReplyEffect<JobEvent, Job> persisted(
-      Job job, List<JobEvent> events, ActorRef<R> replyTo, Function<Job, R> reply) {
-    if (events.isEmpty()) {
-      return effect.none().thenReply(replyTo, reply::apply);
-    }
-    return runner.persist(job, events).thenReply(replyTo, reply::apply);
+    Rejection rejection = ((Decision.Rejected) decision).rejection();
+    DecisionTracing.rejected(span, rejection.reason());
+    return effect.reply(replyTo, rejected.apply(rejection));
   }
 
   private static List<TaskSnapshot> snapshotsOf(Job job, List<TaskPlan> plans) {

@@ -10,6 +10,8 @@ import igor.entity.JobEntity.Redelivered;
 import igor.queue.AttemptLease;
 import igor.queue.TaskDelivery;
 import igor.queue.TaskQueue;
+import igor.queue.TraceParents;
+import io.opentelemetry.api.trace.Span;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -50,6 +52,14 @@ final class EffectRunner {
    * (read from the job as it was before them) and how long the write took.
    */
   EffectBuilder<JobEvent, Job> persist(Job before, List<JobEvent> events) {
+    return persist(before, events, Span.getInvalid());
+  }
+
+  /**
+   * As {@link #persist(Job, List)}, for the decision of {@code span}: the attempts it hands out are
+   * in its trace, and it ends once they are handed to the queue.
+   */
+  EffectBuilder<JobEvent, Job> persist(Job before, List<JobEvent> events, Span span) {
     Consumer<JobObserver> timings = TaskTimings.of(before, events);
     long start = System.nanoTime();
     return effect
@@ -62,14 +72,25 @@ final class EffectRunner {
               effects
                   .jobStatus()
                   .ifPresent(status -> context.getLog().info("job status={}", status));
-              carryOut(job, effects);
+              span.setAttribute("igor.events", (long) events.size());
+              carryOut(job, effects, TraceParents.of(span));
+              span.end();
             });
   }
 
   /** Does what the effects say: the queue's part, the wake timer and the idle timer. */
   void carryOut(Job job, JobEffects effects) {
+    carryOut(job, effects, "");
+  }
+
+  /** As {@link #carryOut(Job, JobEffects)}, the attempts handed out in the trace {@code parent}. */
+  void carryOut(Job job, JobEffects effects, String parent) {
     observer.jobHeld(job.summary());
-    deliver(effects.deliveries());
+    List<TaskDelivery> deliveries = effects.deliveries();
+    if (!parent.isEmpty()) {
+      deliveries = deliveries.stream().map(d -> d.inTrace(parent)).toList();
+    }
+    deliver(deliveries);
     withdraw(effects.withdrawals());
     timers.wakeAt(effects.wakeAt());
     timers.reconcileWhile(job.count(Status.QUEUED) > 0);

@@ -8,6 +8,8 @@ import igor.entity.JobEntity.Command;
 import igor.entity.JobEntity.QueueLost;
 import igor.queue.QueueDataLost;
 import igor.queue.TaskQueue;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -56,10 +58,27 @@ public final class JobBehavior
       JobDecider decider,
       EntitySettings settings,
       LongSupplier clock,
-      JobObserver observer) {
+      JobObserver observer,
+      Tracer tracer) {
     public Dependencies(
         TaskQueue queue, JobDecider decider, EntitySettings settings, LongSupplier clock) {
       this(queue, decider, settings, clock, JobObserver.NONE);
+    }
+
+    /** Without tracing. */
+    public Dependencies(
+        TaskQueue queue,
+        JobDecider decider,
+        EntitySettings settings,
+        LongSupplier clock,
+        JobObserver observer) {
+      this(
+          queue,
+          decider,
+          settings,
+          clock,
+          observer,
+          OpenTelemetry.noop().getTracer(DecisionTracing.INSTRUMENTATION));
     }
   }
 
@@ -110,7 +129,8 @@ public final class JobBehavior
             runner,
             jobTimers,
             context.getLog(),
-            new Incarnation());
+            new Incarnation(),
+            new DecisionTracing(deps.tracer()));
     this.whenRetired = new RetiredHandler(Effect());
     this.whenUnrecoverable = new UnrecoverableHandler(Effect(), recovery);
     context

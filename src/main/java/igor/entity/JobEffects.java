@@ -104,7 +104,10 @@ public record JobEffects(
     return ids;
   }
 
-  /** The deliveries of those tasks that still wait in QUEUED, as their current attempts. */
+  /**
+   * The deliveries of those tasks that still wait in QUEUED, as their current attempts, in the
+   * job's trace (a decision's span, when there is one, takes its place: {@link EffectRunner}).
+   */
   static List<TaskDelivery> deliveries(Job job, Collection<String> taskIds) {
     List<TaskDelivery> deliveries = new ArrayList<>(taskIds.size());
     for (String taskId : taskIds) {
@@ -121,7 +124,8 @@ public record JobEffects(
                 task.args(),
                 task.name(),
                 task.retries(),
-                task.timeoutSeconds()));
+                task.timeoutSeconds(),
+                job.traceParent()));
       }
     }
     return deliveries;

@@ -122,12 +122,24 @@ public final class JobEntity {
 
   /**
    * A person's action on objects of this job (SEMANTICS.md section 3). Answers how many objects it
-   * changed; {@code by} names who asked, for the audit trail.
+   * changed; {@code by} names who asked, for the audit trail. {@code traceParent}: the W3C
+   * traceparent of the request that asked (empty for none), which the job's span of the action
+   * links to.
    */
-  public record Act(Action action, List<ObjectRef> refs, String by, ActorRef<ActResult> replyTo)
+  public record Act(
+      Action action,
+      List<ObjectRef> refs,
+      String by,
+      String traceParent,
+      ActorRef<ActResult> replyTo)
       implements Command {
     public Act {
       refs = List.copyOf(refs);
+      traceParent = traceParent == null ? "" : traceParent;
+    }
+
+    public Act(Action action, List<ObjectRef> refs, String by, ActorRef<ActResult> replyTo) {
+      this(action, refs, by, "", replyTo);
     }
 
     @Override

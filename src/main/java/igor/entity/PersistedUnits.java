@@ -1,5 +1,6 @@
 package igor.entity;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
@@ -39,6 +40,25 @@ public final class PersistedUnits extends SimpleModule {
   public PersistedUnits() {
     super("igor-persisted-units");
     PAUSABLE.forEach(type -> setMixInAnnotation(type, PausedAtInSeconds.class));
+    TRACED.forEach(type -> setMixInAnnotation(type, PausedAtInSecondsAndTrace.class));
+  }
+
+  /**
+   * Records that keep a job's trace ({@code traceParent}): written only when there is one, so that
+   * a job without a trace is persisted exactly as before tracing existed (and reads back as none).
+   */
+  static final List<Class<?>> TRACED =
+      List.of(JobEvent.JobCreated.class, JobSnapshot.class, JobPlan.class);
+
+  /** As {@link PausedAtInSeconds}, and {@code traceParent} left out when empty. */
+  abstract static class PausedAtInSecondsAndTrace {
+    @JsonProperty("pausedAt")
+    @JsonSerialize(converter = MillisToSeconds.class)
+    @JsonDeserialize(converter = SecondsToMillis.class)
+    abstract long pausedAtMillis();
+
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    abstract String traceParent();
   }
 
   /** {@code pausedAtMillis} is written and read as {@code pausedAt}, in seconds. */

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -24,6 +25,14 @@ final class ActionRoutes extends AllDirectives {
   private final JobService jobs;
   private final RequestBodies bodies;
   private final Limits limits;
+
+  private RequestTracing tracing = RequestTracing.OFF;
+
+  /** Traces the actions' requests (the jobs' spans of an action link to them). */
+  ActionRoutes tracedBy(RequestTracing tracing) {
+    this.tracing = tracing;
+    return this;
+  }
 
   ActionRoutes(JobService jobs, RequestBodies bodies, Limits limits) {
     this.jobs = jobs;
@@ -49,8 +58,13 @@ final class ActionRoutes extends AllDirectives {
   }
 
   private Route answer(Action action, List<ObjectRef> refs, String by) {
+    return extractRequest(request -> answer(action, refs, by, request));
+  }
+
+  private Route answer(Action action, List<ObjectRef> refs, String by, HttpRequest request) {
+    String name = "PATCH /api/v1/" + action.name().toLowerCase(Locale.ROOT);
     return Answers.of(
-        jobs.act(action, refs, by),
+        tracing.traced(request, name, trace -> jobs.act(action, refs, by, trace)),
         JobService.Acted::rejection,
         acted -> Map.of("updated", acted.updated()));
   }

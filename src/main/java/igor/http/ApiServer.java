@@ -16,6 +16,7 @@ import igor.service.WorkerWatch;
 import igor.storage.ChangeFeed;
 import igor.storage.ReadModel;
 import igor.tls.PemFiles;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionStage;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -74,12 +75,15 @@ public final class ApiServer extends AllDirectives {
       WorkerWatch workers,
       IgorSettings settings,
       ScheduleService schedules,
-      ScheduleSettings scheduleSettings) {
+      ScheduleSettings scheduleSettings,
+      OpenTelemetry openTelemetry) {
+    RequestTracing tracing = new RequestTracing(openTelemetry);
     JobRequests requests = new JobRequests(settings.limits(), settings.jobs().taskDefaults());
     RequestBodies bodies = new RequestBodies(settings.limits().maxBodyBytes());
     IdempotentSubmits submits =
         new IdempotentSubmits(jobs, idempotent, settings.idempotency().maxKeyLength());
-    this.jobRoutes = new JobRoutes(jobs, requests, bodies, submits, workers::waitingReason);
+    this.jobRoutes =
+        new JobRoutes(jobs, requests, bodies, submits, workers::waitingReason, tracing);
     this.timelineRoutes =
         new TimelineRoutes(
             new JobTimelines(
@@ -88,7 +92,7 @@ public final class ApiServer extends AllDirectives {
                 settings.limits().maxTimelineAttempts(),
                 System::currentTimeMillis));
     this.taskRoutes = new TaskRoutes(requests, bodies, submits);
-    this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits());
+    this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits()).tracedBy(tracing);
     this.scheduleRoutes =
         new ScheduleRoutes(
             schedules,

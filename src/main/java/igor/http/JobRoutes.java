@@ -20,6 +20,7 @@ final class JobRoutes extends AllDirectives {
   private final RequestBodies bodies;
   private final IdempotentSubmits submits;
   private final Function<String, String> waitingReasons;
+  private final RequestTracing tracing;
 
   /** {@code waitingReasons}: why QUEUED tasks of a type wait, or null (the worker registry). */
   JobRoutes(
@@ -27,12 +28,14 @@ final class JobRoutes extends AllDirectives {
       JobRequests requests,
       RequestBodies bodies,
       IdempotentSubmits submits,
-      Function<String, String> waitingReasons) {
+      Function<String, String> waitingReasons,
+      RequestTracing tracing) {
     this.jobs = jobs;
     this.requests = requests;
     this.bodies = bodies;
     this.submits = submits;
     this.waitingReasons = waitingReasons;
+    this.tracing = tracing;
   }
 
   Route route() {
@@ -54,10 +57,15 @@ final class JobRoutes extends AllDirectives {
   private Route create(String body, Optional<IdempotentSubmits.Key> key) {
     JobRequests.CreateJob request = ApiJson.read(body, JobRequests.CreateJob.class);
     JobPlan plan = requests.toPlan(request);
-    return answer(
-        submits
-            .create(key, request, plan)
-            .handle((result, failure) -> created(plan.jobId(), key, result, failure)));
+    return extractRequest(
+        httpRequest ->
+            answer(
+                tracing
+                    .traced(
+                        httpRequest,
+                        "POST /api/v1/jobs",
+                        trace -> submits.create(key, request, plan.inTrace(trace)))
+                    .handle((result, failure) -> created(plan.jobId(), key, result, failure))));
   }
 
   /**

@@ -4,7 +4,9 @@ package igor.queue;
  * One attempt of a task, as handed to workers through the queue. {@code deliveryId} is the same for
  * every delivery of the same attempt, so a worker can recognise a duplicate. {@code name}, {@code
  * retries} and {@code timeoutSeconds} are the task's own, which never change: a delivery is the
- * same message for as long as its attempt waits (withdrawing it finds it by value).
+ * same message for as long as its attempt waits (withdrawing it finds it by value). {@code
+ * traceParent} is the W3C traceparent of the job's span that handed the attempt out, which the
+ * worker's span of the attempt continues; empty when the job has no trace.
  */
 public record TaskDelivery(
     String jobId,
@@ -16,11 +18,29 @@ public record TaskDelivery(
     byte[] args,
     String name,
     int retries,
-    int timeoutSeconds) {
+    int timeoutSeconds,
+    String traceParent) {
 
   public TaskDelivery {
     args = args == null ? new byte[0] : args;
     name = name == null ? "" : name;
+    traceParent = traceParent == null ? "" : traceParent;
+  }
+
+  /** A delivery without a trace. */
+  public TaskDelivery(
+      String jobId,
+      String layerId,
+      String taskId,
+      int attempt,
+      String deliveryId,
+      String type,
+      byte[] args,
+      String name,
+      int retries,
+      int timeoutSeconds) {
+    this(
+        jobId, layerId, taskId, attempt, deliveryId, type, args, name, retries, timeoutSeconds, "");
   }
 
   /** A delivery without the task's name, retries and time-out (as workers of format 1 read it). */
@@ -33,5 +53,21 @@ public record TaskDelivery(
       String type,
       byte[] args) {
     this(jobId, layerId, taskId, attempt, deliveryId, type, args, "", 0, 0);
+  }
+
+  /** The same delivery in the trace {@code parent}. */
+  public TaskDelivery inTrace(String parent) {
+    return new TaskDelivery(
+        jobId,
+        layerId,
+        taskId,
+        attempt,
+        deliveryId,
+        type,
+        args,
+        name,
+        retries,
+        timeoutSeconds,
+        parent);
   }
 }

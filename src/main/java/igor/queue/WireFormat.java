@@ -48,6 +48,9 @@ public final class WireFormat {
     if (d.timeoutSeconds() > 0) {
       n.put("timeout", d.timeoutSeconds());
     }
+    if (!d.traceParent().isEmpty()) {
+      n.put("traceparent", d.traceParent());
+    }
     return n.toString();
   }
 
@@ -63,7 +66,8 @@ public final class WireFormat {
         base64(n, "args"),
         n.path("name").asText(""),
         Math.max(0, n.path("retries").asInt(0)),
-        Math.max(0, n.path("timeout").asInt(0)));
+        Math.max(0, n.path("timeout").asInt(0)),
+        traceParent(n));
   }
 
   /** The message on the cancel channel: the delivery ids of withdrawn attempts. */
@@ -98,6 +102,9 @@ public final class WireFormat {
     }
     n.put("retryable", r.retryable());
     n.put("at", r.at());
+    if (!r.traceParent().isEmpty()) {
+      n.put("traceparent", r.traceParent());
+    }
     return n.toString();
   }
 
@@ -144,9 +151,32 @@ public final class WireFormat {
             problem == null ? Text.sanitise(message) : "",
             problem == null && !resultText.isEmpty() ? base64(resultText, "result") : null,
             retryable,
-            at);
+            at,
+            traceParent(n));
     return problem == null ? report : OutcomeLimits.failedOverLimit(report, problem);
   }
+
+  /**
+   * The optional W3C traceparent of a message ({@code version-traceid-spanid-flags}, lowercase
+   * hex): empty when absent, and when it is not one (a worker's bad trace context never costs its
+   * report).
+   */
+  static String traceParent(JsonNode n) {
+    JsonNode v = n.get("traceparent");
+    if (v == null || !v.isTextual()) {
+      return "";
+    }
+    String text = v.textValue();
+    return TRACE_PARENT.matcher(text).matches()
+            && !text.startsWith("ff")
+            && !text.contains("-00000000000000000000000000000000-")
+            && !text.contains("-0000000000000000-")
+        ? text
+        : "";
+  }
+
+  private static final java.util.regex.Pattern TRACE_PARENT =
+      java.util.regex.Pattern.compile("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
 
   /** A worker's name is kept to this many characters. */
   static final int MAX_WORKER_NAME_CHARS = 255;

@@ -289,7 +289,10 @@ public final class IdempotentJobs {
     }
   }
 
-  /** The fingerprint of a plan without its ids (tasks name their layer by position). */
+  /**
+   * The fingerprint of a plan without its ids (tasks name their layer by position), nor its trace:
+   * a request sent again may come in another trace, and is still the same job.
+   */
   static String planFingerprint(JobPlan plan) {
     StringBuilder text = new StringBuilder();
     Map<String, Integer> layerPositions = new HashMap<>();

@@ -175,6 +175,15 @@ public final class JobService {
    * job is asked. Answers how many objects changed; a stale etag counts as not changed.
    */
   public CompletionStage<Acted> act(Action action, List<ObjectRef> refs, String by) {
+    return act(action, refs, by, "");
+  }
+
+  /**
+   * As {@link #act(Action, List, String)}, asked in the trace {@code traceParent} (a W3C
+   * traceparent, empty for none): each job's span of the action links to it.
+   */
+  public CompletionStage<Acted> act(
+      Action action, List<ObjectRef> refs, String by, String traceParent) {
     Set<String> jobs = new LinkedHashSet<>();
     Set<String> layers = new LinkedHashSet<>();
     Set<String> tasks = new LinkedHashSet<>();
@@ -214,13 +223,13 @@ public final class JobService {
                 }
                 byJob.computeIfAbsent(jobId, id -> new ArrayList<>()).add(ref);
               }
-              return actOn(action, byJob, by);
+              return actOn(action, byJob, by, traceParent);
             },
             executor);
   }
 
   private CompletionStage<Acted> actOn(
-      Action action, Map<String, List<ObjectRef>> byJob, String by) {
+      Action action, Map<String, List<ObjectRef>> byJob, String by, String traceParent) {
     List<CompletableFuture<ActResult>> answers = new ArrayList<>();
     byJob.forEach(
         (jobId, jobRefs) ->
@@ -228,7 +237,7 @@ public final class JobService {
                 gateway
                     .<ActResult>ask(
                         jobId,
-                        replyTo -> new JobEntity.Act(action, jobRefs, by, replyTo),
+                        replyTo -> new JobEntity.Act(action, jobRefs, by, traceParent, replyTo),
                         askTimeout,
                         () -> new ActResult(0))
                     .toCompletableFuture()));

@@ -27,9 +27,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The small artifacts stand on their own: every class in igor-client.jar needs only the JDK,
  * Jackson and the jar itself; every class in igor-worker.jar only the JDK, Redisson, Jackson,
- * SLF4J, igor-client and itself; and projects of their own, built with Maven from their POMs alone,
- * run against a real node (docs/adr/0011-small-artifacts.md). The examples' project is run by
- * {@code ExamplesTest}.
+ * SLF4J, the OpenTelemetry API (with its context), igor-client and itself; and projects of their
+ * own, built with Maven from their POMs alone, run against a real node
+ * (docs/adr/0011-small-artifacts.md). The examples' project is run by {@code ExamplesTest}.
  */
 class ArtifactsTest {
   private static final List<String> SERVER_LIBRARIES =
@@ -62,8 +62,9 @@ class ArtifactsTest {
   }
 
   @Test
-  void everyClassOfTheWorkerJarNeedsOnlyTheJdkRedissonJacksonSlf4jTheClientAndTheJarItself()
-      throws IOException {
+  void
+      everyClassOfTheWorkerJarNeedsOnlyTheJdkRedissonJacksonSlf4jOpenTelemetryApiTheClientAndTheJarItself()
+          throws IOException {
     JavaClasses client = importJar(SmallArtifacts.CLIENT_JAR);
     JavaClasses worker = importJar(SmallArtifacts.WORKER_JAR);
     assertThat(worker.contain("igor.worker.api.Worker")).isTrue();
@@ -81,10 +82,14 @@ class ArtifactsTest {
                     "javax.net.ssl..",
                     "com.fasterxml.jackson..",
                     "org.redisson..",
-                    "org.slf4j..")
+                    "org.slf4j..",
+                    "io.opentelemetry.api..",
+                    "io.opentelemetry.context..")
                 .or(inJar("igor-worker.jar", worker))
                 .or(inJar("igor-client.jar", client)))
-        .because("igor-worker's POM names igor-client, Redisson, Jackson and SLF4J")
+        .because(
+            "igor-worker's POM names igor-client, Redisson, Jackson, SLF4J and opentelemetry-api"
+                + " (with opentelemetry-context)")
         .check(worker);
   }
 
@@ -119,7 +124,7 @@ class ArtifactsTest {
   }
 
   @Test
-  void theWorkerArtifactBringsRedissonAndTheClientButNoLibraryOfTheServer() {
+  void theWorkerArtifactBringsRedissonTheOpenTelemetryApiAndTheClientButNoLibraryOfTheServer() {
     Project examples = SmallArtifacts.built().examples();
     String version = SmallArtifacts.version();
 
@@ -129,7 +134,9 @@ class ArtifactsTest {
             "igor-client-" + version + ".jar",
             jarOnTestClasspath("redisson-"),
             jarOnTestClasspath("slf4j-api-"),
-            jarOnTestClasspath("jackson-databind-"));
+            jarOnTestClasspath("jackson-databind-"),
+            jarOnTestClasspath("opentelemetry-api-"),
+            jarOnTestClasspath("opentelemetry-context-"));
     for (String jar : examples.jarNames()) {
       assertThat(SERVER_LIBRARIES).noneMatch(jar::startsWith);
     }

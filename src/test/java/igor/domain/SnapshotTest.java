@@ -62,6 +62,22 @@ class SnapshotTest {
   }
 
   @Test
+  void aJobKeepsTheTraceItWasCreatedInThroughEventsAndSnapshots() {
+    String trace = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    Job job = Job.empty();
+    Decision created =
+        new JobDecider(JobScenario.RETRY_POLICY)
+            .create(job, aJob().with(aLayer().with(aTask())).build().inTrace(trace), 1_000);
+    for (JobEvent e : ((Decision.Accepted) created).events()) {
+      job = job.apply(e);
+    }
+
+    assertThat(job.traceParent()).isEqualTo(trace);
+    assertThat(Job.restore(job.snapshot()).traceParent()).isEqualTo(trace);
+    assertThat(original.job().traceParent()).as("a job created without a trace").isEmpty();
+  }
+
+  @Test
   void snapshotListsLayersInDeclarationOrderAndTasksInTheOrderAdded() {
     JobSnapshot snapshot = original.job().snapshot();
 

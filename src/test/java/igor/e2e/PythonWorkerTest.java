@@ -12,6 +12,12 @@ import igor.testing.TestDatabase;
 import igor.testing.TestNode;
 import igor.testing.TestRedis;
 import igor.testing.TestTime;
+import igor.tracing.NodeTracing;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +55,9 @@ class PythonWorkerTest {
   /** The lease of the node and of the test workers: short, so a task can outlive several. */
   private static final Duration LEASE = TestTime.scaled(Duration.ofSeconds(2));
 
+  /** The node's spans (it traces: the worker must send each job's trace back). */
+  private static final InMemorySpanExporter SPANS = InMemorySpanExporter.create();
+
   private static TestDatabase db;
   private static TestRedis redis;
   private static IgorNode node;
@@ -65,7 +74,18 @@ class PythonWorkerTest {
     db = TestDatabase.create();
     redis = TestRedis.create();
     node =
-        TestNode.start(db, redis, List.of(), Map.of("igor.worker.lease", LEASE.toMillis() + "ms"));
+        TestNode.start(
+            db,
+            redis,
+            List.of(),
+            Map.of("igor.worker.lease", LEASE.toMillis() + "ms"),
+            NodeTracing.with(
+                OpenTelemetrySdk.builder()
+                    .setTracerProvider(
+                        SdkTracerProvider.builder()
+                            .addSpanProcessor(SimpleSpanProcessor.create(SPANS))
+                            .build())
+                    .build()));
     api = new HttpApi(node.httpPort());
     workerLog = Files.createTempFile("igor-python-worker", ".log");
     ProcessBuilder pb =
@@ -126,6 +146,38 @@ class PythonWorkerTest {
     if (workerLog != null) {
       Files.deleteIfExists(workerLog);
     }
+  }
+
+  @Test
+  void pythonWorkerSendsTheJobsTraceBackOnItsReports() {
+    String jobId =
+        api.createJob(
+            """
+            {"layers": [{"tasks": [{"type": "py_upper", "args": "%s"}]}]}"""
+                .formatted(base64("traced")));
+    api.awaitJob(jobId, status("COMPLETED"), WAIT);
+
+    List<SpanData> spans = SPANS.getFinishedSpanItems();
+    SpanData created =
+        spans.stream()
+            .filter(s -> s.getName().equals("job create"))
+            .filter(s -> s.getAttributes().asMap().containsValue(jobId))
+            .findFirst()
+            .orElseThrow();
+    List<SpanData> applied =
+        spans.stream()
+            .filter(s -> s.getName().equals("job apply reports"))
+            .filter(s -> s.getTraceId().equals(created.getTraceId()))
+            .toList();
+    assertThat(applied)
+        .as("the job's decisions on the Python worker's reports, in the job's trace")
+        .isNotEmpty()
+        .allSatisfy(
+            a ->
+                assertThat(a.getLinks())
+                    .as("linked to the span that handed the attempt out (echoed traceparent)")
+                    .extracting(l -> l.getSpanContext().getSpanId())
+                    .contains(created.getSpanId()));
   }
 
   @Test

@@ -72,6 +72,16 @@ class PersistedFormatTest {
             JOB, "nightly", 0, List.of(new LayerPlan(LAYER, "build", -1, 7_000)), AT, 0));
     e.put("JobStarted", new JobEvent.JobStarted(JOB, AT));
     e.put(
+        "JobCreatedTraced",
+        new JobEvent.JobCreated(
+            JOB,
+            "nightly",
+            0,
+            List.of(new LayerPlan(LAYER, "build", -1, 7_000)),
+            AT,
+            0,
+            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
+    e.put(
         "TasksAdded",
         new JobEvent.TasksAdded(
             JOB,
@@ -123,6 +133,22 @@ class PersistedFormatTest {
                     0)),
             List.of(new AuditEntry(Action.PAUSE, ObjectKind.LAYER, LAYER, "ops", AT)),
             0));
+    JobSnapshot s = (JobSnapshot) e.get("JobSnapshot");
+    e.put(
+        "JobSnapshotTraced",
+        new JobSnapshot(
+            s.id(),
+            s.name(),
+            s.status(),
+            s.pausedAtMillis(),
+            s.createdAt(),
+            s.updatedAt(),
+            s.revision(),
+            s.layers(),
+            s.tasks(),
+            s.audit(),
+            s.startAt(),
+            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"));
     e.put(
         "ActionTaken",
         new JobEvent.ActionTaken(JOB, Action.RETRY, ObjectKind.TASK, TASK, "ops", AT));

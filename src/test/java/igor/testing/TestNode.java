@@ -2,6 +2,7 @@ package igor.testing;
 
 import igor.app.IgorNode;
 import igor.config.IgorConfig;
+import igor.tracing.NodeTracing;
 import igor.worker.api.TaskHandler;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +43,18 @@ public final class TestNode {
     Map<String, Object> o = overrides(db, redis);
     o.putAll(extra);
     return IgorNode.start(IgorConfig.load(o), handlers);
+  }
+
+  /** A node that traces with {@code tracing} (docs/operations.md#tracing). */
+  public static IgorNode start(
+      TestDatabase db,
+      TestRedis redis,
+      List<TaskHandler> handlers,
+      Map<String, Object> extra,
+      NodeTracing tracing) {
+    Map<String, Object> o = overrides(db, redis);
+    o.putAll(extra);
+    return IgorNode.start(IgorConfig.load(o), handlers, tracing);
   }
 
   public static IgorNode start(TestDatabase db, TestRedis redis, List<TaskHandler> handlers) {

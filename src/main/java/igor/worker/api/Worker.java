@@ -5,6 +5,7 @@ import igor.queue.ProtocolDefaults;
 import igor.worker.internal.RedisAddress;
 import igor.worker.internal.WorkerRuntime;
 import igor.worker.internal.WorkerSettings;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,6 +72,7 @@ public final class Worker implements AutoCloseable {
     private Duration lease = ProtocolDefaults.LEASE;
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private OutcomeLimits outcomeLimits = OutcomeLimits.DEFAULTS;
+    private OpenTelemetry openTelemetry = OpenTelemetry.noop();
     private final List<TaskHandler> handlers = new ArrayList<>();
     private final List<BatchTaskHandler> batchHandlers = new ArrayList<>();
 
@@ -160,6 +162,17 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Traces attempts with this OpenTelemetry (for example {@code GlobalOpenTelemetry.get()}, or
+     * your SDK): each attempt is a span in its job's trace, child of the job's span that handed it
+     * out, and the handler runs inside it ({@code Span.current()}). Without it (the default, the
+     * no-op API), reports still carry the job's trace back to Igor, at no cost.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = openTelemetry;
+      return this;
+    }
+
     /** Connects to Redis and starts taking work. */
     public Worker start() {
       WorkerSettings settings =
@@ -176,7 +189,7 @@ public final class Worker implements AutoCloseable {
               outcomeLimits);
       RedisAddress redis = new RedisAddress(redisUrl, password, keyPrefix, redisCaFile);
       WorkerRuntime runtime = WorkerRuntime.connect(redis, handlers, batchHandlers, settings);
-      return new Worker(runtime.start());
+      return new Worker(runtime.tracedBy(openTelemetry).start());
     }
   }
 }

@@ -3,6 +3,7 @@ package igor.worker.internal;
 import igor.worker.api.TaskContext;
 import igor.worker.api.TaskFailedException;
 import igor.worker.api.TaskSpec;
+import io.opentelemetry.api.trace.Span;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -53,6 +54,7 @@ public final class Attempt implements TaskContext {
   private volatile String message = "";
   private volatile byte[] result;
   private volatile Outcome outcome = Outcome.NONE;
+  private volatile Span span = Span.getInvalid();
   private String name = "";
   private int retries;
   private int timeoutSeconds;
@@ -196,6 +198,15 @@ public final class Attempt implements TaskContext {
 
   String deliveryId() {
     return deliveryId;
+  }
+
+  /** The attempt's span (an invalid one outside a worker). */
+  Span span() {
+    return span;
+  }
+
+  void setSpan(Span span) {
+    this.span = span;
   }
 
   String message() {

@@ -5,6 +5,7 @@ import igor.domain.Text;
 import igor.domain.WorkerReport;
 import igor.queue.AttemptLease;
 import igor.queue.TaskDelivery;
+import igor.queue.TraceParents;
 import igor.queue.WorkerAnnouncement;
 import igor.queue.WorkerChannel;
 import igor.queue.redis.RedisQueues;
@@ -15,6 +16,9 @@ import igor.worker.api.TaskContext;
 import igor.worker.api.TaskFailedException;
 import igor.worker.api.TaskHandler;
 import igor.worker.api.TaskSpec;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -65,6 +69,7 @@ public final class WorkerRuntime implements AutoCloseable {
   private final Attempt.Services services;
   private volatile boolean running = true;
   private volatile boolean releasing;
+  private volatile AttemptTracing tracing = new AttemptTracing(OpenTelemetry.noop());
 
   /** A worker on a queue channel the caller owns (nodes use this). */
   public WorkerRuntime(
@@ -143,6 +148,15 @@ public final class WorkerRuntime implements AutoCloseable {
       queues.close();
       throw e;
     }
+  }
+
+  /**
+   * Traces attempts with this OpenTelemetry (before {@link #start}): a span per attempt in the
+   * job's trace, the handler run inside it. Without it, reports only echo the delivery's trace.
+   */
+  public WorkerRuntime tracedBy(OpenTelemetry openTelemetry) {
+    this.tracing = new AttemptTracing(openTelemetry);
+    return this;
   }
 
   public WorkerRuntime start() {
@@ -257,7 +271,7 @@ public final class WorkerRuntime implements AutoCloseable {
         return;
       }
       Throwable failure = null;
-      try {
+      try (Scope inSpan = context.span().makeCurrent()) {
         byte[] result = handlers.get(d.type()).handle(context);
         if (result != null) {
           context.setResult(result);
@@ -318,7 +332,9 @@ public final class WorkerRuntime implements AutoCloseable {
    * duplicate delivery, or one Igor withdrew).
    */
   private Attempt begin(TaskDelivery d) {
-    WorkerReport started = report(WorkerReport.Kind.STARTED, d, "", null, true);
+    Span span = tracing.start(d, settings.name());
+    WorkerReport started =
+        report(WorkerReport.Kind.STARTED, d, "", null, true, TraceParents.of(span));
     boolean ours =
         untilItGetsThrough(
             "claim",
@@ -326,6 +342,8 @@ public final class WorkerRuntime implements AutoCloseable {
             () ->
                 channel.begin(d, settings.name(), settings.claimTtl(), settings.lease(), started));
     if (!ours) {
+      span.setAttribute("igor.claimed", false);
+      span.end();
       log.debug(
           "delivery dropped: claimed or withdrawn taskId={} attempt={}", d.taskId(), d.attempt());
       return null;
@@ -342,6 +360,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 d.deliveryId(),
                 services)
             .withTask(d.name(), d.retries(), d.timeoutSeconds(), started.at());
+    context.setSpan(span);
     inFlight.put(d.deliveryId(), new Running(context, lease, Thread.currentThread()));
     return context;
   }
@@ -354,28 +373,28 @@ public final class WorkerRuntime implements AutoCloseable {
    */
   private WorkerReport outcome(TaskDelivery d, Attempt c, Throwable failure) {
     return switch (c.outcome()) {
-      case COMPLETED -> report(WorkerReport.Kind.COMPLETED, d, c.message(), c.result(), true);
-      case FAILED -> report(WorkerReport.Kind.FAILED, d, c.message(), null, true);
-      case FAILED_FOR_GOOD -> report(WorkerReport.Kind.FAILED, d, c.message(), null, false);
-      case SKIPPED -> report(WorkerReport.Kind.SKIPPED, d, c.message(), null, true);
+      case COMPLETED -> report(WorkerReport.Kind.COMPLETED, d, c.message(), c.result(), true, c);
+      case FAILED -> report(WorkerReport.Kind.FAILED, d, c.message(), null, true, c);
+      case FAILED_FOR_GOOD -> report(WorkerReport.Kind.FAILED, d, c.message(), null, false, c);
+      case SKIPPED -> report(WorkerReport.Kind.SKIPPED, d, c.message(), null, true, c);
       case NONE ->
           failure == null
-              ? report(WorkerReport.Kind.COMPLETED, d, c.message(), c.result(), true)
+              ? report(WorkerReport.Kind.COMPLETED, d, c.message(), c.result(), true, c)
               : failure(d, c, failure);
     };
   }
 
   private WorkerReport failure(TaskDelivery d, Attempt context, Throwable e) {
     if (releasing && context.isCancelled()) {
-      return report(WorkerReport.Kind.RELEASED, d, "worker stopped", null, true);
+      return report(WorkerReport.Kind.RELEASED, d, "worker stopped", null, true, context);
     }
     if (e instanceof SkipTaskException) {
-      return report(WorkerReport.Kind.SKIPPED, d, message(e), null, true);
+      return report(WorkerReport.Kind.SKIPPED, d, message(e), null, true, context);
     }
     if (e instanceof TaskFailedException f) {
-      return report(WorkerReport.Kind.FAILED, d, message(e), null, f.isRetryable());
+      return report(WorkerReport.Kind.FAILED, d, message(e), null, f.isRetryable(), context);
     }
-    return report(WorkerReport.Kind.FAILED, d, message(e), null, true);
+    return report(WorkerReport.Kind.FAILED, d, message(e), null, true, context);
   }
 
   private void finish(TaskDelivery d, Attempt context, WorkerReport outcome) {
@@ -392,6 +411,11 @@ public final class WorkerRuntime implements AutoCloseable {
           return true;
         });
     inFlight.remove(d.deliveryId());
+    AttemptTracing.end(
+        context.span(),
+        outcome.kind().name().toLowerCase(java.util.Locale.ROOT),
+        outcome.kind() == WorkerReport.Kind.FAILED,
+        outcome.message());
     log.debug(
         "attempt done taskId={} attempt={} outcome={}", d.taskId(), d.attempt(), outcome.kind());
   }
@@ -518,7 +542,22 @@ public final class WorkerRuntime implements AutoCloseable {
    * the failure it causes instead (nodes would fail it all the same, after reading all of it).
    */
   private WorkerReport report(
-      WorkerReport.Kind kind, TaskDelivery d, String message, byte[] result, boolean retryable) {
+      WorkerReport.Kind kind,
+      TaskDelivery d,
+      String message,
+      byte[] result,
+      boolean retryable,
+      Attempt attempt) {
+    return report(kind, d, message, result, retryable, TraceParents.of(attempt.span()));
+  }
+
+  private WorkerReport report(
+      WorkerReport.Kind kind,
+      TaskDelivery d,
+      String message,
+      byte[] result,
+      boolean retryable,
+      String traceParent) {
     WorkerReport report =
         new WorkerReport(
             kind,
@@ -529,7 +568,8 @@ public final class WorkerRuntime implements AutoCloseable {
             Text.sanitise(message),
             result,
             retryable,
-            System.currentTimeMillis());
+            System.currentTimeMillis(),
+            traceParent);
     String problem = settings.outcomeLimits().problem(report.message(), result);
     if (problem == null) {
       return report;
