@@ -4,9 +4,9 @@ package igor.queue;
  * One attempt of a task, as handed to workers through the queue. {@code deliveryId} is the same for
  * every delivery of the same attempt, so a worker can recognise a duplicate. {@code name}, {@code
  * retries} and {@code timeoutSeconds} are the task's own, which never change: a delivery is the
- * same message for as long as its attempt waits (withdrawing it finds it by value). {@code
- * traceParent} is the W3C traceparent of the job's span that handed the attempt out, which the
- * worker's span of the attempt continues; empty when the job has no trace.
+ * same message for as long as its attempt waits (withdrawing it finds it by value, else by its
+ * delivery id). {@code traceParent} is the W3C traceparent of the job's span that handed the
+ * attempt out, which the worker's span of the attempt continues; empty when the job has no trace.
  */
 public record TaskDelivery(
     String jobId,

@@ -102,6 +102,26 @@ class BigPushesTest {
     assertThat(sizes).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(1000));
   }
 
+  @Test
+  void withdrawingDeliveriesQueuedInATraceRemovesThemThoughTheNodeNoLongerKnowsTheirTraceparent() {
+    String trace = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    for (int count : List.of(3, 40)) {
+      List<TaskDelivery> plain = deliveries(count);
+      queues
+          .taskQueue()
+          .enqueue(plain.stream().map(d -> d.inTrace(trace)).toList())
+          .toCompletableFuture()
+          .join();
+      assertThat(queueLength()).isEqualTo(count);
+
+      queues.taskQueue().cancel(plain).toCompletableFuture().join();
+
+      assertThat(queueLength())
+          .as("entries left after withdrawing %d traced deliveries", count)
+          .isZero();
+    }
+  }
+
   private int queueLength() {
     return redis.client().getList(key("queue:resize"), StringCodec.INSTANCE).size();
   }

@@ -87,38 +87,48 @@ public final class RedisTaskQueue implements TaskQueue {
   /**
    * KEYS: queued set, type queue. ARGV: how many to remove one by one, then delivery id, message,
    * ... Forgets the ids; removes the entries of those that were still queued: one LREM each when
-   * few (each reads the queue up to the entry), else one pass that keeps every other entry.
+   * few (each reads the queue up to the entry), else, or when an LREM found no entry of that exact
+   * text, one pass that keeps every entry whose delivery id is not withdrawn. An entry's text can
+   * differ from the one the node writes now: it carries the traceparent of the decision that queued
+   * it, or was written by an older node; the pass matches on the delivery id. An LREM also misses a
+   * delivery a worker took and has not claimed yet (its id stays in the set until the claim): then
+   * the pass finds nothing to remove.
    */
   private static final String REMOVE_QUEUED =
       "local gone = {}\n"
           + "local messages = {}\n"
           + "for i = 2, #ARGV, 2 do\n"
           + "  if redis.call('SREM', KEYS[1], ARGV[i]) == 1 then\n"
-          + "    gone[ARGV[i + 1]] = true\n"
+          + "    gone[ARGV[i]] = true\n"
           + "    messages[#messages + 1] = ARGV[i + 1]\n"
           + "  end\n"
           + "end\n"
           + "if #messages == 0 then return 0 end\n"
           + "local removed = 0\n"
           + "if #messages <= tonumber(ARGV[1]) then\n"
+          + "  local missed = false\n"
           + "  for _, m in ipairs(messages) do\n"
-          + "    removed = removed + redis.call('LREM', KEYS[2], 1, m)\n"
+          + "    local n = redis.call('LREM', KEYS[2], 1, m)\n"
+          + "    removed = removed + n\n"
+          + "    if n == 0 then missed = true end\n"
           + "  end\n"
-          + "  return removed\n"
+          + "  if not missed then return removed end\n"
           + "end\n"
           + "local length = redis.call('LLEN', KEYS[2])\n"
           + "local kept = {}\n"
+          + "local found = 0\n"
           + "for from = 0, length - 1, 1000 do\n"
           + "  for _, m in ipairs(redis.call('LRANGE', KEYS[2], from, from + 999)) do\n"
-          + "    if gone[m] then removed = removed + 1 else kept[#kept + 1] = m end\n"
+          + "    local id = string.match(m, '\"delivery_id\":\"([^\"]*)\"')\n"
+          + "    if id and gone[id] then found = found + 1 else kept[#kept + 1] = m end\n"
           + "  end\n"
           + "end\n"
-          + "if removed == 0 then return 0 end\n"
+          + "if found == 0 then return removed end\n"
           + "redis.call('DEL', KEYS[2])\n"
           + "for i = 1, #kept, 1000 do\n"
           + "  redis.call('RPUSH', KEYS[2], unpack(kept, i, math.min(i + 999, #kept)))\n"
           + "end\n"
-          + "return removed";
+          + "return removed + found";
 
   private final RedissonClient redis;
   private final RedisKeys keys;
