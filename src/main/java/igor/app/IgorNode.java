@@ -273,7 +273,12 @@ public final class IgorNode implements AutoCloseable {
         cluster.selfMember().address());
     ClusterIgor igor =
         new ClusterIgor(
-            jobs, settings.jobs().taskDefaults(), settings.http().askTimeout().plusSeconds(1));
+            jobs,
+            schedules,
+            settings.limits(),
+            ScheduleSettings.from(system.settings().config()),
+            settings.jobs().taskDefaults(),
+            settings.http().askTimeout().plusSeconds(1));
     return new IgorNode(system, binding, jobs, retention, igor, idempotentJobs);
   }
 

@@ -29,7 +29,7 @@ final class ScheduleCommands {
   static final class Ls extends ClientCommands.Base {
     @Override
     public Integer call() {
-      out().println(options.client().schedules());
+      out().println(options.client().schedulesJson());
       return ExitCodes.OK;
     }
   }
@@ -41,7 +41,7 @@ final class ScheduleCommands {
 
     @Override
     public Integer call() {
-      out().println(options.client().schedule(id));
+      out().println(options.client().scheduleJson(id));
       return ExitCodes.OK;
     }
   }
@@ -60,7 +60,7 @@ final class ScheduleCommands {
           file.equals("-")
               ? new String(System.in.readAllBytes(), StandardCharsets.UTF_8)
               : ClientCommands.read(file);
-      out().println(options.client().createSchedule(json));
+      out().println(options.client().createScheduleJson(json));
       return ExitCodes.OK;
     }
   }

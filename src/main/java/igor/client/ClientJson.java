@@ -54,6 +54,33 @@ final class ClientJson {
     return body;
   }
 
+  /** The body of POST /api/v1/schedules. */
+  static ObjectNode createSchedule(ScheduleSpec schedule) {
+    ObjectNode body = MAPPER.createObjectNode();
+    if (!schedule.name().isEmpty()) {
+      body.put("name", schedule.name());
+    }
+    body.put("cron", schedule.cron());
+    body.put("time_zone", schedule.timeZone());
+    body.put("overlap", schedule.overlap().wireName());
+    body.put("catch_up", schedule.catchUp().wireName());
+    if (schedule.catchUpLimit() != 0) {
+      body.put("catch_up_limit", schedule.catchUpLimit());
+    }
+    body.set("job", createJob(schedule.job()));
+    return body;
+  }
+
+  /** The schedules of GET /api/v1/schedules ({"schedules": [...]}). */
+  static List<Schedule> schedules(String json) {
+    JsonNode answer = tree(json);
+    JsonNode list = answer == null ? null : answer.get("schedules");
+    if (list == null || !list.isArray()) {
+      throw new IgorException(0, "Igor's answer could not be read as a list of schedules");
+    }
+    return readList(list.toString(), Schedule.class);
+  }
+
   /** The body of POST /api/v1/tasks: every task into the one layer. */
   static ArrayNode addTasks(String layerId, Collection<TaskSpec> tasks) {
     ArrayNode body = MAPPER.createArrayNode();

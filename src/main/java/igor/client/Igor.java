@@ -85,6 +85,59 @@ public interface Igor {
   }
 
   /**
+   * Creates a schedule: a job fired at each due time of a cron expression (docs/semantics.md,
+   * "Schedules").
+   *
+   * @return the schedule with its id and next due time
+   * @throws IgorException.BadRequest when a field is wrong (the cron expression, its time zone, due
+   *     times closer than igor.schedules.min-interval, the job)
+   * @throws IgorException.Conflict when igor.schedules.max-schedules exist already
+   */
+  Schedule createSchedule(ScheduleSpec schedule);
+
+  /** Every schedule, oldest first. */
+  List<Schedule> schedules();
+
+  /**
+   * The schedule, exact (from the schedule itself).
+   *
+   * @throws IgorException.NotFound when the schedule is unknown
+   */
+  Schedule schedule(String scheduleId);
+
+  /**
+   * Pauses the schedule: it fires nothing until it is unpaused (due times meanwhile are missed).
+   *
+   * @return the schedule as it is now
+   * @throws IgorException.NotFound when the schedule is unknown
+   */
+  Schedule pauseSchedule(String scheduleId);
+
+  /**
+   * Unpauses the schedule.
+   *
+   * @return the schedule as it is now
+   * @throws IgorException.NotFound when the schedule is unknown
+   */
+  Schedule unpauseSchedule(String scheduleId);
+
+  /**
+   * Fires the schedule now, paused or not: its job is in {@link Schedule#lastFire()} (manual).
+   *
+   * @return the schedule as it is now
+   * @throws IgorException.NotFound when the schedule is unknown
+   */
+  Schedule triggerSchedule(String scheduleId);
+
+  /**
+   * Deletes the schedule; the jobs it fired stay.
+   *
+   * @return the schedule as it was last
+   * @throws IgorException.NotFound when the schedule is unknown
+   */
+  Schedule deleteSchedule(String scheduleId);
+
+  /**
    * Reads the job every quarter second until it satisfies the condition.
    *
    * @return the job as it satisfied it

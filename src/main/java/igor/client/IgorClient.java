@@ -173,21 +173,58 @@ public final class IgorClient implements Igor {
     return create(createJobJson, newIdempotencyKey());
   }
 
+  @Override
+  public Schedule createSchedule(ScheduleSpec schedule) {
+    return ClientJson.read(
+        createScheduleJson(ClientJson.createSchedule(schedule).toString()), Schedule.class);
+  }
+
+  @Override
+  public List<Schedule> schedules() {
+    return ClientJson.schedules(schedulesJson());
+  }
+
+  @Override
+  public Schedule schedule(String scheduleId) {
+    return ClientJson.read(scheduleJson(scheduleId), Schedule.class);
+  }
+
+  @Override
+  public Schedule pauseSchedule(String scheduleId) {
+    return ClientJson.read(actOnSchedule(scheduleId, "pause"), Schedule.class);
+  }
+
+  @Override
+  public Schedule unpauseSchedule(String scheduleId) {
+    return ClientJson.read(actOnSchedule(scheduleId, "unpause"), Schedule.class);
+  }
+
+  /** {@inheritDoc} Sent once: a request sent again would fire twice. */
+  @Override
+  public Schedule triggerSchedule(String scheduleId) {
+    return ClientJson.read(actOnSchedule(scheduleId, "trigger"), Schedule.class);
+  }
+
+  @Override
+  public Schedule deleteSchedule(String scheduleId) {
+    return ClientJson.read(actOnSchedule(scheduleId, "delete"), Schedule.class);
+  }
+
   /**
-   * Creates a schedule from the JSON body of POST /api/v1/schedules (docs/semantics.md,
+   * Creates a schedule from the JSON body of POST /api/v1/schedules as it is (docs/semantics.md,
    * "Schedules"); answers the schedule as the API's JSON text ({@code igor schedules create}).
    */
-  public String createSchedule(String createScheduleJson) {
+  public String createScheduleJson(String createScheduleJson) {
     return send("POST", "/api/v1/schedules", createScheduleJson);
   }
 
-  /** Every schedule, as the JSON text of GET /api/v1/schedules. */
-  public String schedules() {
+  /** Every schedule, as the JSON text of GET /api/v1/schedules ({@code igor schedules ls}). */
+  public String schedulesJson() {
     return send("GET", "/api/v1/schedules", null);
   }
 
   /** One schedule, as the JSON text of GET /api/v1/schedules/{id}. */
-  public String schedule(String scheduleId) {
+  public String scheduleJson(String scheduleId) {
     return send("GET", "/api/v1/schedules/" + encode(scheduleId), null);
   }
 

@@ -12,7 +12,12 @@ import igor.client.Job;
 import igor.client.JobSpec;
 import igor.client.LayerSpec;
 import igor.client.Ref;
+import igor.client.Schedule;
+import igor.client.ScheduleSpec;
 import igor.client.Task;
+import igor.config.Limits;
+import igor.config.ScheduleSettings;
+import igor.domain.DueTimes;
 import igor.domain.Identifiers;
 import igor.domain.JobPlan;
 import igor.domain.JobSnapshot;
@@ -23,14 +28,19 @@ import igor.domain.PlanBounds;
 import igor.domain.Rejection;
 import igor.domain.TaskDefaults;
 import igor.domain.TaskPlan;
+import igor.domain.Text;
+import igor.schedule.CronDueTimes;
 import igor.service.JobService.JobAnswer;
 import igor.service.JobService.TasksAnswer;
+import igor.service.ScheduleService.ScheduleAnswer;
 import igor.worker.api.TaskSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +60,12 @@ import java.util.concurrent.TimeoutException;
  * per request, args size, name length) are not applied (a job's own limit on its tasks is); actions
  * are recorded in the audit trail as done by the name given to {@link #as}. Lists, single layers
  * and tasks, and counts come from the read model: use {@link IgorClient} for them.
+ *
+ * <p>Schedules are asked of {@link ScheduleService}, checked as POST /api/v1/schedules checks them
+ * (the cron expression and its time zone, igor.schedules.min-interval and max-catch-up, the job's
+ * fields and igor.limits.max-tasks-per-job), but for the same request limits as above and
+ * igor.schedules.max-template-bytes; their pauses, triggers and deletes are recorded as done by the
+ * name given to {@link #as}.
  */
 public final class ClusterIgor implements Igor {
   /** Reads the views of the HTTP edge into the client's records, as {@code IgorClient} does. */
@@ -60,24 +76,46 @@ public final class ClusterIgor implements Igor {
           .build();
 
   private final JobService jobs;
+  private final ScheduleService schedules;
+  private final Limits limits;
+  private final ScheduleSettings scheduleSettings;
   private final TaskDefaults defaults;
   private final Duration timeout;
   private final String by;
 
   /**
-   * An in-cluster API over this node's job service.
+   * An in-cluster API over this node's job and schedule services.
    *
    * @param jobs the node's job service
+   * @param schedules the node's schedule service
+   * @param limits the limits a job's fields are checked against (igor.limits)
+   * @param scheduleSettings the limits of a schedule (igor.schedules)
    * @param defaults retries and time-out of a task that names none ({@code
    *     igor.jobs.default-retries}, {@code igor.jobs.default-timeout})
-   * @param timeout how long to wait for a job's answer before {@link IgorException.Unavailable}
+   * @param timeout how long to wait for an answer before {@link IgorException.Unavailable}
    */
-  public ClusterIgor(JobService jobs, TaskDefaults defaults, Duration timeout) {
-    this(jobs, defaults, timeout, "");
+  public ClusterIgor(
+      JobService jobs,
+      ScheduleService schedules,
+      Limits limits,
+      ScheduleSettings scheduleSettings,
+      TaskDefaults defaults,
+      Duration timeout) {
+    this(jobs, schedules, limits, scheduleSettings, defaults, timeout, "");
   }
 
-  private ClusterIgor(JobService jobs, TaskDefaults defaults, Duration timeout, String by) {
+  private ClusterIgor(
+      JobService jobs,
+      ScheduleService schedules,
+      Limits limits,
+      ScheduleSettings scheduleSettings,
+      TaskDefaults defaults,
+      Duration timeout,
+      String by) {
     this.jobs = Objects.requireNonNull(jobs, "jobs");
+    this.schedules = Objects.requireNonNull(schedules, "schedules");
+    this.limits = Objects.requireNonNull(limits, "limits");
+    this.scheduleSettings = Objects.requireNonNull(scheduleSettings, "scheduleSettings");
     this.defaults = Objects.requireNonNull(defaults, "defaults");
     this.timeout = timeout;
     this.by = by == null ? "" : by;
@@ -85,11 +123,16 @@ public final class ClusterIgor implements Igor {
 
   /** The same API, with its actions recorded in audit trails as done by this name. */
   public ClusterIgor as(String by) {
-    return new ClusterIgor(jobs, defaults, timeout, by);
+    return new ClusterIgor(jobs, schedules, limits, scheduleSettings, defaults, timeout, by);
   }
 
   @Override
   public Job create(JobSpec spec) {
+    JobAnswer result = await(jobs.create(plan(spec)));
+    return job(checked(result.rejection(), result).job());
+  }
+
+  private JobPlan plan(JobSpec spec) {
     String jobId = Identifiers.newId();
     List<LayerPlan> layers = new ArrayList<>();
     List<TaskPlan> tasks = new ArrayList<>();
@@ -100,17 +143,13 @@ public final class ClusterIgor implements Igor {
               layerId, layer.name(), layer.priority(), pausedAtMillis("layer", layer.pausedAt())));
       layer.tasks().forEach(t -> tasks.add(plan(layerId, t)));
     }
-    JobAnswer result =
-        await(
-            jobs.create(
-                new JobPlan(
-                    jobId,
-                    spec.name(),
-                    pausedAtMillis("job", spec.pausedAt()),
-                    layers,
-                    tasks,
-                    startAtMillis(spec))));
-    return job(checked(result.rejection(), result).job());
+    return new JobPlan(
+        jobId,
+        spec.name(),
+        pausedAtMillis("job", spec.pausedAt()),
+        layers,
+        tasks,
+        startAtMillis(spec));
   }
 
   @Override
@@ -149,6 +188,148 @@ public final class ClusterIgor implements Igor {
     JobService.Acted result =
         await(jobs.act(igor.domain.Action.valueOf(action.name()), objects, by));
     return checked(result.rejection(), result).updated();
+  }
+
+  @Override
+  public Schedule createSchedule(ScheduleSpec spec) {
+    ScheduleAnswer result = await(schedules.create(checked(spec)));
+    return schedule(checked(result.rejection(), result));
+  }
+
+  @Override
+  public List<Schedule> schedules() {
+    return await(schedules.list()).stream().map(ClusterIgor::schedule).toList();
+  }
+
+  @Override
+  public Schedule schedule(String scheduleId) {
+    return answered(schedules.get(scheduleId(scheduleId)));
+  }
+
+  @Override
+  public Schedule pauseSchedule(String scheduleId) {
+    return answered(schedules.pause(scheduleId(scheduleId), by));
+  }
+
+  @Override
+  public Schedule unpauseSchedule(String scheduleId) {
+    return answered(schedules.unpause(scheduleId(scheduleId), by));
+  }
+
+  @Override
+  public Schedule triggerSchedule(String scheduleId) {
+    return answered(schedules.trigger(scheduleId(scheduleId), by));
+  }
+
+  @Override
+  public Schedule deleteSchedule(String scheduleId) {
+    return answered(schedules.delete(scheduleId(scheduleId), by));
+  }
+
+  private Schedule answered(CompletionStage<ScheduleAnswer> answer) {
+    ScheduleAnswer result = await(answer);
+    return schedule(checked(result.rejection(), result));
+  }
+
+  private static String scheduleId(String id) {
+    if (!Identifiers.isId(id)) {
+      throw IgorException.of(400, "schedule id must be a lowercase UUID, got '" + id + "'");
+    }
+    return id;
+  }
+
+  /** The schedule as the domain keeps it, checked as POST /api/v1/schedules checks it. */
+  private igor.domain.ScheduleSpec checked(ScheduleSpec spec) {
+    if (spec.cron().isBlank()) {
+      throw IgorException.of(400, "field 'cron' is required: the schedule's cron expression");
+    }
+    String zone = spec.timeZone().isBlank() ? "UTC" : spec.timeZone();
+    DueTimes times;
+    try {
+      times = CronDueTimes.of(spec.cron(), zone);
+    } catch (IllegalArgumentException e) {
+      String field = e.getMessage().startsWith("unknown time zone") ? "time_zone" : "cron";
+      throw IgorException.of(400, "field '" + field + "': " + e.getMessage());
+    }
+    checkInterval(times);
+    int catchUpLimit = spec.catchUpLimit();
+    if (catchUpLimit < 0 || catchUpLimit > scheduleSettings.maxCatchUp()) {
+      throw IgorException.of(
+          400,
+          "field 'catch_up_limit' must be between 0 and "
+              + scheduleSettings.maxCatchUp()
+              + " (igor.schedules.max-catch-up), got "
+              + catchUpLimit);
+    }
+    if (spec.catchUp() == ScheduleSpec.CatchUp.ALL && catchUpLimit == 0) {
+      throw IgorException.of(
+          400,
+          "field 'catch_up_limit' is required with catch_up 'all': how many missed fires to make"
+              + " up");
+    }
+    Text.problem(spec.name())
+        .ifPresent(
+            p -> {
+              throw IgorException.of(400, "schedule name " + p);
+            });
+    JobPlan template = plan(spec.job());
+    if (template.tasks().size() > limits.maxTasksPerJob()) {
+      throw IgorException.of(
+          413,
+          "the job has "
+              + template.tasks().size()
+              + " tasks, over the limit of "
+              + limits.maxTasksPerJob()
+              + " (igor.limits.max-tasks-per-job)");
+    }
+    Optional<String> problem = limits.planBounds().problem(template);
+    for (TaskPlan task : template.tasks()) {
+      problem =
+          problem
+              .or(
+                  () ->
+                      task.type() == null || task.type().isEmpty()
+                          ? Optional.of("task " + task.taskId() + " has no type")
+                          : Optional.empty())
+              .or(() -> limits.planBounds().problem(task));
+    }
+    problem.ifPresent(
+        p -> {
+          throw IgorException.of(400, "field 'job': " + p);
+        });
+    return new igor.domain.ScheduleSpec(
+        spec.name(),
+        spec.cron().trim(),
+        zone,
+        template,
+        igor.domain.ScheduleSpec.Overlap.valueOf(spec.overlap().name()),
+        igor.domain.ScheduleSpec.CatchUp.valueOf(spec.catchUp().name()),
+        catchUpLimit);
+  }
+
+  /** Due times closer than igor.schedules.min-interval, or none at all, are refused. */
+  private void checkInterval(DueTimes times) {
+    long min = scheduleSettings.minInterval().toMillis();
+    OptionalLong previous = times.nextAfter(System.currentTimeMillis());
+    if (previous.isEmpty()) {
+      throw IgorException.of(400, "field 'cron': the expression has no due time from now on");
+    }
+    for (int i = 0; i < 500; i++) {
+      OptionalLong next = times.nextAfter(previous.getAsLong());
+      if (next.isEmpty()) {
+        return;
+      }
+      if (next.getAsLong() - previous.getAsLong() < min) {
+        throw IgorException.of(
+            400,
+            "field 'cron': due times "
+                + (next.getAsLong() - previous.getAsLong())
+                + " ms apart, under the minimum of "
+                + min
+                + " ms (igor.schedules.min-interval)");
+      }
+      previous = next;
+    }
   }
 
   private TaskPlan plan(String layerId, TaskSpec t) {
@@ -203,12 +384,11 @@ public final class ClusterIgor implements Igor {
     try {
       return answer.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new IgorException.Unavailable(503, "the job did not answer in time; try again", e);
+      throw new IgorException.Unavailable(503, "Igor did not answer in time; try again", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof TimeoutException) {
-        throw new IgorException.Unavailable(
-            503, "the job did not answer in time; try again", cause);
+        throw new IgorException.Unavailable(503, "Igor did not answer in time; try again", cause);
       }
       throw new IgorException.Unavailable(503, "Igor could not serve it: " + cause, cause);
     } catch (InterruptedException e) {
@@ -227,5 +407,10 @@ public final class ClusterIgor implements Igor {
   /** The job as the API shows it (times in seconds, counts by status): the edge's own view. */
   static Job job(JobSnapshot job) {
     return VIEWS.convertValue(JobViews.job(job), Job.class);
+  }
+
+  /** The schedule as the API shows it: the edge's own view. */
+  static Schedule schedule(ScheduleAnswer answer) {
+    return VIEWS.convertValue(ScheduleViews.of(answer), Schedule.class);
   }
 }

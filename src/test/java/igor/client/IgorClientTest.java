@@ -469,6 +469,55 @@ class IgorClientTest {
             java.util.Arrays.stream(igor.domain.Status.values()).map(Enum::name).toList());
   }
 
+  @Test
+  void aScheduleIsCreatedReadListedPausedTriggeredAndDeletedAsTypedRecords() {
+    Schedule created =
+        client.createSchedule(
+            ScheduleSpec.of(
+                    "0 3 1 1 *",
+                    JobSpec.named("yearly")
+                        .layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null))))
+                .named("new year")
+                .inTimeZone("Europe/Paris")
+                .allowOverlap()
+                .catchUpAll(2));
+
+    assertThat(created.id()).isNotEmpty();
+    assertThat(created.name()).isEqualTo("new year");
+    assertThat(created.cron()).isEqualTo("0 3 1 1 *");
+    assertThat(created.timeZone()).isEqualTo("Europe/Paris");
+    assertThat(created.overlap()).isEqualTo("allow");
+    assertThat(created.catchUp()).isEqualTo("all");
+    assertThat(created.catchUpLimit()).isEqualTo(2);
+    assertThat(created.paused()).isFalse();
+    assertThat(created.nextFireAt()).isGreaterThan(System.currentTimeMillis() / 1000);
+    assertThat(created.lastFire()).isEmpty();
+    assertThat(client.schedule(created.id())).isEqualTo(created);
+    assertThat(client.schedules()).extracting(Schedule::id).contains(created.id());
+
+    Schedule paused = client.pauseSchedule(created.id());
+    assertThat(paused.paused()).isTrue();
+    assertThat(paused.nextFireAt()).isZero();
+    Schedule triggered = client.triggerSchedule(created.id());
+    Schedule.Fire fire = triggered.lastFire().orElseThrow();
+    assertThat(fire.manual()).isTrue();
+    assertThat(triggered.lastJobId()).isEqualTo(fire.jobId());
+    Job fired = eventually(() -> client.job(fire.jobId()));
+    assertThat(fired.name()).startsWith("yearly@");
+    assertThat(client.awaitFinished(fired.id(), WAIT).status()).isEqualTo(Status.COMPLETED);
+    assertThat(client.unpauseSchedule(created.id()).nextFireAt()).isPositive();
+
+    assertThat(client.deleteSchedule(created.id()).id()).isEqualTo(created.id());
+    assertThatThrownBy(() -> client.schedule(created.id()))
+        .isInstanceOfSatisfying(
+            IgorException.NotFound.class, e -> assertThat(e.status()).isEqualTo(404));
+    assertThat(client.schedules()).extracting(Schedule::id).doesNotContain(created.id());
+    assertThatThrownBy(
+            () -> client.createSchedule(ScheduleSpec.of("every minute", JobSpec.named("bad"))))
+        .isInstanceOfSatisfying(
+            IgorException.BadRequest.class, e -> assertThat(e.error()).contains("'cron'"));
+  }
+
   /** The read model trails the journal: ask until it knows. */
   static <T> T eventually(Supplier<T> read) {
     long deadline = System.nanoTime() + WAIT.toNanos();

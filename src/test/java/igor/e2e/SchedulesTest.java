@@ -112,18 +112,18 @@ class SchedulesTest {
   void theJavaClientCreatesTriggersPausesAndDeletesASchedule() throws Exception {
     IgorClient client = IgorClient.builder(base()).build();
     String created =
-        client.createSchedule(
+        client.createScheduleJson(
             "{\"name\": \"daily\", \"cron\": \"0 0 3 * * *\", \"time_zone\": \"Europe/Paris\","
                 + " \"job\": {\"layers\": [{\"tasks\": [{\"type\": \"noop\"}]}]}}");
     String id =
         new com.fasterxml.jackson.databind.ObjectMapper().readTree(created).path("id").asText();
-    assertThat(client.schedules()).contains(id);
+    assertThat(client.schedulesJson()).contains(id);
     assertThat(client.actOnSchedule(id, "trigger")).contains("\"manual\":true");
     assertThat(client.actOnSchedule(id, "pause")).contains("\"paused\":true");
-    assertThat(client.schedule(id)).contains("\"next_fire_at\":0");
+    assertThat(client.scheduleJson(id)).contains("\"next_fire_at\":0");
     assertThat(client.actOnSchedule(id, "unpause")).contains("\"paused\":false");
     client.actOnSchedule(id, "delete");
-    assertThat(client.schedules()).doesNotContain(id);
+    assertThat(client.schedulesJson()).doesNotContain(id);
   }
 
   @Test

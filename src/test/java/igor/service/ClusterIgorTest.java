@@ -12,6 +12,8 @@ import igor.client.JobSpec;
 import igor.client.Layer;
 import igor.client.LayerSpec;
 import igor.client.Ref;
+import igor.client.Schedule;
+import igor.client.ScheduleSpec;
 import igor.client.Status;
 import igor.client.Task;
 import igor.testing.TestNode;
@@ -142,5 +144,95 @@ class ClusterIgorTest {
     assertThatThrownBy(
             () -> inCluster.addTasks(done.layers().get(0).id(), List.of(TaskSpec.of("noop", null))))
         .isInstanceOf(IgorException.Conflict.class);
+  }
+
+  @Test
+  void aScheduleIsCreatedReadListedPausedTriggeredAndDeletedInTheClusterAsOverHttp() {
+    Schedule created =
+        inCluster.createSchedule(
+            ScheduleSpec.of(
+                    "0 0 3 1 1 *",
+                    JobSpec.named("yearly")
+                        .layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null))))
+                .named("in-cluster schedule")
+                .catchUpLast());
+
+    assertThat(created.name()).isEqualTo("in-cluster schedule");
+    assertThat(created.timeZone()).isEqualTo("UTC");
+    assertThat(created.overlap()).isEqualTo("skip");
+    assertThat(created.catchUp()).isEqualTo("last");
+    assertThat(created.nextFireAt()).isGreaterThan(System.currentTimeMillis() / 1000);
+    assertThat(inCluster.schedule(created.id())).isEqualTo(created);
+    assertThat(inCluster.schedules()).extracting(Schedule::id).contains(created.id());
+
+    assertThat(inCluster.pauseSchedule(created.id()).paused()).isTrue();
+    Schedule triggered = inCluster.triggerSchedule(created.id());
+    Schedule.Fire fire = triggered.lastFire().orElseThrow();
+    assertThat(fire.manual()).isTrue();
+    Job fired = awaitCreated(fire.jobId());
+    assertThat(fired.name()).startsWith("yearly@");
+    assertThat(inCluster.awaitFinished(fired.id(), WAIT).status()).isEqualTo(Status.COMPLETED);
+    IgorClient http = IgorClient.connect("http://127.0.0.1:" + running.node().httpPort());
+    Schedule read = inCluster.schedule(created.id());
+    assertThat(http.schedule(created.id())).isEqualTo(read);
+    assertThat(inCluster.unpauseSchedule(created.id()).paused()).isFalse();
+
+    assertThat(inCluster.deleteSchedule(created.id()).id()).isEqualTo(created.id());
+    assertThatThrownBy(() -> inCluster.schedule(created.id()))
+        .isInstanceOfSatisfying(
+            IgorException.NotFound.class, e -> assertThat(e.status()).isEqualTo(404));
+    assertThatThrownBy(() -> inCluster.deleteSchedule(created.id()))
+        .isInstanceOf(IgorException.NotFound.class);
+    assertThat(inCluster.schedules()).extracting(Schedule::id).doesNotContain(created.id());
+  }
+
+  @Test
+  void aScheduleIsCheckedInTheClusterAsOverHttp() {
+    JobSpec job =
+        JobSpec.named("checked").layer(LayerSpec.priority(0).task(TaskSpec.of("noop", null)));
+    assertThatThrownBy(() -> inCluster.createSchedule(ScheduleSpec.of("0 0 31 2 *", job)))
+        .isInstanceOfSatisfying(
+            IgorException.BadRequest.class, e -> assertThat(e.error()).contains("'cron'"));
+    assertThatThrownBy(
+            () ->
+                inCluster.createSchedule(ScheduleSpec.of("0 3 * * *", job).inTimeZone("Mars/Base")))
+        .isInstanceOfSatisfying(
+            IgorException.BadRequest.class, e -> assertThat(e.error()).contains("'time_zone'"));
+    assertThatThrownBy(
+            () -> inCluster.createSchedule(ScheduleSpec.of("0 3 * * *", job).catchUpAll(100_000)))
+        .isInstanceOfSatisfying(
+            IgorException.BadRequest.class,
+            e -> assertThat(e.error()).contains("igor.schedules.max-catch-up"));
+    assertThatThrownBy(
+            () ->
+                inCluster.createSchedule(
+                    ScheduleSpec.of(
+                        "0 3 * * *",
+                        JobSpec.named("typeless")
+                            .layer(LayerSpec.priority(0).task(TaskSpec.of("", null))))))
+        .isInstanceOfSatisfying(
+            IgorException.BadRequest.class, e -> assertThat(e.error()).contains("no type"));
+    assertThatThrownBy(() -> inCluster.pauseSchedule("not-an-id"))
+        .isInstanceOf(IgorException.BadRequest.class);
+  }
+
+  /** A fired job is created after the schedule answers: ask until it exists. */
+  private static Job awaitCreated(String jobId) {
+    long deadline = System.nanoTime() + WAIT.toNanos();
+    while (true) {
+      try {
+        return inCluster.job(jobId);
+      } catch (IgorException.NotFound e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 }
