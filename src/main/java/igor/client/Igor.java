@@ -106,7 +106,8 @@ public interface Igor {
   Schedule schedule(String scheduleId);
 
   /**
-   * Pauses the schedule: it fires nothing until it is unpaused (due times meanwhile are missed).
+   * Pauses the schedule: it fires nothing but triggers until it is unpaused, and the due times that
+   * pass meanwhile never fire (unpausing does not catch them up).
    *
    * @return the schedule as it is now
    * @throws IgorException.NotFound when the schedule is unknown
