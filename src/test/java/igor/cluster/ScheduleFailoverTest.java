@@ -4,6 +4,7 @@ import static igor.testing.TestTime.scaled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import igor.testing.ClusterMembers;
+import igor.testing.ClusterProcesses;
 import igor.testing.HttpApi;
 import igor.testing.IgorProcess;
 import igor.testing.TestDatabase;
@@ -20,13 +21,9 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -224,48 +221,21 @@ class ScheduleFailoverTest {
   }
 
   private IgorProcess startNode(int index) {
-    String seeds =
-        Arrays.stream(clusterPorts)
-            .mapToObj(p -> "127.0.0.1:" + p)
-            .collect(Collectors.joining(","));
-    Map<String, String> env = new HashMap<>();
-    env.put("IGOR_NODE_ROLES", "api,jobs");
-    env.put("IGOR_HTTP_PORT", String.valueOf(httpPorts[index]));
-    env.put("IGOR_CLUSTER_HOST", "127.0.0.1");
-    env.put("IGOR_CLUSTER_PORT", String.valueOf(clusterPorts[index]));
-    env.put("IGOR_SEED_NODES", seeds);
-    env.put("IGOR_DATABASE_URL", db.url());
-    env.put("IGOR_DATABASE_USER", db.user());
-    env.put("IGOR_REDIS_URL", redis.url());
-    env.put("IGOR_REDIS_KEY_PREFIX", redis.prefix());
-    env.put("IGOR_AUTH_ALLOW_OPEN", "true");
     IgorProcess node =
-        IgorProcess.start(
+        ClusterProcesses.startServer(
             "node " + names[index],
-            "server",
-            env,
-            List.of("-Xmx384m"),
+            index,
+            httpPorts,
+            clusterPorts,
+            db,
+            redis,
             logs.resolve("node-" + names[index] + ".log"));
     started.add(node);
     return node;
   }
 
   private void awaitReady(int index) {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!nodes[index].isAlive()) {
-        throw new AssertionError(nodes[index].name() + " exited\n" + nodes[index].logTail());
-      }
-      try {
-        if (apis[index].get("/readyz").status() == 200) {
-          return;
-        }
-      } catch (IllegalStateException notListeningYet) {
-        // the JVM is still starting
-      }
-      sleep(250);
-    }
-    throw new AssertionError(nodes[index].name() + " not ready within " + START_TIMEOUT);
+    ClusterProcesses.awaitReady(nodes[index], apis[index], START_TIMEOUT);
   }
 
   private static void sleep(long millis) {
