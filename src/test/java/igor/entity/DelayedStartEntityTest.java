@@ -9,11 +9,8 @@ import igor.domain.JobPlan;
 import igor.domain.LayerPlan;
 import igor.domain.ObjectKind;
 import igor.domain.ObjectRef;
-import igor.domain.RetryPolicy;
 import igor.domain.Status;
 import igor.domain.TaskPlan;
-import igor.queue.redis.RedisKeys;
-import igor.queue.redis.RedisTaskQueue;
 import igor.testing.SerializationConfig;
 import igor.testing.TestRedis;
 import java.time.Duration;
@@ -57,21 +54,13 @@ class DelayedStartEntityTest {
     jobId = Identifiers.newId();
     layerId = Identifiers.newId();
     taskId = Identifiers.newId();
-    JobBehavior.Dependencies deps =
-        new JobBehavior.Dependencies(
-            new RedisTaskQueue(
-                redis.client(), new RedisKeys(redis.prefix()), Duration.ofMinutes(5)),
-            new igor.domain.JobDecider(new RetryPolicy(100, 1000)),
-            new EntitySettings(
-                100, Duration.ofMinutes(1), Duration.ofMillis(200), Duration.ofSeconds(30)),
-            System::currentTimeMillis);
     kit =
-        EventSourcedBehaviorTestKit.create(
-            testKit.system(),
-            JobBehavior.create(jobId, deps, self -> {}),
-            EventSourcedBehaviorTestKit.enabledSerializationSettings()
-                .withVerifyState(false)
-                .withVerifyEquality(false));
+        JobEntityKits.jobEntity(
+            testKit,
+            redis,
+            jobId,
+            new EntitySettings(
+                100, Duration.ofMinutes(1), Duration.ofMillis(200), Duration.ofSeconds(30)));
   }
 
   private JobPlan startingAt(long startAtMillis) {

@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import igor.domain.Action;
 import igor.domain.Identifiers;
-import igor.domain.JobDecider;
 import igor.domain.JobEvent;
 import igor.domain.JobPlan;
 import igor.domain.LayerPlan;
 import igor.domain.ObjectKind;
 import igor.domain.ObjectRef;
 import igor.domain.Rejection;
-import igor.domain.RetryPolicy;
 import igor.domain.Status;
 import igor.domain.TaskPlan;
 import igor.domain.WorkerReport;
@@ -36,11 +34,8 @@ import igor.entity.JobEntity.Retired;
 import igor.entity.JobEntity.SummaryResult;
 import igor.entity.JobEntity.TasksResult;
 import igor.entity.JobEntity.Wake;
-import igor.queue.redis.RedisKeys;
-import igor.queue.redis.RedisTaskQueue;
 import igor.testing.SerializationConfig;
 import igor.testing.TestRedis;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,20 +95,7 @@ class EveryCommandAnsweredTest {
     jobId = Identifiers.newId();
     layerId = Identifiers.newId();
     taskId = Identifiers.newId();
-    JobBehavior.Dependencies deps =
-        new JobBehavior.Dependencies(
-            new RedisTaskQueue(
-                redis.client(), new RedisKeys(redis.prefix()), Duration.ofMinutes(5)),
-            new JobDecider(new RetryPolicy(100, 1000)),
-            EntitySettings.defaults(),
-            System::currentTimeMillis);
-    kit =
-        EventSourcedBehaviorTestKit.create(
-            testKit.system(),
-            JobBehavior.create(jobId, deps, self -> {}),
-            EventSourcedBehaviorTestKit.enabledSerializationSettings()
-                .withVerifyState(false)
-                .withVerifyEquality(false));
+    kit = JobEntityKits.jobEntity(testKit, redis, jobId, EntitySettings.defaults());
     JobResult created = kit.<JobResult>runCommand(r -> new Create(plan(), r)).reply();
     assertThat(created.rejection()).isNull();
   }

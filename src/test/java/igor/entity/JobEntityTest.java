@@ -7,13 +7,10 @@ import igor.domain.JobEvent;
 import igor.domain.JobPlan;
 import igor.domain.LayerPlan;
 import igor.domain.Rejection;
-import igor.domain.RetryPolicy;
 import igor.domain.Status;
 import igor.domain.TaskPlan;
 import igor.domain.WorkerReport;
 import igor.queue.WireFormat;
-import igor.queue.redis.RedisKeys;
-import igor.queue.redis.RedisTaskQueue;
 import igor.testing.SerializationConfig;
 import igor.testing.TestRedis;
 import java.time.Duration;
@@ -61,19 +58,7 @@ class JobEntityTest {
 
   private EventSourcedBehaviorTestKit<JobEntity.Command, JobEvent, igor.domain.Job> entity(
       EntitySettings settings) {
-    JobBehavior.Dependencies deps =
-        new JobBehavior.Dependencies(
-            new RedisTaskQueue(
-                redis.client(), new RedisKeys(redis.prefix()), Duration.ofMinutes(5)),
-            new igor.domain.JobDecider(new RetryPolicy(100, 1000)),
-            settings,
-            System::currentTimeMillis);
-    return EventSourcedBehaviorTestKit.create(
-        testKit.system(),
-        JobBehavior.create(jobId, deps, self -> {}),
-        EventSourcedBehaviorTestKit.enabledSerializationSettings()
-            .withVerifyState(false)
-            .withVerifyEquality(false));
+    return JobEntityKits.jobEntity(testKit, redis, jobId, settings);
   }
 
   private JobPlan twoLayers(String firstTask) {
