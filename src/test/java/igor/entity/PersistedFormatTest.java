@@ -15,7 +15,6 @@ import igor.domain.TaskPlan;
 import igor.domain.TaskSnapshot;
 import igor.testing.SerializationConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -205,22 +204,7 @@ class PersistedFormatTest {
   @ParameterizedTest
   @MethodSource("names")
   void isWrittenAsItsGoldenFileAndReadBackTheSame(String name) throws IOException {
-    Object example = examples().get(name);
-    Serializer serializer = serialization.findSerializerFor(example);
-    String manifest = Serializers.manifestFor(serializer, example);
-    byte[] bytes = serializer.toBinary(example);
-    Path golden = GOLDEN.resolve(name + ".json");
-    if (Boolean.getBoolean("igor.golden.update") && !Files.exists(golden)) {
-      Files.createDirectories(GOLDEN);
-      Files.writeString(golden, new String(bytes, StandardCharsets.UTF_8));
-    }
-
-    assertThat(manifest).isEqualTo(example.getClass().getName());
-    assertThat(golden).as("golden file of " + name).exists();
-    byte[] stored = Files.readAllBytes(golden);
-    assertThat(new String(bytes, StandardCharsets.UTF_8))
-        .isEqualTo(new String(stored, StandardCharsets.UTF_8));
-    Object read = serialization.deserialize(stored, serializer.identifier(), manifest).get();
-    assertThat(read).usingRecursiveComparison().isEqualTo(example);
+    GoldenFiles.assertWrittenAsGoldenFileAndReadBack(
+        serialization, GOLDEN, name, examples().get(name));
   }
 }

@@ -1,7 +1,5 @@
 package igor.entity;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import igor.domain.JobPlan;
 import igor.domain.LayerPlan;
 import igor.domain.Schedule;
@@ -10,8 +8,6 @@ import igor.domain.ScheduleSpec;
 import igor.domain.TaskPlan;
 import igor.testing.SerializationConfig;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +17,6 @@ import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
-import org.apache.pekko.serialization.Serializer;
-import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,22 +101,7 @@ class SchedulePersistedFormatTest {
   @ParameterizedTest
   @MethodSource("names")
   void isWrittenAsItsGoldenFileAndReadBackTheSame(String name) throws IOException {
-    Object example = examples().get(name);
-    Serializer serializer = serialization.findSerializerFor(example);
-    String manifest = Serializers.manifestFor(serializer, example);
-    byte[] bytes = serializer.toBinary(example);
-    Path golden = GOLDEN.resolve(name + ".json");
-    if (Boolean.getBoolean("igor.golden.update") && !Files.exists(golden)) {
-      Files.createDirectories(GOLDEN);
-      Files.writeString(golden, new String(bytes, StandardCharsets.UTF_8));
-    }
-
-    assertThat(manifest).isEqualTo(example.getClass().getName());
-    assertThat(golden).as("golden file of " + name).exists();
-    byte[] stored = Files.readAllBytes(golden);
-    assertThat(new String(bytes, StandardCharsets.UTF_8))
-        .isEqualTo(new String(stored, StandardCharsets.UTF_8));
-    Object read = serialization.deserialize(stored, serializer.identifier(), manifest).get();
-    assertThat(read).usingRecursiveComparison().isEqualTo(example);
+    GoldenFiles.assertWrittenAsGoldenFileAndReadBack(
+        serialization, GOLDEN, name, examples().get(name));
   }
 }
