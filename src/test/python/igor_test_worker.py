@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""The Python example worker (examples/python-worker/igor_worker.py) used as a library, with the
-handlers of PythonWorkerTest. Run by the test only:
+"""A worker of Igor's Python SDK (sdk/python, package igor_sdk) with the handlers of
+PythonWorkerTest. Run by the test only:
 
-    PYTHONPATH=examples/python-worker IGOR_REDIS_URL=... IGOR_REDIS_KEY_PREFIX=... \\
+    PYTHONPATH=sdk/python/src IGOR_REDIS_URL=... IGOR_REDIS_KEY_PREFIX=... \\
         /usr/bin/python3 src/test/python/igor_test_worker.py --marks DIR --name a --lease 2s
 
 It takes the one type `py_test`. A task's args are JSON: {"mark": "<name>", "act": "<what>", ...}.
@@ -22,10 +22,10 @@ import argparse
 import json
 import logging
 import os
-import signal
+import re
 import time
 
-from igor_worker import TaskFailed, Worker, seconds
+from igor_sdk import TaskFailed, Worker
 
 
 def main():
@@ -43,13 +43,19 @@ def main():
         key_prefix=env("IGOR_REDIS_KEY_PREFIX"),
         name=a.name,
         concurrency=a.concurrency,
-        lease_seconds=a.lease,
-        shutdown_grace_seconds=a.shutdown_grace,
+        lease=a.lease,
+        shutdown_grace=a.shutdown_grace,
     )
     worker.register("py_test", lambda task: run(task, a.marks, a.name))
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: worker.stop())
-    worker.run()
+    worker.run()  # SIGTERM: a graceful stop
+
+
+def seconds(text):
+    """A duration as Igor's settings write it ("30s", "500ms", "2m")."""
+    m = re.fullmatch(r"\s*([0-9.]+)\s*(ms|s|m)?\s*", text)
+    if not m:
+        raise argparse.ArgumentTypeError("not a duration: %r" % text)
+    return float(m.group(1)) * {"ms": 0.001, "s": 1, "m": 60, None: 1}[m.group(2)]
 
 
 def run(task, marks, name):

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import igor.app.IgorNode;
 import igor.testing.HttpApi;
+import igor.testing.Python;
 import igor.testing.TemporaryDirectories;
 import igor.testing.TestDatabase;
 import igor.testing.TestNode;
@@ -40,16 +41,18 @@ import org.redisson.api.RScoredSortedSet;
 import org.redisson.client.codec.StringCodec;
 
 /**
- * The example Python worker (examples/python-worker), written only against docs/worker-protocol.md,
- * runs the tasks of a real node that has no Java worker of its own: its built-in types as a
- * command, and the handlers of src/test/python/igor_test_worker.py (the worker as a library) for
- * heartbeats, cancellation, retries, duplicate deliveries and SIGTERM. Those handlers append a line
- * per run to a file, so the tests wait for what the worker did instead of sleeping.
+ * Python workers run the tasks of a real node that has no Java worker of its own: the example
+ * (examples/python-worker, written only against docs/worker-protocol.md) with its built-in types as
+ * a command, and Igor's Python SDK (sdk/python, package igor_sdk) with the handlers of
+ * src/test/python/igor_test_worker.py for heartbeats, cancellation, retries, duplicate deliveries
+ * and SIGTERM. Those handlers append a line per run to a file, so the tests wait for what the
+ * worker did instead of sleeping. The SDK's own tests run in {@link PythonSdkTest}.
  */
 class PythonWorkerTest {
-  private static final String PYTHON = "/usr/bin/python3";
+  private static final String PYTHON = Python.PYTHON;
   private static final Path SCRIPT = Path.of("examples/python-worker/igor_worker.py");
   private static final Path TEST_WORKER = Path.of("src/test/python/igor_test_worker.py");
+  private static final Path SDK_SOURCES = Path.of("sdk/python/src");
   private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(30));
 
   /** The lease of the node and of the test workers: short, so a task can outlive several. */
@@ -70,7 +73,7 @@ class PythonWorkerTest {
 
   @BeforeAll
   static void startNodeAndPythonWorker() throws IOException {
-    requirePythonWithRedis();
+    Python.requireWithRedis();
     db = TestDatabase.create();
     redis = TestRedis.create();
     node =
@@ -97,33 +100,6 @@ class PythonWorkerTest {
     pb.environment().put("IGOR_REDIS_KEY_PREFIX", redis.prefix());
     pb.environment().put("IGOR_API_URL", "http://127.0.0.1:" + node.httpPort());
     worker = pb.start();
-  }
-
-  /** Fails (never skips) when the interpreter or its redis module is missing: CI installs them. */
-  private static void requirePythonWithRedis() {
-    if (!Files.isExecutable(Path.of(PYTHON))) {
-      fail(
-          PYTHON
-              + " is missing: install python3 and python3-redis (apt-get install -y"
-              + " python3-redis)");
-    }
-    try {
-      Process check =
-          new ProcessBuilder(PYTHON, "-c", "import redis").redirectErrorStream(true).start();
-      String output = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!check.waitFor(30, TimeUnit.SECONDS) || check.exitValue() != 0) {
-        fail(
-            PYTHON
-                + " cannot import the redis module: install python3-redis"
-                + " (apt-get install -y python3-redis); .ci/run does so. Python said: "
-                + output.strip());
-      }
-    } catch (IOException e) {
-      fail("could not run " + PYTHON + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      fail("interrupted while checking " + PYTHON, e);
-    }
   }
 
   @AfterAll
@@ -388,7 +364,10 @@ class PythonWorkerTest {
     awaitTrue("no lease left", () -> leases().size() == 0);
   }
 
-  /** Starts src/test/python/igor_test_worker.py as worker `name`, with the node's lease. */
+  /**
+   * Starts src/test/python/igor_test_worker.py (a worker of the Python SDK) as worker `name`, with
+   * the node's lease.
+   */
   private Process startTestWorker(String name, int concurrency, String shutdownGrace)
       throws IOException {
     if (marks == null) {
@@ -412,7 +391,7 @@ class PythonWorkerTest {
                 shutdownGrace)
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
-    pb.environment().put("PYTHONPATH", SCRIPT.getParent().toString());
+    pb.environment().put("PYTHONPATH", SDK_SOURCES.toString());
     pb.environment().put("PYTHONDONTWRITEBYTECODE", "1"); // no __pycache__ in the source tree
     pb.environment().put("IGOR_REDIS_URL", redis.url());
     pb.environment().put("IGOR_REDIS_KEY_PREFIX", redis.prefix());
