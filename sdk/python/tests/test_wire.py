@@ -149,6 +149,33 @@ class WireTest(unittest.TestCase):
         self.assertEqual(outcomes["error"], ("failed", "bad input", True))
         self.assertEqual(outcomes["big"], ("failed", "the worker's result of 11 bytes is over the limit of 10 bytes (igor.reports.max-result-bytes)", False))
 
+    def test_a_final_report_that_redis_did_not_take_is_sent_again_keeping_the_lease(self) -> None:
+        w = self.worker()
+        w.register("t", lambda task: "done")
+        failures: List[str] = []
+        pipeline = w.redis.pipeline
+
+        def failing_once(transaction: bool = True, shard_hint: Any = None) -> Any:
+            p = pipeline(transaction=transaction, shard_hint=shard_hint)
+            if transaction and not failures:  # the final report's MULTI: Redis "goes away" once
+
+                def broken(raise_on_error: bool = True) -> Any:
+                    failures.append("execute")
+                    p.reset()
+                    raise redis.ConnectionError("Redis went away (test)")
+
+                p.execute = broken  # type: ignore
+            return p
+
+        w.redis.pipeline = failing_once  # type: ignore
+        d = delivery("t")
+        self.r.rpush(self.key("queue", "t"), json.dumps(d))
+        with running(w):
+            wait_until("the completed report", lambda: len(self.reports()) == 2)
+        self.assertEqual(failures, ["execute"])
+        self.assertEqual([r["kind"] for r in self.reports()], ["started", "completed"], "sent again, once")
+        self.assertEqual(self.r.zcard(self.key("leases")), 0, "the lease dropped with it")
+
     def test_a_cancellation_on_the_channel_reaches_the_handler(self) -> None:
         w = self.worker()
         seen: Dict[str, Any] = {}
