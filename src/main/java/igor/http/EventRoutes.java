@@ -35,9 +35,16 @@ final class EventRoutes extends AllDirectives {
   private final Duration heartbeat;
   private static final ByteString HEARTBEAT = ByteString.fromString(":\n\n");
   private final AtomicInteger open = new AtomicInteger();
+  private final OutputEvents output;
 
-  EventRoutes(ChangeFeed feed, ListQueries queries, int maxStreams, Duration heartbeat) {
+  EventRoutes(
+      ChangeFeed feed,
+      OutputEvents output,
+      ListQueries queries,
+      int maxStreams,
+      Duration heartbeat) {
     this.feed = feed;
+    this.output = output;
     this.queries = queries;
     this.maxStreams = maxStreams;
     this.heartbeat = heartbeat;
@@ -91,6 +98,7 @@ final class EventRoutes extends AllDirectives {
   private Source<ByteString, NotUsed> events(long after, List<String> jobIds) {
     return feed.after(after, new HashSet<>(jobIds))
         .map(change -> encode(sse(change)))
+        .merge(output.events(new HashSet<>(jobIds)).map(EventRoutes::encode))
         .keepAlive(heartbeat, () -> HEARTBEAT)
         .watchTermination(
             (notUsed, done) -> {

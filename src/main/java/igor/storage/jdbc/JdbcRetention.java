@@ -140,6 +140,8 @@ public final class JdbcRetention implements Retention {
     delete(c, "DELETE FROM event_journal WHERE persistence_id = ANY (?)", "varchar", pids);
     delete(c, "DELETE FROM snapshot WHERE persistence_id = ANY (?)", "varchar", pids);
     delete(c, "DELETE FROM igor_tasks WHERE job_id = ANY (?)", "uuid", ids);
+    delete(c, "DELETE FROM igor_task_logs WHERE job_id = ANY (?)", "uuid", ids);
+    delete(c, "DELETE FROM igor_task_output WHERE job_id = ANY (?)", "uuid", ids);
     delete(c, "DELETE FROM igor_layers WHERE job_id = ANY (?)", "uuid", ids);
     delete(c, "DELETE FROM igor_jobs WHERE id = ANY (?)", "uuid", ids);
     delete(c, "DELETE FROM igor_task_directory WHERE job_id = ANY (?)", "uuid", ids);
