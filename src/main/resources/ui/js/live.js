@@ -9,6 +9,8 @@ const EVENTS = [
   'layer_finished', 'layer_skipped', 'layer_reopened', 'job_status_changed', 'job_started',
   'action_taken',
   'paused', 'unpaused',
+  // live only (no event id): the log lines and progress of running attempts
+  'task_log', 'task_progress',
 ];
 const RECONNECT_MS = 3000;
 

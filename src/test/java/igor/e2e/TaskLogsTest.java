@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import igor.app.IgorNode;
+import igor.client.IgorClient;
+import igor.client.TaskLogs;
 import igor.testing.EventStream;
 import igor.testing.HttpApi;
 import igor.testing.IgorProcess;
@@ -89,6 +91,13 @@ class TaskLogsTest {
         assertThat(attempt.path("lines").findValuesAsText("line"))
             .containsExactly("sleeping 3.0 s", "slept 3.0 s");
         assertThat(attempt.path("lines").path(0).path("at").asText()).endsWith("Z");
+        // and through the Java client
+        TaskLogs read = IgorClient.connect("http://127.0.0.1:" + node.httpPort()).taskLogs(taskId);
+        assertThat(read.jobId()).isEqualTo(jobId);
+        assertThat(read.attempts().get(0).progress()).isEqualTo(1.0);
+        assertThat(read.attempts().get(0).lines())
+            .extracting(TaskLogs.Line::line)
+            .containsExactly("sleeping 3.0 s", "slept 3.0 s");
       }
     }
   }
