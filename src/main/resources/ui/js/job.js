@@ -394,7 +394,7 @@ export function jobPage(main, jobId, firstTaskId, params) {
     }
     if (change.type === 'action_taken') auditDue = true;
     refresh();
-  });
+  }, {output: true});
   // the audit trail changes only with an action; the others with anything
   const auditAfter = setInterval(() => { if (auditDue) { auditDue = false; loadAudit(); } }, 1000);
 

@@ -54,7 +54,8 @@ class TaskLogsTest {
                       "IGOR_REDIS_KEY_PREFIX", redis.prefix()),
                   List.of("-Xmx256m"),
                   log);
-          EventStream events = EventStream.open(node.httpPort(), "", null)) {
+          EventStream events = EventStream.open(node.httpPort(), "", null);
+          EventStream withoutOutput = EventStream.open(node.httpPort(), "?output=false", null)) {
         String jobId =
             api.createJob(
                 "{\"layers\": [{\"tasks\": [{\"type\": \"sleep\", \"args\": \"Mw==\"}]}]}");
@@ -74,6 +75,10 @@ class TaskLogsTest {
                     .map(e -> e.data().path("progress").asDouble()))
             .allSatisfy(p -> assertThat(p).isBetween(0.0, 1.0));
         String taskId = firstLog.data().path("task_id").asText();
+        assertThat(
+                withoutOutput.until(e -> "task_completed".equals(e.type()), WAIT).stream()
+                    .map(EventStream.Event::type))
+            .doesNotContain("task_log", "task_progress");
 
         // after the end: from the endpoint
         HttpApi.Answer logs =

@@ -16,7 +16,6 @@ import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
 import org.redisson.api.RFuture;
 import org.redisson.api.RStream;
-import org.redisson.api.RStreamAsync;
 import org.redisson.api.RTopic;
 import org.redisson.api.RedissonClient;
 import org.redisson.api.stream.StreamCreateGroupArgs;
@@ -180,17 +179,8 @@ final class RedisTaskOutputChannel implements TaskOutputChannel {
   }
 
   private void remove(RBatch batch, List<Received> received) {
-    StreamMessageId[] ids =
-        received.stream().map(r -> parseId(r.receipt())).toArray(StreamMessageId[]::new);
-    RStreamAsync<String, String> s = batch.getStream(stream.getName(), StringCodec.INSTANCE);
-    s.ackAsync(RedisKeys.REPORT_GROUP, ids);
-    s.removeAsync(ids);
-  }
-
-  private static StreamMessageId parseId(String receipt) {
-    int dash = receipt.indexOf('-');
-    return new StreamMessageId(
-        Long.parseLong(receipt.substring(0, dash)), Long.parseLong(receipt.substring(dash + 1)));
+    RedisReportInbox.remove(
+        batch, stream.getName(), received.stream().map(Received::receipt).toList());
   }
 
   @Override

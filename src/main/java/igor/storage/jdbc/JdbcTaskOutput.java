@@ -60,23 +60,8 @@ public final class JdbcTaskOutput implements TaskOutputStore {
     if (entries.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-              List<TaskOutput.Entry> kept = storeIn(c, entries);
-              c.commit();
-              return kept;
-            } catch (SQLException | RuntimeException e) {
-              c.rollback();
-              throw e;
-            }
-          } catch (SQLException e) {
-            throw new StorageUnavailableException("task output could not be stored", e);
-          }
-        },
-        executor);
+    return Transactions.inTransaction(
+        dataSource, executor, "task output could not be stored", c -> storeIn(c, entries));
   }
 
   private List<TaskOutput.Entry> storeIn(Connection c, List<TaskOutput.Entry> entries)
