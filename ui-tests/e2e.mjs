@@ -238,6 +238,17 @@ try {
     await expectText(jobStatus, /RUNNING/);
   });
 
+  await run('the running task shows its progress and log lines, live and after a reload', async () => {
+    const detail = page.locator('#detail');
+    await expectText(detail.locator('.task-output h3'), /attempt 2$/);
+    await expectText(detail.locator('.log-lines'), /sleeping 60\.0 s/);
+    // the built-in sleep reports its progress about once a second
+    await expectText(detail.locator('[data-key="attempt-progress"]'), /^[1-9][0-9]?%$/);
+    await page.reload();
+    await expectText(page.locator('#detail .log-lines'), /sleeping 60\.0 s/);
+    await accessible('a task\'s progress and logs');
+  });
+
   await run('skip the job (cancel first), and an action the state refuses says 0 updated', async () => {
     await page.locator('.job-head').getByRole('button', {name: 'Skip job', exact: true}).click();
     await page.locator('dialog#confirm').getByRole('button', {name: 'Cancel', exact: true}).click();

@@ -3,6 +3,7 @@ package igor.app;
 import com.typesafe.config.Config;
 import igor.config.IgorSettings;
 import igor.config.ScheduleSettings;
+import igor.config.TaskOutputSettings;
 import igor.config.TracingSettings;
 import igor.domain.JobDecider;
 import igor.domain.ScheduleDecider;
@@ -26,6 +27,7 @@ import igor.service.ReportRouter;
 import igor.service.RetentionKeeper;
 import igor.service.ScheduleService;
 import igor.service.ScheduledJobsOverJobService;
+import igor.service.TaskOutputRouter;
 import igor.service.WorkerWatch;
 import igor.storage.ReadModel;
 import igor.storage.jdbc.JdbcStorage;
@@ -337,6 +339,22 @@ public final class IgorNode implements AutoCloseable {
         CoordinatedShutdown.PhaseServiceStop(),
         "igor-report-router",
         () -> router.stop().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join());
+    TaskOutputSettings output = TaskOutputSettings.from(system.settings().config());
+    TaskOutputRouter outputRouter =
+        new TaskOutputRouter(
+                redis.taskOutput(
+                    "node-" + Cluster.get(system).selfMember().address().hostPort(),
+                    output.reclaimAfter(),
+                    output.maxLineBytes()),
+                storage.taskOutput(output.linesPerAttempt()),
+                output.batchSize(),
+                output.pollWait())
+            .start();
+    stopWith(
+        shutdown,
+        CoordinatedShutdown.PhaseServiceStop(),
+        "igor-task-output-router",
+        outputRouter::stop);
     if (settings.retention().enabled()) {
       retention.start();
       stopWith(shutdown, CoordinatedShutdown.PhaseServiceStop(), "igor-retention", retention::stop);
@@ -356,6 +374,7 @@ public final class IgorNode implements AutoCloseable {
       WorkerWatch workers,
       OpenTelemetry openTelemetry) {
     QueueKeeping queue = redis.keeping();
+    TaskOutputSettings output = TaskOutputSettings.from(system.settings().config());
     ClusterService clusterService =
         new ClusterService(
             system,
@@ -384,7 +403,13 @@ public final class IgorNode implements AutoCloseable {
             settings,
             schedules,
             ScheduleSettings.from(system.settings().config()),
-            openTelemetry));
+            openTelemetry,
+            storage.taskOutput(output.linesPerAttempt()),
+            redis.taskOutput(
+                "api-" + Cluster.get(system).selfMember().address().hostPort(),
+                output.reclaimAfter(),
+                output.maxLineBytes()),
+            output.maxPageLines()));
   }
 
   /**

@@ -295,6 +295,23 @@ public final class IgorClient implements Igor {
     return ClientJson.read(get("/api/v1/tasks/" + segment(taskId)), Task.class);
   }
 
+  /**
+   * The log lines and progress of a task's attempts: each attempt's first page of lines (up to the
+   * node's igor.task-output.max-page-lines); {@link #taskLogs(String, int, long)} pages on.
+   *
+   * @throws IgorException.NotFound when the task is unknown
+   */
+  public TaskLogs taskLogs(String taskId) {
+    return ClientJson.read(get("/api/v1/tasks/" + segment(taskId) + "/logs"), TaskLogs.class);
+  }
+
+  /** One attempt's lines numbered above {@code after}: the next page of {@link #taskLogs}. */
+  public TaskLogs taskLogs(String taskId, int attempt, long after) {
+    return ClientJson.read(
+        get("/api/v1/tasks/" + segment(taskId) + "/logs?attempt=" + attempt + "&after=" + after),
+        TaskLogs.class);
+  }
+
   /** Jobs that match the filter, newest first, with their counts and without their layers. */
   public List<Job> jobs(ListFilter filter) {
     return ClientJson.readList(get("/api/v1/jobs" + filter.toQuery()), Job.class);

@@ -6,6 +6,7 @@ import igor.http.auth.FailureLimiter;
 import igor.http.auth.RateLimiter;
 import igor.http.auth.TokenSources;
 import igor.metrics.IgorMetrics;
+import igor.queue.TaskOutputChannel;
 import igor.service.ClusterService;
 import igor.service.IdempotentJobs;
 import igor.service.JobService;
@@ -15,6 +16,7 @@ import igor.service.ScheduleService;
 import igor.service.WorkerWatch;
 import igor.storage.ChangeFeed;
 import igor.storage.ReadModel;
+import igor.storage.TaskOutputStore;
 import igor.tls.PemFiles;
 import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
@@ -52,6 +54,7 @@ public final class ApiServer extends AllDirectives {
   private final JobRoutes jobRoutes;
   private final TimelineRoutes timelineRoutes;
   private final TaskRoutes taskRoutes;
+  private final TaskLogRoutes taskLogRoutes;
   private final ActionRoutes actionRoutes;
   private final ScheduleRoutes scheduleRoutes;
   private final ListRoutes listRoutes;
@@ -76,7 +79,10 @@ public final class ApiServer extends AllDirectives {
       IgorSettings settings,
       ScheduleService schedules,
       ScheduleSettings scheduleSettings,
-      OpenTelemetry openTelemetry) {
+      OpenTelemetry openTelemetry,
+      TaskOutputStore taskOutput,
+      TaskOutputChannel liveOutput,
+      int maxLogPageLines) {
     RequestTracing tracing = new RequestTracing(openTelemetry);
     JobRequests requests = new JobRequests(settings.limits(), settings.jobs().taskDefaults());
     RequestBodies bodies = new RequestBodies(settings.limits().maxBodyBytes());
@@ -92,6 +98,7 @@ public final class ApiServer extends AllDirectives {
                 settings.limits().maxTimelineAttempts(),
                 System::currentTimeMillis));
     this.taskRoutes = new TaskRoutes(requests, bodies, submits);
+    this.taskLogRoutes = new TaskLogRoutes(taskOutput, maxLogPageLines);
     this.actionRoutes = new ActionRoutes(jobs, bodies, settings.limits()).tracedBy(tracing);
     this.scheduleRoutes =
         new ScheduleRoutes(
@@ -106,7 +113,11 @@ public final class ApiServer extends AllDirectives {
     this.workerRoutes = new WorkerRoutes(workers, queries);
     this.eventRoutes =
         new EventRoutes(
-            changes, queries, settings.events().maxStreams(), settings.events().heartbeat());
+            changes,
+            new OutputEvents(liveOutput),
+            queries,
+            settings.events().maxStreams(),
+            settings.events().heartbeat());
     this.clusterRoutes = new ClusterRoutes(cluster, metrics);
     this.dashboardRoutes =
         new DashboardRoutes(
@@ -175,6 +186,7 @@ public final class ApiServer extends AllDirectives {
                         jobRoutes.route(),
                         timelineRoutes.route(),
                         taskRoutes.route(),
+                        taskLogRoutes.route(),
                         actionRoutes.route(),
                         scheduleRoutes.route())));
   }

@@ -35,9 +35,16 @@ final class EventRoutes extends AllDirectives {
   private final Duration heartbeat;
   private static final ByteString HEARTBEAT = ByteString.fromString(":\n\n");
   private final AtomicInteger open = new AtomicInteger();
+  private final OutputEvents output;
 
-  EventRoutes(ChangeFeed feed, ListQueries queries, int maxStreams, Duration heartbeat) {
+  EventRoutes(
+      ChangeFeed feed,
+      OutputEvents output,
+      ListQueries queries,
+      int maxStreams,
+      Duration heartbeat) {
     this.feed = feed;
+    this.output = output;
     this.queries = queries;
     this.maxStreams = maxStreams;
     this.heartbeat = heartbeat;
@@ -56,7 +63,9 @@ final class EventRoutes extends AllDirectives {
   }
 
   private Route stream(Map<String, List<String>> query, Optional<String> lastEventId) {
-    ListQueries.EventsQuery q = queries.events(query);
+    Map<String, List<String>> rest = new java.util.HashMap<>(query);
+    boolean output = output(rest.remove("output"));
+    ListQueries.EventsQuery q = queries.events(rest);
     Long after = lastEventId.map(ListQueries::lastEventId).orElse(q.since());
     if (open.get() >= maxStreams) {
       return complete(
@@ -79,7 +88,7 @@ final class EventRoutes extends AllDirectives {
                   .withEntity(
                       HttpEntities.createChunked(
                           MediaTypes.TEXT_EVENT_STREAM.toContentType(),
-                          events(done.get(), q.jobIds()))));
+                          events(done.get(), q.jobIds(), output))));
         });
   }
 
@@ -88,9 +97,13 @@ final class EventRoutes extends AllDirectives {
    * silence. (EventStreamMarshalling's heartbeat is an event with empty data, which a browser's
    * EventSource dispatches as a message; a comment it ignores, as proxies do not.)
    */
-  private Source<ByteString, NotUsed> events(long after, List<String> jobIds) {
-    return feed.after(after, new HashSet<>(jobIds))
-        .map(change -> encode(sse(change)))
+  private Source<ByteString, NotUsed> events(long after, List<String> jobIds, boolean withOutput) {
+    Source<ByteString, NotUsed> changes =
+        feed.after(after, new HashSet<>(jobIds)).map(change -> encode(sse(change)));
+    if (withOutput) {
+      changes = changes.merge(output.events(new HashSet<>(jobIds)).map(EventRoutes::encode));
+    }
+    return changes
         .keepAlive(heartbeat, () -> HEARTBEAT)
         .watchTermination(
             (notUsed, done) -> {
@@ -101,6 +114,20 @@ final class EventRoutes extends AllDirectives {
               done.whenComplete((ok, failure) -> open.decrementAndGet());
               return notUsed;
             });
+  }
+
+  /**
+   * The query parameter {@code output}: whether the stream carries task output ({@code task_log},
+   * {@code task_progress}); {@code true} when absent.
+   */
+  private static boolean output(List<String> values) {
+    if (values == null || values.isEmpty()) {
+      return true;
+    }
+    if (values.size() == 1 && (values.get(0).equals("true") || values.get(0).equals("false"))) {
+      return values.get(0).equals("true");
+    }
+    throw ApiException.badRequest("query parameter 'output' must be true or false, given once");
   }
 
   static ServerSentEvent sse(ChangeFeed.Change change) throws JsonProcessingException {

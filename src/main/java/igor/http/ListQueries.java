@@ -114,7 +114,9 @@ final class ListQueries {
     for (String name : query.keySet()) {
       if (!name.equals("job_ids") && !name.equals("since")) {
         throw ApiException.badRequest(
-            "unknown query parameter '" + name + "'; the event stream takes job_ids, since");
+            "unknown query parameter '"
+                + name
+                + "'; the event stream takes job_ids, since, output");
       }
     }
     List<String> ids = boundedJobIds(query);

@@ -27,9 +27,11 @@ final class RouteNames {
           "start",
           "schedules");
 
-  /** What follows an id: a job's audit, status and timeline, a schedule's actions. */
+  /**
+   * What follows an id: a job's audit, status and timeline, a schedule's actions, a task's logs.
+   */
   private static final Set<String> SUBRESOURCES =
-      Set.of("audit", "status", "timeline", "pause", "unpause", "trigger");
+      Set.of("audit", "status", "timeline", "pause", "unpause", "trigger", "logs");
 
   private RouteNames() {}
 

@@ -30,10 +30,10 @@ public final class ProtocolDefaults {
   public static final int WORKER_KEPT_HEARTBEATS = 10;
 
   /**
-   * The worker protocol's version: 2 added the registry. Workers of version 1 (no announcement) are
-   * served all the same.
+   * The worker protocol's version: 2 added the registry, 3 the task output stream (log lines and
+   * progress). Workers of versions 1 (no announcement) and 2 (no output) are served all the same.
    */
-  public static final int PROTOCOL_VERSION = 2;
+  public static final int PROTOCOL_VERSION = 3;
 
   private ProtocolDefaults() {}
 }

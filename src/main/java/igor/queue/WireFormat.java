@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import igor.domain.Identifiers;
 import igor.domain.OutcomeLimits;
+import igor.domain.TaskOutput;
 import igor.domain.Text;
 import igor.domain.WorkerReport;
 import java.util.ArrayList;
@@ -299,6 +300,91 @@ public final class WireFormat {
     } catch (IllegalArgumentException e) {
       throw new MalformedMessageException("field '" + field + "' must be base64");
     }
+  }
+
+  /**
+   * An entry of the task output stream (docs/worker-protocol.md, "Logs and progress"): a log line
+   * or a progress figure of a running attempt.
+   */
+  public static String output(TaskOutput.Entry e) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("v", VERSION);
+    n.put("kind", e.kind().name().toLowerCase(Locale.ROOT));
+    n.put("job_id", e.jobId());
+    n.put("task_id", e.taskId());
+    n.put("attempt", e.attempt());
+    n.put("worker", e.worker());
+    n.put("at", e.at());
+    if (e.kind() == TaskOutput.Kind.LOG) {
+      n.put("level", e.level().wireName());
+      n.put("line", e.line());
+    } else {
+      n.put("progress", e.progress());
+    }
+    return n.toString();
+  }
+
+  /**
+   * Reads an entry of the task output stream strictly, as {@link #parseReport} reads a report; a
+   * line is made safe and cut to {@code maxLineBytes} bytes of UTF-8 ({@link TaskOutput#bounded}).
+   */
+  public static TaskOutput.Entry parseOutput(String text, int maxLineBytes)
+      throws MalformedMessageException {
+    JsonNode n = read(text);
+    String kind = text(n, "kind");
+    String jobId = id(n, "job_id");
+    String taskId = id(n, "task_id");
+    int attempt = attempt(n);
+    String worker = Text.sanitise(excerpt(optionalText(n, "worker"), MAX_WORKER_NAME_CHARS));
+    long at = optionalTime(n, "at");
+    if (kind.equals("log")) {
+      String levelName = optionalText(n, "level");
+      TaskOutput.Level level =
+          levelName.isEmpty() ? TaskOutput.Level.INFO : TaskOutput.Level.of(levelName);
+      if (level == null) {
+        throw new MalformedMessageException(
+            "field 'level' must be one of debug, info, warn, error");
+      }
+      JsonNode line = n.get("line");
+      if (line == null || !line.isTextual()) {
+        throw new MalformedMessageException("field 'line' must be a string");
+      }
+      return TaskOutput.Entry.log(
+          jobId,
+          taskId,
+          attempt,
+          worker,
+          at,
+          level,
+          TaskOutput.bounded(line.textValue(), maxLineBytes));
+    }
+    if (kind.equals("progress")) {
+      JsonNode p = n.get("progress");
+      if (p == null || !p.isNumber() || !TaskOutput.isProgress(p.doubleValue())) {
+        throw new MalformedMessageException("field 'progress' must be a number from 0 to 1");
+      }
+      return TaskOutput.Entry.progress(jobId, taskId, attempt, worker, at, p.doubleValue());
+    }
+    throw new MalformedMessageException(
+        "unknown output kind '" + excerpt(Text.sanitise(kind), 64) + "' (log or progress)");
+  }
+
+  /** A JSON array of output entries (as {@link #output} writes each), already bounded. */
+  public static List<TaskOutput.Entry> parseOutputs(String text) throws MalformedMessageException {
+    JsonNode array;
+    try {
+      array = JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw new MalformedMessageException("not JSON: " + e.getOriginalMessage());
+    }
+    if (array == null || !array.isArray()) {
+      throw new MalformedMessageException("not a JSON array");
+    }
+    List<TaskOutput.Entry> entries = new ArrayList<>(array.size());
+    for (JsonNode n : array) {
+      entries.add(parseOutput(n.toString(), Integer.MAX_VALUE));
+    }
+    return entries;
   }
 
   /**

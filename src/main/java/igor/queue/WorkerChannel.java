@@ -45,6 +45,12 @@ public interface WorkerChannel {
    */
   void announce(WorkerAnnouncement announcement);
 
+  /**
+   * Appends entries of the task output stream ({@link WireFormat#output}) in one round trip; the
+   * stream is trimmed to about 1,000,000 entries (docs/worker-protocol.md, "Logs and progress").
+   */
+  void sendOutput(List<String> entries);
+
   /** Calls {@code cancelled} with the delivery id of every attempt Igor withdraws from now on. */
   void onCancel(Consumer<String> cancelled);
 }

@@ -65,6 +65,8 @@ export const api = {
   layers: (params) => call('GET', `/api/v1/layers${query(params)}`),
   tasks: (params) => call('GET', `/api/v1/tasks${query(params)}`),
   task: (id) => call('GET', `/api/v1/tasks/${encodeURIComponent(id)}`),
+  /** GET /api/v1/tasks/{id}/logs: each attempt's progress and log lines (the newest kept). */
+  taskLogs: (id) => call('GET', `/api/v1/tasks/${encodeURIComponent(id)}/logs`),
   createJob: (json) => call('POST', '/api/v1/jobs', json),
   contract: () => call('GET', '/api/v1/openapi.json'),
   /** GET /api/v1/dashboard: the cluster's last hour. */

@@ -37,6 +37,8 @@ export function jobPage(main, jobId, firstTaskId, params) {
     offset: Math.max(0, Number(params.get('offset')) || 0),
     taskId: firstTaskId,
     detail: null,
+    /** The task's latest attempt with output: {attempt, progress, dropped, lines}, or null. */
+    output: null,
     notFound: false,
     adding: null,
   };
@@ -49,6 +51,7 @@ export function jobPage(main, jobId, firstTaskId, params) {
     layers: h('section', {class: 'layers', 'aria-labelledby': 'layers-h'}),
     tasks: h('section', {class: 'tasks', 'aria-labelledby': 'tasks-h'}),
     detail: h('aside', {class: 'detail', 'aria-labelledby': 'detail-h', id: 'detail', tabindex: '-1'}),
+    output: h('section', {class: 'task-output', 'aria-labelledby': 'output-h', 'aria-live': 'polite'}),
     audit: h('section', {class: 'audit', 'aria-labelledby': 'audit-h'}),
   };
 
@@ -212,7 +215,52 @@ export function jobPage(main, jobId, firstTaskId, params) {
             h('dt', {}, 'Message'), h('dd', {class: 'task-message'}, t.message || h('span', {class: 'muted'}, '(none)')),
             t.waiting_reason ? [h('dt', {}, 'Waiting'), h('dd', {class: 'waiting'}, t.waiting_reason, ' ', h('a', {href: '/workers'}, 'See the workers'))] : null),
         h('h3', {}, 'Args'), bytesView(t.args),
-        h('h3', {}, 'Result'), bytesView(t.result));
+        h('h3', {}, 'Result'), bytesView(t.result),
+        slots.output);
+    drawOutput();
+  }
+
+  /** The attempt's progress and log lines: from the endpoint, then live from the stream. */
+  function drawOutput() {
+    const o = state.output;
+    if (!o) {
+      replaceContent(slots.output, h('h3', {id: 'output-h'}, 'Progress and logs'),
+          h('p', {class: 'muted'}, 'No log lines or progress (yet).'));
+      return;
+    }
+    const pct = o.progress === undefined || o.progress === null ? null : Math.round(o.progress * 100);
+    const bar = pct === null ? null : h('div', {class: 'progress'},
+        h('div', {class: 'bar', role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(pct), 'aria-label': `attempt ${o.attempt} progress`},
+            h('span', {class: 'seg s-running', style: `width:${pct}%`})),
+        h('span', {class: 'progress-text', 'data-key': 'attempt-progress'}, `${pct}%`));
+    replaceContent(slots.output, h('h3', {id: 'output-h'}, `Progress and logs of attempt ${o.attempt}`),
+        bar,
+        o.dropped ? h('p', {class: 'muted small'}, `${o.dropped} older lines dropped (the newest are kept).`) : null,
+        o.lines.length === 0 ? h('p', {class: 'muted'}, 'No log lines.') :
+        h('ol', {class: 'log-lines'}, o.lines.map((l) => h('li', {class: `log-${l.level}`},
+            h('span', {class: 'log-at mono small'}, l.at ? l.at.substring(11, 23) : ''), ' ',
+            h('span', {class: 'log-level small'}, l.level), ' ',
+            h('span', {class: 'log-line mono'}, l.line)))));
+  }
+
+  /** The lines the page shows of one attempt at most: the endpoint's page, then live ones. */
+  const MAX_LINES = 1000;
+
+  function liveOutput(change) {
+    const d = change.data;
+    if (d.task_id !== state.taskId) return;
+    if (!state.output || d.attempt > state.output.attempt) {
+      state.output = {attempt: d.attempt, progress: null, dropped: 0, lines: []};
+    } else if (d.attempt < state.output.attempt) {
+      return;
+    }
+    if (change.type === 'task_progress') {
+      state.output.progress = d.progress;
+    } else {
+      state.output.lines.push({at: new Date(d.at_ms).toISOString(), level: d.level, line: d.line});
+      if (state.output.lines.length > MAX_LINES) state.output.lines.shift();
+    }
+    drawOutput();
   }
 
   function drawAudit() {
@@ -260,9 +308,16 @@ export function jobPage(main, jobId, firstTaskId, params) {
   }
 
   async function loadDetail() {
-    if (!state.taskId) { state.detail = null; drawDetail(); return; }
+    if (!state.taskId) { state.detail = null; state.output = null; drawDetail(); return; }
     try {
-      state.detail = await api.task(state.taskId);
+      const taskId = state.taskId;
+      const [task, logs] = await Promise.all([api.task(taskId), api.taskLogs(taskId).catch(() => null)]);
+      state.detail = task;
+      const last = logs && logs.attempts.length ? logs.attempts[logs.attempts.length - 1] : null;
+      // a live line of a newer attempt than the endpoint knew wins
+      if (last && !(state.output && state.output.attempt > last.attempt && taskId === state.taskId)) {
+        state.output = {attempt: last.attempt, progress: last.progress, dropped: last.dropped, lines: last.lines};
+      }
     } catch (e) {
       if (e.status !== 404) fail('the task')(e);
     }
@@ -333,9 +388,13 @@ export function jobPage(main, jobId, firstTaskId, params) {
     settle = setTimeout(loadAll, SETTLE_MS);
   }
   const stop = follow([jobId], (change) => {
+    if (change.type === 'task_log' || change.type === 'task_progress') {
+      liveOutput(change);
+      return;
+    }
     if (change.type === 'action_taken') auditDue = true;
     refresh();
-  });
+  }, {output: true});
   // the audit trail changes only with an action; the others with anything
   const auditAfter = setInterval(() => { if (auditDue) { auditDue = false; loadAudit(); } }, 1000);
 
@@ -352,6 +411,7 @@ export function jobPage(main, jobId, firstTaskId, params) {
       if ((otherParams.get('layer') || '') !== state.scope) return false;
       state.taskId = taskId;
       state.detail = null;
+      state.output = null;
       drawTasks();
       drawDetail();
       loadDetail().then(() => slots.detail.focus({preventScroll: false}));

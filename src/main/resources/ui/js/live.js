@@ -10,6 +10,8 @@ const EVENTS = [
   'action_taken',
   'paused', 'unpaused',
 ];
+/** Live only (no event id): the log lines and progress of running attempts, when asked for. */
+const OUTPUT_EVENTS = ['task_log', 'task_progress'];
 const RECONNECT_MS = 3000;
 
 const LABELS = {
@@ -32,9 +34,10 @@ function show(state) {
  * should reload what it shows, since changes may have been missed while it was down.
  * The browser's EventSource reconnects by itself with Last-Event-ID; when it gives up (the node
  * answered with an error, such as 503 when it serves too many streams), this tries again later
- * from the last event seen.
+ * from the last event seen. With {output: true} it also gets the log lines and progress of running
+ * attempts (task_log, task_progress); without, the node leaves them out (output=false).
  */
-export function follow(jobIds, onChange) {
+export function follow(jobIds, onChange, {output = false} = {}) {
   let source = null;
   let lastId = null;
   let retry = null;
@@ -45,6 +48,7 @@ export function follow(jobIds, onChange) {
     const params = new URLSearchParams();
     for (const id of jobIds || []) params.append('job_ids', id);
     if (lastId !== null) params.set('since', lastId);
+    if (!output) params.set('output', 'false');
     const t = token();
     if (t) params.set('access_token', t);
     const qs = params.toString();
@@ -65,7 +69,7 @@ export function follow(jobIds, onChange) {
         show('reconnecting');
       }
     };
-    for (const name of EVENTS) {
+    for (const name of output ? [...EVENTS, ...OUTPUT_EVENTS] : EVENTS) {
       source.addEventListener(name, (e) => {
         if (e.lastEventId) lastId = e.lastEventId;
         let data = {};

@@ -186,6 +186,10 @@ class ApiContractTest {
         .contains(taskId, "\"result\"");
     assertThat(get("/api/v1/layers/{id}", "/api/v1/layers/" + firstLayer).status()).isEqualTo(200);
     assertThat(get("/api/v1/tasks/{id}", "/api/v1/tasks/" + taskId).status()).isEqualTo(200);
+    assertThat(get("/api/v1/tasks/{id}/logs", "/api/v1/tasks/" + taskId + "/logs").status())
+        .isEqualTo(200);
+    assertThat(get("/api/v1/tasks/{id}/logs", "/api/v1/tasks/" + taskId + "/logs?limit=0").status())
+        .isEqualTo(400);
     assertThat(get("/api/v1/counts", "/api/v1/counts" + ids).status()).isEqualTo(200);
     assertThat(get("/api/v1/cluster", "/api/v1/cluster").status()).isEqualTo(200);
     assertThat(get("/api/v1/dashboard", "/api/v1/dashboard").body()).contains("\"echo\"");
@@ -222,6 +226,8 @@ class ApiContractTest {
       assertThat(get(path, path.replace("{id}", unknown)).status()).isEqualTo(404);
     }
     assertThat(get("/api/v1/tasks/{id}", "/api/v1/tasks/" + unknown).status()).isEqualTo(404);
+    assertThat(get("/api/v1/tasks/{id}/logs", "/api/v1/tasks/" + unknown + "/logs").status())
+        .isEqualTo(404);
     assertThat(get("/api/v1/jobs/{id}", "/api/v1/jobs/not-an-id").status()).isEqualTo(400);
     assertThat(get("/api/v1/jobs", "/api/v1/jobs?limit=many").status()).isEqualTo(400);
     assertThat(call("POST", "/api/v1/jobs", "/api/v1/jobs", "{\"layers\": 3}").status())

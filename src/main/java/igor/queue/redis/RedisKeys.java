@@ -21,6 +21,19 @@ public record RedisKeys(String prefix) {
     return prefix + ":reports";
   }
 
+  /**
+   * The stream of log lines and progress that workers write and nodes read with the consumer group
+   * {@link #REPORT_GROUP} (docs/worker-protocol.md, "Logs and progress").
+   */
+  public String logs() {
+    return prefix + ":logs";
+  }
+
+  /** The pub/sub channel on which a node that stored task output hands it to every node's SSE. */
+  public String logsLive() {
+    return prefix + ":logs-live";
+  }
+
   /** The pub/sub channel on which withdrawn attempts are announced to workers. */
   public String cancellations() {
     return prefix + ":cancel";

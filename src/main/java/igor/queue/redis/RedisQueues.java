@@ -3,6 +3,7 @@ package igor.queue.redis;
 import igor.domain.OutcomeLimits;
 import igor.queue.QueueKeeping;
 import igor.queue.ReportInbox;
+import igor.queue.TaskOutputChannel;
 import igor.queue.TaskQueue;
 import igor.queue.WorkerChannel;
 import igor.queue.WorkerRegistry;
@@ -51,6 +52,11 @@ public final class RedisQueues implements AutoCloseable {
 
   public ReportInbox reportInbox(String consumer, Duration reclaimAfter, OutcomeLimits limits) {
     return new RedisReportInbox(redis, keys, consumer, reclaimAfter, limits, bounds);
+  }
+
+  /** The task output stream as a node reads it, and the live hand-on between nodes. */
+  public TaskOutputChannel taskOutput(String consumer, Duration reclaimAfter, int maxLineBytes) {
+    return new RedisTaskOutputChannel(redis, keys, consumer, reclaimAfter, maxLineBytes, bounds);
   }
 
   public QueueKeeping keeping() {

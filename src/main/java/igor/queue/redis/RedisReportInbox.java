@@ -217,9 +217,16 @@ public final class RedisReportInbox implements ReportInbox {
   }
 
   private void remove(RBatch batch, List<String> receipts) {
+    remove(batch, stream.getName(), receipts);
+  }
+
+  /**
+   * Acknowledges (for the group {@code igor}) and deletes these entries of a stream, in a batch.
+   */
+  static void remove(RBatch batch, String streamName, List<String> receipts) {
     StreamMessageId[] ids =
         receipts.stream().map(RedisReportInbox::parseId).toArray(StreamMessageId[]::new);
-    RStreamAsync<String, String> s = batch.getStream(stream.getName(), StringCodec.INSTANCE);
+    RStreamAsync<String, String> s = batch.getStream(streamName, StringCodec.INSTANCE);
     s.ackAsync(RedisKeys.REPORT_GROUP, ids);
     s.removeAsync(ids);
   }

@@ -423,4 +423,24 @@ public final class RedisWorkerChannel implements WorkerChannel {
         .<String, String>getStream(keys.reports(), StringCodec.INSTANCE)
         .add(StreamAddArgs.entry(RedisReportInbox.FIELD, WireFormat.report(report)));
   }
+
+  /** What the task output stream is trimmed to (MAXLEN ~): the protocol's bound, not a setting. */
+  static final int OUTPUT_STREAM_MAX_LEN = 1_000_000;
+
+  @Override
+  public void sendOutput(List<String> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    RBatch batch = redis.createBatch(BatchOptions.defaults());
+    var stream = batch.<String, String>getStream(keys.logs(), StringCodec.INSTANCE);
+    for (String entry : entries) {
+      stream.addAsync(
+          StreamAddArgs.entry(RedisTaskOutputChannel.FIELD, entry)
+              .trimNonStrict()
+              .maxLen(OUTPUT_STREAM_MAX_LEN)
+              .noLimit());
+    }
+    batch.execute();
+  }
 }

@@ -93,23 +93,8 @@ public final class JdbcRetention implements Retention {
     if (jobs.isEmpty()) {
       return CompletableFuture.completedFuture(List.of());
     }
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-              List<String> removed = removeIn(c, jobs);
-              c.commit();
-              return removed;
-            } catch (SQLException | RuntimeException e) {
-              c.rollback();
-              throw e;
-            }
-          } catch (SQLException e) {
-            throw new StorageUnavailableException("jobs could not be removed", e);
-          }
-        },
-        executor);
+    return Transactions.inTransaction(
+        dataSource, executor, "jobs could not be removed", c -> removeIn(c, jobs));
   }
 
   private static List<String> removeIn(Connection c, Map<String, Long> jobs) throws SQLException {
@@ -140,6 +125,8 @@ public final class JdbcRetention implements Retention {
     delete(c, "DELETE FROM event_journal WHERE persistence_id = ANY (?)", "varchar", pids);
     delete(c, "DELETE FROM snapshot WHERE persistence_id = ANY (?)", "varchar", pids);
     delete(c, "DELETE FROM igor_tasks WHERE job_id = ANY (?)", "uuid", ids);
+    delete(c, "DELETE FROM igor_task_logs WHERE job_id = ANY (?)", "uuid", ids);
+    delete(c, "DELETE FROM igor_task_output WHERE job_id = ANY (?)", "uuid", ids);
     delete(c, "DELETE FROM igor_layers WHERE job_id = ANY (?)", "uuid", ids);
     delete(c, "DELETE FROM igor_jobs WHERE id = ANY (?)", "uuid", ids);
     delete(c, "DELETE FROM igor_task_directory WHERE job_id = ANY (?)", "uuid", ids);

@@ -231,6 +231,11 @@ public final class JdbcStorage implements AutoCloseable {
     return new JdbcIdempotencyKeys(dataSource, executor);
   }
 
+  /** Log lines and progress of attempts, {@code linesPerAttempt} kept per attempt. */
+  public JdbcTaskOutput taskOutput(int linesPerAttempt) {
+    return new JdbcTaskOutput(dataSource, executor, linesPerAttempt);
+  }
+
   public JdbcRetention retention() {
     return new JdbcRetention(dataSource, executor);
   }

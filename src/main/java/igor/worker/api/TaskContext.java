@@ -72,6 +72,23 @@ public interface TaskContext {
    */
   void heartbeat();
 
+  /**
+   * Sends a log line of this attempt at level info (docs/worker-protocol.md, "Logs and progress"):
+   * shown live in the UI and kept with the attempt (the newest igor.task-output.lines-per-attempt
+   * of them). Never blocks and never throws: lines are buffered and sent in batches by the worker,
+   * the oldest dropped (and counted) when the buffer is full.
+   */
+  void log(String line);
+
+  /** A log line at a level: "debug", "info", "warn" or "error" (any other is sent as "info"). */
+  void log(String level, String line);
+
+  /**
+   * How far this attempt is, from 0 to 1 (clamped; NaN is ignored). Only the latest figure is sent;
+   * never blocks and never throws.
+   */
+  void progress(double fraction);
+
   /** The message the task shows when the attempt ends (the last one set wins). */
   void setMessage(String message);
 

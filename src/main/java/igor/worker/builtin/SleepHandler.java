@@ -9,7 +9,8 @@ import igor.worker.api.TaskHandler;
 
 /**
  * {@code sleep}: waits, then completes. Args give the seconds as text or JSON: {@code 1.5}, {@code
- * "2"} or {@code {"seconds": 2}}. Stops early, failing, when the attempt is cancelled.
+ * "2"} or {@code {"seconds": 2}}. Stops early, failing, when the attempt is cancelled. Logs its
+ * start and end, and its progress about once a second (docs/adr/0014-task-output.md).
  */
 public final class SleepHandler implements TaskHandler {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -22,13 +23,24 @@ public final class SleepHandler implements TaskHandler {
   @Override
   public byte[] handle(TaskContext context) throws TaskFailedException, InterruptedException {
     long millis = (long) (seconds(context.argsAsText()) * 1000);
-    long until = System.currentTimeMillis() + millis;
+    long start = System.currentTimeMillis();
+    long until = start + millis;
+    context.log("sleeping " + millis / 1000.0 + " s");
+    long nextProgress = start + 1000;
     while (System.currentTimeMillis() < until) {
       if (context.isCancelled()) {
+        context.log("warn", "cancelled");
         throw new TaskFailedException("cancelled", false);
       }
       Thread.sleep(Math.min(100, Math.max(1, until - System.currentTimeMillis())));
+      long now = System.currentTimeMillis();
+      if (now >= nextProgress) {
+        context.progress((double) (now - start) / millis);
+        nextProgress = now + 1000;
+      }
     }
+    context.progress(1);
+    context.log("slept " + millis / 1000.0 + " s");
     return null;
   }
 

@@ -1,5 +1,6 @@
 package igor.worker.internal;
 
+import igor.domain.TaskOutput;
 import igor.worker.api.TaskContext;
 import igor.worker.api.TaskFailedException;
 import igor.worker.api.TaskSpec;
@@ -19,6 +20,12 @@ public final class Attempt implements TaskContext {
     void heartbeat(List<Attempt> attempts);
 
     List<String> addTasks(String layerId, List<TaskSpec> tasks) throws TaskFailedException;
+
+    /** Sends a log line of this attempt, later (never blocks, never throws). */
+    void log(Attempt attempt, TaskOutput.Level level, String line);
+
+    /** Sends the progress of this attempt, later (never blocks, never throws). */
+    void progress(Attempt attempt, double fraction);
   }
 
   /** The outcome a handler set on its context; NONE leaves it to returning or throwing. */
@@ -40,7 +47,20 @@ public final class Attempt implements TaskContext {
             throws TaskFailedException {
           throw new TaskFailedException("no Igor to add tasks to in a test context", false);
         }
+
+        @Override
+        public void log(Attempt attempt, TaskOutput.Level level, String line) {
+          attempt.detachedOutput.add(level.wireName() + " " + line);
+        }
+
+        @Override
+        public void progress(Attempt attempt, double fraction) {
+          attempt.detachedOutput.add("progress " + fraction);
+        }
       };
+
+  /** What a handler logged on a test context ({@link #output}); unused in a worker. */
+  private final List<String> detachedOutput = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private final String jobId;
   private final String layerId;
@@ -176,6 +196,32 @@ public final class Attempt implements TaskContext {
   @Override
   public List<String> addTasks(String layerId, List<TaskSpec> tasks) throws TaskFailedException {
     return services.addTasks(layerId, tasks);
+  }
+
+  @Override
+  public void log(String line) {
+    log("info", line);
+  }
+
+  @Override
+  public void log(String level, String line) {
+    TaskOutput.Level l = TaskOutput.Level.of(level == null ? "" : level);
+    services.log(this, l == null ? TaskOutput.Level.INFO : l, line == null ? "" : line);
+  }
+
+  @Override
+  public void progress(double fraction) {
+    if (!Double.isNaN(fraction)) {
+      services.progress(this, Math.max(0, Math.min(1, fraction)));
+    }
+  }
+
+  /**
+   * What a handler logged on a test context, each line as "level text" and each progress as
+   * "progress fraction", in order; empty for a worker's attempts.
+   */
+  public List<String> output() {
+    return List.copyOf(detachedOutput);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package igor.worker.internal;
 
 import igor.domain.OutcomeLimits;
+import igor.domain.TaskOutput;
 import igor.domain.Text;
 import igor.domain.WorkerReport;
 import igor.queue.AttemptLease;
@@ -67,6 +68,7 @@ public final class WorkerRuntime implements AutoCloseable {
   private final Map<String, Running> inFlight = new ConcurrentHashMap<>();
   private final HttpTaskAdder adder;
   private final Attempt.Services services;
+  private final OutputSender output;
   private volatile boolean running = true;
   private volatile boolean releasing;
   private volatile AttemptTracing tracing = new AttemptTracing(OpenTelemetry.noop());
@@ -121,7 +123,33 @@ public final class WorkerRuntime implements AutoCloseable {
               throws TaskFailedException {
             return adder.add(layerId, tasks);
           }
+
+          @Override
+          public void log(Attempt a, TaskOutput.Level level, String line) {
+            output.line(
+                TaskOutput.Entry.log(
+                    a.jobId(),
+                    a.taskId(),
+                    a.attempt(),
+                    settings.name(),
+                    System.currentTimeMillis(),
+                    level,
+                    TaskOutput.bounded(line, OutputSender.MAX_LINE_BYTES)));
+          }
+
+          @Override
+          public void progress(Attempt a, double fraction) {
+            output.progress(
+                TaskOutput.Entry.progress(
+                    a.jobId(),
+                    a.taskId(),
+                    a.attempt(),
+                    settings.name(),
+                    System.currentTimeMillis(),
+                    fraction));
+          }
         };
+    this.output = new OutputSender(channel, OutputSender.CAPACITY);
   }
 
   /**
@@ -169,6 +197,7 @@ public final class WorkerRuntime implements AutoCloseable {
       pollers.add(thread("igor-poller-" + batch.type(), () -> pollBatches(batch)));
     }
     pollers.forEach(Thread::start);
+    output.start();
     long every = Math.max(100, settings.lease().toMillis() / 3);
     heartbeats.scheduleAtFixedRate(this::renewLeases, every, every, TimeUnit.MILLISECONDS);
     List<String> types = new ArrayList<>(handlers.keySet());
@@ -402,6 +431,8 @@ public final class WorkerRuntime implements AutoCloseable {
     if (context.isCancelled() && !releasing) {
       log.info("attempt stopped as Igor asked taskId={} attempt={}", d.taskId(), d.attempt());
     }
+    // Its output before its outcome, so that its last lines are stored while its claim is held.
+    output.flush();
     // The attempt stays in flight, its lease renewed, until its outcome is through.
     untilItGetsThrough(
         "outcome",
@@ -614,6 +645,7 @@ public final class WorkerRuntime implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       heartbeats.shutdownNow();
+      output.close();
       announce(true);
       closeOwned();
     }
