@@ -7,6 +7,9 @@ package igor.queue;
  * same message for as long as its attempt waits (withdrawing it finds it by value, else by its
  * delivery id). {@code traceParent} is the W3C traceparent of the job's span that handed the
  * attempt out, which the worker's span of the attempt continues; empty when the job has no trace.
+ * {@code retriesLeft} is how many automatic retries remain after this attempt if it fails
+ * retryably, as the job knew when it handed the attempt out: set once per attempt, so it does not
+ * change while the attempt waits either.
  */
 public record TaskDelivery(
     String jobId,
@@ -19,12 +22,41 @@ public record TaskDelivery(
     String name,
     int retries,
     int timeoutSeconds,
-    String traceParent) {
+    String traceParent,
+    int retriesLeft) {
 
   public TaskDelivery {
     args = args == null ? new byte[0] : args;
     name = name == null ? "" : name;
     traceParent = traceParent == null ? "" : traceParent;
+  }
+
+  /** A delivery without the retries left (0: none, or an older node's). */
+  public TaskDelivery(
+      String jobId,
+      String layerId,
+      String taskId,
+      int attempt,
+      String deliveryId,
+      String type,
+      byte[] args,
+      String name,
+      int retries,
+      int timeoutSeconds,
+      String traceParent) {
+    this(
+        jobId,
+        layerId,
+        taskId,
+        attempt,
+        deliveryId,
+        type,
+        args,
+        name,
+        retries,
+        timeoutSeconds,
+        traceParent,
+        0);
   }
 
   /** A delivery without a trace. */
@@ -68,6 +100,7 @@ public record TaskDelivery(
         name,
         retries,
         timeoutSeconds,
-        parent);
+        parent,
+        retriesLeft);
   }
 }

@@ -40,9 +40,18 @@ public interface TaskContext {
   /**
    * The automatic retries the task allows after a failed attempt (its {@code retries}). Attempts
    * given back without using a retry (a pause, a worker's stop) and retries by a person also count
-   * in {@link #attempt()}, so this is not how many are left.
+   * in {@link #attempt()}, so this is not how many are left: {@link #retriesLeft()} is.
    */
   default int retries() {
+    return 0;
+  }
+
+  /**
+   * How many automatic retries remain after this attempt if it fails retryably, as Igor knew when
+   * it handed the attempt out: 0 when this is the last (or an older node delivered it). A pause, a
+   * worker's stop or a person's retry meanwhile can only give more.
+   */
+  default int retriesLeft() {
     return 0;
   }
 

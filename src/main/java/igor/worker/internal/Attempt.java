@@ -57,6 +57,7 @@ public final class Attempt implements TaskContext {
   private volatile Span span = Span.getInvalid();
   private String name = "";
   private int retries;
+  private int retriesLeft;
   private int timeoutSeconds;
   private long startedAt;
 
@@ -80,12 +81,14 @@ public final class Attempt implements TaskContext {
   }
 
   /**
-   * What the delivery told of the task (its name, retries and time-out), and when this worker
-   * reported the attempt started (unix ms): the deadline counts from there, as Igor counts it.
+   * What the delivery told of the task (its name, retries, retries left and time-out), and when
+   * this worker reported the attempt started (unix ms): the deadline counts from there, as Igor
+   * counts it.
    */
-  Attempt withTask(String name, int retries, int timeoutSeconds, long startedAt) {
+  Attempt withTask(String name, int retries, int retriesLeft, int timeoutSeconds, long startedAt) {
     this.name = name;
     this.retries = retries;
+    this.retriesLeft = retriesLeft;
     this.timeoutSeconds = timeoutSeconds;
     this.startedAt = startedAt;
     return this;
@@ -99,6 +102,11 @@ public final class Attempt implements TaskContext {
   @Override
   public int retries() {
     return retries;
+  }
+
+  @Override
+  public int retriesLeft() {
+    return retriesLeft;
   }
 
   @Override

@@ -359,7 +359,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 d.args(),
                 d.deliveryId(),
                 services)
-            .withTask(d.name(), d.retries(), d.timeoutSeconds(), started.at());
+            .withTask(d.name(), d.retries(), d.retriesLeft(), d.timeoutSeconds(), started.at());
     context.setSpan(span);
     inFlight.put(d.deliveryId(), new Running(context, lease, Thread.currentThread()));
     return context;
