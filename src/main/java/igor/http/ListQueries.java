@@ -106,6 +106,46 @@ final class ListQueries {
     return ids;
   }
 
+  /** What GET /api/v1/jobs/{id}/results asks: a layer name, where to go on from, how many. */
+  record ResultsQuery(String layer, ReadModel.ResultsCursor after, int limit) {}
+
+  ResultsQuery results(Map<String, List<String>> query) {
+    checkText(query);
+    for (String name : query.keySet()) {
+      if (!name.equals("layer") && !name.equals("after") && !name.equals("limit")) {
+        throw ApiException.badRequest(
+            "unknown query parameter '" + name + "'; results take layer, after, limit");
+      }
+    }
+    String layer = single(query, "layer");
+    if (layer == null || layer.isEmpty()) {
+      throw ApiException.badRequest(
+          "query parameter 'layer' is required: the name of the layer whose results to read");
+    }
+    if (layer.length() > limits.maxNameLength()) {
+      throw ApiException.badRequest(
+          "query parameter 'layer' is "
+              + layer.length()
+              + " characters; a layer's name is at most "
+              + limits.maxNameLength()
+              + " (igor.limits.max-name-length)");
+    }
+    String after = single(query, "after");
+    Long limit = number(query, "limit", "an integer");
+    if (limit != null && (limit < 1 || limit > limits.maxResultsPage())) {
+      throw ApiException.badRequest(
+          "query parameter 'limit' must be from 1 to "
+              + limits.maxResultsPage()
+              + " (igor.limits.max-results-page), got "
+              + limit);
+    }
+    int pageSize =
+        limit != null
+            ? limit.intValue()
+            : Math.min(Limits.DEFAULT_RESULTS_PAGE, limits.maxResultsPage());
+    return new ResultsQuery(layer, after == null ? null : ResultsCursors.read(after), pageSize);
+  }
+
   /** What GET /api/v1/events follows: these jobs (none: all), after this ordering (null: now). */
   record EventsQuery(List<String> jobIds, Long since) {}
 

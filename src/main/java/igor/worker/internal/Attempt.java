@@ -1,5 +1,6 @@
 package igor.worker.internal;
 
+import igor.client.LayerResult;
 import igor.worker.api.TaskContext;
 import igor.worker.api.TaskFailedException;
 import igor.worker.api.TaskSpec;
@@ -19,6 +20,8 @@ public final class Attempt implements TaskContext {
     void heartbeat(List<Attempt> attempts);
 
     List<String> addTasks(String layerId, List<TaskSpec> tasks) throws TaskFailedException;
+
+    Iterable<LayerResult> results(String jobId, String layerName);
   }
 
   /** The outcome a handler set on its context; NONE leaves it to returning or throwing. */
@@ -39,6 +42,13 @@ public final class Attempt implements TaskContext {
         public List<String> addTasks(String layerId, List<TaskSpec> tasks)
             throws TaskFailedException {
           throw new TaskFailedException("no Igor to add tasks to in a test context", false);
+        }
+
+        @Override
+        public Iterable<LayerResult> results(String jobId, String layerName) {
+          throw new IllegalStateException(
+              "no Igor to read results from in a test context: give the handler a context of"
+                  + " your own that answers results(...)");
         }
       };
 
@@ -184,6 +194,11 @@ public final class Attempt implements TaskContext {
   @Override
   public List<String> addTasks(String layerId, List<TaskSpec> tasks) throws TaskFailedException {
     return services.addTasks(layerId, tasks);
+  }
+
+  @Override
+  public Iterable<LayerResult> results(String layerName) {
+    return services.results(jobId, layerName);
   }
 
   @Override

@@ -121,6 +121,11 @@ public final class WorkerRuntime implements AutoCloseable {
               throws TaskFailedException {
             return adder.add(layerId, tasks);
           }
+
+          @Override
+          public Iterable<igor.client.LayerResult> results(String jobId, String layerName) {
+            return adder.results(jobId, layerName);
+          }
         };
   }
 
