@@ -131,18 +131,12 @@ final class ListQueries {
               + " (igor.limits.max-name-length)");
     }
     String after = single(query, "after");
-    Long limit = number(query, "limit", "an integer");
-    if (limit != null && (limit < 1 || limit > limits.maxResultsPage())) {
-      throw ApiException.badRequest(
-          "query parameter 'limit' must be from 1 to "
-              + limits.maxResultsPage()
-              + " (igor.limits.max-results-page), got "
-              + limit);
-    }
     int pageSize =
-        limit != null
-            ? limit.intValue()
-            : Math.min(Limits.DEFAULT_RESULTS_PAGE, limits.maxResultsPage());
+        limit(
+            query,
+            Math.min(Limits.DEFAULT_RESULTS_PAGE, limits.maxResultsPage()),
+            limits.maxResultsPage(),
+            "igor.limits.max-results-page");
     return new ResultsQuery(layer, after == null ? null : ResultsCursors.read(after), pageSize);
   }
 
@@ -283,16 +277,20 @@ final class ListQueries {
   }
 
   private int limit(Map<String, List<String>> query) {
+    return limit(
+        query, limits.defaultListLimit(), limits.maxListLimit(), "igor.limits.max-list-limit");
+  }
+
+  /** The {@code limit} parameter: {@code otherwise} when absent, from 1 to {@code max}. */
+  private static int limit(
+      Map<String, List<String>> query, int otherwise, int max, String setting) {
     Long limit = number(query, "limit", "an integer");
     if (limit == null) {
-      return limits.defaultListLimit();
+      return otherwise;
     }
-    if (limit < 1 || limit > limits.maxListLimit()) {
+    if (limit < 1 || limit > max) {
       throw ApiException.badRequest(
-          "query parameter 'limit' must be from 1 to "
-              + limits.maxListLimit()
-              + " (igor.limits.max-list-limit), got "
-              + limit);
+          "query parameter 'limit' must be from 1 to " + max + " (" + setting + "), got " + limit);
     }
     return limit.intValue();
   }

@@ -31,35 +31,7 @@ public record TaskDelivery(
     traceParent = traceParent == null ? "" : traceParent;
   }
 
-  /** A delivery without the retries left (0: none, or an older node's). */
-  public TaskDelivery(
-      String jobId,
-      String layerId,
-      String taskId,
-      int attempt,
-      String deliveryId,
-      String type,
-      byte[] args,
-      String name,
-      int retries,
-      int timeoutSeconds,
-      String traceParent) {
-    this(
-        jobId,
-        layerId,
-        taskId,
-        attempt,
-        deliveryId,
-        type,
-        args,
-        name,
-        retries,
-        timeoutSeconds,
-        traceParent,
-        0);
-  }
-
-  /** A delivery without a trace. */
+  /** A delivery without a trace, nor retries left. */
   public TaskDelivery(
       String jobId,
       String layerId,
@@ -72,7 +44,18 @@ public record TaskDelivery(
       int retries,
       int timeoutSeconds) {
     this(
-        jobId, layerId, taskId, attempt, deliveryId, type, args, name, retries, timeoutSeconds, "");
+        jobId,
+        layerId,
+        taskId,
+        attempt,
+        deliveryId,
+        type,
+        args,
+        name,
+        retries,
+        timeoutSeconds,
+        "",
+        0);
   }
 
   /** A delivery without the task's name, retries and time-out (as workers of format 1 read it). */
