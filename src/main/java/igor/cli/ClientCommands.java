@@ -451,6 +451,66 @@ final class ClientCommands {
   }
 
   @Command(
+      name = "results",
+      mixinStandardHelpOptions = true,
+      description = {
+        "The tasks of a job's layers of one name, with their status, result and message.",
+        "Results are shown as UTF-8 text when they are, else as their size.",
+        "-o json gives every task, its result in base64."
+      })
+  static final class Results extends Base {
+    private static final int SHOWN_CHARS = 60;
+
+    @Parameters(index = "0", paramLabel = "JOB")
+    String jobId;
+
+    @Parameters(index = "1", paramLabel = "LAYER", description = "the layer's name")
+    String layer;
+
+    @Override
+    public Integer call() {
+      List<igor.client.LayerResult> all = new ArrayList<>();
+      options.client().results(jobId, layer).forEach(all::add);
+      if (options.json()) {
+        printer().json(all);
+        return ExitCodes.OK;
+      }
+      List<String[]> rows = new ArrayList<>();
+      rows.add(new String[] {"TASK", "NAME", "STATUS", "RESULT", "MESSAGE"});
+      for (igor.client.LayerResult r : all) {
+        rows.add(
+            new String[] {r.taskId(), r.name(), r.status().name(), shown(r.result()), r.message()});
+      }
+      printer().table(rows);
+      return ExitCodes.OK;
+    }
+
+    /**
+     * The result as one line of text when it is UTF-8 without control characters, else its size.
+     */
+    static String shown(byte[] result) {
+      if (result.length == 0) {
+        return "";
+      }
+      java.nio.charset.CharsetDecoder utf8 =
+          java.nio.charset.StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+              .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT);
+      String text;
+      try {
+        text = utf8.decode(java.nio.ByteBuffer.wrap(result)).toString();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        return "(" + result.length + " bytes)";
+      }
+      if (text.chars().anyMatch(Character::isISOControl)) {
+        return "(" + result.length + " bytes)";
+      }
+      return text.length() > SHOWN_CHARS ? text.substring(0, SHOWN_CHARS - 3) + "..." : text;
+    }
+  }
+
+  @Command(
       name = "watch",
       mixinStandardHelpOptions = true,
       description = {

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       ClientCommands.Get.class,
       ClientCommands.Ls.class,
       ClientCommands.Audit.class,
+      ClientCommands.Results.class,
       ClientCommands.Watch.class,
       ScheduleCommands.class
     })

@@ -312,6 +312,65 @@ public final class IgorClient implements Igor {
         TaskLogs.class);
   }
 
+  /**
+   * One page of the results of the job's layers named {@code layerName}: at most {@code limit}
+   * tasks (0: the server's default, 100), after the cursor {@code after} (null: from the start).
+   * The server also ends a page once its results pass igor.limits.max-results-page-bytes.
+   *
+   * @throws IgorException.NotFound when the job is unknown or has no layer of that name
+   */
+  public ResultsPage resultsPage(String jobId, String layerName, String after, int limit) {
+    StringBuilder path =
+        new StringBuilder("/api/v1/jobs/")
+            .append(segment(jobId))
+            .append("/results?layer=")
+            .append(query(Objects.requireNonNull(layerName, "layerName")));
+    if (after != null) {
+      path.append("&after=").append(query(after));
+    }
+    if (limit > 0) {
+      path.append("&limit=").append(limit);
+    }
+    return ClientJson.read(get(path.toString()), ResultsPage.class);
+  }
+
+  /**
+   * Every task of the job's layers named {@code layerName}, in a stable order, read a page at a
+   * time as the iteration goes (each iterator starts from the first page). Exact once those layers
+   * finished: the server answers after the read model shows every write the job had answered.
+   *
+   * @throws IgorException.NotFound (when iterated) when the job is unknown or has no such layer
+   */
+  public Iterable<LayerResult> results(String jobId, String layerName) {
+    Objects.requireNonNull(jobId, "jobId");
+    Objects.requireNonNull(layerName, "layerName");
+    return () ->
+        new java.util.Iterator<>() {
+          private java.util.Iterator<LayerResult> page;
+          private String next;
+          private boolean last;
+
+          @Override
+          public boolean hasNext() {
+            while (page == null || (!page.hasNext() && !last)) {
+              ResultsPage read = resultsPage(jobId, layerName, next, 0);
+              page = read.results().iterator();
+              next = read.next();
+              last = next == null;
+            }
+            return page.hasNext();
+          }
+
+          @Override
+          public LayerResult next() {
+            if (!hasNext()) {
+              throw new java.util.NoSuchElementException();
+            }
+            return page.next();
+          }
+        };
+  }
+
   /** Jobs that match the filter, newest first, with their counts and without their layers. */
   public List<Job> jobs(ListFilter filter) {
     return ClientJson.readList(get("/api/v1/jobs" + filter.toQuery()), Job.class);

@@ -21,13 +21,26 @@ public record Limits(
     int maxTaskTimeoutSeconds,
     int maxTaskRetries,
     int maxTimelineAttempts,
-    int maxStartDelaySeconds) {
+    int maxStartDelaySeconds,
+    int maxResultsPage,
+    long maxResultsPageBytes) {
+
+  /** The results in one page of GET /api/v1/jobs/{id}/results when no limit is asked. */
+  public static final int DEFAULT_RESULTS_PAGE = 100;
 
   public Limits {
     new PlanBounds(maxTaskTimeoutSeconds, maxTaskRetries, maxStartDelaySeconds);
     if (maxTimelineAttempts < 1) {
       throw new IllegalArgumentException(
           "igor.limits.max-timeline-attempts must be at least 1, got " + maxTimelineAttempts);
+    }
+    if (maxResultsPage < 1 || maxResultsPage > 100_000) {
+      throw new IllegalArgumentException(
+          "igor.limits.max-results-page must be from 1 to 100000, got " + maxResultsPage);
+    }
+    if (maxResultsPageBytes < 1) {
+      throw new IllegalArgumentException(
+          "igor.limits.max-results-page-bytes must be at least 1 byte, got " + maxResultsPageBytes);
     }
   }
 
@@ -51,7 +64,9 @@ public record Limits(
         seconds(c, "max-task-timeout"),
         c.getInt("max-task-retries"),
         c.getInt("max-timeline-attempts"),
-        seconds(c, "max-start-delay"));
+        seconds(c, "max-start-delay"),
+        c.getInt("max-results-page"),
+        c.getBytes("max-results-page-bytes"));
   }
 
   /** A duration setting in whole seconds, refused at start when it is not one. */

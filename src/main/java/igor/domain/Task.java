@@ -73,6 +73,36 @@ public final class Task {
     return attempts - allowanceBase <= retries;
   }
 
+  /**
+   * How many automatic retries remain after the current attempt if it fails retryably: the attempts
+   * {@link #hasRetriesLeft} would still allow after it. Exact as long as no person acts and no
+   * attempt is given back meanwhile (those give a fresh or an unused allowance: more).
+   */
+  public int retriesLeft() {
+    return retriesLeft(retries, allowanceBase, attempts);
+  }
+
+  /**
+   * The retries left that attempt {@code attempt} was handed out with, seen after Igor stopped it
+   * with {@code stoppedBy}: a withdrawal gave the attempt's allowance back (one more since). The
+   * one case this cannot tell is a task a person retried while the attempt was in flight (the reset
+   * forgets the allowance before it); it then answers the allowance after the reset.
+   */
+  public int retriesLeftWhenHandedOut(int attempt, TaskTransition.Step stoppedBy) {
+    int base = stoppedBy == TaskTransition.Step.WITHDRAWN ? allowanceBase - 1 : allowanceBase;
+    return retriesLeft(retries, base, attempt);
+  }
+
+  /**
+   * A failed attempt {@code n} is retried while {@code n - allowanceBase <= retries}, so after
+   * attempt {@code attempt} the attempts {@code attempt} to {@code allowanceBase + retries} may
+   * each be followed by one more: that many, or none.
+   */
+  static int retriesLeft(int retries, int allowanceBase, int attempt) {
+    long left = (long) allowanceBase + retries + 1 - attempt;
+    return (int) Math.max(0, Math.min(Integer.MAX_VALUE, left));
+  }
+
   /** When the running attempt must end by (unix millis), or 0 when it has no time-out. */
   long deadline() {
     return status == Status.RUNNING && timeoutSeconds > 0 && startedAt > 0

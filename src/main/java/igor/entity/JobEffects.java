@@ -52,7 +52,7 @@ public record JobEffects(
         if (task.step() == TaskTransition.Step.QUEUED) {
           queued.add(task.taskId());
         } else if (task.stopsAttempt()) {
-          withdrawn.add(withdrawal(job, task.taskId(), task.attempt()));
+          withdrawn.add(withdrawal(job, task.taskId(), task.attempt(), task.step()));
         }
       }
       if (transitions.job().isPresent()) {
@@ -125,14 +125,18 @@ public record JobEffects(
                 task.name(),
                 task.retries(),
                 task.timeoutSeconds(),
-                job.traceParent()));
+                job.traceParent(),
+                task.retriesLeft()));
       }
     }
     return deliveries;
   }
 
-  /** The delivery of an attempt as it was handed out, so that the queue can find it. */
-  static TaskDelivery withdrawal(Job job, String taskId, int attempt) {
+  /**
+   * The delivery of an attempt as it was handed out (stopped by {@code step}), so that the queue
+   * can find it by value.
+   */
+  static TaskDelivery withdrawal(Job job, String taskId, int attempt, TaskTransition.Step step) {
     Task task = job.findTask(taskId);
     String deliveryId = Identifiers.deliveryId(taskId, attempt);
     if (task == null) {
@@ -148,7 +152,9 @@ public record JobEffects(
         task.args(),
         task.name(),
         task.retries(),
-        task.timeoutSeconds());
+        task.timeoutSeconds(),
+        "",
+        task.retriesLeftWhenHandedOut(attempt, step));
   }
 
   /** Nothing will happen to the job unless someone asks: it may leave memory. */

@@ -58,6 +58,7 @@ public final class ApiServer extends AllDirectives {
   private final ActionRoutes actionRoutes;
   private final ScheduleRoutes scheduleRoutes;
   private final ListRoutes listRoutes;
+  private final ResultRoutes resultRoutes;
   private final EventRoutes eventRoutes;
   private final ClusterRoutes clusterRoutes;
   private final DashboardRoutes dashboardRoutes;
@@ -110,6 +111,7 @@ public final class ApiServer extends AllDirectives {
             System::currentTimeMillis);
     ListQueries queries = new ListQueries(settings.limits());
     this.listRoutes = new ListRoutes(readModel, readYourWrites, queries, workers::waitingReason);
+    this.resultRoutes = new ResultRoutes(readModel, readYourWrites, queries, settings.limits());
     this.workerRoutes = new WorkerRoutes(workers, queries);
     this.eventRoutes =
         new EventRoutes(
@@ -183,6 +185,7 @@ public final class ApiServer extends AllDirectives {
                         contractRoutes.route(),
                         eventRoutes.route(),
                         listRoutes.route(),
+                        resultRoutes.route(),
                         jobRoutes.route(),
                         timelineRoutes.route(),
                         taskRoutes.route(),

@@ -106,6 +106,40 @@ final class ListQueries {
     return ids;
   }
 
+  /** What GET /api/v1/jobs/{id}/results asks: a layer name, where to go on from, how many. */
+  record ResultsQuery(String layer, ReadModel.ResultsCursor after, int limit) {}
+
+  ResultsQuery results(Map<String, List<String>> query) {
+    checkText(query);
+    for (String name : query.keySet()) {
+      if (!name.equals("layer") && !name.equals("after") && !name.equals("limit")) {
+        throw ApiException.badRequest(
+            "unknown query parameter '" + name + "'; results take layer, after, limit");
+      }
+    }
+    String layer = single(query, "layer");
+    if (layer == null || layer.isEmpty()) {
+      throw ApiException.badRequest(
+          "query parameter 'layer' is required: the name of the layer whose results to read");
+    }
+    if (layer.length() > limits.maxNameLength()) {
+      throw ApiException.badRequest(
+          "query parameter 'layer' is "
+              + layer.length()
+              + " characters; a layer's name is at most "
+              + limits.maxNameLength()
+              + " (igor.limits.max-name-length)");
+    }
+    String after = single(query, "after");
+    int pageSize =
+        limit(
+            query,
+            Math.min(Limits.DEFAULT_RESULTS_PAGE, limits.maxResultsPage()),
+            limits.maxResultsPage(),
+            "igor.limits.max-results-page");
+    return new ResultsQuery(layer, after == null ? null : ResultsCursors.read(after), pageSize);
+  }
+
   /** What GET /api/v1/events follows: these jobs (none: all), after this ordering (null: now). */
   record EventsQuery(List<String> jobIds, Long since) {}
 
@@ -245,16 +279,20 @@ final class ListQueries {
   }
 
   private int limit(Map<String, List<String>> query) {
+    return limit(
+        query, limits.defaultListLimit(), limits.maxListLimit(), "igor.limits.max-list-limit");
+  }
+
+  /** The {@code limit} parameter: {@code otherwise} when absent, from 1 to {@code max}. */
+  private static int limit(
+      Map<String, List<String>> query, int otherwise, int max, String setting) {
     Long limit = number(query, "limit", "an integer");
     if (limit == null) {
-      return limits.defaultListLimit();
+      return otherwise;
     }
-    if (limit < 1 || limit > limits.maxListLimit()) {
+    if (limit < 1 || limit > max) {
       throw ApiException.badRequest(
-          "query parameter 'limit' must be from 1 to "
-              + limits.maxListLimit()
-              + " (igor.limits.max-list-limit), got "
-              + limit);
+          "query parameter 'limit' must be from 1 to " + max + " (" + setting + "), got " + limit);
     }
     return limit.intValue();
   }

@@ -7,6 +7,9 @@ package igor.queue;
  * same message for as long as its attempt waits (withdrawing it finds it by value, else by its
  * delivery id). {@code traceParent} is the W3C traceparent of the job's span that handed the
  * attempt out, which the worker's span of the attempt continues; empty when the job has no trace.
+ * {@code retriesLeft} is how many automatic retries remain after this attempt if it fails
+ * retryably, as the job knew when it handed the attempt out: set once per attempt, so it does not
+ * change while the attempt waits either.
  */
 public record TaskDelivery(
     String jobId,
@@ -19,7 +22,8 @@ public record TaskDelivery(
     String name,
     int retries,
     int timeoutSeconds,
-    String traceParent) {
+    String traceParent,
+    int retriesLeft) {
 
   public TaskDelivery {
     args = args == null ? new byte[0] : args;
@@ -27,7 +31,7 @@ public record TaskDelivery(
     traceParent = traceParent == null ? "" : traceParent;
   }
 
-  /** A delivery without a trace. */
+  /** A delivery without a trace, nor retries left. */
   public TaskDelivery(
       String jobId,
       String layerId,
@@ -40,7 +44,18 @@ public record TaskDelivery(
       int retries,
       int timeoutSeconds) {
     this(
-        jobId, layerId, taskId, attempt, deliveryId, type, args, name, retries, timeoutSeconds, "");
+        jobId,
+        layerId,
+        taskId,
+        attempt,
+        deliveryId,
+        type,
+        args,
+        name,
+        retries,
+        timeoutSeconds,
+        "",
+        0);
   }
 
   /** A delivery without the task's name, retries and time-out (as workers of format 1 read it). */
@@ -68,6 +83,7 @@ public record TaskDelivery(
         name,
         retries,
         timeoutSeconds,
-        parent);
+        parent,
+        retriesLeft);
   }
 }

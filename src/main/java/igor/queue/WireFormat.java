@@ -49,6 +49,9 @@ public final class WireFormat {
     if (d.timeoutSeconds() > 0) {
       n.put("timeout", d.timeoutSeconds());
     }
+    if (d.retriesLeft() > 0) {
+      n.put("retries_left", d.retriesLeft());
+    }
     if (!d.traceParent().isEmpty()) {
       n.put("traceparent", d.traceParent());
     }
@@ -68,7 +71,8 @@ public final class WireFormat {
         n.path("name").asText(""),
         Math.max(0, n.path("retries").asInt(0)),
         Math.max(0, n.path("timeout").asInt(0)),
-        traceParent(n));
+        traceParent(n),
+        Math.max(0, n.path("retries_left").asInt(0)));
   }
 
   /** The message on the cancel channel: the delivery ids of withdrawn attempts. */

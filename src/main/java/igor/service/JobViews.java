@@ -337,4 +337,41 @@ public final class JobViews {
   public static long seconds(long millis) {
     return millis / 1000;
   }
+
+  /**
+   * One task in a page of GET /api/v1/jobs/{id}/results: {@code name} and {@code result} are null
+   * (not absent) when it has none.
+   */
+  public record LayerResultView(
+      String taskId,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+          String name,
+      Status status,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+          byte[] result,
+      String message) {}
+
+  /** A page of results; {@code next} is null (not absent) on the last page. */
+  public record ResultsView(
+      List<LayerResultView> results,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.ALWAYS)
+          String next) {}
+
+  /** The page as the API shows it, with {@code next} the cursor text of its next page or null. */
+  public static ResultsView results(ReadModel.ResultsPage page, String next) {
+    List<LayerResultView> rows = new ArrayList<>(page.rows().size());
+    for (ReadModel.ResultRow r : page.rows()) {
+      rows.add(
+          new LayerResultView(
+              r.taskId(),
+              r.name() == null || r.name().isEmpty() ? null : r.name(),
+              r.status(),
+              r.result(),
+              r.message() == null ? "" : r.message()));
+    }
+    return new ResultsView(rows, next);
+  }
 }

@@ -110,6 +110,40 @@ public interface ReadModel {
 
   CompletionStage<Optional<TaskRow>> task(String taskId);
 
+  /** A task's outcome as a page of its layer's results holds it. */
+  record ResultRow(
+      String taskId, String layerId, String name, Status status, byte[] result, String message) {}
+
+  /**
+   * Where a page of results goes on: after this task of this layer (they go by layer, then task).
+   */
+  record ResultsCursor(String layerId, String taskId) {}
+
+  /**
+   * One page of the results of a job's layers of one name: {@code rows} in order, {@code next} the
+   * cursor of the next page or null when this is the last. {@code found} says whether the job and a
+   * layer of that name were known at all (rows are empty when not).
+   */
+  record ResultsPage(Found found, List<ResultRow> rows, ResultsCursor next) {
+    public enum Found {
+      PAGE,
+      NO_JOB,
+      NO_LAYER
+    }
+
+    public ResultsPage {
+      rows = List.copyOf(rows);
+    }
+  }
+
+  /**
+   * The tasks of the job's layers named {@code layerName}, after {@code after} (null: from the
+   * start), by layer id then task id: at most {@code limit}, and no more once the results and
+   * messages read so far pass {@code maxBytes} (one at least).
+   */
+  CompletionStage<ResultsPage> results(
+      String jobId, String layerName, ResultsCursor after, int limit, long maxBytes);
+
   /** The counts of the known jobs among these; unknown ones are absent. */
   CompletionStage<List<JobCounts>> counts(List<String> jobIds);
 

@@ -308,6 +308,31 @@ class ClientCliTest {
   }
 
   @Test
+  void resultsListsEveryTaskOfTheLayersOfThatName() {
+    Job job =
+        client.create(
+            igor.client.JobSpec.named("with results")
+                .layer(
+                    igor.client.LayerSpec.priority(0)
+                        .named("made")
+                        .task(
+                            igor.worker.api.TaskSpec.of("echo", "forty-two".getBytes()),
+                            igor.worker.api.TaskSpec.of("echo", new byte[] {0, 1, 2}))));
+    assertThat(client.awaitFinished(job.id(), WAIT).status()).isEqualTo(Status.COMPLETED);
+
+    Run table = igor("results", job.id(), "made");
+    assertThat(table.code()).as(table.err()).isZero();
+    assertThat(table.out()).contains("STATUS").contains("forty-two").contains("(3 bytes)");
+    JsonNode json = igor("results", job.id(), "made", "-o", "json").json();
+    assertThat(json).hasSize(2);
+    assertThat(json.get(0).path("status").asText()).isEqualTo("COMPLETED");
+
+    Run missing = igor("results", job.id(), "nothing");
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("'nothing'");
+  }
+
+  @Test
   void watchShowsProgressUntilTheJobEndsAndExitsByHowItEnded() {
     Job ok =
         client.create(
@@ -356,7 +381,7 @@ class ClientCliTest {
     assertThat(IgorCommand.commandLine().getSubcommands().keySet())
         .contains(
             "server", "worker", "dev", "migrate", "submit", "get", "ls", "pause", "unpause", "skip",
-            "kill", "retry", "start", "watch", "audit");
+            "kill", "retry", "start", "watch", "audit", "results");
   }
 
   private static Run awaitCode(java.util.function.Supplier<Run> run) {

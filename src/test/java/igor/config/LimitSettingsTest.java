@@ -39,6 +39,23 @@ class LimitSettingsTest {
   }
 
   @Test
+  void resultsPagesHoldAThousandTasksAndFourMebibytesByDefaultAndAtLeastOneOfEach() {
+    Limits limits = IgorSettings.from(IgorConfig.load()).limits();
+    assertThat(limits.maxResultsPage()).isEqualTo(1000);
+    assertThat(limits.maxResultsPageBytes()).isEqualTo(4L * 1024 * 1024);
+    assertThat(settings(Map.of("igor.limits.max-results-page-bytes", "64KiB")).limits())
+        .extracting(Limits::maxResultsPageBytes)
+        .isEqualTo(65_536L);
+    assertThatThrownBy(() -> settings(Map.of("igor.limits.max-results-page", 0)))
+        .hasMessageContaining("igor.limits.max-results-page")
+        .hasMessageContaining("from 1 to 100000");
+    assertThatThrownBy(() -> settings(Map.of("igor.limits.max-results-page", 100_001)))
+        .hasMessageContaining("igor.limits.max-results-page");
+    assertThatThrownBy(() -> settings(Map.of("igor.limits.max-results-page-bytes", 0)))
+        .hasMessageContaining("igor.limits.max-results-page-bytes");
+  }
+
+  @Test
   void defaultRetriesOverTheMaximumAreRefusedAtStart() {
     assertThatThrownBy(() -> settings(Map.of("igor.jobs.default-retries", 5000)))
         .hasMessageContaining("igor.jobs.default-retries")

@@ -104,6 +104,38 @@ class JobEffectsTest {
     assertThat(effects.deliveries()).isEmpty();
   }
 
+  /**
+   * A withdrawn attempt's delivery is rebuilt as it was handed out, retries left included, so the
+   * queue finds it by value: after a pause (which gave its allowance back), a kill and a skip.
+   */
+  @Test
+  void aWithdrawnAttemptIsRebuiltWithTheRetriesLeftItWasHandedOutWith() {
+    for (Action action : List.of(Action.PAUSE, Action.KILL, Action.SKIP)) {
+      job = Job.empty();
+      TaskDelivery handedOut =
+          JobEffects.afterPersist(job, create()).deliveries().stream()
+              .filter(d -> d.taskId().equals(a))
+              .findFirst()
+              .orElseThrow();
+      assertThat(handedOut.retriesLeft()).isEqualTo(1);
+
+      JobEffects effects =
+          JobEffects.afterPersist(
+              job,
+              decide(
+                  decider.act(
+                      job, action, List.of(new ObjectRef(ObjectKind.TASK, a, "")), "me", NOW)));
+
+      assertThat(effects.withdrawals())
+          .as(action.name())
+          .singleElement()
+          .satisfies(
+              w ->
+                  assertThat(igor.queue.WireFormat.delivery(w))
+                      .isEqualTo(igor.queue.WireFormat.delivery(handedOut)));
+    }
+  }
+
   @Test
   void aFailureWithRetriesLeftWakesTheJobAtItsRetry() {
     create();

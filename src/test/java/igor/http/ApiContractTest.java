@@ -180,6 +180,12 @@ class ApiContractTest {
         .isEqualTo(200);
     assertThat(get("/api/v1/jobs/{id}/timeline", "/api/v1/jobs/" + jobId + "/timeline").status())
         .isEqualTo(200);
+    String results = "/api/v1/jobs/{id}/results";
+    assertThat(get(results, "/api/v1/jobs/" + jobId + "/results?layer=first&limit=1").body())
+        .contains(taskId, "\"next\":null");
+    assertThat(get(results, "/api/v1/jobs/" + jobId + "/results").status()).isEqualTo(400);
+    assertThat(get(results, "/api/v1/jobs/" + jobId + "/results?layer=none").status())
+        .isEqualTo(404);
     assertThat(get("/api/v1/jobs", "/api/v1/jobs" + ids).status()).isEqualTo(200);
     assertThat(get("/api/v1/layers", "/api/v1/layers" + ids).status()).isEqualTo(200);
     assertThat(get("/api/v1/tasks", "/api/v1/tasks" + ids + "&statuses=COMPLETED").body())

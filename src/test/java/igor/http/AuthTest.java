@@ -88,6 +88,7 @@ class AuthTest {
             new String[] {"GET", "/api/v1/jobs/" + job},
             new String[] {"GET", "/api/v1/jobs/" + job + "/status"},
             new String[] {"GET", "/api/v1/jobs/" + job + "/audit"},
+            new String[] {"GET", "/api/v1/jobs/" + job + "/results?layer=x"},
             new String[] {"GET", "/api/v1/layers/" + unknown},
             new String[] {"GET", "/api/v1/tasks/" + unknown},
             new String[] {"GET", "/api/v1/counts?job_ids=" + job},
@@ -135,7 +136,10 @@ class AuthTest {
     HttpApi.Answer pause =
         call("PATCH", "/api/v1/pause", "[{\"kind\": \"Job\", \"id\": \"" + job + "\"}]", READER);
 
+    HttpApi.Answer results = call("GET", "/api/v1/jobs/" + job + "/results?layer=x", null, READER);
+
     assertThat(read.status()).isEqualTo(200);
+    assertThat(results.status()).as("a read: the job has no layer x").isEqualTo(404);
     assertThat(create.status()).isEqualTo(403);
     assertThat(create.error()).contains("dashboards").contains("role read").contains("needs write");
     assertThat(pause.status()).isEqualTo(403);

@@ -52,6 +52,26 @@ class DeliveryFieldsTest {
   }
 
   @Test
+  void theRetriesLeftAreDeliveredWhenThereAreAnyAndReadBack() throws Exception {
+    TaskDelivery d =
+        new TaskDelivery(JOB, LAYER, TASK, 2, DELIVERY, "resize", ARGS, "thumb 1", 3, 60, "", 2);
+    TaskDelivery last =
+        new TaskDelivery(JOB, LAYER, TASK, 4, DELIVERY, "resize", ARGS, "", 3, 0, "", 0);
+
+    String message = WireFormat.delivery(d);
+
+    assertThat(message)
+        .endsWith(",\"name\":\"thumb 1\",\"retries\":3,\"timeout\":60,\"retries_left\":2}");
+    assertThat(WireFormat.parseDelivery(message).retriesLeft()).isEqualTo(2);
+    assertThat(WireFormat.delivery(last)).doesNotContain("retries_left");
+    assertThat(WireFormat.parseDelivery(WireFormat.delivery(last)).retriesLeft()).isZero();
+    assertThat(WireFormat.parseDelivery(FIRST_FORMAT).retriesLeft()).isZero();
+    assertThat(
+            WireFormat.delivery(d.inTrace("00-" + "a".repeat(32) + "-" + "b".repeat(16) + "-01")))
+        .contains("\"retries_left\":2");
+  }
+
+  @Test
   void aDeliveryOfAnOlderNodeReadsWithoutNameRetriesOrTimeOut() throws Exception {
     TaskDelivery read = WireFormat.parseDelivery(FIRST_FORMAT);
 

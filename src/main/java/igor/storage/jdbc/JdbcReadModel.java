@@ -65,6 +65,89 @@ public final class JdbcReadModel implements ReadModel {
     return one("igor_tasks", TASK_COLUMNS, taskId, JdbcReadModel::task);
   }
 
+  /**
+   * The page's rows, the next row after them, and no result or message of that one: the innermost
+   * query takes one row more than the page (by the layer index, sorted top-N), the window sums the
+   * bytes of the rows before each, and a row is in the page while that sum is under the budget. A
+   * result TOASTed out of line is read only for the rows of the page.
+   */
+  private static final String RESULTS_PAGE =
+      "SELECT id, layer_id, name, status, in_page,"
+          + " CASE WHEN in_page THEN message END AS message,"
+          + " CASE WHEN in_page THEN result END AS result"
+          + " FROM (SELECT w.*, n <= ? AND bytes_before < ? AS in_page"
+          + "  FROM (SELECT p.*, row_number() OVER o AS n,"
+          + "   sum(bytes) OVER o - bytes AS bytes_before"
+          + "   FROM (SELECT id, layer_id, name, status, message, result,"
+          + "    coalesce(octet_length(result), 0) + octet_length(message) AS bytes"
+          + "    FROM igor_tasks WHERE layer_id = ANY (?) AND (layer_id, id) > (?, ?)"
+          + "    ORDER BY layer_id, id LIMIT ?) p"
+          + "   WINDOW o AS (ORDER BY layer_id, id ROWS UNBOUNDED PRECEDING)) w) t"
+          + " ORDER BY layer_id, id";
+
+  private static final UUID NIL = new UUID(0, 0);
+
+  @Override
+  public CompletionStage<ResultsPage> results(
+      String jobId, String layerName, ResultsCursor after, int limit, long maxBytes) {
+    return call(
+        "the results could not be read",
+        c -> {
+          List<UUID> layers = new ArrayList<>();
+          try (PreparedStatement s =
+              c.prepareStatement("SELECT id FROM igor_layers WHERE job_id = ? AND name = ?")) {
+            s.setObject(1, UUID.fromString(jobId));
+            s.setString(2, layerName);
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                layers.add(rs.getObject(1, UUID.class));
+              }
+            }
+          }
+          if (layers.isEmpty()) {
+            boolean jobKnown;
+            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM igor_jobs WHERE id = ?")) {
+              s.setObject(1, UUID.fromString(jobId));
+              try (ResultSet rs = s.executeQuery()) {
+                jobKnown = rs.next();
+              }
+            }
+            return new ResultsPage(
+                jobKnown ? ResultsPage.Found.NO_LAYER : ResultsPage.Found.NO_JOB, List.of(), null);
+          }
+          try (PreparedStatement s = c.prepareStatement(RESULTS_PAGE)) {
+            s.setInt(1, limit);
+            s.setLong(2, maxBytes);
+            s.setArray(3, c.createArrayOf("uuid", layers.toArray()));
+            s.setObject(4, after == null ? NIL : UUID.fromString(after.layerId()));
+            s.setObject(5, after == null ? NIL : UUID.fromString(after.taskId()));
+            s.setInt(6, limit + 1);
+            List<ResultRow> rows = new ArrayList<>();
+            boolean more = false;
+            try (ResultSet rs = s.executeQuery()) {
+              while (rs.next()) {
+                if (!rs.getBoolean("in_page")) {
+                  more = true;
+                  break;
+                }
+                rows.add(
+                    new ResultRow(
+                        rs.getString("id"),
+                        rs.getString("layer_id"),
+                        rs.getString("name"),
+                        Status.valueOf(rs.getString("status")),
+                        rs.getBytes("result"),
+                        rs.getString("message")));
+              }
+            }
+            ResultRow last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
+            ResultsCursor next =
+                more && last != null ? new ResultsCursor(last.layerId(), last.taskId()) : null;
+            return new ResultsPage(ResultsPage.Found.PAGE, rows, next);
+          }
+        });
+  }
+
   @Override
   public CompletionStage<List<JobCounts>> counts(List<String> jobIds) {
     return call(

@@ -40,9 +40,18 @@ public interface TaskContext {
   /**
    * The automatic retries the task allows after a failed attempt (its {@code retries}). Attempts
    * given back without using a retry (a pause, a worker's stop) and retries by a person also count
-   * in {@link #attempt()}, so this is not how many are left.
+   * in {@link #attempt()}, so this is not how many are left: {@link #retriesLeft()} is.
    */
   default int retries() {
+    return 0;
+  }
+
+  /**
+   * How many automatic retries remain after this attempt if it fails retryably, as Igor knew when
+   * it handed the attempt out: 0 when this is the last (or an older node delivered it). A pause, a
+   * worker's stop or a person's retry meanwhile can only give more.
+   */
+  default int retriesLeft() {
     return 0;
   }
 
@@ -100,6 +109,23 @@ public interface TaskContext {
    * the HTTP API. Answers the new tasks' ids.
    */
   List<String> addTasks(String layerId, List<TaskSpec> tasks) throws TaskFailedException;
+
+  /**
+   * The tasks of this job's layers named {@code layerName} (several layers of one name: all their
+   * tasks), with their status, result and message, through the HTTP API (GET
+   * /api/v1/jobs/{id}/results): a later layer uses what an earlier one made without a store of its
+   * own. Read a page at a time as the iteration goes; each iteration starts from the first page.
+   * Exact for layers that finished before this attempt was handed out, which is every earlier layer
+   * of a job whose layers run one group after another. Iterating throws {@link
+   * igor.client.IgorException.NotFound} when the job has no layer of that name, and another {@link
+   * igor.client.IgorException} when Igor cannot be reached (a handler that lets it through fails
+   * its attempt retryably).
+   *
+   * @throws IllegalStateException when the worker has no API URL (it names the setting)
+   */
+  default Iterable<igor.client.LayerResult> results(String layerName) {
+    throw new UnsupportedOperationException("this context reads no results");
+  }
 
   /**
    * This task completed, with this result. What a handler sets here wins over returning or

@@ -1,6 +1,8 @@
 package igor.worker.internal;
 
 import igor.domain.TaskOutput;
+
+import igor.client.LayerResult;
 import igor.worker.api.TaskContext;
 import igor.worker.api.TaskFailedException;
 import igor.worker.api.TaskSpec;
@@ -26,6 +28,8 @@ public final class Attempt implements TaskContext {
 
     /** Sends the progress of this attempt, later (never blocks, never throws). */
     void progress(Attempt attempt, double fraction);
+
+    Iterable<LayerResult> results(String jobId, String layerName);
   }
 
   /** The outcome a handler set on its context; NONE leaves it to returning or throwing. */
@@ -57,6 +61,13 @@ public final class Attempt implements TaskContext {
         public void progress(Attempt attempt, double fraction) {
           attempt.detachedOutput.add("progress " + fraction);
         }
+
+        @Override
+        public Iterable<LayerResult> results(String jobId, String layerName) {
+          throw new IllegalStateException(
+              "no Igor to read results from in a test context: give the handler a context of"
+                  + " your own that answers results(...)");
+        }
       };
 
   /** What a handler logged on a test context ({@link #output}); unused in a worker. */
@@ -77,6 +88,7 @@ public final class Attempt implements TaskContext {
   private volatile Span span = Span.getInvalid();
   private String name = "";
   private int retries;
+  private int retriesLeft;
   private int timeoutSeconds;
   private long startedAt;
 
@@ -100,12 +112,14 @@ public final class Attempt implements TaskContext {
   }
 
   /**
-   * What the delivery told of the task (its name, retries and time-out), and when this worker
-   * reported the attempt started (unix ms): the deadline counts from there, as Igor counts it.
+   * What the delivery told of the task (its name, retries, retries left and time-out), and when
+   * this worker reported the attempt started (unix ms): the deadline counts from there, as Igor
+   * counts it.
    */
-  Attempt withTask(String name, int retries, int timeoutSeconds, long startedAt) {
+  Attempt withTask(String name, int retries, int retriesLeft, int timeoutSeconds, long startedAt) {
     this.name = name;
     this.retries = retries;
+    this.retriesLeft = retriesLeft;
     this.timeoutSeconds = timeoutSeconds;
     this.startedAt = startedAt;
     return this;
@@ -119,6 +133,11 @@ public final class Attempt implements TaskContext {
   @Override
   public int retries() {
     return retries;
+  }
+
+  @Override
+  public int retriesLeft() {
+    return retriesLeft;
   }
 
   @Override
@@ -222,6 +241,11 @@ public final class Attempt implements TaskContext {
    */
   public List<String> output() {
     return List.copyOf(detachedOutput);
+  }
+
+  @Override
+  public Iterable<LayerResult> results(String layerName) {
+    return services.results(jobId, layerName);
   }
 
   @Override

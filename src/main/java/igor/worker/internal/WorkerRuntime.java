@@ -148,6 +148,11 @@ public final class WorkerRuntime implements AutoCloseable {
                     System.currentTimeMillis(),
                     fraction));
           }
+
+          @Override
+          public Iterable<igor.client.LayerResult> results(String jobId, String layerName) {
+            return adder.results(jobId, layerName);
+          }
         };
     this.output = new OutputSender(channel, OutputSender.CAPACITY);
   }
@@ -388,7 +393,7 @@ public final class WorkerRuntime implements AutoCloseable {
                 d.args(),
                 d.deliveryId(),
                 services)
-            .withTask(d.name(), d.retries(), d.timeoutSeconds(), started.at());
+            .withTask(d.name(), d.retries(), d.retriesLeft(), d.timeoutSeconds(), started.at());
     context.setSpan(span);
     inFlight.put(d.deliveryId(), new Running(context, lease, Thread.currentThread()));
     return context;
