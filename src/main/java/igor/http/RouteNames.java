@@ -27,7 +27,10 @@ final class RouteNames {
           "start",
           "schedules");
 
-  /** What follows an id: a job's audit, status, timeline and results, a schedule's actions, a task's logs. */
+  /**
+   * What follows an id: a job's audit, status, timeline and results, a schedule's actions, a task's
+   * logs.
+   */
   private static final Set<String> SUBRESOURCES =
       Set.of("audit", "status", "timeline", "results", "pause", "unpause", "trigger", "logs");
 

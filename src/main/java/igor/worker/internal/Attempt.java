@@ -1,8 +1,7 @@
 package igor.worker.internal;
 
-import igor.domain.TaskOutput;
-
 import igor.client.LayerResult;
+import igor.domain.TaskOutput;
 import igor.worker.api.TaskContext;
 import igor.worker.api.TaskFailedException;
 import igor.worker.api.TaskSpec;
