@@ -13,19 +13,14 @@ import igor.domain.Status;
 import igor.domain.TaskAttempt;
 import igor.domain.TaskPlan;
 import igor.domain.TaskSnapshot;
-import igor.storage.jdbc.JobJournal;
 import igor.testing.SerializationConfig;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.serialization.Serialization;
@@ -34,7 +29,6 @@ import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.Serializers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -208,40 +202,6 @@ class PersistedFormatTest {
             .get();
 
     assertThat(read).usingRecursiveComparison().isEqualTo(example);
-  }
-
-  /**
-   * A payload over 32 KiB (a chunk of a bulk action) is compressed with LZ4
-   * (pekko-serialization.conf), and one compressed with gzip, as every large event was before, is
-   * still read.
-   */
-  @Test
-  void aLargeEventIsWrittenWithLz4AndOneGzippedBeforeIsStillRead() throws IOException {
-    List<TaskAttempt> attempts = new ArrayList<>();
-    for (int i = 0; i < 1000; i++) {
-      attempts.add(new TaskAttempt(String.format("6f1c1f5e-4a43-4b8e-9d55-%012d", i), 1));
-    }
-    JobEvent.TasksKilled big = new JobEvent.TasksKilled(JOB, attempts, AT);
-    Serializer serializer = serialization.findSerializerFor(big);
-    String manifest = Serializers.manifestFor(serializer, big);
-
-    byte[] written = serialization.serialize(big).get();
-    assertThat(written[0] & 0xff).as("LZ4's magic, first byte").isEqualTo(0x87);
-    String json = JobJournal.payloadText(written);
-    assertThat(json).startsWith("{\"jobId\":\"" + JOB + "\",\"attempts\":[{\"taskId\"");
-    assertThat(serialization.deserialize(written, serializer.identifier(), manifest).get())
-        .isEqualTo(big);
-
-    ByteArrayOutputStream gzipped = new ByteArrayOutputStream();
-    try (GZIPOutputStream out = new GZIPOutputStream(gzipped)) {
-      out.write(json.getBytes(StandardCharsets.UTF_8));
-    }
-    assertThat(
-            serialization
-                .deserialize(gzipped.toByteArray(), serializer.identifier(), manifest)
-                .get())
-        .isEqualTo(big);
-    assertThat(JobJournal.payloadText(gzipped.toByteArray())).isEqualTo(json);
   }
 
   @ParameterizedTest

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import igor.storage.StorageUnavailableException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import javax.sql.DataSource;
-import net.jpountz.lz4.LZ4Factory;
 
 /**
  * Reads a job's events straight from the journal table as JSON, in order: for the benchmark's
@@ -46,7 +44,7 @@ public final class JobJournal {
           entries.add(
               new Entry(
                   manifest.substring(manifest.lastIndexOf('$') + 1),
-                  JSON.readTree(payloadText(rs.getBytes(2)))));
+                  JSON.readTree(text(rs.getBytes(2)))));
         }
       }
       return entries;
@@ -55,26 +53,12 @@ public final class JobJournal {
     }
   }
 
-  /**
-   * The JSON of a stored payload. Pekko's Jackson serializer compresses payloads over 32 KiB: with
-   * LZ4 since the bulk actions of issue 18 (pekko-serialization.conf; a 4-byte magic, the length
-   * big-endian, then one LZ4 block), with gzip before. Both forms stay in journals and are read.
-   */
-  public static String payloadText(byte[] payload) throws IOException {
+  /** Payloads over 32 KiB are gzip-compressed by Pekko's Jackson serializer. */
+  private static String text(byte[] payload) throws IOException {
     if (payload.length > 2 && (payload[0] & 0xff) == 0x1f && (payload[1] & 0xff) == 0x8b) {
       try (var in = new GZIPInputStream(new ByteArrayInputStream(payload))) {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
-    }
-    if (payload.length > 8
-        && (payload[0] & 0xff) == 0x87
-        && (payload[1] & 0xff) == 0xd9
-        && (payload[2] & 0xff) == 0x6d
-        && (payload[3] & 0xff) == 0xf6) {
-      int length = ByteBuffer.wrap(payload, 4, 4).getInt();
-      return new String(
-          LZ4Factory.fastestInstance().fastDecompressor().decompress(payload, 8, length),
-          StandardCharsets.UTF_8);
     }
     return new String(payload, StandardCharsets.UTF_8);
   }
