@@ -163,22 +163,33 @@ final class JobActions {
   }
 
   /**
-   * Skips the layer's unfinished tasks (in flight: one event each, naming the attempt to stop;
-   * waiting: in bulk) and then the layer.
+   * Skips the layer's unfinished tasks in bulk (those in flight naming the attempt to stop) and
+   * then the layer.
    */
   private void skipLayer(Layer layer) {
-    List<String> waiting = new ArrayList<>();
+    List<Task> unfinished = new ArrayList<>();
     for (String taskId : layer.taskIds()) {
       Task task = draft.task(taskId);
-      if (task.status == Status.QUEUED || task.status == Status.RUNNING) {
-        skipTask(task);
-      } else if (!task.status.isFinal()) {
-        waiting.add(taskId);
+      if (!task.status.isFinal()) {
+        unfinished.add(task);
       }
     }
-    draft.emitInChunks(
-        waiting, chunk -> new JobEvent.TasksSkipped(draft.jobId(), chunk, draft.now()));
+    draft.emitInChunks(unfinished, this::skipped);
     draft.emit(new LayerSkipped(draft.jobId(), layer.id, draft.now()));
+  }
+
+  /** One chunk of a bulk skip: the tasks waiting by id, those in flight with their attempt. */
+  private JobEvent skipped(List<Task> chunk) {
+    List<String> waiting = new ArrayList<>();
+    List<TaskAttempt> inFlight = new ArrayList<>();
+    for (Task task : chunk) {
+      if (task.status == Status.QUEUED || task.status == Status.RUNNING) {
+        inFlight.add(new TaskAttempt(task.id, task.attempts));
+      } else {
+        waiting.add(task.id);
+      }
+    }
+    return new JobEvent.TasksSkipped(draft.jobId(), waiting, draft.now(), inFlight);
   }
 
   /** The attempt in flight, if any, is named so that its worker can be told to stop. */

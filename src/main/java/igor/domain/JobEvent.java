@@ -131,13 +131,23 @@ public sealed interface JobEvent {
       implements JobEvent {}
 
   /**
-   * Tasks that were not in flight were skipped by a person, all at once (a layer or job skip of a
-   * big job): SKIPPED, message "skipped". At most igor.jobs.tasks-per-event tasks per event (1,000
-   * by default).
+   * Tasks were skipped by a person, all at once (a layer or job skip): SKIPPED, message "skipped".
+   * {@code taskIds} were not in flight; {@code inFlight} were QUEUED or RUNNING, and each names the
+   * attempt that is stopped (as {@link TaskSkipped} with that attempt). At most
+   * igor.jobs.tasks-per-event tasks per event (1,000 by default) in the two together. Events
+   * written before {@code inFlight} existed (in-flight tasks then had a {@link TaskSkipped} each)
+   * read it as empty.
    */
-  record TasksSkipped(String jobId, List<String> taskIds, long at) implements JobEvent {
+  record TasksSkipped(String jobId, List<String> taskIds, long at, List<TaskAttempt> inFlight)
+      implements JobEvent {
     public TasksSkipped {
       taskIds = List.copyOf(taskIds);
+      inFlight = inFlight == null ? List.of() : List.copyOf(inFlight);
+    }
+
+    /** Tasks that were not in flight. */
+    public TasksSkipped(String jobId, List<String> taskIds, long at) {
+      this(jobId, taskIds, at, List.of());
     }
   }
 

@@ -124,11 +124,12 @@ public record Transitions(
           new TaskTransition(
               e.taskId(), Step.SKIPPED, Status.SKIPPED, e.attempt(), e.message(), 0, null, null));
     } else if (event instanceof TasksSkipped e) {
-      List<TaskTransition> tasks = new ArrayList<>(e.taskIds().size());
+      List<TaskTransition> tasks = new ArrayList<>(e.taskIds().size() + e.inFlight().size());
       for (String taskId : e.taskIds()) {
-        tasks.add(
-            new TaskTransition(
-                taskId, Step.SKIPPED, Status.SKIPPED, 0, TaskTransition.SKIPPED, 0, null, null));
+        tasks.add(skipped(taskId, 0));
+      }
+      for (TaskAttempt a : e.inFlight()) {
+        tasks.add(skipped(a.taskId(), a.attempt()));
       }
       return ofTasks(tasks);
     } else if (event instanceof TaskKilled e) {
@@ -208,6 +209,15 @@ public record Transitions(
       throw new IllegalStateException("the event changes " + layers.size() + " layers, not one");
     }
     return layers.get(0);
+  }
+
+  /**
+   * A person skipped the task ({@link TasksSkipped}): SKIPPED "skipped", stopping {@code attempt}
+   * (0: none was in flight).
+   */
+  private static TaskTransition skipped(String taskId, int attempt) {
+    return new TaskTransition(
+        taskId, Step.SKIPPED, Status.SKIPPED, attempt, TaskTransition.SKIPPED, 0, null, null);
   }
 
   /**

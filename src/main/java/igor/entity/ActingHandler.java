@@ -149,12 +149,11 @@ final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent
       return effect.reply(command.replyTo(), new ActResult(0));
     }
     Instant start = Instant.now();
+    long deciding = System.nanoTime();
     List<JobEvent> events =
         decider.act(job, command.action(), command.refs(), command.by(), now()).events();
+    long decideMs = (System.nanoTime() - deciding) / 1_000_000;
     int updated = JobDecider.applied(events);
-    if (updated > 0) {
-      log.info("action={} by={} updated={}", command.action(), command.by(), updated);
-    }
     if (events.isEmpty()) {
       return effect.reply(command.replyTo(), new ActResult(updated));
     }
@@ -165,8 +164,19 @@ final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent
             job.traceParent(),
             List.of(command.traceParent()),
             start);
+    long persisting = System.nanoTime();
     return runner
         .persist(job, events, span)
+        .thenRun(
+            changed ->
+                log.info(
+                    "action={} by={} updated={} events={} decideMs={} journaledMs={}",
+                    command.action(),
+                    command.by(),
+                    updated,
+                    events.size(),
+                    decideMs,
+                    (System.nanoTime() - persisting) / 1_000_000))
         .thenReply(command.replyTo(), changed -> new ActResult(updated));
   }
 

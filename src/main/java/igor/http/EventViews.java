@@ -112,9 +112,9 @@ final class EventViews {
       name = "task_skipped";
       TaskTransition t = task(d, meaning);
       d.put("message", t.message());
-    } else if (event instanceof TasksSkipped e) {
+    } else if (event instanceof TasksSkipped) {
       name = "tasks_skipped";
-      d.put("task_ids", e.taskIds());
+      d.put("task_ids", meaning.tasks().stream().map(TaskTransition::taskId).toList());
       d.put("status", commonStatus(meaning.tasks().stream().map(TaskTransition::to)));
       d.put("message", TaskTransition.SKIPPED);
     } else if (event instanceof JobEvent.TasksRedelivered e) {

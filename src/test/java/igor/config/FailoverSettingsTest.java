@@ -10,23 +10,33 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How soon a crashed node's jobs move, and the margins that keep them in one place: the defaults,
- * and the values refused at start (docs/adr/0009-failover-in-seconds.md).
+ * and the values refused at start (docs/adr/0009-failover-in-seconds.md,
+ * docs/adr/0018-failover-without-waits.md).
  */
 class FailoverSettingsTest {
 
   @Test
-  void theDefaultsMoveACrashedNodesShardsTenSecondsAfterTheCrashAtTheSoonest() {
+  void theDefaultsMoveACrashedNodesShardsNineSecondsAfterTheCrashAtTheSoonest() {
     Config config = IgorConfig.load();
     FailoverSettings s = FailoverSettings.from(config);
 
     assertThat(s.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
     assertThat(s.acceptableHeartbeatPause()).isEqualTo(Duration.ofSeconds(3));
-    assertThat(s.stableAfter()).isEqualTo(Duration.ofSeconds(4));
+    assertThat(s.stableAfter()).isEqualTo(Duration.ofSeconds(3));
     assertThat(s.downRemovalMargin()).isEqualTo(Duration.ofSeconds(2));
-    assertThat(s.shardsMoveAfter()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.shardsMoveAfter()).isEqualTo(Duration.ofSeconds(9));
     assertThat(config.getString("pekko.cluster.split-brain-resolver.active-strategy"))
         .isEqualTo("keep-majority");
+    // the waits of ADR 0018: each check a failover waits for comes within a quarter second
+    assertThat(config.getDuration("pekko.cluster.unreachable-nodes-reaper-interval"))
+        .isEqualTo(Duration.ofMillis(250));
+    assertThat(config.getDuration("pekko.cluster.leader-actions-interval"))
+        .isEqualTo(Duration.ofMillis(250));
     assertThat(config.getDuration("pekko.cluster.sharding.retry-interval"))
+        .isEqualTo(Duration.ofMillis(250));
+    assertThat(config.getDuration("pekko.cluster.sharding.shard-failure-backoff"))
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.getDuration("pekko.cluster.sharding.entity-restart-backoff"))
         .isEqualTo(Duration.ofSeconds(1));
     assertThat(config.getDuration("pekko.cluster.sharding.coordinator-failure-backoff"))
         .isEqualTo(Duration.ofSeconds(2));

@@ -89,6 +89,41 @@ class ActionsInChunksTest {
   }
 
   @Test
+  void skippingAJobSkipsItsTasksInFlightInChunksEachNamingTheAttemptItStops() {
+    job.complete(ids.get(0));
+    job.start(ids.get(1));
+    job.act(Action.PAUSE, taskRef(ids.get(9))); // withdrawn: PENDING, not in flight
+
+    job.act(Action.SKIP, jobRef(job.jobId()));
+
+    assertThat(types(job.lastEvents()))
+        .containsExactly(
+            ActionTaken.class,
+            JobEvent.TasksSkipped.class,
+            JobEvent.TasksSkipped.class,
+            JobEvent.TasksSkipped.class,
+            JobEvent.LayerSkipped.class,
+            JobStatusChanged.class);
+    List<JobEvent.TasksSkipped> chunks = all(job.lastEvents(), JobEvent.TasksSkipped.class);
+    assertThat(chunks)
+        .extracting(e -> e.taskIds().size() + e.inFlight().size())
+        .containsExactly(4, 4, 1);
+    List<TaskAttempt> inFlight = new ArrayList<>();
+    chunks.forEach(e -> inFlight.addAll(e.inFlight()));
+    assertThat(inFlight)
+        .extracting(TaskAttempt::taskId)
+        .containsExactlyElementsOf(ids.subList(1, 9));
+    assertThat(inFlight).extracting(TaskAttempt::attempt).containsOnly(1);
+    assertThat(chunks.get(2).taskIds()).containsExactly(ids.get(9));
+    for (String id : ids.subList(1, 10)) {
+      assertThat(job.statusOfTask(id)).isEqualTo(Status.SKIPPED);
+    }
+    assertThat(job.statusOfTask(ids.get(0))).isEqualTo(Status.COMPLETED);
+    assertThat(job.job().tasksInFlight()).isEmpty();
+    assertThat(job.complete(ids.get(1))).as("the skipped attempt's late result").isEmpty();
+  }
+
+  @Test
   void killingOneTaskStillJournalsThatTasksOwnEvent() {
     job.act(Action.KILL, taskRef(ids.get(3)));
 

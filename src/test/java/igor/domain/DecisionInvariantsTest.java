@@ -338,6 +338,9 @@ class DecisionInvariantsTest {
     if (event instanceof TasksWithdrawn e) {
       return e.attempts().stream().map(a -> a.taskId() + "/" + a.attempt()).toList();
     }
+    if (event instanceof JobEvent.TasksSkipped e) {
+      return e.inFlight().stream().map(a -> a.taskId() + "/" + a.attempt()).toList();
+    }
     String ended = endOfAttempt(event);
     return ended == null ? List.of() : List.of(ended);
   }

@@ -188,18 +188,15 @@ class SkipTest {
     assertThat(types(job.lastEvents()))
         .containsExactly(
             ActionTaken.class,
-            TaskSkipped.class,
-            TaskSkipped.class,
             JobEvent.TasksSkipped.class,
             LayerSkipped.class,
             LayersStarted.class,
             TasksQueued.class);
-    // in flight: one event each, naming the attempt to stop; waiting: in bulk
-    assertThat(all(job.lastEvents(), TaskSkipped.class))
-        .extracting(TaskSkipped::taskId)
-        .containsExactly(running.id(), queued.id());
-    assertThat(only(job.lastEvents(), JobEvent.TasksSkipped.class).taskIds())
-        .containsExactly(held.id());
+    // in bulk: those in flight naming the attempt to stop, those waiting by id
+    JobEvent.TasksSkipped skipped = only(job.lastEvents(), JobEvent.TasksSkipped.class);
+    assertThat(skipped.inFlight())
+        .containsExactly(new TaskAttempt(running.id(), 1), new TaskAttempt(queued.id(), 1));
+    assertThat(skipped.taskIds()).containsExactly(held.id());
     assertThat(only(job.lastEvents(), LayerSkipped.class).layerId()).isEqualTo(layer.id());
     assertThat(job.statusOfTask(done.id())).isEqualTo(Status.COMPLETED);
     assertThat(job.statusOfTask(broken.id())).isEqualTo(Status.ERRORED);
@@ -321,11 +318,13 @@ class SkipTest {
     assertThat(types(job.lastEvents()))
         .containsExactly(
             ActionTaken.class,
-            TaskSkipped.class,
+            JobEvent.TasksSkipped.class,
             LayerSkipped.class,
             JobEvent.TasksSkipped.class,
             LayerSkipped.class,
             JobStatusChanged.class);
+    assertThat(all(job.lastEvents(), JobEvent.TasksSkipped.class).get(0).inFlight())
+        .containsExactly(new TaskAttempt(b.id(), 1));
     assertThat(all(job.lastEvents(), LayerSkipped.class))
         .extracting(LayerSkipped::layerId)
         .containsExactly(first.id(), second.id());

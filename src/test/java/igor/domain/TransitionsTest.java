@@ -198,6 +198,22 @@ class TransitionsTest {
   }
 
   @Test
+  void tasksSkippedInFlightInBulkStopTheirAttempts() {
+    Transitions t =
+        Transitions.of(
+            new JobEvent.TasksSkipped(JOB, List.of(OTHER), AT, List.of(new TaskAttempt(TASK, 3))));
+
+    assertThat(t.tasks()).extracting(TaskTransition::taskId).containsExactly(OTHER, TASK);
+    TaskTransition inFlight = t.tasks().get(1);
+    assertThat(inFlight.to()).isEqualTo(Status.SKIPPED);
+    assertThat(inFlight.message()).isEqualTo(TaskTransition.SKIPPED);
+    assertThat(inFlight.attempt()).isEqualTo(3);
+    assertThat(inFlight.endsAttempt()).isTrue();
+    assertThat(inFlight.stopsAttempt()).isTrue();
+    assertThat(t.tasks().get(0).endsAttempt()).isFalse();
+  }
+
+  @Test
   void tasksSkippedInBulkAreSkippedWithTheMessageSkippedAndNoAttempt() {
     Transitions t = Transitions.of(new JobEvent.TasksSkipped(JOB, List.of(TASK, OTHER), AT));
 

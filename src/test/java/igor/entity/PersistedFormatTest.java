@@ -155,6 +155,9 @@ class PersistedFormatTest {
     e.put("Unpaused", new JobEvent.Unpaused(JOB, ObjectKind.JOB, JOB, AT));
     e.put("LayerSkipped", new JobEvent.LayerSkipped(JOB, LAYER, AT));
     e.put("TasksSkipped", new JobEvent.TasksSkipped(JOB, List.of(TASK), AT));
+    e.put(
+        "TasksSkippedInFlight",
+        new JobEvent.TasksSkipped(JOB, List.of(TASK), AT, List.of(new TaskAttempt(LAYER, 2))));
     e.put("TaskKilled", new JobEvent.TaskKilled(JOB, TASK, 2, AT));
     e.put("TaskReset", new JobEvent.TaskReset(JOB, TASK, AT));
     e.put("LayerReopened", new JobEvent.LayerReopened(JOB, LAYER, AT));

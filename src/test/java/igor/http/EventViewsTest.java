@@ -162,6 +162,17 @@ class EventViewsTest {
                 + "\"message\":\"skipped\""
                 + END),
         new Pinned(
+            new JobEvent.TasksSkipped(JOB, List.of(OTHER), AT, List.of(new TaskAttempt(TASK, 2))),
+            "tasks_skipped",
+            J
+                + ",\"task_ids\":[\""
+                + OTHER
+                + "\",\""
+                + TASK
+                + "\"],\"status\":\"SKIPPED\","
+                + "\"message\":\"skipped\""
+                + END),
+        new Pinned(
             new JobEvent.TasksRedelivered(JOB, List.of(TASK), "not claimed within 120 s", AT),
             "tasks_redelivered",
             J + ",\"task_ids\":[\"" + TASK + "\"],\"message\":\"not claimed within 120 s\"" + END),

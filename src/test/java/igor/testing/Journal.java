@@ -2,8 +2,8 @@ package igor.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import igor.storage.jdbc.JobJournal;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,16 +22,6 @@ public final class Journal {
   /** One journaled event: its type (simple name) and its JSON. */
   public record Entry(String type, JsonNode json) {}
 
-  /** Payloads over 32 KiB are gzip-compressed by Pekko's Jackson serializer. */
-  private static String text(byte[] payload) throws IOException {
-    if (payload.length > 2 && (payload[0] & 0xff) == 0x1f && (payload[1] & 0xff) == 0x8b) {
-      try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(payload))) {
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-    }
-    return new String(payload, StandardCharsets.UTF_8);
-  }
-
   public static List<Entry> events(TestDatabase db, String jobId) {
     String sql =
         "SELECT event_ser_manifest, event_payload FROM event_journal "
@@ -44,7 +34,7 @@ public final class Journal {
         while (rs.next()) {
           String manifest = rs.getString(1);
           String type = manifest.substring(manifest.lastIndexOf('$') + 1);
-          entries.add(new Entry(type, JSON.readTree(text(rs.getBytes(2)))));
+          entries.add(new Entry(type, JSON.readTree(JobJournal.payloadText(rs.getBytes(2)))));
         }
       }
       return entries;

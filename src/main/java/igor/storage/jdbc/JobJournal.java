@@ -44,7 +44,7 @@ public final class JobJournal {
           entries.add(
               new Entry(
                   manifest.substring(manifest.lastIndexOf('$') + 1),
-                  JSON.readTree(text(rs.getBytes(2)))));
+                  JSON.readTree(payloadText(rs.getBytes(2)))));
         }
       }
       return entries;
@@ -53,8 +53,8 @@ public final class JobJournal {
     }
   }
 
-  /** Payloads over 32 KiB are gzip-compressed by Pekko's Jackson serializer. */
-  private static String text(byte[] payload) throws IOException {
+  /** The JSON of a stored payload: those over 32 KiB are gzipped by Pekko's Jackson serializer. */
+  public static String payloadText(byte[] payload) throws IOException {
     if (payload.length > 2 && (payload[0] & 0xff) == 0x1f && (payload[1] & 0xff) == 0x8b) {
       try (var in = new GZIPInputStream(new ByteArrayInputStream(payload))) {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
