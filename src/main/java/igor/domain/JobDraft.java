@@ -23,6 +23,12 @@ final class JobDraft extends JobState {
   private NavigableMap<Integer, List<String>> groups;
   private final List<JobEvent> events = new ArrayList<>();
 
+  /** The attempts reported since the last other event: one {@link JobEvent.AttemptsReported}. */
+  private final List<ReportedAttempt> reported = new ArrayList<>();
+
+  /** Where in {@link #reported} each task's latest entry is. */
+  private final Map<String, Integer> reportedAt = new HashMap<>();
+
   JobDraft(JobState base, long now, int tasksPerEvent) {
     this.base = base;
     this.now = now;
@@ -34,8 +40,38 @@ final class JobDraft extends JobState {
   }
 
   void emit(JobEvent event) {
+    flushReported();
     JobEvolution.apply(this, event);
     events.add(event);
+  }
+
+  /**
+   * Applies what a report said about an attempt here and records it in the {@link
+   * JobEvent.AttemptsReported} of this run of reports: the end of an attempt begun in the same run
+   * joins its start's entry. The run becomes one event when another event is emitted, when it holds
+   * {@code tasksPerEvent} attempts, or when the events are read.
+   */
+  void report(ReportedAttempt attempt) {
+    JobEvolution.apply(this, new JobEvent.AttemptsReported(jobId(), List.of(attempt), now));
+    Integer at = reportedAt.get(attempt.taskId());
+    ReportedAttempt joined = at == null ? null : reported.get(at).endedBy(attempt);
+    if (joined != null) {
+      reported.set(at, joined);
+      return;
+    }
+    if (reported.size() == tasksPerEvent) {
+      flushReported();
+    }
+    reportedAt.put(attempt.taskId(), reported.size());
+    reported.add(attempt);
+  }
+
+  private void flushReported() {
+    if (!reported.isEmpty()) {
+      events.add(new JobEvent.AttemptsReported(jobId(), reported, now));
+      reported.clear();
+      reportedAt.clear();
+    }
   }
 
   /**
@@ -49,6 +85,7 @@ final class JobDraft extends JobState {
   }
 
   List<JobEvent> events() {
+    flushReported();
     return events;
   }
 

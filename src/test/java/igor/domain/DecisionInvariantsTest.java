@@ -338,6 +338,13 @@ class DecisionInvariantsTest {
     if (event instanceof TasksWithdrawn e) {
       return e.attempts().stream().map(a -> a.taskId() + "/" + a.attempt()).toList();
     }
+    if (event instanceof JobEvent.AttemptsReported e) {
+      // every outcome a worker reports ends its attempt; a start alone ends nothing
+      return e.attempts().stream()
+          .filter(a -> a.outcome() != null)
+          .map(a -> a.taskId() + "/" + a.attempt())
+          .toList();
+    }
     String ended = endOfAttempt(event);
     return ended == null ? List.of() : List.of(ended);
   }
