@@ -110,7 +110,7 @@ public final class Journal {
   }
 
   /** The types of the events a row stands for: its own, or those of a batch of reports. */
-  private static List<String> types(String manifest, byte[] payload) throws IOException {
+  public static List<String> types(String manifest, byte[] payload) throws IOException {
     String type = manifest.substring(manifest.lastIndexOf('$') + 1);
     if (!type.equals("AttemptsReported")) {
       return List.of(type);
