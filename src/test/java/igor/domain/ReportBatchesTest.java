@@ -113,6 +113,32 @@ class ReportBatchesTest {
   }
 
   @Test
+  void aBatchIsCutBeforeItsResultsAndMessagesPassAMebibyte() {
+    JobScenario job = JobScenario.created(aJob().with(first, second));
+    byte[] big = new byte[(int) JobDraft.BATCH_BYTES - 10];
+
+    List<JobEvent> events =
+        job.report(
+            job.started(a.id()),
+            job.completed(a.id(), big, "a"),
+            job.started(b.id()),
+            job.completed(b.id(), new byte[20], "b"));
+
+    assertThat(events.subList(0, 2))
+        .extracting(e -> (Object) e.getClass())
+        .containsExactly(AttemptsReported.class, AttemptsReported.class);
+    assertThat(((AttemptsReported) events.get(0)).attempts())
+        .extracting(ReportedAttempt::taskId, ReportedAttempt::started, ReportedAttempt::outcome)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(a.id(), true, Outcome.COMPLETED),
+            org.assertj.core.groups.Tuple.tuple(b.id(), true, null));
+    assertThat(((AttemptsReported) events.get(1)).attempts())
+        .extracting(ReportedAttempt::taskId, ReportedAttempt::started, ReportedAttempt::outcome)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(b.id(), false, Outcome.COMPLETED));
+    assertThat(job.statusOfTask(b.id())).isEqualTo(Status.COMPLETED);
+  }
+
+  @Test
   void anAttemptGivenBackQueuesItsTaskAgainBetweenTwoBatches() {
     JobScenario job = JobScenario.created(aJob().with(first, second));
     job.report(job.started(a.id()));
