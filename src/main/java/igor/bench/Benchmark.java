@@ -217,7 +217,7 @@ public final class Benchmark {
     api.awaitFinal(id, Duration.ofMinutes(5));
     List<Double> hops = new ArrayList<>();
     long completedAt = -1;
-    for (JobJournal.Entry e : journal.events(id)) {
+    for (JobJournal.Entry e : JobJournal.perReport(journal.events(id))) {
       if (e.type().equals("TaskCompleted")) {
         completedAt = e.json().path("at").asLong();
       } else if (e.type().equals("TaskStarted") && completedAt >= 0) {
@@ -251,7 +251,7 @@ public final class Benchmark {
     List<Double> waits = new ArrayList<>();
     for (String id : ids) {
       Map<String, Long> queuedAt = new HashMap<>();
-      for (JobJournal.Entry e : journal.events(id)) {
+      for (JobJournal.Entry e : JobJournal.perReport(journal.events(id))) {
         if (e.type().equals("TasksQueued")) {
           long at = e.json().path("at").asLong();
           e.json().path("taskIds").forEach(t -> queuedAt.put(t.asText(), at));

@@ -14,6 +14,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -503,17 +504,30 @@ public final class IgorClient implements Igor {
     String[] id = {null};
     String[] event = {"message"};
     StringBuilder data = new StringBuilder();
+    // Events without an id belong to the next one that has it (one journaled batch of reports):
+    // handed over with it, or dropped with the connection and read again after reconnecting.
+    List<String[]> waiting = new ArrayList<>();
     try (lines) {
       java.util.Iterator<String> it = lines.iterator();
       while (open.get() && it.hasNext()) {
         String line = it.next();
         if (line.isEmpty()) {
-          if (data.length() > 0 && id[0] != null) {
+          if (data.length() > 0 && id[0] == null) {
+            // task output (task_log, task_progress) is live only and has no id of its own: not a
+            // part of a batch, and not a change (read it with taskLogs)
+            if (!event[0].startsWith("task_log") && !event[0].equals("task_progress")) {
+              waiting.add(new String[] {event[0], data.toString()});
+            }
+          } else if (data.length() > 0) {
             long changeId = Long.parseLong(id[0]);
             if (changeId > last.get()) {
+              for (String[] w : waiting) {
+                listener.accept(new Change(changeId, w[0], ClientJson.tree(w[1])));
+              }
               listener.accept(new Change(changeId, event[0], ClientJson.tree(data.toString())));
               last.set(changeId);
             }
+            waiting.clear();
           }
           id[0] = null;
           event[0] = "message";

@@ -5,12 +5,9 @@ import igor.domain.JobEvent.JobStarted;
 import igor.domain.JobEvent.JobStatusChanged;
 import igor.domain.JobEvent.LayerFinished;
 import igor.domain.JobEvent.LayersStarted;
-import igor.domain.JobEvent.TaskCompleted;
-import igor.domain.JobEvent.TaskFailed;
-import igor.domain.JobEvent.TaskSkipped;
-import igor.domain.JobEvent.TaskStarted;
 import igor.domain.JobEvent.TasksAdded;
 import igor.domain.JobEvent.TasksQueued;
+import igor.domain.ReportedAttempt.Outcome;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -159,7 +156,10 @@ public final class JobDecider {
    * Applies what workers reported. A report for an attempt that is not current (superseded, killed,
    * skipped, or already finished) changes nothing: the first final word on an attempt wins. Events
    * carry Igor's time ({@code now}), not the worker's: durations and time-outs never depend on a
-   * worker's clock.
+   * worker's clock. The reports of the batch become one {@link JobEvent.AttemptsReported} (more
+   * only when a given-back attempt queues tasks between them, or past igor.jobs.tasks-per-event
+   * attempts), followed by what they settle (layers finished, the next group started, the job's
+   * status), all journaled in one write.
    */
   public Decision.Accepted applyReports(Job job, List<WorkerReport> reports, long now) {
     if (!job.exists()) {
@@ -173,32 +173,44 @@ public final class JobDecider {
           || !draft.jobId().equals(report.jobId())) {
         continue;
       }
-      String jobId = draft.jobId();
       switch (report.kind()) {
         case STARTED -> {
           if (task.status == Status.QUEUED) {
-            draft.emit(new TaskStarted(jobId, task.id, report.attempt(), report.worker(), now));
+            draft.report(ReportedAttempt.started(task.id, report.attempt(), report.worker()));
           }
         }
         case COMPLETED ->
-            draft.emit(
-                new TaskCompleted(
-                    jobId, task.id, report.attempt(), report.result(), report.message(), now));
+            draft.report(
+                ReportedAttempt.ended(
+                    task.id,
+                    report.attempt(),
+                    Outcome.COMPLETED,
+                    report.message(),
+                    report.result(),
+                    0));
         case FAILED -> {
           boolean retriesLeft = report.retryable() && task.hasRetriesLeft();
           long retryAt =
               retriesLeft
                   ? Math.max(1, now + retryPolicy.delayAfter(task.id, report.attempt()))
                   : 0;
-          draft.emit(
-              new TaskFailed(jobId, task.id, report.attempt(), report.message(), retryAt, now));
+          draft.report(
+              ReportedAttempt.ended(
+                  task.id, report.attempt(), Outcome.FAILED, report.message(), null, retryAt));
         }
         case SKIPPED ->
-            draft.emit(new TaskSkipped(jobId, task.id, report.attempt(), report.message(), now));
+            draft.report(
+                ReportedAttempt.ended(
+                    task.id, report.attempt(), Outcome.SKIPPED, report.message(), null, 0));
         case RELEASED -> {
-          draft.emit(
-              new JobEvent.TaskWithdrawn(
-                  jobId, task.id, report.attempt(), "given back by " + report.worker(), now));
+          draft.report(
+              ReportedAttempt.ended(
+                  task.id,
+                  report.attempt(),
+                  Outcome.WITHDRAWN,
+                  "given back by " + report.worker(),
+                  null,
+                  0));
           queueEligible(draft, draft.layer(task.layerId));
         }
       }

@@ -23,6 +23,21 @@ final class JobDraft extends JobState {
   private NavigableMap<Integer, List<String>> groups;
   private final List<JobEvent> events = new ArrayList<>();
 
+  /** The attempts reported since the last other event: one {@link JobEvent.AttemptsReported}. */
+  private final List<ReportedAttempt> reported = new ArrayList<>();
+
+  /** Where in {@link #reported} each task's latest entry is. */
+  private final Map<String, Integer> reportedAt = new HashMap<>();
+
+  /**
+   * The results and messages a batch of reports holds before it is cut, in bytes (about: messages
+   * counted in chars): one event then holds no more than one largest result
+   * (igor.reports.max-result-bytes, 1 MiB by default) would as an event of its own.
+   */
+  static final long BATCH_BYTES = 1024 * 1024;
+
+  private long reportedBytes;
+
   JobDraft(JobState base, long now, int tasksPerEvent) {
     this.base = base;
     this.now = now;
@@ -34,8 +49,46 @@ final class JobDraft extends JobState {
   }
 
   void emit(JobEvent event) {
+    flushReported();
     JobEvolution.apply(this, event);
     events.add(event);
+  }
+
+  /**
+   * Applies what a report said about an attempt here and records it in the {@link
+   * JobEvent.AttemptsReported} of this run of reports: the end of an attempt begun in the same run
+   * joins its start's entry. The run becomes one event when another event is emitted, when it holds
+   * {@code tasksPerEvent} attempts or would pass {@link #BATCH_BYTES} of results and messages, or
+   * when the events are read.
+   */
+  void report(ReportedAttempt attempt) {
+    JobEvolution.apply(this, new JobEvent.AttemptsReported(jobId(), List.of(attempt), now));
+    long bytes =
+        (attempt.result() == null ? 0 : attempt.result().length) + attempt.message().length();
+    if (reportedBytes + bytes > BATCH_BYTES) {
+      flushReported();
+    }
+    reportedBytes += bytes;
+    Integer at = reportedAt.get(attempt.taskId());
+    ReportedAttempt joined = at == null ? null : reported.get(at).endedBy(attempt);
+    if (joined != null) {
+      reported.set(at, joined);
+      return;
+    }
+    if (reported.size() == tasksPerEvent) {
+      flushReported();
+    }
+    reportedAt.put(attempt.taskId(), reported.size());
+    reported.add(attempt);
+  }
+
+  private void flushReported() {
+    if (!reported.isEmpty()) {
+      events.add(new JobEvent.AttemptsReported(jobId(), reported, now));
+      reported.clear();
+      reportedAt.clear();
+    }
+    reportedBytes = 0;
   }
 
   /**
@@ -49,6 +102,7 @@ final class JobDraft extends JobState {
   }
 
   List<JobEvent> events() {
+    flushReported();
     return events;
   }
 

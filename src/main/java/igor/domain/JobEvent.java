@@ -95,6 +95,48 @@ public sealed interface JobEvent {
       implements JobEvent {}
 
   /**
+   * What the workers' reports of one batch said about attempts of this job, in one event (docs/adr/
+   * 0019-one-event-per-report-batch.md): each attempt begun or ended in the batch, in the order the
+   * reports were applied. It means exactly the events {@link #each} gives, one per report (a {@link
+   * TaskStarted}, {@link TaskCompleted}, {@link TaskFailed}, {@link TaskSkipped} or {@link
+   * TaskWithdrawn}, each at {@code at}), which is how it is read everywhere; those events are no
+   * longer journaled one by one, but journals that hold them still replay. At most
+   * igor.jobs.tasks-per-event attempts per event.
+   */
+  record AttemptsReported(String jobId, List<ReportedAttempt> attempts, long at)
+      implements JobEvent {
+    public AttemptsReported {
+      attempts = List.copyOf(attempts);
+    }
+
+    /**
+     * The events this one stands for, in order: for each attempt its start (if it began in the
+     * batch), then its end (if it ended in it).
+     */
+    public List<JobEvent> each() {
+      List<JobEvent> events = new java.util.ArrayList<>(attempts.size() * 2);
+      for (ReportedAttempt a : attempts) {
+        if (a.started()) {
+          events.add(new TaskStarted(jobId, a.taskId(), a.attempt(), a.worker(), at));
+        }
+        if (a.outcome() != null) {
+          events.add(
+              switch (a.outcome()) {
+                case COMPLETED ->
+                    new TaskCompleted(jobId, a.taskId(), a.attempt(), a.result(), a.message(), at);
+                case FAILED ->
+                    new TaskFailed(jobId, a.taskId(), a.attempt(), a.message(), a.retryAt(), at);
+                case SKIPPED -> new TaskSkipped(jobId, a.taskId(), a.attempt(), a.message(), at);
+                case WITHDRAWN ->
+                    new TaskWithdrawn(jobId, a.taskId(), a.attempt(), a.message(), at);
+              });
+        }
+      }
+      return events;
+    }
+  }
+
+  /**
    * The attempt failed. With {@code retryAt > 0} the task waits (PENDING) and is queued again at
    * that time; with 0 it is ERRORED.
    */

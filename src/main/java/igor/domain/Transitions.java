@@ -1,6 +1,7 @@
 package igor.domain;
 
 import igor.domain.JobEvent.ActionTaken;
+import igor.domain.JobEvent.AttemptsReported;
 import igor.domain.JobEvent.JobCreated;
 import igor.domain.JobEvent.JobStarted;
 import igor.domain.JobEvent.JobStatusChanged;
@@ -41,8 +42,10 @@ import java.util.Optional;
  * {@link JobStarted} ends) and its layers PENDING, and for {@link TasksAdded} each task is PENDING
  * ({@link Step#ADDED}), as {@link AllowedStatusChanges#initial} says; the plans themselves are read
  * from those events. {@link ActionTaken} changes no status: it is the audit trail; nor does {@link
- * TasksRedelivered}, a note that the queue got the same attempts again. An event of a type this
- * class does not know is an error, never passed over.
+ * TasksRedelivered}, a note that the queue got the same attempts again. {@link AttemptsReported}
+ * means what the events it stands for mean, one after the other ({@link AttemptsReported#each}): so
+ * an attempt begun and ended in one batch has its STARTED transition, then its end. An event of a
+ * type this class does not know is an error, never passed over.
  *
  * @param tasks the tasks the event changes, in the event's order
  * @param layers the layers the event changes, in the event's order
@@ -91,6 +94,12 @@ public record Transitions(
       List<TaskTransition> tasks = new ArrayList<>(e.taskIds().size());
       for (String taskId : e.taskIds()) {
         tasks.add(new TaskTransition(taskId, Step.QUEUED, Status.QUEUED, 0, null, 0, "", null));
+      }
+      return ofTasks(tasks);
+    } else if (event instanceof AttemptsReported e) {
+      List<TaskTransition> tasks = new ArrayList<>(e.attempts().size() * 2);
+      for (JobEvent each : e.each()) {
+        tasks.addAll(of(each).tasks());
       }
       return ofTasks(tasks);
     } else if (event instanceof TaskStarted e) {

@@ -99,7 +99,8 @@ final class EventRoutes extends AllDirectives {
    */
   private Source<ByteString, NotUsed> events(long after, List<String> jobIds, boolean withOutput) {
     Source<ByteString, NotUsed> changes =
-        feed.after(after, new HashSet<>(jobIds)).map(change -> encode(sse(change)));
+        feed.after(after, new HashSet<>(jobIds))
+            .mapConcat(change -> sse(change).stream().map(EventRoutes::encode).toList());
     if (withOutput) {
       changes = changes.merge(output.events(new HashSet<>(jobIds)).map(EventRoutes::encode));
     }
@@ -130,12 +131,25 @@ final class EventRoutes extends AllDirectives {
     throw ApiException.badRequest("query parameter 'output' must be true or false, given once");
   }
 
-  static ServerSentEvent sse(ChangeFeed.Change change) throws JsonProcessingException {
-    EventViews.View view = EventViews.of(change.event());
-    return ServerSentEvent.create(
-        ApiJson.MAPPER.writeValueAsString(view.data()),
-        view.name(),
-        Long.toString(change.ordering()));
+  /**
+   * A change as SSE events: one, or for a journaled batch of reports one per start and end it
+   * holds, of which only the last carries the change's id. A client that loses its connection among
+   * them resumes after the change before (browsers keep the last id they saw; the Java client hands
+   * such events over only with the one that carries the id), so gets them all again rather than
+   * missing the rest.
+   */
+  static List<ServerSentEvent> sse(ChangeFeed.Change change) throws JsonProcessingException {
+    List<EventViews.View> views = EventViews.all(change.event());
+    List<ServerSentEvent> events = new java.util.ArrayList<>(views.size());
+    for (int i = 0; i < views.size(); i++) {
+      EventViews.View view = views.get(i);
+      String data = ApiJson.MAPPER.writeValueAsString(view.data());
+      events.add(
+          i == views.size() - 1
+              ? ServerSentEvent.create(data, view.name(), Long.toString(change.ordering()))
+              : ServerSentEvent.create(data, view.name()));
+    }
+    return events;
   }
 
   private static ByteString encode(ServerSentEvent event) {

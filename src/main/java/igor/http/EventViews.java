@@ -48,6 +48,19 @@ final class EventViews {
   /** An event's SSE name and data. */
   record View(String name, Map<String, Object> data) {}
 
+  /**
+   * The views of an event, in order: one for most events; for {@link JobEvent.AttemptsReported} one
+   * for each event it stands for ({@code task_started} then {@code task_completed} for an attempt
+   * begun and ended in one batch), so the stream shows every start and end as it always did.
+   */
+  static List<View> all(JobEvent event) {
+    if (event instanceof JobEvent.AttemptsReported e) {
+      return e.each().stream().map(EventViews::of).toList();
+    }
+    return List.of(of(event));
+  }
+
+  /** The view of an event that stands for itself alone (not {@link JobEvent.AttemptsReported}). */
   static View of(JobEvent event) {
     Transitions meaning = Transitions.of(event);
     Map<String, Object> d = new LinkedHashMap<>();

@@ -342,6 +342,66 @@ class IgorClientTest {
     }
   }
 
+  /**
+   * A journaled batch of reports streams as several events of which only the last has the id (ADR
+   * 0019): the listener gets them together with that id; a connection lost among them loses none,
+   * and repeats none, after the reconnect.
+   */
+  @Test
+  void eventsWithoutAnIdArriveWithTheNextThatHasOneAndOnlyOnce() throws Exception {
+    List<String> lastIds = new CopyOnWriteArrayList<>();
+    AtomicInteger connections = new AtomicInteger();
+    String b = "event:task_started\ndata:{\"job_id\":\"j\",\"n\":\"b\"}\n\n";
+    String c = "event:task_completed\ndata:{\"job_id\":\"j\",\"n\":\"c\"}\n\n";
+    HttpServer stub = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    stub.createContext(
+        "/",
+        exchange -> {
+          lastIds.add(String.valueOf(exchange.getRequestHeaders().getFirst("Last-Event-ID")));
+          String body =
+              connections.incrementAndGet() == 1
+                  // the batch's events are cut off before the one with the id
+                  ? "data:{\"job_id\":\"j\",\"n\":\"a\"}\nevent:job_created\nid:5\n\n" + b + c
+                  : b + c + "data:{\"job_id\":\"j\",\"n\":\"d\"}\nevent:task_started\nid:6\n\n";
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+          exchange.sendResponseHeaders(200, bytes.length);
+          exchange.getResponseBody().write(bytes);
+          exchange.close();
+        });
+    stub.start();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    Subscription subscription =
+        IgorClient.builder("http://127.0.0.1:" + stub.getAddress().getPort())
+            .build()
+            .subscribe(
+                List.of(),
+                0,
+                change ->
+                    seen.add(
+                        change.id()
+                            + " "
+                            + change.event()
+                            + " "
+                            + change.data().path("n").asText()));
+    try {
+      long deadline = System.nanoTime() + WAIT.toNanos();
+      while (seen.size() < 4 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      Thread.sleep(TestTime.scaled(Duration.ofMillis(1500)).toMillis());
+
+      assertThat(seen)
+          .containsExactly(
+              "5 job_created a", "6 task_started b", "6 task_completed c", "6 task_started d");
+      assertThat(lastIds.subList(0, 2)).containsExactly("null", "5");
+      assertThat(subscription.lastId()).isEqualTo(6);
+    } finally {
+      subscription.close();
+      stub.stop(0);
+    }
+  }
+
   @Test
   void aCreateWhoseAnswerIsLostIsSentAgainWithItsKeyAndMakesOneJob() throws Exception {
     // a proxy that passes every request on to the node, but answers the first one 504, as a

@@ -341,6 +341,13 @@ class DecisionInvariantsTest {
     if (event instanceof JobEvent.TasksSkipped e) {
       return e.inFlight().stream().map(a -> a.taskId() + "/" + a.attempt()).toList();
     }
+    if (event instanceof JobEvent.AttemptsReported e) {
+      // every outcome a worker reports ends its attempt; a start alone ends nothing
+      return e.attempts().stream()
+          .filter(a -> a.outcome() != null)
+          .map(a -> a.taskId() + "/" + a.attempt())
+          .toList();
+    }
     String ended = endOfAttempt(event);
     return ended == null ? List.of() : List.of(ended);
   }

@@ -86,9 +86,12 @@ class DecisionPurityTest {
                 report(job, WorkerReport.Kind.FAILED, a.id())),
             NOW);
 
-    assertThat(((Decision.Accepted) decision).events())
+    List<JobEvent> events = ((Decision.Accepted) decision).events();
+    assertThat(events)
         .extracting(e -> e.getClass().getSimpleName())
-        .containsExactly("TaskCompleted", "TaskFailed");
+        .containsExactly("AttemptsReported");
+    assertThat(Events.types(events))
+        .containsExactly(JobEvent.TaskCompleted.class, JobEvent.TaskFailed.class);
     assertThat(job.snapshot()).usingRecursiveComparison().isEqualTo(before);
     assertThat(job.findLayer(first.id()).count(Status.QUEUED)).isEqualTo(2);
   }

@@ -47,7 +47,57 @@ class TransitionsTest {
         new JobEvent.TasksWithdrawn(
             JOB, List.of(new TaskAttempt(TASK, 1)), "paused while queued", AT),
         new JobEvent.TasksReset(JOB, List.of(TASK), AT),
-        new JobEvent.JobStarted(JOB, AT));
+        new JobEvent.JobStarted(JOB, AT),
+        new JobEvent.AttemptsReported(
+            JOB,
+            List.of(
+                new ReportedAttempt(
+                    TASK, 1, true, "w1", ReportedAttempt.Outcome.COMPLETED, "ok", null, 0)),
+            AT));
+  }
+
+  @Test
+  void aBatchOfReportsMeansTheEventsItStandsForOneAfterTheOther() {
+    byte[] result = {7};
+    JobEvent.AttemptsReported batch =
+        new JobEvent.AttemptsReported(
+            JOB,
+            List.of(
+                new ReportedAttempt(
+                    TASK, 1, true, "w1", ReportedAttempt.Outcome.COMPLETED, "ok", result, 0),
+                ReportedAttempt.started("t2", 3, "w2"),
+                ReportedAttempt.ended("t3", 2, ReportedAttempt.Outcome.FAILED, "boom", null, 9_000),
+                ReportedAttempt.ended("t4", 1, ReportedAttempt.Outcome.SKIPPED, "no", null, 0),
+                ReportedAttempt.ended(
+                    "t5", 1, ReportedAttempt.Outcome.WITHDRAWN, "given back by w", null, 0)),
+            AT);
+
+    assertThat(batch.each())
+        .usingRecursiveFieldByFieldElementComparator()
+        .containsExactly(
+            new JobEvent.TaskStarted(JOB, TASK, 1, "w1", AT),
+            new JobEvent.TaskCompleted(JOB, TASK, 1, result, "ok", AT),
+            new JobEvent.TaskStarted(JOB, "t2", 3, "w2", AT),
+            new JobEvent.TaskFailed(JOB, "t3", 2, "boom", 9_000, AT),
+            new JobEvent.TaskSkipped(JOB, "t4", 1, "no", AT),
+            new JobEvent.TaskWithdrawn(JOB, "t5", 1, "given back by w", AT));
+    List<TaskTransition> expected =
+        batch.each().stream().flatMap(e -> Transitions.of(e).tasks().stream()).toList();
+    assertThat(Transitions.of(batch).tasks())
+        .usingRecursiveFieldByFieldElementComparator()
+        .containsExactlyElementsOf(expected);
+    assertThat(Transitions.of(batch).tasks())
+        .extracting(TaskTransition::step)
+        .containsExactly(
+            Step.STARTED, Step.COMPLETED, Step.STARTED, Step.FAILED, Step.SKIPPED, Step.WITHDRAWN);
+    assertThat(Transitions.of(batch).layers()).isEmpty();
+    assertThat(Transitions.of(batch).job()).isEmpty();
+  }
+
+  @Test
+  void anAttemptInABatchEitherStartsOrEndsThere() {
+    assertThatThrownBy(() -> new ReportedAttempt(TASK, 1, false, "", null, "", null, 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

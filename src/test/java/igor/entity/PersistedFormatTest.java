@@ -9,6 +9,8 @@ import igor.domain.JobSnapshot;
 import igor.domain.LayerPlan;
 import igor.domain.LayerSnapshot;
 import igor.domain.ObjectKind;
+import igor.domain.ReportedAttempt;
+import igor.domain.ReportedAttempt.Outcome;
 import igor.domain.Status;
 import igor.domain.TaskAttempt;
 import igor.domain.TaskPlan;
@@ -172,6 +174,18 @@ class PersistedFormatTest {
         new JobEvent.TasksWithdrawn(
             JOB, List.of(new TaskAttempt(TASK, 1)), "paused while queued", AT));
     e.put("TasksReset", new JobEvent.TasksReset(JOB, List.of(TASK), AT));
+    e.put(
+        "AttemptsReported",
+        new JobEvent.AttemptsReported(
+            JOB,
+            List.of(
+                new ReportedAttempt(
+                    TASK, 1, true, "worker-1", Outcome.COMPLETED, "ok", new byte[] {1, 2, 3}, 0),
+                ReportedAttempt.started(LAYER, 2, "worker-2"),
+                ReportedAttempt.ended(JOB, 3, Outcome.FAILED, "boom", null, AT + 1000),
+                ReportedAttempt.ended(TASK, 2, Outcome.SKIPPED, "not needed", null, 0),
+                ReportedAttempt.ended(LAYER, 1, Outcome.WITHDRAWN, "given back by w", null, 0)),
+            AT));
     return e;
   }
 

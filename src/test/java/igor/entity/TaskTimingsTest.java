@@ -6,6 +6,7 @@ import igor.domain.Job;
 import igor.domain.JobEvent;
 import igor.domain.JobSummary;
 import igor.domain.LayerPlan;
+import igor.domain.ReportedAttempt;
 import igor.domain.TaskPlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +45,28 @@ class TaskTimingsTest {
             new JobEvent.TaskCompleted(JOB, TASK, 1, null, "", T0 + 600));
 
     assertThat(told).containsExactly("started echo waited 100", "ended echo COMPLETED ran 500");
+  }
+
+  /** ADR 0019: the start of an attempt begun and ended in one batch still reaches the metrics. */
+  @Test
+  void anAttemptBegunAndEndedInOneBatchOfReportsIsStartedAndEnded() {
+    Job job = jobWithAQueuedTask();
+    job.apply(new JobEvent.TasksQueued(JOB, List.of(OTHER), T0 + 50));
+
+    List<String> told =
+        tell(
+            job,
+            new JobEvent.AttemptsReported(
+                JOB,
+                List.of(
+                    new ReportedAttempt(
+                        TASK, 1, true, "w", ReportedAttempt.Outcome.COMPLETED, "", null, 0),
+                    ReportedAttempt.started(OTHER, 1, "w")),
+                T0 + 400));
+
+    assertThat(told)
+        .containsExactly(
+            "started echo waited 400", "ended echo COMPLETED ran 0", "started sleep waited 350");
   }
 
   @Test

@@ -6,6 +6,7 @@ import igor.domain.Action;
 import igor.domain.JobEvent;
 import igor.domain.LayerPlan;
 import igor.domain.ObjectKind;
+import igor.domain.ReportedAttempt;
 import igor.domain.Status;
 import igor.domain.TaskAttempt;
 import igor.domain.TaskPlan;
@@ -303,10 +304,68 @@ class EventViewsTest {
         .isEqualTo(J + ",\"task_ids\":[]" + END);
   }
 
+  /**
+   * A batch of reports is streamed as the events it stands for, each under its own name with the
+   * same JSON as when it was journaled alone (pinned above): a start, then the end.
+   */
+  @Test
+  void aBatchOfReportsIsStreamedAsTheStartsAndEndsItHolds() throws Exception {
+    JobEvent batch =
+        new JobEvent.AttemptsReported(
+            JOB,
+            List.of(
+                new ReportedAttempt(
+                    TASK,
+                    1,
+                    true,
+                    "worker-1",
+                    ReportedAttempt.Outcome.COMPLETED,
+                    "done",
+                    "hi".getBytes(StandardCharsets.UTF_8),
+                    0),
+                ReportedAttempt.started(TASK, 3, "worker-1"),
+                ReportedAttempt.ended(
+                    TASK, 2, ReportedAttempt.Outcome.FAILED, "boom", null, 1_700_000_031_500L),
+                ReportedAttempt.ended(
+                    TASK, 1, ReportedAttempt.Outcome.SKIPPED, "not needed", null, 0),
+                ReportedAttempt.ended(
+                    TASK, 1, ReportedAttempt.Outcome.WITHDRAWN, "paused while queued", null, 0)),
+            AT);
+    List<JobEvent> alone =
+        List.of(
+            new JobEvent.TaskStarted(JOB, TASK, 1, "worker-1", AT),
+            new JobEvent.TaskCompleted(
+                JOB, TASK, 1, "hi".getBytes(StandardCharsets.UTF_8), "done", AT),
+            new JobEvent.TaskStarted(JOB, TASK, 3, "worker-1", AT),
+            new JobEvent.TaskFailed(JOB, TASK, 2, "boom", 1_700_000_031_500L, AT),
+            new JobEvent.TaskSkipped(JOB, TASK, 1, "not needed", AT),
+            new JobEvent.TaskWithdrawn(JOB, TASK, 1, "paused while queued", AT));
+
+    List<EventViews.View> views = EventViews.all(batch);
+
+    assertThat(views)
+        .extracting(EventViews.View::name)
+        .containsExactly(
+            "task_started",
+            "task_completed",
+            "task_started",
+            "task_failed",
+            "task_skipped",
+            "task_withdrawn");
+    for (int i = 0; i < alone.size(); i++) {
+      // each of these single events is pinned byte for byte by the test above
+      assertThat(ApiJson.MAPPER.writeValueAsString(views.get(i).data()))
+          .isEqualTo(ApiJson.MAPPER.writeValueAsString(EventViews.of(alone.get(i)).data()));
+    }
+    assertThat(EventViews.all(alone.get(0))).hasSize(1);
+  }
+
   @Test
   void everyKindOfEventIsPinned() {
     Set<Class<?>> pinned =
         everyEventKind().map(p -> p.event().getClass()).collect(Collectors.toSet());
+    // streamed as the events it stands for: aBatchOfReportsIsStreamedAsTheStartsAndEndsItHolds
+    pinned.add(JobEvent.AttemptsReported.class);
 
     assertThat(pinned).containsExactlyInAnyOrder(JobEvent.class.getPermittedSubclasses());
   }

@@ -91,12 +91,20 @@ public final class EventStream implements AutoCloseable {
     String id = null;
     String type = null;
     StringBuilder data = new StringBuilder();
+    List<Event> waiting = new ArrayList<>();
     try {
       Iterator<String> it = lines.iterator();
       while (it.hasNext()) {
         String line = it.next();
         if (line.isEmpty()) {
-          if (data.length() > 0 || type != null) {
+          if ((data.length() > 0 || type != null) && id == null) {
+            // one of the events of a journaled batch of reports: only the last carries the id
+            waiting.add(new Event(null, type, JSON.readTree(data.toString())));
+          } else if (data.length() > 0 || type != null) {
+            for (Event w : waiting) {
+              events.add(new Event(id, w.type(), w.data()));
+            }
+            waiting.clear();
             events.add(new Event(id, type, JSON.readTree(data.toString())));
           }
           id = null;

@@ -22,7 +22,21 @@ public final class Journal {
   /** One journaled event: its type (simple name) and its JSON. */
   public record Entry(String type, JsonNode json) {}
 
+  /**
+   * A job's events in order, each batch of reports ({@code AttemptsReported}, ADR 0019) read as the
+   * events it stands for ({@code TaskStarted}, {@code TaskCompleted}, ...: {@link
+   * JobJournal#perReport}), as an auditor reads what happened; {@link #rows} has the rows.
+   */
   public static List<Entry> events(TestDatabase db, String jobId) {
+    return JobJournal.perReport(
+            rows(db, jobId).stream().map(e -> new JobJournal.Entry(e.type(), e.json())).toList())
+        .stream()
+        .map(e -> new Entry(e.type(), e.json()))
+        .toList();
+  }
+
+  /** A job's journal rows in order, as written: a batch of reports is one. */
+  public static List<Entry> rows(TestDatabase db, String jobId) {
     String sql =
         "SELECT event_ser_manifest, event_payload FROM event_journal "
             + "WHERE persistence_id = ? ORDER BY sequence_number";
@@ -57,39 +71,66 @@ public final class Journal {
     return attempts;
   }
 
-  /** Events of this type in the whole journal (every job's). */
+  /**
+   * Events of this type in the whole journal (every job's), a batch of reports counted as the
+   * events it stands for.
+   */
   public static int countOf(TestDatabase db, String eventType) {
-    String sql = "SELECT count(*) FROM event_journal WHERE event_ser_manifest LIKE ?";
+    String sql =
+        "SELECT event_ser_manifest, event_payload FROM event_journal"
+            + " WHERE event_ser_manifest LIKE ? OR event_ser_manifest LIKE '%$AttemptsReported'";
+    int count = 0;
     try (Connection c = db.connect();
         PreparedStatement s = c.prepareStatement(sql)) {
       s.setString(1, "%$" + eventType);
       try (ResultSet rs = s.executeQuery()) {
-        rs.next();
-        return rs.getInt(1);
+        while (rs.next()) {
+          for (String type : types(rs.getString(1), rs.getBytes(2))) {
+            if (type.equals(eventType)) {
+              count++;
+            }
+          }
+        }
       }
-    } catch (SQLException e) {
+      return count;
+    } catch (SQLException | IOException e) {
       throw new IllegalStateException("journal could not be read: " + e.getMessage(), e);
     }
+  }
+
+  /** The types of the events a row stands for: its own, or those of a batch of reports. */
+  public static List<String> types(String manifest, byte[] payload) throws IOException {
+    String type = manifest.substring(manifest.lastIndexOf('$') + 1);
+    if (!type.equals("AttemptsReported")) {
+      return List.of(type);
+    }
+    return JobJournal.perReport(List.of(new JobJournal.Entry(type, JSON.readTree(JobJournal.payloadText(payload)))))
+        .stream()
+        .map(JobJournal.Entry::type)
+        .toList();
   }
 
   /** A journaled event's global ordering and type (simple name). */
   public record Ordered(long ordering, String type) {}
 
-  /** A job's events by ordering. */
+  /**
+   * A job's events by ordering; a batch of reports gives one for each event it stands for, under
+   * its ordering (as the event stream shows it).
+   */
   public static List<Ordered> ordered(TestDatabase db, String jobId) {
     return query(
         db,
-        "SELECT ordering, event_ser_manifest FROM event_journal WHERE persistence_id = ?"
-            + " ORDER BY ordering",
+        "SELECT ordering, event_ser_manifest, event_payload FROM event_journal"
+            + " WHERE persistence_id = ? ORDER BY ordering",
         "Job|" + jobId);
   }
 
-  /** Every tagged event (every job's) after this ordering, by ordering. */
+  /** Every tagged event (every job's) after this ordering, by ordering, as {@link #ordered}. */
   public static List<Ordered> taggedAfter(TestDatabase db, long ordering) {
     return query(
         db,
-        "SELECT j.ordering, j.event_ser_manifest FROM event_journal j JOIN event_tag t ON"
-            + " t.event_id = j.ordering WHERE j.ordering > ? ORDER BY j.ordering",
+        "SELECT j.ordering, j.event_ser_manifest, j.event_payload FROM event_journal j JOIN"
+            + " event_tag t ON t.event_id = j.ordering WHERE j.ordering > ? ORDER BY j.ordering",
         ordering);
   }
 
@@ -100,12 +141,14 @@ public final class Journal {
       s.setObject(1, param);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
-          String manifest = rs.getString(2);
-          rows.add(new Ordered(rs.getLong(1), manifest.substring(manifest.lastIndexOf('$') + 1)));
+          long ordering = rs.getLong(1);
+          for (String type : types(rs.getString(2), rs.getBytes(3))) {
+            rows.add(new Ordered(ordering, type));
+          }
         }
       }
       return rows;
-    } catch (SQLException e) {
+    } catch (SQLException | IOException e) {
       throw new IllegalStateException("journal could not be read: " + e.getMessage(), e);
     }
   }

@@ -2,6 +2,7 @@ package igor.storage.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import igor.domain.JobEvent;
 import igor.storage.StorageUnavailableException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -21,6 +22,11 @@ import javax.sql.DataSource;
  */
 public final class JobJournal {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Reads a batch of reports in its persisted form (ADR 0019) and writes single events. */
+  private static final ObjectMapper BATCHES =
+      new ObjectMapper().registerModule(new igor.entity.CompactAttempts());
+
   private final DataSource dataSource;
 
   JobJournal(DataSource dataSource) {
@@ -29,6 +35,31 @@ public final class JobJournal {
 
   /** One journaled event: its type (the simple name of its class) and its JSON. */
   public record Entry(String type, JsonNode json) {}
+
+  /**
+   * The entries with each batch of reports ({@code AttemptsReported}, ADR 0019) replaced by the
+   * events it stands for ({@link JobEvent.AttemptsReported#each}: {@code TaskStarted}, {@code
+   * TaskCompleted}, ...), each as JSON with the fields it had when it was journaled alone.
+   */
+  public static List<Entry> perReport(List<Entry> entries) {
+    List<Entry> each = new ArrayList<>(entries.size());
+    for (Entry e : entries) {
+      if (!e.type().equals(JobEvent.AttemptsReported.class.getSimpleName())) {
+        each.add(e);
+        continue;
+      }
+      try {
+        JobEvent.AttemptsReported batch =
+            BATCHES.treeToValue(e.json(), JobEvent.AttemptsReported.class);
+        for (JobEvent single : batch.each()) {
+          each.add(new Entry(single.getClass().getSimpleName(), BATCHES.valueToTree(single)));
+        }
+      } catch (IOException | IllegalArgumentException unreadable) {
+        throw new StorageUnavailableException("a batch of reports could not be read", unreadable);
+      }
+    }
+    return each;
+  }
 
   public List<Entry> events(String jobId) {
     String sql =

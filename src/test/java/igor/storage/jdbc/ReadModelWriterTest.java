@@ -9,6 +9,7 @@ import igor.domain.Job;
 import igor.domain.JobEvent;
 import igor.domain.LayerPlan;
 import igor.domain.ObjectKind;
+import igor.domain.ReportedAttempt;
 import igor.domain.Status;
 import igor.domain.TaskAttempt;
 import igor.domain.TaskPlan;
@@ -236,7 +237,13 @@ class ReadModelWriterTest {
   void everyKindOfEventChangesThePinnedRows() throws Exception {
     Map<String, String> names = new java.util.LinkedHashMap<>();
     List<JobEvent> history = everyKindOfEvent(ids("event by event", names));
-    assertThat(history.stream().map(Object::getClass).distinct())
+    assertThat(
+            java.util.stream.Stream.concat(
+                    history.stream().map(Object::getClass),
+                    // its rows are those of the events it stands for:
+                    // aBatchOfReportsWritesTheRowsOfTheEventsItStandsFor
+                    java.util.stream.Stream.of(JobEvent.AttemptsReported.class))
+                .distinct())
         .as("the history holds every kind of event")
         .containsExactlyInAnyOrder(JobEvent.class.getPermittedSubclasses());
     // The entity takes the history: every status change in it is one the contract allows.
@@ -264,6 +271,86 @@ class ReadModelWriterTest {
     Map<String, String> groupNames = new java.util.LinkedHashMap<>();
     writePrefetched(everyKindOfEvent(ids("one group", groupNames)));
     assertThat(rows(groupNames)).isEqualTo(before);
+  }
+
+  /**
+   * A batch of reports (ADR 0019) writes the rows, counts and activity that the events it stands
+   * for write one by one: attempts begun and ended in it, begun only, ended only, failed with a
+   * retry, skipped and given back.
+   */
+  @Test
+  void aBatchOfReportsWritesTheRowsOfTheEventsItStandsFor() throws Exception {
+    Map<String, String> singleNames = new java.util.LinkedHashMap<>();
+    TaskActivity singleActivity = new TaskActivity("batch-singles", 3600);
+    writePrefetched(reportsHistory(ids("reports one by one", singleNames), false), singleActivity);
+    Map<String, String> batchNames = new java.util.LinkedHashMap<>();
+    TaskActivity batchActivity = new TaskActivity("batch-batched", 3600);
+    List<JobEvent> batched = reportsHistory(ids("reports in batches", batchNames), true);
+    writePrefetched(batched, batchActivity);
+
+    assertThat(batched.stream().filter(JobEvent.AttemptsReported.class::isInstance)).hasSize(2);
+    assertThat(rows(batchNames)).isNotEmpty().isEqualTo(rows(singleNames));
+    assertThat(activity("batch-batched")).isNotEmpty().isEqualTo(activity("batch-singles"));
+  }
+
+  /** Reports on five tasks, as single events or as two batches, with ids from {@code id}. */
+  private static List<JobEvent> reportsHistory(Function<String, String> id, boolean batched) {
+    String j = id.apply("J");
+    String l1 = id.apply("L1");
+    List<TaskPlan> plans = new java.util.ArrayList<>();
+    for (String t : List.of("a", "b", "c", "d", "e")) {
+      plans.add(new TaskPlan(id.apply(t), l1, "echo", "task " + t, new byte[] {1}, 0, 2));
+    }
+    String a = id.apply("a");
+    String b = id.apply("b");
+    String c = id.apply("c");
+    String d = id.apply("d");
+    String e = id.apply("e");
+    List<JobEvent> events = new java.util.ArrayList<>();
+    events.add(new JobEvent.JobCreated(j, "batches", 0, List.of(new LayerPlan(l1, "l", 0, 0)), 1));
+    events.add(new JobEvent.TasksAdded(j, plans, 1_000));
+    events.add(new JobEvent.LayersStarted(j, List.of(l1), 2_000));
+    events.add(new JobEvent.TasksQueued(j, List.of(a, b, c, d, e), 2_000));
+    if (batched) {
+      events.add(
+          new JobEvent.AttemptsReported(
+              j,
+              List.of(
+                  new ReportedAttempt(
+                      a,
+                      1,
+                      true,
+                      "w1",
+                      ReportedAttempt.Outcome.COMPLETED,
+                      "done",
+                      new byte[] {9},
+                      0),
+                  new ReportedAttempt(
+                      b, 1, true, "w1", ReportedAttempt.Outcome.FAILED, "flaky", null, 90_000),
+                  ReportedAttempt.started(c, 1, "w2"),
+                  ReportedAttempt.ended(d, 1, ReportedAttempt.Outcome.SKIPPED, "no", null, 0),
+                  new ReportedAttempt(
+                      e, 1, true, "w2", ReportedAttempt.Outcome.WITHDRAWN, "given back", null, 0)),
+              13_000));
+      events.add(
+          new JobEvent.AttemptsReported(
+              j,
+              List.of(
+                  ReportedAttempt.ended(
+                      c, 1, ReportedAttempt.Outcome.COMPLETED, "", new byte[] {8}, 0)),
+              24_000));
+    } else {
+      events.add(new JobEvent.TaskStarted(j, a, 1, "w1", 13_000));
+      events.add(new JobEvent.TaskCompleted(j, a, 1, new byte[] {9}, "done", 13_000));
+      events.add(new JobEvent.TaskStarted(j, b, 1, "w1", 13_000));
+      events.add(new JobEvent.TaskFailed(j, b, 1, "flaky", 90_000, 13_000));
+      events.add(new JobEvent.TaskStarted(j, c, 1, "w2", 13_000));
+      events.add(new JobEvent.TaskSkipped(j, d, 1, "no", 13_000));
+      events.add(new JobEvent.TaskStarted(j, e, 1, "w2", 13_000));
+      events.add(new JobEvent.TaskWithdrawn(j, e, 1, "given back", 13_000));
+      events.add(new JobEvent.TaskCompleted(j, c, 1, new byte[] {8}, "", 24_000));
+    }
+    return events;
   }
 
   private static String pinnedRows() throws Exception {
