@@ -125,7 +125,8 @@ public record JobEffects(
                 task.name(),
                 task.retries(),
                 task.timeoutSeconds(),
-                job.traceParent()));
+                job.traceParent(),
+                task.flow()));
       }
     }
     return deliveries;
@@ -148,7 +149,9 @@ public record JobEffects(
         task.args(),
         task.name(),
         task.retries(),
-        task.timeoutSeconds());
+        task.timeoutSeconds(),
+        "",
+        task.flow());
   }
 
   /** Nothing will happen to the job unless someone asks: it may leave memory. */

@@ -6,6 +6,7 @@ import igor.http.auth.FailureLimiter;
 import igor.http.auth.RateLimiter;
 import igor.http.auth.TokenSources;
 import igor.metrics.IgorMetrics;
+import igor.queue.FlowControl;
 import igor.service.ClusterService;
 import igor.service.IdempotentJobs;
 import igor.service.JobService;
@@ -59,6 +60,7 @@ public final class ApiServer extends AllDirectives {
   private final ClusterRoutes clusterRoutes;
   private final DashboardRoutes dashboardRoutes;
   private final WorkerRoutes workerRoutes;
+  private final LimitRoutes limitRoutes;
   private final ContractRoutes contractRoutes = new ContractRoutes();
   private final IgorMetrics metrics;
   private final Guard guard;
@@ -76,14 +78,20 @@ public final class ApiServer extends AllDirectives {
       IgorSettings settings,
       ScheduleService schedules,
       ScheduleSettings scheduleSettings,
-      OpenTelemetry openTelemetry) {
+      OpenTelemetry openTelemetry,
+      FlowControl flow) {
     RequestTracing tracing = new RequestTracing(openTelemetry);
     JobRequests requests = new JobRequests(settings.limits(), settings.jobs().taskDefaults());
     RequestBodies bodies = new RequestBodies(settings.limits().maxBodyBytes());
     IdempotentSubmits submits =
         new IdempotentSubmits(jobs, idempotent, settings.idempotency().maxKeyLength());
-    this.jobRoutes =
-        new JobRoutes(jobs, requests, bodies, submits, workers::waitingReason, tracing);
+    java.util.function.Function<String, String> waitingReasons =
+        type -> {
+          String noWorker = workers.waitingReason(type);
+          return noWorker != null ? noWorker : flow.waitingReason(type);
+        };
+    this.limitRoutes = new LimitRoutes(flow, bodies);
+    this.jobRoutes = new JobRoutes(jobs, requests, bodies, submits, waitingReasons, tracing);
     this.timelineRoutes =
         new TimelineRoutes(
             new JobTimelines(
@@ -102,7 +110,7 @@ public final class ApiServer extends AllDirectives {
             scheduleSettings,
             System::currentTimeMillis);
     ListQueries queries = new ListQueries(settings.limits());
-    this.listRoutes = new ListRoutes(readModel, readYourWrites, queries, workers::waitingReason);
+    this.listRoutes = new ListRoutes(readModel, readYourWrites, queries, waitingReasons);
     this.workerRoutes = new WorkerRoutes(workers, queries);
     this.eventRoutes =
         new EventRoutes(
@@ -169,6 +177,7 @@ public final class ApiServer extends AllDirectives {
                         clusterRoutes.api(),
                         dashboardRoutes.route(),
                         workerRoutes.route(),
+                        limitRoutes.route(),
                         contractRoutes.route(),
                         eventRoutes.route(),
                         listRoutes.route(),

@@ -7,6 +7,8 @@ package igor.queue;
  * same message for as long as its attempt waits (withdrawing it finds it by value, else by its
  * delivery id). {@code traceParent} is the W3C traceparent of the job's span that handed the
  * attempt out, which the worker's span of the attempt continues; empty when the job has no trace.
+ * {@code flow} (urgency, concurrency and fairness key) is read by the nodes' flow control only and
+ * is not part of the wire format.
  */
 public record TaskDelivery(
     String jobId,
@@ -19,12 +21,42 @@ public record TaskDelivery(
     String name,
     int retries,
     int timeoutSeconds,
-    String traceParent) {
+    String traceParent,
+    igor.domain.TaskFlow flow) {
 
   public TaskDelivery {
     args = args == null ? new byte[0] : args;
     name = name == null ? "" : name;
     traceParent = traceParent == null ? "" : traceParent;
+    flow = igor.domain.TaskFlow.of(flow);
+  }
+
+  /** A delivery with the default flow (not on the wire: the nodes' flow control reads it). */
+  public TaskDelivery(
+      String jobId,
+      String layerId,
+      String taskId,
+      int attempt,
+      String deliveryId,
+      String type,
+      byte[] args,
+      String name,
+      int retries,
+      int timeoutSeconds,
+      String traceParent) {
+    this(
+        jobId,
+        layerId,
+        taskId,
+        attempt,
+        deliveryId,
+        type,
+        args,
+        name,
+        retries,
+        timeoutSeconds,
+        traceParent,
+        igor.domain.TaskFlow.NONE);
   }
 
   /** A delivery without a trace. */
@@ -68,6 +100,7 @@ public record TaskDelivery(
         name,
         retries,
         timeoutSeconds,
-        parent);
+        parent,
+        flow);
   }
 }
