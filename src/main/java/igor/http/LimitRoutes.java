@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -58,9 +57,7 @@ final class LimitRoutes extends AllDirectives {
                                         flow.remove(kind, name),
                                         removed ->
                                             removed
-                                                ? org.apache.pekko.http.javadsl.model.HttpResponse
-                                                    .create()
-                                                    .withStatus(StatusCodes.NO_CONTENT)
+                                                ? ApiJson.response(200, Map.of("updated", 1))
                                                 : ApiJson.error(
                                                     404,
                                                     "no limit of kind '"
