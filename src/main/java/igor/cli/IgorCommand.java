@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
       ClientCommands.Ls.class,
       ClientCommands.Audit.class,
       ClientCommands.Watch.class,
-      ScheduleCommands.class
+      ScheduleCommands.class,
+      LimitCommands.class
     })
 public final class IgorCommand implements Runnable {
 

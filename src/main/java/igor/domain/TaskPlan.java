@@ -47,4 +47,10 @@ public record TaskPlan(
       int retries) {
     this(taskId, layerId, type, name, args, pausedAtMillis, retries, 0);
   }
+
+  /** The same task with this flow. */
+  public TaskPlan withFlow(TaskFlow flow) {
+    return new TaskPlan(
+        taskId, layerId, type, name, args, pausedAtMillis, retries, timeoutSeconds, flow);
+  }
 }

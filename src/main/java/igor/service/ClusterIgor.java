@@ -337,15 +337,7 @@ public final class ClusterIgor implements Igor {
     if (spec.urgency() == 0 && spec.concurrencyKey().isEmpty() && spec.fairnessKey().isEmpty()) {
       return t;
     }
-    return new TaskPlan(
-        t.taskId(),
-        t.layerId(),
-        t.type(),
-        t.name(),
-        t.args(),
-        t.pausedAtMillis(),
-        t.retries(),
-        t.timeoutSeconds(),
+    return t.withFlow(
         new igor.domain.TaskFlow(spec.urgency(), spec.concurrencyKey(), spec.fairnessKey()));
   }
 
