@@ -207,7 +207,7 @@ class FlowControlTest {
                     HttpRequest.newBuilder(URI.create(base() + "/api/v1/limits/type/gone"))
                         .DELETE())
                 .status())
-        .isEqualTo(204);
+        .isEqualTo(200);
     assertThat(
             api.send(
                     HttpRequest.newBuilder(URI.create(base() + "/api/v1/limits/type/gone"))
