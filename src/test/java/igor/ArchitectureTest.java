@@ -12,6 +12,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import igor.domain.Identifiers;
 import igor.domain.OutcomeLimits;
+import igor.domain.TaskFlow;
 import igor.domain.TaskOutput;
 import igor.domain.Text;
 import igor.domain.WorkerReport;
@@ -23,7 +24,12 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
   /** The domain classes that igor-worker.jar holds (pom.xml, the worker-jar execution). */
   private static final Class<?>[] WIRE_DOMAIN = {
-    Identifiers.class, OutcomeLimits.class, TaskOutput.class, Text.class, WorkerReport.class
+    Identifiers.class,
+    OutcomeLimits.class,
+    TaskFlow.class,
+    TaskOutput.class,
+    Text.class,
+    WorkerReport.class
   };
 
   private static JavaClasses igor;

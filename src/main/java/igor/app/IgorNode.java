@@ -1,6 +1,7 @@
 package igor.app;
 
 import com.typesafe.config.Config;
+import igor.config.FlowSettings;
 import igor.config.IgorSettings;
 import igor.config.ScheduleSettings;
 import igor.config.TaskOutputSettings;
@@ -14,6 +15,7 @@ import igor.http.ApiServer;
 import igor.metrics.IgorMetrics;
 import igor.metrics.MetricsPoller;
 import igor.queue.QueueKeeping;
+import igor.queue.redis.RedisFlowControl;
 import igor.queue.redis.RedisQueues;
 import igor.schedule.CronDueTimes;
 import igor.service.ClusterIgor;
@@ -43,6 +45,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -151,6 +154,29 @@ public final class IgorNode implements AutoCloseable {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
     IgorMetrics metrics = new IgorMetrics();
+    FlowSettings flowSettings = FlowSettings.from(system.settings().config());
+    RedisFlowControl flow =
+        redis.flowControl(
+            flowSettings.urgencyStep(), flowSettings.admissionScan(), flowSettings.slotGrace());
+    flow.seedAndRefresh(flowSettings.limits()).toCompletableFuture().join();
+    Cancellable flowRefresh =
+        system
+            .scheduler()
+            .scheduleWithFixedDelay(
+                settings.worker().leaseCheckInterval(),
+                settings.worker().leaseCheckInterval(),
+                () ->
+                    flow.seedAndRefresh(flowSettings.limits())
+                        .whenComplete(
+                            (ok, failure) -> {
+                              if (failure == null) {
+                                metrics.flowLimits(flow.lastUsage());
+                              } else {
+                                log.warn(
+                                    "flow control refresh failed problem={}", failure.toString());
+                              }
+                            }),
+                system.executionContext());
     // On every node: where the role "jobs" is missing this is a proxy to the members that have it.
     JobBehavior.init(
         system,
@@ -194,6 +220,8 @@ public final class IgorNode implements AutoCloseable {
         new WorkerWatch(redis.workerRegistry(), metrics::workers)
             .start(system, settings.worker().leaseCheckInterval());
     stopWith(shutdown, CoordinatedShutdown.PhaseServiceStop(), "igor-worker-watch", workers::stop);
+    stopWith(
+        shutdown, CoordinatedShutdown.PhaseServiceStop(), "igor-flow-refresh", flowRefresh::cancel);
 
     JobService jobs =
         new JobService(system, gateway, storage.directory(), settings.http().askTimeout());
@@ -234,7 +262,8 @@ public final class IgorNode implements AutoCloseable {
               schedules,
               metrics,
               workers,
-              tracing.openTelemetry());
+              tracing.openTelemetry(),
+              flow);
       ServerBinding bound = binding;
       shutdown.addTask(
           CoordinatedShutdown.PhaseServiceUnbind(),
@@ -372,7 +401,8 @@ public final class IgorNode implements AutoCloseable {
       ScheduleService schedules,
       IgorMetrics metrics,
       WorkerWatch workers,
-      OpenTelemetry openTelemetry) {
+      OpenTelemetry openTelemetry,
+      RedisFlowControl flow) {
     QueueKeeping queue = redis.keeping();
     TaskOutputSettings output = TaskOutputSettings.from(system.settings().config());
     ClusterService clusterService =
@@ -409,7 +439,8 @@ public final class IgorNode implements AutoCloseable {
                 "api-" + Cluster.get(system).selfMember().address().hostPort(),
                 output.reclaimAfter(),
                 output.maxLineBytes()),
-            output.maxPageLines()));
+            output.maxPageLines(),
+            flow));
   }
 
   /**

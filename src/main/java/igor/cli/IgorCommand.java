@@ -27,7 +27,8 @@ import picocli.CommandLine.Command;
       ClientCommands.Audit.class,
       ClientCommands.Results.class,
       ClientCommands.Watch.class,
-      ScheduleCommands.class
+      ScheduleCommands.class,
+      LimitCommands.class
     })
 public final class IgorCommand implements Runnable {
 

@@ -40,6 +40,15 @@ final class ClientJson {
     if (job.startAfter() > 0) {
       body.put("start_after", job.startAfter());
     }
+    if (job.urgency() > 0) {
+      body.put("urgency", job.urgency());
+    }
+    if (!job.concurrencyKey().isEmpty()) {
+      body.put("concurrency_key", job.concurrencyKey());
+    }
+    if (!job.fairnessKey().isEmpty()) {
+      body.put("fairness_key", job.fairnessKey());
+    }
     ArrayNode layers = body.putArray("layers");
     for (LayerSpec layer : job.layers()) {
       ObjectNode l = layers.addObject();

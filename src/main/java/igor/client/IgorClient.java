@@ -242,6 +242,28 @@ public final class IgorClient implements Igor {
     };
   }
 
+  /**
+   * Flow control's limits with their use, as the JSON text of GET /api/v1/limits
+   * (docs/flow-control.md; {@code igor limits ls}).
+   */
+  public String limitsJson() {
+    return send("GET", "/api/v1/limits", null);
+  }
+
+  /**
+   * Sets a flow-control limit (role admin): {@code kind} type, key or fairness; {@code limitJson}
+   * the body of PUT /api/v1/limits/{kind}/{name}, such as {@code {"concurrency": 5}}. Answers the
+   * limit as JSON text.
+   */
+  public String setLimit(String kind, String name, String limitJson) {
+    return send("PUT", "/api/v1/limits/" + segment(kind) + "/" + segment(name), limitJson);
+  }
+
+  /** Removes a flow-control limit (role admin); a 404 when there is none. */
+  public void removeLimit(String kind, String name) {
+    send("DELETE", "/api/v1/limits/" + segment(kind) + "/" + segment(name), null);
+  }
+
   private static String encode(String segment) {
     return java.net.URLEncoder.encode(segment, StandardCharsets.UTF_8);
   }

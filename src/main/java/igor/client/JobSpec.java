@@ -23,6 +23,9 @@ public final class JobSpec {
   private long startAt;
   private long startAfter;
   private final List<LayerSpec> layers = new ArrayList<>();
+  private int urgency;
+  private String concurrencyKey = "";
+  private String fairnessKey = "";
 
   private JobSpec(String name) {
     this.name = name == null ? "" : name;
@@ -77,6 +80,48 @@ public final class JobSpec {
   /** How many seconds after its creation it is to start, 0 when at once or at a time. */
   public long startAfter() {
     return startAfter;
+  }
+
+  /**
+   * How urgent its tasks are among the waiting tasks of their type, 1 to 5 (3 when not set): on a
+   * type under a flow-control limit, urgent jobs' tasks are taken first (docs/flow-control.md).
+   */
+  public JobSpec urgency(int urgency) {
+    if (urgency < 1 || urgency > 5) {
+      throw new IllegalArgumentException("urgency must be from 1 to 5, got " + urgency);
+    }
+    this.urgency = urgency;
+    return this;
+  }
+
+  /**
+   * The concurrency key of its tasks: the limits of that key hold them too (for example a
+   * customer).
+   */
+  public JobSpec concurrencyKey(String key) {
+    this.concurrencyKey = Objects.requireNonNull(key, "key");
+    return this;
+  }
+
+  /** The fairness key (tenant) of its tasks: tenants' tasks of a limited type take turns. */
+  public JobSpec fairnessKey(String key) {
+    this.fairnessKey = Objects.requireNonNull(key, "key");
+    return this;
+  }
+
+  /** Its urgency, 0 when not set (3). */
+  public int urgency() {
+    return urgency;
+  }
+
+  /** Its tasks' concurrency key, "" for none. */
+  public String concurrencyKey() {
+    return concurrencyKey;
+  }
+
+  /** Its tasks' fairness key, "" for none. */
+  public String fairnessKey() {
+    return fairnessKey;
   }
 
   /** Adds layers. */

@@ -227,7 +227,8 @@ public final class ScheduleDecider {
               t.args(),
               t.pausedAtMillis(),
               t.retries(),
-              t.timeoutSeconds()));
+              t.timeoutSeconds(),
+              t.flow()));
     }
     String base = template.name().isEmpty() ? schedule.spec().name() : template.name();
     return new JobPlan(

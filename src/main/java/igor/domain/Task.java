@@ -28,6 +28,8 @@ public final class Task {
 
   int timeoutSeconds;
 
+  TaskFlow flow = TaskFlow.NONE;
+
   /** When the current attempt reported its start (unix millis), 0 when it has not. */
   long startedAt;
 
@@ -36,6 +38,7 @@ public final class Task {
     this.pausedAtMillis = plan.pausedAtMillis();
     this.retries = plan.retries();
     this.timeoutSeconds = plan.timeoutSeconds();
+    this.flow = plan.flow();
     this.updatedAt = at;
   }
 
@@ -65,6 +68,7 @@ public final class Task {
     t.allowanceBase = allowanceBase;
     t.timeoutSeconds = timeoutSeconds;
     t.startedAt = startedAt;
+    t.flow = flow;
     return t;
   }
 
@@ -145,6 +149,11 @@ public final class Task {
     return timeoutSeconds;
   }
 
+  /** Its urgency and keys (never null). */
+  public TaskFlow flow() {
+    return flow;
+  }
+
   public byte[] args() {
     return args;
   }
@@ -199,7 +208,8 @@ public final class Task {
         revision,
         allowanceBase,
         timeoutSeconds,
-        startedAt);
+        startedAt,
+        flow);
   }
 
   static Task restore(TaskSnapshot s) {
@@ -217,6 +227,7 @@ public final class Task {
     t.allowanceBase = s.allowanceBase();
     t.timeoutSeconds = s.timeoutSeconds();
     t.startedAt = s.startedAt();
+    t.flow = s.flow();
     return t;
   }
 }

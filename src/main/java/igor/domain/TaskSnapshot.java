@@ -21,7 +21,12 @@ public record TaskSnapshot(
     long revision,
     int allowanceBase,
     int timeoutSeconds,
-    long startedAt) {
+    long startedAt,
+    TaskFlow flow) {
+
+  public TaskSnapshot {
+    flow = TaskFlow.of(flow);
+  }
 
   public String etag() {
     return Identifiers.etag(id, revision);

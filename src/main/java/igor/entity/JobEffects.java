@@ -126,7 +126,8 @@ public record JobEffects(
                 task.retries(),
                 task.timeoutSeconds(),
                 job.traceParent(),
-                task.retriesLeft()));
+                task.retriesLeft(),
+                task.flow()));
       }
     }
     return deliveries;
@@ -154,7 +155,8 @@ public record JobEffects(
         task.retries(),
         task.timeoutSeconds(),
         "",
-        task.retriesLeftWhenHandedOut(attempt, step));
+        task.retriesLeftWhenHandedOut(attempt, step),
+        task.flow());
   }
 
   /** Nothing will happen to the job unless someone asks: it may leave memory. */

@@ -41,6 +41,38 @@ public final class PersistedUnits extends SimpleModule {
     super("igor-persisted-units");
     PAUSABLE.forEach(type -> setMixInAnnotation(type, PausedAtInSeconds.class));
     TRACED.forEach(type -> setMixInAnnotation(type, PausedAtInSecondsAndTrace.class));
+    FLOWING.forEach(type -> setMixInAnnotation(type, PausedAtInSecondsAndFlow.class));
+  }
+
+  /**
+   * Records that keep a task's flow ({@code flow}: urgency, concurrency and fairness key): written
+   * only when it is not the default, so that a task without one is persisted exactly as before flow
+   * control existed (and reads back as the default).
+   */
+  static final List<Class<?>> FLOWING = List.of(TaskPlan.class, TaskSnapshot.class);
+
+  /** As {@link PausedAtInSeconds}, and {@code flow} left out when it is the default. */
+  abstract static class PausedAtInSecondsAndFlow {
+    @JsonProperty("pausedAt")
+    @JsonSerialize(converter = MillisToSeconds.class)
+    @JsonDeserialize(converter = SecondsToMillis.class)
+    abstract long pausedAtMillis();
+
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = DefaultFlow.class)
+    abstract igor.domain.TaskFlow flow();
+  }
+
+  /** Jackson's filter: true for the value left out (the default flow). */
+  static final class DefaultFlow {
+    @Override
+    public boolean equals(Object value) {
+      return value == null || igor.domain.TaskFlow.NONE.equals(value);
+    }
+
+    @Override
+    public int hashCode() {
+      return 0;
+    }
   }
 
   /**

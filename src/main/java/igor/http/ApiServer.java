@@ -6,6 +6,7 @@ import igor.http.auth.FailureLimiter;
 import igor.http.auth.RateLimiter;
 import igor.http.auth.TokenSources;
 import igor.metrics.IgorMetrics;
+import igor.queue.FlowControl;
 import igor.queue.TaskOutputChannel;
 import igor.service.ClusterService;
 import igor.service.IdempotentJobs;
@@ -63,6 +64,7 @@ public final class ApiServer extends AllDirectives {
   private final ClusterRoutes clusterRoutes;
   private final DashboardRoutes dashboardRoutes;
   private final WorkerRoutes workerRoutes;
+  private final LimitRoutes limitRoutes;
   private final ContractRoutes contractRoutes = new ContractRoutes();
   private final IgorMetrics metrics;
   private final Guard guard;
@@ -83,14 +85,20 @@ public final class ApiServer extends AllDirectives {
       OpenTelemetry openTelemetry,
       TaskOutputStore taskOutput,
       TaskOutputChannel liveOutput,
-      int maxLogPageLines) {
+      int maxLogPageLines,
+      FlowControl flow) {
     RequestTracing tracing = new RequestTracing(openTelemetry);
     JobRequests requests = new JobRequests(settings.limits(), settings.jobs().taskDefaults());
     RequestBodies bodies = new RequestBodies(settings.limits().maxBodyBytes());
     IdempotentSubmits submits =
         new IdempotentSubmits(jobs, idempotent, settings.idempotency().maxKeyLength());
-    this.jobRoutes =
-        new JobRoutes(jobs, requests, bodies, submits, workers::waitingReason, tracing);
+    java.util.function.Function<String, String> waitingReasons =
+        type -> {
+          String noWorker = workers.waitingReason(type);
+          return noWorker != null ? noWorker : flow.waitingReason(type);
+        };
+    this.limitRoutes = new LimitRoutes(flow, bodies);
+    this.jobRoutes = new JobRoutes(jobs, requests, bodies, submits, waitingReasons, tracing);
     this.timelineRoutes =
         new TimelineRoutes(
             new JobTimelines(
@@ -110,7 +118,7 @@ public final class ApiServer extends AllDirectives {
             scheduleSettings,
             System::currentTimeMillis);
     ListQueries queries = new ListQueries(settings.limits());
-    this.listRoutes = new ListRoutes(readModel, readYourWrites, queries, workers::waitingReason);
+    this.listRoutes = new ListRoutes(readModel, readYourWrites, queries, waitingReasons);
     this.resultRoutes = new ResultRoutes(readModel, readYourWrites, queries, settings.limits());
     this.workerRoutes = new WorkerRoutes(workers, queries);
     this.eventRoutes =
@@ -182,6 +190,7 @@ public final class ApiServer extends AllDirectives {
                         clusterRoutes.api(),
                         dashboardRoutes.route(),
                         workerRoutes.route(),
+                        limitRoutes.route(),
                         contractRoutes.route(),
                         eventRoutes.route(),
                         listRoutes.route(),

@@ -61,7 +61,10 @@ public final class Guard extends AllDirectives {
                 .map(why -> complete(ApiJson.error(403, why)))
                 .orElseGet(() -> withSubject(Principal.ANONYMOUS, inner));
           }
-          Role needed = request.method().equals(HttpMethods.GET) ? Role.READ : Role.WRITE;
+          Role needed =
+              request.method().equals(HttpMethods.GET)
+                  ? Role.READ
+                  : request.getUri().path().startsWith("/api/v1/limits") ? Role.ADMIN : Role.WRITE;
           Optional<String> token =
               bearer(request.getHeader("Authorization").map(HttpHeader::value))
                   .or(() -> request.getUri().query().get("access_token"));

@@ -1,11 +1,13 @@
 package igor.http;
 
+import igor.config.FlowLimits;
 import igor.config.Limits;
 import igor.domain.Identifiers;
 import igor.domain.JobPlan;
 import igor.domain.LayerPlan;
 import igor.domain.PlanBounds;
 import igor.domain.TaskDefaults;
+import igor.domain.TaskFlow;
 import igor.domain.TaskPlan;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,13 +21,32 @@ import java.util.Optional;
  */
 final class JobRequests {
 
+  /**
+   * {@code urgency}, {@code concurrencyKey} and {@code fairnessKey} are the defaults of the job's
+   * tasks (docs/flow-control.md); a task's own win.
+   */
   record CreateJob(
-      String name, Long pausedAt, List<CreateLayer> layers, Long startAt, Long startAfter) {}
+      String name,
+      Long pausedAt,
+      List<CreateLayer> layers,
+      Long startAt,
+      Long startAfter,
+      Integer urgency,
+      String concurrencyKey,
+      String fairnessKey) {}
 
   record CreateLayer(String name, Integer priority, Long pausedAt, List<CreateTask> tasks) {}
 
   record CreateTask(
-      String type, String args, String name, Long pausedAt, Integer retries, Integer timeout) {}
+      String type,
+      String args,
+      String name,
+      Long pausedAt,
+      Integer retries,
+      Integer timeout,
+      Integer urgency,
+      String concurrencyKey,
+      String fairnessKey) {}
 
   record AddTask(
       String layerId,
@@ -34,7 +55,10 @@ final class JobRequests {
       String name,
       Long pausedAt,
       Integer retries,
-      Integer timeout) {}
+      Integer timeout,
+      Integer urgency,
+      String concurrencyKey,
+      String fairnessKey) {}
 
   private final Limits limits;
   private final PlanBounds bounds;
@@ -55,6 +79,8 @@ final class JobRequests {
       throw tooMany("layers", layers.size(), limits.maxLayersPerJob(), "max-layers-per-job");
     }
     String jobId = Identifiers.newId();
+    TaskFlow jobFlow =
+        flow("", request.urgency(), request.concurrencyKey(), request.fairnessKey(), TaskFlow.NONE);
     List<LayerPlan> layerPlans = new ArrayList<>(layers.size());
     List<TaskPlan> taskPlans = new ArrayList<>();
     for (int i = 0; i < layers.size(); i++) {
@@ -94,7 +120,8 @@ final class JobRequests {
                 t.name(),
                 t.pausedAt(),
                 t.retries(),
-                t.timeout()));
+                t.timeout(),
+                flow(tat + ".", t.urgency(), t.concurrencyKey(), t.fairnessKey(), jobFlow)));
       }
     }
     return new JobPlan(
@@ -155,7 +182,8 @@ final class JobRequests {
               t.name(),
               t.pausedAt(),
               t.retries(),
-              t.timeout()));
+              t.timeout(),
+              flow(at + ".", t.urgency(), t.concurrencyKey(), t.fairnessKey(), TaskFlow.NONE)));
     }
     return plans;
   }
@@ -168,7 +196,8 @@ final class JobRequests {
       String name,
       Long pausedAt,
       Integer retries,
-      Integer timeout) {
+      Integer timeout,
+      TaskFlow flow) {
     if (type == null || type.isBlank()) {
       throw ApiException.badRequest("field '" + at + ".type' is required: it names the handler");
     }
@@ -201,7 +230,52 @@ final class JobRequests {
         decodeArgs(at + ".args", args),
         pausedAtMillis(at + ".paused_at", pausedAt),
         defaults.retries(retries),
-        defaults.timeoutSeconds(timeout));
+        defaults.timeoutSeconds(timeout),
+        flow);
+  }
+
+  /**
+   * A task's flow: its own {@code urgency} and keys where given, else {@code inherited} (its
+   * job's); {@code at} is the fields' path ("" for the job's, "layers[0].tasks[1]." for a task's).
+   */
+  private static TaskFlow flow(
+      String at, Integer urgency, String concurrencyKey, String fairnessKey, TaskFlow inherited) {
+    if (urgency != null && (urgency < TaskFlow.MIN_URGENCY || urgency > TaskFlow.MAX_URGENCY)) {
+      throw ApiException.badRequest(
+          "field '"
+              + at
+              + "urgency' must be from "
+              + TaskFlow.MIN_URGENCY
+              + " to "
+              + TaskFlow.MAX_URGENCY
+              + " (3 by default), got "
+              + urgency);
+    }
+    checkKey(at + "concurrency_key", concurrencyKey);
+    checkKey(at + "fairness_key", fairnessKey);
+    return new TaskFlow(
+        urgency == null ? inherited.urgency() : urgency,
+        concurrencyKey == null ? inherited.concurrencyKey() : concurrencyKey,
+        fairnessKey == null ? inherited.fairnessKey() : fairnessKey);
+  }
+
+  private static void checkKey(String field, String key) {
+    if (key == null) {
+      return;
+    }
+    if (key.length() > FlowLimits.MAX_NAME) {
+      throw ApiException.badRequest(
+          "field '"
+              + field
+              + "' is "
+              + key.length()
+              + " characters, over the limit of "
+              + FlowLimits.MAX_NAME);
+    }
+    if (key.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
+      throw ApiException.badRequest(
+          "field '" + field + "' may not hold spaces or control characters");
+    }
   }
 
   private byte[] decodeArgs(String field, String args) {

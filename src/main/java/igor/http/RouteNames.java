@@ -25,7 +25,8 @@ final class RouteNames {
           "kill",
           "retry",
           "start",
-          "schedules");
+          "schedules",
+          "limits");
 
   /**
    * What follows an id: a job's audit, status, timeline and results, a schedule's actions, a task's
@@ -56,6 +57,9 @@ final class RouteNames {
         || !parts[1].equals("v1")
         || !RESOURCES.contains(parts[2])) {
       return "other";
+    }
+    if (parts[2].equals("limits") && parts.length > 3) {
+      return parts.length == 5 ? "/api/v1/limits/{kind}/{name}" : "other";
     }
     StringBuilder route = new StringBuilder("/api/v1/").append(parts[2]);
     if (parts.length >= 4) {

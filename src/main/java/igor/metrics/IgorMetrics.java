@@ -296,6 +296,36 @@ public final class IgorMetrics implements JobObserver {
                 .set(count));
   }
 
+  private final Map<String, AtomicLong> limitInUse = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> limitWaiting =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Flow control as last read (docs/flow-control.md): per limit ("type:email", "key:acme"), the
+   * slots in use and the deliveries waiting in its type's room; a limit removed since reads 0.
+   */
+  public void flowLimits(Map<String, long[]> usage) {
+    limitInUse.forEach((limit, value) -> value.set(0));
+    limitWaiting.forEach((limit, value) -> value.set(0));
+    usage.forEach(
+        (limit, inUseAndWaiting) -> {
+          labelledGauge(
+                  limitInUse,
+                  "igor.flow.limit.in.use",
+                  "Attempts holding a slot of a flow-control limit (admitted, not yet ended)",
+                  "limit",
+                  limit)
+              .set(inUseAndWaiting[0]);
+          labelledGauge(
+                  limitWaiting,
+                  "igor.flow.limit.waiting",
+                  "Deliveries waiting in the waiting room of a limited task type",
+                  "limit",
+                  limit)
+              .set(inUseAndWaiting[1]);
+        });
+  }
+
   /** Worker reports this node dropped without applying them, by reason (a fixed word). */
   public void reportsDropped(String reason, int count) {
     reportsDroppedCounter(reason).increment(count);

@@ -9,7 +9,8 @@ package igor.queue;
  * attempt out, which the worker's span of the attempt continues; empty when the job has no trace.
  * {@code retriesLeft} is how many automatic retries remain after this attempt if it fails
  * retryably, as the job knew when it handed the attempt out: set once per attempt, so it does not
- * change while the attempt waits either.
+ * change while the attempt waits either. {@code flow} (urgency, concurrency and fairness key) is
+ * read by the nodes' flow control only and is not part of the wire format.
  */
 public record TaskDelivery(
     String jobId,
@@ -23,12 +24,73 @@ public record TaskDelivery(
     int retries,
     int timeoutSeconds,
     String traceParent,
-    int retriesLeft) {
+    int retriesLeft,
+    igor.domain.TaskFlow flow) {
 
   public TaskDelivery {
     args = args == null ? new byte[0] : args;
     name = name == null ? "" : name;
     traceParent = traceParent == null ? "" : traceParent;
+    flow = igor.domain.TaskFlow.of(flow);
+  }
+
+  /** A delivery with the default flow and no retries left. */
+  public TaskDelivery(
+      String jobId,
+      String layerId,
+      String taskId,
+      int attempt,
+      String deliveryId,
+      String type,
+      byte[] args,
+      String name,
+      int retries,
+      int timeoutSeconds,
+      String traceParent) {
+    this(
+        jobId,
+        layerId,
+        taskId,
+        attempt,
+        deliveryId,
+        type,
+        args,
+        name,
+        retries,
+        timeoutSeconds,
+        traceParent,
+        0,
+        igor.domain.TaskFlow.NONE);
+  }
+
+  /** A delivery with the default flow (not on the wire: the nodes' flow control reads it). */
+  public TaskDelivery(
+      String jobId,
+      String layerId,
+      String taskId,
+      int attempt,
+      String deliveryId,
+      String type,
+      byte[] args,
+      String name,
+      int retries,
+      int timeoutSeconds,
+      String traceParent,
+      int retriesLeft) {
+    this(
+        jobId,
+        layerId,
+        taskId,
+        attempt,
+        deliveryId,
+        type,
+        args,
+        name,
+        retries,
+        timeoutSeconds,
+        traceParent,
+        retriesLeft,
+        igor.domain.TaskFlow.NONE);
   }
 
   /** A delivery without a trace, nor retries left. */
@@ -84,6 +146,7 @@ public record TaskDelivery(
         retries,
         timeoutSeconds,
         parent,
-        retriesLeft);
+        retriesLeft,
+        flow);
   }
 }

@@ -141,7 +141,7 @@ public final class ClusterIgor implements Igor {
       layers.add(
           new LayerPlan(
               layerId, layer.name(), layer.priority(), pausedAtMillis("layer", layer.pausedAt())));
-      layer.tasks().forEach(t -> tasks.add(plan(layerId, t)));
+      layer.tasks().forEach(t -> tasks.add(withFlow(plan(layerId, t), spec)));
     }
     return new JobPlan(
         jobId,
@@ -330,6 +330,15 @@ public final class ClusterIgor implements Igor {
       }
       previous = next;
     }
+  }
+
+  /** The task with its job's urgency and keys (as the API gives a job's to its tasks). */
+  private static TaskPlan withFlow(TaskPlan t, JobSpec spec) {
+    if (spec.urgency() == 0 && spec.concurrencyKey().isEmpty() && spec.fairnessKey().isEmpty()) {
+      return t;
+    }
+    return t.withFlow(
+        new igor.domain.TaskFlow(spec.urgency(), spec.concurrencyKey(), spec.fairnessKey()));
   }
 
   private TaskPlan plan(String layerId, TaskSpec t) {

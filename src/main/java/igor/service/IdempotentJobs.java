@@ -4,6 +4,7 @@ import igor.domain.JobPlan;
 import igor.domain.JobSnapshot;
 import igor.domain.LayerPlan;
 import igor.domain.Rejection;
+import igor.domain.TaskFlow;
 import igor.domain.TaskPlan;
 import igor.domain.TaskSnapshot;
 import igor.service.JobService.JobAnswer;
@@ -269,7 +270,8 @@ public final class IdempotentJobs {
         t.args(),
         t.pausedAtMillis(),
         t.retries(),
-        t.timeoutSeconds());
+        t.timeoutSeconds(),
+        t.flow());
   }
 
   /** A name-based UUID (version 3) of the seed, the kind of object and its position. */
@@ -312,6 +314,13 @@ public final class IdempotentJobs {
       text.append(',').append(Base64.getEncoder().encodeToString(t.args()));
       text.append(',').append(t.pausedAtMillis()).append(',').append(t.retries());
       text.append(',').append(t.timeoutSeconds());
+      if (!TaskFlow.isDefault(t.flow())) {
+        // only when set: the fingerprints of keys from before flow control stay the same
+        TaskFlow f = t.flow();
+        text.append(",F").append(f.urgency());
+        text.append(',').append(f.concurrencyKey().length()).append(':').append(f.concurrencyKey());
+        text.append(',').append(f.fairnessKey().length()).append(':').append(f.fairnessKey());
+      }
     }
     return fingerprint(text.toString().getBytes(StandardCharsets.UTF_8));
   }

@@ -45,13 +45,18 @@ public final class JobViews {
         return this;
       }
       java.util.Set<String> waitingTypes = new java.util.TreeSet<>();
+      java.util.Set<String> limitedTypes = new java.util.TreeSet<>();
       int waiting = 0;
+      int limited = 0;
       List<LayerView> explained = new ArrayList<>(layers.size());
       for (LayerView l : layers) {
         List<TaskView> tasks = new ArrayList<>(l.tasks().size());
         for (TaskView t : l.tasks()) {
           TaskView e = t.explained(reasons);
-          if (e.waitingReason() != null) {
+          if (e.waitingReason() != null && e.waitingReason().startsWith("waiting for")) {
+            limitedTypes.add(e.type());
+            limited++;
+          } else if (e.waitingReason() != null) {
             waitingTypes.add(e.type());
             waiting++;
           }
@@ -66,6 +71,14 @@ public final class JobViews {
                   + (waiting == 1 ? " queued task waits" : " queued tasks wait")
                   + " for a type no live worker takes: "
                   + String.join(", ", waitingTypes);
+      if (limited > 0) {
+        String flow =
+            limited
+                + (limited == 1 ? " queued task waits" : " queued tasks wait")
+                + " for flow-control limits of type: "
+                + String.join(", ", limitedTypes);
+        reason = reason == null ? flow : reason + "; " + flow;
+      }
       return new JobView(
           id, etag, status, name, pausedAt, createdAt, updatedAt, startAt, counts, explained,
           reason);
@@ -109,6 +122,9 @@ public final class JobViews {
       String queueTaskId,
       long createdAt,
       long updatedAt,
+      Integer urgency,
+      String concurrencyKey,
+      String fairnessKey,
       String waitingReason) {
 
     /**
@@ -138,6 +154,9 @@ public final class JobViews {
           queueTaskId,
           createdAt,
           updatedAt,
+          urgency,
+          concurrencyKey,
+          fairnessKey,
           reason);
     }
   }
@@ -266,6 +285,9 @@ public final class JobViews {
         t.queueTaskId(),
         t.createdAt(),
         t.updatedAt(),
+        null,
+        null,
+        null,
         null);
   }
 
@@ -326,6 +348,9 @@ public final class JobViews {
         t.queueTaskId(),
         seconds(t.createdAt()),
         seconds(t.updatedAt()),
+        igor.domain.TaskFlow.isDefault(t.flow()) ? null : t.flow().urgency(),
+        t.flow().concurrencyKey().isEmpty() ? null : t.flow().concurrencyKey(),
+        t.flow().fairnessKey().isEmpty() ? null : t.flow().fairnessKey(),
         null);
   }
 

@@ -162,6 +162,24 @@ class ClientCliTest {
   }
 
   @Test
+  void limitsAreSetListedAndRemovedAndABadOneExitsThreeNamingTheField() throws Exception {
+    Run set = igor("limits", "set", "type", "cli-limited", "--concurrency", "3", "--rate", "20");
+    assertThat(set.code()).as(set.err()).isZero();
+    assertThat(set.out()).contains("\"concurrency\":3").contains("\"rate\":20");
+    assertThat(igor("limits", "ls").out()).contains("\"cli-limited\"");
+    Run bad = igor("limits", "set", "type", "cli-limited", "--concurrency", "-2");
+    assertThat(bad.code()).isEqualTo(3);
+    assertThat(bad.err()).contains("concurrency must be from 0");
+    assertThat(igor("limits", "rm", "type", "cli-limited").code()).isZero();
+    assertThat(igor("limits", "ls").out()).doesNotContain("cli-limited");
+    Run urgent =
+        igor(
+            "submit",
+            file("{\"urgency\": 4, \"layers\": [{\"tasks\": [{\"type\": \"noop\"}]}]}").toString());
+    assertThat(urgent.code()).as(urgent.err()).isZero();
+  }
+
+  @Test
   void submitOfAMissingFileSaysTheFileIsNotFound() {
     Run run = igor("submit", "no-such-job.json");
 

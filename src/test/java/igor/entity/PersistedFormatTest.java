@@ -88,6 +88,22 @@ class PersistedFormatTest {
             JOB,
             List.of(new TaskPlan(TASK, LAYER, "echo", "say", new byte[] {104, 105}, 0, 2)),
             AT));
+    e.put(
+        "TasksAddedWithFlow",
+        new JobEvent.TasksAdded(
+            JOB,
+            List.of(
+                new TaskPlan(
+                    TASK,
+                    LAYER,
+                    "echo",
+                    "say",
+                    new byte[] {104, 105},
+                    0,
+                    2,
+                    0,
+                    new igor.domain.TaskFlow(5, "customer-7", "tenant-a"))),
+            AT));
     e.put("LayersStarted", new JobEvent.LayersStarted(JOB, List.of(LAYER), AT));
     e.put("TasksQueued", new JobEvent.TasksQueued(JOB, List.of(TASK), AT));
     e.put("TaskStarted", new JobEvent.TaskStarted(JOB, TASK, 1, "worker-1", AT));
@@ -131,7 +147,8 @@ class PersistedFormatTest {
                     4,
                     0,
                     0,
-                    0)),
+                    0,
+                    null)),
             List.of(new AuditEntry(Action.PAUSE, ObjectKind.LAYER, LAYER, "ops", AT)),
             0));
     JobSnapshot s = (JobSnapshot) e.get("JobSnapshot");

@@ -218,6 +218,27 @@ class ApiContractTest {
         .contains("\"waiting_reason\"");
     assertThat(get("/api/v1/tasks", "/api/v1/tasks?job_ids=" + waits).body())
         .contains("\"waiting_reason\"");
+    assertThat(
+            call(
+                    "PUT",
+                    "/api/v1/limits/{kind}/{name}",
+                    "/api/v1/limits/type/contract",
+                    "{\"concurrency\": 2, \"rate\": 10, \"per_seconds\": 1}")
+                .status())
+        .isEqualTo(200);
+    Exchange flowJob =
+        call(
+            "POST",
+            "/api/v1/jobs",
+            "/api/v1/jobs",
+            "{\"urgency\": 4, \"layers\": [{\"tasks\": [{\"type\": \"contract\","
+                + " \"concurrency_key\": \"c1\", \"fairness_key\": \"t1\"}]}]}");
+    assertThat(flowJob.body()).contains("\"urgency\":4", "\"concurrency_key\":\"c1\"");
+    assertThat(get("/api/v1/limits", "/api/v1/limits").body()).contains("\"contract\"");
+    assertThat(
+            call("DELETE", "/api/v1/limits/{kind}/{name}", "/api/v1/limits/type/contract", null)
+                .status())
+        .isEqualTo(200);
     assertThat(get("/healthz", "/healthz").status()).isEqualTo(200);
     assertThat(get("/readyz", "/readyz").status()).isEqualTo(200);
     assertThat(get("/metrics", "/metrics").body()).contains("igor_tasks_started_total");

@@ -99,7 +99,10 @@ class AuthTest {
             new String[] {"PATCH", "/api/v1/unpause"},
             new String[] {"PATCH", "/api/v1/skip"},
             new String[] {"PATCH", "/api/v1/kill"},
-            new String[] {"PATCH", "/api/v1/retry"});
+            new String[] {"PATCH", "/api/v1/retry"},
+            new String[] {"GET", "/api/v1/limits"},
+            new String[] {"PUT", "/api/v1/limits/type/x"},
+            new String[] {"DELETE", "/api/v1/limits/type/x"});
     for (String[] route : routes) {
       String body = route[0].equals("GET") ? null : "[]";
       HttpApi.Answer none = call(route[0], route[1], body, null);
@@ -143,6 +146,22 @@ class AuthTest {
     assertThat(create.status()).isEqualTo(403);
     assertThat(create.error()).contains("dashboards").contains("role read").contains("needs write");
     assertThat(pause.status()).isEqualTo(403);
+  }
+
+  @Test
+  void onlyAnAdminTokenChangesFlowControlLimitsAndAReadTokenReadsThem() {
+    String body = "{\"concurrency\": 3}";
+    HttpApi.Answer byWriter = call("PUT", "/api/v1/limits/type/adminonly", body, WRITER);
+    assertThat(byWriter.status()).isEqualTo(403);
+    assertThat(byWriter.error()).contains("role write").contains("needs admin");
+    assertThat(call("DELETE", "/api/v1/limits/type/adminonly", null, WRITER).status())
+        .isEqualTo(403);
+    assertThat(call("PUT", "/api/v1/limits/type/adminonly", body, ADMIN).status()).isEqualTo(200);
+    HttpApi.Answer read = call("GET", "/api/v1/limits", null, READER);
+    assertThat(read.status()).isEqualTo(200);
+    assertThat(read.body().toString()).contains("adminonly");
+    assertThat(call("DELETE", "/api/v1/limits/type/adminonly", null, ADMIN).status())
+        .isEqualTo(200);
   }
 
   @Test

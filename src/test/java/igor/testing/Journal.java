@@ -104,7 +104,8 @@ public final class Journal {
     if (!type.equals("AttemptsReported")) {
       return List.of(type);
     }
-    return JobJournal.perReport(List.of(new JobJournal.Entry(type, JSON.readTree(JobJournal.payloadText(payload)))))
+    return JobJournal.perReport(
+            List.of(new JobJournal.Entry(type, JSON.readTree(JobJournal.payloadText(payload)))))
         .stream()
         .map(JobJournal.Entry::type)
         .toList();

@@ -46,12 +46,27 @@ public final class RedisQueues implements AutoCloseable {
         RedisConnections.open(settings), new RedisKeys(settings.keyPrefix()), bounds);
   }
 
+  private volatile RedisFlowControl flow;
+
+  /**
+   * Puts flow control in front of the task queues handed out from now on, and lets the report
+   * inboxes free its slots (docs/flow-control.md): a node's, before {@link #taskQueue()}.
+   */
+  public synchronized RedisFlowControl flowControl(
+      long urgencyStep, int admissionScan, Duration slotGrace) {
+    if (flow == null) {
+      flow = new RedisFlowControl(redis, keys, urgencyStep, admissionScan, slotGrace);
+    }
+    return flow;
+  }
+
   public TaskQueue taskQueue() {
-    return new RedisTaskQueue(redis, keys, bounds.claimLinger());
+    TaskQueue direct = new RedisTaskQueue(redis, keys, bounds.claimLinger());
+    return flow == null ? direct : new FlowControlledTaskQueue(direct, flow);
   }
 
   public ReportInbox reportInbox(String consumer, Duration reclaimAfter, OutcomeLimits limits) {
-    return new RedisReportInbox(redis, keys, consumer, reclaimAfter, limits, bounds);
+    return new RedisReportInbox(redis, keys, consumer, reclaimAfter, limits, bounds, flow);
   }
 
   /** The task output stream as a node reads it, and the live hand-on between nodes. */
@@ -136,6 +151,9 @@ public final class RedisQueues implements AutoCloseable {
 
   @Override
   public void close() {
+    if (flow != null) {
+      flow.close();
+    }
     redis.shutdown();
   }
 }

@@ -42,6 +42,7 @@ public final class RedisReportInbox implements ReportInbox {
   private final DeadLetters deadLetters;
   private final OutcomeLimits limits;
   private final Duration claimLinger;
+  private final RedisFlowControl flow;
   private volatile long lastReclaim;
   private volatile StreamMessageId reclaimCursor = new StreamMessageId(0, 0);
 
@@ -56,6 +57,19 @@ public final class RedisReportInbox implements ReportInbox {
       Duration reclaimAfter,
       OutcomeLimits limits,
       KeyBounds bounds) {
+    this(redis, keys, consumer, reclaimAfter, limits, bounds, null);
+  }
+
+  /** The same, freeing the flow-control slots of attempts that ended ({@code flow}: or null). */
+  public RedisReportInbox(
+      RedissonClient redis,
+      RedisKeys keys,
+      String consumer,
+      Duration reclaimAfter,
+      OutcomeLimits limits,
+      KeyBounds bounds,
+      RedisFlowControl flow) {
+    this.flow = flow;
     this.redis = redis;
     this.keys = keys;
     this.stream = redis.getStream(keys.reports(), StringCodec.INSTANCE);
@@ -138,6 +152,7 @@ public final class RedisReportInbox implements ReportInbox {
       return reports;
     }
     List<Object> taken = new ArrayList<>();
+    List<String[]> ended = new ArrayList<>();
     messages.forEach(
         (id, fields) -> {
           String receipt = id.toString();
@@ -150,13 +165,36 @@ public final class RedisReportInbox implements ReportInbox {
           try {
             WorkerReport report = WireFormat.parseReport(text, limits);
             reports.add(ReceivedReport.of(receipt, report));
-            taken.add(Identifiers.deliveryId(report.taskId(), report.attempt()));
+            String deliveryId = Identifiers.deliveryId(report.taskId(), report.attempt());
+            taken.add(deliveryId);
+            if (report.kind() != WorkerReport.Kind.STARTED) {
+              ended.add(new String[] {deliveryId, ""});
+            }
           } catch (WireFormat.MalformedMessageException e) {
             reports.add(ReceivedReport.unreadable(receipt, text, e.getMessage()));
           }
         });
     forgetQueued(taken);
+    freeSlots(ended);
     return reports;
+  }
+
+  /**
+   * An attempt that ended frees its flow-control slot at once, which admits the next delivery
+   * waiting for it (docs/flow-control.md); a slot not freed here (Redis did not answer) is freed by
+   * a node's sweep.
+   */
+  private void freeSlots(List<String[]> ended) {
+    if (flow == null || ended.isEmpty() || !flow.holdsSlots()) {
+      return;
+    }
+    flow.release(ended)
+        .whenComplete(
+            (ok, failure) -> {
+              if (failure != null) {
+                log.debug("flow-control slots not freed problem={}", failure.toString());
+              }
+            });
   }
 
   /**

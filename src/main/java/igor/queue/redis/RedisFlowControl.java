@@ -1,0 +1,388 @@
+package igor.queue.redis;
+
+import igor.queue.FlowLimit;
+import igor.queue.TaskDelivery;
+import igor.queue.WireFormat;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.redisson.api.RScript;
+import org.redisson.api.RedissonClient;
+import org.redisson.client.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Flow control on the nodes' side of Redis (docs/flow-control.md, ADR 0017): deliveries of limited
+ * types or concurrency keys wait in their type's waiting room ({@link FlowScripts}) and are moved
+ * onto the queue, in turn, while the limits allow. Workers see nothing of it: they take from the
+ * same queues. A freed slot admits the next delivery in the same script that frees it; only a rate
+ * limit needs a timer, set for the time its next token comes.
+ *
+ * <p>The node keeps the limits it last read ({@link #refresh}): a delivery whose type and key have
+ * none takes the direct way ({@link #isControlled}), as before flow control existed.
+ */
+public final class RedisFlowControl implements igor.queue.FlowControl {
+  private static final Logger log = LoggerFactory.getLogger(RedisFlowControl.class);
+
+  /** Deliveries put in a waiting room per script: a script blocks Redis while it runs. */
+  static final int ENQUEUED_PER_SCRIPT = 1000;
+
+  private final RedissonClient redis;
+  private final RedisKeys keys;
+  private final long urgencyStep;
+  private final int admissionScan;
+  private final long slotGraceMillis;
+  private volatile Map<String, FlowLimit> limits = Map.of();
+
+  /** Slots seen held at the last sweep: while any are, final reports free them. */
+  private volatile long slotsHeld;
+
+  /** Per type, when a timer to admit is set (unix ms of Redis's clock, roughly ours). */
+  private final Map<String, Long> timers = new ConcurrentHashMap<>();
+
+  private final ScheduledExecutorService scheduler =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "igor-flow-control");
+            t.setDaemon(true);
+            return t;
+          });
+
+  RedisFlowControl(
+      RedissonClient redis,
+      RedisKeys keys,
+      long urgencyStep,
+      int admissionScan,
+      Duration slotGrace) {
+    this.redis = redis;
+    this.keys = keys;
+    this.urgencyStep = urgencyStep;
+    this.admissionScan = admissionScan;
+    this.slotGraceMillis = slotGrace.toMillis();
+  }
+
+  /** Whether this delivery waits its turn: its type or its concurrency key has a limit. */
+  public boolean isControlled(TaskDelivery d) {
+    Map<String, FlowLimit> l = limits;
+    if (l.isEmpty()) {
+      return false;
+    }
+    if (isLimit(l.get(FlowLimit.fieldOf(FlowLimit.TYPE, d.type())))) {
+      return true;
+    }
+    String key = d.flow().concurrencyKey();
+    return !key.isEmpty() && isLimit(l.get(FlowLimit.fieldOf(FlowLimit.KEY, key)));
+  }
+
+  private static boolean isLimit(FlowLimit limit) {
+    return limit != null && limit.limits();
+  }
+
+  /** Whether final reports and withdrawals may free slots: limits are set or slots are held. */
+  public boolean holdsSlots() {
+    return !limits.isEmpty() || slotsHeld > 0;
+  }
+
+  /** Puts the deliveries in their types' waiting rooms, then admits what the limits allow. */
+  public CompletionStage<Void> enqueue(List<TaskDelivery> deliveries) {
+    if (deliveries.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    Map<String, List<TaskDelivery>> byType = new LinkedHashMap<>();
+    for (TaskDelivery d : deliveries) {
+      byType.computeIfAbsent(d.type(), k -> new ArrayList<>()).add(d);
+    }
+    List<CompletableFuture<?>> all = new ArrayList<>();
+    byType.forEach(
+        (type, waiting) -> {
+          for (int from = 0; from < waiting.size(); from += ENQUEUED_PER_SCRIPT) {
+            List<Object> args = head(type);
+            for (TaskDelivery d :
+                waiting.subList(from, Math.min(waiting.size(), from + ENQUEUED_PER_SCRIPT))) {
+              args.add(d.deliveryId());
+              args.add(d.flow().concurrencyKey());
+              args.add(d.flow().fairnessKey());
+              args.add(String.valueOf(d.flow().urgency()));
+              args.add(WireFormat.delivery(d));
+            }
+            all.add(
+                this.<List<Object>>eval(FlowScripts.ENQUEUE, args)
+                    .thenAccept(answer -> timeAdmission(type, answer.get(1)))
+                    .toCompletableFuture());
+          }
+        });
+    return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+  }
+
+  /**
+   * Frees the slots of these attempts and takes them out of the waiting rooms (each a delivery id
+   * and its type, "" when not known), then admits the next deliveries at once.
+   */
+  public CompletionStage<Void> release(Collection<String[]> idsAndTypes) {
+    if (idsAndTypes.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    List<Object> args = head("");
+    for (String[] idAndType : idsAndTypes) {
+      args.add(idAndType[0]);
+      args.add(idAndType[1]);
+    }
+    return this.<List<Object>>eval(FlowScripts.RELEASE, args).thenAccept(this::timeAdmissions);
+  }
+
+  /** Admits deliveries of {@code type} ("" for every type with a waiting room). */
+  public CompletionStage<Void> admit(String type) {
+    return this.<List<Object>>eval(FlowScripts.ADMIT, head(type)).thenAccept(this::timeAdmissions);
+  }
+
+  /**
+   * Reads the limits again, frees the slots no attempt holds any more (see {@link
+   * FlowScripts#SWEEP}) and admits: run every lease check.
+   */
+  public CompletionStage<Void> refresh() {
+    List<Object> args = head("");
+    args.add(String.valueOf(slotGraceMillis));
+    return limits()
+        .thenCompose(
+            read -> {
+              Map<String, FlowLimit> byField = new LinkedHashMap<>();
+              read.forEach(l -> byField.put(l.field(), l));
+              limits = Map.copyOf(byField);
+              return this.<List<Object>>eval(FlowScripts.SWEEP, args);
+            })
+        .thenAccept(
+            answer -> {
+              long freed = Long.parseLong(String.valueOf(answer.get(0)));
+              slotsHeld = Long.parseLong(String.valueOf(answer.get(1)));
+              if (freed > 0) {
+                log.warn("flow-control slots freed that no attempt held count={}", freed);
+              }
+              timeAdmissions(answer.subList(2, answer.size()));
+            })
+        .thenCompose(done -> usage())
+        .thenAccept(usage -> lastUsage = usage);
+  }
+
+  private volatile Map<String, long[]> lastUsage = Map.of();
+
+  /** Per limit, the slots in use and the deliveries waiting, as the last refresh read them. */
+  public Map<String, long[]> lastUsage() {
+    return lastUsage;
+  }
+
+  /**
+   * Why QUEUED tasks of this type wait, as the last refresh saw it: their type's limit holds
+   * deliveries in its waiting room; null when it does not.
+   */
+  @Override
+  public String waitingReason(String type) {
+    String field = FlowLimit.fieldOf(FlowLimit.TYPE, type);
+    long[] usage = lastUsage.get(field);
+    FlowLimit limit = limits.get(field);
+    if (usage == null || limit == null || usage[1] == 0) {
+      return null;
+    }
+    boolean full = limit.concurrency() > 0 && usage[0] >= limit.concurrency();
+    String what =
+        full || limit.rate() == 0
+            ? "waiting for concurrency limit `"
+                + field
+                + "` ("
+                + usage[0]
+                + " of "
+                + limit.concurrency()
+                + " in use"
+            : "waiting for rate limit `"
+                + field
+                + "` ("
+                + limit.rate()
+                + " per "
+                + limit.perMillis() / 1000.0
+                + " s";
+    return what + ", " + usage[1] + " waiting)";
+  }
+
+  /** Every limit set, as Redis holds them. */
+  @Override
+  public CompletionStage<List<FlowLimit>> limits() {
+    return redis
+        .<String, String>getMap(keys.prefix() + ":limits", StringCodec.INSTANCE)
+        .readAllMapAsync()
+        .thenApply(
+            all -> {
+              List<FlowLimit> read = new ArrayList<>();
+              all.forEach(
+                  (field, value) -> {
+                    FlowLimit l = FlowLimit.decode(field, value);
+                    if (l != null) {
+                      read.add(l);
+                    }
+                  });
+              read.sort(
+                  java.util.Comparator.comparing(FlowLimit::kind).thenComparing(FlowLimit::name));
+              return read;
+            });
+  }
+
+  /** Sets a limit (replacing the one of the same kind and name) and admits what it now allows. */
+  @Override
+  public CompletionStage<Void> set(FlowLimit limit) {
+    return redis
+        .<String, String>getMap(keys.prefix() + ":limits", StringCodec.INSTANCE)
+        .fastPutAsync(limit.field(), limit.encoded())
+        .thenCompose(done -> refreshLimitsAndAdmit());
+  }
+
+  /** Removes a limit: answers whether there was one. Deliveries it held back are admitted. */
+  @Override
+  public CompletionStage<Boolean> remove(String kind, String name) {
+    return redis
+        .<String, String>getMap(keys.prefix() + ":limits", StringCodec.INSTANCE)
+        .fastRemoveAsync(FlowLimit.fieldOf(kind, name))
+        .thenCompose(removed -> refreshLimitsAndAdmit().thenApply(done -> removed > 0));
+  }
+
+  /**
+   * Sets the limits of the configuration once per Redis data set (a mark under the prefix says it
+   * was done: after Redis lost its data they are set again, while a limit removed through the API
+   * stays removed), then {@link #refresh}es: run every lease check.
+   */
+  public CompletionStage<Void> seedAndRefresh(List<FlowLimit> configured) {
+    return redis
+        .<String>getBucket(keys.prefix() + ":flow:seeded", StringCodec.INSTANCE)
+        .setIfAbsentAsync("1")
+        .thenCompose(
+            first -> {
+              if (!first || configured.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+              }
+              var map =
+                  redis.<String, String>getMap(keys.prefix() + ":limits", StringCodec.INSTANCE);
+              List<CompletableFuture<Boolean>> puts = new ArrayList<>();
+              for (FlowLimit l : configured) {
+                puts.add(map.fastPutIfAbsentAsync(l.field(), l.encoded()).toCompletableFuture());
+              }
+              return CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new));
+            })
+        .thenCompose(done -> refresh());
+  }
+
+  private CompletionStage<Void> refreshLimitsAndAdmit() {
+    return refresh().thenCompose(done -> admit(""));
+  }
+
+  /** Per limit set: the slots in use and the deliveries waiting in its type's room. */
+  @Override
+  public CompletionStage<Map<String, long[]>> usage() {
+    return limits()
+        .thenCompose(
+            all -> {
+              var batch = redis.createBatch();
+              Map<String, org.redisson.api.RFuture<Integer>> inUse = new LinkedHashMap<>();
+              Map<String, org.redisson.api.RFuture<Integer>> waiting = new LinkedHashMap<>();
+              for (FlowLimit l : all) {
+                if (FlowLimit.FAIRNESS.equals(l.kind())) {
+                  continue;
+                }
+                inUse.put(
+                    l.field(),
+                    batch
+                        .getSet(
+                            keys.prefix() + ":flow:held:" + l.kind() + ":" + l.name(),
+                            StringCodec.INSTANCE)
+                        .sizeAsync());
+                if (FlowLimit.TYPE.equals(l.kind())) {
+                  waiting.put(
+                      l.field(),
+                      batch
+                          .getScoredSortedSet(
+                              keys.prefix() + ":flow:wait:" + l.name(), StringCodec.INSTANCE)
+                          .sizeAsync());
+                }
+              }
+              return batch
+                  .executeAsync()
+                  .thenApply(
+                      done -> {
+                        Map<String, long[]> usage = new LinkedHashMap<>();
+                        inUse.forEach(
+                            (field, used) -> {
+                              var w = waiting.get(field);
+                              usage.put(
+                                  field,
+                                  new long[] {
+                                    used.toCompletableFuture().join(),
+                                    w == null ? 0 : w.toCompletableFuture().join()
+                                  });
+                            });
+                        return usage;
+                      });
+            });
+  }
+
+  private List<Object> head(String type) {
+    List<Object> args = new ArrayList<>();
+    args.add(keys.prefix());
+    args.add(type);
+    args.add(String.valueOf(urgencyStep));
+    args.add(String.valueOf(admissionScan));
+    return args;
+  }
+
+  @SuppressWarnings("unchecked")
+  private <R> CompletionStage<R> eval(String script, List<Object> args) {
+    return redis
+        .getScript(StringCodec.INSTANCE)
+        .<R>evalAsync(
+            RScript.Mode.READ_WRITE, script, RScript.ReturnType.LIST, List.of(), args.toArray());
+  }
+
+  /** Answers of type followed by its next token time: sets a timer for each that has one. */
+  private void timeAdmissions(List<Object> answer) {
+    for (int i = 0; i + 1 < answer.size(); i += 2) {
+      timeAdmission(String.valueOf(answer.get(i)), answer.get(i + 1));
+    }
+  }
+
+  /** Sets a timer to admit {@code type} when a rate limit's next token comes, unless one is set. */
+  private void timeAdmission(String type, Object nextTokenAt) {
+    long at = Long.parseLong(String.valueOf(nextTokenAt));
+    if (at <= 0) {
+      return;
+    }
+    Long set = timers.get(type);
+    if (set != null && set <= at) {
+      return;
+    }
+    timers.put(type, at);
+    long delay = Math.max(1, at - System.currentTimeMillis());
+    scheduler.schedule(
+        () -> {
+          timers.remove(type, at);
+          admit(type)
+              .whenComplete(
+                  (ok, failure) -> {
+                    if (failure != null) {
+                      log.warn("admission failed type={} problem={}", type, failure.toString());
+                    }
+                  });
+        },
+        delay,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** Stops the timers. */
+  public void close() {
+    scheduler.shutdownNow();
+  }
+}
