@@ -140,54 +140,51 @@ final class ReadModelWriter {
     }
   }
 
+  /**
+   * Takes the added tasks that have no row yet into the group's tasks: {@link #finish()} inserts
+   * each once, in the state the group's later events left it in, so a task added and queued (or
+   * even finished) in one group leaves one row version, not one per event (ADR 0020). A task that
+   * has a row already (its event applied before) is neither counted nor changed again.
+   */
   private void added(TasksAdded e) throws SQLException {
     long at = seconds(e.at());
-    String sql =
-        "INSERT INTO igor_tasks (id, job_id, layer_id, revision, status, name, type, args,"
-            + " paused_at, retries, timeout_seconds, attempts, message, result, queue_task_id,"
-            + " created_at, updated_at)"
-            + " VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, 0, '', NULL, '', ?, ?)"
-            + " ON CONFLICT (id) DO NOTHING";
-    try (PreparedStatement s = c.prepareStatement(sql)) {
-      List<TaskPlan> batch = new ArrayList<>(Math.min(BATCH_ROWS, e.tasks().size()));
-      for (TaskPlan t : e.tasks()) {
-        batch.add(t);
-        s.setObject(1, uuid(t.taskId()));
-        s.setObject(2, uuid(e.jobId()));
-        s.setObject(3, uuid(t.layerId()));
-        s.setString(4, Status.PENDING.name());
-        s.setString(5, Text.sanitise(t.name()));
-        s.setString(6, Text.sanitise(t.type()));
-        s.setBytes(7, t.args());
-        s.setLong(8, seconds(t.pausedAtMillis()));
-        s.setInt(9, t.retries());
-        s.setInt(10, t.timeoutSeconds());
-        s.setLong(11, at);
-        s.setLong(12, at);
-        s.addBatch();
-        if (batch.size() == BATCH_ROWS) {
-          insertedTasks(e.jobId(), batch, s.executeBatch());
-        }
+    java.util.Set<String> existing = existing(e.tasks());
+    for (TaskPlan t : e.tasks()) {
+      if (existing.contains(t.taskId()) || tasks.containsKey(t.taskId())) {
+        continue;
       }
-      if (!batch.isEmpty()) {
-        insertedTasks(e.jobId(), batch, s.executeBatch());
-      }
+      count(e.jobId(), t.layerId(), null, Status.PENDING);
+      TaskChange change =
+          new TaskChange(
+              t.taskId(), e.jobId(), t.layerId(), Text.sanitise(t.type()), Status.PENDING, 0);
+      change.plan = t;
+      change.createdAt = at;
+      change.updatedAt = at;
+      tasks.put(t.taskId(), change);
     }
   }
 
-  /** Counts the tasks of a batch that were new, and clears the batch. */
-  private void insertedTasks(String jobId, List<TaskPlan> batch, int[] inserted) {
-    for (int i = 0; i < inserted.length; i++) {
-      if (inserted[i] != 0) {
-        TaskPlan t = batch.get(i);
-        count(jobId, t.layerId(), null, Status.PENDING);
-        tasks.put(
-            t.taskId(),
-            new TaskChange(
-                t.taskId(), jobId, t.layerId(), Text.sanitise(t.type()), Status.PENDING, 0));
+  /**
+   * The ids of these tasks that have a row, {@link #BATCH_ROWS} per statement: one probe of the
+   * primary key per id. (With {@code id = ANY (?)} and no statistics yet, PostgreSQL scanned the
+   * whole table and compared each row with the whole list: a 100,000-task job took minutes.)
+   */
+  private java.util.Set<String> existing(List<TaskPlan> plans) throws SQLException {
+    java.util.Set<String> found = new java.util.HashSet<>();
+    try (PreparedStatement s =
+        c.prepareStatement(
+            "SELECT t.id FROM unnest(?::uuid[]) AS u(id) JOIN igor_tasks t ON t.id = u.id")) {
+      for (int from = 0; from < plans.size(); from += BATCH_ROWS) {
+        List<TaskPlan> batch = plans.subList(from, Math.min(plans.size(), from + BATCH_ROWS));
+        s.setArray(1, c.createArrayOf("uuid", batch.stream().map(t -> uuid(t.taskId())).toArray()));
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            found.add(rs.getString(1));
+          }
+        }
       }
     }
-    batch.clear();
+    return found;
   }
 
   /**
@@ -249,6 +246,12 @@ final class ReadModelWriter {
 
     /** The task's new paused_at when an event of the group set it, else null. */
     Long pausedAt;
+
+    /** The task's plan when the group added it (its row is inserted, not updated), else null. */
+    TaskPlan plan;
+
+    /** When the group added the task (unix seconds); only with {@link #plan}. */
+    long createdAt;
 
     TaskChange(String id, String jobId, String layerId, String type, Status status, int attempts) {
       this.id = id;
@@ -316,7 +319,59 @@ final class ReadModelWriter {
     load(ids);
   }
 
+  /**
+   * Writes each task the group touched once: one INSERT of its final state for a task the group
+   * added, one UPDATE for a task the group changed; a task the group only read is not written.
+   */
   private void flushTasks() throws SQLException {
+    List<TaskChange> inserts = new ArrayList<>();
+    List<TaskChange> updates = new ArrayList<>();
+    for (TaskChange t : tasks.values()) {
+      if (t.plan != null) {
+        inserts.add(t);
+      } else if (t.revisions > 0) {
+        updates.add(t);
+      }
+    }
+    insertTasks(inserts);
+    updateTasks(updates);
+    tasks.clear();
+  }
+
+  private void insertTasks(List<TaskChange> inserts) throws SQLException {
+    String sql =
+        "INSERT INTO igor_tasks (id, job_id, layer_id, revision, status, name, type, args,"
+            + " paused_at, retries, timeout_seconds, attempts, message, result, queue_task_id,"
+            + " created_at, updated_at, queued_at)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (id) DO NOTHING";
+    batched(
+        sql,
+        inserts,
+        (s, t) -> {
+          TaskPlan p = t.plan;
+          s.setObject(1, uuid(t.id));
+          s.setObject(2, uuid(t.jobId));
+          s.setObject(3, uuid(t.layerId));
+          s.setLong(4, t.revisions);
+          s.setString(5, t.status.name());
+          s.setString(6, Text.sanitise(p.name()));
+          s.setString(7, t.type);
+          s.setBytes(8, p.args());
+          s.setLong(9, t.pausedAt != null ? t.pausedAt : seconds(p.pausedAtMillis()));
+          s.setInt(10, p.retries());
+          s.setInt(11, p.timeoutSeconds());
+          s.setInt(12, t.attempts);
+          s.setString(13, t.message == null ? "" : Text.sanitise(t.message));
+          s.setBytes(14, t.setResult ? t.result : null);
+          s.setString(15, queueTaskId(t));
+          s.setLong(16, t.createdAt);
+          s.setLong(17, t.updatedAt);
+          s.setLong(18, t.queuedAt == null ? 0 : t.queuedAt);
+        });
+  }
+
+  private void updateTasks(List<TaskChange> updates) throws SQLException {
     String sql =
         "UPDATE igor_tasks SET status = ?, attempts = ?, queue_task_id = ?, updated_at = ?,"
             + " revision = revision + ?,"
@@ -325,27 +380,46 @@ final class ReadModelWriter {
             + " paused_at = CASE WHEN ? THEN ? ELSE paused_at END,"
             + " queued_at = CASE WHEN ? THEN ? ELSE queued_at END"
             + " WHERE id = ?";
+    batched(
+        sql,
+        updates,
+        (s, t) -> {
+          s.setString(1, t.status.name());
+          s.setInt(2, t.attempts);
+          s.setString(3, queueTaskId(t));
+          s.setLong(4, t.updatedAt);
+          s.setInt(5, t.revisions);
+          s.setBoolean(6, t.message != null);
+          s.setString(7, t.message == null ? "" : Text.sanitise(t.message));
+          s.setBoolean(8, t.setResult);
+          s.setBytes(9, t.result);
+          s.setBoolean(10, t.pausedAt != null);
+          s.setLong(11, t.pausedAt == null ? 0 : t.pausedAt);
+          s.setBoolean(12, t.queuedAt != null);
+          s.setLong(13, t.queuedAt == null ? 0 : t.queuedAt);
+          s.setObject(14, uuid(t.id));
+        });
+  }
+
+  /** The id of the task's current delivery while it is queued or running, else "". */
+  private static String queueTaskId(TaskChange t) {
+    boolean inFlight = t.status == Status.QUEUED || t.status == Status.RUNNING;
+    return inFlight ? Identifiers.deliveryId(t.id, t.attempts) : "";
+  }
+
+  private interface RowBinder {
+    void bind(PreparedStatement s, TaskChange t) throws SQLException;
+  }
+
+  /** Runs {@code sql} once per task, sent {@link #BATCH_ROWS} rows per JDBC batch. */
+  private void batched(String sql, List<TaskChange> rows, RowBinder binder) throws SQLException {
+    if (rows.isEmpty()) {
+      return;
+    }
     try (PreparedStatement s = c.prepareStatement(sql)) {
       int batched = 0;
-      for (TaskChange t : tasks.values()) {
-        if (t.revisions == 0) {
-          continue;
-        }
-        boolean inFlight = t.status == Status.QUEUED || t.status == Status.RUNNING;
-        s.setString(1, t.status.name());
-        s.setInt(2, t.attempts);
-        s.setString(3, inFlight ? Identifiers.deliveryId(t.id, t.attempts) : "");
-        s.setLong(4, t.updatedAt);
-        s.setInt(5, t.revisions);
-        s.setBoolean(6, t.message != null);
-        s.setString(7, t.message == null ? "" : Text.sanitise(t.message));
-        s.setBoolean(8, t.setResult);
-        s.setBytes(9, t.result);
-        s.setBoolean(10, t.pausedAt != null);
-        s.setLong(11, t.pausedAt == null ? 0 : t.pausedAt);
-        s.setBoolean(12, t.queuedAt != null);
-        s.setLong(13, t.queuedAt == null ? 0 : t.queuedAt);
-        s.setObject(14, uuid(t.id));
+      for (TaskChange t : rows) {
+        binder.bind(s, t);
         s.addBatch();
         batched++;
         if (batched % BATCH_ROWS == 0) {
@@ -356,7 +430,6 @@ final class ReadModelWriter {
         s.executeBatch();
       }
     }
-    tasks.clear();
   }
 
   private void layerStatus(String layerId, Status to, long at) throws SQLException {

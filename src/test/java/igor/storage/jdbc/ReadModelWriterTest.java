@@ -55,19 +55,15 @@ class ReadModelWriterTest {
 
   @Test
   void eventsTheEntityKnowsGiveItsEtagsStatusesAndAttempts() throws Exception {
-    List<JobEvent> events =
+    List<JobEvent> events = new java.util.ArrayList<>(queuedAndStarted());
+    events.addAll(
         List.of(
-            created(),
-            added(),
-            new JobEvent.LayersStarted(job, List.of(layer), 3_000),
-            new JobEvent.TasksQueued(job, List.of(task, other), 3_000),
-            new JobEvent.TaskStarted(job, task, 1, "w", 4_000),
             new JobEvent.TaskFailed(job, task, 1, "again", 9_000, 5_000),
             new JobEvent.TasksQueued(job, List.of(task), 9_000),
             new JobEvent.TaskCompleted(job, task, 2, new byte[] {7}, "done", 10_000),
             new JobEvent.TaskFailed(job, other, 1, "no", 0, 10_500),
             new JobEvent.LayerFinished(job, layer, Status.ERRORED, 11_000),
-            new JobEvent.JobStatusChanged(job, Status.ERRORED, 11_000));
+            new JobEvent.JobStatusChanged(job, Status.ERRORED, 11_000)));
     write(events);
     Job entity = Job.empty();
     events.forEach(entity::apply);
@@ -223,6 +219,56 @@ class ReadModelWriterTest {
     assertThat(layer(layer).counts().byStatus()).containsEntry(Status.QUEUED, count);
     assertThat(task(ids.get(count - 1)).status()).isEqualTo(Status.QUEUED);
     assertThat(task(ids.get(ReadModelWriter.BATCH_ROWS)).attempts()).isEqualTo(1);
+  }
+
+  /**
+   * A task added, queued, started and finished in one group is inserted once in its final state:
+   * the group writes no other version of its row (ADR 0020). The same group applied again (its
+   * tasks have rows now) changes no row and no count.
+   */
+  @Test
+  void aTaskAddedAndFinishedInOneGroupIsWrittenOnce() throws Exception {
+    List<JobEvent> events = new java.util.ArrayList<>(queuedAndStarted());
+    events.add(new JobEvent.TaskCompleted(job, task, 1, new byte[] {7}, "done", 5_000));
+    assertThat(rowWrites(events)).containsExactly(2L, 0L);
+    ReadModel.TaskRow t = task(task);
+    assertThat(t.status()).isEqualTo(Status.COMPLETED);
+    assertThat(t.attempts()).isEqualTo(1);
+    assertThat(t.message()).isEqualTo("done");
+    assertThat(t.result()).containsExactly(7);
+    assertThat(t.revision()).isEqualTo(3);
+    assertThat(t.createdAt()).isEqualTo(2);
+    assertThat(t.updatedAt()).isEqualTo(5);
+    ReadModel.TaskRow o = task(other);
+    assertThat(o.status()).isEqualTo(Status.QUEUED);
+    assertThat(o.queueTaskId()).isEqualTo(Identifiers.deliveryId(other, 1));
+    assertThat(layer(layer).counts().byStatus())
+        .containsEntry(Status.COMPLETED, 1)
+        .containsEntry(Status.QUEUED, 1)
+        .containsEntry(Status.PENDING, 0);
+
+    assertThat(rowWrites(List.of(added()))).containsExactly(0L, 0L);
+    assertThat(layer(layer).counts().byStatus())
+        .containsEntry(Status.QUEUED, 1)
+        .containsEntry(Status.PENDING, 0);
+  }
+
+  /** Writes the events as one prefetched group; the rows of igor_tasks it inserted and updated. */
+  private static List<Long> rowWrites(List<JobEvent> events) throws Exception {
+    try (Connection c = db.connect()) {
+      c.setAutoCommit(false);
+      applyGroup(c, events, null);
+      List<Long> writes;
+      try (java.sql.Statement s = c.createStatement();
+          java.sql.ResultSet rs =
+              s.executeQuery(
+                  "SELECT n_tup_ins, n_tup_upd FROM pg_stat_xact_user_tables"
+                      + " WHERE relname = 'igor_tasks'")) {
+        writes = rs.next() ? List.of(rs.getLong(1), rs.getLong(2)) : List.of(0L, 0L);
+      }
+      c.commit();
+      return writes;
+    }
   }
 
   /**
@@ -580,13 +626,19 @@ class ReadModelWriterTest {
       if (activity != null) {
         activity.begin();
       }
-      ReadModelWriter writer = new ReadModelWriter(c, activity);
-      writer.prefetch(events);
-      for (JobEvent e : events) {
-        writer.apply(e);
-      }
-      writer.finish();
+      applyGroup(c, events, activity);
     }
+  }
+
+  /** Applies the events as one group, prefetched, as the projection does. */
+  private static void applyGroup(Connection c, List<JobEvent> events, TaskActivity activity)
+      throws Exception {
+    ReadModelWriter writer = new ReadModelWriter(c, activity);
+    writer.prefetch(events);
+    for (JobEvent e : events) {
+      writer.apply(e);
+    }
+    writer.finish();
   }
 
   /**
@@ -661,6 +713,16 @@ class ReadModelWriterTest {
         0,
         List.of(new LayerPlan(layer, "one", 0, 0), new LayerPlan(next, "two", 1, 0)),
         2_000);
+  }
+
+  /** The job created, both tasks queued, {@code task} started. */
+  private List<JobEvent> queuedAndStarted() {
+    return List.of(
+        created(),
+        added(),
+        new JobEvent.LayersStarted(job, List.of(layer), 3_000),
+        new JobEvent.TasksQueued(job, List.of(task, other), 3_000),
+        new JobEvent.TaskStarted(job, task, 1, "w", 4_000));
   }
 
   private JobEvent added() {
