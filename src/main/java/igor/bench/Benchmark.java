@@ -116,13 +116,18 @@ public final class Benchmark {
         storage.close();
       }
     }
+    return medians();
+  }
+
+  /** Prints and answers each figure's median over the runs: figure name -> median. */
+  private Map<String, Double> medians() {
     Map<String, Double> medians = new LinkedHashMap<>();
     out.println("medians over " + runs + " runs:");
     figures.forEach(
         (name, values) -> {
           double median = Stats.median(values);
           medians.put(name, median);
-          out.printf("  %-40s %12.2f %s%n", name, median, units.get(name));
+          out.printf("  %-60s %8.2f %s%n", name, median, units.get(name));
         });
     return medians;
   }
@@ -154,15 +159,7 @@ public final class Benchmark {
           chain();
           return null;
         });
-    Map<String, Double> medians = new LinkedHashMap<>();
-    out.println("medians over " + runs + " runs:");
-    figures.forEach(
-        (name, values) -> {
-          double median = Stats.median(values);
-          medians.put(name, median);
-          out.printf("  %-60s %8.2f %s%n", name, median, units.get(name));
-        });
-    return medians;
+    return medians();
   }
 
   /** One scenario alone: one unmeasured run, then {@code runs} measured ones. */

@@ -7,7 +7,6 @@ import igor.app.IgorNode;
 import igor.queue.HopProbe;
 import igor.queue.HopProbe.Step;
 import igor.testing.HttpApi;
-import igor.testing.TestDatabase;
 import igor.testing.TestNode;
 import igor.testing.TestRedis;
 import igor.testing.TestTime;
@@ -36,7 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class HopLatencyTest {
   private static final Duration WAIT = TestTime.scaled(Duration.ofSeconds(40));
-  private static TestDatabase db;
+  private static TestNode.Running igor;
   private static TestRedis redis;
   private static IgorNode node;
   private static HttpApi api;
@@ -44,18 +43,16 @@ class HopLatencyTest {
 
   @BeforeAll
   static void startNode() {
-    db = TestDatabase.create();
-    redis = TestRedis.create();
     // A linger far longer than a quick task takes, so that its start and outcome always meet.
-    node = TestNode.start(db, redis, List.of(), Map.of("igor.reports.start-linger", "1s"));
-    api = new HttpApi(node.httpPort());
+    igor = TestNode.running(List.of(), Map.of("igor.reports.start-linger", "1s"));
+    redis = igor.redis();
+    node = igor.node();
+    api = igor.api();
   }
 
   @AfterAll
   static void stopNode() {
-    node.close();
-    redis.close();
-    db.close();
+    igor.close();
   }
 
   @AfterEach
