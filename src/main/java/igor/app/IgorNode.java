@@ -17,6 +17,7 @@ import igor.metrics.MetricsPoller;
 import igor.queue.QueueKeeping;
 import igor.queue.redis.RedisFlowControl;
 import igor.queue.redis.RedisQueues;
+import igor.queue.redis.RedisSettings;
 import igor.schedule.CronDueTimes;
 import igor.service.ClusterIgor;
 import igor.service.ClusterService;
@@ -120,7 +121,7 @@ public final class IgorNode implements AutoCloseable {
         storage.migrate();
       }
       storage.warnWhenAutovacuumIsOff();
-      redis = RedisQueues.open(settings.redis(), settings.keyBounds());
+      redis = RedisQueues.open(redisOf(settings, workerHandlers), settings.keyBounds());
       system = ActorSystem.create(Behaviors.empty(), "igor", config);
       return wire(system, settings, storage, redis, workerHandlers, tracing);
     } catch (RuntimeException e) {
@@ -360,6 +361,7 @@ public final class IgorNode implements AutoCloseable {
                 metrics,
                 settings.reports().batchSize(),
                 settings.reports().pollWait(),
+                settings.reports().startLinger(),
                 settings.reports().applyTimeout(),
                 system.executionContext())
             .start();
@@ -477,6 +479,23 @@ public final class IgorNode implements AutoCloseable {
    * The role "worker": the built-in handlers, reaching the API of this node when it serves one. It
    * runs the SDK's runtime on the node's own Redis connection (one Redisson client per process).
    */
+  /**
+   * igor.redis, with one connection more per type of the node's worker: a worker waits on each of
+   * its queues with a BLMOVE of its own, which holds a connection while it waits.
+   */
+  private static RedisSettings redisOf(IgorSettings settings, List<TaskHandler> workerHandlers) {
+    RedisSettings r = settings.redis();
+    if (!settings.node().has(IgorSettings.Node.WORKER) || workerHandlers.isEmpty()) {
+      return r;
+    }
+    return new RedisSettings(
+        r.url(),
+        r.password(),
+        r.keyPrefix(),
+        r.connectionPoolSize() + workerHandlers.size(),
+        r.tlsCaFile());
+  }
+
   private static WorkerRuntime startWorker(
       IgorSettings settings, RedisQueues redis, List<TaskHandler> handlers, ServerBinding binding) {
     String apiUrl = WorkerProcess.apiUrl(settings);

@@ -116,13 +116,18 @@ public final class Benchmark {
         storage.close();
       }
     }
+    return medians();
+  }
+
+  /** Prints and answers each figure's median over the runs: figure name -> median. */
+  private Map<String, Double> medians() {
     Map<String, Double> medians = new LinkedHashMap<>();
     out.println("medians over " + runs + " runs:");
     figures.forEach(
         (name, values) -> {
           double median = Stats.median(values);
           medians.put(name, median);
-          out.printf("  %-40s %12.2f %s%n", name, median, units.get(name));
+          out.printf("  %-60s %8.2f %s%n", name, median, units.get(name));
         });
     return medians;
   }
@@ -132,34 +137,59 @@ public final class Benchmark {
    * median. The node traces as igor.tracing says (IGOR_TRACING_OTLP_ENDPOINT).
    */
   public double fanOutOnly() throws Exception {
+    only(
+        "--fan-out-only",
+        () -> {
+          fanOut();
+          return null;
+        });
+    double median = Stats.median(figures.get("fan-out tasks/s"));
+    out.printf("median fan-out tasks/s over %d runs: %.1f%n", runs, median);
+    return median;
+  }
+
+  /**
+   * Only the chain scenario, with where a hop's time goes: one unmeasured run, then {@code runs}
+   * measured ones; answers figure name -> median.
+   */
+  public Map<String, Double> chainOnly() throws Exception {
+    only(
+        "--chain-only",
+        () -> {
+          chain();
+          return null;
+        });
+    return medians();
+  }
+
+  /** One scenario alone: one unmeasured run, then {@code runs} measured ones. */
+  private void only(String flag, java.util.concurrent.Callable<Void> scenario) throws Exception {
     try (BenchInstallation installation = new BenchInstallation("bench", PATIENT)) {
       this.installation = installation;
       startNode();
       storage = JdbcStorage.open(installation.database());
       journal = storage.journal();
       out.printf(
-          "igor bench --fan-out-only: %d runs, %d cores, tracing %s%n",
+          "igor bench %s: %d runs, %d cores, tracing %s%n",
+          flag,
           runs,
           Runtime.getRuntime().availableProcessors(),
           System.getenv().getOrDefault("IGOR_TRACING_OTLP_ENDPOINT", "").isEmpty() ? "off" : "on");
       PrintStream was = swapOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
       try {
-        fanOut();
+        scenario.call();
       } finally {
         swapOut(was);
         figures.clear();
       }
       for (int i = 1; i <= runs; i++) {
-        fanOut();
+        scenario.call();
       }
     } finally {
       if (storage != null) {
         storage.close();
       }
     }
-    double median = Stats.median(figures.get("fan-out tasks/s"));
-    out.printf("median fan-out tasks/s over %d runs: %.1f%n", runs, median);
-    return median;
   }
 
   private void startNode() {
@@ -169,7 +199,7 @@ public final class Benchmark {
   private void record(String name, double value, String unit) {
     figures.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
     units.put(name, unit);
-    out.printf("  %-40s %12.2f %s%n", name, value, unit);
+    out.printf("  %-60s %8.2f %s%n", name, value, unit);
   }
 
   /** Runs every scenario once, unmeasured, so that the JIT has compiled the paths measured. */
@@ -207,26 +237,44 @@ public final class Benchmark {
     return id;
   }
 
-  /** 2. One job of 100 layers of one task: milliseconds from a task's end to the next's start. */
+  /**
+   * 2. One job of 100 layers of one task: milliseconds from a task's end to the next's start (the
+   * journal's times), and where a hop's time goes ({@link HopBreakdown}).
+   */
   private void chain() throws Exception {
     List<String> layers = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       layers.add(noops(1));
     }
-    String id = api.post("/api/v1/jobs", job(layers)).path("id").asText();
-    api.awaitFinal(id, Duration.ofMinutes(5));
-    List<Double> hops = new ArrayList<>();
-    long completedAt = -1;
-    for (JobJournal.Entry e : JobJournal.perReport(journal.events(id))) {
-      if (e.type().equals("TaskCompleted")) {
-        completedAt = e.json().path("at").asLong();
-      } else if (e.type().equals("TaskStarted") && completedAt >= 0) {
-        hops.add((double) (e.json().path("at").asLong() - completedAt));
-        completedAt = -1;
+    Map<String, List<Double>> parts;
+    try (HopBreakdown breakdown = new HopBreakdown()) {
+      String id = api.post("/api/v1/jobs", job(layers)).path("id").asText();
+      api.awaitFinal(id, Duration.ofMinutes(5));
+      List<Double> hops = new ArrayList<>();
+      long completedAt = -1;
+      for (JobJournal.Entry e : JobJournal.perReport(journal.events(id))) {
+        if (e.type().equals("TaskCompleted")) {
+          completedAt = e.json().path("at").asLong();
+        } else if (e.type().equals("TaskStarted") && completedAt >= 0) {
+          hops.add((double) (e.json().path("at").asLong() - completedAt));
+          completedAt = -1;
+        }
       }
+      record("chain hop median", Stats.median(hops), "ms");
+      record("chain hop p99", Stats.percentile(hops, 99), "ms");
+      parts = breakdown.split();
+      record(
+          "chain tasks whose start rode with their outcome",
+          breakdown.startsJournaledWithTheirOutcome(),
+          "of 100");
     }
-    record("chain hop median", Stats.median(hops), "ms");
-    record("chain hop p99", Stats.percentile(hops, 99), "ms");
+    parts.forEach(
+        (part, ms) -> {
+          if (!ms.isEmpty()) {
+            record("chain " + part + " p50", Stats.median(ms), "ms");
+            record("chain " + part + " p99", Stats.percentile(ms, 99), "ms");
+          }
+        });
   }
 
   /** 3. 200 jobs of 50 tasks in two layers, submitted at once: tasks/s, queued -> started. */

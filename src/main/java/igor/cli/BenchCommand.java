@@ -38,6 +38,13 @@ final class BenchCommand implements Callable<Integer> {
   boolean fanOutOnly;
 
   @Option(
+      names = "--chain-only",
+      description =
+          "Run only the chain scenario, with where a hop's time goes step by step"
+              + " (docs/BENCHMARKS.md).")
+  boolean chainOnly;
+
+  @Option(
       names = "--write",
       paramLabel = "FILE",
       description =
@@ -50,6 +57,10 @@ final class BenchCommand implements Callable<Integer> {
     Benchmark bench = new Benchmark(System.out, runs);
     if (fanOutOnly) {
       bench.fanOutOnly();
+      return 0;
+    }
+    if (chainOnly) {
+      bench.chainOnly();
       return 0;
     }
     bench.run(!noMemory, !footprintsOnly, write);

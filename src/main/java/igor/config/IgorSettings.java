@@ -138,15 +138,18 @@ public record IgorSettings(
   }
 
   /**
-   * How nodes read worker reports: batches, waits, and the largest outcome applied ({@code
-   * outcomeLimits}, also told to the built-in worker); a dead letter keeps at most {@code
-   * deadLetterExcerptChars} characters of the message it sets aside, and the list of them at most
-   * {@code deadLettersKept} entries, none older than {@code deadLetterMaxAge} for long. A batch is
-   * handed to its jobs for at most {@code applyTimeout}, shorter than {@code reclaimAfter}.
+   * How nodes read worker reports: batches, waits (a {@code started} report read alone waits at
+   * most {@code startLinger} for its outcome, to be journaled with it), and the largest outcome
+   * applied ({@code outcomeLimits}, also told to the built-in worker); a dead letter keeps at most
+   * {@code deadLetterExcerptChars} characters of the message it sets aside, and the list of them at
+   * most {@code deadLettersKept} entries, none older than {@code deadLetterMaxAge} for long. A
+   * batch is handed to its jobs for at most {@code applyTimeout}, shorter than {@code
+   * reclaimAfter}.
    */
   public record Reports(
       int batchSize,
       Duration pollWait,
+      Duration startLinger,
       Duration reclaimAfter,
       OutcomeLimits outcomeLimits,
       int deadLetterExcerptChars,
@@ -154,6 +157,11 @@ public record IgorSettings(
       int deadLettersKept,
       Duration deadLetterMaxAge) {
     public Reports {
+      if (startLinger.isNegative() || startLinger.compareTo(Duration.ofSeconds(1)) > 0) {
+        throw new IllegalArgumentException(
+            "igor.reports.start-linger (IGOR_REPORTS_START_LINGER) must be from 0s to 1s, got "
+                + startLinger);
+      }
       if (applyTimeout.isZero()
           || applyTimeout.isNegative()
           || applyTimeout.compareTo(reclaimAfter) >= 0) {
@@ -334,6 +342,7 @@ public record IgorSettings(
         new Reports(
             c.getInt("reports.batch-size"),
             c.getDuration("reports.poll-wait"),
+            c.getDuration("reports.start-linger"),
             c.getDuration("reports.reclaim-after"),
             new OutcomeLimits(
                 positiveInt(c, "reports.max-result-bytes"),

@@ -8,12 +8,14 @@ import igor.entity.JobEntity.Delivered;
 import igor.entity.JobEntity.DeliveryFailed;
 import igor.entity.JobEntity.Redelivered;
 import igor.queue.AttemptLease;
+import igor.queue.HopProbe;
 import igor.queue.TaskDelivery;
 import igor.queue.TaskQueue;
 import igor.queue.TraceParents;
 import io.opentelemetry.api.trace.Span;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
@@ -106,8 +108,12 @@ final class EffectRunner {
       return;
     }
     List<String> ids = deliveries.stream().map(TaskDelivery::taskId).toList();
+    CompletionStage<Void> pushed = queue.enqueue(deliveries);
+    if (HopProbe.on()) {
+      pushed.thenRun(() -> HopProbe.mark(HopProbe.Step.PUSHED, ids));
+    }
     context.pipeToSelf(
-        queue.enqueue(deliveries),
+        pushed,
         (ok, failure) ->
             failure == null ? Delivered.INSTANCE : new DeliveryFailed(ids, failure.toString()));
   }

@@ -1,12 +1,15 @@
 package igor.service;
 
+import igor.domain.Identifiers;
 import igor.domain.WorkerReport;
 import igor.entity.JobEntity;
 import igor.metrics.IgorMetrics;
+import igor.queue.HopProbe;
 import igor.queue.ReceivedReport;
 import igor.queue.ReportInbox;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,12 +55,20 @@ public final class ReportRouter {
   private volatile CompletableFuture<Void> previousBatchSent =
       CompletableFuture.completedFuture(null);
 
+  /**
+   * How long a {@code started} report read without its attempt's outcome waits for that outcome
+   * (igor.reports.start-linger): the next read waits this long at most, and the start goes with
+   * what it brings, in one command and so in one journal write. Zero: sent at once.
+   */
+  private final Duration startLinger;
+
   public ReportRouter(
       ReportInbox inbox,
       JobGateway jobs,
       IgorMetrics metrics,
       int batchSize,
       Duration pollWait,
+      Duration startLinger,
       Duration applyTimeout,
       Executor executor) {
     this.inbox = inbox;
@@ -65,62 +76,111 @@ public final class ReportRouter {
     this.metrics = metrics;
     this.batchSize = batchSize;
     this.pollWait = pollWait;
+    this.startLinger = startLinger;
     this.applyTimeout = applyTimeout;
     this.executor = executor;
   }
 
   public ReportRouter start() {
-    executor.execute(this::next);
+    executor.execute(() -> next(List.of()));
     return this;
   }
 
   /**
    * Reads the next batch as soon as the previous one's commands are sent, with at most {@value
    * #MAX_BATCHES_IN_FLIGHT} batches waiting for their jobs: the commands of one job still reach it
-   * in the order the reports were read ({@link #previousBatchSent}).
+   * in the order the reports were read ({@link #previousBatchSent}). {@code held}: the starts of
+   * the batch before, read without their outcomes; this read waits for them only {@link
+   * #startLinger}, and they go first with what it brings (never held twice).
    */
-  private void next() {
+  private void next(List<ReceivedReport> held) {
     if (!running) {
-      stopped.complete(null);
+      route(held).whenComplete((ok, failure) -> stopped.complete(null));
       return;
     }
     inbox
-        .next(batchSize, pollWait)
+        .next(batchSize, held.isEmpty() ? pollWait : startLinger)
         .whenCompleteAsync(
-            (batch, failure) -> {
+            (read, failure) -> {
               if (failure != null) {
                 if (running) {
                   log.warn(
                       "reading worker reports failed, trying again problem={}", failure.toString());
                 }
-                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, executor)
-                    .execute(this::next);
+                routeThen(held, List.of(), 1);
                 return;
               }
-              if (batch.isEmpty()) {
-                next();
-                return;
+              markRead(read);
+              List<ReceivedReport> batch = new ArrayList<>(held.size() + read.size());
+              batch.addAll(held);
+              batch.addAll(read);
+              List<ReceivedReport> startsAlone = new ArrayList<>();
+              if (held.isEmpty()) {
+                batch = holdStartsWithoutOutcome(batch, startsAlone);
               }
-              CompletionStage<Void> done = route(batch);
-              int now = inFlight.incrementAndGet();
-              done.whenCompleteAsync(
-                  (ok, routeFailure) -> {
-                    inFlight.decrementAndGet();
-                    if (routeFailure != null) {
-                      log.warn(
-                          "worker reports were not acknowledged problem={}",
-                          routeFailure.toString());
-                    }
-                    if (now >= MAX_BATCHES_IN_FLIGHT) {
-                      next();
-                    }
-                  },
-                  executor);
-              if (now < MAX_BATCHES_IN_FLIGHT) {
-                next();
-              }
+              routeThen(batch, startsAlone, 0);
             },
             executor);
+  }
+
+  /**
+   * Routes the batch, and reads the next one (holding {@code held} for it) at once while fewer than
+   * {@value #MAX_BATCHES_IN_FLIGHT} batches wait for their jobs, else once this one is done; after
+   * {@code pauseSeconds} when reading failed.
+   */
+  private void routeThen(List<ReceivedReport> batch, List<ReceivedReport> held, int pauseSeconds) {
+    Runnable read =
+        pauseSeconds > 0
+            ? () ->
+                CompletableFuture.delayedExecutor(pauseSeconds, TimeUnit.SECONDS, executor)
+                    .execute(() -> next(held))
+            : () -> next(held);
+    if (batch.isEmpty()) {
+      read.run();
+      return;
+    }
+    CompletionStage<Void> done = route(batch);
+    int now = inFlight.incrementAndGet();
+    done.whenCompleteAsync(
+        (ok, routeFailure) -> {
+          inFlight.decrementAndGet();
+          if (routeFailure != null) {
+            log.warn("worker reports were not acknowledged problem={}", routeFailure.toString());
+          }
+          if (now >= MAX_BATCHES_IN_FLIGHT) {
+            read.run();
+          }
+        },
+        executor);
+    if (now < MAX_BATCHES_IN_FLIGHT) {
+      read.run();
+    }
+  }
+
+  /**
+   * The batch without the {@code started} reports whose attempt has no other report in it, which go
+   * into {@code startsAlone}, when starts may linger ({@link #startLinger}); else the batch.
+   */
+  private List<ReceivedReport> holdStartsWithoutOutcome(
+      List<ReceivedReport> batch, List<ReceivedReport> startsAlone) {
+    if (startLinger.isZero() || startLinger.isNegative()) {
+      return batch;
+    }
+    Set<String> ended = new HashSet<>();
+    for (ReceivedReport r : batch) {
+      if (r.report() != null && r.report().kind() != WorkerReport.Kind.STARTED) {
+        ended.add(Identifiers.deliveryId(r.report().taskId(), r.report().attempt()));
+      }
+    }
+    List<ReceivedReport> now = new ArrayList<>(batch.size());
+    for (ReceivedReport r : batch) {
+      boolean alone =
+          r.report() != null
+              && r.report().kind() == WorkerReport.Kind.STARTED
+              && !ended.contains(Identifiers.deliveryId(r.report().taskId(), r.report().attempt()));
+      (alone ? startsAlone : now).add(r);
+    }
+    return now;
   }
 
   private CompletionStage<Void> route(List<ReceivedReport> received) {
@@ -168,6 +228,21 @@ public final class ReportRouter {
     previousBatchSent = sent.handle((ok, failure) -> null);
     return sent.thenCompose(applied -> applied)
         .thenComposeAsync(all -> inbox.acknowledge(done), executor);
+  }
+
+  /** For igor bench's breakdown of a hop (off but for one volatile read). */
+  private static void markRead(List<ReceivedReport> read) {
+    if (HopProbe.on()) {
+      for (ReceivedReport r : read) {
+        if (r.report() != null) {
+          HopProbe.mark(
+              r.report().kind() == WorkerReport.Kind.STARTED
+                  ? HopProbe.Step.STARTED_READ
+                  : HopProbe.Step.OUTCOME_READ,
+              r.report().taskId());
+        }
+      }
+    }
   }
 
   /** Takes the reports of unknown jobs out of {@code byJob}: they are acknowledged, and counted. */

@@ -13,11 +13,14 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
@@ -53,6 +56,15 @@ public final class RedisWorkerChannel implements WorkerChannel {
   /** The message of each delivery taken and not yet begun, by delivery id. */
   private final Map<String, String> raw = new ConcurrentHashMap<>();
 
+  /**
+   * The answer of the BLMOVE waiting on each queue, by queue (at most one each). A queue is taken
+   * from by one thread (the poller of its type), which alone adds and removes its entry.
+   */
+  private final Map<String, CompletableFuture<String>> moving = new ConcurrentHashMap<>();
+
+  /** Deliveries a waiting BLMOVE brought in that no take handed out yet, by queue. */
+  private final Map<String, Queue<String>> moved = new ConcurrentHashMap<>();
+
   /** Messages in the in-flight list this process did not hold at the last look. */
   private volatile List<String> suspects = List.of();
 
@@ -86,17 +98,13 @@ public final class RedisWorkerChannel implements WorkerChannel {
   public List<TaskDelivery> take(Collection<String> types, int max, Duration wait)
       throws InterruptedException {
     List<String> queues = types.stream().map(keys::queue).toList();
-    List<String> taken = takeNow(queues, max);
+    List<String> taken = movedEarlier(queues, max);
+    if (taken.isEmpty()) {
+      taken = takeNow(queues, max);
+    }
     if (taken.isEmpty() && wait.compareTo(Duration.ofSeconds(1)) >= 0) {
-      String first = queues.get(0);
-      String moved = blockingMove(first, wait);
-      if (moved != null) {
-        taken = new ArrayList<>(List.of(first, moved));
-        if (max > 1) {
-          List<String> more = takeNow(List.of(first), max - 1);
-          taken.addAll(more.isEmpty() ? more : more.subList(1, more.size()));
-        }
-      }
+      awaitMove(queues, wait);
+      taken = movedEarlier(queues, max);
     } else if (taken.isEmpty() && !wait.isNegative() && !wait.isZero()) {
       Thread.sleep(wait.toMillis(), wait.toNanosPart() % 1_000_000);
       taken = takeNow(queues, max);
@@ -105,6 +113,71 @@ public final class RedisWorkerChannel implements WorkerChannel {
       return List.of();
     }
     return read(taken.get(0), taken.subList(1, taken.size()));
+  }
+
+  /**
+   * Up to {@code max} deliveries that a waiting BLMOVE of one of the queues brought into the
+   * in-flight list: that queue's key then the deliveries (all of one queue), or nothing.
+   */
+  private List<String> movedEarlier(List<String> queues, int max) {
+    for (String queue : queues) {
+      Queue<String> arrived = moved.get(queue);
+      if (arrived == null || arrived.isEmpty()) {
+        continue;
+      }
+      List<String> taken = new ArrayList<>(List.of(queue));
+      for (String m; taken.size() <= max && (m = arrived.poll()) != null; ) {
+        taken.add(m);
+      }
+      if (taken.size() > 1) {
+        return taken;
+      }
+    }
+    return List.of();
+  }
+
+  /**
+   * Waits, up to {@code wait}, until a delivery arrives in any of the queues: one BLMOVE waits on
+   * each (BLMOVE waits on one list only), so that a delivery of any type is taken the moment it is
+   * pushed. A BLMOVE still waiting when this returns goes on waiting, for the next take: at most
+   * one per queue, each for at most its timeout; what it brings in stays in the in-flight list and
+   * in {@link #moved} until a take hands it out.
+   */
+  private void awaitMove(List<String> queues, Duration wait) throws InterruptedException {
+    moving.values().removeIf(CompletableFuture::isDone);
+    List<CompletableFuture<String>> waiting = new ArrayList<>(queues.size());
+    for (String queue : queues) {
+      waiting.add(moving.computeIfAbsent(queue, q -> move(q, wait)));
+    }
+    try {
+      CompletableFuture.anyOf(waiting.toArray(CompletableFuture[]::new))
+          .get(wait.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      moving.values().removeIf(CompletableFuture::isDone);
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
+    } catch (TimeoutException e) {
+      // Redis did not answer in time: the caller takes again
+    }
+  }
+
+  /**
+   * BLMOVE from the queue into the in-flight list, waiting whole seconds (Redisson sends no
+   * fraction); what it brings in is in {@link #moved} by the time its answer completes.
+   */
+  private CompletableFuture<String> move(String queue, Duration wait) {
+    return redis
+        .<String>getBlockingDeque(queue, StringCodec.INSTANCE)
+        .moveAsync(
+            Duration.ofSeconds(wait.toSeconds()),
+            DequeMoveArgs.pollFirst().addLastTo(keys.inFlight(taker)))
+        .toCompletableFuture()
+        .whenComplete(
+            (message, failure) -> {
+              if (message != null) {
+                held.add(message);
+                moved.computeIfAbsent(queue, q -> new ConcurrentLinkedQueue<>()).add(message);
+              }
+            });
   }
 
   /**
@@ -129,28 +202,6 @@ public final class RedisWorkerChannel implements WorkerChannel {
     heartbeatAt = System.nanoTime();
     held.addAll(taken.subList(Math.min(1, taken.size()), taken.size()));
     return taken;
-  }
-
-  /**
-   * BLMOVE from the queue into the in-flight list, waiting whole seconds (Redisson sends no
-   * fraction): the one blocking step of a take, on one queue. Null when nothing came.
-   */
-  private String blockingMove(String queue, Duration wait) throws InterruptedException {
-    var move =
-        redis
-            .<String>getBlockingDeque(queue, StringCodec.INSTANCE)
-            .moveAsync(
-                Duration.ofSeconds(wait.toSeconds()),
-                DequeMoveArgs.pollFirst().addLastTo(keys.inFlight(taker)));
-    try {
-      String moved = move.toCompletableFuture().get();
-      if (moved != null) {
-        held.add(moved);
-      }
-      return moved;
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e);
-    }
   }
 
   /** Parses what was taken from {@code queue}; sets malformed messages aside as dead letters. */

@@ -5,6 +5,7 @@ import igor.domain.TaskOutput;
 import igor.domain.Text;
 import igor.domain.WorkerReport;
 import igor.queue.AttemptLease;
+import igor.queue.HopProbe;
 import igor.queue.TaskDelivery;
 import igor.queue.TraceParents;
 import igor.queue.WorkerAnnouncement;
@@ -172,7 +173,8 @@ public final class WorkerRuntime implements AutoCloseable {
                 redis.url(),
                 redis.password(),
                 redis.keyPrefix(),
-                Math.max(4, settings.concurrency()),
+                // one connection more per type: a BLMOVE waits on each type's queue
+                Math.max(4, settings.concurrency()) + handlers.size() + batchHandlers.size(),
                 redis.caFile()),
             settings.claimTtl());
     try {
@@ -233,6 +235,7 @@ public final class WorkerRuntime implements AutoCloseable {
         slots.release(free - taken.size());
         free = 0;
         for (TaskDelivery delivery : taken) {
+          HopProbe.mark(HopProbe.Step.POPPED, delivery.taskId());
           pool.execute(() -> runSingle(delivery));
         }
       } catch (InterruptedException e) {
@@ -313,6 +316,7 @@ public final class WorkerRuntime implements AutoCloseable {
       } catch (Exception | LinkageError e) {
         failure = e;
       }
+      HopProbe.mark(HopProbe.Step.HANDLED, d.taskId());
       finish(d, context, outcome(d, context, failure));
     } catch (RuntimeException e) {
       log.warn(
@@ -382,6 +386,7 @@ public final class WorkerRuntime implements AutoCloseable {
           "delivery dropped: claimed or withdrawn taskId={} attempt={}", d.taskId(), d.attempt());
       return null;
     }
+    HopProbe.mark(HopProbe.Step.STARTED_SENT, d.taskId());
     AttemptLease lease = new AttemptLease(d.jobId(), d.taskId(), d.attempt());
     Attempt context =
         new Attempt(
@@ -446,6 +451,7 @@ public final class WorkerRuntime implements AutoCloseable {
           channel.finish(outcome);
           return true;
         });
+    HopProbe.mark(HopProbe.Step.OUTCOME_SENT, d.taskId());
     inFlight.remove(d.deliveryId());
     AttemptTracing.end(
         context.span(),
