@@ -308,6 +308,7 @@ try {
     await expectText(row, /LIVE/);
     await expectText(row, /echo/);
     await expectText(page.locator('.summary'), /1 live of 1 known/);
+    await page.getByRole('heading', {name: 'Flow-control limits', level: 2}).waitFor();
     await page.screenshot({path: join(shots, 'workers.png'), fullPage: false});
     await accessible('the workers page');
   });

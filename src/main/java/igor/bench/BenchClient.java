@@ -33,6 +33,17 @@ final class BenchClient {
             .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  JsonNode put(String path, String body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  JsonNode delete(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+  }
+
   JsonNode get(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }

@@ -149,6 +149,40 @@ public final class Benchmark {
   }
 
   /**
+   * Flow control's cost (docs/flow-control.md): the fan-out without a limit, then with a
+   * concurrency limit on its type that does not bind (twice the worker's slots: every delivery goes
+   * through the waiting room, none waits there long), then with one that binds (half the worker's
+   * slots). One unmeasured round, then {@code runs} measured; answers figure name -> median.
+   */
+  public Map<String, Double> flowOnly() throws Exception {
+    only(
+        "--flow-only",
+        () -> {
+          fanOut();
+          limitedFanOut(FLOW_LOOSE);
+          limitedFanOut(FLOW_TIGHT);
+          return null;
+        });
+    return medians();
+  }
+
+  /** A concurrency limit on noop that does not bind: twice the bench worker's 8 slots. */
+  private static final int FLOW_LOOSE = 16;
+
+  /** A concurrency limit on noop that binds: half the bench worker's 8 slots. */
+  private static final int FLOW_TIGHT = 4;
+
+  /** The fan-out with a concurrency limit on its type, removed after. */
+  private void limitedFanOut(int concurrency) throws Exception {
+    api.put("/api/v1/limits/type/noop", "{\"concurrency\": " + concurrency + "}");
+    try {
+      fanOut("fan-out tasks/s, type limit " + concurrency + " (worker slots 8)");
+    } finally {
+      api.delete("/api/v1/limits/type/noop");
+    }
+  }
+
+  /**
    * Only the chain scenario, with where a hop's time goes: one unmeasured run, then {@code runs}
    * measured ones; answers figure name -> median.
    */
@@ -228,12 +262,16 @@ public final class Benchmark {
 
   /** 1. One job: a layer of 10,000 tasks then a layer of 1; tasks/s from submit to COMPLETED. */
   private String fanOut() throws Exception {
+    return fanOut("fan-out tasks/s");
+  }
+
+  private String fanOut(String figure) throws Exception {
     String body = job(List.of(noops(10_000), noops(1)));
     long start = System.nanoTime();
     String id = api.post("/api/v1/jobs", body).path("id").asText();
     api.awaitFinal(id, Duration.ofMinutes(10));
     double seconds = (System.nanoTime() - start) / 1e9;
-    record("fan-out tasks/s", 10_001 / seconds, "tasks/s");
+    record(figure, 10_001 / seconds, "tasks/s");
     return id;
   }
 

@@ -38,6 +38,14 @@ final class BenchCommand implements Callable<Integer> {
   boolean fanOutOnly;
 
   @Option(
+      names = "--flow-only",
+      description =
+          "Run only the fan-out, without a limit, then with a type concurrency limit that does"
+              + " not bind (16, the worker has 8 slots) and one that binds (4): the cost of flow"
+              + " control (docs/BENCHMARKS.md).")
+  boolean flowOnly;
+
+  @Option(
       names = "--chain-only",
       description =
           "Run only the chain scenario, with where a hop's time goes step by step"
@@ -57,6 +65,10 @@ final class BenchCommand implements Callable<Integer> {
     Benchmark bench = new Benchmark(System.out, runs);
     if (fanOutOnly) {
       bench.fanOutOnly();
+      return 0;
+    }
+    if (flowOnly) {
+      bench.flowOnly();
       return 0;
     }
     if (chainOnly) {

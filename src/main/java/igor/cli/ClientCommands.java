@@ -90,6 +90,15 @@ final class ClientCommands {
                 + " command's own retries.")
     String idempotencyKey;
 
+    @Option(
+        names = "--urgency",
+        paramLabel = "N",
+        description =
+            "The job's urgency, 1 to 5 (3 by default): on a type under flow control, urgent"
+                + " jobs' tasks start before earlier normal jobs' waiting tasks"
+                + " (docs/flow-control.md). Replaces an urgency the file gives the job.")
+    Integer urgency;
+
     @Override
     public Integer call() throws IOException {
       String json =
@@ -107,6 +116,14 @@ final class ClientCommands {
         }
       } catch (IllegalArgumentException e) {
         throw usage(e.getMessage());
+      }
+      if (urgency != null) {
+        if (urgency < 1 || urgency > 5) {
+          throw usage("--urgency must be from 1 to 5, got " + urgency);
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode job = jobObject(json, "given an urgency");
+        job.put("urgency", urgency.intValue());
+        json = JSON.writeValueAsString(job);
       }
       Job job =
           idempotencyKey == null
@@ -129,15 +146,7 @@ final class ClientCommands {
    * (either field, in any case).
    */
   static String withStart(String json, String field, long seconds) throws IOException {
-    com.fasterxml.jackson.databind.JsonNode root;
-    try {
-      root = JSON.readTree(json);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IOException("the job is not JSON: " + e.getOriginalMessage(), e);
-    }
-    if (!(root instanceof com.fasterxml.jackson.databind.node.ObjectNode job)) {
-      throw new IOException("the job must be a JSON object to be given a start time");
-    }
+    com.fasterxml.jackson.databind.node.ObjectNode job = jobObject(json, "given a start time");
     List<String> starts = new ArrayList<>();
     job.fieldNames()
         .forEachRemaining(
@@ -149,6 +158,21 @@ final class ClientCommands {
     job.remove(starts);
     job.put(field, seconds);
     return JSON.writeValueAsString(job);
+  }
+
+  /** The job's JSON as an object, to be changed by an option ({@code what}: for the error). */
+  private static com.fasterxml.jackson.databind.node.ObjectNode jobObject(String json, String what)
+      throws IOException {
+    com.fasterxml.jackson.databind.JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IOException("the job is not JSON: " + e.getOriginalMessage(), e);
+    }
+    if (!(root instanceof com.fasterxml.jackson.databind.node.ObjectNode job)) {
+      throw new IOException("the job must be a JSON object to be " + what);
+    }
+    return job;
   }
 
   private static long unixSeconds(String text) {

@@ -80,14 +80,24 @@ final class ClientJson {
     return body;
   }
 
+  /** The limits of GET /api/v1/limits ({"limits": [...]}). */
+  static List<Limit> limits(String json) {
+    return listIn(json, "limits", Limit.class);
+  }
+
   /** The schedules of GET /api/v1/schedules ({"schedules": [...]}). */
   static List<Schedule> schedules(String json) {
+    return listIn(json, "schedules", Schedule.class);
+  }
+
+  /** The list in the field {@code field} of an answer ({"field": [...]}). */
+  private static <T> List<T> listIn(String json, String field, Class<T> element) {
     JsonNode answer = tree(json);
-    JsonNode list = answer == null ? null : answer.get("schedules");
+    JsonNode list = answer == null ? null : answer.get(field);
     if (list == null || !list.isArray()) {
-      throw new IgorException(0, "Igor's answer could not be read as a list of schedules");
+      throw new IgorException(0, "Igor's answer could not be read as a list of " + field);
     }
-    return readList(list.toString(), Schedule.class);
+    return readList(list.toString(), element);
   }
 
   /** The body of POST /api/v1/tasks: every task into the one layer. */

@@ -259,6 +259,27 @@ public final class IgorClient implements Igor {
     return send("PUT", "/api/v1/limits/" + segment(kind) + "/" + segment(name), limitJson);
   }
 
+  /** Flow control's limits with their use (GET /api/v1/limits, docs/flow-control.md). */
+  public java.util.List<Limit> limits() {
+    return ClientJson.limits(limitsJson());
+  }
+
+  /**
+   * Sets a flow-control limit (role admin), replacing the one of the same kind and name: its
+   * concurrency, rate, period and weight ({@code inUse} and {@code waiting} are not sent). Answers
+   * the limit as Igor holds it.
+   */
+  public Limit setLimit(Limit limit) {
+    com.fasterxml.jackson.databind.node.ObjectNode body = ClientJson.MAPPER.createObjectNode();
+    body.put("concurrency", limit.concurrency());
+    body.put("rate", limit.rate());
+    if (limit.rate() > 0) {
+      body.put("per_seconds", limit.perSeconds());
+    }
+    body.put("weight", limit.weight());
+    return ClientJson.read(setLimit(limit.kind(), limit.name(), body.toString()), Limit.class);
+  }
+
   /** Removes a flow-control limit (role admin); a 404 when there is none. */
   public void removeLimit(String kind, String name) {
     send("DELETE", "/api/v1/limits/" + segment(kind) + "/" + segment(name), null);

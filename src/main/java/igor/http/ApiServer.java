@@ -92,10 +92,10 @@ public final class ApiServer extends AllDirectives {
     RequestBodies bodies = new RequestBodies(settings.limits().maxBodyBytes());
     IdempotentSubmits submits =
         new IdempotentSubmits(jobs, idempotent, settings.idempotency().maxKeyLength());
-    java.util.function.Function<String, String> waitingReasons =
-        type -> {
+    java.util.function.BiFunction<String, String, String> waitingReasons =
+        (type, concurrencyKey) -> {
           String noWorker = workers.waitingReason(type);
-          return noWorker != null ? noWorker : flow.waitingReason(type);
+          return noWorker != null ? noWorker : flow.waitingReason(type, concurrencyKey);
         };
     this.limitRoutes = new LimitRoutes(flow, bodies);
     this.jobRoutes = new JobRoutes(jobs, requests, bodies, submits, waitingReasons, tracing);

@@ -8,7 +8,6 @@ import igor.service.JobViews;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
@@ -19,16 +18,19 @@ final class JobRoutes extends AllDirectives {
   private final JobRequests requests;
   private final RequestBodies bodies;
   private final IdempotentSubmits submits;
-  private final Function<String, String> waitingReasons;
+  private final java.util.function.BiFunction<String, String, String> waitingReasons;
   private final RequestTracing tracing;
 
-  /** {@code waitingReasons}: why QUEUED tasks of a type wait, or null (the worker registry). */
+  /**
+   * {@code waitingReasons}: why a QUEUED task of a type and concurrency key waits, or null (the
+   * worker registry).
+   */
   JobRoutes(
       JobService jobs,
       JobRequests requests,
       RequestBodies bodies,
       IdempotentSubmits submits,
-      Function<String, String> waitingReasons,
+      java.util.function.BiFunction<String, String, String> waitingReasons,
       RequestTracing tracing) {
     this.jobs = jobs;
     this.requests = requests;

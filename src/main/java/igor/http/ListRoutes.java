@@ -23,14 +23,17 @@ final class ListRoutes extends AllDirectives {
   private final ReadModel readModel;
   private final ReadYourWrites readYourWrites;
   private final ListQueries queries;
-  private final Function<String, String> waitingReasons;
+  private final java.util.function.BiFunction<String, String, String> waitingReasons;
 
-  /** {@code waitingReasons}: why QUEUED tasks of a type wait, or null (the worker registry). */
+  /**
+   * {@code waitingReasons}: why a QUEUED task of a type and concurrency key waits, or null (the
+   * worker registry).
+   */
   ListRoutes(
       ReadModel readModel,
       ReadYourWrites readYourWrites,
       ListQueries queries,
-      Function<String, String> waitingReasons) {
+      java.util.function.BiFunction<String, String, String> waitingReasons) {
     this.readModel = readModel;
     this.readYourWrites = readYourWrites;
     this.queries = queries;

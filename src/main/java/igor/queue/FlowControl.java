@@ -18,6 +18,8 @@ public interface FlowControl {
   /** Per limit field, the slots in use and the deliveries waiting: fresh. */
   CompletionStage<Map<String, long[]>> usage();
 
-  /** Why QUEUED tasks of this type wait for a limit, or null. */
-  String waitingReason(String type);
+  /**
+   * Why a QUEUED task of this type and concurrency key (null when none) waits for a limit, or null.
+   */
+  String waitingReason(String type, String concurrencyKey);
 }

@@ -38,9 +38,10 @@ public final class JobViews {
 
     /**
      * This job with the reason why its QUEUED tasks wait, on them and on the job ({@code reasons}:
-     * from a task type to why its tasks wait, null when nothing is known against them).
+     * from a task's type and concurrency key (null when none) to why it waits, null when nothing is
+     * known against it).
      */
-    public JobView explained(java.util.function.Function<String, String> reasons) {
+    public JobView explained(java.util.function.BiFunction<String, String, String> reasons) {
       if (layers == null) {
         return this;
       }
@@ -54,7 +55,7 @@ public final class JobViews {
         for (TaskView t : l.tasks()) {
           TaskView e = t.explained(reasons);
           if (e.waitingReason() != null && e.waitingReason().startsWith("waiting for")) {
-            limitedTypes.add(e.type());
+            limitedTypes.add(limitOf(e.waitingReason()));
             limited++;
           } else if (e.waitingReason() != null) {
             waitingTypes.add(e.type());
@@ -75,7 +76,7 @@ public final class JobViews {
         String flow =
             limited
                 + (limited == 1 ? " queued task waits" : " queued tasks wait")
-                + " for flow-control limits of type: "
+                + " for flow-control limits: "
                 + String.join(", ", limitedTypes);
         reason = reason == null ? flow : reason + "; " + flow;
       }
@@ -83,6 +84,13 @@ public final class JobViews {
           id, etag, status, name, pausedAt, createdAt, updatedAt, startAt, counts, explained,
           reason);
     }
+  }
+
+  /** The limit a flow-control reason names: "type:email" of "waiting for ... `type:email` (..)". */
+  private static String limitOf(String reason) {
+    int from = reason.indexOf('`');
+    int to = reason.indexOf('`', from + 1);
+    return from < 0 || to < 0 ? reason : reason.substring(from + 1, to);
   }
 
   public record LayerView(
@@ -129,10 +137,11 @@ public final class JobViews {
 
     /**
      * This task with the reason why it waits, when it is QUEUED and {@code reasons} knows one for
-     * its type (docs/worker-protocol.md, "Registry"); else as it is.
+     * its type or concurrency key (docs/worker-protocol.md, "Registry"; docs/flow-control.md); else
+     * as it is.
      */
-    public TaskView explained(java.util.function.Function<String, String> reasons) {
-      String reason = status == Status.QUEUED ? reasons.apply(type) : null;
+    public TaskView explained(java.util.function.BiFunction<String, String, String> reasons) {
+      String reason = status == Status.QUEUED ? reasons.apply(type, concurrencyKey) : null;
       if (java.util.Objects.equals(reason, waitingReason)) {
         return this;
       }

@@ -72,6 +72,8 @@ export const api = {
   /** GET /api/v1/dashboard: the cluster's last hour. */
   dashboard: () => call('GET', '/api/v1/dashboard'),
   workers: () => call('GET', '/api/v1/workers'),
+  /** GET /api/v1/limits: flow control's limits with their use (docs/flow-control.md). */
+  limits: () => call('GET', '/api/v1/limits'),
   schedules: () => call('GET', '/api/v1/schedules'),
   /** POST /api/v1/tasks with [{layer_id, type, ...}]; answers the tasks added. */
   addTasks: (json) => call('POST', '/api/v1/tasks', json),

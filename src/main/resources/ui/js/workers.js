@@ -1,5 +1,6 @@
 // The workers: every worker process in the registry (GET /api/v1/workers), live, gone or stopped,
-// with its types, concurrency and attempts in flight; read again every two seconds.
+// with its types, concurrency and attempts in flight, and flow control's limits (GET /api/v1/limits,
+// read-only: they are set with `igor limits set`); read again every two seconds.
 
 import {api} from './api.js';
 import {h, replaceContent, time, timeCell} from './dom.js';
@@ -26,6 +27,7 @@ export function workersPage(main) {
   const summary = h('p', {class: 'summary', role: 'status'});
   const table = h('div', {class: 'table-slot', 'aria-live': 'off'});
   const others = h('div', {class: 'unannounced-slot'});
+  const limits = h('div', {class: 'limits-slot'});
   const error = h('p', {class: 'error', role: 'alert'});
 
   function draw(answer) {
@@ -55,9 +57,31 @@ export function workersPage(main) {
       h('ul', {}, unannounced.map((u) => h('li', {class: 'mono'}, u.id)))]);
   }
 
+  function drawLimits(answer) {
+    const all = answer.limits || [];
+    const num = (n) => (n ? `${n}` : h('span', {class: 'muted'}, '–'));
+    const rate = (l) => (l.rate ? `${l.rate} per ${l.per_seconds} s` : h('span', {class: 'muted'}, '–'));
+    const known = (n) => (n === undefined || n === null ? h('span', {class: 'muted'}, '–') : `${n}`);
+    replaceContent(limits,
+        h('h2', {}, 'Flow-control limits'),
+        all.length === 0 ? h('p', {class: 'empty'}, 'No limit is set (igor limits set type NAME --concurrency N).') :
+          h('table', {class: 'limits'},
+              h('caption', {class: 'visually-hidden'}, 'Flow-control limits by kind and name'),
+              h('thead', {}, h('tr', {}, ['Limit', 'Concurrency', 'Rate', 'Weight', 'In use', 'Waiting']
+                  .map((c) => h('th', {scope: 'col'}, c)))),
+              h('tbody', {}, all.map((l) => h('tr', {'data-limit': `${l.kind}:${l.name}`},
+                  h('td', {class: 'mono'}, `${l.kind}:${l.name}`),
+                  h('td', {class: 'num'}, num(l.concurrency)),
+                  h('td', {class: 'num'}, rate(l)),
+                  h('td', {class: 'num'}, num(l.weight)),
+                  h('td', {class: 'num'}, known(l.in_use)),
+                  h('td', {class: 'num'}, known(l.waiting)))))));
+  }
+
   async function load() {
     try {
       draw(await api.workers());
+      drawLimits(await api.limits());
       error.textContent = '';
     } catch (e) {
       error.textContent = `Could not load the workers: ${e.message}`;
@@ -67,7 +91,7 @@ export function workersPage(main) {
   replaceContent(main,
       h('div', {class: 'page-head'}, h('h1', {}, 'Workers')),
       h('p', {class: 'muted'}, 'Worker processes announce themselves and renew a heartbeat every third of their lease; one whose heartbeat is older than its lease is shown gone, and forgotten ten leases later.'),
-      error, summary, table, others);
+      error, summary, table, others, limits);
   load();
   const timer = setInterval(load, EVERY_MS);
   return () => clearInterval(timer);

@@ -112,6 +112,36 @@ class ClientCliTest {
   }
 
   @Test
+  void submitWithAnUrgencyGivesTheJobsTasksThatUrgencyAndABadOneIsUsage() throws Exception {
+    Path job = file("{\"urgency\": 2, \"layers\": [{\"tasks\": [{\"type\": \"noop\"}]}]}");
+
+    Run urgent = igor("submit", job.toString(), "--urgency", "5", "-o", "json");
+    Run bad = igor("submit", job.toString(), "--urgency", "9");
+
+    assertThat(urgent.code()).as(urgent.err()).isZero();
+    String id = urgent.json().path("id").asText();
+    java.net.http.HttpResponse<String> got =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(url + "/api/v1/jobs/" + id))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(
+            JSON.readTree(got.body())
+                .path("layers")
+                .get(0)
+                .path("tasks")
+                .get(0)
+                .path("urgency")
+                .asInt())
+        .as(got.body())
+        .isEqualTo(5);
+    assertThat(bad.code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(bad.err()).contains("--urgency must be from 1 to 5, got 9");
+  }
+
+  @Test
   void submitWithAStartTimeAndABadDelayAreRefusedAsUsage() throws Exception {
     Path job = file("{\"start_after\": 5, \"layers\": []}");
 
@@ -170,6 +200,20 @@ class ClientCliTest {
     Run bad = igor("limits", "set", "type", "cli-limited", "--concurrency", "-2");
     assertThat(bad.code()).isEqualTo(3);
     assertThat(bad.err()).contains("concurrency must be from 0");
+    igor.client.Limit typed = client.setLimit(igor.client.Limit.concurrency("key", "cli-key", 2));
+    assertThat(typed.concurrency()).isEqualTo(2);
+    assertThat(client.limits())
+        .anySatisfy(
+            l -> {
+              assertThat(l.kind()).isEqualTo("type");
+              assertThat(l.name()).isEqualTo("cli-limited");
+              assertThat(l.concurrency()).isEqualTo(3);
+              assertThat(l.rate()).isEqualTo(20);
+              assertThat(l.inUse()).isZero();
+              assertThat(l.waiting()).isZero();
+            })
+        .anySatisfy(l -> assertThat(l.name()).isEqualTo("cli-key"));
+    client.removeLimit("key", "cli-key");
     assertThat(igor("limits", "rm", "type", "cli-limited").code()).isZero();
     assertThat(igor("limits", "ls").out()).doesNotContain("cli-limited");
     Run urgent =

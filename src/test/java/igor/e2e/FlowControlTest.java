@@ -38,6 +38,8 @@ class FlowControlTest {
   private static final TimedHandler rated = new TimedHandler("rated", 0);
   private static final TimedHandler fair = new TimedHandler("fair", 2);
   private static final TimedHandler keyed = new TimedHandler("keyed", 10);
+  private static final TimedHandler slotted = new TimedHandler("slotted", 50);
+  private static final TimedHandler keyRated = new TimedHandler("keyrated", 0);
   private static TestDatabase db;
   private static TestRedis redis;
   private static IgorNode node;
@@ -50,7 +52,10 @@ class FlowControlTest {
     redis = TestRedis.create();
     node =
         TestNode.start(
-            db, redis, List.of(ordered, rated, fair, keyed), Map.of("igor.worker.concurrency", 24));
+            db,
+            redis,
+            List.of(ordered, rated, fair, keyed, slotted, keyRated),
+            Map.of("igor.worker.concurrency", 24));
     // a worker of its own, taking one type and waiting on it with BLMOVE (the SDK's take), so
     // that the gap measured is flow control's, not a take's poll interval
     limitedWorker =
@@ -147,6 +152,62 @@ class FlowControlTest {
                 .path("urgency")
                 .asInt())
         .isEqualTo(5);
+  }
+
+  /**
+   * Ordering without holding back (docs/flow-control.md, "Urgency without a limit"): a type whose
+   * limit is the workers' slots (24 here) keeps at most that many deliveries admitted, so urgency
+   * decides the order of the rest although the limit never keeps a worker's slot idle.
+   */
+  @Test
+  void anUrgentJobGoesFirstOnATypeWhoseLimitIsItsWorkersSlots() {
+    putLimit("type", "slotted", "{\"concurrency\": 24}");
+    String normal = api.createJob(job(tasks("slotted", 600, "")));
+    awaitStarted(slotted, normal, 1);
+    String urgent = api.createJob("{\"urgency\": 5, " + job(tasks("slotted", 5, "")).substring(1));
+    api.awaitJob(urgent, HttpApi.status("COMPLETED"), WAIT);
+    api.awaitJob(normal, HttpApi.status("COMPLETED"), WAIT);
+    long lastUrgentStart = slotted.runsOf(urgent).stream().mapToLong(r -> r[0]).max().orElseThrow();
+    long normalAfter = slotted.runsOf(normal).stream().filter(r -> r[0] > lastUrgentStart).count();
+    System.out.printf(
+        "flow control: ordered type (limit = worker slots): %d of the normal job's 600 tasks"
+            + " started after the urgent job's last; load %s%n",
+        normalAfter, load());
+    assertThat(normalAfter).as("normal tasks that waited for the urgent ones").isGreaterThan(300);
+    assertThat(mostAtOnce(slotted.runsOf(normal))).as("the limit binds no worker").isLessThan(25);
+  }
+
+  @Test
+  void aTaskHeldBackByItsConcurrencyKeysRateSaysSo() {
+    putLimit("key", "trickle", "{\"rate\": 1, \"per_seconds\": 3600}");
+    String job = api.createJob(job(tasks("keyrated", 3, "\"concurrency_key\": \"trickle\"")));
+    awaitStarted(keyRated, job, 1);
+    long until = System.nanoTime() + WAIT.toNanos();
+    String reason = "";
+    String jobReason = "";
+    while (!reason.contains("key:trickle")) {
+      assertThat(System.nanoTime()).as("waiting for a task's waiting_reason").isLessThan(until);
+      JsonNode body = api.get("/api/v1/jobs/" + job).body();
+      jobReason = body.path("waiting_reason").asText("");
+      for (JsonNode t : body.path("layers").get(0).path("tasks")) {
+        if (t.path("waiting_reason").asText("").contains("key:trickle")) {
+          reason = t.path("waiting_reason").asText();
+        }
+      }
+      sleep(50);
+    }
+    assertThat(reason).isEqualTo("waiting for rate limit `key:trickle` (1 per 3600.0 s)");
+    assertThat(jobReason).isEqualTo("2 queued tasks wait for flow-control limits: key:trickle");
+    api.send(HttpRequest.newBuilder(URI.create(base() + "/api/v1/limits/key/trickle")).DELETE());
+    api.awaitJob(job, HttpApi.status("COMPLETED"), WAIT);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

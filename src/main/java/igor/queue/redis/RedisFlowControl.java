@@ -170,8 +170,42 @@ public final class RedisFlowControl implements igor.queue.FlowControl {
               timeAdmissions(answer.subList(2, answer.size()));
             })
         .thenCompose(done -> usage())
-        .thenAccept(usage -> lastUsage = usage);
+        .thenAccept(usage -> lastUsage = usage)
+        .thenCompose(done -> rooms())
+        .thenAccept(rooms -> lastRooms = rooms);
   }
+
+  /** Per type with a waiting room, the deliveries in it: {count}. */
+  private CompletionStage<Map<String, long[]>> rooms() {
+    return redis
+        .<String>getSet(keys.prefix() + ":flow:types", StringCodec.INSTANCE)
+        .readAllAsync()
+        .thenCompose(
+            types -> {
+              var batch = redis.createBatch();
+              Map<String, org.redisson.api.RFuture<Integer>> sizes = new LinkedHashMap<>();
+              for (String type : types) {
+                sizes.put(
+                    type,
+                    batch
+                        .getScoredSortedSet(
+                            keys.prefix() + ":flow:wait:" + type, StringCodec.INSTANCE)
+                        .sizeAsync());
+              }
+              return batch
+                  .executeAsync()
+                  .thenApply(
+                      done -> {
+                        Map<String, long[]> rooms = new LinkedHashMap<>();
+                        sizes.forEach(
+                            (type, size) ->
+                                rooms.put(type, new long[] {size.toCompletableFuture().join()}));
+                        return Map.copyOf(rooms);
+                      });
+            });
+  }
+
+  private volatile Map<String, long[]> lastRooms = Map.of();
 
   private volatile Map<String, long[]> lastUsage = Map.of();
 
@@ -181,35 +215,60 @@ public final class RedisFlowControl implements igor.queue.FlowControl {
   }
 
   /**
-   * Why QUEUED tasks of this type wait, as the last refresh saw it: their type's limit holds
-   * deliveries in its waiting room; null when it does not.
+   * Why a QUEUED task of this type and concurrency key waits, as the last refresh saw it: its
+   * type's limit holds deliveries in its waiting room, or its key's concurrency limit is full (or
+   * the key has a rate limit and the type's room holds deliveries back); null when neither.
    */
   @Override
-  public String waitingReason(String type) {
+  public String waitingReason(String type, String concurrencyKey) {
     String field = FlowLimit.fieldOf(FlowLimit.TYPE, type);
     long[] usage = lastUsage.get(field);
     FlowLimit limit = limits.get(field);
-    if (usage == null || limit == null || usage[1] == 0) {
+    if (usage != null && limit != null && usage[1] > 0) {
+      boolean full = limit.concurrency() > 0 && usage[0] >= limit.concurrency();
+      return (full || limit.rate() == 0
+              ? concurrencyReason(field, usage[0], limit.concurrency())
+              : rateReason(field, limit))
+          + ", "
+          + usage[1]
+          + " waiting)";
+    }
+    if (concurrencyKey == null || concurrencyKey.isEmpty()) {
       return null;
     }
-    boolean full = limit.concurrency() > 0 && usage[0] >= limit.concurrency();
-    String what =
-        full || limit.rate() == 0
-            ? "waiting for concurrency limit `"
-                + field
-                + "` ("
-                + usage[0]
-                + " of "
-                + limit.concurrency()
-                + " in use"
-            : "waiting for rate limit `"
-                + field
-                + "` ("
-                + limit.rate()
-                + " per "
-                + limit.perMillis() / 1000.0
-                + " s";
-    return what + ", " + usage[1] + " waiting)";
+    String keyField = FlowLimit.fieldOf(FlowLimit.KEY, concurrencyKey);
+    FlowLimit keyLimit = limits.get(keyField);
+    long[] keyUsage = lastUsage.get(keyField);
+    if (keyLimit == null || keyUsage == null) {
+      return null;
+    }
+    if (keyLimit.concurrency() > 0 && keyUsage[0] >= keyLimit.concurrency()) {
+      return concurrencyReason(keyField, keyUsage[0], keyLimit.concurrency()) + ")";
+    }
+    long[] room = lastRooms.get(type);
+    return keyLimit.rate() > 0 && room != null && room[0] > 0
+        ? rateReason(keyField, keyLimit) + ")"
+        : null;
+  }
+
+  private static String concurrencyReason(String field, long inUse, long concurrency) {
+    return "waiting for concurrency limit `"
+        + field
+        + "` ("
+        + inUse
+        + " of "
+        + concurrency
+        + " in use";
+  }
+
+  private static String rateReason(String field, FlowLimit limit) {
+    return "waiting for rate limit `"
+        + field
+        + "` ("
+        + limit.rate()
+        + " per "
+        + limit.perMillis() / 1000.0
+        + " s";
   }
 
   /** Every limit set, as Redis holds them. */
