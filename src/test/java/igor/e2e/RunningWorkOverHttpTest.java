@@ -186,6 +186,9 @@ class RunningWorkOverHttpTest {
     String layer = job.path("layers").get(0).path("id").asText();
     String running = taskId(job, 0, 0);
     gate.awaitStarted(attempt(running, 1), WAIT);
+    // the job knows it runs once it applied the attempt's started report (the handler may begin a
+    // moment before): a pause before that would withdraw the attempt as queued
+    await(job, taskIs(0, 0, "RUNNING"));
     HttpApi.Answer refused =
         api.post("/api/v1/tasks", "[{\"layer_id\": \"" + layer + "\", \"type\": \"gate\"}]");
     assertThat(refused.status()).as("a running layer that is not paused").isEqualTo(409);

@@ -97,7 +97,12 @@ public final class EventStream implements AutoCloseable {
       while (it.hasNext()) {
         String line = it.next();
         if (line.isEmpty()) {
-          if ((data.length() > 0 || type != null) && id == null) {
+          if ((data.length() > 0 || type != null)
+              && id == null
+              && ("task_log".equals(type) || "task_progress".equals(type))) {
+            // task output: live only, never an id of its own nor a part of a batch (ADR 0014)
+            events.add(new Event(null, type, JSON.readTree(data.toString())));
+          } else if ((data.length() > 0 || type != null) && id == null) {
             // one of the events of a journaled batch of reports: only the last carries the id
             waiting.add(new Event(null, type, JSON.readTree(data.toString())));
           } else if (data.length() > 0 || type != null) {
