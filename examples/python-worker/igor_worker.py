@@ -29,6 +29,7 @@ import base64
 import json
 import logging
 import os
+import queue
 import random
 import re
 import signal
@@ -157,13 +158,14 @@ class Worker:
         max_result_bytes=MAX_RESULT_BYTES,
         max_message_bytes=MAX_MESSAGE_BYTES,
     ):
-        self.redis = redis.Redis.from_url(
-            redis_url,
+        self._redis_url = redis_url
+        self._redis_options = dict(
             password=password or None,
             decode_responses=True,
             socket_keepalive=True,
             health_check_interval=30,
         )
+        self.redis = redis.Redis.from_url(redis_url, **self._redis_options)
         self.prefix = key_prefix
         self.name = name or "%s/%d/%04x" % (socket.gethostname(), os.getpid(), random.getrandbits(16))
         self.concurrency = max(1, int(concurrency))
@@ -173,6 +175,10 @@ class Worker:
         # work"). Nodes give what it took back to the queues once the heartbeat lapses.
         self.taker = uuid.uuid4().hex
         self._next_queue = 0
+        # What each type's waiter (a BLMOVE on a connection of its own) brought in, with the event
+        # that lets it wait again: at most one delivery per type ("Taking work", step 2).
+        self._arrived = queue.Queue()
+        self._want = threading.Event()  # set while a slot is free: the waiters wait
         self.poll_wait = poll_wait_seconds
         self.shutdown_grace = shutdown_grace_seconds
         self.api_url = api_url.rstrip("/")
@@ -248,6 +254,8 @@ class Worker:
 
     def _take_work(self):
         queues = [self._key("queue", t) for t in self.handlers]
+        for q in queues:
+            self._start_thread("igor-wait-" + q, self._wait_on, q)
         while self._running.is_set():
             if not self._slots.acquire(timeout=self.poll_wait):
                 continue
@@ -262,6 +270,8 @@ class Worker:
                 time.sleep(1)
                 continue
             tasks = self._claim(messages)
+            if len(tasks) == free:
+                self._want.clear()  # no slot free: the waiters stop after their BLMOVE
             self._release_slots(free - len(tasks))
             for task in tasks:
                 self._start_thread("igor-task-" + task.task_id[:8], self._run_task, task)
@@ -271,26 +281,71 @@ class Worker:
             self._slots.release()
 
     def _pop(self, queues, count):
-        """The reliable take: under a heartbeat, LMOVE up to count deliveries from our queues into
-        this taker's in-flight list; if none waits, BLMOVE one (waiting on one queue, the next
-        each time), then LMOVE up to count-1 more from that queue. Answers the messages taken."""
+        """The reliable take: under a heartbeat, what the waiters brought into this taker's
+        in-flight list, then LMOVE up to count from our queues (starting from the next queue each
+        time); if none waits, the first a waiter brings in within the poll wait, then more.
+        Answers the messages taken."""
         inflight = self._key("inflight", self.taker)
         self._heartbeat()
-        messages = self._move_now(queues, inflight, count)
+        shift = self._next_queue % len(queues)
+        self._next_queue += 1
+        rotated = queues[shift:] + queues[:shift]
+        messages = self._arrivals(count, 0)
+        messages += self._move_now(rotated, inflight, count - len(messages))
         if messages:
             return messages
-        queue = queues[self._next_queue % len(queues)]
-        self._next_queue += 1
-        first = self.redis.blmove(queue, inflight, max(1, int(self.poll_wait)), "LEFT", "RIGHT")
-        if first is None:
-            return []
-        return [first] + self._move_now([queue], inflight, count - 1)
+        self._want.set()
+        messages = self._arrivals(count, self.poll_wait)
+        if messages:
+            messages += self._move_now(rotated, inflight, count - len(messages))
+        return messages
+
+    def _arrivals(self, count, wait):
+        """Up to count messages the waiters brought in, waiting up to `wait` for the first."""
+        messages = []
+        while len(messages) < count:
+            try:
+                if wait > 0 and not messages:
+                    message, taken = self._arrived.get(timeout=wait)
+                else:
+                    message, taken = self._arrived.get_nowait()
+            except queue.Empty:
+                break
+            taken.set()
+            messages.append(message)
+        return messages
+
+    def _wait_on(self, source):
+        """One type's waiter: BLMOVE from its queue into the in-flight list on a connection of its
+        own while a slot is free (so a delivery of any type is taken at once), and hand it to the
+        take loop. What it holds when the worker stops stays in the in-flight list: nodes give it
+        back to its queue once our heartbeat lapses."""
+        client = redis.Redis(connection_pool=redis.ConnectionPool.from_url(
+            self._redis_url, max_connections=1, **self._redis_options))
+        inflight = self._key("inflight", self.taker)
+        taken = threading.Event()
+        while self._running.is_set():
+            if not self._want.wait(self.poll_wait) or not self._running.is_set():
+                continue
+            try:
+                message = client.blmove(source, inflight, self.poll_wait, "LEFT", "RIGHT")
+            except redis.RedisError as e:
+                log.warning("waiting on %s failed, trying again: %s", source, e)
+                time.sleep(1)
+                continue
+            if message is None:
+                continue
+            taken.clear()
+            self._arrived.put((message, taken))
+            while self._running.is_set() and not taken.wait(self.poll_wait):
+                pass
+        client.connection_pool.disconnect()
 
     def _move_now(self, queues, inflight, count):
         messages = []
-        for queue in queues:
+        for source in queues:
             while len(messages) < count:
-                message = self.redis.lmove(queue, inflight, "LEFT", "RIGHT")
+                message = self.redis.lmove(source, inflight, "LEFT", "RIGHT")
                 if message is None:
                     break
                 messages.append(message)

@@ -15,8 +15,8 @@ from typing import Any, Dict, List
 import redis
 
 from igor_sdk import Task, TaskFailed, Worker
-from igor_sdk.worker import Delivery
-from support import REDIS_URL, WAIT, clean, own_prefix, running, wait_until
+from igor_sdk.worker import Delivery, _bounded
+from support import REDIS_URL, TIME_FACTOR, WAIT, clean, own_prefix, running, wait_until
 
 
 def delivery(task_type: str, args: bytes = b"", **extra: Any) -> Dict[str, Any]:
@@ -234,7 +234,7 @@ class WireTest(unittest.TestCase):
         w._logs.start()
         task.log("resizing 640")
         task.log("odd level", level="loud")
-        task.log("x" * 10_000, level="error")
+        task.log("x" * 70_000, level="error")
         task.progress(0.4)
         task.progress(1.7)
         task.progress(float("nan"))
@@ -245,7 +245,8 @@ class WireTest(unittest.TestCase):
             self.assertEqual((e["v"], e["job_id"], e["task_id"], e["attempt"], e["worker"]), (1, d.job_id, d.task_id, 3, "wire"))
             self.assertIsInstance(e["at"], int)
         self.assertEqual([(e["kind"], e.get("level"), e.get("line", "")[:20]) for e in entries[:3]], [("log", "info", "resizing 640"), ("log", "info", "odd level"), ("log", "error", "x" * 20)])
-        self.assertEqual(len(entries[2]["line"]), 8192, "cut to the SDK's bound")
+        self.assertEqual(len(entries[2]["line"].encode("utf-8")), 64 * 1024, "cut to the SDK's bound, 64 KiB of UTF-8")
+        self.assertTrue(entries[2]["line"].endswith("x [truncated]"))
         self.assertEqual([(e["kind"], e["progress"]) for e in entries[3:]], [("progress", 0.4), ("progress", 1.0)])
         w._logs.stop(1)
 
@@ -270,6 +271,53 @@ class WireTest(unittest.TestCase):
         self.assertEqual([e["line"] for e in self.logs()], ["line 2", "line 3", "line 4"])
         self.assertEqual(w.logs_dropped, 2)
         w._logs.stop(1)
+
+    def test_log_lines_are_cut_at_whole_characters_within_the_bytes(self) -> None:
+        self.assertEqual(_bounded("é" * 10, 20), "é" * 10)
+        self.assertEqual(_bounded("é" * 11, 20), "é" * 4 + " [truncated]", "8 bytes of é, none cut in half")
+        self.assertEqual(_bounded("é" * 11, 21), "é" * 4 + " [truncated]")
+        self.assertEqual(_bounded("abcdef", 4), "abcd", "no room for the marker")
+
+    def test_a_worker_of_several_types_waits_on_all_its_queues_at_once(self) -> None:
+        # With one BLMOVE on one queue at a time, a delivery of the last type waited for the
+        # poll wait (here 20 s); waiting on every queue at once, it is taken at once.
+        w = self.worker(lease=2.0, poll_wait=20.0 * TIME_FACTOR)
+        for t in ("first", "second", "third"):
+            w.register(t, lambda task: b"done")
+        with running(w):
+            wait_until("waiting on the queues", lambda: self.r.exists(self.key("taker", w.taker)))
+            time.sleep(0.5)  # every waiter in its BLMOVE
+            began = time.monotonic()
+            self.r.rpush(self.key("queue", "third"), json.dumps(delivery("third")))
+            wait_until("completed", lambda: [r for r in self.reports() if r["kind"] == "completed"], timeout=8.0 * TIME_FACTOR)
+            self.assertLess(time.monotonic() - began, 8.0 * TIME_FACTOR)
+
+    def test_a_delivery_brought_in_without_a_free_slot_waits_unclaimed_and_goes_back_on_stop(self) -> None:
+        w = self.worker(lease=0.3, concurrency=1, poll_wait=5.0, shutdown_grace=0.2)
+        running_a = threading.Event()
+
+        def slow(task: Task) -> None:
+            running_a.set()
+            task.wait(60)
+            raise TaskFailed("cancelled")
+
+        w.register("a", slow)
+        w.register("b", lambda task: None)
+        b = json.dumps(delivery("b"))
+        with running(w):
+            wait_until("waiting on the queues", lambda: self.r.exists(self.key("taker", w.taker)))
+            time.sleep(0.5)
+            self.r.rpush(self.key("queue", "a"), json.dumps(delivery("a")))
+            self.assertTrue(running_a.wait(WAIT))
+            self.r.rpush(self.key("queue", "b"), b)
+            wait_until("b brought in by its waiter", lambda: b in self.r.lrange(self.key("inflight", w.taker), 0, -1))
+            time.sleep(1.0)  # ten looks at the in-flight list: b is ours, not given back
+            self.assertEqual(self.r.lrange(self.key("inflight", w.taker), 0, -1), [b], "held, not claimed: no free slot")
+            self.assertEqual(self.r.llen(self.key("queue", "b")), 0)
+            self.assertEqual(w.in_flight, 1)
+        self.assertEqual(self.r.lrange(self.key("queue", "b"), 0, -1), [b], "given back on stop")
+        self.assertEqual(self.r.llen(self.key("inflight", w.taker)), 0)
+        self.assertEqual([r["kind"] for r in self.reports()], ["started", "released"])
 
     def test_a_delivery_without_retries_left_reads_as_zero(self) -> None:
         self.assertEqual(Delivery(json.dumps(delivery("t", retries=3))).retries_left, 0)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import json
+import ssl
 import time
 import urllib.error
 import urllib.parse
@@ -108,10 +109,23 @@ def task(
 class IgorClient:
     """Igor's HTTP API. Thread-safe: each call is one request of its own."""
 
-    def __init__(self, base_url: str = "http://127.0.0.1:8100", token: Optional[str] = None, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        base_url: str = "http://127.0.0.1:8100",
+        token: Optional[str] = None,
+        timeout: float = 30.0,
+        ca_file: Optional[str] = None,
+    ) -> None:
+        """ca_file: a PEM file of the CA(s) to trust for an https base_url whose certificate is
+        not signed by one the system trusts (as the Java SDK's Worker.Builder.apiCaFile)."""
         self.base_url = base_url.rstrip("/")
         self.token = token or None
         self.timeout = timeout
+        self.ssl_context: Optional[ssl.SSLContext] = None
+        if ca_file:
+            if not self.base_url.lower().startswith("https://"):
+                raise ValueError("a CA file is for an https:// API URL, not %s" % self.base_url)
+            self.ssl_context = ssl.create_default_context(cafile=ca_file)
 
     # --- jobs -------------------------------------------------------------------------------------
 
@@ -260,7 +274,7 @@ class IgorClient:
         sent.update(headers or {})
         req = urllib.request.Request(url, data=data, headers=sent, method=method)
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as answer:
+            with urllib.request.urlopen(req, timeout=self.timeout, context=self.ssl_context) as answer:
                 text = answer.read().decode("utf-8")
         except urllib.error.HTTPError as e:
             raise IgorError(e.code, _error_of(e.read().decode("utf-8", "replace")), method, path) from None

@@ -24,13 +24,14 @@ import json
 import logging
 import math
 import os
+import queue
 import random
 import signal
 import socket
 import threading
 import time
 import uuid
-from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, TypeVar, Union
+from typing import Any, Callable, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, TypeVar, Union, cast
 
 import redis
 
@@ -48,8 +49,10 @@ LEASE_SECONDS = 30.0
 CLAIM_TTL_SECONDS = 300.0
 MAX_RESULT_BYTES = 1024 * 1024
 MAX_MESSAGE_BYTES = 8 * 1024
-# A log line longer than this many characters is cut (the SDK's own bound; nodes may cut shorter).
-MAX_LOG_LINE_CHARS = 8 * 1024
+# A log line longer than this many bytes of UTF-8 is cut before it is sent, ending in TRUNCATED (the
+# SDK's own bound, as the Java SDK's; nodes cut it again to igor.task-output.max-line-bytes, 4,096).
+MAX_LOG_LINE_BYTES = 64 * 1024
+TRUNCATED = " [truncated]"
 LOG_LEVELS = ("debug", "info", "warn", "error")
 # The announcement outlives the last heartbeat by this many leases ("Registry").
 KEPT_HEARTBEATS = 10
@@ -252,7 +255,7 @@ class Task:
     def log(self, line: str, level: str = "info") -> None:
         """A log line of this attempt (level debug, info, warn or error), shown with the task.
         Buffered and sent in the background: never blocks, never raises."""
-        self._worker._ship(self, {"level": level if level in LOG_LEVELS else "info", "line": _cut(str(line), MAX_LOG_LINE_CHARS)})
+        self._worker._ship(self, {"level": level if level in LOG_LEVELS else "info", "line": _bounded(str(line), MAX_LOG_LINE_BYTES)})
 
     def progress(self, fraction: float) -> None:
         """How far the attempt is, 0 to 1 (kept within). Buffered like log lines."""
@@ -314,14 +317,26 @@ class Worker:
         max_result_bytes: int = MAX_RESULT_BYTES,
         max_message_bytes: int = MAX_MESSAGE_BYTES,
         log_buffer: int = 10_000,
+        redis_ca_file: Optional[str] = None,
+        api_ca_file: Optional[str] = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1, not %d" % concurrency)
         if lease <= 0 or claim_ttl <= 0:
             raise ValueError("lease and claim_ttl must be positive")
-        self.redis: "redis.Redis[str]" = redis.Redis.from_url(
-            redis_url, password=password or None, decode_responses=True, socket_keepalive=True, health_check_interval=30
-        )
+        # redis-py's options, for the shared client and for each queue's own waiting connection.
+        self._redis_url = redis_url
+        self._redis_options: Dict[str, Any] = {
+            "password": password or None,
+            "decode_responses": True,
+            "socket_keepalive": True,
+            "health_check_interval": 30,
+        }
+        if redis_ca_file:
+            if not redis_url.lower().startswith("rediss://"):
+                raise ValueError("redis_ca_file is for a rediss:// URL, not %s" % redis_url.split("@")[-1])
+            self._redis_options.update(ssl_ca_certs=redis_ca_file, ssl_cert_reqs="required")
+        self.redis: "redis.Redis[str]" = self._connect()
         self.prefix = key_prefix
         self.name = name or "%s/%d/%04x" % (socket.gethostname(), os.getpid(), random.getrandbits(16))
         # One taker per process, unique ("Taking work"): its in-flight list and heartbeat.
@@ -333,7 +348,7 @@ class Worker:
         self.poll_wait = poll_wait
         self.max_result_bytes = max_result_bytes
         self.max_message_bytes = max_message_bytes
-        self.api = IgorClient(api_url, api_token) if api_url else None
+        self.api = IgorClient(api_url, api_token, ca_file=api_ca_file) if api_url else None
         self.handlers: Dict[str, Handler] = {}
         self._slots = threading.Semaphore(concurrency)
         self._in_flight: Dict[str, Task] = {}
@@ -343,6 +358,11 @@ class Worker:
         self._releasing = False
         self._subscribed = threading.Event()
         self._next_queue = 0
+        # "Taking work", step 2: what each type's waiter (a BLMOVE on a connection of its own)
+        # brought in, with the event that lets it wait again; at most one per type.
+        self._arrived: "queue.Queue[Tuple[str, threading.Event]]" = queue.Queue()
+        self._held: Dict[str, int] = {}  # brought in by a waiter, in our in-flight list, not yet claimed
+        self._want = threading.Event()  # set while the worker has a free slot: the waiters wait
         self._seen_in_flight: Dict[str, int] = {}
         self._take = self.redis.register_script(TAKE)
         self._claim = self.redis.register_script(CLAIM)
@@ -419,47 +439,129 @@ class Worker:
     def _key(self, *parts: str) -> str:
         return ":".join((self.prefix,) + parts)
 
+    def _connect(self, single: bool = False) -> "redis.Redis[str]":
+        """A client of the worker's Redis; `single`: on one connection of its own, kept (a waiter's)."""
+        limit: Dict[str, Any] = {"max_connections": 1} if single else {}
+        pool = redis.ConnectionPool.from_url(self._redis_url, **limit, **self._redis_options)
+        return cast("redis.Redis[str]", redis.Redis(connection_pool=pool))  # decode_responses is in the pool's options
+
     # --- taking -----------------------------------------------------------------------------------
 
     def _take_work(self) -> None:
         types = list(self.handlers)
-        while self._running.is_set():
-            if not self._slots.acquire(timeout=self.poll_wait):
-                continue
-            free = 1
-            while free < self.concurrency and self._slots.acquire(blocking=False):
-                free += 1
-            try:
-                messages = self._pop(types, free)
-            except redis.RedisError as e:
-                log.warning("taking work failed, trying again: %s", e)
-                self._release_slots(free)
-                time.sleep(1)
-                continue
-            started = 0
-            for message in messages:
-                if self._begin(message):
-                    started += 1
-            self._release_slots(free - started)
+        waiters = [self._thread("igor-wait-" + t, lambda t=t: self._wait_on(t)) for t in types]  # type: ignore[misc]
+        try:
+            while self._running.is_set():
+                if not self._slots.acquire(timeout=self.poll_wait):
+                    continue
+                free = 1
+                while free < self.concurrency and self._slots.acquire(blocking=False):
+                    free += 1
+                try:
+                    messages = self._pop(types, free)
+                except redis.RedisError as e:
+                    log.warning("taking work failed, trying again: %s", e)
+                    self._release_slots(free)
+                    time.sleep(1)
+                    continue
+                started = 0
+                for message in messages:
+                    if self._begin(message):
+                        started += 1
+                if started == free:
+                    self._want.clear()  # no slot free: the waiters stop after their BLMOVE
+                self._release_slots(free - started)
+        finally:
+            self._want.set()
+            for w in waiters:
+                w.join(self.poll_wait + 5)
+            self._give_back_held()
 
     def _release_slots(self, n: int) -> None:
         for _ in range(n):
             self._slots.release()
 
     def _pop(self, types: List[str], count: int) -> List[str]:
-        """The reliable take: up to `count` deliveries into this taker's in-flight list, first
-        without waiting (rotating the types), else waiting on one queue (BLMOVE)."""
+        """The reliable take: up to `count` deliveries in this taker's in-flight list: those the
+        waiters brought in, then more without waiting (rotating the types), else the first that
+        a waiter brings in within the poll wait, and more without waiting after it."""
         shift = self._next_queue % len(types)
         self._next_queue += 1
         rotated = types[shift:] + types[:shift]
-        taken = self._take_now(rotated, count)
+        taken = self._arrivals(count, 0.0)
+        if len(taken) < count:
+            taken += self._take_now(rotated, count - len(taken))
         if taken:
             return taken
-        queue = self._key("queue", rotated[0])
-        first = self.redis.blmove(queue, self._key("inflight", self.taker), max(1, int(self.poll_wait)), "LEFT", "RIGHT")
-        if first is None:
-            return []
-        return [str(first)] + (self._take_now([rotated[0]], count - 1) if count > 1 else [])
+        self._want.set()
+        taken = self._arrivals(count, self.poll_wait)
+        if taken and len(taken) < count:
+            taken += self._take_now(rotated, count - len(taken))
+        return taken
+
+    def _arrivals(self, count: int, wait: float) -> List[str]:
+        """Up to `count` deliveries the waiters brought in, waiting up to `wait` for the first."""
+        taken: List[str] = []
+        while len(taken) < count:
+            try:
+                message, taken_event = self._arrived.get(timeout=wait) if wait > 0 and not taken else self._arrived.get_nowait()
+            except queue.Empty:
+                break
+            with self._lock:
+                self._held.pop(message, None)
+            taken_event.set()
+            taken.append(message)
+        return taken
+
+    def _wait_on(self, task_type: str) -> None:
+        """A type's waiter: BLMOVE from its queue into the in-flight list, on a connection of its
+        own, while the worker has a free slot; hands what it brings in to the take loop and waits
+        until that took it, so it holds at most one delivery."""
+        client = self._connect(single=True)
+        source, inflight = self._key("queue", task_type), self._key("inflight", self.taker)
+        taken_event = threading.Event()
+        try:
+            while self._running.is_set():
+                if not self._want.wait(self.poll_wait) or not self._running.is_set():
+                    continue
+                try:
+                    got = client.blmove(source, inflight, self.poll_wait, "LEFT", "RIGHT")
+                except redis.RedisError as e:
+                    log.warning("waiting on the queue of %s failed, trying again: %s", task_type, e)
+                    self._stopped.wait(1)
+                    continue
+                if got is None:
+                    continue
+                message = str(got)
+                taken_event.clear()
+                with self._lock:
+                    self._held[message] = 1
+                self._arrived.put((message, taken_event))
+                while self._running.is_set() and not taken_event.wait(self.poll_wait):
+                    pass
+        finally:
+            client.close()
+            client.connection_pool.disconnect()
+
+    def _give_back_held(self) -> None:
+        """On stop: what the waiters brought in and nothing claimed goes back to its queue."""
+        while True:
+            try:
+                message, _ = self._arrived.get_nowait()
+            except queue.Empty:
+                return
+            with self._lock:
+                self._held.pop(message, None)
+            try:
+                d = Delivery(message)
+            except (ValueError, TypeError) as e:
+                self._set_aside(message, str(e))
+                continue
+            keys = [self._key("inflight", self.taker), self._key("queue", d.type), self._key("claim", d.delivery_id), self._key("queued")]
+            try:
+                self._give_back(keys=keys, args=[message, d.delivery_id])
+            except redis.RedisError as e:
+                log.warning("could not give back task=%s (nodes will once our heartbeat lapses): %s", d.task_id, e)
 
     def _take_now(self, types: List[str], count: int) -> List[str]:
         keys = [self._key("inflight", self.taker), self._key("taker", self.taker), self._key("takers")]
@@ -691,6 +793,8 @@ class Worker:
         took: a take whose answer never reached us ("Taking work", step 7)."""
         inflight = self._key("inflight", self.taker)
         now = set(self.redis.lrange(inflight, 0, -1))
+        with self._lock:
+            now -= set(self._held)  # brought in by a waiter, waiting for a free slot: ours
         for message in now & set(self._seen_in_flight):
             try:
                 d = Delivery(message)
@@ -805,6 +909,17 @@ def _message_of(e: BaseException) -> str:
 
 def _cut(text: str, chars: int) -> str:
     return text if len(text) <= chars else text[:chars]
+
+
+def _bounded(line: str, max_bytes: int) -> str:
+    """The line if its UTF-8 form has at most max_bytes bytes, else its longest prefix that fits
+    with TRUNCATED after it (the Java SDK's TaskOutput.bounded)."""
+    data = line.encode("utf-8", "replace")
+    if len(data) <= max_bytes:
+        return line
+    marked = max_bytes > len(TRUNCATED)
+    kept = data[: max_bytes - len(TRUNCATED) if marked else max_bytes].decode("utf-8", "ignore")
+    return kept + TRUNCATED if marked else kept
 
 
 def now_ms() -> int:
