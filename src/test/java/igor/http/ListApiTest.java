@@ -127,6 +127,11 @@ class ListApiTest {
     assertThat(ids(list("/api/v1/tasks?task_ids=" + sayId + "&statuses=queued")))
         .containsExactly(sayId);
     assertThat(list("/api/v1/tasks?task_ids=" + sayId + "&job_ids=" + c)).isEmpty();
+    // Without a job or layer: the index of the tasks not COMPLETED (V13), or the newest first.
+    assertThat(ids(list("/api/v1/tasks?name=say&statuses=queued"))).contains(sayId);
+    assertThat(ids(list("/api/v1/tasks?name=say&statuses=queued,completed"))).contains(sayId);
+    assertThat(ids(list("/api/v1/tasks?name=say&statuses=completed"))).doesNotContain(sayId);
+    assertThat(ids(list("/api/v1/tasks?name=say&statuses=running,errored"))).doesNotContain(sayId);
     assertThat(say.get(0).path("queue_task_id").asText())
         .as("the delivery id of attempt 1: a name-based UUID of the task id and attempt")
         .isEqualTo(

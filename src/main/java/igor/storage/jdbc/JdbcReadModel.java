@@ -290,7 +290,15 @@ public final class JdbcReadModel implements ReadModel {
             idFilter(c, where, params, "id", f.taskIds());
             textFilter(c, where, params, "type", f.types());
           }
-          textFilter(c, where, params, "status", f.statuses().stream().map(Status::name).toList());
+          if (!f.statuses().isEmpty()) {
+            // Written out, not a parameter (the names of Status, nothing a client wrote): every
+            // plan then knows which statuses it reads, so a filter without COMPLETED may use the
+            // partial index igor_tasks_unfinished_idx (V13) even once the statement is prepared.
+            where.append(" AND status IN (");
+            where.append(
+                String.join(", ", f.statuses().stream().map(st -> "'" + st.name() + "'").toList()));
+            where.append(")");
+          }
           if (f.name() != null) {
             where.append(" AND name = ?");
             params.add(f.name());
