@@ -25,6 +25,10 @@ public final class FlowLimits {
     if (l.name().chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
       return "name may not hold spaces or control characters";
     }
+    java.util.Optional<String> text = igor.domain.Text.problem(l.name());
+    if (text.isPresent()) {
+      return "name: " + text.get();
+    }
     if (l.concurrency() < 0 || l.concurrency() > MAX) {
       return "concurrency must be from 0 (none) to " + MAX + ", got " + l.concurrency();
     }
