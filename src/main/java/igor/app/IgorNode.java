@@ -15,6 +15,8 @@ import igor.http.ApiServer;
 import igor.metrics.IgorMetrics;
 import igor.metrics.MetricsPoller;
 import igor.queue.QueueKeeping;
+import igor.queue.ReportInbox;
+import igor.queue.TaskOutputChannel;
 import igor.queue.redis.RedisFlowControl;
 import igor.queue.redis.RedisQueues;
 import igor.queue.redis.RedisSettings;
@@ -46,6 +48,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.Done;
+import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.Cancellable;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -351,12 +354,24 @@ public final class IgorNode implements AutoCloseable {
               settings.projection().activityHistory(),
               metrics::projectionFailure);
     }
+    String self = reader(Cluster.get(system).selfMember().address());
+    ReportInbox inbox =
+        redis.reportInbox(
+            self, settings.reports().reclaimAfter(), settings.reports().outcomeLimits());
+    TaskOutputSettings output = TaskOutputSettings.from(system.settings().config());
+    TaskOutputChannel outputs =
+        redis.taskOutput(self, output.reclaimAfter(), output.maxLineBytes());
+    RemovedMembers.subscribe(
+        system,
+        "igor-removed-members",
+        removed -> {
+          log.info("taking over what a removed node read and did not apply node={}", removed);
+          inbox.takeOverFrom(reader(removed));
+          outputs.takeOverFrom(reader(removed));
+        });
     ReportRouter router =
         new ReportRouter(
-                redis.reportInbox(
-                    "node-" + Cluster.get(system).selfMember().address().hostPort(),
-                    settings.reports().reclaimAfter(),
-                    settings.reports().outcomeLimits()),
+                inbox,
                 gateway,
                 metrics,
                 settings.reports().batchSize(),
@@ -370,13 +385,9 @@ public final class IgorNode implements AutoCloseable {
         CoordinatedShutdown.PhaseServiceStop(),
         "igor-report-router",
         () -> router.stop().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join());
-    TaskOutputSettings output = TaskOutputSettings.from(system.settings().config());
     TaskOutputRouter outputRouter =
         new TaskOutputRouter(
-                redis.taskOutput(
-                    "node-" + Cluster.get(system).selfMember().address().hostPort(),
-                    output.reclaimAfter(),
-                    output.maxLineBytes()),
+                outputs,
                 storage.taskOutput(output.linesPerAttempt()),
                 output.batchSize(),
                 output.pollWait())
@@ -390,6 +401,11 @@ public final class IgorNode implements AutoCloseable {
       retention.start();
       stopWith(shutdown, CoordinatedShutdown.PhaseServiceStop(), "igor-retention", retention::stop);
     }
+  }
+
+  /** How a node of the role "jobs" at this address reads the report and task output streams. */
+  private static String reader(Address node) {
+    return "node-" + node.hostPort();
   }
 
   /** The role "api": readiness checks and the HTTP server, bound before this returns. */

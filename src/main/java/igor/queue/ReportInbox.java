@@ -10,6 +10,13 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ReportInbox {
 
+  /**
+   * The reports that {@code node} (a node gone from the cluster, named as it read them) read and
+   * never acknowledged are handed out by the next reads of this inbox, without waiting to be
+   * reclaimed.
+   */
+  void takeOverFrom(String node);
+
   /** Up to {@code max} reports, waiting at most {@code wait} for the first. */
   CompletionStage<List<ReceivedReport>> next(int max, Duration wait);
 

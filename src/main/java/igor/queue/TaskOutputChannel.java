@@ -24,6 +24,12 @@ public interface TaskOutputChannel {
    */
   List<Received> next(int max, Duration wait);
 
+  /**
+   * The entries that {@code node} (a node gone from the cluster, named as it read them) read and
+   * never acknowledged are handed out by the next reads, without waiting to be reclaimed.
+   */
+  void takeOverFrom(String node);
+
   /** Of these delivery ids, the attempts whose claim is held: taken, and running or just ended. */
   Set<String> claimed(Collection<String> deliveryIds);
 

@@ -43,6 +43,7 @@ public final class RedisReportInbox implements ReportInbox {
   private final OutcomeLimits limits;
   private final Duration claimLinger;
   private final RedisFlowControl flow;
+  private final StreamTakeover takeover;
   private volatile long lastReclaim;
   private volatile StreamMessageId reclaimCursor = new StreamMessageId(0, 0);
 
@@ -78,6 +79,7 @@ public final class RedisReportInbox implements ReportInbox {
     this.limits = limits;
     this.deadLetters = new DeadLetters(keys, bounds);
     this.claimLinger = bounds.claimLinger();
+    this.takeover = new StreamTakeover(redis, keys.reports(), consumer, FIELD);
     ensureGroupAsync().toCompletableFuture().join();
   }
 
@@ -98,9 +100,32 @@ public final class RedisReportInbox implements ReportInbox {
   }
 
   @Override
+  public void takeOverFrom(String node) {
+    takeover.add(node);
+  }
+
+  /**
+   * Reports of a node gone from the cluster first ({@link #takeOverFrom}); then, every third of
+   * {@code reclaimAfter}, those pending longer than it (so none waits more than 4/3 of it); then
+   * new ones.
+   */
+  @Override
   public CompletionStage<List<ReceivedReport>> next(int max, Duration wait) {
+    if (takeover.isWaiting()) {
+      return takeover
+          .next(max)
+          .thenCompose(
+              taken ->
+                  taken.isEmpty()
+                      ? nextPendingOrNew(max, wait)
+                      : CompletableFuture.completedFuture(decode(taken)));
+    }
+    return nextPendingOrNew(max, wait);
+  }
+
+  private CompletionStage<List<ReceivedReport>> nextPendingOrNew(int max, Duration wait) {
     long now = System.currentTimeMillis();
-    if (now - lastReclaim >= reclaimAfter.toMillis()) {
+    if (now - lastReclaim >= reclaimAfter.toMillis() / 3) {
       lastReclaim = now;
       return stream
           .autoClaimAsync(

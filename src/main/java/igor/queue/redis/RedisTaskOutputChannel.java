@@ -39,6 +39,7 @@ final class RedisTaskOutputChannel implements TaskOutputChannel {
   private final Duration reclaimAfter;
   private final int maxLineBytes;
   private final DeadLetters deadLetters;
+  private final StreamTakeover takeover;
   private long lastReclaim;
   private StreamMessageId reclaimCursor = new StreamMessageId(0, 0);
 
@@ -57,6 +58,7 @@ final class RedisTaskOutputChannel implements TaskOutputChannel {
     this.reclaimAfter = reclaimAfter;
     this.maxLineBytes = maxLineBytes;
     this.deadLetters = new DeadLetters(keys, bounds);
+    this.takeover = new StreamTakeover(redis, keys.logs(), consumer, FIELD);
     ensureGroup();
   }
 
@@ -86,9 +88,20 @@ final class RedisTaskOutputChannel implements TaskOutputChannel {
     }
   }
 
+  @Override
+  public void takeOverFrom(String node) {
+    takeover.add(node);
+  }
+
   private List<Received> read(int max, Duration wait) {
+    if (takeover.isWaiting()) {
+      var taken = takeover.next(max).toCompletableFuture().join();
+      if (!taken.isEmpty()) {
+        return decode(taken);
+      }
+    }
     long now = System.currentTimeMillis();
-    if (now - lastReclaim >= reclaimAfter.toMillis()) {
+    if (now - lastReclaim >= reclaimAfter.toMillis() / 3) {
       lastReclaim = now;
       var claimed =
           stream.autoClaim(
