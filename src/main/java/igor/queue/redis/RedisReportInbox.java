@@ -27,8 +27,9 @@ import org.redisson.client.codec.StringCodec;
 /**
  * The report channel as one Redis stream read by the consumer group of all Igor nodes: every report
  * goes to one node, stays pending until that node acknowledges it (XACK and XDEL once its effects
- * are journaled), and a report left pending by a node that died is claimed by another (XAUTOCLAIM)
- * after {@code reclaimAfter}.
+ * are journaled); a report left pending by a node removed from the cluster is taken over at once
+ * ({@link #takeOverFrom}, ADR 0027), and any other left pending longer than {@code reclaimAfter} is
+ * claimed by another node (XAUTOCLAIM).
  */
 public final class RedisReportInbox implements ReportInbox {
   static final String FIELD = "report";
