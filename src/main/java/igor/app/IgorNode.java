@@ -361,6 +361,9 @@ public final class IgorNode implements AutoCloseable {
     TaskOutputSettings output = TaskOutputSettings.from(system.settings().config());
     TaskOutputChannel outputs =
         redis.taskOutput(self, output.reclaimAfter(), output.maxLineBytes());
+    // a node that died at this address (a restart, or a whole cluster started again) left these
+    inbox.takeOverFrom(self);
+    outputs.takeOverFrom(self);
     RemovedMembers.subscribe(
         system,
         "igor-removed-members",

@@ -106,8 +106,8 @@ public final class RedisReportInbox implements ReportInbox {
   }
 
   /**
-   * Reports of a node gone from the cluster first ({@link #takeOverFrom}); then, every third of
-   * {@code reclaimAfter}, those pending longer than it (so none waits more than 4/3 of it); then
+   * Reports of a node gone from the cluster first ({@link #takeOverFrom}); then, every sixth of
+   * {@code reclaimAfter}, those pending longer than it (so none waits more than 7/6 of it); then
    * new ones.
    */
   @Override
@@ -126,7 +126,7 @@ public final class RedisReportInbox implements ReportInbox {
 
   private CompletionStage<List<ReceivedReport>> nextPendingOrNew(int max, Duration wait) {
     long now = System.currentTimeMillis();
-    if (now - lastReclaim >= reclaimAfter.toMillis() / 3) {
+    if (now - lastReclaim >= reclaimAfter.toMillis() / 6) {
       lastReclaim = now;
       return stream
           .autoClaimAsync(

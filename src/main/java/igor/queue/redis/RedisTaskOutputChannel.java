@@ -101,7 +101,7 @@ final class RedisTaskOutputChannel implements TaskOutputChannel {
       }
     }
     long now = System.currentTimeMillis();
-    if (now - lastReclaim >= reclaimAfter.toMillis() / 3) {
+    if (now - lastReclaim >= reclaimAfter.toMillis() / 6) {
       lastReclaim = now;
       var claimed =
           stream.autoClaim(

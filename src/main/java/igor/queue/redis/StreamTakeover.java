@@ -76,9 +76,13 @@ final class StreamTakeover {
     this.field = field;
   }
 
-  /** The consumer of a node gone from the cluster, whose entries are to be taken over. */
+  /**
+   * The consumer of a node gone from the cluster, whose entries are to be taken over; or this
+   * node's own, when it starts at the address of one that died: what that one left pending is then
+   * read again at once (XCLAIM to itself), not after the reclaim.
+   */
   void add(String consumer) {
-    if (!consumer.equals(self) && !gone.contains(consumer)) {
+    if (!gone.contains(consumer)) {
       gone.add(consumer);
     }
   }

@@ -69,17 +69,33 @@ class TakeoverOfARemovedNodeTest {
   }
 
   @Test
-  void aNodeToldOfItsOwnRemovalOrOfOneThatReadNothingTakesNothing() throws Exception {
-    RedisReportInbox self = inbox("node-a");
+  void aNodeStartedAtTheAddressOfOneThatDiedReadsAtOnceWhatThatOneLeftPending() throws Exception {
+    RedisReportInbox died = inbox("node-a");
     String sent = addReport(completed());
-    assertThat(receipts(self.next(10, WAIT).toCompletableFuture().get())).containsExactly(sent);
+    assertThat(receipts(died.next(10, WAIT).toCompletableFuture().get())).containsExactly(sent);
 
-    self.takeOverFrom("node-a");
-    self.takeOverFrom("node-never-seen");
+    RedisReportInbox restarted = inbox("node-a");
+    List<String> beforeTakeover = receipts(restarted.next(10, WAIT).toCompletableFuture().get());
+    restarted.takeOverFrom("node-a");
+    List<ReceivedReport> taken = restarted.next(10, WAIT).toCompletableFuture().get();
 
-    assertThat(self.next(10, WAIT).toCompletableFuture().get()).isEmpty();
-    assertThat(consumers(keys.reports())).containsExactly("node-a");
-    assertThat(pendingCount(keys.reports())).as("its own report stays pending to it").isOne();
+    assertThat(beforeTakeover).as("new reports only, before it takes over").isEmpty();
+    assertThat(receipts(taken)).containsExactly(sent);
+    restarted.acknowledge(taken).toCompletableFuture().get();
+    assertThat(pendingCount(keys.reports())).isZero();
+  }
+
+  @Test
+  void aNodeToldOfTheRemovalOfOneThatReadNothingTakesNothing() throws Exception {
+    RedisReportInbox survivor = inbox("node-b");
+    String sent = addReport(completed());
+
+    survivor.takeOverFrom("node-never-seen");
+
+    assertThat(receipts(survivor.next(10, WAIT).toCompletableFuture().get()))
+        .as("only the new report")
+        .containsExactly(sent);
+    assertThat(consumers(keys.reports())).containsExactly("node-b");
   }
 
   @Test
