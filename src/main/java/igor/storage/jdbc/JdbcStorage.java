@@ -227,6 +227,11 @@ public final class JdbcStorage implements AutoCloseable {
     return new JournalChangeFeed(system, dataSource, executor, reorderWindow);
   }
 
+  /** The limits set or removed through the API (V11). */
+  public JdbcLimitRecords limitRecords() {
+    return new JdbcLimitRecords(dataSource, executor);
+  }
+
   public JdbcIdempotencyKeys idempotencyKeys() {
     return new JdbcIdempotencyKeys(dataSource, executor);
   }
