@@ -1,5 +1,6 @@
 package igor.service;
 
+import igor.config.FlowLimits;
 import igor.queue.FlowControl;
 import igor.queue.FlowLimit;
 import igor.queue.LiveLimits;
@@ -65,12 +66,17 @@ public final class LimitKeeper implements FlowControl {
   }
 
   /**
-   * Answers false, changing nothing, when there is no such limit: neither in Redis, nor set through
-   * the API, nor in this node's configuration. Otherwise records the removal in PostgreSQL (it then
-   * holds over the configuration), then removes it from Redis and admits what it held back.
+   * Answers false, changing nothing, when there is no such limit: no limit may have such a kind or
+   * name, or it is neither in Redis, nor set through the API, nor in this node's configuration.
+   * Otherwise records the removal in PostgreSQL (it then holds over the configuration), then
+   * removes it from Redis and admits what it held back.
    */
   @Override
   public CompletionStage<Boolean> remove(String kind, String name) {
+    if (FlowLimits.namingProblem(kind, name) != null) {
+      // no limit is named so (neither the API nor the configuration takes such a name)
+      return CompletableFuture.completedFuture(false);
+    }
     String field = FlowLimit.fieldOf(kind, name);
     boolean inConfiguration =
         configured.stream().anyMatch(l -> l.kind().equals(kind) && l.name().equals(name));

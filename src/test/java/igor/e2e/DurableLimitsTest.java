@@ -106,6 +106,8 @@ class DurableLimitsTest {
     assertThat(delete("type", "email")).isEqualTo(200);
     assertThat(delete("key", "acme")).isEqualTo(200);
     assertThat(delete("key", "nobody")).as("no such limit").isEqualTo(404);
+    assertThat(delete("bogus", "x")).as("no limit has such a kind").isEqualTo(404);
+    assertThat(delete("key", "a%00b")).as("nor such a name").isEqualTo(404);
     assertThat(recordsNamed("nobody")).as("a removal of nothing records nothing").isZero();
     assertThat(concurrencyOf("type", "email")).isEqualTo(-1);
     assertThat(concurrencyOf("key", "acme")).isEqualTo(-1);
