@@ -313,6 +313,36 @@ try {
     await accessible('the workers page');
   });
 
+  await run('an admin sets a limit on the workers page and removes it', async () => {
+    const limits = page.locator('table.limits');
+    await page.getByLabel('Kind').selectOption('type');
+    await page.getByLabel('Name', {exact: true}).fill('ui-limited');
+    await page.getByLabel('Concurrency').fill('3');
+    await page.getByLabel('Rate', {exact: true}).fill('20');
+    await page.getByLabel('Per (seconds)').fill('2');
+    await page.getByRole('button', {name: 'Set limit'}).click();
+    await expectText(page.locator('.limit-answer'), 'Limit type:ui-limited set.');
+    const row = limits.locator('tr[data-limit="type:ui-limited"]');
+    await expectText(row, /3/);
+    await expectText(row, /20 per 2 s/);
+    const listed = await page.evaluate(async (token) => {
+      const r = await fetch('/api/v1/limits', {headers: {Authorization: `Bearer ${token}`}});
+      return (await r.json()).limits.find((l) => l.kind === 'type' && l.name === 'ui-limited');
+    }, TOKEN);
+    if (!listed || listed.concurrency !== 3 || listed.rate !== 20 || listed.per_seconds !== 2) {
+      throw new Error(`the API lists ${JSON.stringify(listed)}`);
+    }
+    // the node's checks answer next to the form (the browser's own refuse a negative number)
+    await page.getByLabel('Weight (fairness)').fill('2');
+    await page.getByRole('button', {name: 'Set limit'}).click();
+    await expectText(page.locator('.limit-answer'), /Not changed: limit type\/ui-limited: weight belongs to kind 'fairness'/);
+    await page.getByLabel('Weight (fairness)').fill('');
+    await accessible('the workers page with a limit');
+    await row.getByRole('button', {name: 'Remove limit type:ui-limited'}).click();
+    await expectText(page.locator('.limit-answer'), 'Limit type:ui-limited removed.');
+    await row.waitFor({state: 'detached'});
+  });
+
   await run('a task of a type no live worker takes says why it waits', async () => {
     await submit({name: `ui-waits ${run_}`, layers: [{tasks: [{name: 'lonely', type: 'ui-nobody-takes'}]}]});
     await page.waitForURL(/\/jobs\/[0-9a-f-]{36}/);

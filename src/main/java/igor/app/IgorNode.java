@@ -14,6 +14,7 @@ import igor.entity.ScheduleBehavior;
 import igor.http.ApiServer;
 import igor.metrics.IgorMetrics;
 import igor.metrics.MetricsPoller;
+import igor.queue.FlowControl;
 import igor.queue.QueueKeeping;
 import igor.queue.ReportInbox;
 import igor.queue.TaskOutputChannel;
@@ -26,6 +27,7 @@ import igor.service.ClusterService;
 import igor.service.IdempotentJobs;
 import igor.service.JobGateway;
 import igor.service.JobService;
+import igor.service.LimitKeeper;
 import igor.service.QueueKeeper;
 import igor.service.ReadYourWrites;
 import igor.service.ReportRouter;
@@ -162,7 +164,8 @@ public final class IgorNode implements AutoCloseable {
     RedisFlowControl flow =
         redis.flowControl(
             flowSettings.urgencyStep(), flowSettings.admissionScan(), flowSettings.slotGrace());
-    flow.seedAndRefresh(flowSettings.limits()).toCompletableFuture().join();
+    LimitKeeper limits = new LimitKeeper(storage.limitRecords(), flow, flowSettings.limits());
+    limits.reconcile(true).toCompletableFuture().join();
     Cancellable flowRefresh =
         system
             .scheduler()
@@ -170,7 +173,8 @@ public final class IgorNode implements AutoCloseable {
                 settings.worker().leaseCheckInterval(),
                 settings.worker().leaseCheckInterval(),
                 () ->
-                    flow.seedAndRefresh(flowSettings.limits())
+                    limits
+                        .reconcile(false)
                         .whenComplete(
                             (ok, failure) -> {
                               if (failure == null) {
@@ -267,7 +271,7 @@ public final class IgorNode implements AutoCloseable {
               metrics,
               workers,
               tracing.openTelemetry(),
-              flow);
+              limits);
       ServerBinding bound = binding;
       shutdown.addTask(
           CoordinatedShutdown.PhaseServiceUnbind(),
@@ -423,7 +427,7 @@ public final class IgorNode implements AutoCloseable {
       IgorMetrics metrics,
       WorkerWatch workers,
       OpenTelemetry openTelemetry,
-      RedisFlowControl flow) {
+      FlowControl limits) {
     QueueKeeping queue = redis.keeping();
     TaskOutputSettings output = TaskOutputSettings.from(system.settings().config());
     ClusterService clusterService =
@@ -461,7 +465,7 @@ public final class IgorNode implements AutoCloseable {
                 output.reclaimAfter(),
                 output.maxLineBytes()),
             output.maxPageLines(),
-            flow));
+            limits));
   }
 
   /**

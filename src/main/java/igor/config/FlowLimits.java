@@ -14,20 +14,9 @@ public final class FlowLimits {
 
   /** What is wrong with the limit, naming the field, or null when nothing is. */
   public static String problem(FlowLimit l) {
-    if (!FlowLimit.TYPE.equals(l.kind())
-        && !FlowLimit.KEY.equals(l.kind())
-        && !FlowLimit.FAIRNESS.equals(l.kind())) {
-      return "kind must be 'type', 'key' or 'fairness', got '" + l.kind() + "'";
-    }
-    if (l.name() == null || l.name().isEmpty() || l.name().length() > MAX_NAME) {
-      return "name must be 1 to " + MAX_NAME + " characters";
-    }
-    if (l.name().chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
-      return "name may not hold spaces or control characters";
-    }
-    java.util.Optional<String> text = igor.domain.Text.problem(l.name());
-    if (text.isPresent()) {
-      return "name: " + text.get();
+    String naming = namingProblem(l.kind(), l.name());
+    if (naming != null) {
+      return naming;
     }
     if (l.concurrency() < 0 || l.concurrency() > MAX) {
       return "concurrency must be from 0 (none) to " + MAX + ", got " + l.concurrency();
@@ -49,6 +38,28 @@ public final class FlowLimits {
     }
     if (!FlowLimit.FAIRNESS.equals(l.kind()) && l.concurrency() == 0 && l.rate() == 0) {
       return "give concurrency or rate (or both): a limit of neither limits nothing";
+    }
+    return null;
+  }
+
+  /**
+   * What is wrong with a limit's kind or name, or null when nothing is: no limit has such a one.
+   */
+  public static String namingProblem(String kind, String name) {
+    if (!FlowLimit.TYPE.equals(kind)
+        && !FlowLimit.KEY.equals(kind)
+        && !FlowLimit.FAIRNESS.equals(kind)) {
+      return "kind must be 'type', 'key' or 'fairness', got '" + kind + "'";
+    }
+    if (name == null || name.isEmpty() || name.length() > MAX_NAME) {
+      return "name must be 1 to " + MAX_NAME + " characters";
+    }
+    if (name.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
+      return "name may not hold spaces or control characters";
+    }
+    java.util.Optional<String> text = igor.domain.Text.problem(name);
+    if (text.isPresent()) {
+      return "name: " + text.get();
     }
     return null;
   }

@@ -1,6 +1,7 @@
 package igor.http;
 
 import igor.domain.Rejection;
+import igor.service.LimitNotLiveException;
 import igor.service.ReadModelBehindException;
 import igor.service.RejectionStatus;
 import igor.storage.StorageUnavailableException;
@@ -48,6 +49,9 @@ public final class ApiErrors {
               + " asking again");
     }
     if (cause instanceof ReadModelBehindException) {
+      return ApiJson.error(503, cause.getMessage());
+    }
+    if (cause instanceof LimitNotLiveException) {
       return ApiJson.error(503, cause.getMessage());
     }
     if (cause instanceof StorageUnavailableException) {

@@ -14,7 +14,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * Flow control's limits (docs/flow-control.md): GET /api/v1/limits lists them with their use; PUT
  * and DELETE /api/v1/limits/{kind}/{name} set and remove one (role admin: {@link Guard}). A change
- * holds for the whole cluster at once (the limits live in Redis) and admits what it now allows.
+ * is recorded in PostgreSQL, then holds for the whole cluster at once (Redis keeps the live copy)
+ * and admits what it now allows (ADR 0026).
  */
 final class LimitRoutes extends AllDirectives {
   private final FlowControl flow;

@@ -16,7 +16,7 @@ export function token() {
 
 /** Asks the person for a token; keeps it in this browser. Answers whether one was given. */
 function askForToken(message) {
-  const given = window.prompt(`${message}\n\nThis Igor needs an API token (read role to look, write role to steer):`);
+  const given = window.prompt(`${message}\n\nThis Igor needs an API token (read role to look, write role to steer, admin to change limits):`);
   if (!given || !given.trim()) return false;
   try { window.localStorage.setItem(TOKEN_KEY, given.trim()); } catch (e) { return false; }
   return true;
@@ -74,6 +74,10 @@ export const api = {
   workers: () => call('GET', '/api/v1/workers'),
   /** GET /api/v1/limits: flow control's limits with their use (docs/flow-control.md). */
   limits: () => call('GET', '/api/v1/limits'),
+  /** PUT /api/v1/limits/{kind}/{name} (role admin): sets a limit, recorded in PostgreSQL. */
+  setLimit: (kind, name, body) => call('PUT', `/api/v1/limits/${encodeURIComponent(kind)}/${encodeURIComponent(name)}`, JSON.stringify(body)),
+  /** DELETE /api/v1/limits/{kind}/{name} (role admin): removes a limit. */
+  removeLimit: (kind, name) => call('DELETE', `/api/v1/limits/${encodeURIComponent(kind)}/${encodeURIComponent(name)}`),
   schedules: () => call('GET', '/api/v1/schedules'),
   /** POST /api/v1/tasks with [{layer_id, type, ...}]; answers the tasks added. */
   addTasks: (json) => call('POST', '/api/v1/tasks', json),

@@ -1,6 +1,7 @@
 // The workers: every worker process in the registry (GET /api/v1/workers), live, gone or stopped,
-// with its types, concurrency and attempts in flight, and flow control's limits (GET /api/v1/limits,
-// read-only: they are set with `igor limits set`); read again every two seconds.
+// with its types, concurrency and attempts in flight, and flow control's limits (GET /api/v1/limits),
+// which a token of role admin sets and removes here (PUT and DELETE /api/v1/limits/{kind}/{name});
+// read again every two seconds.
 
 import {api} from './api.js';
 import {h, replaceContent, time, timeCell} from './dom.js';
@@ -29,6 +30,47 @@ export function workersPage(main) {
   const others = h('div', {class: 'unannounced-slot'});
   const limits = h('div', {class: 'limits-slot'});
   const error = h('p', {class: 'error', role: 'alert'});
+  const changed = h('p', {class: 'limit-answer', role: 'status'});
+
+  /** Runs a change of a limit, says what came of it, and reads the limits again. */
+  async function change(what, run) {
+    try {
+      await run();
+      changed.classList.remove('error');
+      changed.textContent = what;
+    } catch (e) {
+      changed.classList.add('error');
+      changed.textContent = e.status === 403 ? `Not changed: changing limits needs a token of role admin (${e.message}).` : `Not changed: ${e.message}`;
+    }
+    try { drawLimits(await api.limits()); } catch (e) { /* the next round shows it */ }
+  }
+
+  const kind = h('select', {id: 'limit-kind'}, ['type', 'key', 'fairness'].map((k) => h('option', {value: k}, k)));
+  const name = h('input', {id: 'limit-name', type: 'text', autocomplete: 'off', required: true, maxlength: 255});
+  const number = (id, min, attrs = {}) => h('input', Object.assign({id, type: 'number', min, inputmode: 'decimal'}, attrs));
+  const concurrency = number('limit-concurrency', 0);
+  const rate = number('limit-rate', 0);
+  const per = number('limit-per', 0.001, {step: 'any', placeholder: '1'});
+  const weight = number('limit-weight', 0);
+  const field = (input, label) => h('div', {class: 'field'}, h('label', {for: input.id}, label), input);
+  const optional = (input) => (input.value === '' ? undefined : Number(input.value));
+
+  function setLimit(event) {
+    event.preventDefault();
+    const k = kind.value;
+    const n = name.value.trim();
+    const body = {concurrency: optional(concurrency), rate: optional(rate), per_seconds: optional(per), weight: optional(weight)};
+    change(`Limit ${k}:${n} set.`, () => api.setLimit(k, n, body));
+  }
+
+  const form = h('form', {class: 'limit-form', onsubmit: setLimit, 'aria-labelledby': 'limit-form-title'},
+      h('h3', {id: 'limit-form-title'}, 'Set a limit'),
+      h('p', {class: 'muted small'}, 'Needs a token of role admin. Kept in PostgreSQL: it holds over igor.flow.limits of the same kind and name until changed here, by the API or with igor limits. Empty fields are none (per: 1 s).'),
+      h('div', {class: 'fields'},
+          field(kind, 'Kind'), field(name, 'Name'), field(concurrency, 'Concurrency'),
+          field(rate, 'Rate'), field(per, 'Per (seconds)'), field(weight, 'Weight (fairness)')),
+      h('button', {type: 'submit', class: 'primary'}, 'Set limit'),
+      changed);
 
   function draw(answer) {
     const workers = answer.workers || [];
@@ -64,10 +106,10 @@ export function workersPage(main) {
     const known = (n) => (n === undefined || n === null ? h('span', {class: 'muted'}, '–') : `${n}`);
     replaceContent(limits,
         h('h2', {}, 'Flow-control limits'),
-        all.length === 0 ? h('p', {class: 'empty'}, 'No limit is set (igor limits set type NAME --concurrency N).') :
+        all.length === 0 ? h('p', {class: 'empty'}, 'No limit is set (below, or igor limits set type NAME --concurrency N).') :
           h('table', {class: 'limits'},
               h('caption', {class: 'visually-hidden'}, 'Flow-control limits by kind and name'),
-              h('thead', {}, h('tr', {}, ['Limit', 'Concurrency', 'Rate', 'Weight', 'In use', 'Waiting']
+              h('thead', {}, h('tr', {}, ['Limit', 'Concurrency', 'Rate', 'Weight', 'In use', 'Waiting', 'Change']
                   .map((c) => h('th', {scope: 'col'}, c)))),
               h('tbody', {}, all.map((l) => h('tr', {'data-limit': `${l.kind}:${l.name}`},
                   h('td', {class: 'mono'}, `${l.kind}:${l.name}`),
@@ -75,7 +117,10 @@ export function workersPage(main) {
                   h('td', {class: 'num'}, rate(l)),
                   h('td', {class: 'num'}, num(l.weight)),
                   h('td', {class: 'num'}, known(l.in_use)),
-                  h('td', {class: 'num'}, known(l.waiting)))))));
+                  h('td', {class: 'num'}, known(l.waiting)),
+                  h('td', {}, h('button', {type: 'button', class: 'small', 'data-key': `remove ${l.kind}:${l.name}`,
+                    'aria-label': `Remove limit ${l.kind}:${l.name}`,
+                    onclick: () => change(`Limit ${l.kind}:${l.name} removed.`, () => api.removeLimit(l.kind, l.name))}, 'Remove')))))));
   }
 
   async function load() {
@@ -91,7 +136,7 @@ export function workersPage(main) {
   replaceContent(main,
       h('div', {class: 'page-head'}, h('h1', {}, 'Workers')),
       h('p', {class: 'muted'}, 'Worker processes announce themselves and renew a heartbeat every third of their lease; one whose heartbeat is older than its lease is shown gone, and forgotten ten leases later.'),
-      error, summary, table, others, limits);
+      error, summary, table, others, limits, form);
   load();
   const timer = setInterval(load, EVERY_MS);
   return () => clearInterval(timer);

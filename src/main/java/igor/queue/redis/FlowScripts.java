@@ -16,7 +16,8 @@ package igor.queue.redis;
  * P:flow:held:type:<type>} and {@code P:flow:held:key:<key>} (sets of the delivery ids holding a
  * slot), {@code P:flow:slots} (hash: delivery id to "type \n concurrency key \n admitted at ms"),
  * {@code P:flow:bucket:<limit>} (hash: tokens, at), {@code P:flow:types} (set of the types that
- * have a waiting room).
+ * have a waiting room), {@code P:limits:versions} (hash: a field of {@code P:limits} to the version
+ * of the API's change it holds, ADR 0026).
  */
 final class FlowScripts {
   private FlowScripts() {}
@@ -267,4 +268,32 @@ final class FlowScripts {
           + "local answer = {tostring(freed), tostring(#slots / 2 - freed)}\n"
           + "admitAll(tonumber(ARGV[4]), answer)\n"
           + "return answer";
+
+  /**
+   * ARGV: prefix, then per change: the field of {@code P:limits}, its value ("" to remove it) and
+   * the version of the change (0 for the configuration's). A change of the API is applied unless
+   * {@code P:limits:versions} holds its version or a later one for the field (an older copy never
+   * overwrites a newer one, whichever node applies it), and records its version; the
+   * configuration's is applied only where no change of the API is recorded. Answers how many values
+   * it changed. Needs none of {@link #FUNCTIONS}.
+   */
+  static final String APPLY_LIMITS =
+      "local limits = ARGV[1] .. ':limits'\n"
+          + "local versions = ARGV[1] .. ':limits:versions'\n"
+          + "local changed = 0\n"
+          + "for i = 2, #ARGV, 3 do\n"
+          + "  local field, value, version = ARGV[i], ARGV[i + 1], tonumber(ARGV[i + 2])\n"
+          + "  local held = tonumber(redis.call('HGET', versions, field) or '0')\n"
+          + "  if (version == 0 and held == 0) or (version > 0 and held < version) then\n"
+          + "    local was = redis.call('HGET', limits, field)\n"
+          + "    if value == '' then\n"
+          + "      if was then redis.call('HDEL', limits, field) changed = changed + 1 end\n"
+          + "    elseif was ~= value then\n"
+          + "      redis.call('HSET', limits, field, value)\n"
+          + "      changed = changed + 1\n"
+          + "    end\n"
+          + "    if version > 0 then redis.call('HSET', versions, field, ARGV[i + 2]) end\n"
+          + "  end\n"
+          + "end\n"
+          + "return {tostring(changed)}";
 }

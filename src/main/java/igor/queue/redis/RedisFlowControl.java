@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * <p>The node keeps the limits it last read ({@link #refresh}): a delivery whose type and key have
  * none takes the direct way ({@link #isControlled}), as before flow control existed.
  */
-public final class RedisFlowControl implements igor.queue.FlowControl {
+public final class RedisFlowControl implements igor.queue.LiveLimits {
   private static final Logger log = LoggerFactory.getLogger(RedisFlowControl.class);
 
   /** Deliveries put in a waiting room per script: a script blocks Redis while it runs. */
@@ -149,6 +149,7 @@ public final class RedisFlowControl implements igor.queue.FlowControl {
    * Reads the limits again, frees the slots no attempt holds any more (see {@link
    * FlowScripts#SWEEP}) and admits: run every lease check.
    */
+  @Override
   public CompletionStage<Void> refresh() {
     List<Object> args = head("");
     args.add(String.valueOf(slotGraceMillis));
@@ -293,47 +294,44 @@ public final class RedisFlowControl implements igor.queue.FlowControl {
             });
   }
 
-  /** Sets a limit (replacing the one of the same kind and name) and admits what it now allows. */
-  @Override
-  public CompletionStage<Void> set(FlowLimit limit) {
-    return redis
-        .<String, String>getMap(keys.prefix() + ":limits", StringCodec.INSTANCE)
-        .fastPutAsync(limit.field(), limit.encoded())
-        .thenCompose(done -> refreshLimitsAndAdmit());
-  }
-
-  /** Removes a limit: answers whether there was one. Deliveries it held back are admitted. */
-  @Override
-  public CompletionStage<Boolean> remove(String kind, String name) {
-    return redis
-        .<String, String>getMap(keys.prefix() + ":limits", StringCodec.INSTANCE)
-        .fastRemoveAsync(FlowLimit.fieldOf(kind, name))
-        .thenCompose(removed -> refreshLimitsAndAdmit().thenApply(done -> removed > 0));
-  }
-
   /**
-   * Sets the limits of the configuration once per Redis data set (a mark under the prefix says it
-   * was done: after Redis lost its data they are set again, while a limit removed through the API
-   * stays removed), then {@link #refresh}es: run every lease check.
+   * Applies the changes in one script ({@link FlowScripts#APPLY_LIMITS}: a change of the API only
+   * over an older one, the configuration's only where the API changed nothing), then reads the
+   * limits again and admits what they allow.
    */
-  public CompletionStage<Void> seedAndRefresh(List<FlowLimit> configured) {
+  @Override
+  public CompletionStage<Integer> apply(List<Change> changes) {
+    if (changes.isEmpty()) {
+      return refreshLimitsAndAdmit().thenApply(done -> 0);
+    }
+    List<Object> args = new ArrayList<>();
+    args.add(keys.prefix());
+    for (Change c : changes) {
+      args.add(FlowLimit.fieldOf(c.kind(), c.name()));
+      args.add(c.limit() == null ? "" : c.limit().encoded());
+      args.add(String.valueOf(c.version()));
+    }
+    return this.<List<Object>>eval(FlowScripts.APPLY_LIMITS, args)
+        .thenCompose(
+            answer -> {
+              int changed = Integer.parseInt(String.valueOf(answer.get(0)));
+              return (changed > 0 ? refreshLimitsAndAdmit() : refresh()).thenApply(done -> changed);
+            });
+  }
+
+  /** Whether {@code P:flow:seeded} is there: gone when Redis lost its data. */
+  @Override
+  public CompletionStage<Boolean> isSeeded() {
     return redis
         .<String>getBucket(keys.prefix() + ":flow:seeded", StringCodec.INSTANCE)
-        .setIfAbsentAsync("1")
-        .thenCompose(
-            first -> {
-              if (!first || configured.isEmpty()) {
-                return CompletableFuture.completedFuture(null);
-              }
-              var map =
-                  redis.<String, String>getMap(keys.prefix() + ":limits", StringCodec.INSTANCE);
-              List<CompletableFuture<Boolean>> puts = new ArrayList<>();
-              for (FlowLimit l : configured) {
-                puts.add(map.fastPutIfAbsentAsync(l.field(), l.encoded()).toCompletableFuture());
-              }
-              return CompletableFuture.allOf(puts.toArray(CompletableFuture[]::new));
-            })
-        .thenCompose(done -> refresh());
+        .isExistsAsync();
+  }
+
+  @Override
+  public CompletionStage<Void> markSeeded() {
+    return redis
+        .<String>getBucket(keys.prefix() + ":flow:seeded", StringCodec.INSTANCE)
+        .setAsync("1");
   }
 
   private CompletionStage<Void> refreshLimitsAndAdmit() {
