@@ -92,10 +92,6 @@ public final class JdbcStorage implements AutoCloseable {
               .table("igor_schema_history")
               .baselineOnMigrate(true)
               .baselineVersion("0")
-              // numbers are handed out before work merges, so a lower one may land after higher
-              // ones (V11 after V13): a database past it takes it then, instead of refusing to
-              // start
-              .outOfOrder(true)
               .load()
               .migrate();
     } catch (SQLException e) {
