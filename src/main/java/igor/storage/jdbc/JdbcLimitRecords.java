@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 
-/** The limits the API set or removed, as the table igor_flow_limits (V11__flow_limits.sql). */
+/** The limits the API set or removed, as the table igor_flow_limits (V15__flow_limits.sql). */
 public final class JdbcLimitRecords implements LimitRecords {
   private static final String COLUMNS =
       "kind, name, concurrency, rate, per_millis, weight, removed, version";

@@ -227,7 +227,7 @@ public final class JdbcStorage implements AutoCloseable {
     return new JournalChangeFeed(system, dataSource, executor, reorderWindow);
   }
 
-  /** The limits set or removed through the API (V11). */
+  /** The limits set or removed through the API (V15). */
   public JdbcLimitRecords limitRecords() {
     return new JdbcLimitRecords(dataSource, executor);
   }
