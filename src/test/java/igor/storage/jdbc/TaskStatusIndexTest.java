@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The index of the tasks not COMPLETED keeps their status alone (V14,
+ * The index of the tasks not COMPLETED is keyed by status and creation time, without the id (V14,
  * docs/adr/0023-narrow-status-index.md): a database of V13 upgrades to it with its rows, and a list
  * of a rare status without a job or layer still reads it rather than every task.
  */
@@ -56,7 +56,8 @@ class TaskStatusIndexTest {
         .contains("igor_tasks_unfinished_status_idx")
         .doesNotContain("igor_tasks_unfinished_idx");
     assertThat(definition("igor_tasks_unfinished_status_idx"))
-        .endsWith("USING btree (status) WHERE ((status)::text <> 'COMPLETED'::text)");
+        .endsWith(
+            "USING btree (status, created_at DESC) WHERE ((status)::text <> 'COMPLETED'::text)");
     assertThat(names("SELECT name FROM igor_tasks WHERE status IN ('ERRORED', 'RUNNING')"))
         .containsExactly("RUNNING-0", "ERRORED-1", "ERRORED-0");
     assertThat(names("SELECT name FROM igor_tasks WHERE status IN ('COMPLETED')")).hasSize(3);
