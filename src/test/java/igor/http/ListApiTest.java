@@ -127,7 +127,8 @@ class ListApiTest {
     assertThat(ids(list("/api/v1/tasks?task_ids=" + sayId + "&statuses=queued")))
         .containsExactly(sayId);
     assertThat(list("/api/v1/tasks?task_ids=" + sayId + "&job_ids=" + c)).isEmpty();
-    // Without a job or layer: the index of the tasks not COMPLETED (V13), or the newest first.
+    // Without a job or layer: the index of the tasks not COMPLETED (V13, V14), or the newest
+    // first.
     assertThat(ids(list("/api/v1/tasks?name=say&statuses=queued"))).contains(sayId);
     assertThat(ids(list("/api/v1/tasks?name=say&statuses=queued,completed"))).contains(sayId);
     assertThat(ids(list("/api/v1/tasks?name=say&statuses=completed"))).doesNotContain(sayId);

@@ -293,7 +293,8 @@ public final class JdbcReadModel implements ReadModel {
           if (!f.statuses().isEmpty()) {
             // Written out, not a parameter (the names of Status, nothing a client wrote): every
             // plan then knows which statuses it reads, so a filter without COMPLETED may use the
-            // partial index igor_tasks_unfinished_idx (V13) even once the statement is prepared.
+            // partial index igor_tasks_unfinished_status_idx (V13, V14) even once the statement
+            // is prepared.
             where.append(" AND status IN (");
             where.append(
                 String.join(", ", f.statuses().stream().map(st -> "'" + st.name() + "'").toList()));
