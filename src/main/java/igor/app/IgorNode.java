@@ -158,7 +158,14 @@ public final class IgorNode implements AutoCloseable {
     FlowSettings flowSettings = FlowSettings.from(system.settings().config());
     RedisFlowControl flow =
         redis.flowControl(
-            flowSettings.urgencyStep(), flowSettings.admissionScan(), flowSettings.slotGrace());
+            flowSettings.urgencyStep(),
+            flowSettings.admissionScan(),
+            flowSettings.slotGrace(),
+            flowSettings.autoOrder(),
+            flowSettings.autoOrderKeep(),
+            // an ordered type's slots written every lease check live ten of them (at least 10 s)
+            Duration.ofMillis(
+                Math.max(10_000, settings.worker().leaseCheckInterval().toMillis() * 10)));
     flow.seedAndRefresh(flowSettings.limits()).toCompletableFuture().join();
     Cancellable flowRefresh =
         system
