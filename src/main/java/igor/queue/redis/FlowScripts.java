@@ -206,6 +206,8 @@ final class FlowScripts {
           + "        local id = string.match(m, '\"delivery_id\":\"([^\"]*)\"')\n"
           + "        if id and not redis.call('ZSCORE', wait, id) then\n"
           + "          redis.call('SREM', P .. ':queued', id)\n"
+          // admitted from a room before (a limit since removed): its slot is taken again later
+          + "          free(id)\n"
           + "          local start = math.max(tonumber(redis.call('HGET', vt, 'f:')) or 0, V)\n"
           + "          redis.call('HSET', vt, 'f:', tostring(start + 1))\n"
           + "          redis.call('ZADD', wait, start, id)\n"
