@@ -135,7 +135,8 @@ public final class RedisFlowControl implements igor.queue.FlowControl {
   }
 
   private static boolean asksForOrder(TaskDelivery d) {
-    return d.flow().urgency() != 3 || !d.flow().fairnessKey().isEmpty();
+    return d.flow().urgency() != igor.domain.TaskFlow.DEFAULT_URGENCY
+        || !d.flow().fairnessKey().isEmpty();
   }
 
   /**
@@ -289,6 +290,9 @@ public final class RedisFlowControl implements igor.queue.FlowControl {
                           ordered
                               .entrySet()
                               .removeIf(e -> now - e.getValue() > autoOrderKeepMillis);
+                          if (stale.isEmpty() && ordered.isEmpty()) {
+                            return CompletableFuture.<Void>completedFuture(null);
+                          }
                           var batch = redis.createBatch();
                           if (!stale.isEmpty()) {
                             batch
