@@ -163,7 +163,14 @@ public final class IgorNode implements AutoCloseable {
     FlowSettings flowSettings = FlowSettings.from(system.settings().config());
     RedisFlowControl flow =
         redis.flowControl(
-            flowSettings.urgencyStep(), flowSettings.admissionScan(), flowSettings.slotGrace());
+            flowSettings.urgencyStep(),
+            flowSettings.admissionScan(),
+            flowSettings.slotGrace(),
+            flowSettings.autoOrder(),
+            flowSettings.autoOrderKeep(),
+            // an ordered type's slots written every lease check live ten of them (at least 10 s)
+            Duration.ofMillis(
+                Math.max(10_000, settings.worker().leaseCheckInterval().toMillis() * 10)));
     LimitKeeper limits = new LimitKeeper(storage.limitRecords(), flow, flowSettings.limits());
     limits.reconcile(true).toCompletableFuture().join();
     Cancellable flowRefresh =

@@ -10,11 +10,17 @@ import java.util.List;
 /**
  * Flow control (igor.flow in igor.conf, docs/flow-control.md): the limits a node sets at start
  * unless Redis holds them already (the API changes them at run time), how far urgency moves a task
- * ahead, how many waiting deliveries one admission looks at, and how long a slot no attempt holds
- * is kept before a sweep frees it.
+ * ahead, how many waiting deliveries one admission looks at, how long a slot no attempt holds is
+ * kept before a sweep frees it, and whether a type without a limit whose tasks carry an urgency or
+ * a fairness key is ordered automatically, for how long after the last such task (ADR 0025).
  */
 public record FlowSettings(
-    List<FlowLimit> limits, long urgencyStep, int admissionScan, Duration slotGrace) {
+    List<FlowLimit> limits,
+    long urgencyStep,
+    int admissionScan,
+    Duration slotGrace,
+    boolean autoOrder,
+    Duration autoOrderKeep) {
 
   public FlowSettings {
     if (urgencyStep < 0) {
@@ -22,6 +28,9 @@ public record FlowSettings(
     }
     if (admissionScan < 1) {
       refuse("igor.flow.admission-scan must be 1 or more, got " + admissionScan);
+    }
+    if (autoOrderKeep.isNegative() || autoOrderKeep.isZero()) {
+      refuse("igor.flow.auto-order-keep must be more than 0, got " + autoOrderKeep);
     }
     limits = List.copyOf(limits);
   }
@@ -49,7 +58,12 @@ public record FlowSettings(
       limits.add(limit);
     }
     return new FlowSettings(
-        limits, c.getLong("urgency-step"), c.getInt("admission-scan"), c.getDuration("slot-grace"));
+        limits,
+        c.getLong("urgency-step"),
+        c.getInt("admission-scan"),
+        c.getDuration("slot-grace"),
+        c.getBoolean("auto-order"),
+        c.getDuration("auto-order-keep"));
   }
 
   private static void refuse(String problem) {

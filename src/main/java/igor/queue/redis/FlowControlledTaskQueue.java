@@ -10,9 +10,10 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * The task queues with flow control in front (docs/flow-control.md): a delivery whose type or
- * concurrency key has a limit goes to its type's waiting room ({@link RedisFlowControl}); every
- * other delivery takes the direct way ({@link RedisTaskQueue}), unchanged. A withdrawal also leaves
- * the waiting room and frees its slot, which admits the next delivery.
+ * concurrency key has a limit, or whose type is ordered automatically, goes to its type's waiting
+ * room ({@link RedisFlowControl}); every other delivery takes the direct way ({@link
+ * RedisTaskQueue}), unchanged. A withdrawal also leaves the waiting room and frees its slot, which
+ * admits the next delivery.
  */
 final class FlowControlledTaskQueue implements TaskQueue {
   private final TaskQueue direct;
@@ -39,13 +40,19 @@ final class FlowControlledTaskQueue implements TaskQueue {
    */
   @Override
   public CompletionStage<List<String>> redeliver(List<TaskDelivery> deliveries) {
-    List<TaskDelivery> controlled = controlled(deliveries);
-    if (controlled.isEmpty()) {
+    List<TaskDelivery> throughRooms = new ArrayList<>();
+    List<TaskDelivery> free = new ArrayList<>();
+    for (TaskDelivery d : deliveries) {
+      (flow.mayWaitInRoom(d) ? throughRooms : free).add(d);
+    }
+    if (throughRooms.isEmpty()) {
       return direct.redeliver(deliveries);
     }
+    // a type ordered lately may have deliveries in its room, which the direct check would count as
+    // lost: they go through the room's own checks (and are admitted at once when nothing orders)
     return direct
-        .redeliver(uncontrolled(deliveries))
-        .thenCompose(ids -> flow.enqueue(controlled).thenApply(done -> ids));
+        .redeliver(free)
+        .thenCompose(ids -> flow.enqueue(throughRooms).thenApply(done -> ids));
   }
 
   @Override

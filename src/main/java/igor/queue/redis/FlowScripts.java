@@ -76,6 +76,11 @@ final class FlowScripts {
           + "  local heldT = P .. ':flow:held:type:' .. ty\n"
           + "  local step = tonumber(ARGV[3])\n"
           + "  local tc, tr, tp = lim('type:' .. ty)\n"
+          // a type ordered automatically: as many at once as its live workers' slots (ADR 0025);
+          // none written (no announced worker takes it, or no node orders it): no bound
+          + "  if tc == 0 and tr == 0 then\n"
+          + "    tc = tonumber(redis.call('GET', P .. ':flow:auto:' .. ty)) or 0\n"
+          + "  end\n"
           + "  local t = now()\n"
           + "  local ttk = 0\n"
           + "  if tr > 0 then ttk = tokens('type:' .. ty, tr, tp, t) end\n"
@@ -162,12 +167,20 @@ final class FlowScripts {
           + "end\n";
 
   /**
-   * ARGV: prefix, the type, the urgency step, the most deliveries one admission looks at, then per
-   * delivery: id, concurrency key, fairness key, urgency, delivery. Puts each delivery into the
-   * type's waiting room unless it waits there or on the queue already, holds a slot, or its attempt
-   * was claimed or withdrawn; then admits. Its turn: the fairness key's next virtual start (at
-   * least the type's virtual time V), less (urgency - 3) steps; the key's next start moves on by 1
-   * / its weight. Answers {moved, next token time}.
+   * ARGV: prefix, the type, the urgency step, the most deliveries one admission looks at, the
+   * type's automatic slots (0: not ordered automatically), how long they live (ms), whether these
+   * deliveries mark the type ordered ("1") and the most deliveries taken back from its queue, then
+   * per delivery: id, concurrency key, fairness key, urgency, delivery.
+   *
+   * <p>With automatic slots, writes them ({@code P:flow:auto:<type>}); a mark sets {@code
+   * P:flow:ordered}'s field of the type to now, and the first mark takes the newest deliveries on
+   * the type's queue (at most the given count) back into the waiting room, in their order and with
+   * the default urgency, so that the deliveries that made the type ordered can go ahead of them.
+   *
+   * <p>Puts each delivery into the type's waiting room unless it waits there or on the queue
+   * already, holds a slot, or its attempt was claimed or withdrawn; then admits. Its turn: the
+   * fairness key's next virtual start (at least the type's virtual time V), less (urgency - 3)
+   * steps; the key's next start moves on by 1 / its weight. Answers {moved, next token time}.
    */
   static final String ENQUEUE =
       FUNCTIONS
@@ -178,7 +191,35 @@ final class FlowScripts {
           + "local vt = P .. ':flow:vt:' .. ty\n"
           + "local V = tonumber(redis.call('HGET', vt, 'V')) or 0\n"
           + "local added = 0\n"
-          + "for i = 5, #ARGV, 5 do\n"
+          + "if tonumber(ARGV[5]) > 0 then\n"
+          + "  redis.call('SET', P .. ':flow:auto:' .. ty, ARGV[5], 'PX', ARGV[6])\n"
+          + "  if ARGV[7] == '1' then\n"
+          + "    local first = redis.call('HEXISTS', P .. ':flow:ordered', ty) == 0\n"
+          + "    redis.call('HSET', P .. ':flow:ordered', ty, tostring(now()))\n"
+          + "    local q = P .. ':queue:' .. ty\n"
+          + "    local len = redis.call('LLEN', q)\n"
+          + "    if first and len > 0 then\n"
+          + "      local from = math.max(0, len - tonumber(ARGV[8]))\n"
+          + "      local back = redis.call('LRANGE', q, from, -1)\n"
+          + "      if from == 0 then redis.call('DEL', q) else redis.call('LTRIM', q, 0, from - 1)"
+          + " end\n"
+          + "      for _, m in ipairs(back) do\n"
+          + "        local id = string.match(m, '\"delivery_id\":\"([^\"]*)\"')\n"
+          + "        if id and not redis.call('ZSCORE', wait, id) then\n"
+          + "          redis.call('SREM', P .. ':queued', id)\n"
+          // admitted from a room before (a limit since removed): its slot is taken again later
+          + "          free(id)\n"
+          + "          local start = math.max(tonumber(redis.call('HGET', vt, 'f:')) or 0, V)\n"
+          + "          redis.call('HSET', vt, 'f:', tostring(start + 1))\n"
+          + "          redis.call('ZADD', wait, start, id)\n"
+          + "          redis.call('HSET', msgs, id, '\\n3\\n' .. m)\n"
+          + "          added = added + 1\n"
+          + "        end\n"
+          + "      end\n"
+          + "    end\n"
+          + "  end\n"
+          + "end\n"
+          + "for i = 9, #ARGV, 5 do\n"
           + "  local id = ARGV[i]\n"
           + "  if redis.call('EXISTS', P .. ':claim:' .. id) == 0\n"
           + "    and redis.call('SISMEMBER', P .. ':queued', id) == 0\n"

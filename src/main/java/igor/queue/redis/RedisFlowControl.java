@@ -29,7 +29,12 @@ import org.slf4j.LoggerFactory;
  * limit needs a timer, set for the time its next token comes.
  *
  * <p>The node keeps the limits it last read ({@link #refresh}): a delivery whose type and key have
- * none takes the direct way ({@link #isControlled}), as before flow control existed.
+ * none takes the direct way ({@link #isControlled}), as before flow control existed, unless its
+ * type is ordered automatically (ADR 0025): the type has no limit of its own, its tasks carry an
+ * urgency other than 3 or a fairness key (lately: {@code P:flow:ordered}), and live announced
+ * workers take it; the room then admits as many at once as those workers' slots ({@code
+ * P:flow:auto:<type>}, written every refresh from the worker registry, expiring when no node writes
+ * it).
  */
 public final class RedisFlowControl implements igor.queue.LiveLimits {
   private static final Logger log = LoggerFactory.getLogger(RedisFlowControl.class);
@@ -43,6 +48,22 @@ public final class RedisFlowControl implements igor.queue.LiveLimits {
   private final int admissionScan;
   private final long slotGraceMillis;
   private volatile Map<String, FlowLimit> limits = Map.of();
+
+  private final boolean autoOrder;
+  private final long autoOrderKeepMillis;
+  private final long autoTtlMillis;
+
+  /** Per task type, the slots the live announced workers offer for it (registry, last refresh). */
+  private volatile Map<String, Integer> workerSlots = Map.of();
+
+  /** Per ordered type, when a task carrying urgency or a fairness key was last queued (unix ms). */
+  private final Map<String, Long> ordered = new ConcurrentHashMap<>();
+
+  /** Whether some type's waiting room held deliveries at the last refresh. */
+  private volatile boolean roomsHold;
+
+  /** The most deliveries taken back from a queue onto its room when a type becomes ordered. */
+  static final int TAKEN_BACK = 10_000;
 
   /** Slots seen held at the last sweep: while any are, final reports free them. */
   private volatile long slotsHeld;
@@ -63,25 +84,68 @@ public final class RedisFlowControl implements igor.queue.LiveLimits {
       RedisKeys keys,
       long urgencyStep,
       int admissionScan,
-      Duration slotGrace) {
+      Duration slotGrace,
+      boolean autoOrder,
+      Duration autoOrderKeep,
+      Duration autoTtl) {
     this.redis = redis;
     this.keys = keys;
     this.urgencyStep = urgencyStep;
     this.admissionScan = admissionScan;
     this.slotGraceMillis = slotGrace.toMillis();
+    this.autoOrder = autoOrder;
+    this.autoOrderKeepMillis = autoOrderKeep.toMillis();
+    this.autoTtlMillis = Math.max(1, autoTtl.toMillis());
   }
 
-  /** Whether this delivery waits its turn: its type or its concurrency key has a limit. */
+  /**
+   * Whether this delivery waits its turn: its type or its concurrency key has a limit, or its type
+   * is ordered automatically ({@link #autoSlots}).
+   */
   public boolean isControlled(TaskDelivery d) {
     Map<String, FlowLimit> l = limits;
-    if (l.isEmpty()) {
-      return false;
+    if (!l.isEmpty()) {
+      if (isLimit(l.get(FlowLimit.fieldOf(FlowLimit.TYPE, d.type())))) {
+        return true;
+      }
+      String key = d.flow().concurrencyKey();
+      if (!key.isEmpty() && isLimit(l.get(FlowLimit.fieldOf(FlowLimit.KEY, key)))) {
+        return true;
+      }
     }
-    if (isLimit(l.get(FlowLimit.fieldOf(FlowLimit.TYPE, d.type())))) {
-      return true;
+    return autoSlots(d) > 0;
+  }
+
+  /**
+   * The slots a delivery's type is admitted with when it is ordered automatically, 0 when it is
+   * not: automatic ordering is on, the type has no limit of its own, the delivery carries an
+   * urgency or a fairness key or its type was ordered lately, and live announced workers take the
+   * type (none: the direct way, so that a type only older workers take never waits for slots nobody
+   * announced).
+   */
+  int autoSlots(TaskDelivery d) {
+    if (!autoOrder || !(asksForOrder(d) || ordered.containsKey(d.type()))) {
+      return 0;
     }
-    String key = d.flow().concurrencyKey();
-    return !key.isEmpty() && isLimit(l.get(FlowLimit.fieldOf(FlowLimit.KEY, key)));
+    Integer slots = workerSlots.get(d.type());
+    if (slots == null || slots <= 0) {
+      return 0;
+    }
+    return isLimit(limits.get(FlowLimit.fieldOf(FlowLimit.TYPE, d.type()))) ? 0 : slots;
+  }
+
+  private static boolean asksForOrder(TaskDelivery d) {
+    return d.flow().urgency() != igor.domain.TaskFlow.DEFAULT_URGENCY
+        || !d.flow().fairnessKey().isEmpty();
+  }
+
+  /**
+   * Whether a delivery the queue lost is put back through the waiting rooms: it is controlled, or
+   * its type has (or lately had) a waiting room, where it may wait still.
+   */
+  public boolean mayWaitInRoom(TaskDelivery d) {
+    long[] room = lastRooms.get(d.type());
+    return isControlled(d) || ordered.containsKey(d.type()) || (room != null && room[0] > 0);
   }
 
   private static boolean isLimit(FlowLimit limit) {
@@ -90,7 +154,7 @@ public final class RedisFlowControl implements igor.queue.LiveLimits {
 
   /** Whether final reports and withdrawals may free slots: limits are set or slots are held. */
   public boolean holdsSlots() {
-    return !limits.isEmpty() || slotsHeld > 0;
+    return !limits.isEmpty() || slotsHeld > 0 || !ordered.isEmpty() || roomsHold;
   }
 
   /** Puts the deliveries in their types' waiting rooms, then admits what the limits allow. */
@@ -105,8 +169,22 @@ public final class RedisFlowControl implements igor.queue.LiveLimits {
     List<CompletableFuture<?>> all = new ArrayList<>();
     byType.forEach(
         (type, waiting) -> {
+          int slots = 0;
+          boolean asks = false;
+          for (TaskDelivery d : waiting) {
+            slots = Math.max(slots, autoSlots(d));
+            asks |= asksForOrder(d);
+          }
+          boolean mark = slots > 0 && asks;
+          if (mark) {
+            ordered.put(type, System.currentTimeMillis());
+          }
           for (int from = 0; from < waiting.size(); from += ENQUEUED_PER_SCRIPT) {
             List<Object> args = head(type);
+            args.add(String.valueOf(slots));
+            args.add(String.valueOf(autoTtlMillis));
+            args.add(mark && from == 0 ? "1" : "0");
+            args.add(String.valueOf(TAKEN_BACK));
             for (TaskDelivery d :
                 waiting.subList(from, Math.min(waiting.size(), from + ENQUEUED_PER_SCRIPT))) {
               args.add(d.deliveryId());
@@ -159,8 +237,9 @@ public final class RedisFlowControl implements igor.queue.LiveLimits {
               Map<String, FlowLimit> byField = new LinkedHashMap<>();
               read.forEach(l -> byField.put(l.field(), l));
               limits = Map.copyOf(byField);
-              return this.<List<Object>>eval(FlowScripts.SWEEP, args);
+              return autoOrder ? refreshOrdered() : CompletableFuture.completedFuture(null);
             })
+        .thenCompose(done -> this.<List<Object>>eval(FlowScripts.SWEEP, args))
         .thenAccept(
             answer -> {
               long freed = Long.parseLong(String.valueOf(answer.get(0)));
@@ -173,7 +252,103 @@ public final class RedisFlowControl implements igor.queue.LiveLimits {
         .thenCompose(done -> usage())
         .thenAccept(usage -> lastUsage = usage)
         .thenCompose(done -> rooms())
-        .thenAccept(rooms -> lastRooms = rooms);
+        .thenAccept(
+            rooms -> {
+              lastRooms = rooms;
+              roomsHold = rooms.values().stream().anyMatch(r -> r[0] > 0);
+            });
+  }
+
+  /**
+   * Automatic ordering (ADR 0025): reads the live announced workers' slots per type from the
+   * registry and the types ordered lately ({@code P:flow:ordered}, forgetting those whose last mark
+   * is older than the keep time), then writes each ordered type's slots for the admission script
+   * ({@code P:flow:auto:<type>}, expiring unless written again), or removes them when no announced
+   * worker takes the type, so that its room empties onto the queue.
+   */
+  private CompletionStage<Void> refreshOrdered() {
+    var marks = redis.<String, String>getMap(keys.prefix() + ":flow:ordered", StringCodec.INSTANCE);
+    return new RedisWorkerRegistry(redis, keys)
+        .workers(Integer.MAX_VALUE)
+        .thenCompose(
+            workers ->
+                marks
+                    .readAllMapAsync()
+                    .thenCompose(
+                        read -> {
+                          workerSlots = slotsByType(workers);
+                          long now = workers.now();
+                          List<String> stale = new ArrayList<>();
+                          read.forEach(
+                              (type, at) -> {
+                                long t = parseLong(at);
+                                if (now - t > autoOrderKeepMillis) {
+                                  stale.add(type);
+                                } else {
+                                  ordered.merge(type, t, Math::max);
+                                }
+                              });
+                          ordered
+                              .entrySet()
+                              .removeIf(e -> now - e.getValue() > autoOrderKeepMillis);
+                          if (stale.isEmpty() && ordered.isEmpty()) {
+                            return CompletableFuture.<Void>completedFuture(null);
+                          }
+                          var batch = redis.createBatch();
+                          if (!stale.isEmpty()) {
+                            batch
+                                .<String, String>getMap(
+                                    keys.prefix() + ":flow:ordered", StringCodec.INSTANCE)
+                                .fastRemoveAsync(stale.toArray(String[]::new));
+                          }
+                          Map<String, Integer> slots = workerSlots;
+                          for (String type : ordered.keySet()) {
+                            var bucket =
+                                batch.<String>getBucket(
+                                    keys.prefix() + ":flow:auto:" + type, StringCodec.INSTANCE);
+                            Integer n = slots.get(type);
+                            if (n == null || n <= 0) {
+                              bucket.deleteAsync();
+                            } else {
+                              bucket.setAsync(
+                                  String.valueOf(n), autoTtlMillis, TimeUnit.MILLISECONDS);
+                            }
+                          }
+                          return batch.executeAsync().thenApply(done -> (Void) null);
+                        }));
+  }
+
+  /**
+   * Per task type, the slots the live announced workers offer for it: each worker's concurrency for
+   * the type (at most its concurrency in all), summed.
+   */
+  static Map<String, Integer> slotsByType(igor.queue.WorkerRegistry.Workers workers) {
+    Map<String, Integer> slots = new java.util.HashMap<>();
+    for (var w : workers.workers()) {
+      if (w.status(workers.now()) != igor.queue.WorkerRegistry.WorkerRecord.Status.LIVE) {
+        continue;
+      }
+      w.types()
+          .forEach(
+              (type, n) -> {
+                int offered = n > 0 ? n : w.concurrency();
+                if (w.concurrency() > 0) {
+                  offered = Math.min(offered, w.concurrency());
+                }
+                if (offered > 0) {
+                  slots.merge(type, offered, Integer::sum);
+                }
+              });
+    }
+    return Map.copyOf(slots);
+  }
+
+  private static long parseLong(String text) {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /** Per type with a waiting room, the deliveries in it: {count}. */

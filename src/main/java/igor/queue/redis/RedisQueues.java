@@ -53,9 +53,23 @@ public final class RedisQueues implements AutoCloseable {
    * inboxes free its slots (docs/flow-control.md): a node's, before {@link #taskQueue()}.
    */
   public synchronized RedisFlowControl flowControl(
-      long urgencyStep, int admissionScan, Duration slotGrace) {
+      long urgencyStep,
+      int admissionScan,
+      Duration slotGrace,
+      boolean autoOrder,
+      Duration autoOrderKeep,
+      Duration autoTtl) {
     if (flow == null) {
-      flow = new RedisFlowControl(redis, keys, urgencyStep, admissionScan, slotGrace);
+      flow =
+          new RedisFlowControl(
+              redis,
+              keys,
+              urgencyStep,
+              admissionScan,
+              slotGrace,
+              autoOrder,
+              autoOrderKeep,
+              autoTtl);
     }
     return flow;
   }
