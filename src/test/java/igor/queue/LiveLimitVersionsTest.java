@@ -29,7 +29,9 @@ class LiveLimitVersionsTest {
     queues =
         RedisQueues.open(
             new RedisSettings(redis.url(), "", redis.prefix(), 4), Duration.ofMinutes(5));
-    live = queues.flowControl(1000, 1000, Duration.ofSeconds(60));
+    live =
+        queues.flowControl(
+            1000, 1000, Duration.ofSeconds(60), false, Duration.ofHours(1), Duration.ofSeconds(10));
   }
 
   @AfterEach
