@@ -15,8 +15,11 @@ import igor.queue.TraceParents;
 import io.opentelemetry.api.trace.Span;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
@@ -27,12 +30,28 @@ import org.apache.pekko.persistence.typed.javadsl.EffectFactories;
  * tells the {@link JobObserver}. It decides nothing: what to do comes from the job and its events.
  */
 final class EffectRunner {
+  /**
+   * A hand-over to the queue of at least this many attempts (handed out and taken back together) is
+   * prepared off the entity's thread ({@link #handOver}): preparing one builds a message and a
+   * command per attempt, which for the 100,000 attempts of a pause or an unpause of a whole job
+   * took seconds that the entity's answer waited for (docs/BENCHMARKS.md, "Actions on a
+   * 100,000-task job"). Smaller ones are prepared at once, as before, unless a large one is still
+   * being prepared (they must reach the queue in the order they were decided).
+   */
+  static final int HANDED_OVER_APART = 1000;
+
   private final ActorContext<Command> context;
   private final EffectFactories<JobEvent, Job> effect;
   private final TaskQueue queue;
   private final EntitySettings settings;
   private final JobObserver observer;
   private final JobTimers timers;
+  private final Executor handOvers;
+
+  /**
+   * The last hand-over prepared off the entity's thread: done once it reached the queue's client.
+   */
+  private CompletableFuture<Void> preparing = CompletableFuture.completedFuture(null);
 
   EffectRunner(
       ActorContext<Command> context,
@@ -47,6 +66,7 @@ final class EffectRunner {
     this.settings = settings;
     this.observer = observer;
     this.timers = timers;
+    this.handOvers = context.getExecutionContext();
   }
 
   /**
@@ -89,10 +109,19 @@ final class EffectRunner {
   void carryOut(Job job, JobEffects effects, String parent) {
     observer.jobHeld(job.summary());
     List<TaskDelivery> deliveries = effects.deliveries();
-    if (!parent.isEmpty()) {
-      deliveries = deliveries.stream().map(d -> d.inTrace(parent)).toList();
+    if (!deliveries.isEmpty()) {
+      deliver(
+          handOver(
+              deliveries.size(),
+              () -> {
+                List<TaskDelivery> traced =
+                    parent.isEmpty()
+                        ? deliveries
+                        : deliveries.stream().map(d -> d.inTrace(parent)).toList();
+                return queue.enqueue(traced);
+              }),
+          deliveries);
     }
-    deliver(deliveries);
     withdraw(effects.withdrawals());
     timers.wakeAt(effects.wakeAt());
     timers.reconcileWhile(job.count(Status.QUEUED) > 0);
@@ -107,15 +136,38 @@ final class EffectRunner {
     if (deliveries.isEmpty()) {
       return;
     }
-    List<String> ids = deliveries.stream().map(TaskDelivery::taskId).toList();
-    CompletionStage<Void> pushed = queue.enqueue(deliveries);
+    deliver(handOver(deliveries.size(), () -> queue.enqueue(deliveries)), deliveries);
+  }
+
+  /** Waits for {@code pushed}, the hand-over of {@code deliveries}, as {@link #deliver}. */
+  private void deliver(CompletionStage<Void> pushed, List<TaskDelivery> deliveries) {
     if (HopProbe.on()) {
+      List<String> ids = deliveries.stream().map(TaskDelivery::taskId).toList();
       pushed.thenRun(() -> HopProbe.mark(HopProbe.Step.PUSHED, ids));
     }
     context.pipeToSelf(
         pushed,
         (ok, failure) ->
-            failure == null ? Delivered.INSTANCE : new DeliveryFailed(ids, failure.toString()));
+            failure == null
+                ? Delivered.INSTANCE
+                : new DeliveryFailed(
+                    deliveries.stream().map(TaskDelivery::taskId).toList(), failure.toString()));
+  }
+
+  /**
+   * Calls the queue with {@code size} attempts, in the order of the calls: at once when few and no
+   * earlier call is still being prepared, else on the dispatcher after the earlier ones ({@link
+   * #HANDED_OVER_APART}). A call that throws fails the stage it answers, as a queue that does not
+   * answer.
+   */
+  private <T> CompletionStage<T> handOver(int size, Supplier<CompletionStage<T>> call) {
+    if (size < HANDED_OVER_APART && preparing.isDone()) {
+      return call.get();
+    }
+    CompletableFuture<CompletionStage<T>> called =
+        preparing.thenApplyAsync(ignored -> call.get(), handOvers);
+    preparing = called.handle((stage, failure) -> null);
+    return called.thenCompose(stage -> stage);
   }
 
   /**
@@ -128,7 +180,7 @@ final class EffectRunner {
       return;
     }
     context.pipeToSelf(
-        queue.redeliver(deliveries),
+        handOver(deliveries.size(), () -> queue.redeliver(deliveries)),
         (pushed, failure) -> {
           if (failure != null) {
             return new DeliveryFailed(
@@ -157,8 +209,7 @@ final class EffectRunner {
     if (withdrawals.isEmpty()) {
       return;
     }
-    queue
-        .cancel(withdrawals)
+    handOver(withdrawals.size(), () -> queue.cancel(withdrawals))
         .whenComplete(
             (ok, failure) -> {
               if (failure != null) {

@@ -122,6 +122,32 @@ class BigPushesTest {
     }
   }
 
+  @Test
+  void withdrawingDeliveriesTakesTheClaimOfEachForCancelledForAWhileButLeavesAClaimAWorkerHolds() {
+    for (int count : List.of(3, MANY)) {
+      List<TaskDelivery> some = deliveries(count);
+      queues.taskQueue().enqueue(some).toCompletableFuture().join();
+      String taken = some.get(1).deliveryId();
+      redis.client().getBucket(key("claim:" + taken), StringCodec.INSTANCE).set("worker-7");
+
+      queues.taskQueue().cancel(some).toCompletableFuture().join();
+
+      for (TaskDelivery d : some) {
+        var claim = redis.client().getBucket(key("claim:" + d.deliveryId()), StringCodec.INSTANCE);
+        if (d.deliveryId().equals(taken)) {
+          assertThat(claim.get()).as("a claim a worker holds").isEqualTo("worker-7");
+        } else {
+          assertThat(claim.get()).as("claim of a withdrawn delivery").isEqualTo("cancelled");
+          assertThat(claim.remainTimeToLive())
+              .as("its time to live, ms")
+              .isPositive()
+              .isLessThanOrEqualTo(Duration.ofSeconds(30).toMillis());
+        }
+      }
+      assertThat(queueLength()).as("entries left after withdrawing %d", count).isZero();
+    }
+  }
+
   private int queueLength() {
     return redis.client().getList(key("queue:resize"), StringCodec.INSTANCE).size();
   }

@@ -85,19 +85,27 @@ public final class RedisTaskQueue implements TaskQueue {
   static final int REMOVED_ONE_BY_ONE = 32;
 
   /**
-   * KEYS: queued set, type queue. ARGV: how many to remove one by one, then delivery id, message,
-   * ... Forgets the ids; removes the entries of those that were still queued: one LREM each when
-   * few (each reads the queue up to the entry), else, or when an LREM found no entry of that exact
-   * text, one pass that keeps every entry whose delivery id is not withdrawn. An entry's text can
-   * differ from the one the node writes now: it carries the traceparent of the decision that queued
-   * it, or was written by an older node; the pass matches on the delivery id. An LREM also misses a
-   * delivery a worker took and has not claimed yet (its id stays in the set until the claim): then
-   * the pass finds nothing to remove.
+   * KEYS: queued set, type queue. ARGV: the keys' prefix, the time to live of a "cancelled" claim
+   * in ms, how many to remove one by one, then delivery id, message, ... Takes each attempt's claim
+   * for "cancelled" unless it is claimed (a worker that takes its delivery later drops it), forgets
+   * the ids, and removes the entries of those that were still queued: one LREM each when few (each
+   * reads the queue up to the entry), else, or when an LREM found no entry of that exact text, or
+   * the message was left out (empty: the node leaves them out when there are more than can be
+   * removed one by one), one pass that keeps every entry whose delivery id is not withdrawn. An
+   * entry's text can differ from the one the node writes now: it carries the traceparent of the
+   * decision that queued it, or was written by an older node; the pass matches on the delivery id.
+   * An LREM also misses a delivery a worker took and has not claimed yet (its id stays in the set
+   * until the claim): then the pass finds nothing to remove. The claims are set here rather than as
+   * a command each: a pause of 100,000 queued tasks built 100,000 commands on the job's thread
+   * before it answered (docs/BENCHMARKS.md, "Actions on a 100,000-task job").
    */
   private static final String REMOVE_QUEUED =
       "local gone = {}\n"
           + "local messages = {}\n"
-          + "for i = 2, #ARGV, 2 do\n"
+          + "for i = 4, #ARGV, 2 do\n"
+          + "  redis.call('SET', ARGV[1] .. ':claim:' .. ARGV[i], '"
+          + CANCELLED
+          + "', 'PX', ARGV[2], 'NX')\n"
           + "  if redis.call('SREM', KEYS[1], ARGV[i]) == 1 then\n"
           + "    gone[ARGV[i]] = true\n"
           + "    messages[#messages + 1] = ARGV[i + 1]\n"
@@ -105,10 +113,11 @@ public final class RedisTaskQueue implements TaskQueue {
           + "end\n"
           + "if #messages == 0 then return 0 end\n"
           + "local removed = 0\n"
-          + "if #messages <= tonumber(ARGV[1]) then\n"
+          + "if #messages <= tonumber(ARGV[3]) then\n"
           + "  local missed = false\n"
           + "  for _, m in ipairs(messages) do\n"
-          + "    local n = redis.call('LREM', KEYS[2], 1, m)\n"
+          + "    local n = 0\n"
+          + "    if m ~= '' then n = redis.call('LREM', KEYS[2], 1, m) end\n"
           + "    removed = removed + n\n"
           + "    if n == 0 then missed = true end\n"
           + "  end\n"
@@ -169,31 +178,35 @@ public final class RedisTaskQueue implements TaskQueue {
     if (withdrawals.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    RBatch batch = redis.createBatch(BatchOptions.defaults());
-    Map<String, List<Object>> byQueue = new LinkedHashMap<>();
+    Map<String, List<TaskDelivery>> byQueue = new LinkedHashMap<>();
     List<String> deliveryIds = new ArrayList<>(withdrawals.size());
     for (TaskDelivery w : withdrawals) {
-      batch
-          .<String>getBucket(keys.claim(w.deliveryId()), StringCodec.INSTANCE)
-          .setIfAbsentAsync(CANCELLED, withdrawnClaimTtl);
-      List<Object> idsAndMessages =
-          byQueue.computeIfAbsent(
-              keys.queue(w.type()),
-              k -> new ArrayList<>(List.of(String.valueOf(REMOVED_ONE_BY_ONE))));
-      idsAndMessages.add(w.deliveryId());
-      idsAndMessages.add(WireFormat.delivery(w));
+      byQueue.computeIfAbsent(keys.queue(w.type()), k -> new ArrayList<>()).add(w);
       deliveryIds.add(w.deliveryId());
     }
+    RBatch batch = redis.createBatch(BatchOptions.defaults());
     byQueue.forEach(
-        (queue, idsAndMessages) ->
-            batch
-                .getScript(StringCodec.INSTANCE)
-                .evalAsync(
-                    RScript.Mode.READ_WRITE,
-                    REMOVE_QUEUED,
-                    RScript.ReturnType.LONG,
-                    List.of(keys.queued(), queue),
-                    idsAndMessages.toArray()));
+        (queue, gone) -> {
+          // More than are removed one by one: the script passes over the queue by delivery id,
+          // and the messages would only be written to be left unread.
+          boolean oneByOne = gone.size() <= REMOVED_ONE_BY_ONE;
+          List<Object> args = new ArrayList<>(3 + 2 * gone.size());
+          args.add(keys.prefix());
+          args.add(String.valueOf(withdrawnClaimTtl.toMillis()));
+          args.add(String.valueOf(REMOVED_ONE_BY_ONE));
+          for (TaskDelivery w : gone) {
+            args.add(w.deliveryId());
+            args.add(oneByOne ? WireFormat.delivery(w) : "");
+          }
+          batch
+              .getScript(StringCodec.INSTANCE)
+              .evalAsync(
+                  RScript.Mode.READ_WRITE,
+                  REMOVE_QUEUED,
+                  RScript.ReturnType.LONG,
+                  List.of(keys.queued(), queue),
+                  args.toArray());
+        });
     for (int from = 0; from < deliveryIds.size(); from += CANCELLED_PER_MESSAGE) {
       batch
           .getTopic(keys.cancellations(), StringCodec.INSTANCE)
