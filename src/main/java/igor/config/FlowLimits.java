@@ -1,6 +1,8 @@
 package igor.config;
 
+import igor.domain.Text;
 import igor.queue.FlowLimit;
+import java.util.Optional;
 
 /** The checks of a flow-control limit, the same for the configuration and the API. */
 public final class FlowLimits {
@@ -57,7 +59,7 @@ public final class FlowLimits {
     if (name.chars().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
       return "name may not hold spaces or control characters";
     }
-    java.util.Optional<String> text = igor.domain.Text.problem(name);
+    Optional<String> text = Text.problem(name);
     if (text.isPresent()) {
       return "name: " + text.get();
     }

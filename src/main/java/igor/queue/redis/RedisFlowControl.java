@@ -1,11 +1,14 @@
 package igor.queue.redis;
 
+import igor.domain.TaskFlow;
 import igor.queue.FlowLimit;
 import igor.queue.TaskDelivery;
 import igor.queue.WireFormat;
+import igor.queue.WorkerRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +52,7 @@ public final class RedisFlowControl implements igor.queue.LiveLimits {
   private final long slotGraceMillis;
   private volatile Map<String, FlowLimit> limits = Map.of();
 
+  private final RedisWorkerRegistry registry;
   private final boolean autoOrder;
   private final long autoOrderKeepMillis;
   private final long autoTtlMillis;
@@ -93,6 +97,7 @@ public final class RedisFlowControl implements igor.queue.LiveLimits {
     this.urgencyStep = urgencyStep;
     this.admissionScan = admissionScan;
     this.slotGraceMillis = slotGrace.toMillis();
+    this.registry = new RedisWorkerRegistry(redis, keys);
     this.autoOrder = autoOrder;
     this.autoOrderKeepMillis = autoOrderKeep.toMillis();
     this.autoTtlMillis = Math.max(1, autoTtl.toMillis());
@@ -135,8 +140,7 @@ public final class RedisFlowControl implements igor.queue.LiveLimits {
   }
 
   private static boolean asksForOrder(TaskDelivery d) {
-    return d.flow().urgency() != igor.domain.TaskFlow.DEFAULT_URGENCY
-        || !d.flow().fairnessKey().isEmpty();
+    return d.flow().urgency() != TaskFlow.DEFAULT_URGENCY || !d.flow().fairnessKey().isEmpty();
   }
 
   /**
@@ -267,8 +271,8 @@ public final class RedisFlowControl implements igor.queue.LiveLimits {
    * worker takes the type, so that its room empties onto the queue.
    */
   private CompletionStage<Void> refreshOrdered() {
-    var marks = redis.<String, String>getMap(keys.prefix() + ":flow:ordered", StringCodec.INSTANCE);
-    return new RedisWorkerRegistry(redis, keys)
+    var marks = redis.<String, String>getMap(orderedKey(), StringCodec.INSTANCE);
+    return registry
         .workers(Integer.MAX_VALUE)
         .thenCompose(
             workers ->
@@ -297,8 +301,7 @@ public final class RedisFlowControl implements igor.queue.LiveLimits {
                           var batch = redis.createBatch();
                           if (!stale.isEmpty()) {
                             batch
-                                .<String, String>getMap(
-                                    keys.prefix() + ":flow:ordered", StringCodec.INSTANCE)
+                                .<String, String>getMap(orderedKey(), StringCodec.INSTANCE)
                                 .fastRemoveAsync(stale.toArray(String[]::new));
                           }
                           Map<String, Integer> slots = workerSlots;
@@ -318,14 +321,19 @@ public final class RedisFlowControl implements igor.queue.LiveLimits {
                         }));
   }
 
+  /** {@code P:flow:ordered}: per type ordered lately, when its tasks last asked for it. */
+  private String orderedKey() {
+    return keys.prefix() + ":flow:ordered";
+  }
+
   /**
    * Per task type, the slots the live announced workers offer for it: each worker's concurrency for
    * the type (at most its concurrency in all), summed.
    */
-  static Map<String, Integer> slotsByType(igor.queue.WorkerRegistry.Workers workers) {
-    Map<String, Integer> slots = new java.util.HashMap<>();
+  static Map<String, Integer> slotsByType(WorkerRegistry.Workers workers) {
+    Map<String, Integer> slots = new HashMap<>();
     for (var w : workers.workers()) {
-      if (w.status(workers.now()) != igor.queue.WorkerRegistry.WorkerRecord.Status.LIVE) {
+      if (w.status(workers.now()) != WorkerRegistry.WorkerRecord.Status.LIVE) {
         continue;
       }
       w.types()

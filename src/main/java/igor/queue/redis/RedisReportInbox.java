@@ -295,7 +295,8 @@ public final class RedisReportInbox implements ReportInbox {
     s.removeAsync(ids);
   }
 
-  private static StreamMessageId parseId(String receipt) {
+  /** A stream entry's id as Redis writes it ({@code <millis>-<sequence>}). */
+  static StreamMessageId parseId(String receipt) {
     int dash = receipt.indexOf('-');
     return new StreamMessageId(
         Long.parseLong(receipt.substring(0, dash)), Long.parseLong(receipt.substring(dash + 1)));

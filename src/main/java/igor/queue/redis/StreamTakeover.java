@@ -144,16 +144,10 @@ final class StreamTakeover {
   private Map<StreamMessageId, Map<String, String>> entries(List<Object> answer) {
     Map<StreamMessageId, Map<String, String>> taken = new LinkedHashMap<>();
     for (int i = 1; i + 2 < answer.size(); i += 3) {
-      StreamMessageId id = parseId(String.valueOf(answer.get(i)));
+      StreamMessageId id = RedisReportInbox.parseId(String.valueOf(answer.get(i)));
       boolean found = ((Number) answer.get(i + 1)).intValue() == 1;
       taken.put(id, found ? Map.of(field, String.valueOf(answer.get(i + 2))) : Map.of());
     }
     return taken;
-  }
-
-  private static StreamMessageId parseId(String id) {
-    int dash = id.indexOf('-');
-    return new StreamMessageId(
-        Long.parseLong(id.substring(0, dash)), Long.parseLong(id.substring(dash + 1)));
   }
 }
