@@ -56,6 +56,13 @@ public final class ReportRouter {
       CompletableFuture.completedFuture(null);
 
   /**
+   * The last batch's dead letters: the next batch's go into the list after them, so that the list
+   * stays newest first (batches in flight at once run on separate Redis connections).
+   */
+  private volatile CompletableFuture<Void> previousSetAside =
+      CompletableFuture.completedFuture(null);
+
+  /**
    * How long a {@code started} report read without its attempt's outcome waits for that outcome
    * (igor.reports.start-linger): the next read waits this long at most, and the start goes with
    * what it brings, in one command and so in one journal write. Zero: sent at once.
@@ -202,8 +209,8 @@ public final class ReportRouter {
       }
     }
     CompletableFuture<Void> setAside =
-        inbox
-            .setAside(unreadable)
+        previousSetAside
+            .thenCompose(previous -> inbox.setAside(unreadable))
             .exceptionally(
                 failure -> {
                   log.warn(
@@ -213,6 +220,9 @@ public final class ReportRouter {
                   return null;
                 })
             .toCompletableFuture();
+    if (!unreadable.isEmpty()) {
+      previousSetAside = setAside;
+    }
     CompletableFuture<CompletableFuture<Void>> sent =
         previousBatchSent
             .thenCompose(previous -> jobs.existing(byJob.keySet()))
