@@ -149,6 +149,21 @@ public final class Benchmark {
   }
 
   /**
+   * Only the throughput scenarios, fan-out then many jobs in each run: one unmeasured round, then
+   * {@code runs} measured ones; answers figure name -> median.
+   */
+  public Map<String, Double> throughputOnly() throws Exception {
+    only(
+        "--throughput-only",
+        () -> {
+          fanOut();
+          manyJobs();
+          return null;
+        });
+    return medians();
+  }
+
+  /**
    * Flow control's cost (docs/flow-control.md): the fan-out without a limit, then with a
    * concurrency limit on its type that does not bind (twice the worker's slots: every delivery goes
    * through the waiting room, none waits there long), then with one that binds (half the worker's

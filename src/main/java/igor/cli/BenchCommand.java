@@ -38,6 +38,13 @@ final class BenchCommand implements Callable<Integer> {
   boolean fanOutOnly;
 
   @Option(
+      names = "--throughput-only",
+      description =
+          "Run only the two throughput scenarios, fan-out then many jobs, in each run (an A/B"
+              + " of throughput: docs/BENCHMARKS.md).")
+  boolean throughputOnly;
+
+  @Option(
       names = "--flow-only",
       description =
           "Run only the fan-out, without a limit, then with a type concurrency limit that does"
@@ -65,6 +72,10 @@ final class BenchCommand implements Callable<Integer> {
     Benchmark bench = new Benchmark(System.out, runs);
     if (fanOutOnly) {
       bench.fanOutOnly();
+      return 0;
+    }
+    if (throughputOnly) {
+      bench.throughputOnly();
       return 0;
     }
     if (flowOnly) {
