@@ -29,6 +29,13 @@ public final class Job extends JobState {
   /** Whether any task has a time-out: when none has, no deadline needs looking for. */
   private boolean anyTimeout;
 
+  /**
+   * Whether any task was ever given a retry time: when none was, no retry needs looking for, and a
+   * decision does not scan every task of a large job (docs/BENCHMARKS.md, "What bounds the
+   * figures").
+   */
+  private boolean anyRetryAt;
+
   public static Job empty() {
     return new Job();
   }
@@ -99,7 +106,7 @@ public final class Job extends JobState {
    * held by a pause (of the task, its layer or the job) do not count: unpausing queues them.
    */
   public long nextRetryAt() {
-    if (header.pausedAtMillis != 0 || count(Status.PENDING) == 0) {
+    if (!anyRetryAt || header.pausedAtMillis != 0 || count(Status.PENDING) == 0) {
       return 0;
     }
     long next = 0;
@@ -222,6 +229,7 @@ public final class Job extends JobState {
     for (TaskSnapshot ts : snapshot.tasks()) {
       Task t = Task.restore(ts);
       job.anyTimeout |= t.timeoutSeconds > 0;
+      job.anyRetryAt |= t.retryAt > 0;
       job.tasks.put(t.id, t);
       job.taskOrder.add(t.id);
       job.layers.get(t.layerId).counts[t.status.ordinal()]++;
@@ -267,8 +275,14 @@ public final class Job extends JobState {
   }
 
   @Override
+  void retryAtSet(Task task) {
+    anyRetryAt |= task.retryAt > 0;
+  }
+
+  @Override
   void addTask(Task task) {
     anyTimeout |= task.timeoutSeconds > 0;
+    anyRetryAt |= task.retryAt > 0;
     tasks.put(task.id, task);
     taskOrder.add(task.id);
     layers.get(task.layerId).addTask(task.id);

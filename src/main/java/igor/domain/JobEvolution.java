@@ -73,6 +73,7 @@ final class JobEvolution {
     t.updatedAt = event.at();
     t.revision++;
     t.retryAt = change.retryAt();
+    state.retryAtSet(t);
     if (change.message() != null) {
       t.message = change.message();
     }

@@ -23,6 +23,9 @@ abstract class JobState {
 
   abstract Task taskForUpdate(String id);
 
+  /** The task's retry time was just set (by {@link JobEvolution}): the job notes when it is set. */
+  void retryAtSet(Task task) {}
+
   abstract void addLayer(Layer layer);
 
   abstract void addTask(Task task);
