@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.redisson.api.BatchOptions;
 import org.redisson.api.RBatch;
+import org.redisson.api.RScript;
 import org.redisson.api.RStream;
 import org.redisson.api.RStreamAsync;
 import org.redisson.api.RedissonClient;
@@ -243,25 +244,53 @@ public final class RedisReportInbox implements ReportInbox {
   }
 
   /**
+   * KEYS: the report stream, then the claim of each attempt a final report ended. ARGV: the group,
+   * the claim linger (ms), then the entry ids. Acknowledges and deletes the entries, and shortens
+   * each claim to the linger (PEXPIRE of a claim that is gone does nothing): one command for a
+   * batch of reports, where a command per ended attempt cost the node and Redis one command more
+   * per task (docs/BENCHMARKS.md, "What bounds the figures").
+   */
+  private static final String ACKNOWLEDGE =
+      "for i = 3, #ARGV, 1000 do\n"
+          + "  local last = math.min(i + 999, #ARGV)\n"
+          + "  redis.call('XACK', KEYS[1], ARGV[1], unpack(ARGV, i, last))\n"
+          + "  redis.call('XDEL', KEYS[1], unpack(ARGV, i, last))\n"
+          + "end\n"
+          + "for i = 2, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[2]) end\n"
+          + "return 1";
+
+  /**
    * Removes the reports from the stream and shortens the claim of every attempt a final report
    * ended to the claim linger: the attempt cannot be delivered any more, so its claim need only
-   * absorb a stray copy for a little while (docs/worker-protocol.md, "What stays in Redis").
+   * absorb a stray copy for a little while (docs/worker-protocol.md, "What stays in Redis"). One
+   * script for the whole batch ({@link #ACKNOWLEDGE}).
    */
   @Override
   public CompletionStage<Void> acknowledge(List<ReceivedReport> reports) {
     if (reports.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    RBatch batch = redis.createBatch(BatchOptions.defaults());
-    remove(batch, reports.stream().map(ReceivedReport::receipt).toList());
+    List<Object> scriptKeys = new ArrayList<>();
+    scriptKeys.add(stream.getName());
+    List<Object> args = new ArrayList<>(reports.size() + 2);
+    args.add(RedisKeys.REPORT_GROUP);
+    args.add(String.valueOf(Math.max(1, claimLinger.toMillis())));
     for (ReceivedReport r : reports) {
+      args.add(parseId(r.receipt()).toString());
       WorkerReport report = r.report();
       if (report != null && report.kind() != WorkerReport.Kind.STARTED) {
-        String claim = keys.claim(Identifiers.deliveryId(report.taskId(), report.attempt()));
-        batch.getBucket(claim, StringCodec.INSTANCE).expireAsync(claimLinger);
+        scriptKeys.add(keys.claim(Identifiers.deliveryId(report.taskId(), report.attempt())));
       }
     }
-    return batch.executeAsync().thenApply(r -> null);
+    return redis
+        .getScript(StringCodec.INSTANCE)
+        .evalAsync(
+            RScript.Mode.READ_WRITE,
+            ACKNOWLEDGE,
+            RScript.ReturnType.LONG,
+            scriptKeys,
+            args.toArray())
+        .thenApply(r -> null);
   }
 
   /** The dead letters and the removal from the stream in one transaction: never one alone. */
