@@ -1,6 +1,8 @@
 package igor.domain;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -8,6 +10,20 @@ import java.util.regex.Pattern;
 public final class Identifiers {
   private static final Pattern LOWERCASE_UUID =
       Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
+
+  /**
+   * Each thread's MD5 digest: {@link UUID#nameUUIDFromBytes} looks one up for every id, which was
+   * most of the cost of the 100,000 delivery ids of a bulk action (docs/adr/0030).
+   */
+  private static final ThreadLocal<MessageDigest> MD5 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("MD5");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("MD5 not supported", e);
+            }
+          });
 
   private Identifiers() {}
 
@@ -33,7 +49,21 @@ public final class Identifiers {
     return nameBased("delivery/" + taskId + "/" + attempt);
   }
 
+  /** The same UUID as {@link UUID#nameUUIDFromBytes} of the name's UTF-8 (version 3, MD5). */
   private static String nameBased(String name) {
-    return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    byte[] md5 = MD5.get().digest(name.getBytes(StandardCharsets.UTF_8));
+    md5[6] &= 0x0f;
+    md5[6] |= 0x30;
+    md5[8] &= 0x3f;
+    md5[8] |= (byte) 0x80;
+    long msb = 0;
+    long lsb = 0;
+    for (int i = 0; i < 8; i++) {
+      msb = (msb << 8) | (md5[i] & 0xff);
+    }
+    for (int i = 8; i < 16; i++) {
+      lsb = (lsb << 8) | (md5[i] & 0xff);
+    }
+    return new UUID(msb, lsb).toString();
   }
 }

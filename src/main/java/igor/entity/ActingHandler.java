@@ -166,19 +166,25 @@ final class ActingHandler implements JobEntity.Handler<Job, ReplyEffect<JobEvent
             List.of(command.traceParent()),
             start);
     long persisting = System.nanoTime();
+    // Answered as soon as the events are journaled and applied: what they mean for the queue and
+    // the metrics is worked out right after, before the job's next command (ADR 0030).
     return runner
-        .persist(job, events, span)
-        .thenRun(
-            changed ->
-                log.info(
-                    "action={} by={} updated={} events={} decideMs={} journaledMs={}",
-                    command.action(),
-                    command.by(),
-                    updated,
-                    events.size(),
-                    decideMs,
-                    (System.nanoTime() - persisting) / 1_000_000))
-        .thenReply(command.replyTo(), changed -> new ActResult(updated));
+        .persist(
+            job,
+            events,
+            span,
+            changed -> {
+              command.replyTo().tell(new ActResult(updated));
+              log.info(
+                  "action={} by={} updated={} events={} decideMs={} journaledMs={}",
+                  command.action(),
+                  command.by(),
+                  updated,
+                  events.size(),
+                  decideMs,
+                  (System.nanoTime() - persisting) / 1_000_000);
+            })
+        .thenNoReply();
   }
 
   @Override

@@ -18,6 +18,17 @@ public interface JobObserver {
   /** An attempt ended with {@code outcome}, {@code ranMillis} after it started. */
   void taskEnded(String type, Outcome outcome, long ranMillis);
 
+  /**
+   * {@code count} attempts of tasks of this type ended with {@code outcome} before they started (a
+   * bulk kill or skip of queued tasks): as many {@link #taskEnded} with an unknown run time (-1),
+   * told at once.
+   */
+  default void tasksEnded(String type, Outcome outcome, int count) {
+    for (int i = 0; i < count; i++) {
+      taskEnded(type, outcome, -1);
+    }
+  }
+
   /** One journal write of a job (one {@code persist} of a list of events) took this long. */
   void journalWritten(long nanos);
 

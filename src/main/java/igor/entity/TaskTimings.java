@@ -8,7 +8,9 @@ import igor.domain.TaskTransition;
 import igor.domain.Transitions;
 import igor.entity.JobObserver.Outcome;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -29,6 +31,9 @@ final class TaskTimings {
     Map<String, Long> startedAt = new HashMap<>();
     Map<String, Integer> queuedByType = new HashMap<>();
     List<Consumer<JobObserver>> told = new ArrayList<>();
+    // Attempts that end before they ran (a bulk kill of queued tasks) are counted, not told one by
+    // one: 100,000 calls to the metrics cost the answer of a kill of a whole job (ADR 0030).
+    Map<String, Map<Outcome, Integer>> endedUnstarted = new LinkedHashMap<>();
     Map<String, String> addedTypes = new HashMap<>();
     for (JobEvent event : events) {
       if (event instanceof JobEvent.TasksAdded added) {
@@ -66,7 +71,13 @@ final class TaskTimings {
             long ran = started > 0 ? Math.max(0, at - started) : -1;
             String type = task.type();
             Outcome outcome = outcome(change.step());
-            told.add(o -> o.taskEnded(type, outcome, ran));
+            if (ran < 0) {
+              endedUnstarted
+                  .computeIfAbsent(type, t -> new EnumMap<>(Outcome.class))
+                  .merge(outcome, 1, Integer::sum);
+            } else {
+              told.add(o -> o.taskEnded(type, outcome, ran));
+            }
           }
         }
       }
@@ -74,6 +85,9 @@ final class TaskTimings {
     return observer -> {
       queuedByType.forEach(observer::tasksQueued);
       told.forEach(t -> t.accept(observer));
+      endedUnstarted.forEach(
+          (type, outcomes) ->
+              outcomes.forEach((outcome, count) -> observer.tasksEnded(type, outcome, count)));
     };
   }
 

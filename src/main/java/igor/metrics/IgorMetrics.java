@@ -122,6 +122,26 @@ public final class IgorMetrics implements JobObserver {
 
   @Override
   public void taskEnded(String type, Outcome outcome, long ranMillis) {
+    ended(type, outcome).increment();
+    if (ranMillis >= 0) {
+      DistributionSummary.builder("igor.task.started.to.finished")
+          .description("From an attempt's start to its end, by type and outcome")
+          .baseUnit("seconds")
+          .tag("type", type)
+          .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+          .serviceLevelObjectives(SLO_SECONDS)
+          .register(registry)
+          .record(ranMillis / 1000.0);
+    }
+  }
+
+  @Override
+  public void tasksEnded(String type, Outcome outcome, int count) {
+    ended(type, outcome).increment(count);
+  }
+
+  /** The counter of attempts of this type that ended so. */
+  private Counter ended(String type, Outcome outcome) {
     String name = outcome == Outcome.COMPLETED ? "igor.tasks.completed" : "igor.tasks.failed";
     Counter.Builder counter =
         Counter.builder(name)
@@ -133,17 +153,7 @@ public final class IgorMetrics implements JobObserver {
     if (outcome != Outcome.COMPLETED) {
       counter.tag("outcome", outcome.name().toLowerCase(Locale.ROOT));
     }
-    counter.register(registry).increment();
-    if (ranMillis >= 0) {
-      DistributionSummary.builder("igor.task.started.to.finished")
-          .description("From an attempt's start to its end, by type and outcome")
-          .baseUnit("seconds")
-          .tag("type", type)
-          .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
-          .serviceLevelObjectives(SLO_SECONDS)
-          .register(registry)
-          .record(ranMillis / 1000.0);
-    }
+    return counter.register(registry);
   }
 
   private DistributionSummary seconds(String name, String description, String type) {

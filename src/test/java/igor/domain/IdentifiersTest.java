@@ -109,4 +109,33 @@ class IdentifiersTest {
 
     assertThat(Identifiers.deliveryId(task, 3)).isNotEqualTo(Identifiers.etag(task, 3));
   }
+
+  /**
+   * Delivery ids and etags are persisted and handed to workers: they stay the JDK's name-based
+   * UUIDs (version 3) of the same names, however they are computed, on any thread.
+   */
+  @Test
+  void deliveryIdsAndEtagsAreTheJdksNameBasedUuidsOfTheirNames() {
+    Runnable check =
+        () -> {
+          for (int i = 0; i < 2_000; i++) {
+            String id = Identifiers.newId();
+            int n = i % 7 == 0 ? Integer.MAX_VALUE - i : i;
+            assertThat(Identifiers.deliveryId(id, n))
+                .isEqualTo(nameBased("delivery/" + id + "/" + n));
+            assertThat(Identifiers.etag(id, n)).isEqualTo(nameBased("etag/" + id + "/" + n));
+          }
+        };
+    java.util.concurrent.CompletableFuture<Void> other =
+        java.util.concurrent.CompletableFuture.runAsync(check);
+    check.run();
+    other.join();
+    assertThat(Identifiers.deliveryId("00000000-0000-4000-8000-000000000003", 1))
+        .isEqualTo(nameBased("delivery/00000000-0000-4000-8000-000000000003/1"));
+  }
+
+  private static String nameBased(String name) {
+    return UUID.nameUUIDFromBytes(name.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        .toString();
+  }
 }

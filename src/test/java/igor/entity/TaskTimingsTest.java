@@ -110,6 +110,42 @@ class TaskTimingsTest {
         .containsExactlyInAnyOrder("queued sleep 1", "queued echo 1", "started sleep waited 30");
   }
 
+  /**
+   * A bulk kill of queued attempts tells the metrics how many of each type ended so, once (ADR
+   * 0030); an attempt that ran is still told with its run time.
+   */
+  @Test
+  void attemptsKilledBeforeTheyRanAreCountedOncePerTypeAndOneThatRanIsTimed() {
+    Job job = jobWithAQueuedTask();
+    String third = "00000000-0000-4000-8000-000000000005";
+    String fourth = "00000000-0000-4000-8000-000000000006";
+    job.apply(
+        new JobEvent.TasksAdded(
+            JOB,
+            List.of(
+                new TaskPlan(third, LAYER, "echo", "", new byte[0], 0, 0),
+                new TaskPlan(fourth, LAYER, "echo", "", new byte[0], 0, 0)),
+            T0));
+    job.apply(new JobEvent.TasksQueued(JOB, List.of(OTHER, third, fourth), T0 + 10));
+    job.apply(new JobEvent.TaskStarted(JOB, fourth, 1, "w", T0 + 100));
+
+    List<String> told =
+        tell(
+            job,
+            new JobEvent.TasksKilled(
+                JOB,
+                List.of(
+                    new igor.domain.TaskAttempt(TASK, 1),
+                    new igor.domain.TaskAttempt(OTHER, 1),
+                    new igor.domain.TaskAttempt(third, 1),
+                    new igor.domain.TaskAttempt(fourth, 1)),
+                T0 + 400));
+
+    assertThat(told)
+        .containsExactlyInAnyOrder(
+            "ended echo KILLED ran 300", "ended 2 echo KILLED", "ended 1 sleep KILLED");
+  }
+
   private static List<String> tell(Job before, JobEvent... events) {
     List<String> told = new ArrayList<>();
     TaskTimings.of(before, List.of(events)).accept(recorder(told));
@@ -131,6 +167,11 @@ class TaskTimingsTest {
       @Override
       public void taskEnded(String type, Outcome outcome, long ranMillis) {
         told.add("ended " + type + " " + outcome + " ran " + ranMillis);
+      }
+
+      @Override
+      public void tasksEnded(String type, Outcome outcome, int count) {
+        told.add("ended " + count + " " + type + " " + outcome);
       }
 
       @Override

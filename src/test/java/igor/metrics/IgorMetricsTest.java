@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import igor.domain.JobSummary;
 import igor.domain.Status;
+import igor.entity.JobObserver;
 import igor.testing.PrometheusText;
 import java.util.EnumMap;
 import java.util.Map;
@@ -53,6 +54,24 @@ class IgorMetricsTest {
       assertThat(gauge(text, "igor_jobs", status)).isEqualTo(0);
       assertThat(gauge(text, "igor_tasks", status)).isEqualTo(0);
     }
+  }
+
+  /** A bulk kill tells how many attempts ended at once; they count as many as told one by one. */
+  @Test
+  void attemptsEndedAtOnceCountAsManyAsAttemptsEndedOneByOne() {
+    metrics.taskEnded("echo", JobObserver.Outcome.KILLED, -1);
+    metrics.taskEnded("echo", JobObserver.Outcome.KILLED, 1_500);
+    metrics.tasksEnded("echo", JobObserver.Outcome.KILLED, 100_000);
+    metrics.tasksEnded("echo", JobObserver.Outcome.SKIPPED, 3);
+
+    String text = metrics.scrape();
+    assertThat(
+            PrometheusText.value(text, "igor_tasks_failed_total{outcome=\"killed\",type=\"echo\"}"))
+        .isEqualTo(100_002);
+    assertThat(
+            PrometheusText.value(
+                text, "igor_tasks_failed_total{outcome=\"skipped\",type=\"echo\"}"))
+        .isEqualTo(3);
   }
 
   private static JobSummary summary(String id, Status status, Map<Status, Integer> someCounts) {
