@@ -209,20 +209,9 @@ public final class ReportRouter {
       }
     }
     CompletableFuture<Void> setAside =
-        previousSetAside
-            .thenCompose(previous -> inbox.setAside(unreadable))
-            .exceptionally(
-                failure -> {
-                  log.warn(
-                      "unreadable reports could not be set aside, they will be read again"
-                          + " problem={}",
-                      failure.toString());
-                  return null;
-                })
-            .toCompletableFuture();
-    if (!unreadable.isEmpty()) {
-      previousSetAside = setAside;
-    }
+        unreadable.isEmpty()
+            ? CompletableFuture.completedFuture(null)
+            : setAsideAfterThePrevious(unreadable);
     CompletableFuture<CompletableFuture<Void>> sent =
         previousBatchSent
             .thenCompose(previous -> jobs.existing(byJob.keySet()))
@@ -238,6 +227,27 @@ public final class ReportRouter {
     previousBatchSent = sent.handle((ok, failure) -> null);
     return sent.thenCompose(applied -> applied)
         .thenComposeAsync(all -> inbox.acknowledge(done), executor);
+  }
+
+  /**
+   * Sets the unreadable reports aside once the previous batch's are (a failure is logged: they are
+   * read again), so that the dead-letter list stays in the order the reports were read.
+   */
+  private CompletableFuture<Void> setAsideAfterThePrevious(List<ReceivedReport> unreadable) {
+    CompletableFuture<Void> setAside =
+        previousSetAside
+            .thenCompose(previous -> inbox.setAside(unreadable))
+            .exceptionally(
+                failure -> {
+                  log.warn(
+                      "unreadable reports could not be set aside, they will be read again"
+                          + " problem={}",
+                      failure.toString());
+                  return null;
+                })
+            .toCompletableFuture();
+    previousSetAside = setAside;
+    return setAside;
   }
 
   /** For igor bench's breakdown of a hop (off but for one volatile read). */

@@ -276,7 +276,7 @@ public final class RedisReportInbox implements ReportInbox {
     args.add(RedisKeys.REPORT_GROUP);
     args.add(String.valueOf(Math.max(1, claimLinger.toMillis())));
     for (ReceivedReport r : reports) {
-      args.add(parseId(r.receipt()).toString());
+      args.add(r.receipt());
       WorkerReport report = r.report();
       if (report != null && report.kind() != WorkerReport.Kind.STARTED) {
         scriptKeys.add(keys.claim(Identifiers.deliveryId(report.taskId(), report.attempt())));

@@ -90,15 +90,8 @@ public final class OneStatementJournalDao extends DefaultJournalDao {
   /** Writes the rows and their tags: in one statement when PostgreSQL takes its parameters. */
   static void write(Connection c, List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows)
       throws SQLException {
-    int tags = 0;
-    for (var r : rows) {
-      tags += r._2().size();
-    }
-    if (rows.size() * EVENT_PARAMS + tags * TAG_PARAMS <= MAX_PARAMS) {
-      try (PreparedStatement s = c.prepareStatement(statement(rows.size(), tags))) {
-        bind(s, rows);
-        s.executeUpdate();
-      }
+    if (rows.size() * EVENT_PARAMS + tags(rows) * TAG_PARAMS <= MAX_PARAMS) {
+      insert(c, rows);
       return;
     }
     // Larger than one statement carries: in parts, in one transaction.
@@ -107,15 +100,7 @@ public final class OneStatementJournalDao extends DefaultJournalDao {
     try {
       int per = MAX_PARAMS / (EVENT_PARAMS + TAG_PARAMS * Math.max(1, maxTags(rows)));
       for (int from = 0; from < rows.size(); from += per) {
-        var part = rows.subList(from, Math.min(rows.size(), from + per));
-        int partTags = 0;
-        for (var r : part) {
-          partTags += r._2().size();
-        }
-        try (PreparedStatement s = c.prepareStatement(statement(part.size(), partTags))) {
-          bind(s, part);
-          s.executeUpdate();
-        }
+        insert(c, rows.subList(from, Math.min(rows.size(), from + per)));
       }
       c.commit();
     } catch (SQLException | RuntimeException e) {
@@ -124,6 +109,24 @@ public final class OneStatementJournalDao extends DefaultJournalDao {
     } finally {
       c.setAutoCommit(auto);
     }
+  }
+
+  /** The rows and their tags in one statement. */
+  private static void insert(
+      Connection c, List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows)
+      throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(statement(rows.size(), tags(rows)))) {
+      bind(s, rows);
+      s.executeUpdate();
+    }
+  }
+
+  private static int tags(List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows) {
+    int tags = 0;
+    for (var r : rows) {
+      tags += r._2().size();
+    }
+    return tags;
   }
 
   private static int maxTags(List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows) {
