@@ -62,6 +62,25 @@ final class BenchClient {
   }
 
   /**
+   * Waits until the read model has applied every event the job had journaled when this was called:
+   * a list filtered by the job's id waits for that (igor.reads.wait-for-writes) and answers 503
+   * when its wait ran out, and then it is asked again. The job's events are all in the read model
+   * when this returns, so the next scenario does not start with the projection still writing it.
+   */
+  void awaitReadModel(String jobId) {
+    while (true) {
+      try {
+        get("/api/v1/jobs?job_ids=" + jobId + "&limit=1");
+        return;
+      } catch (IllegalStateException busy) {
+        if (!String.valueOf(busy.getMessage()).contains("answered 503")) {
+          throw busy;
+        }
+      }
+    }
+  }
+
+  /**
    * GET /api/v1/jobs/{id}/status; a missing node when the job did not answer in time (503, a busy
    * machine), so that the caller asks again.
    */

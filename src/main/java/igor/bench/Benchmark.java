@@ -30,6 +30,7 @@ import java.util.concurrent.Future;
 public final class Benchmark {
   private PrintStream out;
   private final int runs;
+  private int warmUpRounds = 1;
   private final Map<String, List<Double>> figures = new LinkedHashMap<>();
   private final Map<String, String> units = new HashMap<>();
   private BenchInstallation installation;
@@ -52,6 +53,19 @@ public final class Benchmark {
   public Benchmark(PrintStream out, int runs) {
     this.out = out;
     this.runs = runs;
+  }
+
+  /**
+   * Unmeasured rounds before the measured runs (default 1): the JIT compiler takes a third of the
+   * JVM's CPU in the first minutes of a node (docs/BENCHMARKS.md, "The JIT's share"), so more
+   * rounds measure a node further from its start.
+   */
+  public Benchmark warmUpRounds(int rounds) {
+    if (rounds < 0) {
+      throw new IllegalArgumentException("warm-up rounds must be 0 or more, got " + rounds);
+    }
+    this.warmUpRounds = rounds;
+    return this;
   }
 
   /** Runs every scenario; answers figure name -> median. */
@@ -133,7 +147,7 @@ public final class Benchmark {
   }
 
   /**
-   * Only the fan-out scenario: one unmeasured run, then {@code runs} measured ones, and their
+   * Only the fan-out scenario: the warm-up rounds, then {@code runs} measured ones, and their
    * median. The node traces as igor.tracing says (IGOR_TRACING_OTLP_ENDPOINT).
    */
   public double fanOutOnly() throws Exception {
@@ -149,7 +163,7 @@ public final class Benchmark {
   }
 
   /**
-   * Only the throughput scenarios, fan-out then many jobs in each run: one unmeasured round, then
+   * Only the throughput scenarios, fan-out then many jobs in each run: the warm-up rounds, then
    * {@code runs} measured ones; answers figure name -> median.
    */
   public Map<String, Double> throughputOnly() throws Exception {
@@ -167,7 +181,7 @@ public final class Benchmark {
    * Flow control's cost (docs/flow-control.md): the fan-out without a limit, then with a
    * concurrency limit on its type that does not bind (twice the worker's slots: every delivery goes
    * through the waiting room, none waits there long), then with one that binds (half the worker's
-   * slots). One unmeasured round, then {@code runs} measured; answers figure name -> median.
+   * slots). The warm-up rounds, then {@code runs} measured; answers figure name -> median.
    */
   public Map<String, Double> flowOnly() throws Exception {
     only(
@@ -198,7 +212,7 @@ public final class Benchmark {
   }
 
   /**
-   * Only the chain scenario, with where a hop's time goes: one unmeasured run, then {@code runs}
+   * Only the chain scenario, with where a hop's time goes: the warm-up rounds, then {@code runs}
    * measured ones; answers figure name -> median.
    */
   public Map<String, Double> chainOnly() throws Exception {
@@ -211,7 +225,7 @@ public final class Benchmark {
     return medians();
   }
 
-  /** One scenario alone: one unmeasured run, then {@code runs} measured ones. */
+  /** One scenario alone: {@link #warmUpRounds} unmeasured runs, then {@code runs} measured ones. */
   private void only(String flag, java.util.concurrent.Callable<Void> scenario) throws Exception {
     try (BenchInstallation installation = new BenchInstallation("bench", PATIENT)) {
       this.installation = installation;
@@ -226,7 +240,9 @@ public final class Benchmark {
           System.getenv().getOrDefault("IGOR_TRACING_OTLP_ENDPOINT", "").isEmpty() ? "off" : "on");
       PrintStream was = swapOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
       try {
-        scenario.call();
+        for (int round = 0; round < warmUpRounds; round++) {
+          scenario.call();
+        }
       } finally {
         swapOut(was);
         figures.clear();
@@ -251,17 +267,22 @@ public final class Benchmark {
     out.printf("  %-60s %8.2f %s%n", name, value, unit);
   }
 
-  /** Runs every scenario once, unmeasured, so that the JIT has compiled the paths measured. */
+  /**
+   * Runs every scenario {@link #warmUpRounds} times, unmeasured, so that the JIT has compiled the
+   * paths measured.
+   */
   private void warmUp() throws Exception {
-    out.println("warming up (one unmeasured round)");
+    out.printf("warming up (%d unmeasured rounds)%n", warmUpRounds);
     PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
     Map<String, List<Double>> kept = new LinkedHashMap<>(figures);
     PrintStream was = swapOut(quiet);
     try {
-      String fanOutJob = fanOut();
-      chain();
-      manyJobs();
-      api(fanOutJob);
+      for (int round = 0; round < warmUpRounds; round++) {
+        String fanOutJob = fanOut();
+        chain();
+        manyJobs();
+        api(fanOutJob);
+      }
     } finally {
       swapOut(was);
       figures.clear();
@@ -283,10 +304,23 @@ public final class Benchmark {
   private String fanOut(String figure) throws Exception {
     String body = job(List.of(noops(10_000), noops(1)));
     long start = System.nanoTime();
+    long[] cpuBefore = JitShare.ticks();
     String id = api.post("/api/v1/jobs", body).path("id").asText();
+    long answered = System.nanoTime();
     api.awaitFinal(id, Duration.ofMinutes(10));
     double seconds = (System.nanoTime() - start) / 1e9;
     record(figure, 10_001 / seconds, "tasks/s");
+    record(figure + ": its POST answered", (answered - start) / 1e6, "ms");
+    double jit = JitShare.since(cpuBefore);
+    if (jit >= 0) {
+      record(figure + ": JIT compiler's share of the JVM's CPU", jit, "%");
+    }
+    long completed = System.nanoTime();
+    api.awaitReadModel(id);
+    record(
+        figure + ": the read model had it all, after COMPLETED",
+        (System.nanoTime() - completed) / 1e6,
+        "ms");
     return id;
   }
 

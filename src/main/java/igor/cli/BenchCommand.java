@@ -20,6 +20,14 @@ final class BenchCommand implements Callable<Integer> {
   int runs;
 
   @Option(
+      names = "--warm-up-rounds",
+      defaultValue = "1",
+      description =
+          "Unmeasured rounds before the measured runs (default 1); more measure a node further"
+              + " from its start, when the JIT compiler has less left to do (docs/BENCHMARKS.md).")
+  int warmUpRounds;
+
+  @Option(
       names = "--no-memory",
       description = "Leave out the 100,000-task memory and recovery scenario.")
   boolean noMemory;
@@ -69,7 +77,7 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Benchmark bench = new Benchmark(System.out, runs);
+    Benchmark bench = new Benchmark(System.out, runs).warmUpRounds(warmUpRounds);
     if (fanOutOnly) {
       bench.fanOutOnly();
       return 0;
