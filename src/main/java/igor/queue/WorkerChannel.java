@@ -21,12 +21,25 @@ public interface WorkerChannel {
    * lease (until {@code lease} from now) and sends the {@code started} report. False, with nothing
    * done, when the attempt was claimed already or withdrawn: the caller must then drop it.
    */
-  boolean begin(
+  default boolean begin(
       TaskDelivery delivery,
       String worker,
       Duration claimTtl,
       Duration lease,
-      WorkerReport started);
+      WorkerReport started) {
+    return beginAll(List.of(new Beginning(delivery, started)), worker, claimTtl, lease).get(0);
+  }
+
+  /** A delivery to begin, with the report that says it started. */
+  record Beginning(TaskDelivery delivery, WorkerReport started) {}
+
+  /**
+   * Begins several attempts in one round trip, each as {@link #begin} does and all at once for
+   * itself (claim, lease and started report together, or nothing of them): whether each was
+   * claimed, in the order given. One not claimed must be dropped by the caller.
+   */
+  List<Boolean> beginAll(
+      List<Beginning> beginnings, String worker, Duration claimTtl, Duration lease);
 
   void report(WorkerReport report);
 
@@ -37,7 +50,15 @@ public interface WorkerChannel {
   void dropLease(AttemptLease lease);
 
   /** Sends an attempt's final report and drops its lease, in one round trip. */
-  void finish(WorkerReport outcome);
+  default void finish(WorkerReport outcome) {
+    finishAll(List.of(outcome));
+  }
+
+  /**
+   * Sends the final reports of several attempts and drops their leases, in one round trip: each
+   * report its own entry of the reports stream, in the order given.
+   */
+  void finishAll(List<WorkerReport> outcomes);
 
   /**
    * Announces this worker in the registry, or renews its announcement: its heartbeat there

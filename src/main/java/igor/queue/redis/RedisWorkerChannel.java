@@ -305,53 +305,93 @@ public final class RedisWorkerChannel implements WorkerChannel {
   }
 
   /**
-   * Claim, lease and started report in one script: a worker never holds a lease it did not claim.
-   * Claimed or not, the delivery leaves the in-flight list (KEYS[4], ARGV[7] its message, '' when
-   * not known) and the queued set (KEYS[5]).
+   * Claim, lease and started report of each delivery, all in one script: a worker never holds a
+   * lease it did not claim. KEYS: this taker's in-flight list, the queued set, the leases, the
+   * reports stream, then the claim of each delivery. ARGV: worker, claim TTL (ms), lease expiry,
+   * the report field, then four per delivery in the order of the claims: its message ('' when not
+   * known), its id, its lease member and its started report. Claimed or not, each delivery leaves
+   * the in-flight list and the queued set. Answers 1 (claimed) or 0 (claimed already or withdrawn)
+   * for each, in order.
    */
-  private static final String BEGIN =
-      "if ARGV[7] ~= '' then redis.call('LREM', KEYS[4], 1, ARGV[7]) end\n"
-          + "redis.call('SREM', KEYS[5], ARGV[8])\n"
-          + "if not redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end\n"
-          + "redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])\n"
-          + "redis.call('XADD', KEYS[3], '*', ARGV[5], ARGV[6])\n"
-          + "return 1";
+  static final String BEGIN_ALL =
+      "local claimed = {}\n"
+          + "for i = 1, #KEYS - 4 do\n"
+          + "  local a = 4 + (i - 1) * 4\n"
+          + "  if ARGV[a + 1] ~= '' then redis.call('LREM', KEYS[1], 1, ARGV[a + 1]) end\n"
+          + "  redis.call('SREM', KEYS[2], ARGV[a + 2])\n"
+          + "  if redis.call('SET', KEYS[4 + i], ARGV[1], 'NX', 'PX', ARGV[2]) then\n"
+          + "    redis.call('ZADD', KEYS[3], ARGV[3], ARGV[a + 3])\n"
+          + "    redis.call('XADD', KEYS[4], '*', ARGV[4], ARGV[a + 4])\n"
+          + "    claimed[i] = 1\n"
+          + "  else\n"
+          + "    claimed[i] = 0\n"
+          + "  end\n"
+          + "end\n"
+          + "return claimed";
 
   @Override
-  public boolean begin(
-      TaskDelivery delivery,
-      String worker,
-      Duration claimTtl,
-      Duration lease,
-      WorkerReport started) {
-    heartbeatSeconds = heartbeatSeconds(lease);
-    String message = raw.getOrDefault(delivery.deliveryId(), "");
-    Long begun =
-        redis
-            .getScript(StringCodec.INSTANCE)
-            .eval(
-                RScript.Mode.READ_WRITE,
-                BEGIN,
-                RScript.ReturnType.LONG,
-                List.of(
-                    keys.claim(delivery.deliveryId()),
-                    keys.leases(),
-                    keys.reports(),
-                    keys.inFlight(taker),
-                    keys.queued()),
-                worker,
-                String.valueOf(claimTtl.toMillis()),
-                String.valueOf(System.currentTimeMillis() + lease.toMillis()),
-                RedisKeys.leaseMember(
-                    new AttemptLease(delivery.jobId(), delivery.taskId(), delivery.attempt())),
-                RedisReportInbox.FIELD,
-                WireFormat.report(started),
-                message,
-                delivery.deliveryId());
-    if (raw.remove(delivery.deliveryId(), message)) {
-      held.remove(message);
+  public List<Boolean> beginAll(
+      List<Beginning> beginnings, String worker, Duration claimTtl, Duration lease) {
+    if (beginnings.isEmpty()) {
+      return List.of();
     }
-    return begun != null && begun == 1L;
+    heartbeatSeconds = heartbeatSeconds(lease);
+    List<Object> scriptKeys = new ArrayList<>(beginnings.size() + 4);
+    scriptKeys.add(keys.inFlight(taker));
+    scriptKeys.add(keys.queued());
+    scriptKeys.add(keys.leases());
+    scriptKeys.add(keys.reports());
+    List<Object> args = new ArrayList<>(beginnings.size() * 4 + 4);
+    args.add(worker);
+    args.add(String.valueOf(claimTtl.toMillis()));
+    args.add(String.valueOf(System.currentTimeMillis() + lease.toMillis()));
+    args.add(RedisReportInbox.FIELD);
+    List<String> messages = new ArrayList<>(beginnings.size());
+    for (Beginning b : beginnings) {
+      TaskDelivery d = b.delivery();
+      String message = raw.getOrDefault(d.deliveryId(), "");
+      messages.add(message);
+      scriptKeys.add(keys.claim(d.deliveryId()));
+      args.add(message);
+      args.add(d.deliveryId());
+      args.add(RedisKeys.leaseMember(new AttemptLease(d.jobId(), d.taskId(), d.attempt())));
+      args.add(WireFormat.report(b.started()));
+    }
+    List<Object> answer =
+        uninterrupted(
+            redis
+                .getScript(StringCodec.INSTANCE)
+                .<List<Object>>evalAsync(
+                    RScript.Mode.READ_WRITE,
+                    BEGIN_ALL,
+                    RScript.ReturnType.LIST,
+                    scriptKeys,
+                    args.toArray())
+                .toCompletableFuture());
+    List<Boolean> claimed = new ArrayList<>(beginnings.size());
+    for (int i = 0; i < beginnings.size(); i++) {
+      String id = beginnings.get(i).delivery().deliveryId();
+      String message = messages.get(i);
+      if (!message.isEmpty() && raw.remove(id, message)) {
+        held.remove(message);
+      }
+      Object one = answer != null && i < answer.size() ? answer.get(i) : null;
+      claimed.add(one instanceof Number n && n.longValue() == 1L);
+    }
+    return claimed;
+  }
+
+  /**
+   * The answer of a call already sent, waited for without heeding an interrupt: a call that reached
+   * Redis has its answer read, so that a claim made is never left unknown to the worker (Redisson's
+   * own time-out still ends the wait).
+   */
+  private static <T> T uninterrupted(CompletableFuture<T> answer) {
+    try {
+      return answer.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
   }
 
   @Override
@@ -454,18 +494,41 @@ public final class RedisWorkerChannel implements WorkerChannel {
         .remove(RedisKeys.leaseMember(lease));
   }
 
+  /**
+   * The final reports of attempts and the drop of their leases, in one script. KEYS: the reports
+   * stream, the leases. ARGV: the report field, then the report and lease member of each attempt:
+   * each report its own entry of the stream, in order.
+   */
+  static final String FINISH_ALL =
+      "for i = 2, #ARGV, 2 do\n"
+          + "  redis.call('XADD', KEYS[1], '*', ARGV[1], ARGV[i])\n"
+          + "  redis.call('ZREM', KEYS[2], ARGV[i + 1])\n"
+          + "end\n"
+          + "return (#ARGV - 1) / 2";
+
   @Override
-  public void finish(WorkerReport outcome) {
-    RBatch batch = redis.createBatch(BatchOptions.defaults());
-    batch
-        .<String, String>getStream(keys.reports(), StringCodec.INSTANCE)
-        .addAsync(StreamAddArgs.entry(RedisReportInbox.FIELD, WireFormat.report(outcome)));
-    batch
-        .<String>getScoredSortedSet(keys.leases(), StringCodec.INSTANCE)
-        .removeAsync(
-            RedisKeys.leaseMember(
-                new AttemptLease(outcome.jobId(), outcome.taskId(), outcome.attempt())));
-    batch.execute();
+  public void finishAll(List<WorkerReport> outcomes) {
+    if (outcomes.isEmpty()) {
+      return;
+    }
+    List<Object> args = new ArrayList<>(outcomes.size() * 2 + 1);
+    args.add(RedisReportInbox.FIELD);
+    for (WorkerReport outcome : outcomes) {
+      args.add(WireFormat.report(outcome));
+      args.add(
+          RedisKeys.leaseMember(
+              new AttemptLease(outcome.jobId(), outcome.taskId(), outcome.attempt())));
+    }
+    uninterrupted(
+        redis
+            .getScript(StringCodec.INSTANCE)
+            .<Long>evalAsync(
+                RScript.Mode.READ_WRITE,
+                FINISH_ALL,
+                RScript.ReturnType.LONG,
+                List.of(keys.reports(), keys.leases()),
+                args.toArray())
+            .toCompletableFuture());
   }
 
   @Override

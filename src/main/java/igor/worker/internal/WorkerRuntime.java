@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -54,8 +55,38 @@ public final class WorkerRuntime implements AutoCloseable {
   private static final Duration FIRST_PAUSE_AFTER_FAILURE = Duration.ofMillis(200);
   private static final Duration LONGEST_PAUSE_AFTER_FAILURE = Duration.ofSeconds(5);
 
-  /** An attempt being handled: its context, lease and the thread running it. */
-  private record Running(Attempt context, AttemptLease lease, Thread thread) {}
+  /**
+   * An attempt claimed: its context, lease and the thread running it (null until its handler thread
+   * takes it up: attempts of a take are claimed together, then handed to threads).
+   */
+  private static final class Running {
+    private final Attempt context;
+    private final AttemptLease lease;
+    private volatile Thread thread;
+
+    Running(Attempt context, AttemptLease lease) {
+      this.context = context;
+      this.lease = lease;
+    }
+
+    Attempt context() {
+      return context;
+    }
+
+    AttemptLease lease() {
+      return lease;
+    }
+
+    Thread thread() {
+      return thread;
+    }
+  }
+
+  /** An attempt claimed for this worker, and the delivery it came in. */
+  private record Begun(TaskDelivery delivery, Attempt context) {}
+
+  /** An attempt whose handler returned, and the outcome to report. */
+  private record Ending(TaskDelivery delivery, Attempt context, WorkerReport outcome) {}
 
   private final WorkerChannel channel;
   private final Map<String, TaskHandler> handlers;
@@ -70,6 +101,7 @@ public final class WorkerRuntime implements AutoCloseable {
   private final HttpTaskAdder adder;
   private final Attempt.Services services;
   private final OutputSender output;
+  private final OutcomeSender outcomes;
   private volatile boolean running = true;
   private volatile boolean releasing;
   private volatile AttemptTracing tracing = new AttemptTracing(OpenTelemetry.noop());
@@ -156,6 +188,7 @@ public final class WorkerRuntime implements AutoCloseable {
           }
         };
     this.output = new OutputSender(channel, OutputSender.CAPACITY);
+    this.outcomes = new OutcomeSender(channel, () -> running);
   }
 
   /**
@@ -203,6 +236,7 @@ public final class WorkerRuntime implements AutoCloseable {
     for (BatchTaskHandler batch : batchHandlers.values()) {
       pollers.add(thread("igor-poller-" + batch.type(), () -> pollBatches(batch)));
     }
+    outcomes.start();
     pollers.forEach(Thread::start);
     output.start();
     long every = Math.max(100, settings.lease().toMillis() / 3);
@@ -233,11 +267,26 @@ public final class WorkerRuntime implements AutoCloseable {
         // the next type each time, so a steady stream of one type cannot starve the others.
         Collections.rotate(types, -1);
         slots.release(free - taken.size());
-        free = 0;
+        free = taken.size();
         for (TaskDelivery delivery : taken) {
           HopProbe.mark(HopProbe.Step.POPPED, delivery.taskId());
-          pool.execute(() -> runSingle(delivery));
         }
+        // All the deliveries of a take are claimed in one script, then handed to threads.
+        List<Begun> begun = begin(taken);
+        slots.release(free - begun.size());
+        free = begun.size();
+        for (int i = 0; i < begun.size(); i++) {
+          Begun b = begun.get(i);
+          try {
+            pool.execute(() -> runSingle(b.delivery(), b.context()));
+          } catch (RejectedExecutionException stopped) {
+            giveBack(begun.subList(i, begun.size()));
+            break;
+          }
+          free--;
+        }
+        slots.release(free);
+        free = 0;
       } catch (InterruptedException e) {
         slots.release(free);
         return;
@@ -301,12 +350,9 @@ public final class WorkerRuntime implements AutoCloseable {
     }
   }
 
-  private void runSingle(TaskDelivery d) {
+  private void runSingle(TaskDelivery d, Attempt context) {
     try {
-      Attempt context = begin(d);
-      if (context == null) {
-        return;
-      }
+      takeUp(List.of(context));
       Throwable failure = null;
       try (Scope inSpan = context.span().makeCurrent()) {
         byte[] result = handlers.get(d.type()).handle(context);
@@ -317,7 +363,7 @@ public final class WorkerRuntime implements AutoCloseable {
         failure = e;
       }
       HopProbe.mark(HopProbe.Step.HANDLED, d.taskId());
-      finish(d, context, outcome(d, context, failure));
+      finish(List.of(new Ending(d, context, outcome(d, context, failure))));
     } catch (RuntimeException e) {
       log.warn(
           "attempt could not be reported taskId={} attempt={} problem={}",
@@ -331,28 +377,26 @@ public final class WorkerRuntime implements AutoCloseable {
   }
 
   private void runBatch(BatchTaskHandler handler, List<TaskDelivery> deliveries) {
-    Map<TaskDelivery, Attempt> contexts = new LinkedHashMap<>();
     try {
-      for (TaskDelivery d : deliveries) {
-        Attempt context = begin(d);
-        if (context != null) {
-          contexts.put(d, context);
-        }
-      }
-      if (contexts.isEmpty()) {
+      // The whole batch is claimed in one script, its outcomes sent in one round trip.
+      List<Begun> begun = begin(deliveries);
+      if (begun.isEmpty()) {
         return;
       }
+      List<Attempt> contexts = begun.stream().map(Begun::context).toList();
+      takeUp(contexts);
       Throwable failure = null;
       try {
-        handler.handle(new Batch(handler.type(), List.copyOf(contexts.values()), services));
+        handler.handle(new Batch(handler.type(), contexts, services));
       } catch (Exception | LinkageError e) {
         failure = e;
       }
-      for (Map.Entry<TaskDelivery, Attempt> entry : contexts.entrySet()) {
-        TaskDelivery d = entry.getKey();
-        Attempt c = entry.getValue();
-        finish(d, c, outcome(d, c, failure));
+      List<Ending> endings = new ArrayList<>(begun.size());
+      for (Begun b : begun) {
+        endings.add(
+            new Ending(b.delivery(), b.context(), outcome(b.delivery(), b.context(), failure)));
       }
+      finish(endings);
     } catch (RuntimeException e) {
       log.warn(
           "batch could not be reported type={} size={} problem={}",
@@ -366,42 +410,116 @@ public final class WorkerRuntime implements AutoCloseable {
   }
 
   /**
-   * Claims the attempt, takes its lease and reports its start; null when it is not ours to run (a
-   * duplicate delivery, or one Igor withdrew).
+   * Claims the attempts, takes their leases and reports their starts, all in one script (each
+   * attempt all at once for itself): those that are ours to run, in order, each in flight from now
+   * on; one claimed already or withdrawn is dropped.
    */
-  private Attempt begin(TaskDelivery d) {
-    Span span = tracing.start(d, settings.name());
-    WorkerReport started =
-        report(WorkerReport.Kind.STARTED, d, "", null, true, TraceParents.of(span));
-    boolean ours =
-        untilItGetsThrough(
-            "claim",
-            d,
-            () ->
-                channel.begin(d, settings.name(), settings.claimTtl(), settings.lease(), started));
-    if (!ours) {
-      span.setAttribute("igor.claimed", false);
-      span.end();
-      log.debug(
-          "delivery dropped: claimed or withdrawn taskId={} attempt={}", d.taskId(), d.attempt());
-      return null;
+  private List<Begun> begin(List<TaskDelivery> deliveries) {
+    if (deliveries.isEmpty()) {
+      return List.of();
     }
-    HopProbe.mark(HopProbe.Step.STARTED_SENT, d.taskId());
-    AttemptLease lease = new AttemptLease(d.jobId(), d.taskId(), d.attempt());
-    Attempt context =
-        new Attempt(
-                d.jobId(),
-                d.layerId(),
-                d.taskId(),
-                d.attempt(),
-                d.type(),
-                d.args(),
-                d.deliveryId(),
-                services)
-            .withTask(d.name(), d.retries(), d.retriesLeft(), d.timeoutSeconds(), started.at());
-    context.setSpan(span);
-    inFlight.put(d.deliveryId(), new Running(context, lease, Thread.currentThread()));
-    return context;
+    List<Span> spans = new ArrayList<>(deliveries.size());
+    List<WorkerChannel.Beginning> beginnings = new ArrayList<>(deliveries.size());
+    for (TaskDelivery d : deliveries) {
+      Span span = tracing.start(d, settings.name());
+      spans.add(span);
+      beginnings.add(
+          new WorkerChannel.Beginning(
+              d, report(WorkerReport.Kind.STARTED, d, "", null, true, TraceParents.of(span))));
+    }
+    List<Boolean> ours;
+    try {
+      ours =
+          untilItGetsThrough(
+              "claims",
+              deliveries,
+              () ->
+                  channel.beginAll(
+                      beginnings, settings.name(), settings.claimTtl(), settings.lease()));
+    } catch (RuntimeException e) {
+      spans.forEach(Span::end);
+      throw e;
+    }
+    List<Begun> begun = new ArrayList<>(deliveries.size());
+    for (int i = 0; i < deliveries.size(); i++) {
+      TaskDelivery d = deliveries.get(i);
+      Span span = spans.get(i);
+      if (!ours.get(i)) {
+        span.setAttribute("igor.claimed", false);
+        span.end();
+        log.debug(
+            "delivery dropped: claimed or withdrawn taskId={} attempt={}", d.taskId(), d.attempt());
+        continue;
+      }
+      HopProbe.mark(HopProbe.Step.STARTED_SENT, d.taskId());
+      AttemptLease lease = new AttemptLease(d.jobId(), d.taskId(), d.attempt());
+      Attempt context =
+          new Attempt(
+                  d.jobId(),
+                  d.layerId(),
+                  d.taskId(),
+                  d.attempt(),
+                  d.type(),
+                  d.args(),
+                  d.deliveryId(),
+                  services)
+              .withTask(
+                  d.name(),
+                  d.retries(),
+                  d.retriesLeft(),
+                  d.timeoutSeconds(),
+                  beginnings.get(i).started().at());
+      context.setSpan(span);
+      inFlight.put(d.deliveryId(), new Running(context, lease));
+      begun.add(new Begun(d, context));
+    }
+    return begun;
+  }
+
+  /**
+   * The current thread takes these claimed attempts up: Igor's cancel interrupts it from now on,
+   * and at once when every one of them was cancelled before it took them up.
+   */
+  private void takeUp(List<Attempt> contexts) {
+    boolean allCancelled = true;
+    for (Attempt c : contexts) {
+      Running r = inFlight.get(c.deliveryId());
+      if (r != null) {
+        r.thread = Thread.currentThread();
+      }
+      allCancelled &= c.cancelFlag();
+    }
+    if (allCancelled) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Claimed attempts that no thread will run (the worker stopped as they were handed over): given
+   * back to Igor (RELEASED), to run elsewhere.
+   */
+  private void giveBack(List<Begun> begun) {
+    List<Ending> endings = new ArrayList<>(begun.size());
+    for (Begun b : begun) {
+      endings.add(
+          new Ending(
+              b.delivery(),
+              b.context(),
+              report(
+                  WorkerReport.Kind.RELEASED,
+                  b.delivery(),
+                  "worker stopped",
+                  null,
+                  true,
+                  b.context())));
+    }
+    try {
+      finish(endings);
+    } catch (RuntimeException e) {
+      log.warn("attempts could not be given back count={} problem={}", begun.size(), e.toString());
+    } finally {
+      begun.forEach(b -> inFlight.remove(b.delivery().deliveryId()));
+    }
   }
 
   /**
@@ -436,30 +554,38 @@ public final class WorkerRuntime implements AutoCloseable {
     return report(WorkerReport.Kind.FAILED, d, message(e), null, true, context);
   }
 
-  private void finish(TaskDelivery d, Attempt context, WorkerReport outcome) {
+  /**
+   * Reports the outcomes of attempts whose handlers returned: handed to the outcome sender, which
+   * sends them with those of other attempts that ended meanwhile in one round trip; returns once
+   * they are through (the attempts stay in flight, their leases renewed, until then).
+   */
+  private void finish(List<Ending> endings) {
     Thread.interrupted();
-    if (context.isCancelled() && !releasing) {
-      log.info("attempt stopped as Igor asked taskId={} attempt={}", d.taskId(), d.attempt());
+    for (Ending e : endings) {
+      if (e.context().isCancelled() && !releasing) {
+        log.info(
+            "attempt stopped as Igor asked taskId={} attempt={}",
+            e.delivery().taskId(),
+            e.delivery().attempt());
+      }
     }
-    // Its output before its outcome, so that its last lines are stored while its claim is held.
+    // Their output before their outcomes, so that their last lines are stored while their claims
+    // are held.
     output.flush();
-    // The attempt stays in flight, its lease renewed, until its outcome is through.
-    untilItGetsThrough(
-        "outcome",
-        d,
-        () -> {
-          channel.finish(outcome);
-          return true;
-        });
-    HopProbe.mark(HopProbe.Step.OUTCOME_SENT, d.taskId());
-    inFlight.remove(d.deliveryId());
-    AttemptTracing.end(
-        context.span(),
-        outcome.kind().name().toLowerCase(java.util.Locale.ROOT),
-        outcome.kind() == WorkerReport.Kind.FAILED,
-        outcome.message());
-    log.debug(
-        "attempt done taskId={} attempt={} outcome={}", d.taskId(), d.attempt(), outcome.kind());
+    outcomes.send(endings.stream().map(Ending::outcome).toList());
+    for (Ending e : endings) {
+      TaskDelivery d = e.delivery();
+      WorkerReport outcome = e.outcome();
+      HopProbe.mark(HopProbe.Step.OUTCOME_SENT, d.taskId());
+      inFlight.remove(d.deliveryId());
+      AttemptTracing.end(
+          e.context().span(),
+          outcome.kind().name().toLowerCase(java.util.Locale.ROOT),
+          outcome.kind() == WorkerReport.Kind.FAILED,
+          outcome.message());
+      log.debug(
+          "attempt done taskId={} attempt={} outcome={}", d.taskId(), d.attempt(), outcome.kind());
+    }
   }
 
   /**
@@ -469,7 +595,7 @@ public final class WorkerRuntime implements AutoCloseable {
    * out, and Igor fails it as "lost worker" and runs it again. An outcome that comes after Igor
    * decided so is ignored.
    */
-  private <T> T untilItGetsThrough(String what, TaskDelivery d, Supplier<T> call) {
+  private <T> T untilItGetsThrough(String what, List<TaskDelivery> ds, Supplier<T> call) {
     long pauseMillis = FIRST_PAUSE_AFTER_FAILURE.toMillis();
     while (true) {
       try {
@@ -479,10 +605,10 @@ public final class WorkerRuntime implements AutoCloseable {
           throw e;
         }
         log.warn(
-            "{} of an attempt did not reach Redis, trying again taskId={} attempt={} problem={}",
+            "{} of attempts did not reach Redis, trying again count={} taskId={} problem={}",
             what,
-            d.taskId(),
-            d.attempt(),
+            ds.size(),
+            ds.get(0).taskId(),
             e.toString());
         pauseUninterrupted(pauseMillis);
         pauseMillis = Math.min(pauseMillis * 2, LONGEST_PAUSE_AFTER_FAILURE.toMillis());
@@ -570,11 +696,15 @@ public final class WorkerRuntime implements AutoCloseable {
     Running attempt = inFlight.get(deliveryId);
     if (attempt != null) {
       attempt.context().cancel();
+      Thread thread = attempt.thread();
+      if (thread == null) {
+        return; // its thread interrupts itself when it takes it up
+      }
       boolean threadStillWanted =
           inFlight.values().stream()
-              .anyMatch(r -> r.thread() == attempt.thread() && !r.context().cancelFlag());
+              .anyMatch(r -> r.thread() == thread && !r.context().cancelFlag());
       if (!threadStillWanted) {
-        attempt.thread().interrupt();
+        thread.interrupt();
       }
     }
   }
@@ -656,6 +786,7 @@ public final class WorkerRuntime implements AutoCloseable {
       Thread.currentThread().interrupt();
     } finally {
       heartbeats.shutdownNow();
+      outcomes.close();
       output.close();
       announce(true);
       closeOwned();
