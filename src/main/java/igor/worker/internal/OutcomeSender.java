@@ -20,13 +20,11 @@ import org.slf4j.LoggerFactory;
  * send holds at most the outcomes of the attempts in flight: each handler waits for its own.
  *
  * <p>While Redis cannot be reached the send is tried again, pausing longer each time (up to {@value
- * #LONGEST_PAUSE_MILLIS} ms); only once the worker stopped does it give up, and then each waiting
- * handler gets the failure.
+ * Backoff#LONGEST_PAUSE_MILLIS} ms); only once the worker stopped does it give up, and then each
+ * waiting handler gets the failure.
  */
 final class OutcomeSender implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(OutcomeSender.class);
-  static final long FIRST_PAUSE_MILLIS = 200;
-  static final long LONGEST_PAUSE_MILLIS = 5000;
 
   private record Waiting(WorkerReport outcome, CompletableFuture<Void> through) {}
 
@@ -98,7 +96,7 @@ final class OutcomeSender implements AutoCloseable {
 
   private void sendUntilThrough(List<Waiting> batch) {
     List<WorkerReport> outcomes = batch.stream().map(Waiting::outcome).toList();
-    long pauseMillis = FIRST_PAUSE_MILLIS;
+    Backoff backoff = new Backoff();
     while (true) {
       try {
         channel.finishAll(outcomes);
@@ -113,8 +111,10 @@ final class OutcomeSender implements AutoCloseable {
             "outcomes of attempts did not reach Redis, trying again count={} problem={}",
             outcomes.size(),
             e.toString());
-        pause(pauseMillis);
-        pauseMillis = Math.min(pauseMillis * 2, LONGEST_PAUSE_MILLIS);
+        // a send under way is seen to its end; a close's interrupt is kept for the next take
+        if (backoff.pause()) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }
@@ -123,22 +123,6 @@ final class OutcomeSender implements AutoCloseable {
     List<List<Waiting>> left = new ArrayList<>();
     queue.drainTo(left);
     left.forEach(group -> group.forEach(w -> w.through().completeExceptionally(e)));
-  }
-
-  /** A pause that an interrupt does not cut short: a send under way is seen to its end. */
-  private static void pause(long millis) {
-    long until = System.nanoTime() + Duration.ofMillis(millis).toNanos();
-    boolean interrupted = false;
-    for (long left = millis; left > 0; left = (until - System.nanoTime()) / 1_000_000) {
-      try {
-        Thread.sleep(left);
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   /**

@@ -52,8 +52,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkerRuntime implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WorkerRuntime.class);
-  private static final Duration FIRST_PAUSE_AFTER_FAILURE = Duration.ofMillis(200);
-  private static final Duration LONGEST_PAUSE_AFTER_FAILURE = Duration.ofSeconds(5);
 
   /**
    * An attempt claimed: its context, lease and the thread running it (null until its handler thread
@@ -596,7 +594,7 @@ public final class WorkerRuntime implements AutoCloseable {
    * decided so is ignored.
    */
   private <T> T untilItGetsThrough(String what, List<TaskDelivery> ds, Supplier<T> call) {
-    long pauseMillis = FIRST_PAUSE_AFTER_FAILURE.toMillis();
+    Backoff backoff = new Backoff();
     while (true) {
       try {
         return call.get();
@@ -610,23 +608,8 @@ public final class WorkerRuntime implements AutoCloseable {
             ds.size(),
             ds.get(0).taskId(),
             e.toString());
-        pauseUninterrupted(pauseMillis);
-        pauseMillis = Math.min(pauseMillis * 2, LONGEST_PAUSE_AFTER_FAILURE.toMillis());
-      }
-    }
-  }
-
-  /**
-   * A pause that an interrupt does not cut short, and that leaves no interrupt behind: a cancel of
-   * the attempt or a stop of the worker means nothing to a claim or an outcome on its way.
-   */
-  private static void pauseUninterrupted(long millis) {
-    long until = System.nanoTime() + millis * 1_000_000;
-    for (long left = millis; left > 0; left = (until - System.nanoTime()) / 1_000_000) {
-      try {
-        Thread.sleep(left);
-      } catch (InterruptedException e) {
-        // the pause goes on
+        // the interrupt of a cancel or a stop is not kept: it means nothing to this call
+        backoff.pause();
       }
     }
   }
