@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class IdentifiersTest {
@@ -32,6 +33,26 @@ class IdentifiersTest {
     }
 
     assertThat(ids).hasSize(10_000);
+  }
+
+  @Test
+  void isIdAgreesWithTheLowercaseUuidPatternOnEveryOneCharacterChange() {
+    Pattern lowercaseUuid =
+        Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    String id = Identifiers.newId();
+    int accepted = 0;
+    for (int i = 0; i < id.length(); i++) {
+      for (char c : "09afgAF-_ z/:`\u0660\uff10".toCharArray()) {
+        String changed = id.substring(0, i) + c + id.substring(i + 1);
+
+        boolean expected = lowercaseUuid.matcher(changed).matches();
+        assertThat(Identifiers.isId(changed)).as(changed).isEqualTo(expected);
+        accepted += expected ? 1 : 0;
+      }
+    }
+    assertThat(accepted)
+        .as("hex digits at hex places, dashes at dash places")
+        .isEqualTo(32 * 4 + 4);
   }
 
   @Test
