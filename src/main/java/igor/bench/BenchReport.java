@@ -49,11 +49,16 @@ final class BenchReport {
 
   private BenchReport() {}
 
-  /** The section for these figures (name -> every run's value) and their units. */
+  /**
+   * The section for these figures (name -> every run's value) and their units, measured after
+   * {@code conditions} (what the warm-up did and the worker's slots, as {@link Benchmark} says
+   * them).
+   */
   static String section(
       Map<String, List<Double>> figures,
       Map<String, String> units,
       int runs,
+      String conditions,
       String postgresVersion,
       String redisVersion) {
     StringBuilder s = new StringBuilder();
@@ -73,7 +78,9 @@ final class BenchReport {
         .append(redisVersion)
         .append(". Medians of ")
         .append(runs)
-        .append(" runs after an unmeasured warm-up round.\n\n");
+        .append(" runs after ")
+        .append(conditions)
+        .append(".\n\n");
     s.append("| figure | target | median | runs | met |\n|---|---|---|---|---|\n");
     figures.forEach(
         (name, values) -> {

@@ -30,7 +30,25 @@ import java.util.concurrent.Future;
 public final class Benchmark {
   private PrintStream out;
   private final int runs;
-  private int warmUpRounds = 1;
+  private WarmUp warmUp = WarmUp.untilTheJitSettles();
+
+  /**
+   * The bench worker's slots (igor.worker.concurrency): by default {@value #SLOTS_PER_CORE} per
+   * core, at least the worker's own default of 8 ({@link #workerSlots(int)}).
+   */
+  private int workerSlots = defaultWorkerSlots();
+
+  /**
+   * Slots per core of the bench's worker by default: JobRunr's default worker count (8 per core;
+   * Hangfire's is 5), where the worker's own default of 8 slots, whatever the cores, leaves a
+   * 2-core node waiting on its worker's round trips with no-op tasks (docs/BENCHMARKS.md, "The
+   * bench's worker").
+   */
+  static final int SLOTS_PER_CORE = 8;
+
+  /** What the warm-up did, for the report: rounds, time and the JIT's share in the last round. */
+  private String warmedUp = "";
+
   private final Map<String, List<Double>> figures = new LinkedHashMap<>();
   private final Map<String, String> units = new HashMap<>();
   private BenchInstallation installation;
@@ -56,16 +74,32 @@ public final class Benchmark {
   }
 
   /**
-   * Unmeasured rounds before the measured runs (default 1): the JIT compiler takes a third of the
-   * JVM's CPU in the first minutes of a node (docs/BENCHMARKS.md, "The JIT's share"), so more
-   * rounds measure a node further from its start.
+   * A fixed number of unmeasured rounds before the measured runs, instead of the default: rounds
+   * until the JIT compiler has settled ({@link WarmUp}).
    */
   public Benchmark warmUpRounds(int rounds) {
-    if (rounds < 0) {
-      throw new IllegalArgumentException("warm-up rounds must be 0 or more, got " + rounds);
-    }
-    this.warmUpRounds = rounds;
+    this.warmUp = WarmUp.fixed(rounds);
     return this;
+  }
+
+  /** The bench worker's slots instead of the default ({@value #SLOTS_PER_CORE} per core). */
+  public Benchmark workerSlots(int slots) {
+    if (slots < 1) {
+      throw new IllegalArgumentException("worker slots must be 1 or more, got " + slots);
+    }
+    this.workerSlots = slots;
+    return this;
+  }
+
+  static int defaultWorkerSlots() {
+    return Math.max(8, SLOTS_PER_CORE * Runtime.getRuntime().availableProcessors());
+  }
+
+  /** The installation's settings: {@link #PATIENT}, and the worker's slots. */
+  private Map<String, Object> settings() {
+    Map<String, Object> settings = new HashMap<>(PATIENT);
+    settings.put("igor.worker.concurrency", workerSlots);
+    return settings;
   }
 
   /** Runs every scenario; answers figure name -> median. */
@@ -87,19 +121,28 @@ public final class Benchmark {
    */
   public Map<String, Double> run(boolean withMemory, boolean withSpeed, Path report)
       throws Exception {
-    try (BenchInstallation installation = new BenchInstallation("bench", PATIENT)) {
+    try (BenchInstallation installation = new BenchInstallation("bench", settings())) {
       this.installation = installation;
       startNode();
       storage = JdbcStorage.open(installation.database());
       journal = storage.journal();
       out.printf(
-          "igor bench: %d runs per scenario, %d cores, max heap %d MiB, database %s%n",
+          "igor bench: %d runs per scenario, %d cores, worker slots %d, max heap %d MiB,"
+              + " database %s%n",
           runs,
           Runtime.getRuntime().availableProcessors(),
+          workerSlots,
           Runtime.getRuntime().maxMemory() >> 20,
           installation.databaseName());
       if (withSpeed) {
-        warmUp();
+        warmUp(
+            () -> {
+              String fanOutJob = fanOut();
+              chain();
+              manyJobs();
+              api(fanOutJob);
+              return null;
+            });
         for (int i = 1; i <= runs; i++) {
           out.printf("run %d of %d%n", i, runs);
           String fanOutJob = fanOut();
@@ -122,7 +165,12 @@ public final class Benchmark {
         BenchReport.write(
             report,
             BenchReport.section(
-                figures, units, runs, installation.postgresVersion(), installation.redisVersion()));
+                figures,
+                units,
+                runs,
+                warmedUp + ", with a worker of " + workerSlots + " slots",
+                installation.postgresVersion(),
+                installation.redisVersion()));
         out.println("wrote the figures into " + report);
       }
     } finally {
@@ -188,24 +236,18 @@ public final class Benchmark {
         "--flow-only",
         () -> {
           fanOut();
-          limitedFanOut(FLOW_LOOSE);
-          limitedFanOut(FLOW_TIGHT);
+          limitedFanOut(2 * workerSlots);
+          limitedFanOut(Math.max(1, workerSlots / 2));
           return null;
         });
     return medians();
   }
 
-  /** A concurrency limit on noop that does not bind: twice the bench worker's 8 slots. */
-  private static final int FLOW_LOOSE = 16;
-
-  /** A concurrency limit on noop that binds: half the bench worker's 8 slots. */
-  private static final int FLOW_TIGHT = 4;
-
   /** The fan-out with a concurrency limit on its type, removed after. */
   private void limitedFanOut(int concurrency) throws Exception {
     api.put("/api/v1/limits/type/noop", "{\"concurrency\": " + concurrency + "}");
     try {
-      fanOut("fan-out tasks/s, type limit " + concurrency + " (worker slots 8)");
+      fanOut("fan-out tasks/s, type limit " + concurrency + " (worker slots " + workerSlots + ")");
     } finally {
       api.delete("/api/v1/limits/type/noop");
     }
@@ -225,28 +267,21 @@ public final class Benchmark {
     return medians();
   }
 
-  /** One scenario alone: {@link #warmUpRounds} unmeasured runs, then {@code runs} measured ones. */
+  /** One scenario alone: its warm-up ({@link #warmUp}), then {@code runs} measured runs. */
   private void only(String flag, java.util.concurrent.Callable<Void> scenario) throws Exception {
-    try (BenchInstallation installation = new BenchInstallation("bench", PATIENT)) {
+    try (BenchInstallation installation = new BenchInstallation("bench", settings())) {
       this.installation = installation;
       startNode();
       storage = JdbcStorage.open(installation.database());
       journal = storage.journal();
       out.printf(
-          "igor bench %s: %d runs, %d cores, tracing %s%n",
+          "igor bench %s: %d runs, %d cores, worker slots %d, tracing %s%n",
           flag,
           runs,
           Runtime.getRuntime().availableProcessors(),
+          workerSlots,
           System.getenv().getOrDefault("IGOR_TRACING_OTLP_ENDPOINT", "").isEmpty() ? "off" : "on");
-      PrintStream was = swapOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
-      try {
-        for (int round = 0; round < warmUpRounds; round++) {
-          scenario.call();
-        }
-      } finally {
-        swapOut(was);
-        figures.clear();
-      }
+      warmUp(scenario);
       for (int i = 1; i <= runs; i++) {
         scenario.call();
       }
@@ -268,26 +303,75 @@ public final class Benchmark {
   }
 
   /**
-   * Runs every scenario {@link #warmUpRounds} times, unmeasured, so that the JIT has compiled the
-   * paths measured.
+   * Runs {@code round} unmeasured until the warm-up is over ({@link WarmUp}: by default until the
+   * JIT compiler threads' share of the JVM's CPU in a round is under {@value WarmUp#SETTLED_SHARE}
+   * %), printing each round's time and share; then prints the first round's figures, those of a
+   * node just started, apart from the measured ones.
    */
-  private void warmUp() throws Exception {
-    out.printf("warming up (%d unmeasured rounds)%n", warmUpRounds);
-    PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+  private void warmUp(java.util.concurrent.Callable<Void> round) throws Exception {
+    out.println(
+        warmUp.untilSettled()
+            ? String.format(
+                "warming up until the JIT compiler's share of the JVM's CPU is under %.0f %% in two"
+                    + " rounds in a row (at most %d min)",
+                WarmUp.SETTLED_SHARE, WarmUp.LONGEST.toMinutes())
+            : String.format("warming up (%d unmeasured rounds)", warmUp.rounds()));
     Map<String, List<Double>> kept = new LinkedHashMap<>(figures);
-    PrintStream was = swapOut(quiet);
+    Map<String, List<Double>> firstRound = new LinkedHashMap<>();
+    figures.clear();
+    PrintStream was = swapOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
+    long start = System.nanoTime();
+    int done = 0;
+    double shareBefore = -1;
+    double share = -1;
     try {
-      for (int round = 0; round < warmUpRounds; round++) {
-        String fanOutJob = fanOut();
-        chain();
-        manyJobs();
-        api(fanOutJob);
+      while (warmUp.another(
+          done, shareBefore, share, Duration.ofNanos(System.nanoTime() - start))) {
+        long roundStart = System.nanoTime();
+        long[] before = JitShare.ticks();
+        round.call();
+        shareBefore = share;
+        share = JitShare.since(before);
+        done++;
+        if (done == 1) {
+          firstRound.putAll(figures);
+        }
+        was.printf(
+            "  warm-up round %d: %.1f s, the JIT compiler's share of the JVM's CPU %s%n",
+            done,
+            (System.nanoTime() - roundStart) / 1e9,
+            share < 0 ? "unknown" : String.format("%.1f %%", share));
       }
     } finally {
       swapOut(was);
       figures.clear();
       figures.putAll(kept);
     }
+    double minutes = (System.nanoTime() - start) / 60e9;
+    warmedUp =
+        String.format(
+            "%d unmeasured warm-up round%s (%.1f min)%s",
+            done,
+            done == 1 ? "" : "s",
+            minutes,
+            share < 0
+                ? ""
+                : String.format(
+                    ", the last of which left the JIT compiler threads %.1f %% of the JVM's CPU",
+                    share));
+    if (warmUp.untilSettled() && !warmUp.settled(shareBefore, share)) {
+      out.printf(
+          "the JIT had not settled after %.1f min: the figures below are of a node still"
+              + " compiling%n",
+          minutes);
+    }
+    if (!firstRound.isEmpty()) {
+      out.println("the first round, on a node just started (not counted in the medians):");
+      firstRound.forEach(
+          (name, values) ->
+              out.printf("  %-60s %8.2f %s%n", "cold: " + name, values.get(0), units.get(name)));
+    }
+    out.println("measured after " + warmedUp);
   }
 
   private PrintStream swapOut(PrintStream next) {

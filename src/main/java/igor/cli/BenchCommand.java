@@ -21,11 +21,21 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--warm-up-rounds",
-      defaultValue = "1",
+      paramLabel = "N",
       description =
-          "Unmeasured rounds before the measured runs (default 1); more measure a node further"
-              + " from its start, when the JIT compiler has less left to do (docs/BENCHMARKS.md).")
-  int warmUpRounds;
+          "Run exactly N unmeasured rounds before the measured runs. Without it the bench warms up"
+              + " until the JIT compiler threads take under 10 % of the JVM's CPU in two rounds in"
+              + " a row (at most 6 minutes): a node's first minutes are not its steady state"
+              + " (docs/BENCHMARKS.md, \"Warm-up\").")
+  Integer warmUpRounds;
+
+  @Option(
+      names = "--worker-slots",
+      paramLabel = "N",
+      description =
+          "Slots of the bench's worker (igor.worker.concurrency). Default: 8 per core, at least"
+              + " 8 (docs/BENCHMARKS.md, \"The bench's worker\").")
+  Integer workerSlots;
 
   @Option(
       names = "--no-memory",
@@ -56,8 +66,8 @@ final class BenchCommand implements Callable<Integer> {
       names = "--flow-only",
       description =
           "Run only the fan-out, without a limit, then with a type concurrency limit that does"
-              + " not bind (16, the worker has 8 slots) and one that binds (4): the cost of flow"
-              + " control (docs/BENCHMARKS.md).")
+              + " not bind (twice the worker's slots) and one that binds (half of them): the cost"
+              + " of flow control (docs/BENCHMARKS.md).")
   boolean flowOnly;
 
   @Option(
@@ -77,7 +87,13 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Benchmark bench = new Benchmark(System.out, runs).warmUpRounds(warmUpRounds);
+    Benchmark bench = new Benchmark(System.out, runs);
+    if (warmUpRounds != null) {
+      bench.warmUpRounds(warmUpRounds);
+    }
+    if (workerSlots != null) {
+      bench.workerSlots(workerSlots);
+    }
     if (fanOutOnly) {
       bench.fanOutOnly();
       return 0;

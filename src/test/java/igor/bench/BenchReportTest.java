@@ -21,6 +21,8 @@ class BenchReportTest {
         figures,
         Map.of("fan-out tasks/s", "tasks/s", "GET job of 10,000 tasks", "ms"),
         3,
+        "12 unmeasured warm-up rounds (2.5 min), the last of which left the JIT compiler threads"
+            + " 8.1 % of the JVM's CPU",
         "15.20",
         "7.0.15");
   }
@@ -35,7 +37,9 @@ class BenchReportTest {
                 + " |")
         .contains("| GET job of 10,000 tasks | < 200 ms | **80.0 ms** | 80.0 / 90.0 / 70.0 | yes |")
         .contains("PostgreSQL 15.20, Redis 7.0.15")
-        .contains("Medians of 3 runs")
+        .contains(
+            "Medians of 3 runs after 12 unmeasured warm-up rounds (2.5 min), the last of which"
+                + " left the JIT compiler threads 8.1 % of the JVM's CPU.")
         .startsWith(BenchReport.START)
         .endsWith(BenchReport.END + "\n");
   }
