@@ -46,7 +46,7 @@ public final class Benchmark {
    */
   static final int SLOTS_PER_CORE = 8;
 
-  /** What the warm-up did, for the report: rounds, time and the JIT's share in the last round. */
+  /** What the warm-up did, for the report: rounds, time and the JIT's share in its last round. */
   private String warmedUp = "";
 
   private final Map<String, List<Double>> figures = new LinkedHashMap<>();
@@ -304,9 +304,9 @@ public final class Benchmark {
 
   /**
    * Runs {@code round} unmeasured until the warm-up is over ({@link WarmUp}: by default until the
-   * JIT compiler threads' share of the JVM's CPU in a round is under {@value WarmUp#SETTLED_SHARE}
-   * %), printing each round's time and share; then prints the first round's figures, those of a
-   * node just started, apart from the measured ones.
+   * JIT compiler threads' share of the JVM's CPU is under {@value WarmUp#SETTLED_SHARE} % in two
+   * rounds in a row), printing each round's time and share; then prints the first round's figures,
+   * those of a node just started, apart from the measured ones.
    */
   private void warmUp(java.util.concurrent.Callable<Void> round) throws Exception {
     out.println(
@@ -328,13 +328,13 @@ public final class Benchmark {
       while (warmUp.another(
           done, shareBefore, share, Duration.ofNanos(System.nanoTime() - start))) {
         long roundStart = System.nanoTime();
-        long[] before = JitShare.ticks();
+        JitShare.Reading before = JitShare.read();
         round.call();
         shareBefore = share;
         share = JitShare.since(before);
         done++;
         if (done == 1) {
-          firstRound.putAll(figures);
+          figures.forEach((name, values) -> firstRound.put(name, List.copyOf(values)));
         }
         was.printf(
             "  warm-up round %d: %.1f s, the JIT compiler's share of the JVM's CPU %s%n",
@@ -388,7 +388,7 @@ public final class Benchmark {
   private String fanOut(String figure) throws Exception {
     String body = job(List.of(noops(10_000), noops(1)));
     long start = System.nanoTime();
-    long[] cpuBefore = JitShare.ticks();
+    JitShare.Reading cpuBefore = JitShare.read();
     String id = api.post("/api/v1/jobs", body).path("id").asText();
     long answered = System.nanoTime();
     api.awaitFinal(id, Duration.ofMinutes(10));

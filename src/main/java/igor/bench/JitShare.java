@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The JIT compiler threads' share of this JVM's CPU over a stretch of time, read from Linux's
@@ -16,18 +18,35 @@ final class JitShare {
 
   private JitShare() {}
 
-  /**
-   * Ticks so far: {all threads, compiler threads}; null where /proc cannot be read. Threads that
-   * ended are not counted (the JVM may stop an idle compiler thread), so a share is approximate.
-   */
-  static long[] ticks() {
-    long all = 0;
-    long compiling = 0;
-    try (DirectoryStream<Path> threads = Files.newDirectoryStream(TASKS)) {
-      for (Path thread : threads) {
+  /** One thread's CPU ticks so far, and whether it is a compiler thread. */
+  private record Thread(long ticks, boolean compiling) {}
+
+  /** The ticks of each live thread, by thread id, at one moment. */
+  static final class Reading {
+    private final Map<String, Thread> threads;
+
+    private Reading(Map<String, Thread> threads) {
+      this.threads = threads;
+    }
+
+    /** Ticks of all threads read, and of the compiler threads among them. */
+    long all() {
+      return threads.values().stream().mapToLong(Thread::ticks).sum();
+    }
+
+    long compiling() {
+      return threads.values().stream().filter(Thread::compiling).mapToLong(Thread::ticks).sum();
+    }
+  }
+
+  /** The ticks of every live thread now; null where /proc cannot be read. */
+  static Reading read() {
+    Map<String, Thread> threads = new HashMap<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
+      for (Path task : tasks) {
         String stat;
         try {
-          stat = Files.readString(thread.resolve("stat"));
+          stat = Files.readString(task.resolve("stat"));
         } catch (IOException ended) {
           continue;
         }
@@ -36,23 +55,37 @@ final class JitShare {
         // after the name: state, then fields 4 to 13, then utime (14) and stime (15)
         String[] fields = stat.substring(nameEnd + 2).split(" ");
         long used = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-        all += used;
-        if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
-          compiling += used;
-        }
+        boolean compiling =
+            name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
+        threads.put(task.getFileName().toString(), new Thread(used, compiling));
       }
     } catch (IOException | RuntimeException e) {
       return null;
     }
-    return new long[] {all, compiling};
+    return new Reading(threads);
   }
 
-  /** The compiler threads' share of the JVM's CPU since {@code before}, in %; -1 if unknown. */
-  static double since(long[] before) {
-    long[] now = ticks();
-    if (before == null || now == null || now[0] <= before[0]) {
+  /**
+   * The compiler threads' share of the JVM's CPU since {@code before}, in %; -1 if unknown. Counted
+   * over the threads alive now, each from its ticks at {@code before} (zero if it started since): a
+   * thread that ended since took its ticks with it, and counting it in one reading only would put
+   * the share out of 0 to 100 %.
+   */
+  static double since(Reading before) {
+    Reading now = read();
+    if (before == null || now == null) {
       return -1;
     }
-    return 100.0 * Math.max(0, now[1] - before[1]) / (now[0] - before[0]);
+    long all = 0;
+    long compiling = 0;
+    for (Map.Entry<String, Thread> t : now.threads.entrySet()) {
+      Thread then = before.threads.get(t.getKey());
+      long used = Math.max(0, t.getValue().ticks() - (then == null ? 0 : then.ticks()));
+      all += used;
+      if (t.getValue().compiling()) {
+        compiling += used;
+      }
+    }
+    return all == 0 ? -1 : 100.0 * compiling / all;
   }
 }
