@@ -189,7 +189,7 @@ public final class Benchmark {
         (name, values) -> {
           double median = Stats.median(values);
           medians.put(name, median);
-          out.printf("  %-60s %8.2f %s%n", name, median, units.get(name));
+          printFigure(name, median, units.get(name));
         });
     return medians;
   }
@@ -299,6 +299,11 @@ public final class Benchmark {
   private void record(String name, double value, String unit) {
     figures.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
     units.put(name, unit);
+    printFigure(name, value, unit);
+  }
+
+  /** One figure's line, as every figure is printed: its name, its value and its unit. */
+  private void printFigure(String name, double value, String unit) {
     out.printf("  %-60s %8.2f %s%n", name, value, unit);
   }
 
@@ -368,8 +373,7 @@ public final class Benchmark {
     if (!firstRound.isEmpty()) {
       out.println("the first round, on a node just started (not counted in the medians):");
       firstRound.forEach(
-          (name, values) ->
-              out.printf("  %-60s %8.2f %s%n", "cold: " + name, values.get(0), units.get(name)));
+          (name, values) -> printFigure("cold: " + name, values.get(0), units.get(name)));
     }
     out.println("measured after " + warmedUp);
   }

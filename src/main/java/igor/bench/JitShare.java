@@ -19,29 +19,32 @@ final class JitShare {
   private JitShare() {}
 
   /** One thread's CPU ticks so far, and whether it is a compiler thread. */
-  private record Thread(long ticks, boolean compiling) {}
+  private record ThreadTicks(long ticks, boolean compiling) {}
 
   /** The ticks of each live thread, by thread id, at one moment. */
   static final class Reading {
-    private final Map<String, Thread> threads;
+    private final Map<String, ThreadTicks> threads;
 
-    private Reading(Map<String, Thread> threads) {
+    private Reading(Map<String, ThreadTicks> threads) {
       this.threads = threads;
     }
 
     /** Ticks of all threads read, and of the compiler threads among them. */
     long all() {
-      return threads.values().stream().mapToLong(Thread::ticks).sum();
+      return threads.values().stream().mapToLong(ThreadTicks::ticks).sum();
     }
 
     long compiling() {
-      return threads.values().stream().filter(Thread::compiling).mapToLong(Thread::ticks).sum();
+      return threads.values().stream()
+          .filter(ThreadTicks::compiling)
+          .mapToLong(ThreadTicks::ticks)
+          .sum();
     }
   }
 
   /** The ticks of every live thread now; null where /proc cannot be read. */
   static Reading read() {
-    Map<String, Thread> threads = new HashMap<>();
+    Map<String, ThreadTicks> threads = new HashMap<>();
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
       for (Path task : tasks) {
         String stat;
@@ -57,7 +60,7 @@ final class JitShare {
         long used = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
         boolean compiling =
             name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
-        threads.put(task.getFileName().toString(), new Thread(used, compiling));
+        threads.put(task.getFileName().toString(), new ThreadTicks(used, compiling));
       }
     } catch (IOException | RuntimeException e) {
       return null;
@@ -78,8 +81,8 @@ final class JitShare {
     }
     long all = 0;
     long compiling = 0;
-    for (Map.Entry<String, Thread> t : now.threads.entrySet()) {
-      Thread then = before.threads.get(t.getKey());
+    for (Map.Entry<String, ThreadTicks> t : now.threads.entrySet()) {
+      ThreadTicks then = before.threads.get(t.getKey());
       long used = Math.max(0, t.getValue().ticks() - (then == null ? 0 : then.ticks()));
       all += used;
       if (t.getValue().compiling()) {

@@ -6,9 +6,10 @@ import java.time.Duration;
  * How long {@code igor bench} runs its scenarios unmeasured before it measures them. A node's first
  * minutes are not its steady state: its JIT compiler threads take a fifth to two fifths of the
  * JVM's CPU then, and a chain's hop takes three times as long as later (docs/BENCHMARKS.md,
- * "Warm-up"). By default the bench warms up until the compiler threads' share of the JVM's CPU over
- * a round falls under {@value #SETTLED_SHARE} %, within {@link #LONGEST}; a fixed number of rounds
- * instead when asked, or where the share cannot be read (not Linux).
+ * "Warm-up"). By default the bench warms up until the compiler threads' share of the JVM's CPU has
+ * been under {@value #SETTLED_SHARE} % in two rounds in a row (one such round alone was often
+ * followed by a busier one), within {@link #LONGEST}; a fixed number of rounds instead when asked,
+ * or where the share cannot be read (not Linux).
  *
  * @param rounds a fixed number of rounds; negative: until the JIT settles
  */
@@ -39,8 +40,8 @@ record WarmUp(int rounds) {
 
   /**
    * Whether to run another round after {@code done} rounds, the last two of which left the compiler
-   * threads {@code lastShare} and {@code shareBefore} % of the JVM's CPU (negative: unknown, or no
-   * such round), {@code elapsed} after the first began.
+   * threads {@code shareBefore} and then {@code lastShare} % of the JVM's CPU (negative: unknown,
+   * or no such round), {@code elapsed} after the first began.
    */
   boolean another(int done, double shareBefore, double lastShare, Duration elapsed) {
     if (!untilSettled()) {

@@ -30,7 +30,8 @@ public final class Identifiers {
 
   public static boolean isId(String text) {
     // By hand rather than by a regular expression: every worker report is checked, and the
-    // expression's matcher was 3 % of a node's CPU in a fan-out (docs/BENCHMARKS.md, "Warm-up").
+    // expression's matcher was 3 % of a node's CPU samples in a fan-out (docs/BENCHMARKS.md,
+    // "Against the peers, a warm node").
     if (text == null || text.length() != 36) {
       return false;
     }
